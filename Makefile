@@ -1,0 +1,123 @@
+# gongwen: one non-recursive Makefile.
+#
+#   make            build build/gongwen-index, build/gongwen-search, build/libgongwen.a
+#   make test       build and run every test; last line "N passed, N failed"
+#   make SAN=1 test the same under AddressSanitizer + UBSan (in build-san/)
+#   make run        index corpus/ into build/index and run two example searches
+#   make deps       install missing Debian packages (as root) or print the apt-get line
+MAKEFLAGS += --no-print-directory
+.SUFFIXES:
+# Keep intermediate objects (tests/*.o): no "rm" after the test summary line.
+.SECONDARY:
+
+CC ?= cc
+ifeq ($(origin CC),default)
+CC = cc
+endif
+
+ifeq ($(SAN),1)
+B := build-san
+OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+else
+B := build
+OPT := -O2 -g
+endif
+
+# Debian packages the build needs; `make deps` installs the missing ones.
+DEB_PKGS := gcc make pkg-config libicu-dev liblmdb-dev libstemmer-dev
+
+# Recursively expanded on purpose: evaluated when a recipe runs, i.e. after
+# `deps` has installed pkg-config and the -dev packages.
+PKG_CFLAGS = $(shell pkg-config --cflags icu-uc icu-i18n lmdb 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs icu-uc icu-i18n lmdb 2>/dev/null) -lstemmer -lm
+
+WARN := -std=c11 -pedantic -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+        -Wmissing-prototypes -Wvla
+CPPFLAGS := -D_GNU_SOURCE -Ilib -I$(B)/gen
+CFLAGS_ALL = $(WARN) $(OPT) $(CPPFLAGS) $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
+LDFLAGS_ALL = $(OPT) $(LDFLAGS)
+
+LIB_SRC := $(wildcard lib/*.c)
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/gw_t2s_table.o
+IDX_SRC := $(wildcard indexer/*.c)
+IDX_OBJ := $(IDX_SRC:%.c=$(B)/%.o)
+SRCH_SRC := $(wildcard search/*.c)
+SRCH_OBJ := $(SRCH_SRC:%.c=$(B)/%.o)
+# Program code other than main() is linked into tests too.
+PROG_LIB_OBJ := $(filter-out %/main.o,$(IDX_OBJ) $(SRCH_OBJ))
+TEST_SRC := $(wildcard tests/test_*.c)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(B)/tests/%)
+
+LIBGW := $(B)/libgongwen.a
+INDEXER := $(B)/gongwen-index
+SEARCHER := $(B)/gongwen-search
+
+.PHONY: all deps test run clean
+all: $(INDEXER) $(SEARCHER) $(LIBGW)
+
+deps:
+	@missing=""; \
+	for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing >/dev/null || exit 2; \
+	  else \
+	    echo "missing Debian packages; install them with:"; \
+	    echo "  sudo apt-get update && sudo apt-get install -y$$missing"; \
+	    exit 2; \
+	  fi; \
+	fi
+
+$(B)/.deps-ok: | deps
+	@mkdir -p $(B) && touch $@
+
+# The Traditional->Simplified table is generated from ICU's data at build time.
+$(B)/gen_t2s: lib/gen/gen_t2s.c | $(B)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O2 $(CPPFLAGS) $(PKG_CFLAGS) $< -o $@ $(PKG_LIBS)
+
+$(B)/gen/gw_t2s_table.c: $(B)/gen_t2s
+	@mkdir -p $(dir $@)
+	$(B)/gen_t2s > $@.tmp && mv $@.tmp $@
+
+$(B)/gen/gw_t2s_table.o: $(B)/gen/gw_t2s_table.c
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(B)/%.o: %.c | $(B)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(LIBGW): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(INDEXER): $(IDX_OBJ) $(LIBGW)
+	$(CC) $(LDFLAGS_ALL) $^ -o $@ $(PKG_LIBS)
+
+$(SEARCHER): $(SRCH_OBJ) $(LIBGW)
+	$(CC) $(LDFLAGS_ALL) $^ -o $@ $(PKG_LIBS)
+
+$(B)/tests/%: $(B)/tests/%.o $(PROG_LIB_OBJ) $(LIBGW)
+	$(CC) $(LDFLAGS_ALL) $^ -o $@ $(PKG_LIBS)
+
+test: deps all $(TEST_BIN)
+	@GW_BUILD=$(B) sh tests/run.sh $(TEST_BIN)
+
+RUN_INDEX := $(B)/index
+run: deps all
+	@rm -rf $(RUN_INDEX)
+	$(INDEXER) -i $(RUN_INDEX) corpus/
+	@echo
+	@echo '$$ gongwen-search -i $(RUN_INDEX) 專業化眾創空間    # typed in Traditional'
+	@$(SEARCHER) -i $(RUN_INDEX) -n 5 專業化眾創空間
+	@echo
+	@echo '$$ gongwen-search -i $(RUN_INDEX) 众创空间 江苏    # typed in Simplified'
+	@$(SEARCHER) -i $(RUN_INDEX) -n 5 众创空间 江苏
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,96 @@
+/* indexer: what the parts of gongwen-index share: the readers of input
+ * files (one per format) and the walk that finds them.
+ *
+ * The readers know nothing of the index. Each document they produce goes
+ * to a sink callback; each problem with the input (a file that cannot be
+ * opened, a malformed JSON line, a document the sink refused) goes to a
+ * report callback as one message with its file and line, and counts as one
+ * rejection. Nothing stops the batch: after an error, reading goes on with
+ * the next line or file. main.c plugs the index in as the sink; the tests
+ * plug in a recorder. */
+#ifndef GW_INDEXER_H
+#define GW_INDEXER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "gw_doc.h"
+#include "gw_err.h"
+
+/* The UTF-8 byte order mark that Windows editors put before text. */
+#define GW_UTF8_BOM "\xEF\xBB\xBF"
+
+/* Takes one document. file names the input it came from (the document id
+ * for .txt notices, the file name or "<stdin>" for JSON Lines) and line is
+ * its 1-based line number, or 0 when the format has no lines. The doc and
+ * everything it points to are borrowed until the sink returns. Returns
+ * GW_OK, or an error with err set: the document is then reported as
+ * "file:line: err->msg" and rejected. */
+typedef gw_rc (*gw_doc_sink)(void *ctx, const gw_doc *doc, const char *file,
+                             long line, gw_err *err);
+
+/* Hears of one rejected input: msg is git style (lower case, no final
+ * period); line is 0 when the problem concerns the file as a whole. */
+typedef void (*gw_report_fn)(void *ctx, const char *file, long line,
+                             const char *msg);
+
+/* The state of one run of the readers; set up with gw_input_init. The
+ * counters are for the caller to read. */
+typedef struct gw_input {
+	gw_doc_sink sink;
+	void *sink_ctx;
+	gw_report_fn report;
+	void *report_ctx;
+	size_t ndocs;     /* documents the sink accepted */
+	size_t nrejected; /* documents and files rejected (each reported) */
+	uint64_t nbytes;  /* bytes of input read */
+} gw_input;
+
+/* input.c: the shared plumbing. */
+void gw_input_init(gw_input *in, gw_doc_sink sink, void *sink_ctx,
+                   gw_report_fn report, void *report_ctx);
+/* Reports "file[:line]: <fmt...>" and counts one rejection. */
+void gw_input_reject(gw_input *in, const char *file, long line,
+                     const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+/* Hands doc to the sink; counts it as accepted or reports the sink's error
+ * and counts it as rejected. */
+void gw_input_deliver(gw_input *in, const gw_doc *doc, const char *file,
+                      long line);
+
+/* Narrows [*b, *e) to the text between its leading and trailing white
+ * space: ASCII white space and U+3000 IDEOGRAPHIC SPACE. */
+void gw_input_trim(const char **b, const char **e);
+
+/* walk.c: command-line paths. path is "-" (JSON Lines on stdin), a
+ * directory (walked recursively in strcmp order of names; names starting
+ * with '.' skipped, symbolic links to directories not followed, files other
+ * than .txt and .jsonl skipped silently), a .txt or a .jsonl file (the
+ * extension in any case). Anything else, or a path that cannot be opened,
+ * is reported and rejected. File names are normalized with
+ * gw_path_normalize before they are used as ids or in messages. */
+void gw_input_path(gw_input *in, const char *path);
+
+/* input_txt.c: one notice per .txt file. The first line that is not empty
+ * once trimmed of whitespace (ASCII, U+3000 and a leading UTF-8 BOM) is the
+ * field "title", trimmed; everything after that line, verbatim, is the field
+ * "body" (possibly empty). id is the document id and also names the file in
+ * messages. A text with no such line is rejected as "empty document". */
+void gw_input_txt_mem(gw_input *in, const char *id, const char *text,
+                      size_t len);
+/* Reads all of fp (not closed) and passes it to gw_input_txt_mem. */
+void gw_input_txt(gw_input *in, const char *id, FILE *fp);
+
+/* input_jsonl.c: one document per line of fp (not closed), each a JSON
+ * object. Member "id" (a string, or a number whose text is used) is the id;
+ * every other member with a string value becomes a field of that name;
+ * members of other types are ignored. Lines that are empty or white space
+ * are skipped; lines of any length are read. name names the input in
+ * messages, e.g. "data.jsonl:17: missing \"id\"". */
+void gw_input_jsonl(gw_input *in, const char *name, FILE *fp);
+
+#endif

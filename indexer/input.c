@@ -1,0 +1,87 @@
+/* input: the plumbing every reader of gongwen-index shares: where documents
+ * go, where problems are reported, the counts of both, and what counts as
+ * white space (see indexer.h). Keeping it in one place is what makes "each
+ * error is reported once and counted once" hold for every input format. */
+#include "indexer.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#define IDEOGRAPHIC_SPACE "\xE3\x80\x80" /* U+3000 */
+
+void gw_input_init(gw_input *in, gw_doc_sink sink, void *sink_ctx,
+                   gw_report_fn report, void *report_ctx)
+{
+	in->sink = sink;
+	in->sink_ctx = sink_ctx;
+	in->report = report;
+	in->report_ctx = report_ctx;
+	in->ndocs = 0;
+	in->nrejected = 0;
+	in->nbytes = 0;
+}
+
+void gw_input_reject(gw_input *in, const char *file, long line,
+                     const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	in->nrejected++;
+	if (in->report)
+		in->report(in->report_ctx, file, line, msg);
+}
+
+void gw_input_deliver(gw_input *in, const gw_doc *doc, const char *file,
+                      long line)
+{
+	gw_err err;
+	gw_rc rc;
+
+	gw_err_clear(&err);
+	rc = in->sink(in->sink_ctx, doc, file, line, &err);
+	if (rc == GW_OK) {
+		in->ndocs++;
+		return;
+	}
+	gw_input_reject(in, file, line, "%s", err.msg[0] ? err.msg : gw_rc_name(rc));
+}
+
+static int is_ascii_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' ||
+	       c == '\v';
+}
+
+/* Bytes of white space (ASCII or U+3000) that start at p, 0 if none. */
+static size_t space_after(const char *p, const char *end)
+{
+	if (p < end && is_ascii_space(*p))
+		return 1;
+	if (end - p >= 3 && memcmp(p, IDEOGRAPHIC_SPACE, 3) == 0)
+		return 3;
+	return 0;
+}
+
+/* Bytes of white space (ASCII or U+3000) that end at p, 0 if none. */
+static size_t space_before(const char *start, const char *p)
+{
+	if (p > start && is_ascii_space(p[-1]))
+		return 1;
+	if (p - start >= 3 && memcmp(p - 3, IDEOGRAPHIC_SPACE, 3) == 0)
+		return 3;
+	return 0;
+}
+
+void gw_input_trim(const char **b, const char **e)
+{
+	size_t n;
+
+	while ((n = space_after(*b, *e)) > 0)
+		*b += n;
+	while ((n = space_before(*b, *e)) > 0)
+		*e -= n;
+}

@@ -1,0 +1,217 @@
+/* walk: turns the paths on gongwen-index's command line into calls of the
+ * readers: "-" is JSON Lines on stdin, a directory is walked, a file goes to
+ * the reader of its extension. The walk is deterministic (names in strcmp
+ * order) and stays inside the tree it was given (hidden names and links to
+ * directories are left alone), so the same tree always gives the same ids
+ * in the same order. */
+#include "indexer.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "gw_path.h"
+
+enum kind { KIND_OTHER, KIND_TXT, KIND_JSONL };
+
+/* The input format of path, from the extension of its last component. */
+static enum kind kind_of(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	const char *dot = strrchr(base ? base + 1 : path, '.');
+
+	if (dot && strcasecmp(dot, ".txt") == 0)
+		return KIND_TXT;
+	if (dot && strcasecmp(dot, ".jsonl") == 0)
+		return KIND_JSONL;
+	return KIND_OTHER;
+}
+
+/* Reports that path cannot be opened, for the reason in errno. */
+static void cannot_open(gw_input *in, const char *path)
+{
+	gw_input_reject(in, path, 0, "cannot open: %s", strerror(errno));
+}
+
+static void read_file(gw_input *in, const char *path, enum kind k)
+{
+	FILE *fp = fopen(path, "rb");
+
+	if (!fp) {
+		cannot_open(in, path);
+		return;
+	}
+	if (k == KIND_TXT)
+		gw_input_txt(in, path, fp);
+	else
+		gw_input_jsonl(in, path, fp);
+	fclose(fp);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void free_names(char **names, size_t n)
+{
+	while (n > 0)
+		free(names[--n]);
+	free(names);
+}
+
+/* Appends a copy of name to *names; returns 0, or -1 when out of memory. */
+static int add_name(char ***names, size_t *n, size_t *cap, const char *name)
+{
+	char *copy;
+
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 16;
+		char **p = realloc(*names, c * sizeof *p);
+		if (!p)
+			return -1;
+		*names = p;
+		*cap = c;
+	}
+	if (!(copy = strdup(name)))
+		return -1;
+	(*names)[(*n)++] = copy;
+	return 0;
+}
+
+/* Lists the names in d that do not start with '.', sorted. Returns 0, or
+ * an errno value (then *names is freed and NULL). */
+static int list_dir(DIR *d, char ***names, size_t *n)
+{
+	size_t cap = 0;
+	struct dirent *e;
+	int rc = 0;
+
+	*names = NULL;
+	*n = 0;
+	for (errno = 0; (e = readdir(d)) != NULL; errno = 0)
+		if (e->d_name[0] != '.' && add_name(names, n, &cap, e->d_name)) {
+			errno = ENOMEM;
+			break;
+		}
+	if ((rc = errno) != 0) {
+		free_names(*names, *n);
+		*names = NULL;
+		*n = 0;
+		return rc;
+	}
+	qsort(*names, *n, sizeof **names, cmp_names);
+	return 0;
+}
+
+static void walk_dir(gw_input *in, const char *dir);
+
+/* One name found in a directory: descend into real directories, read
+ * regular files (or links to them) that have a known extension. */
+static void walk_entry(gw_input *in, const char *path)
+{
+	enum kind k = kind_of(path);
+	struct stat st;
+
+	if (lstat(path, &st) != 0) {
+		cannot_open(in, path);
+		return;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		walk_dir(in, path);
+		return;
+	}
+	if (k == KIND_OTHER)
+		return;
+	if (S_ISLNK(st.st_mode) && stat(path, &st) != 0) {
+		cannot_open(in, path);
+		return;
+	}
+	if (S_ISREG(st.st_mode))
+		read_file(in, path, k);
+}
+
+/* Reads dir + "/" + names[i] for every name, in order. */
+static void walk_names(gw_input *in, const char *dir, char **names, size_t n)
+{
+	size_t i, dlen = strlen(dir);
+
+	for (i = 0; i < n; i++) {
+		size_t len = dlen + 1 + strlen(names[i]) + 1;
+		char *path = malloc(len);
+
+		if (!path) {
+			gw_input_reject(in, dir, 0, "out of memory");
+			return;
+		}
+		snprintf(path, len, "%s/%s", dir, names[i]);
+		gw_path_normalize(path);
+		walk_entry(in, path);
+		free(path);
+	}
+}
+
+static void walk_dir(gw_input *in, const char *dir)
+{
+	DIR *d = opendir(dir);
+	char **names;
+	size_t n;
+	int rc;
+
+	if (!d) {
+		cannot_open(in, dir);
+		return;
+	}
+	rc = list_dir(d, &names, &n);
+	closedir(d);
+	if (rc != 0) {
+		gw_input_reject(in, dir, 0, "cannot read directory: %s",
+		                strerror(rc));
+		return;
+	}
+	walk_names(in, dir, names, n);
+	free_names(names, n);
+}
+
+/* A path named on the command line: unlike in a walk, links are followed
+ * and an unknown extension is an error, since the user asked for it. */
+static void read_arg(gw_input *in, const char *path)
+{
+	struct stat st;
+	enum kind k;
+
+	if (stat(path, &st) != 0) {
+		cannot_open(in, path);
+		return;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		walk_dir(in, path);
+		return;
+	}
+	if ((k = kind_of(path)) == KIND_OTHER) {
+		gw_input_reject(in, path, 0,
+		                "unsupported file type (expected .txt or .jsonl)");
+		return;
+	}
+	read_file(in, path, k);
+}
+
+void gw_input_path(gw_input *in, const char *path)
+{
+	char *norm;
+
+	if (strcmp(path, "-") == 0) {
+		gw_input_jsonl(in, "<stdin>", stdin);
+		return;
+	}
+	if (!(norm = strdup(path))) {
+		gw_input_reject(in, path, 0, "out of memory");
+		return;
+	}
+	gw_path_normalize(norm);
+	read_arg(in, norm);
+	free(norm);
+}

@@ -1,0 +1,233 @@
+/* gw_accum: in-memory posting lists for a batch (see gw_accum.h).
+ *
+ * An open-addressing hash table maps term keys (gw_term_key bytes, kept in
+ * one arena) to gw_plist entries. */
+#include "gw_accum.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct slot {
+	size_t koff;
+	uint32_t klen;
+	uint32_t used;
+	gw_plist list;
+} slot;
+
+struct gw_accum {
+	slot *s;
+	size_t cap, n;
+	gw_buf keys;
+	gw_buf key;       /* scratch term key */
+	uint32_t *pos;    /* scratch positions */
+	size_t pos_cap;
+	size_t bytes;
+};
+
+void gw_toklist_reset(gw_toklist *l)
+{
+	l->n = 0;
+	gw_buf_reset(&l->terms);
+}
+
+void gw_toklist_free(gw_toklist *l)
+{
+	free(l->t);
+	gw_buf_free(&l->terms);
+	memset(l, 0, sizeof *l);
+}
+
+int gw_toklist_add(void *ctx, const gw_token *t)
+{
+	gw_toklist *l = ctx;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 1024;
+		gw_tok *nt = realloc(l->t, cap * sizeof *nt);
+		if (!nt) {
+			l->oom = 1;
+			return 1;
+		}
+		l->t = nt;
+		l->cap = cap;
+	}
+	l->t[l->n].off = l->terms.len;
+	l->t[l->n].len = (uint32_t)t->len;
+	l->t[l->n].pos = t->pos;
+	l->t[l->n].kind = t->kind;
+	l->n++;
+	gw_buf_append(&l->terms, t->term, t->len);
+	if (!gw_buf_ok(&l->terms))
+		l->oom = 1;
+	return l->oom;
+}
+
+static int tok_cmp(const void *pa, const void *pb, void *ctx)
+{
+	const gw_tok *a = pa, *b = pb;
+	const gw_toklist *sort_list = ctx;
+	size_t n = a->len < b->len ? a->len : b->len;
+	int c;
+
+	if (a->kind != b->kind)
+		return a->kind - b->kind;
+	c = memcmp(sort_list->terms.p + a->off, sort_list->terms.p + b->off, n);
+	if (c)
+		return c;
+	if (a->len != b->len)
+		return a->len < b->len ? -1 : 1;
+	return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+void gw_toklist_sort(gw_toklist *l)
+{
+	qsort_r(l->t, l->n, sizeof *l->t, tok_cmp, l);
+}
+
+int gw_toklist_same(const gw_toklist *l, size_t i, size_t j)
+{
+	const gw_tok *a = &l->t[i], *b = &l->t[j];
+
+	return a->kind == b->kind && a->len == b->len &&
+	       memcmp(l->terms.p + a->off, l->terms.p + b->off, a->len) == 0;
+}
+
+gw_accum *gw_accum_new(void) { return calloc(1, sizeof(gw_accum)); }
+
+void gw_accum_clear(gw_accum *a)
+{
+	for (size_t i = 0; i < a->cap; i++)
+		if (a->s[i].used)
+			gw_buf_free(&a->s[i].list.buf);
+	free(a->s);
+	a->s = NULL;
+	a->cap = a->n = 0;
+	gw_buf_free(&a->keys);
+	a->bytes = 0;
+}
+
+void gw_accum_free(gw_accum *a)
+{
+	if (!a)
+		return;
+	gw_accum_clear(a);
+	gw_buf_free(&a->key);
+	free(a->pos);
+	free(a);
+}
+
+size_t gw_accum_bytes(const gw_accum *a) { return a->bytes + a->keys.len + a->cap * sizeof(slot); }
+
+static uint64_t hash(const unsigned char *p, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 1099511628211ull;
+	return h;
+}
+
+static int grow(gw_accum *a)
+{
+	size_t cap = a->cap ? a->cap * 2 : 4096;
+	slot *s = calloc(cap, sizeof *s);
+
+	if (!s)
+		return -1;
+	for (size_t i = 0; i < a->cap; i++) {
+		size_t j;
+		if (!a->s[i].used)
+			continue;
+		j = hash(a->keys.p + a->s[i].koff, a->s[i].klen) & (cap - 1);
+		while (s[j].used)
+			j = (j + 1) & (cap - 1);
+		s[j] = a->s[i];
+	}
+	free(a->s);
+	a->s = s;
+	a->cap = cap;
+	return 0;
+}
+
+/* The list for key k, created empty if new; NULL on allocation failure. */
+static gw_plist *lookup(gw_accum *a, const unsigned char *k, size_t n)
+{
+	size_t j;
+
+	if ((a->n + 1) * 2 > a->cap && grow(a))
+		return NULL;
+	j = hash(k, n) & (a->cap - 1);
+	while (a->s[j].used) {
+		if (a->s[j].klen == n && memcmp(a->keys.p + a->s[j].koff, k, n) == 0)
+			return &a->s[j].list;
+		j = (j + 1) & (a->cap - 1);
+	}
+	a->s[j].used = 1;
+	a->s[j].koff = a->keys.len;
+	a->s[j].klen = (uint32_t)n;
+	gw_buf_append(&a->keys, k, n);
+	a->n++;
+	return gw_buf_ok(&a->keys) ? &a->s[j].list : NULL;
+}
+
+int gw_accum_add(gw_accum *a, unsigned fid, uint32_t docid, const gw_toklist *l)
+{
+	size_t i = 0, j;
+
+	while (i < l->n) {
+		gw_plist *pl;
+		size_t before;
+		for (j = i + 1; j < l->n && gw_toklist_same(l, i, j); j++)
+			;
+		if (a->pos_cap < j - i) {
+			uint32_t *p = realloc(a->pos, (j - i) * 2 * sizeof *p);
+			if (!p)
+				return -1;
+			a->pos = p;
+			a->pos_cap = (j - i) * 2;
+		}
+		for (size_t k = i; k < j; k++)
+			a->pos[k - i] = l->t[k].pos;
+		gw_term_key(&a->key, fid, l->t[i].kind, (const char *)l->terms.p + l->t[i].off, l->t[i].len);
+		if (!gw_buf_ok(&a->key) || !(pl = lookup(a, a->key.p, a->key.len)))
+			return -1;
+		before = pl->buf.len;
+		gw_plist_add(pl, docid, a->pos, (uint32_t)(j - i));
+		if (!gw_buf_ok(&pl->buf))
+			return -1;
+		a->bytes += pl->buf.len - before;
+		i = j;
+	}
+	return 0;
+}
+
+static int slot_cmp(const void *pa, const void *pb, void *ctx)
+{
+	const slot *a = *(slot *const *)pa, *b = *(slot *const *)pb;
+	const gw_accum *cmp_accum = ctx;
+	size_t n = a->klen < b->klen ? a->klen : b->klen;
+	int c = memcmp(cmp_accum->keys.p + a->koff, cmp_accum->keys.p + b->koff, n);
+
+	return c ? c : (a->klen > b->klen) - (a->klen < b->klen);
+}
+
+gw_rc gw_accum_flush(gw_accum *a, gw_txn *t, gw_err *err)
+{
+	slot **order = malloc((a->n ? a->n : 1) * sizeof *order);
+	size_t n = 0;
+	gw_rc rc = GW_OK;
+
+	if (!order)
+		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	for (size_t i = 0; i < a->cap; i++)
+		if (a->s[i].used)
+			order[n++] = &a->s[i];
+	/* Key order makes the LMDB inserts sequential. */
+	qsort_r(order, n, sizeof *order, slot_cmp, a);
+	for (size_t i = 0; i < n && rc == GW_OK; i++)
+		rc = gw_post_append(t, a->keys.p + order[i]->koff, order[i]->klen, &order[i]->list, err);
+	free(order);
+	if (rc == GW_OK)
+		gw_accum_clear(a);
+	return rc;
+}

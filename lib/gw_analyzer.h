@@ -1,0 +1,85 @@
+/* gw_analyzer: the one token pipeline for documents and queries.
+ *
+ * Text is folded first, before any segmentation (DESIGN-BRIEF.md):
+ *   1. NFKC with case folding (ICU unorm2 "nfkc_cf"),
+ *   2. Traditional -> Simplified one code point at a time (a table generated
+ *      from ICU's data at build time, see lib/gen/gen_t2s.c),
+ * keeping for every folded code point the byte range of the original text it
+ * came from, so that tokens carry offsets into the caller's text.
+ *
+ * Then tokens, each with a position:
+ *   - every CJK code point (Han, kana, hangul, bopomofo) is one position and
+ *     gives a GW_T_CHAR term; two CJK code points directly next to each other
+ *     give a GW_T_BIGRAM at the first one's position;
+ *   - a run of other letters, digits, '_' and marks is one position and gives
+ *     a GW_T_TERM (lower case) and, for [a-z]+ words whose Snowball English
+ *     stem differs, a GW_T_STEM at the same position;
+ *   - ICU word-break words of two or more CJK code points over the folded text
+ *     give GW_T_WORD terms (ranking only) at their first code point's position;
+ *   - everything else (punctuation, spaces, symbols) separates tokens and
+ *     takes no position.
+ * Invalid UTF-8 is read as U+FFFD (a separator). */
+#ifndef GW_ANALYZER_H
+#define GW_ANALYZER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gw_buf.h"
+#include "gw_err.h"
+
+/* Term kinds; the byte values are part of the index format (gw_store.c). */
+enum {
+	GW_T_CHAR = 'c',
+	GW_T_BIGRAM = 'b',
+	GW_T_WORD = 'w',
+	GW_T_TERM = 't',
+	GW_T_STEM = 's'
+};
+
+/* Which optional tokens to produce. Position tokens (CHAR, TERM) always are. */
+enum {
+	GW_AN_BIGRAMS = 1,
+	GW_AN_WORDS = 2,
+	GW_AN_STEMS = 4,
+	GW_AN_ALL = 7
+};
+
+/* Longest term in bytes; longer Latin words are cut at a code point
+ * boundary (documents and queries alike, so they still match). */
+#define GW_TERM_MAX 120
+
+typedef struct gw_token {
+	int kind;           /* GW_T_* */
+	const char *term;   /* folded UTF-8, not NUL-terminated; valid during the callback */
+	size_t len;
+	uint32_t pos;       /* token position */
+	size_t start_off;   /* byte range in the analyzed text */
+	size_t end_off;
+	int folded;         /* 1 if T->S folding changed a code point of the token */
+} gw_token;
+
+/* Receives tokens in text order (a position's CHAR/TERM first). A non-zero
+ * return stops the analysis; gw_analyze then returns GW_OK. */
+typedef int (*gw_token_fn)(void *ctx, const gw_token *tok);
+
+typedef struct gw_analyzer gw_analyzer;
+
+/* Creates an analyzer (ICU normalizer, word breaker, stemmer). Not thread
+ * safe: use one per thread. Errors: GW_EICU, GW_ENOMEM. */
+gw_rc gw_analyzer_new(gw_analyzer **out, gw_err *err);
+void gw_analyzer_free(gw_analyzer *a);
+
+/* Analyzes text[0..len) and calls fn for each token. Positions start at
+ * first_pos; *next_pos (may be NULL) receives the position after the last
+ * one used, so (next - first) is the field length. */
+gw_rc gw_analyze(gw_analyzer *a, const char *text, size_t len, uint32_t first_pos, int flags,
+                 gw_token_fn fn, void *ctx, uint32_t *next_pos, gw_err *err);
+
+/* Appends the folded form of text (steps 1 and 2 above) to out, as UTF-8. */
+gw_rc gw_analyzer_fold(gw_analyzer *a, const char *text, size_t len, gw_buf *out, gw_err *err);
+
+/* Version of the analysis; stored in the index, which refuses another. */
+#define GW_ANALYZER_VERSION 1
+
+#endif

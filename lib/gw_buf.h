@@ -1,0 +1,57 @@
+/* gw_buf: a growable byte buffer and LEB128-style varints.
+ *
+ * Appends use a sticky error, as FTS5's buffers do: once an allocation fails
+ * buf->oom is set and every later append does nothing, so hot loops check
+ * once at the end with gw_buf_ok(). */
+#ifndef GW_BUF_H
+#define GW_BUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct gw_buf {
+	unsigned char *p;
+	size_t len;
+	size_t cap;
+	int oom;
+} gw_buf;
+
+#define GW_BUF_INIT {NULL, 0, 0, 0}
+
+/* Frees the storage; the buffer is empty and usable again afterwards. */
+void gw_buf_free(gw_buf *b);
+/* Makes room for n more bytes; returns 0 on success, -1 (and sets oom). */
+int gw_buf_reserve(gw_buf *b, size_t n);
+void gw_buf_append(gw_buf *b, const void *p, size_t n);
+void gw_buf_putc(gw_buf *b, int c);
+void gw_buf_puts(gw_buf *b, const char *s);
+void gw_buf_printf(gw_buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Appends v as an unsigned varint (7 bits a byte, low first, <= 10 bytes). */
+void gw_buf_put_varint(gw_buf *b, uint64_t v);
+static inline int gw_buf_ok(const gw_buf *b) { return !b->oom; }
+static inline void gw_buf_reset(gw_buf *b) { b->len = 0; }
+
+/* Writes v as a varint at p (room for 10 bytes); returns bytes written. */
+size_t gw_varint_put(unsigned char *p, uint64_t v);
+/* Reads a varint from [*pp, end); advances *pp. Returns 0 on success, -1 if
+ * the input is truncated or longer than 10 bytes (then *pp is unchanged). */
+int gw_varint_get(const unsigned char **pp, const unsigned char *end, uint64_t *v);
+
+/* Big-endian 32-bit helpers for LMDB keys (so byte order sorts numerically). */
+static inline void gw_be32_put(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24);
+	p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8);
+	p[3] = (unsigned char)v;
+}
+static inline uint32_t gw_be32_get(const unsigned char *p)
+{
+	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+}
+
+#endif

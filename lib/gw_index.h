@@ -1,0 +1,63 @@
+/* gw_index: the index as a whole: open/close, batches of changes, stored
+ * documents. The only place that knows the LMDB layout is gw_store.c.
+ *
+ * Writing: gw_index_begin(), any number of gw_index_put()/gw_index_delete(),
+ * then gw_index_commit() (all of the batch becomes visible to readers at
+ * once) or gw_index_abort() (none of it). Readers may search concurrently;
+ * they see the index as of the last commit when their search began. */
+#ifndef GW_INDEX_H
+#define GW_INDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gw_doc.h"
+#include "gw_err.h"
+
+typedef struct gw_index gw_index;
+
+enum {
+	GW_OPEN_READ = 0,   /* read only; the index must exist */
+	GW_OPEN_WRITE = 1,  /* read-write; the index must exist */
+	GW_OPEN_CREATE = 3  /* read-write; created (with its directory) if absent */
+};
+
+/* Opens the index directory at path. On success *out owns the handle
+ * (release with gw_index_close). Errors: GW_ENOTFOUND (no index there and
+ * not GW_OPEN_CREATE), GW_EVERSION (another format version), GW_EFORMAT,
+ * GW_EIO, GW_ELMDB. */
+gw_rc gw_index_open(gw_index **out, const char *path, int flags, gw_err *err);
+/* Closes the index; aborts an uncommitted batch. NULL does nothing. */
+void gw_index_close(gw_index *ix);
+
+/* Warnings that do not stop indexing (invalid UTF-8 replaced, ...) go to fn,
+ * one line each, naming the document id, field and byte offset. Default: none. */
+typedef void (*gw_warn_fn)(void *ctx, const char *msg);
+void gw_index_set_warn(gw_index *ix, gw_warn_fn fn, void *ctx);
+
+typedef struct gw_batch_stats {
+	size_t added;    /* ids new to the index */
+	size_t replaced; /* ids that existed: old version removed completely */
+	size_t deleted;  /* ids removed by gw_index_delete */
+	size_t missing;  /* deletes of ids that were not in the index */
+	uint64_t bytes;  /* bytes of field text put in the batch */
+} gw_batch_stats;
+
+/* Starts a batch. Only one batch at a time per handle; opened for writing. */
+gw_rc gw_index_begin(gw_index *ix, gw_err *err);
+/* Adds doc to the batch, replacing any document with the same id (also one
+ * put earlier in the same batch). The doc is copied. GW_EINVAL for an empty
+ * id, an empty field name or a field name used twice in one doc. */
+gw_rc gw_index_put(gw_index *ix, const gw_doc *doc, gw_err *err);
+/* Removes the document with this id when the batch commits. */
+gw_rc gw_index_delete(gw_index *ix, const char *id, size_t id_len, gw_err *err);
+/* Commits the batch in one LMDB write transaction, growing the map as
+ * needed. stats may be NULL. On error nothing of the batch is visible. */
+gw_rc gw_index_commit(gw_index *ix, gw_batch_stats *stats, gw_err *err);
+/* Drops the batch. */
+void gw_index_abort(gw_index *ix);
+
+/* Number of live documents as of the last commit. */
+gw_rc gw_index_count(gw_index *ix, uint64_t *ndocs, gw_err *err);
+
+#endif

@@ -1,0 +1,44 @@
+/* gw_index_impl: the gw_index handle, shared by the lib files that read it
+ * (gw_index.c writes, gw_search.c and gw_snippet.c read). Not public. */
+#ifndef GW_INDEX_IMPL_H
+#define GW_INDEX_IMPL_H
+
+#include "gw_analyzer.h"
+#include "gw_index.h"
+#include "gw_store.h"
+
+typedef struct gw_pdoc {
+	size_t id_off, id_len;
+	size_t f_first, nf; /* range in gw_batch.fields */
+	int dead;           /* superseded by a later put or delete of its id */
+} gw_pdoc;
+
+typedef struct gw_pfield {
+	size_t name_off, name_len, val_off, val_len;
+} gw_pfield;
+
+/* A batch: documents and deletes copied into an arena until commit. */
+typedef struct gw_batch {
+	int open;
+	gw_buf arena;
+	gw_pdoc *docs;
+	size_t ndocs, docs_cap;
+	gw_pfield *fields;
+	size_t nfields, fields_cap;
+	size_t *dels; /* arena offsets of deleted ids (length-prefixed) */
+	size_t ndels, dels_cap;
+	uint32_t *slot; /* id hash: index + 1 into docs, 0 = empty */
+	size_t nslots;
+	uint64_t bytes;
+} gw_batch;
+
+struct gw_index {
+	gw_store *s;
+	gw_analyzer *an;
+	int write;
+	gw_warn_fn warn;
+	void *warn_ctx;
+	gw_batch b;
+};
+
+#endif

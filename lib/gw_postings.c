@@ -1,0 +1,147 @@
+/* gw_postings: chunk and entry codec (format in gw_postings.h). */
+#include "gw_postings.h"
+
+#include <string.h>
+
+int gw_chunk_header(const void *val, size_t len, uint32_t *ndocs, uint32_t *last_docid)
+{
+	const unsigned char *p = val, *end = p + len;
+	uint64_t n;
+
+	if (len < 5)
+		return -1;
+	*last_docid = gw_be32_get(p);
+	p += 4;
+	if (gw_varint_get(&p, end, &n) || n == 0 || n > UINT32_MAX)
+		return -1;
+	*ndocs = (uint32_t)n;
+	return 0;
+}
+
+int gw_chunk_open(gw_entry_reader *r, const void *val, size_t len, uint32_t first_docid,
+                  uint32_t *last_docid)
+{
+	const unsigned char *p = val, *end = p + len;
+	uint64_t n;
+
+	if (len < 5)
+		return -1;
+	if (last_docid)
+		*last_docid = gw_be32_get(p);
+	p += 4;
+	if (gw_varint_get(&p, end, &n) || n > UINT32_MAX)
+		return -1;
+	r->p = p;
+	r->end = end;
+	r->docid = first_docid;
+	r->left = (uint32_t)n;
+	return 0;
+}
+
+int gw_entry_next(gw_entry_reader *r, gw_entry *e)
+{
+	uint64_t dd, tf, plen;
+
+	if (r->left == 0)
+		return 0;
+	if (gw_varint_get(&r->p, r->end, &dd) || gw_varint_get(&r->p, r->end, &tf) ||
+	    gw_varint_get(&r->p, r->end, &plen) || plen > (size_t)(r->end - r->p) ||
+	    dd > UINT32_MAX - r->docid || tf > UINT32_MAX)
+		return -1;
+	r->docid += (uint32_t)dd;
+	e->docid = r->docid;
+	e->tf = (uint32_t)tf;
+	e->pos = r->p;
+	e->plen = (size_t)plen;
+	r->p += plen;
+	r->left--;
+	return 1;
+}
+
+uint32_t gw_entry_positions(const gw_entry *e, uint32_t *out)
+{
+	const unsigned char *p = e->pos, *end = e->pos + e->plen;
+	uint32_t n = 0, pos = 0;
+	uint64_t d;
+
+	while (n < e->tf && p < end && gw_varint_get(&p, end, &d) == 0) {
+		pos += (uint32_t)d;
+		out[n++] = pos;
+	}
+	return n;
+}
+
+/* Appends an entry whose docid delta is dd. */
+static void put_entry(gw_buf *b, uint32_t dd, uint32_t tf, const unsigned char *pos, size_t plen)
+{
+	gw_buf_put_varint(b, dd);
+	gw_buf_put_varint(b, tf);
+	gw_buf_put_varint(b, plen);
+	gw_buf_append(b, pos, plen);
+}
+
+void gw_plist_add(gw_plist *l, uint32_t docid, const uint32_t *pos, uint32_t tf)
+{
+	unsigned char tmp[10];
+	size_t plen = 0;
+	uint32_t prev = 0;
+
+	/* Two passes: plen precedes the position bytes it measures. */
+	for (uint32_t i = 0; i < tf; i++) {
+		plen += gw_varint_put(tmp, pos[i] - prev);
+		prev = pos[i];
+	}
+	gw_buf_put_varint(&l->buf, docid - l->last_docid);
+	gw_buf_put_varint(&l->buf, tf);
+	gw_buf_put_varint(&l->buf, plen);
+	prev = 0;
+	for (uint32_t i = 0; i < tf; i++) {
+		gw_buf_put_varint(&l->buf, pos[i] - prev);
+		prev = pos[i];
+	}
+	l->last_docid = docid;
+	l->ndocs++;
+}
+
+void gw_plist_reader(const gw_plist *l, gw_entry_reader *r)
+{
+	r->p = l->buf.p;
+	r->end = l->buf.p + l->buf.len;
+	r->docid = 0;
+	r->left = l->ndocs;
+}
+
+void gw_chunk_builder_init(gw_chunk_builder *b) { memset(b, 0, sizeof *b); }
+
+void gw_chunk_builder_free(gw_chunk_builder *b)
+{
+	gw_buf_free(&b->body);
+	gw_buf_free(&b->out);
+}
+
+int gw_chunk_builder_add(gw_chunk_builder *b, const gw_entry *e)
+{
+	if (b->n == 0)
+		b->first = e->docid;
+	put_entry(&b->body, e->docid - (b->n ? b->last : b->first), e->tf, e->pos, e->plen);
+	b->last = e->docid;
+	b->n++;
+	return b->n >= GW_CHUNK_DOCS || b->body.len >= GW_CHUNK_BYTES;
+}
+
+int gw_chunk_builder_take(gw_chunk_builder *b, uint32_t *first)
+{
+	unsigned char hdr[4];
+
+	if (b->n == 0)
+		return 0;
+	gw_buf_reset(&b->out);
+	gw_be32_put(hdr, b->last);
+	gw_buf_append(&b->out, hdr, 4);
+	gw_buf_put_varint(&b->out, b->n);
+	gw_buf_append(&b->out, b->body.p, b->body.len);
+	*first = b->first;
+	gw_buf_reset(&b->body);
+	b->n = 0;
+	return 1;
+}

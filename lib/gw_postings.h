@@ -1,0 +1,91 @@
+/* gw_postings: the postings codec (pure: no I/O).
+ *
+ * A posting list is stored as chunks of at most GW_CHUNK_DOCS documents
+ * (closed early once a chunk passes GW_CHUNK_BYTES), so that changing one
+ * document rewrites one small value, and a reader can skip whole chunks by
+ * their header. The chunk's first docid is in its LMDB key (gw_store.c);
+ * the value is:
+ *
+ *   chunk  := last_docid:be32  ndocs:varint  entry{ndocs}
+ *   entry  := docid_delta:varint  tf:varint  plen:varint  pos_delta:varint{tf}
+ *
+ * docid_delta is relative to the previous entry's docid, the first entry's to
+ * the chunk's first docid (so it is 0). plen is the byte length of the
+ * positions that follow, so readers that need no positions skip them in O(1).
+ * Positions ascend; the first delta is relative to 0.
+ *
+ * The same entry encoding, with the first docid_delta relative to 0, is used
+ * for a batch's in-memory lists (gw_plist) before they are merged into
+ * chunks. */
+#ifndef GW_POSTINGS_H
+#define GW_POSTINGS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gw_buf.h"
+
+#define GW_CHUNK_DOCS 128
+#define GW_CHUNK_BYTES 4000
+
+/* One decoded entry; pos points at plen bytes of position deltas. */
+typedef struct gw_entry {
+	uint32_t docid;
+	uint32_t tf;
+	const unsigned char *pos;
+	size_t plen;
+} gw_entry;
+
+/* Reads entries from a chunk value or a gw_plist buffer. */
+typedef struct gw_entry_reader {
+	const unsigned char *p, *end;
+	uint32_t docid;   /* previous docid (base for the next delta) */
+	uint32_t left;    /* entries still to read */
+} gw_entry_reader;
+
+/* Opens a chunk value (first_docid from its key). Returns -1 if the value is
+ * too short to be a chunk. *last_docid (may be NULL) gets the header's. */
+int gw_chunk_open(gw_entry_reader *r, const void *val, size_t len, uint32_t first_docid,
+                  uint32_t *last_docid);
+/* Reads the chunk header only: ndocs and last docid. -1 if damaged. */
+int gw_chunk_header(const void *val, size_t len, uint32_t *ndocs, uint32_t *last_docid);
+/* Next entry: 1 read, 0 at the end, -1 damaged data. */
+int gw_entry_next(gw_entry_reader *r, gw_entry *e);
+
+/* Decodes the positions of e into out (room for e->tf); returns the count
+ * decoded (== tf unless damaged). */
+uint32_t gw_entry_positions(const gw_entry *e, uint32_t *out);
+
+/* A growing list of entries for one term, in docid order. */
+typedef struct gw_plist {
+	gw_buf buf;
+	uint32_t ndocs;
+	uint32_t last_docid;
+} gw_plist;
+
+/* Appends an entry (docid > the last one added) with positions pos[0..tf). */
+void gw_plist_add(gw_plist *l, uint32_t docid, const uint32_t *pos, uint32_t tf);
+/* A reader over the list's entries. */
+void gw_plist_reader(const gw_plist *l, gw_entry_reader *r);
+
+/* Builds chunks from entries given in docid order. */
+typedef struct gw_chunk_builder {
+	gw_buf body;      /* encoded entries of the open chunk */
+	gw_buf out;       /* header + body of the last finished chunk */
+	uint32_t first, last, n;
+} gw_chunk_builder;
+
+void gw_chunk_builder_init(gw_chunk_builder *b);
+void gw_chunk_builder_free(gw_chunk_builder *b);
+/* Appends e. Returns 1 if the open chunk is full and should be taken with
+ * gw_chunk_builder_take() before the next add. */
+int gw_chunk_builder_add(gw_chunk_builder *b, const gw_entry *e);
+/* Finishes the open chunk (if it has entries): encodes it into b->out and
+ * returns its first docid in *first; returns 0 if there was nothing open. */
+int gw_chunk_builder_take(gw_chunk_builder *b, uint32_t *first);
+static inline int gw_chunk_builder_ok(const gw_chunk_builder *b)
+{
+	return gw_buf_ok(&b->body) && gw_buf_ok(&b->out);
+}
+
+#endif

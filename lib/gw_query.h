@@ -1,0 +1,66 @@
+/* gw_query: query text -> parts to match (through the document analyzer).
+ *
+ * Grammar (issue-2 level): parts are separated by white space (ASCII or
+ * U+3000) and all must match (AND). A part is either a bare word or a
+ * "quoted phrase"; a stray '"' without its closing quote quotes the rest
+ * of the query. Each part is analyzed like document text and becomes a
+ * phrase: its elements must occur at the same relative positions.
+ *   - A run of two or more CJK characters is matched by all its bigrams
+ *     (each bigram only exists where the two characters touch), so the run
+ *     matches exactly as a substring; a lone CJK character by its unigram.
+ *   - A Latin word outside quotes matches its Snowball stem (as a word or a
+ *     stem: `files` finds file, files, filing); inside quotes only itself.
+ *   - Digits and other words match themselves.
+ * Punctuation inside a part takes no position, so 国科发区[2020]73号 and
+ * "国科发区 2020 73号" are the same phrase. */
+#ifndef GW_QUERY_H
+#define GW_QUERY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gw_analyzer.h"
+#include "gw_err.h"
+
+#define GW_QALT_MAX 2
+
+typedef struct gw_qterm {
+	int kind;        /* GW_T_* */
+	size_t off, len; /* term bytes in gw_query.terms */
+} gw_qterm;
+
+/* One element of a phrase: any of its alternative terms at offset off. */
+typedef struct gw_qelem {
+	gw_qterm alt[GW_QALT_MAX];
+	int nalt;
+	uint32_t off;
+} gw_qelem;
+
+typedef struct gw_qpart {
+	size_t first, n;   /* elements in gw_query.el */
+	uint32_t span;     /* positions covered (last offset + 1) */
+	int quoted;
+	int has_word;      /* word: the ICU word equal to the whole part */
+	gw_qterm word;
+	size_t text_off, text_len; /* the part as typed, in the query text */
+} gw_qpart;
+
+typedef struct gw_query {
+	gw_qpart *parts;
+	size_t nparts;
+	gw_qelem *el;
+	size_t nel;
+	char *terms;       /* term bytes */
+	size_t terms_len;
+} gw_query;
+
+/* Parses text. *out owns the result (gw_query_free). GW_EINVAL with a
+ * message naming the column if no part has anything to search for. */
+gw_rc gw_query_parse(gw_analyzer *an, const char *text, size_t len, gw_query **out, gw_err *err);
+void gw_query_free(gw_query *q);
+static inline const char *gw_qterm_str(const gw_query *q, const gw_qterm *t)
+{
+	return q->terms + t->off;
+}
+
+#endif

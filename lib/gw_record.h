@@ -1,0 +1,29 @@
+/* gw_record: the stored document record (codec only; layout in gw_store.c). */
+#ifndef GW_RECORD_H
+#define GW_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gw_buf.h"
+#include "gw_store.h"
+
+typedef struct gw_record {
+	const char *id;
+	size_t id_len;
+	unsigned nf;
+	unsigned fid[GW_MAX_FIELDS];
+	uint32_t flen[GW_MAX_FIELDS];     /* field length in tokens */
+	const char *text[GW_MAX_FIELDS];  /* points into the parsed value */
+	size_t text_len[GW_MAX_FIELDS];
+} gw_record;
+
+/* Parses val into r (pointers into val). -1 if damaged. With texts == 0 only
+ * the id and the field lengths are read (cheaper, for ranking). */
+int gw_record_parse(const void *val, size_t len, gw_record *r, int texts);
+/* Encodes r (all of it) into out (reset first). */
+void gw_record_build(gw_buf *out, const gw_record *r);
+/* Index of field fid in r, or -1. */
+int gw_record_field(const gw_record *r, unsigned fid);
+
+#endif

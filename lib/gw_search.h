@@ -1,0 +1,62 @@
+/* gw_search: runs a query against the index and ranks the matches.
+ *
+ * Matching: every part of the query must match (AND); a part matches a
+ * document when its phrase occurs in some field (gw_query.h).
+ *
+ * Ranking: BM25F. For each part, the phrase frequency in each field is
+ * weighted and length-normalized per field, then saturated once:
+ *   tf~  = sum_f w_f * tf_f / (1 - b + b * len_f / avglen_f)
+ *   part = idf * tf~ / (k1 + tf~) * (1 + word_bonus if the part is one ICU
+ *          word and some match lines up with that word in the document)
+ *   idf  = ln(1 + (N - df + 0.5) / (df + 0.5)), df = documents the part matches
+ * The score is the sum over parts; ties go to the lower (older) docid. */
+#ifndef GW_SEARCH_H
+#define GW_SEARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gw_index.h"
+#include "gw_query.h"
+#include "gw_record.h"
+
+typedef struct gw_rank_params {
+	double k1, b;
+	double title_weight;   /* field "title" */
+	double other_weight;   /* any other field */
+	double word_bonus;
+} gw_rank_params;
+
+/* The defaults (documented in README.md). */
+void gw_rank_defaults(gw_rank_params *p);
+
+typedef struct gw_search_opts {
+	size_t offset;          /* hits to skip */
+	size_t limit;           /* hits to return */
+	const gw_rank_params *rank; /* NULL: defaults */
+} gw_search_opts;
+
+typedef struct gw_hit {
+	uint32_t docid;
+	double score;
+} gw_hit;
+
+typedef struct gw_results gw_results;
+
+/* Parses and runs query. *out owns the results, which keep a read snapshot
+ * of the index until gw_results_free (so stored fields stay readable).
+ * Errors: GW_EINVAL for a query with nothing to search for, or store errors. */
+gw_rc gw_search(gw_index *ix, const char *query, size_t qlen, const gw_search_opts *opts,
+                gw_results **out, gw_err *err);
+void gw_results_free(gw_results *r);
+
+size_t gw_results_total(const gw_results *r);   /* all matching documents */
+size_t gw_results_count(const gw_results *r);   /* hits returned */
+const gw_hit *gw_results_hit(const gw_results *r, size_t i);
+const gw_query *gw_results_query(const gw_results *r);
+/* The stored record of hit i (pointers valid until gw_results_free). */
+gw_rc gw_results_record(gw_results *r, size_t i, gw_record *rec, gw_err *err);
+/* Display name of field fid ("" if unknown). */
+const char *gw_results_field_name(const gw_results *r, unsigned fid);
+
+#endif

@@ -1,0 +1,776 @@
+/* gw_store: LMDB storage of the index.
+ *
+ * ON-DISK FORMAT (version GW_FORMAT_VERSION = 1)
+ *
+ * An index is a directory holding one LMDB environment (data.mdb, lock.mdb)
+ * with five named databases. Integers in keys are big-endian so that byte
+ * order is numeric order; "varint" is LEB128 (7 bits a byte, low first).
+ *
+ *   meta    ASCII name -> 8-byte little-endian unsigned counter:
+ *             "format"      the format version (1); checked on open
+ *             "analyzer"    GW_ANALYZER_VERSION the terms were made with
+ *             "ndocs"       live documents
+ *             "next_docid"  the next internal docid to hand out (from 1)
+ *             "flen:<fid>"  sum of the field lengths (tokens) of field fid
+ *             "fdocs:<fid>" documents that have field fid
+ *   fields  folded field name -> fid (1 byte) + the name as first given
+ *   ids     external id (UTF-8 bytes) -> docid (be32)
+ *   docs    docid (be32) -> stored record:
+ *             id_len:varint id  nfields:varint
+ *             (fid:varint length:varint){nfields}    -- field lengths in tokens
+ *             (text_len:varint text){nfields}        -- stored UTF-8 text
+ *   post    fid:u8 kind:u8 term NUL first_docid:be32 -> chunk
+ *             kind is a GW_T_* byte (gw_analyzer.h); the chunk encoding is
+ *             described in gw_postings.h.
+ *
+ * Docids are never reused: a replaced document gets a new docid, so a
+ * batch's new postings always go after the stored ones. Removing a document
+ * re-analyzes its stored text to find its terms (the analyzer version is
+ * pinned in meta, so this yields exactly the terms that were stored). */
+#include "gw_store.h"
+
+#include <errno.h>
+#include <lmdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "gw_analyzer.h"
+#include "gw_index.h"
+
+#define MAP_MIN ((size_t)1 << 30)
+
+struct gw_store {
+	MDB_env *env;
+	MDB_dbi meta, fields, ids, docs, post;
+	int write;
+	char *path;
+};
+
+struct gw_txn {
+	gw_store *s;
+	MDB_txn *txn;
+	int write;
+};
+
+struct gw_pl {
+	MDB_cursor *cur;
+	unsigned char *key; /* term key prefix (owned) */
+	size_t klen;
+	gw_entry_reader r;  /* current chunk */
+	gw_entry e;
+	uint32_t chunk_last;
+	int eof;
+	int on;            /* e holds the current entry */
+	int64_t df;        /* -1 until computed */
+	gw_txn *t;
+};
+
+static gw_rc lmdb_err(gw_err *err, int rc, const char *what)
+{
+	if (rc == MDB_MAP_FULL)
+		return gw_err_set(err, GW_EFULL, rc, "%s: %s", what, mdb_strerror(rc));
+	return gw_err_set(err, GW_ELMDB, rc, "%s: %s", what, mdb_strerror(rc));
+}
+
+static size_t initial_map_size(const char *path)
+{
+	const char *env = getenv("GONGWEN_MAPSIZE"); /* bytes; lets tests force growth */
+	char file[4096];
+	struct stat st;
+	size_t size = MAP_MIN;
+
+	if (env && *env)
+		size = (size_t)strtoull(env, NULL, 10);
+	snprintf(file, sizeof file, "%s/data.mdb", path);
+	if (stat(file, &st) == 0 && (size_t)st.st_size * 2 > size)
+		size = (size_t)st.st_size * 2;
+	return size < ((size_t)1 << 20) ? ((size_t)1 << 20) : size;
+}
+
+static gw_rc open_dbs(gw_store *s, int create, gw_err *err)
+{
+	MDB_txn *txn;
+	unsigned f = create ? MDB_CREATE : 0;
+	int rc = mdb_txn_begin(s->env, NULL, s->write ? 0 : MDB_RDONLY, &txn);
+
+	if (rc)
+		return lmdb_err(err, rc, "cannot begin transaction");
+	if ((rc = mdb_dbi_open(txn, "meta", f, &s->meta)) ||
+	    (rc = mdb_dbi_open(txn, "fields", f, &s->fields)) ||
+	    (rc = mdb_dbi_open(txn, "ids", f, &s->ids)) ||
+	    (rc = mdb_dbi_open(txn, "docs", f, &s->docs)) ||
+	    (rc = mdb_dbi_open(txn, "post", f, &s->post))) {
+		mdb_txn_abort(txn);
+		if (rc == MDB_NOTFOUND)
+			return gw_err_set(err, GW_EFORMAT, rc, "'%s' is not a gongwen index", s->path);
+		return lmdb_err(err, rc, "cannot open databases");
+	}
+	rc = mdb_txn_commit(txn);
+	return rc ? lmdb_err(err, rc, "cannot open databases") : GW_OK;
+}
+
+/* Stamps a new index with its versions, or checks an existing one's. */
+static gw_rc check_versions(gw_store *s, gw_err *err)
+{
+	gw_txn *t;
+	uint64_t fmt = 0, an = 0, next = 0;
+
+	if (gw_store_begin(s, s->write, &t, err))
+		return err->rc;
+	if (gw_meta_get(t, "format", &fmt, err) || gw_meta_get(t, "analyzer", &an, err) ||
+	    gw_meta_get(t, "next_docid", &next, err))
+		goto abort;
+	if (fmt == 0 && next == 0 && s->write) {
+		if (gw_meta_put(t, "format", GW_FORMAT_VERSION, err) ||
+		    gw_meta_put(t, "analyzer", GW_ANALYZER_VERSION, err) ||
+		    gw_meta_put(t, "next_docid", 1, err))
+			goto abort;
+		return gw_txn_commit(t, err);
+	}
+	if (fmt == 0) {
+		gw_err_set(err, GW_EFORMAT, 0, "'%s' is not a gongwen index (no format version)", s->path);
+		goto abort;
+	}
+	if (fmt != GW_FORMAT_VERSION || an != GW_ANALYZER_VERSION) {
+		gw_err_set(err, GW_EVERSION, 0,
+		           "index '%s' has format %llu / analyzer %llu, this gongwen reads format %d / "
+		           "analyzer %d: rebuild the index",
+		           s->path, (unsigned long long)fmt, (unsigned long long)an, GW_FORMAT_VERSION,
+		           GW_ANALYZER_VERSION);
+		goto abort;
+	}
+	gw_txn_abort(t);
+	return GW_OK;
+abort:
+	gw_txn_abort(t);
+	return err->rc;
+}
+
+gw_rc gw_store_open(gw_store **out, const char *path, int flags, gw_err *err)
+{
+	gw_store *s;
+	struct stat st;
+	int rc, create = (flags & GW_OPEN_CREATE) == GW_OPEN_CREATE;
+	char file[4096];
+
+	*out = NULL;
+	snprintf(file, sizeof file, "%s/data.mdb", path);
+	if (stat(file, &st) != 0) {
+		if (!create)
+			return gw_err_set(err, GW_ENOTFOUND, errno, "no index at '%s'", path);
+		if (mkdir(path, 0777) != 0 && errno != EEXIST)
+			return gw_err_set(err, GW_EIO, errno, "cannot create '%s': %s", path, strerror(errno));
+	}
+	s = calloc(1, sizeof *s);
+	if (!s || !(s->path = strdup(path))) {
+		free(s);
+		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	}
+	s->write = (flags & GW_OPEN_WRITE) != 0;
+	if ((rc = mdb_env_create(&s->env)) || (rc = mdb_env_set_maxdbs(s->env, 8)) ||
+	    (rc = mdb_env_set_mapsize(s->env, initial_map_size(path))) ||
+	    (rc = mdb_env_open(s->env, path, s->write ? 0 : MDB_RDONLY, 0666))) {
+		if (rc == EACCES || rc == EROFS || rc == ENOENT)
+			gw_err_set(err, GW_EIO, rc, "cannot open index '%s': %s", path, strerror(rc));
+		else
+			lmdb_err(err, rc, "cannot open index");
+		gw_store_close(s);
+		return err ? err->rc : GW_ELMDB;
+	}
+	if (open_dbs(s, create, err) || check_versions(s, err)) {
+		gw_store_close(s);
+		return err->rc;
+	}
+	*out = s;
+	return GW_OK;
+}
+
+void gw_store_close(gw_store *s)
+{
+	if (!s)
+		return;
+	if (s->env)
+		mdb_env_close(s->env);
+	free(s->path);
+	free(s);
+}
+
+gw_rc gw_store_grow(gw_store *s, gw_err *err)
+{
+	MDB_envinfo info;
+	int rc;
+
+	mdb_env_info(s->env, &info);
+	rc = mdb_env_set_mapsize(s->env, info.me_mapsize * 2);
+	return rc ? lmdb_err(err, rc, "cannot grow the map") : GW_OK;
+}
+
+gw_rc gw_store_begin(gw_store *s, int write, gw_txn **out, gw_err *err)
+{
+	gw_txn *t;
+	int rc;
+
+	*out = NULL;
+	t = calloc(1, sizeof *t);
+	if (!t)
+		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
+	if (rc == MDB_MAP_RESIZED) {
+		/* Another process grew the map: adopt its size and retry. */
+		mdb_env_set_mapsize(s->env, 0);
+		rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
+	}
+	if (rc) {
+		free(t);
+		return lmdb_err(err, rc, "cannot begin transaction");
+	}
+	t->s = s;
+	t->write = write;
+	*out = t;
+	return GW_OK;
+}
+
+gw_rc gw_txn_commit(gw_txn *t, gw_err *err)
+{
+	int rc = mdb_txn_commit(t->txn);
+
+	free(t);
+	return rc ? lmdb_err(err, rc, "cannot commit") : GW_OK;
+}
+
+void gw_txn_abort(gw_txn *t)
+{
+	if (!t)
+		return;
+	mdb_txn_abort(t->txn);
+	free(t);
+}
+
+static gw_rc put(gw_txn *t, MDB_dbi dbi, const void *k, size_t kl, const void *v, size_t vl,
+                 gw_err *err)
+{
+	MDB_val key = {kl, (void *)k}, val = {vl, (void *)v};
+	int rc = mdb_put(t->txn, dbi, &key, &val, 0);
+
+	return rc ? lmdb_err(err, rc, "cannot write") : GW_OK;
+}
+
+static gw_rc del(gw_txn *t, MDB_dbi dbi, const void *k, size_t kl, gw_err *err)
+{
+	MDB_val key = {kl, (void *)k};
+	int rc = mdb_del(t->txn, dbi, &key, NULL);
+
+	return (rc && rc != MDB_NOTFOUND) ? lmdb_err(err, rc, "cannot delete") : GW_OK;
+}
+
+/* GW_ENOTFOUND (without touching err) if absent. */
+static gw_rc get(gw_txn *t, MDB_dbi dbi, const void *k, size_t kl, MDB_val *val, gw_err *err)
+{
+	MDB_val key = {kl, (void *)k};
+	int rc = mdb_get(t->txn, dbi, &key, val);
+
+	if (rc == MDB_NOTFOUND)
+		return GW_ENOTFOUND;
+	return rc ? lmdb_err(err, rc, "cannot read") : GW_OK;
+}
+
+gw_rc gw_meta_get(gw_txn *t, const char *key, uint64_t *v, gw_err *err)
+{
+	MDB_val val;
+	gw_rc rc = get(t, t->s->meta, key, strlen(key), &val, err);
+	uint64_t r = 0;
+
+	*v = 0;
+	if (rc == GW_ENOTFOUND)
+		return GW_OK;
+	if (rc)
+		return rc;
+	if (val.mv_size != 8)
+		return gw_err_set(err, GW_EFORMAT, 0, "damaged meta value '%s'", key);
+	for (int i = 7; i >= 0; i--)
+		r = (r << 8) | ((const unsigned char *)val.mv_data)[i];
+	*v = r;
+	return GW_OK;
+}
+
+gw_rc gw_meta_put(gw_txn *t, const char *key, uint64_t v, gw_err *err)
+{
+	unsigned char b[8];
+
+	for (int i = 0; i < 8; i++)
+		b[i] = (unsigned char)(v >> (8 * i));
+	return put(t, t->s->meta, key, strlen(key), b, 8, err);
+}
+
+void gw_fieldtab_free(gw_fieldtab *ft)
+{
+	for (unsigned i = 1; i <= ft->n; i++) {
+		free(ft->name[i]);
+		free(ft->fold[i]);
+	}
+	memset(ft, 0, sizeof *ft);
+}
+
+static char *dupn(const void *p, size_t n)
+{
+	char *s = malloc(n + 1);
+
+	if (s) {
+		memcpy(s, p, n);
+		s[n] = '\0';
+	}
+	return s;
+}
+
+gw_rc gw_fields_load(gw_txn *t, gw_fieldtab *ft, gw_err *err)
+{
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int rc = mdb_cursor_open(t->txn, t->s->fields, &cur);
+
+	gw_fieldtab_free(ft);
+	if (rc)
+		return lmdb_err(err, rc, "cannot read fields");
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		unsigned fid = v.mv_size ? *(const unsigned char *)v.mv_data : 0;
+		if (fid == 0 || ft->fold[fid]) {
+			mdb_cursor_close(cur);
+			return gw_err_set(err, GW_EFORMAT, 0, "damaged field table");
+		}
+		ft->fold[fid] = dupn(k.mv_data, k.mv_size);
+		ft->name[fid] = dupn((const char *)v.mv_data + 1, v.mv_size - 1);
+		if (fid > ft->n)
+			ft->n = fid;
+	}
+	mdb_cursor_close(cur);
+	for (unsigned i = 1; i <= ft->n; i++)
+		if (!ft->fold[i] || !ft->name[i])
+			return gw_err_set(err, ft->fold[i] ? GW_ENOMEM : GW_EFORMAT, 0,
+			                  "cannot load field table");
+	return GW_OK;
+}
+
+unsigned gw_field_find(const gw_fieldtab *ft, const char *fold, size_t fold_len)
+{
+	for (unsigned i = 1; i <= ft->n; i++)
+		if (strlen(ft->fold[i]) == fold_len && memcmp(ft->fold[i], fold, fold_len) == 0)
+			return i;
+	return 0;
+}
+
+gw_rc gw_field_intern(gw_txn *t, gw_fieldtab *ft, const char *fold, size_t fold_len,
+                      const char *name, size_t name_len, unsigned *fid, gw_err *err)
+{
+	gw_buf v = GW_BUF_INIT;
+	gw_rc rc;
+
+	*fid = gw_field_find(ft, fold, fold_len);
+	if (*fid)
+		return GW_OK;
+	if (ft->n >= GW_MAX_FIELDS)
+		return gw_err_set(err, GW_EINVAL, 0, "too many fields (at most %d)", GW_MAX_FIELDS);
+	gw_buf_putc(&v, (int)(ft->n + 1));
+	gw_buf_append(&v, name, name_len);
+	if (!gw_buf_ok(&v))
+		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	rc = put(t, t->s->fields, fold, fold_len, v.p, v.len, err);
+	gw_buf_free(&v);
+	if (rc)
+		return rc;
+	ft->n++;
+	ft->fold[ft->n] = dupn(fold, fold_len);
+	ft->name[ft->n] = dupn(name, name_len);
+	if (!ft->fold[ft->n] || !ft->name[ft->n])
+		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	*fid = ft->n;
+	return GW_OK;
+}
+
+gw_rc gw_doc_get(gw_txn *t, uint32_t docid, const void **val, size_t *len, gw_err *err)
+{
+	unsigned char k[4];
+	MDB_val v;
+	gw_rc rc;
+
+	gw_be32_put(k, docid);
+	rc = get(t, t->s->docs, k, 4, &v, err);
+	if (rc)
+		return rc;
+	*val = v.mv_data;
+	*len = v.mv_size;
+	return GW_OK;
+}
+
+gw_rc gw_doc_put(gw_txn *t, uint32_t docid, const void *val, size_t len, gw_err *err)
+{
+	unsigned char k[4];
+
+	gw_be32_put(k, docid);
+	return put(t, t->s->docs, k, 4, val, len, err);
+}
+
+gw_rc gw_doc_del(gw_txn *t, uint32_t docid, gw_err *err)
+{
+	unsigned char k[4];
+
+	gw_be32_put(k, docid);
+	return del(t, t->s->docs, k, 4, err);
+}
+
+gw_rc gw_doc_each(gw_txn *t, int (*fn)(void *ctx, uint32_t docid, const void *val, size_t len),
+                  void *ctx, gw_err *err)
+{
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int rc = mdb_cursor_open(t->txn, t->s->docs, &cur);
+
+	if (rc)
+		return lmdb_err(err, rc, "cannot read documents");
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
+		if (k.mv_size != 4 || fn(ctx, gw_be32_get(k.mv_data), v.mv_data, v.mv_size))
+			break;
+	mdb_cursor_close(cur);
+	return (rc && rc != MDB_NOTFOUND) ? lmdb_err(err, rc, "cannot read documents") : GW_OK;
+}
+
+gw_rc gw_id_get(gw_txn *t, const char *id, size_t len, uint32_t *docid, gw_err *err)
+{
+	MDB_val v;
+	gw_rc rc = get(t, t->s->ids, id, len, &v, err);
+
+	if (rc)
+		return rc;
+	if (v.mv_size != 4)
+		return gw_err_set(err, GW_EFORMAT, 0, "damaged id entry");
+	*docid = gw_be32_get(v.mv_data);
+	return GW_OK;
+}
+
+gw_rc gw_id_put(gw_txn *t, const char *id, size_t len, uint32_t docid, gw_err *err)
+{
+	unsigned char v[4];
+
+	if (len == 0 || len > 511)
+		return gw_err_set(err, GW_EINVAL, 0, "id must be 1 to 511 bytes long");
+	gw_be32_put(v, docid);
+	return put(t, t->s->ids, id, len, v, 4, err);
+}
+
+gw_rc gw_id_del(gw_txn *t, const char *id, size_t len, gw_err *err)
+{
+	return del(t, t->s->ids, id, len, err);
+}
+
+void gw_term_key(gw_buf *out, unsigned fid, int kind, const char *term, size_t len)
+{
+	gw_buf_reset(out);
+	gw_buf_putc(out, (int)fid);
+	gw_buf_putc(out, kind);
+	gw_buf_append(out, term, len);
+	gw_buf_putc(out, 0);
+}
+
+/* Key of the chunk of tkey starting at docid. */
+static void chunk_key(unsigned char *k, const void *tkey, size_t tklen, uint32_t docid)
+{
+	memcpy(k, tkey, tklen);
+	gw_be32_put(k + tklen, docid);
+}
+
+static int is_chunk_of(const MDB_val *k, const void *tkey, size_t tklen)
+{
+	return k->mv_size == tklen + 4 && memcmp(k->mv_data, tkey, tklen) == 0;
+}
+
+/* Positions cur on the chunk of tkey holding docid, or the last chunk before
+ * it. Returns 1 found, 0 none; *lrc gets an LMDB error (0 if none). */
+static int seek_chunk(MDB_cursor *cur, const void *tkey, size_t tklen, uint32_t docid, MDB_val *k,
+                      MDB_val *v, int *lrc)
+{
+	unsigned char kb[600];
+	int rc;
+
+	*lrc = 0;
+	chunk_key(kb, tkey, tklen, docid);
+	k->mv_size = tklen + 4;
+	k->mv_data = kb;
+	rc = mdb_cursor_get(cur, k, v, MDB_SET_RANGE);
+	if (rc == 0 && is_chunk_of(k, tkey, tklen) &&
+	    gw_be32_get((unsigned char *)k->mv_data + tklen) == docid)
+		return 1;
+	if (rc && rc != MDB_NOTFOUND) {
+		*lrc = rc;
+		return 0;
+	}
+	rc = mdb_cursor_get(cur, k, v, rc == MDB_NOTFOUND ? MDB_LAST : MDB_PREV);
+	if (rc) {
+		*lrc = rc == MDB_NOTFOUND ? 0 : rc;
+		return 0;
+	}
+	return is_chunk_of(k, tkey, tklen);
+}
+
+static gw_rc put_chunk(gw_txn *t, const void *tkey, size_t tklen, gw_chunk_builder *b, gw_err *err)
+{
+	unsigned char kb[600];
+	uint32_t first;
+
+	if (!gw_chunk_builder_take(b, &first))
+		return GW_OK;
+	if (!gw_chunk_builder_ok(b))
+		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	chunk_key(kb, tkey, tklen, first);
+	return put(t, t->s->post, kb, tklen + 4, b->out.p, b->out.len, err);
+}
+
+/* Feeds every entry of r to b, writing chunks as they fill. */
+static gw_rc feed(gw_txn *t, const void *tkey, size_t tklen, gw_entry_reader *r, gw_chunk_builder *b,
+                  gw_err *err)
+{
+	gw_entry e;
+	int rc;
+
+	while ((rc = gw_entry_next(r, &e)) == 1)
+		if (gw_chunk_builder_add(b, &e) && put_chunk(t, tkey, tklen, b, err))
+			return err->rc;
+	return rc < 0 ? gw_err_set(err, GW_EFORMAT, 0, "damaged posting list") : GW_OK;
+}
+
+gw_rc gw_post_append(gw_txn *t, const void *tkey, size_t tklen, const gw_plist *l, gw_err *err)
+{
+	MDB_cursor *cur;
+	MDB_val k, v;
+	gw_chunk_builder b;
+	gw_entry_reader r;
+	uint32_t ndocs, last;
+	int found, rc;
+
+	if (tklen + 4 > 511)
+		return gw_err_set(err, GW_EINVAL, 0, "term too long");
+	if ((rc = mdb_cursor_open(t->txn, t->s->post, &cur)))
+		return lmdb_err(err, rc, "cannot open cursor");
+	gw_chunk_builder_init(&b);
+	found = seek_chunk(cur, tkey, tklen, UINT32_MAX, &k, &v, &rc);
+	if (rc) {
+		lmdb_err(err, rc, "cannot read postings");
+		goto done;
+	}
+	/* Refill the last chunk if it has room; its key stays the same. */
+	if (found && gw_chunk_header(v.mv_data, v.mv_size, &ndocs, &last) == 0 &&
+	    ndocs < GW_CHUNK_DOCS && v.mv_size < GW_CHUNK_BYTES) {
+		gw_chunk_open(&r, v.mv_data, v.mv_size, gw_be32_get((unsigned char *)k.mv_data + tklen), NULL);
+		if (feed(t, tkey, tklen, &r, &b, err))
+			goto done;
+	}
+	gw_plist_reader(l, &r);
+	if (feed(t, tkey, tklen, &r, &b, err) == GW_OK)
+		put_chunk(t, tkey, tklen, &b, err);
+done:
+	mdb_cursor_close(cur);
+	gw_chunk_builder_free(&b);
+	return err ? err->rc : GW_OK;
+}
+
+gw_rc gw_post_remove(gw_txn *t, const void *tkey, size_t tklen, uint32_t docid, gw_err *err)
+{
+	MDB_cursor *cur;
+	MDB_val k, v;
+	gw_chunk_builder b;
+	gw_entry_reader r;
+	gw_entry e;
+	uint32_t first, last;
+	int found, rc;
+
+	if ((rc = mdb_cursor_open(t->txn, t->s->post, &cur)))
+		return lmdb_err(err, rc, "cannot open cursor");
+	gw_chunk_builder_init(&b);
+	found = seek_chunk(cur, tkey, tklen, docid, &k, &v, &rc);
+	if (!found) {
+		if (rc)
+			lmdb_err(err, rc, "cannot read postings");
+		goto done;
+	}
+	first = gw_be32_get((unsigned char *)k.mv_data + tklen);
+	if (gw_chunk_open(&r, v.mv_data, v.mv_size, first, &last) || last < docid)
+		goto done; /* not in this list */
+	/* Rebuild the chunk without docid: at most one chunk comes out, since
+	 * it only shrinks. */
+	while ((rc = gw_entry_next(&r, &e)) == 1)
+		if (e.docid != docid)
+			gw_chunk_builder_add(&b, &e);
+	if (rc < 0) {
+		gw_err_set(err, GW_EFORMAT, 0, "damaged posting list");
+		goto done;
+	}
+	if ((rc = mdb_cursor_del(cur, 0))) {
+		lmdb_err(err, rc, "cannot delete postings");
+		goto done;
+	}
+	put_chunk(t, tkey, tklen, &b, err);
+done:
+	mdb_cursor_close(cur);
+	gw_chunk_builder_free(&b);
+	return err ? err->rc : GW_OK;
+}
+
+/* Loads the chunk under the cursor; 1 ok, 0 not this term's, -1 damaged. */
+static int pl_load(gw_pl *pl, MDB_val *k, MDB_val *v)
+{
+	if (!is_chunk_of(k, pl->key, pl->klen))
+		return 0;
+	if (gw_chunk_open(&pl->r, v->mv_data, v->mv_size, gw_be32_get((unsigned char *)k->mv_data + pl->klen),
+	                  &pl->chunk_last))
+		return -1;
+	return 1;
+}
+
+gw_rc gw_pl_open(gw_txn *t, const void *tkey, size_t tklen, gw_pl **out, gw_err *err)
+{
+	gw_pl *pl;
+	MDB_val k, v;
+	unsigned char kb[600];
+	int rc;
+
+	*out = NULL;
+	if (tklen + 4 > sizeof kb)
+		return GW_OK;
+	pl = calloc(1, sizeof *pl);
+	if (!pl || !(pl->key = malloc(tklen))) {
+		free(pl);
+		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	}
+	memcpy(pl->key, tkey, tklen);
+	pl->klen = tklen;
+	pl->df = -1;
+	pl->t = t;
+	if ((rc = mdb_cursor_open(t->txn, t->s->post, &pl->cur))) {
+		gw_pl_close(pl);
+		return lmdb_err(err, rc, "cannot open cursor");
+	}
+	chunk_key(kb, tkey, tklen, 0);
+	k.mv_size = tklen + 4;
+	k.mv_data = kb;
+	rc = mdb_cursor_get(pl->cur, &k, &v, MDB_SET_RANGE);
+	if (rc) {
+		gw_pl_close(pl);
+		return rc == MDB_NOTFOUND ? GW_OK : lmdb_err(err, rc, "cannot read postings");
+	}
+	if ((rc = pl_load(pl, &k, &v)) != 1) {
+		gw_pl_close(pl);
+		return rc < 0 ? gw_err_set(err, GW_EFORMAT, 0, "damaged posting list") : GW_OK;
+	}
+	*out = pl;
+	return GW_OK;
+}
+
+void gw_pl_close(gw_pl *pl)
+{
+	if (!pl)
+		return;
+	if (pl->cur)
+		mdb_cursor_close(pl->cur);
+	free(pl->key);
+	free(pl);
+}
+
+int gw_pl_next(gw_pl *pl)
+{
+	MDB_val k, v;
+	int rc;
+
+	while (!pl->eof) {
+		rc = gw_entry_next(&pl->r, &pl->e);
+		pl->on = rc == 1;
+		if (rc != 0)
+			return rc;
+		if (mdb_cursor_get(pl->cur, &k, &v, MDB_NEXT) != 0 || (rc = pl_load(pl, &k, &v)) == 0) {
+			pl->eof = 1;
+			break;
+		}
+		if (rc < 0)
+			return -1;
+	}
+	pl->on = 0;
+	return 0;
+}
+
+int gw_pl_skip_to(gw_pl *pl, uint32_t target)
+{
+	MDB_val k, v;
+	int rc;
+
+	if (pl->eof)
+		return 0;
+	if (pl->on && pl->e.docid >= target)
+		return 1;
+	/* Skip whole chunks by their header's last docid. */
+	while (pl->chunk_last < target) {
+		if (mdb_cursor_get(pl->cur, &k, &v, MDB_NEXT) != 0 || (rc = pl_load(pl, &k, &v)) == 0) {
+			pl->eof = 1;
+			pl->on = 0;
+			return 0;
+		}
+		if (rc < 0)
+			return -1;
+		pl->on = 0;
+	}
+	while ((rc = gw_pl_next(pl)) == 1)
+		if (pl->e.docid >= target)
+			return 1;
+	return rc;
+}
+
+const gw_entry *gw_pl_entry(const gw_pl *pl) { return &pl->e; }
+
+uint64_t gw_pl_df(gw_pl *pl)
+{
+	MDB_cursor *cur;
+	MDB_val k, v;
+	unsigned char kb[600];
+	uint64_t n = 0;
+	int rc;
+
+	if (pl->df >= 0)
+		return (uint64_t)pl->df;
+	if (mdb_cursor_open(pl->t->txn, pl->t->s->post, &cur))
+		return 0;
+	chunk_key(kb, pl->key, pl->klen, 0);
+	k.mv_size = pl->klen + 4;
+	k.mv_data = kb;
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0 && is_chunk_of(&k, pl->key, pl->klen);
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		uint32_t nd, last;
+		if (gw_chunk_header(v.mv_data, v.mv_size, &nd, &last) == 0)
+			n += nd;
+	}
+	mdb_cursor_close(cur);
+	pl->df = (int64_t)n;
+	return n;
+}
+
+gw_rc gw_store_stat_get(gw_txn *t, gw_store_stat *st, gw_err *err)
+{
+	MDB_envinfo info;
+	MDB_stat ms;
+	int rc;
+
+	memset(st, 0, sizeof *st);
+	mdb_env_info(t->s->env, &info);
+	mdb_env_stat(t->s->env, &ms);
+	st->map_size = info.me_mapsize;
+	st->used_bytes = (uint64_t)(info.me_last_pgno + 1) * ms.ms_psize;
+	if ((rc = mdb_stat(t->txn, t->s->post, &ms)))
+		return lmdb_err(err, rc, "cannot stat");
+	st->post_chunks = ms.ms_entries;
+	if ((rc = mdb_stat(t->txn, t->s->docs, &ms)))
+		return lmdb_err(err, rc, "cannot stat");
+	st->docs = ms.ms_entries;
+	if ((rc = mdb_stat(t->txn, t->s->ids, &ms)))
+		return lmdb_err(err, rc, "cannot stat");
+	st->ids = ms.ms_entries;
+	return GW_OK;
+}

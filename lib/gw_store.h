@@ -1,0 +1,91 @@
+/* gw_store: the LMDB layer, and the only file that includes <lmdb.h>.
+ * The on-disk format is documented at the top of gw_store.c. */
+#ifndef GW_STORE_H
+#define GW_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gw_buf.h"
+#include "gw_err.h"
+#include "gw_postings.h"
+
+#define GW_FORMAT_VERSION 1
+#define GW_MAX_FIELDS 255
+
+typedef struct gw_store gw_store;
+typedef struct gw_txn gw_txn;
+
+/* Opens (flags as gw_index_open) the index directory. Checks the format and
+ * analyzer versions: GW_EVERSION names both versions when they differ. */
+gw_rc gw_store_open(gw_store **out, const char *path, int flags, gw_err *err);
+void gw_store_close(gw_store *s);
+/* Doubles the map size; no transaction of this process may be open. */
+gw_rc gw_store_grow(gw_store *s, gw_err *err);
+
+/* Transactions. A read transaction sees the last commit when it began. */
+gw_rc gw_store_begin(gw_store *s, int write, gw_txn **out, gw_err *err);
+gw_rc gw_txn_commit(gw_txn *t, gw_err *err); /* frees t, also on error */
+void gw_txn_abort(gw_txn *t);                /* frees t; NULL does nothing */
+
+/* meta: named unsigned counters; a missing key reads as 0. */
+gw_rc gw_meta_get(gw_txn *t, const char *key, uint64_t *v, gw_err *err);
+gw_rc gw_meta_put(gw_txn *t, const char *key, uint64_t v, gw_err *err);
+
+/* Fields: id 1..255 <-> folded name, plus the name as first given. */
+typedef struct gw_fieldtab {
+	unsigned n;                   /* ids 1..n are in use */
+	char *name[GW_MAX_FIELDS + 1];  /* display name by id (owned) */
+	char *fold[GW_MAX_FIELDS + 1];  /* folded name by id (owned) */
+} gw_fieldtab;
+gw_rc gw_fields_load(gw_txn *t, gw_fieldtab *ft, gw_err *err);
+void gw_fieldtab_free(gw_fieldtab *ft);
+/* Returns the id of the folded name, adding it (write txn) if new. */
+gw_rc gw_field_intern(gw_txn *t, gw_fieldtab *ft, const char *fold, size_t fold_len,
+                      const char *name, size_t name_len, unsigned *fid, gw_err *err);
+/* Id of a folded name, 0 if unknown. */
+unsigned gw_field_find(const gw_fieldtab *ft, const char *fold, size_t fold_len);
+
+/* docs: docid -> stored record; the value lives until the txn ends. */
+gw_rc gw_doc_get(gw_txn *t, uint32_t docid, const void **val, size_t *len, gw_err *err);
+gw_rc gw_doc_put(gw_txn *t, uint32_t docid, const void *val, size_t len, gw_err *err);
+gw_rc gw_doc_del(gw_txn *t, uint32_t docid, gw_err *err);
+/* ids: external id -> docid. GW_ENOTFOUND if absent. */
+gw_rc gw_id_get(gw_txn *t, const char *id, size_t len, uint32_t *docid, gw_err *err);
+gw_rc gw_id_put(gw_txn *t, const char *id, size_t len, uint32_t docid, gw_err *err);
+gw_rc gw_id_del(gw_txn *t, const char *id, size_t len, gw_err *err);
+/* Calls fn for every live document in docid order (stops on non-zero). */
+gw_rc gw_doc_each(gw_txn *t, int (*fn)(void *ctx, uint32_t docid, const void *val, size_t len),
+                  void *ctx, gw_err *err);
+
+/* A term key: field id, term kind, term bytes, NUL. Postings keys are a term
+ * key followed by the chunk's first docid (be32). */
+void gw_term_key(gw_buf *out, unsigned fid, int kind, const char *term, size_t len);
+
+/* Merges l (docids all above those stored for the term) into the term's
+ * postings: fills the last chunk, then adds new ones. */
+gw_rc gw_post_append(gw_txn *t, const void *tkey, size_t tklen, const gw_plist *l, gw_err *err);
+/* Removes docid from the term's postings (no-op if absent). */
+gw_rc gw_post_remove(gw_txn *t, const void *tkey, size_t tklen, uint32_t docid, gw_err *err);
+
+/* A posting list iterator over one term key. */
+typedef struct gw_pl gw_pl;
+/* *out is NULL (and GW_OK) when the term has no postings. */
+gw_rc gw_pl_open(gw_txn *t, const void *tkey, size_t tklen, gw_pl **out, gw_err *err);
+void gw_pl_close(gw_pl *pl);
+/* Moves to the next entry / the first entry with docid >= target.
+ * 1 = positioned, 0 = exhausted, -1 = damaged (see gw_pl_error). */
+int gw_pl_next(gw_pl *pl);
+int gw_pl_skip_to(gw_pl *pl, uint32_t target);
+const gw_entry *gw_pl_entry(const gw_pl *pl);
+/* Number of documents in the list (sums the chunk headers once). */
+uint64_t gw_pl_df(gw_pl *pl);
+
+/* Statistics for tools and tests. */
+typedef struct gw_store_stat {
+	uint64_t map_size, used_bytes;
+	uint64_t post_entries, post_chunks, docs, ids;
+} gw_store_stat;
+gw_rc gw_store_stat_get(gw_txn *t, gw_store_stat *st, gw_err *err);
+
+#endif

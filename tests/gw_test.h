@@ -1,0 +1,50 @@
+/* gw_test: the tiny harness every tests/test_*.c uses.
+ *
+ * A test case is a function; CHECK records a failure with its line and goes
+ * on. RUN prints "PASS name" or "FAIL name" (tests/run.sh counts these). */
+#ifndef GW_TEST_H
+#define GW_TEST_H
+
+#include <stdio.h>
+#include <string.h>
+
+static int gw_t_failed;        /* failures in the current case */
+static int gw_t_pass, gw_t_fail;
+
+#define CHECK(cond)                                                              \
+	do {                                                                     \
+		if (!(cond)) {                                                   \
+			fprintf(stderr, "  %s:%d: check failed: %s\n", __FILE__, \
+			        __LINE__, #cond);                                \
+			gw_t_failed++;                                           \
+		}                                                                \
+	} while (0)
+
+#define CHECK_STR(got, want)                                                      \
+	do {                                                                      \
+		const char *g_ = (got), *w_ = (want);                             \
+		if (!g_ || strcmp(g_, w_) != 0) {                                 \
+			fprintf(stderr, "  %s:%d: got  '%s'\n  %*s want '%s'\n", \
+			        __FILE__, __LINE__, g_ ? g_ : "(null)",           \
+			        (int)strlen(__FILE__) + 4, "", w_);               \
+			gw_t_failed++;                                            \
+		}                                                                 \
+	} while (0)
+
+#define RUN(fn)                                               \
+	do {                                                  \
+		gw_t_failed = 0;                              \
+		fn();                                         \
+		if (gw_t_failed) {                            \
+			printf("FAIL %s\n", #fn);             \
+			gw_t_fail++;                          \
+		} else {                                      \
+			printf("PASS %s\n", #fn);             \
+			gw_t_pass++;                          \
+		}                                             \
+		fflush(stdout);                               \
+	} while (0)
+
+#define TEST_EXIT() (gw_t_fail ? 1 : 0)
+
+#endif
