@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "gw_buf.h"
+#include "gw_check.h"
 #include "gw_index.h"
 #include "gw_path.h"
 #include "indexer.h"
@@ -22,6 +23,7 @@
 
 static const char usage_text[] =
     "usage: " PROG " [-i INDEX] [-q] PATH...\n"
+    "       " PROG " [-i INDEX] --check\n"
     "\n"
     "Adds documents to the index, replacing those with the same id.\n"
     "\n"
@@ -34,6 +36,8 @@ static const char usage_text[] =
     "              $GONGWEN_INDEX, else $XDG_DATA_HOME/gongwen/index, else\n"
     "              ~/.local/share/gongwen/index)\n"
     "  -q          quiet: no summary and no warnings (errors are still shown)\n"
+    "  --check     verify the index instead of adding to it: every posting\n"
+    "              agrees with the stored documents (exit 0 sound, 1 not)\n"
     "  -h, --help  show this help\n"
     "\n"
     "Exit status: 0 all input indexed, 1 some input rejected, 2 error.\n";
@@ -41,6 +45,7 @@ static const char usage_text[] =
 typedef struct opts {
 	const char *index; /* -i, or NULL for the default */
 	int quiet;
+	int check;         /* --check */
 	const char **paths;
 	size_t npaths;
 } opts;
@@ -86,6 +91,8 @@ static int parse_args(int argc, char **argv, opts *o)
 			return ARGS_HELP;
 		else if (strcmp(a, "-q") == 0)
 			o->quiet = 1;
+		else if (strcmp(a, "--check") == 0)
+			o->check = 1;
 		else if (strcmp(a, "-i") == 0 && i + 1 < argc)
 			o->index = argv[++i];
 		else if (strncmp(a, "-i", 2) == 0 && a[2])
@@ -95,7 +102,9 @@ static int parse_args(int argc, char **argv, opts *o)
 		else
 			return bad_usage("unknown option", a);
 	}
-	if (o->npaths == 0)
+	if (o->check && o->npaths)
+		return bad_usage("--check takes no PATH", NULL);
+	if (o->npaths == 0 && !o->check)
 		return bad_usage("no PATH given", NULL);
 	return ARGS_OK;
 }
@@ -209,6 +218,30 @@ static int index_all(const opts *o)
 	return status;
 }
 
+/* --check: verifies the index; returns the exit status. */
+static int check_index(const opts *o)
+{
+	gw_index *ix = NULL;
+	gw_check_report rep;
+	gw_err err;
+	gw_rc rc;
+
+	gw_err_clear(&err);
+	if (gw_index_open(&ix, o->index, GW_OPEN_READ, &err) != GW_OK) {
+		fprintf(stderr, PROG ": cannot open index '%s': %s\n", o->index, err.msg);
+		return 2;
+	}
+	rc = gw_index_check(ix, &rep, &err);
+	gw_index_close(ix);
+	if (rc == GW_OK)
+		printf("index '%s' is sound: %llu documents, %llu postings in %llu chunks\n", o->index,
+		       (unsigned long long)rep.docs, (unsigned long long)rep.postings,
+		       (unsigned long long)rep.chunks);
+	else
+		fprintf(stderr, PROG ": %s: %s\n", o->index, err.msg);
+	return rc == GW_OK ? 0 : rc == GW_EFORMAT ? 1 : 2;
+}
+
 /* Prints the help to stdout; a failed write (a closed pipe) is status 2. */
 static int help(void)
 {
@@ -218,7 +251,7 @@ static int help(void)
 
 int main(int argc, char **argv)
 {
-	opts o = {NULL, 0, NULL, 0};
+	opts o = {NULL, 0, 0, NULL, 0};
 	gw_buf scratch = GW_BUF_INIT;
 	int status = 2;
 
@@ -231,7 +264,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, PROG ": no index: use -i INDEX or set "
 			                     "GONGWEN_INDEX, XDG_DATA_HOME or HOME\n");
 		else
-			status = index_all(&o);
+			status = o.check ? check_index(&o) : index_all(&o);
 		break;
 	}
 	free(o.paths);

@@ -774,3 +774,38 @@ gw_rc gw_store_stat_get(gw_txn *t, gw_store_stat *st, gw_err *err)
 	st->ids = ms.ms_entries;
 	return GW_OK;
 }
+
+gw_rc gw_post_each(gw_txn *t,
+                   int (*fn)(void *ctx, const void *key, size_t klen, const void *val, size_t vlen),
+                   void *ctx, gw_err *err)
+{
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int rc = mdb_cursor_open(t->txn, t->s->post, &cur);
+
+	if (rc)
+		return lmdb_err(err, rc, "cannot read postings");
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
+		if (fn(ctx, k.mv_data, k.mv_size, v.mv_data, v.mv_size))
+			break;
+	mdb_cursor_close(cur);
+	return (rc && rc != MDB_NOTFOUND) ? lmdb_err(err, rc, "cannot read postings") : GW_OK;
+}
+
+gw_rc gw_id_each(gw_txn *t, int (*fn)(void *ctx, const char *id, size_t len, uint32_t docid),
+                 void *ctx, gw_err *err)
+{
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int rc = mdb_cursor_open(t->txn, t->s->ids, &cur);
+
+	if (rc)
+		return lmdb_err(err, rc, "cannot read ids");
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
+		if (fn(ctx, k.mv_data, k.mv_size, v.mv_size == 4 ? gw_be32_get(v.mv_data) : 0))
+			break;
+	mdb_cursor_close(cur);
+	return (rc && rc != MDB_NOTFOUND) ? lmdb_err(err, rc, "cannot read ids") : GW_OK;
+}

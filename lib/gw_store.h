@@ -88,4 +88,14 @@ typedef struct gw_store_stat {
 } gw_store_stat;
 gw_rc gw_store_stat_get(gw_txn *t, gw_store_stat *st, gw_err *err);
 
+
+
+/* Calls fn for every postings chunk in key order (stops on non-zero). The
+ * key is the term key + be32 first docid. */
+gw_rc gw_post_each(gw_txn *t,
+                   int (*fn)(void *ctx, const void *key, size_t klen, const void *val, size_t vlen),
+                   void *ctx, gw_err *err);
+/* Calls fn for every id -> docid entry. */
+gw_rc gw_id_each(gw_txn *t, int (*fn)(void *ctx, const char *id, size_t len, uint32_t docid),
+                 void *ctx, gw_err *err);
 #endif

@@ -1,0 +1,243 @@
+/* gw_check: index self-verification (see gw_check.h). */
+#include "gw_check.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gw_accum.h"
+#include "gw_index_impl.h"
+#include "gw_record.h"
+
+typedef struct checker {
+	gw_index *ix;
+	gw_txn *t;
+	gw_check_report rep;
+	uint8_t *live;      /* docid -> 1 if stored */
+	uint64_t nlive_cap;
+	uint64_t sum_docs, n_docs;   /* checksum/count from re-analysis */
+	uint64_t sum_post, n_post;   /* checksum/count from the postings */
+	uint64_t flen[GW_MAX_FIELDS + 1], fdocs[GW_MAX_FIELDS + 1];
+	uint64_t nids;
+	gw_toklist toks;
+	gw_buf key;
+	uint32_t *pos;
+	size_t pos_cap;
+	gw_err *err;
+} checker;
+
+static void problem(checker *c, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static void problem(checker *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->rep.problems++ == 0) {
+		va_start(ap, fmt);
+		vsnprintf(c->rep.first, sizeof c->rep.first, fmt, ap);
+		va_end(ap);
+	}
+}
+
+/* Checksum of one posting entry: a hash of term key, docid and positions. */
+static uint64_t entry_hash(const unsigned char *tkey, size_t tklen, uint32_t docid, const uint32_t *pos,
+                           uint32_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (size_t i = 0; i < tklen; i++)
+		h = (h ^ tkey[i]) * 1099511628211ull;
+	h = (h ^ docid) * 1099511628211ull;
+	for (uint32_t i = 0; i < n; i++)
+		h = (h ^ pos[i]) * 1099511628211ull;
+	return (h ^ n) * 1099511628211ull;
+}
+
+static int ensure_pos(checker *c, size_t n)
+{
+	uint32_t *p;
+
+	if (n <= c->pos_cap)
+		return 0;
+	p = realloc(c->pos, n * 2 * sizeof *p);
+	if (!p)
+		return -1;
+	c->pos = p;
+	c->pos_cap = n * 2;
+	return 0;
+}
+
+/* Adds the expected postings of one field of one document. */
+static int expect_field(checker *c, uint32_t docid, unsigned fid, const char *text, size_t len,
+                        uint32_t *flen)
+{
+	const gw_toklist *l = &c->toks;
+	size_t i = 0, j;
+
+	gw_toklist_reset(&c->toks);
+	if (gw_analyze(c->ix->an, text, len, 0, GW_AN_ALL, gw_toklist_add, &c->toks, flen, c->err) ||
+	    c->toks.oom)
+		return -1;
+	gw_toklist_sort(&c->toks);
+	for (; i < l->n; i = j) {
+		for (j = i + 1; j < l->n && gw_toklist_same(l, i, j); j++)
+			;
+		if (ensure_pos(c, j - i))
+			return -1;
+		for (size_t k = i; k < j; k++)
+			c->pos[k - i] = l->t[k].pos;
+		gw_term_key(&c->key, fid, l->t[i].kind, (const char *)l->terms.p + l->t[i].off, l->t[i].len);
+		c->sum_docs += entry_hash(c->key.p, c->key.len, docid, c->pos, (uint32_t)(j - i));
+		c->n_docs++;
+	}
+	return 0;
+}
+
+static int on_doc(void *ctx, uint32_t docid, const void *val, size_t len)
+{
+	checker *c = ctx;
+	gw_record r;
+	uint32_t mapped;
+
+	c->rep.docs++;
+	if (docid < c->nlive_cap)
+		c->live[docid] = 1;
+	else
+		problem(c, "docid %u is not below next_docid", docid);
+	if (gw_record_parse(val, len, &r, 1)) {
+		problem(c, "record of docid %u is damaged", docid);
+		return 0;
+	}
+	if (gw_id_get(c->t, r.id, r.id_len, &mapped, c->err) || mapped != docid)
+		problem(c, "id '%.*s' of docid %u does not map back to it", (int)r.id_len, r.id, docid);
+	gw_err_clear(c->err);
+	for (unsigned i = 0; i < r.nf; i++) {
+		uint32_t flen;
+		if (expect_field(c, docid, r.fid[i], r.text[i], r.text_len[i], &flen))
+			return 1;
+		if (flen != r.flen[i])
+			problem(c, "docid %u field %u: stored length %u, analyzed %u", docid, r.fid[i], r.flen[i], flen);
+		c->flen[r.fid[i]] += flen;
+		c->fdocs[r.fid[i]]++;
+	}
+	return 0;
+}
+
+static int on_chunk(void *ctx, const void *key, size_t klen, const void *val, size_t vlen)
+{
+	checker *c = ctx;
+	gw_entry_reader r;
+	gw_entry e;
+	uint32_t first, last, n = 0, prev = 0;
+	int rc;
+
+	c->rep.chunks++;
+	if (klen < 7) {
+		problem(c, "postings key too short");
+		return 0;
+	}
+	first = gw_be32_get((const unsigned char *)key + klen - 4);
+	if (gw_chunk_open(&r, val, vlen, first, &last)) {
+		problem(c, "damaged chunk");
+		return 0;
+	}
+	while ((rc = gw_entry_next(&r, &e)) == 1) {
+		if (n == 0 ? e.docid != first : e.docid <= prev)
+			problem(c, "chunk at docid %u: docids out of order", first);
+		if (e.docid >= c->nlive_cap || !c->live[e.docid])
+			problem(c, "posting for docid %u, which is not stored", e.docid);
+		if (ensure_pos(c, e.tf))
+			return 1;
+		if (gw_entry_positions(&e, c->pos) != e.tf)
+			problem(c, "chunk at docid %u: positions damaged", first);
+		c->sum_post += entry_hash(key, klen - 4, e.docid, c->pos, e.tf);
+		c->n_post++;
+		prev = e.docid;
+		n++;
+	}
+	if (rc < 0 || r.p != r.end || prev != last)
+		problem(c, "chunk at docid %u: damaged or wrong header (last %u, saw %u)", first, last, prev);
+	return 0;
+}
+
+static int on_id(void *ctx, const char *id, size_t len, uint32_t docid)
+{
+	checker *c = ctx;
+
+	c->nids++;
+	if (docid >= c->nlive_cap || !c->live[docid])
+		problem(c, "id '%.*s' points to missing docid %u", (int)len, id, docid);
+	return 0;
+}
+
+static gw_rc check_counters(checker *c, gw_err *err)
+{
+	gw_fieldtab ft = {0};
+	uint64_t ndocs, v;
+	char key[32];
+	gw_rc rc;
+
+	if ((rc = gw_meta_get(c->t, "ndocs", &ndocs, err)) || (rc = gw_fields_load(c->t, &ft, err)))
+		return rc;
+	if (ndocs != c->rep.docs || c->nids != c->rep.docs)
+		problem(c, "meta says %llu documents; %llu stored, %llu ids", (unsigned long long)ndocs,
+		        (unsigned long long)c->rep.docs, (unsigned long long)c->nids);
+	for (unsigned f = 1; f <= ft.n && rc == GW_OK; f++) {
+		snprintf(key, sizeof key, "flen:%u", f);
+		if ((rc = gw_meta_get(c->t, key, &v, err)) == GW_OK && v != c->flen[f])
+			problem(c, "field %s: length sum %llu, stored documents add up to %llu", ft.name[f],
+			        (unsigned long long)v, (unsigned long long)c->flen[f]);
+		snprintf(key, sizeof key, "fdocs:%u", f);
+		if (rc == GW_OK && (rc = gw_meta_get(c->t, key, &v, err)) == GW_OK && v != c->fdocs[f])
+			problem(c, "field %s: %llu documents counted, %llu stored", ft.name[f],
+			        (unsigned long long)v, (unsigned long long)c->fdocs[f]);
+	}
+	gw_fieldtab_free(&ft);
+	return rc;
+}
+
+gw_rc gw_index_check(gw_index *ix, gw_check_report *rep, gw_err *err)
+{
+	checker c;
+	uint64_t next;
+	gw_rc rc;
+
+	memset(&c, 0, sizeof c);
+	c.ix = ix;
+	c.err = err;
+	if ((rc = gw_store_begin(ix->s, 0, &c.t, err)) || (rc = gw_meta_get(c.t, "next_docid", &next, err)))
+		goto done;
+	c.nlive_cap = next + 1;
+	if (!(c.live = calloc(c.nlive_cap, 1))) {
+		rc = gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+		goto done;
+	}
+	if ((rc = gw_doc_each(c.t, on_doc, &c, err)) || (err && err->rc) ||
+	    (rc = gw_post_each(c.t, on_chunk, &c, err)) || (rc = gw_id_each(c.t, on_id, &c, err)) ||
+	    (rc = check_counters(&c, err)))
+		goto done;
+	if (c.n_docs != c.n_post || c.sum_docs != c.sum_post)
+		problem(&c, "postings differ from the stored documents: %llu expected, %llu found%s",
+		        (unsigned long long)c.n_docs, (unsigned long long)c.n_post,
+		        c.n_docs == c.n_post ? " (same count, different content)" : "");
+	c.rep.postings = c.n_post;
+	if (c.rep.problems)
+		rc = gw_err_set(err, GW_EFORMAT, 0, "index check: %llu problem%s; first: %s",
+		                (unsigned long long)c.rep.problems, c.rep.problems == 1 ? "" : "s", c.rep.first);
+done:
+	if (rc == GW_OK && err && err->rc)
+		rc = err->rc;
+	if (rep)
+		*rep = c.rep;
+	gw_txn_abort(c.t);
+	free(c.live);
+	free(c.pos);
+	gw_toklist_free(&c.toks);
+	gw_buf_free(&c.key);
+	return rc;
+}

@@ -1,0 +1,146 @@
+/* test_postings: varint and chunk codec round trips. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gw_postings.h"
+#include "gw_test.h"
+
+static void test_varint_round_trip(void)
+{
+	const uint64_t vals[] = {0, 1, 127, 128, 255, 16383, 16384, 0xffffffffu, 0x123456789abcull, UINT64_MAX};
+	gw_buf b = GW_BUF_INIT;
+	const unsigned char *p, *end;
+
+	for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++)
+		gw_buf_put_varint(&b, vals[i]);
+	CHECK(gw_buf_ok(&b));
+	p = b.p;
+	end = b.p + b.len;
+	for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
+		uint64_t v = 1;
+		CHECK(gw_varint_get(&p, end, &v) == 0);
+		CHECK(v == vals[i]);
+	}
+	CHECK(p == end);
+	/* Sizes: 7 bits a byte. */
+	{
+		unsigned char tmp[10];
+		CHECK(gw_varint_put(tmp, 127) == 1);
+		CHECK(gw_varint_put(tmp, 128) == 2);
+		CHECK(gw_varint_put(tmp, UINT64_MAX) == 10);
+	}
+	gw_buf_free(&b);
+}
+
+static void test_varint_truncated(void)
+{
+	const unsigned char bad[] = {0x80, 0x80};
+	const unsigned char *p = bad;
+	const unsigned char eleven[11] = {0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01};
+	uint64_t v;
+
+	CHECK(gw_varint_get(&p, bad + 2, &v) == -1);
+	CHECK(p == bad);
+	p = eleven;
+	CHECK(gw_varint_get(&p, eleven + 11, &v) == -1);
+}
+
+/* A deterministic list: docid d has tf = d % 5 + 1 positions. */
+static void make_list(gw_plist *l, uint32_t n, uint32_t step)
+{
+	uint32_t pos[8];
+
+	memset(l, 0, sizeof *l);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t d = 1 + i * step, tf = d % 5 + 1;
+		for (uint32_t k = 0; k < tf; k++)
+			pos[k] = d % 7 + k * 1000;
+		gw_plist_add(l, d, pos, tf);
+	}
+}
+
+static void test_plist_round_trip(void)
+{
+	gw_plist l;
+	gw_entry_reader r;
+	gw_entry e;
+	uint32_t i = 0, pos[8];
+
+	make_list(&l, 1000, 3);
+	gw_plist_reader(&l, &r);
+	while (gw_entry_next(&r, &e) == 1) {
+		uint32_t d = 1 + i * 3;
+		CHECK(e.docid == d);
+		CHECK(e.tf == d % 5 + 1);
+		CHECK(gw_entry_positions(&e, pos) == e.tf);
+		for (uint32_t k = 0; k < e.tf; k++)
+			CHECK(pos[k] == d % 7 + k * 1000);
+		i++;
+	}
+	CHECK(i == 1000);
+	gw_buf_free(&l.buf);
+}
+
+/* Chunks from a list: each holds <= GW_CHUNK_DOCS entries; reading them
+ * back in order gives the list again. */
+static void test_chunks_round_trip(void)
+{
+	gw_plist l;
+	gw_entry_reader r, cr;
+	gw_entry e, ce;
+	gw_chunk_builder b;
+	uint32_t first, last, n, seen = 0, chunks = 0, expect = 1;
+	gw_buf all = GW_BUF_INIT;
+
+	make_list(&l, 1000, 7);
+	gw_chunk_builder_init(&b);
+	gw_plist_reader(&l, &r);
+	for (;;) {
+		int more = gw_entry_next(&r, &e) == 1;
+		int full = more && gw_chunk_builder_add(&b, &e);
+		if ((full || !more) && gw_chunk_builder_take(&b, &first)) {
+			chunks++;
+			CHECK(gw_chunk_header(b.out.p, b.out.len, &n, &last) == 0);
+			CHECK(n <= GW_CHUNK_DOCS);
+			CHECK(gw_chunk_open(&cr, b.out.p, b.out.len, first, NULL) == 0);
+			while (gw_entry_next(&cr, &ce) == 1) {
+				CHECK(ce.docid == expect);
+				CHECK(ce.tf == expect % 5 + 1);
+				expect += 7;
+				seen++;
+			}
+			CHECK(cr.p == cr.end);
+			CHECK(last == expect - 7);
+		}
+		if (!more)
+			break;
+	}
+	CHECK(seen == 1000);
+	CHECK(chunks == (1000 + GW_CHUNK_DOCS - 1) / GW_CHUNK_DOCS);
+	CHECK(gw_chunk_builder_ok(&b));
+	gw_chunk_builder_free(&b);
+	gw_buf_free(&l.buf);
+	gw_buf_free(&all);
+}
+
+static void test_damaged_chunk(void)
+{
+	gw_entry_reader r;
+	gw_entry e;
+	/* last=5, n=2, then one entry whose plen runs past the end. */
+	const unsigned char bad[] = {0, 0, 0, 5, 2, 0, 1, 9, 1};
+
+	CHECK(gw_chunk_open(&r, bad, 3, 1, NULL) == -1);
+	CHECK(gw_chunk_open(&r, bad, sizeof bad, 1, NULL) == 0);
+	CHECK(gw_entry_next(&r, &e) == -1);
+}
+
+int main(void)
+{
+	RUN(test_varint_round_trip);
+	RUN(test_varint_truncated);
+	RUN(test_plist_round_trip);
+	RUN(test_chunks_round_trip);
+	RUN(test_damaged_chunk);
+	return TEST_EXIT();
+}
