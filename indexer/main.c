@@ -64,10 +64,9 @@ enum { ARGS_OK, ARGS_HELP, ARGS_BAD };
 static int bad_usage(const char *msg, const char *arg)
 {
 	if (arg)
-		fprintf(stderr, PROG ": %s '%s'\n", msg, arg);
+		fprintf(stderr, PROG ": %s '%s' (see --help)\n", msg, arg);
 	else
-		fprintf(stderr, PROG ": %s\n", msg);
-	fputs("usage: " PROG " [-i INDEX] [-q] PATH... (see --help)\n", stderr);
+		fprintf(stderr, PROG ": %s (see --help)\n", msg);
 	return ARGS_BAD;
 }
 

@@ -81,7 +81,8 @@ static int tok_cmp(const void *pa, const void *pb, void *ctx)
 
 void gw_toklist_sort(gw_toklist *l)
 {
-	qsort_r(l->t, l->n, sizeof *l->t, tok_cmp, l);
+	if (l->n > 1)
+		qsort_r(l->t, l->n, sizeof *l->t, tok_cmp, l);
 }
 
 int gw_toklist_same(const gw_toklist *l, size_t i, size_t j)
@@ -223,7 +224,8 @@ gw_rc gw_accum_flush(gw_accum *a, gw_txn *t, gw_err *err)
 		if (a->s[i].used)
 			order[n++] = &a->s[i];
 	/* Key order makes the LMDB inserts sequential. */
-	qsort_r(order, n, sizeof *order, slot_cmp, a);
+	if (n > 1)
+		qsort_r(order, n, sizeof *order, slot_cmp, a);
 	for (size_t i = 0; i < n && rc == GW_OK; i++)
 		rc = gw_post_append(t, a->keys.p + order[i]->koff, order[i]->klen, &order[i]->list, err);
 	free(order);

@@ -341,7 +341,8 @@ static size_t and_parts(mvec *all, size_t nparts, double *df)
 {
 	size_t i = 0, out = 0;
 
-	qsort(all->m, all->n, sizeof *all->m, by_doc);
+	if (all->n > 1)
+		qsort(all->m, all->n, sizeof *all->m, by_doc);
 	while (i < all->n) {
 		size_t j = i, seen = 0;
 		uint16_t last = UINT16_MAX;

@@ -205,16 +205,28 @@ void gw_snippet_free(gw_snippet *s)
 	s->fid = 0;
 }
 
-/* Byte offset of the code point n code points before off (or of the start
- * of its line, whichever is nearer). */
+/* 1 if the code point ending just before off ends a sentence or line. */
+static int ends_sentence(const char *t, size_t off)
+{
+	static const char *const stops[] = {"\n", "\xE3\x80\x82" /* 。 */, "\xEF\xBC\x81" /* ！ */,
+	                                    "\xEF\xBC\x9F" /* ？ */, "\xEF\xBC\x9B" /* ； */};
+
+	for (size_t i = 0; i < sizeof stops / sizeof stops[0]; i++) {
+		size_t n = strlen(stops[i]);
+		if (off >= n && memcmp(t + off - n, stops[i], n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Byte offset of the code point n code points before off, or of the start
+ * of its sentence or line, whichever is nearer. */
 static size_t back_chars(const char *t, size_t off, size_t n)
 {
-	while (off > 0 && n > 0) {
+	while (off > 0 && n > 0 && !ends_sentence(t, off)) {
 		size_t p = off - 1;
 		while (p > 0 && ((unsigned char)t[p] & 0xC0) == 0x80)
 			p--;
-		if (t[p] == '\n')
-			break;
 		off = p;
 		n--;
 	}

@@ -37,8 +37,7 @@ static const char usage_text[] =
 
 static int usage_error(const char *msg, const char *arg)
 {
-	fprintf(stderr, PROG ": %s%s%s\n", msg, arg ? " " : "", arg ? arg : "");
-	fprintf(stderr, "try '" PROG " --help'\n");
+	fprintf(stderr, PROG ": %s%s%s (see --help)\n", msg, arg ? " " : "", arg ? arg : "");
 	return 2;
 }
 

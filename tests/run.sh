@@ -1,24 +1,25 @@
 #!/bin/sh
 # Runs every test program given as an argument and every tests/e2e_*.sh, and
-# counts their "PASS name" / "FAIL name" lines. The last line of output is
-# "N passed, N failed"; the exit status is 0 only if nothing failed and at
-# least one test ran.
+# counts their "PASS name" / "FAIL name" lines. A program that exits non-zero
+# without reporting a FAIL of its own (a crash, a sanitizer report) counts as
+# one failure. The last line of output is "N passed, N failed"; the exit
+# status is 0 only if nothing failed and at least one test ran.
 set -u
 : "${GW_BUILD:=build}"
 export GW_BUILD
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
-crashed=0
+one=$(mktemp)
+trap 'rm -f "$out" "$one"' EXIT
 for t in "$@" tests/e2e_*.sh; do
 	[ -e "$t" ] || continue
 	case "$t" in
-	*.sh) sh "$t" >>"$out" 2>&1 ;;
-	*) "$t" >>"$out" 2>&1 ;;
+	*.sh) sh "$t" >"$one" 2>&1 ;;
+	*) "$t" >"$one" 2>&1 ;;
 	esac
 	rc=$?
-	if [ $rc -gt 1 ]; then
-		echo "FAIL $t (exit status $rc)" >>"$out"
-		crashed=$((crashed + 1))
+	cat "$one" >>"$out"
+	if [ $rc -ne 0 ] && ! grep -q '^FAIL ' "$one"; then
+		echo "FAIL $t (exit status $rc, no test reported failing)" >>"$out"
 	fi
 done
 cat "$out"
