@@ -119,14 +119,7 @@ void gw_accum_free(gw_accum *a)
 
 size_t gw_accum_bytes(const gw_accum *a) { return a->bytes + a->keys.len + a->cap * sizeof(slot); }
 
-static uint64_t hash(const unsigned char *p, size_t n)
-{
-	uint64_t h = 1469598103934665603ull;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ p[i]) * 1099511628211ull;
-	return h;
-}
+static uint64_t hash(const unsigned char *p, size_t n) { return gw_hash(GW_HASH_INIT, p, n); }
 
 static int grow(gw_accum *a)
 {

@@ -54,4 +54,16 @@ static inline uint32_t gw_be32_get(const unsigned char *p)
 	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
 }
 
+/* FNV-1a over n bytes, continuing from h (start with GW_HASH_INIT). For
+ * in-memory hash tables and checksums; never stored on disk. */
+#define GW_HASH_INIT 1469598103934665603ull
+static inline uint64_t gw_hash(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ s[i]) * 1099511628211ull;
+	return h;
+}
+
 #endif

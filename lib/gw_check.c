@@ -48,14 +48,11 @@ static void problem(checker *c, const char *fmt, ...)
 static uint64_t entry_hash(const unsigned char *tkey, size_t tklen, uint32_t docid, const uint32_t *pos,
                            uint32_t n)
 {
-	uint64_t h = 1469598103934665603ull;
+	uint64_t h = gw_hash(GW_HASH_INIT, tkey, tklen);
 
-	for (size_t i = 0; i < tklen; i++)
-		h = (h ^ tkey[i]) * 1099511628211ull;
-	h = (h ^ docid) * 1099511628211ull;
-	for (uint32_t i = 0; i < n; i++)
-		h = (h ^ pos[i]) * 1099511628211ull;
-	return (h ^ n) * 1099511628211ull;
+	h = gw_hash(h, &docid, sizeof docid);
+	h = gw_hash(h, pos, n * sizeof *pos);
+	return gw_hash(h, &n, sizeof n);
 }
 
 static int ensure_pos(checker *c, size_t n)

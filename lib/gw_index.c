@@ -106,14 +106,7 @@ gw_rc gw_index_begin(gw_index *ix, gw_err *err)
 
 void gw_index_abort(gw_index *ix) { batch_free(&ix->b); }
 
-static uint64_t id_hash(const char *p, size_t n)
-{
-	uint64_t h = 1469598103934665603ull;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
-	return h;
-}
+static uint64_t id_hash(const char *p, size_t n) { return gw_hash(GW_HASH_INIT, p, n); }
 
 static int rehash(gw_batch *b)
 {

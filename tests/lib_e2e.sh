@@ -1,0 +1,97 @@
+# lib_e2e: what the end-to-end scripts share (sourced, not run: the runner
+# only runs tests/e2e_*.sh). The caller sets NAME and has cd'ed to the repo
+# root. Provides $B, $IDX, $SRCH, a scratch directory $T removed on exit,
+# and the check helpers: begin/end_check around each check, run/run_in to
+# run a command, and check_* assertions that record failures in $why.
+B=${GW_BUILD:-build}
+IDX=$B/gongwen-index
+SRCH=$B/gongwen-search
+# The environment must not pick indexes, map sizes or colours for us.
+unset GONGWEN_INDEX GONGWEN_MAPSIZE NO_COLOR
+PYTHONIOENCODING=utf-8
+export PYTHONIOENCODING
+T=$(mktemp -d) || exit 2
+trap 'rm -rf "$T"' EXIT
+trap 'exit 2' HUP INT TERM
+
+nfail=0
+why=
+what=
+
+# --- helpers ---------------------------------------------------------------
+
+# begin WHAT: starts a check.
+begin() {
+	what=$1
+	why=
+}
+
+# end_check: prints PASS or FAIL (with the failed assertions) for the check.
+end_check() {
+	if [ -z "$why" ]; then
+		printf 'PASS %s: %s\n' "$NAME" "$what"
+	else
+		printf 'FAIL %s: %s\n%s' "$NAME" "$what" "$why"
+		nfail=$((nfail + 1))
+	fi
+}
+
+# run CMD...: runs CMD (stdin /dev/null); stdout in $T/out, stderr in $T/err,
+# exit status in $rc.
+run() {
+	cmd=$*
+	"$@" </dev/null >"$T/out" 2>"$T/err"
+	rc=$?
+}
+
+# run_in FILE CMD...: the same with stdin read from FILE.
+run_in() {
+	_in=$1
+	shift
+	cmd="$* < $_in"
+	"$@" <"$_in" >"$T/out" 2>"$T/err"
+	rc=$?
+}
+
+# show FILE: the first lines of FILE, indented, for "got:".
+show() {
+	if [ -s "$1" ]; then
+		head -n 6 "$1" | head -c 1200 | sed '1!s/^/          /'
+	else
+		printf '(nothing)'
+	fi
+}
+
+# fails EXPECTED GOT: records a failed assertion about the last command.
+fails() {
+	why="$why    command: $cmd
+    expected: $1
+    got: $2
+"
+}
+
+# check_exit N: the last command exited with status N.
+check_exit() {
+	[ "$rc" -eq "$1" ] ||
+		fails "exit status $1" "exit status $rc; stderr: $(show "$T/err")"
+}
+
+# check_contains out|err STRING: stdout/stderr contains STRING.
+check_contains() {
+	grep -qF -e "$2" "$T/$1" ||
+		fails "std$1 containing '$2'" "$(show "$T/$1")"
+}
+
+# check_not_contains out|err STRING
+check_not_contains() {
+	! grep -qF -e "$2" "$T/$1" ||
+		fails "std$1 without '$2'" "$(show "$T/$1")"
+}
+
+# check_lines out|err N: stdout/stderr has exactly N lines.
+check_lines() {
+	_n=$(wc -l <"$T/$1")
+	[ "$_n" -eq "$2" ] ||
+		fails "exactly $2 line(s) on std$1" "$((_n + 0)) line(s): $(show "$T/$1")"
+}
+
