@@ -93,4 +93,22 @@ void gw_input_txt(gw_input *in, const char *id, FILE *fp);
  * messages, e.g. "data.jsonl:17: missing \"id\"". */
 void gw_input_jsonl(gw_input *in, const char *name, FILE *fp);
 
+/* notice_docs.c: delivers a parsed notice (gw_notice.h) as documents:
+ * the notice itself, id `id`, its standard parts as fields (title, number,
+ * addressees, body, ...) plus "_type" = "notice"; and one record per table
+ * row, id "<id>#<table>.<row>" (1-based), its cells as fields named by the
+ * header, plus the stored-only link fields "_type" = "record", "_notice"
+ * (the notice id), "_notice_title", "_number", "_date", "_row". The
+ * notice's notes are reported with gw_input_warn as "file:line: msg". */
+struct gw_notice;
+void gw_input_notice(gw_input *in, const char *id, const struct gw_notice *n);
+
+/* Reports a warning about the input ("file[:line]: warning: msg"); unlike
+ * gw_input_reject it does not count as a rejection. */
+void gw_input_warn(gw_input *in, const char *file, long line, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
 #endif

@@ -5,6 +5,7 @@
 #include "indexer.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #define IDEOGRAPHIC_SPACE "\xE3\x80\x80" /* U+3000 */
@@ -31,6 +32,19 @@ void gw_input_reject(gw_input *in, const char *file, long line,
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	in->nrejected++;
+	if (in->report)
+		in->report(in->report_ctx, file, line, msg);
+}
+
+void gw_input_warn(gw_input *in, const char *file, long line, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	int n = snprintf(msg, sizeof msg, "warning: ");
+
+	va_start(ap, fmt);
+	vsnprintf(msg + n, sizeof msg - (size_t)n, fmt, ap);
+	va_end(ap);
 	if (in->report)
 		in->report(in->report_ctx, file, line, msg);
 }

@@ -21,6 +21,7 @@ typedef struct checker {
 	uint64_t flen[GW_MAX_FIELDS + 1], fdocs[GW_MAX_FIELDS + 1];
 	uint64_t nids;
 	gw_toklist toks;
+	gw_fieldtab ft;
 	gw_buf key;
 	uint32_t *pos;
 	size_t pos_cap;
@@ -115,6 +116,11 @@ static int on_doc(void *ctx, uint32_t docid, const void *val, size_t len)
 	gw_err_clear(c->err);
 	for (unsigned i = 0; i < r.nf; i++) {
 		uint32_t flen;
+		if (!gw_field_indexed(&c->ft, r.fid[i])) {
+			if (r.flen[i] != 0)
+				problem(c, "docid %u: stored-only field %u has a length", docid, r.fid[i]);
+			continue;
+		}
 		if (expect_field(c, docid, r.fid[i], r.text[i], r.text_len[i], &flen))
 			return 1;
 		if (flen != r.flen[i])
@@ -214,7 +220,7 @@ gw_rc gw_index_check(gw_index *ix, gw_check_report *rep, gw_err *err)
 		rc = gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 		goto done;
 	}
-	if ((rc = gw_doc_each(c.t, on_doc, &c, err)) || (err && err->rc) ||
+	if ((rc = gw_fields_load(c.t, &c.ft, err)) || (rc = gw_doc_each(c.t, on_doc, &c, err)) || (err && err->rc) ||
 	    (rc = gw_post_each(c.t, on_chunk, &c, err)) || (rc = gw_id_each(c.t, on_id, &c, err)) ||
 	    (rc = check_counters(&c, err)))
 		goto done;
@@ -235,6 +241,7 @@ done:
 	free(c.live);
 	free(c.pos);
 	gw_toklist_free(&c.toks);
+	gw_fieldtab_free(&c.ft);
 	gw_buf_free(&c.key);
 	return rc;
 }

@@ -336,6 +336,8 @@ static gw_rc remove_doc(applier *ap, uint32_t docid, gw_err *err)
 	}
 	for (unsigned i = 0; i < r.nf && rc == GW_OK; i++) {
 		uint32_t flen;
+		if (!gw_field_indexed(&ap->ft, r.fid[i]))
+			continue;
 		rc = analyze_field(ap, r.text[i], r.text_len[i], &flen, err);
 		for (size_t k = 0; k < ap->toks.n && rc == GW_OK; k++) {
 			const gw_tok *tk = &ap->toks.t[k];
@@ -405,6 +407,9 @@ static gw_rc add_doc(applier *ap, const gw_pdoc *d, gw_err *err)
 			return err->rc;
 		r.text[i] = (const char *)b->arena.p + pf->val_off;
 		r.text_len[i] = pf->val_len;
+		r.flen[i] = 0;
+		if (!gw_field_indexed(&ap->ft, r.fid[i]))
+			continue;
 		if (analyze_field(ap, r.text[i], r.text_len[i], &r.flen[i], err))
 			return err->rc;
 		if (gw_accum_add(ap->acc, r.fid[i], docid, &ap->toks))

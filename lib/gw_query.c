@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "gw_buf.h"
+#include "gw_store.h"
 
 /* What the analyzer said about one position of a part. */
 typedef struct qpos {
@@ -124,7 +125,7 @@ static void make_elems(builder *b, int quoted)
 }
 
 static gw_rc add_part(builder *b, gw_analyzer *an, const char *text, size_t off, size_t len, int quoted,
-                      gw_err *err)
+                      unsigned fid, gw_err *err)
 {
 	gw_qpart part;
 	size_t before = b->el.len / sizeof(gw_qelem);
@@ -143,6 +144,7 @@ static gw_rc add_part(builder *b, gw_analyzer *an, const char *text, size_t off,
 	part.n = b->el.len / sizeof(gw_qelem) - before;
 	part.span = (uint32_t)b->npos;
 	part.quoted = quoted;
+	part.fid = fid;
 	part.text_off = off;
 	part.text_len = len;
 	/* The word bonus applies when ICU reads the whole part as one word. */
@@ -174,7 +176,72 @@ static size_t space_at(const char *s, size_t n, size_t i)
 	return 0;
 }
 
-gw_rc gw_query_parse(gw_analyzer *an, const char *text, size_t len, gw_query **out, gw_err *err)
+static const char *const aliases[][2] = {
+    {"标题", "title"},        {"题目", "title"},      {"文号", "number"},      {"发文字号", "number"},
+    {"字号", "number"},       {"日期", "date"},       {"成文日期", "date"},    {"发文日期", "date"},
+    {"发文机关", "issuer"},   {"发文单位", "issuer"}, {"落款", "issuer"},      {"signer", "issuer"},
+    {"主送", "addressees"},   {"主送机关", "addressees"}, {"正文", "body"},    {"附件", "attachments"},
+    {"type", "_type"},        {"notice", "_notice"},
+};
+
+unsigned gw_field_lookup(gw_analyzer *an, const gw_fieldtab *ft, const char *name, size_t len)
+{
+	gw_buf f = GW_BUF_INIT;
+	gw_err err;
+	unsigned fid = 0;
+
+	gw_err_clear(&err);
+	if (!ft || gw_analyzer_fold(an, name, len, &f, &err))
+		goto done;
+	fid = gw_field_find(ft, (const char *)f.p, f.len);
+	for (size_t i = 0; !fid && i < sizeof aliases / sizeof aliases[0]; i++)
+		if (strlen(aliases[i][0]) == f.len && memcmp(aliases[i][0], f.p, f.len) == 0)
+			fid = gw_field_find(ft, aliases[i][1], strlen(aliases[i][1]));
+done:
+	gw_buf_free(&f);
+	return fid;
+}
+
+/* 1-based column, in code points, of byte offset off. */
+static size_t column(const char *text, size_t off)
+{
+	size_t col = 1;
+
+	for (size_t i = 0; i < off; i++)
+		col += ((unsigned char)text[i] & 0xC0) != 0x80;
+	return col;
+}
+
+/* Length of a field-name colon at text[i] (':' or U+FF1A), 0 if none. */
+static size_t colon_at(const char *text, size_t len, size_t i)
+{
+	if (text[i] == ':')
+		return 1;
+	if (i + 2 < len && (unsigned char)text[i] == 0xEF && (unsigned char)text[i + 1] == 0xBC &&
+	    (unsigned char)text[i + 2] == 0x9A)
+		return 3;
+	return 0;
+}
+
+/* If the part starting at text[i] is `name:`, with name a field of ft,
+ * returns its fid and sets *vstart to the value's offset. */
+static unsigned field_prefix(gw_analyzer *an, const gw_fieldtab *ft, const char *text, size_t len,
+                             size_t i, size_t *name_end, size_t *vstart)
+{
+	for (size_t j = i; j < len && !space_at(text, len, j) && text[j] != '"'; j++) {
+		size_t c = colon_at(text, len, j);
+		if (c) {
+			unsigned fid = j > i ? gw_field_lookup(an, ft, text + i, j - i) : 0;
+			*name_end = j;
+			*vstart = j + c;
+			return fid;
+		}
+	}
+	return 0;
+}
+
+gw_rc gw_query_parse(gw_analyzer *an, const gw_fieldtab *ft, const char *text, size_t len,
+                     gw_query **out, gw_err *err)
 {
 	builder b;
 	gw_query *q;
@@ -184,21 +251,31 @@ gw_rc gw_query_parse(gw_analyzer *an, const char *text, size_t len, gw_query **o
 	*out = NULL;
 	memset(&b, 0, sizeof b);
 	while (i < len && rc == GW_OK) {
-		size_t sp = space_at(text, len, i), j;
+		size_t sp = space_at(text, len, i), j, v = 0, ne = 0;
+		unsigned fid;
 		if (sp) {
 			i += sp;
 			continue;
 		}
+		fid = field_prefix(an, ft, text, len, i, &ne, &v);
+		if (fid) {
+			if (v >= len || space_at(text, len, v)) {
+				rc = gw_err_set(err, GW_EINVAL, 0, "empty value for field '%.*s' at column %zu",
+				                (int)(ne - i), text + i, column(text, i));
+				break;
+			}
+			i = v;
+		}
 		if (text[i] == '"') {
 			const char *close = memchr(text + i + 1, '"', len - i - 1);
 			j = close ? (size_t)(close - text) : len; /* lenient: quote to the end */
-			rc = add_part(&b, an, text, i + 1, j - i - 1, 1, err);
+			rc = add_part(&b, an, text, i + 1, j - i - 1, 1, fid, err);
 			i = close ? j + 1 : len;
 			continue;
 		}
 		for (j = i; j < len && !space_at(text, len, j) && text[j] != '"'; j++)
 			;
-		rc = add_part(&b, an, text, i, j - i, 0, err);
+		rc = add_part(&b, an, text, i, j - i, 0, fid, err);
 		i = j;
 	}
 	if (rc == GW_OK && !b.parts.len)

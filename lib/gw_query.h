@@ -12,7 +12,15 @@
  *     stem: `files` finds file, files, filing); inside quotes only itself.
  *   - Digits and other words match themselves.
  * Punctuation inside a part takes no position, so 国科发区[2020]73号 and
- * "国科发区 2020 73号" are the same phrase. */
+ * "国科发区 2020 73号" are the same phrase.
+ *
+ * A part may be scoped to one field: `name:value` or `name:"a phrase"`
+ * (the colon ASCII or full width). The name is folded like text, so
+ * 省份:江苏 finds 省份 = 江蘇 and 依托主体:... finds 依托主體; the standard
+ * notice fields also answer to aliases (gw_field_alias). A name that is not a
+ * field of the index leaves the part as plain text (the colon is then just
+ * punctuation: `Note: x` still works); `name:` with nothing after it is an
+ * error. */
 #ifndef GW_QUERY_H
 #define GW_QUERY_H
 
@@ -40,6 +48,7 @@ typedef struct gw_qpart {
 	size_t first, n;   /* elements in gw_query.el */
 	uint32_t span;     /* positions covered (last offset + 1) */
 	int quoted;
+	unsigned fid;      /* 0: any field, else only this one */
 	int has_word;      /* word: the ICU word equal to the whole part */
 	gw_qterm word;
 	size_t text_off, text_len; /* the part as typed, in the query text */
@@ -54,9 +63,21 @@ typedef struct gw_query {
 	size_t terms_len;
 } gw_query;
 
-/* Parses text. *out owns the result (gw_query_free). GW_EINVAL with a
- * message naming the column if no part has anything to search for. */
-gw_rc gw_query_parse(gw_analyzer *an, const char *text, size_t len, gw_query **out, gw_err *err);
+struct gw_fieldtab;
+
+/* Parses text; field names are looked up in ft (may be NULL: no fields).
+ * *out owns the result (gw_query_free). GW_EINVAL with a message naming
+ * the column (1-based, in characters) for an empty field value, or if no
+ * part has anything to search for. */
+gw_rc gw_query_parse(gw_analyzer *an, const struct gw_fieldtab *ft, const char *text, size_t len,
+                     gw_query **out, gw_err *err);
+
+/* The id of the field a user calls name (folded with an, then looked up,
+ * then tried as an alias: title/标题, number/文号/发文字号, date/日期,
+ * issuer/发文机关/signer, addressees/主送, body/正文, attachments/附件);
+ * 0 if none. */
+unsigned gw_field_lookup(gw_analyzer *an, const struct gw_fieldtab *ft, const char *name,
+                         size_t len);
 void gw_query_free(gw_query *q);
 static inline const char *gw_qterm_str(const gw_query *q, const gw_qterm *t)
 {

@@ -16,7 +16,18 @@ struct gw_results {
 	gw_query *q;
 	gw_hit *hits;
 	size_t nhits, total;
+	unsigned fid_type, fid_date, fid_rdate, fid_facet; /* 0 if absent */
+	gw_facet *facets;
+	size_t nfacets;
 };
+
+/* A scored document before the final order is known. */
+typedef struct scored {
+	uint32_t docid;
+	double score;
+	const char *date; /* stored ISO date, NULL if none */
+	size_t date_len;
+} scored;
 
 /* One part's match in one field of one document. */
 typedef struct match {
@@ -274,11 +285,27 @@ static int by_doc(const void *a, const void *b)
 
 static int by_score(const void *a, const void *b)
 {
-	const gw_hit *x = a, *y = b;
+	const scored *x = a, *y = b;
 
 	if (x->score != y->score)
 		return x->score > y->score ? -1 : 1;
 	return (x->docid > y->docid) - (x->docid < y->docid);
+}
+
+/* Newest first; undated last; then by score. */
+static int by_date(const void *a, const void *b)
+{
+	const scored *x = a, *y = b;
+
+	if (x->date && y->date) {
+		size_t n = x->date_len < y->date_len ? x->date_len : y->date_len;
+		int c = memcmp(y->date, x->date, n);
+		if (c || x->date_len != y->date_len)
+			return c ? c : (y->date_len > x->date_len) - (y->date_len < x->date_len);
+	} else if (x->date || y->date) {
+		return x->date ? -1 : 1;
+	}
+	return by_score(a, b);
 }
 
 typedef struct ranker {
@@ -363,37 +390,140 @@ static size_t and_parts(mvec *all, size_t nparts, double *df)
 	return out;
 }
 
+/* Text of field fid in rec, or NULL. */
+static const char *field_text(const gw_record *rec, unsigned fid, size_t *len)
+{
+	int k = fid ? gw_record_field(rec, fid) : -1;
+
+	if (k < 0)
+		return NULL;
+	*len = rec->text_len[k];
+	return rec->text[k];
+}
+
+static int is_record(const gw_results *r, const gw_record *rec)
+{
+	size_t n;
+	const char *t = field_text(rec, r->fid_type, &n);
+
+	return t && n == 6 && memcmp(t, "record", 6) == 0;
+}
+
+/* The date of rec (its own, or for a record its notice's). */
+static const char *doc_date(const gw_results *r, const gw_record *rec, size_t *len)
+{
+	const char *d = field_text(rec, r->fid_date, len);
+
+	return d ? d : field_text(rec, r->fid_rdate, len);
+}
+
+/* Compares a stored date with a bound by their common prefix, so that the
+ * bound 2020 or 2020-03 also works. */
+static int date_cmp(const char *d, size_t n, const char *bound)
+{
+	size_t bl = strlen(bound), k = n < bl ? n : bl;
+
+	return memcmp(d, bound, k);
+}
+
+static int passes(const gw_results *r, const gw_search_opts *o, const gw_record *rec, scored *sc)
+{
+	sc->date = doc_date(r, rec, &sc->date_len);
+	if (o->type && (o->type == GW_TYPE_RECORD) != is_record(r, rec))
+		return 0;
+	if ((o->after || o->before) && !sc->date)
+		return 0;
+	if (o->after && date_cmp(sc->date, sc->date_len, o->after) < 0)
+		return 0;
+	if (o->before && date_cmp(sc->date, sc->date_len, o->before) > 0)
+		return 0;
+	return 1;
+}
+
+static int by_value(const void *a, const void *b)
+{
+	const gw_facet *x = a, *y = b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->value, y->value, n);
+
+	return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+static int by_count(const void *a, const void *b)
+{
+	const gw_facet *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return by_value(a, b);
+}
+
+/* Turns the collected values (count 1 each) into counts per value. */
+static void count_facets(gw_results *r)
+{
+	size_t out = 0;
+
+	if (r->nfacets > 1)
+		qsort(r->facets, r->nfacets, sizeof *r->facets, by_value);
+	for (size_t i = 0; i < r->nfacets; i++) {
+		if (out && by_value(&r->facets[out - 1], &r->facets[i]) == 0)
+			r->facets[out - 1].count++;
+		else
+			r->facets[out++] = r->facets[i];
+	}
+	r->nfacets = out;
+	if (out > 1)
+		qsort(r->facets, out, sizeof *r->facets, by_count);
+}
+
 static gw_rc rank(gw_results *r, mvec *all, const ranker *rk, const gw_search_opts *o, gw_err *err)
 {
-	gw_hit *hits;
-	size_t nh = 0, i = 0, keep;
+	scored *sc = malloc((all->n ? all->n : 1) * sizeof *sc);
+	size_t nh = 0, i = 0, keep, skip;
 
-	hits = malloc((all->n ? all->n : 1) * sizeof *hits);
-	if (!hits)
+	r->facets = r->fid_facet ? malloc((all->n ? all->n : 1) * sizeof *r->facets) : NULL;
+	if (!sc || (r->fid_facet && !r->facets)) {
+		free(sc);
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	}
 	while (i < all->n) {
-		size_t j = i;
+		size_t j = i, len;
 		const void *val;
-		size_t len;
 		gw_record rec;
 		while (j < all->n && all->m[j].docid == all->m[i].docid)
 			j++;
 		rec.nf = 0;
 		if (gw_doc_get(r->t, all->m[i].docid, &val, &len, err) == GW_OK)
-			gw_record_parse(val, len, &rec, 0);
-		hits[nh].docid = all->m[i].docid;
-		hits[nh].score = score_doc(rk, all->m + i, j - i, &rec);
-		nh++;
+			gw_record_parse(val, len, &rec, 1);
+		if (passes(r, o, &rec, &sc[nh])) {
+			const char *fv = field_text(&rec, r->fid_facet, &len);
+			sc[nh].docid = all->m[i].docid;
+			sc[nh].score = score_doc(rk, all->m + i, j - i, &rec);
+			nh++;
+			if (fv) {
+				gw_facet f = {fv, len, 1};
+				r->facets[r->nfacets++] = f;
+			}
+		}
 		i = j;
 	}
-	qsort(hits, nh, sizeof *hits, by_score);
+	if (nh > 1)
+		qsort(sc, nh, sizeof *sc, o->sort_date ? by_date : by_score);
+	count_facets(r);
 	r->total = nh;
-	keep = o->offset < nh ? nh - o->offset : 0;
-	if (keep > o->limit)
-		keep = o->limit;
-	memmove(hits, hits + (o->offset < nh ? o->offset : nh), keep * sizeof *hits);
-	r->hits = hits;
+	skip = o->offset < nh ? o->offset : nh;
+	keep = nh - skip < o->limit ? nh - skip : o->limit;
+	r->hits = malloc((keep ? keep : 1) * sizeof *r->hits);
+	if (!r->hits) {
+		free(sc);
+		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	}
+	for (size_t k = 0; k < keep; k++) {
+		r->hits[k].docid = sc[skip + k].docid;
+		r->hits[k].score = sc[skip + k].score;
+	}
 	r->nhits = keep;
+	free(sc);
 	return GW_OK;
 }
 
@@ -413,7 +543,8 @@ static gw_rc run(gw_results *r, const gw_search_opts *o, gw_err *err)
 		return err->rc;
 	for (size_t p = 0; p < np && rc == GW_OK; p++)
 		for (unsigned f = 1; f <= r->ft.n && rc == GW_OK; f++)
-			rc = match_part_field(r->t, r->q, p, f, &all, &key, err);
+			if (gw_field_indexed(&r->ft, f) && (!r->q->parts[p].fid || r->q->parts[p].fid == f))
+				rc = match_part_field(r->t, r->q, p, f, &all, &key, err);
 	if (rc == GW_OK) {
 		and_parts(&all, np, df);
 		for (size_t p = 0; p < np; p++)
@@ -423,6 +554,16 @@ static gw_rc run(gw_results *r, const gw_search_opts *o, gw_err *err)
 	free(all.m);
 	gw_buf_free(&key);
 	return rc;
+}
+
+/* Resolves the fields filters and facets need. */
+static void find_fields(gw_results *r, gw_index *ix, const gw_search_opts *o)
+{
+	r->fid_type = gw_field_find(&r->ft, "_type", 5);
+	r->fid_date = gw_field_find(&r->ft, "date", 4);
+	r->fid_rdate = gw_field_find(&r->ft, "_date", 5);
+	if (o->facet)
+		r->fid_facet = gw_field_lookup(ix->an, &r->ft, o->facet, strlen(o->facet));
 }
 
 gw_rc gw_search(gw_index *ix, const char *query, size_t qlen, const gw_search_opts *opts,
@@ -435,14 +576,41 @@ gw_rc gw_search(gw_index *ix, const char *query, size_t qlen, const gw_search_op
 	r = calloc(1, sizeof *r);
 	if (!r)
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
-	if ((rc = gw_query_parse(ix->an, query, qlen, &r->q, err)) ||
-	    (rc = gw_store_begin(ix->s, 0, &r->t, err)) || (rc = gw_fields_load(r->t, &r->ft, err)) ||
-	    (rc = run(r, opts, err))) {
+	if ((rc = gw_store_begin(ix->s, 0, &r->t, err)) || (rc = gw_fields_load(r->t, &r->ft, err)) ||
+	    (rc = gw_query_parse(ix->an, &r->ft, query, qlen, &r->q, err))) {
+		gw_results_free(r);
+		return rc;
+	}
+	find_fields(r, ix, opts);
+	if ((rc = run(r, opts, err))) {
 		gw_results_free(r);
 		return rc;
 	}
 	*out = r;
 	return GW_OK;
+}
+
+const gw_facet *gw_results_facets(const gw_results *r, size_t *n)
+{
+	*n = r->nfacets;
+	return r->facets;
+}
+
+const char *gw_results_facet_field(const gw_results *r)
+{
+	return r->fid_facet ? r->ft.name[r->fid_facet] : NULL;
+}
+
+int gw_results_is_record(const gw_results *r, const gw_record *rec) { return is_record(r, rec); }
+
+const char *gw_results_field(const gw_results *r, const gw_record *rec, const char *name, size_t *len)
+{
+	unsigned fid = gw_field_find(&r->ft, name, strlen(name));
+
+	for (unsigned f = 1; !fid && f <= r->ft.n; f++)
+		if (strcmp(r->ft.name[f], name) == 0)
+			fid = f;
+	return field_text(rec, fid, len);
 }
 
 void gw_results_free(gw_results *r)
@@ -453,6 +621,7 @@ void gw_results_free(gw_results *r)
 	gw_fieldtab_free(&r->ft);
 	gw_query_free(r->q);
 	free(r->hits);
+	free(r->facets);
 	free(r);
 }
 

@@ -30,10 +30,20 @@ typedef struct gw_rank_params {
 /* The defaults (documented in README.md). */
 void gw_rank_defaults(gw_rank_params *p);
 
+enum { GW_TYPE_ANY = 0, GW_TYPE_NOTICE, GW_TYPE_RECORD };
+
+/* A document is a record if its stored field "_type" is "record", else a
+ * notice (documents from JSON Lines are notices unless they say otherwise).
+ * Its date is its field "date", or for records "_date" (the notice's). */
 typedef struct gw_search_opts {
 	size_t offset;          /* hits to skip */
 	size_t limit;           /* hits to return */
 	const gw_rank_params *rank; /* NULL: defaults */
+	int type;               /* GW_TYPE_*: only notices, only records */
+	const char *after;      /* ISO date: only documents dated on/after (NULL: no bound) */
+	const char *before;     /* ISO date: only documents dated on/before */
+	int sort_date;          /* order by date, newest first (undated last), then score */
+	const char *facet;      /* field name: count matching documents per value */
 } gw_search_opts;
 
 typedef struct gw_hit {
@@ -56,6 +66,22 @@ const gw_hit *gw_results_hit(const gw_results *r, size_t i);
 const gw_query *gw_results_query(const gw_results *r);
 /* The stored record of hit i (pointers valid until gw_results_free). */
 gw_rc gw_results_record(gw_results *r, size_t i, gw_record *rec, gw_err *err);
+typedef struct gw_facet {
+	const char *value;  /* the field's stored text (not NUL-terminated) */
+	size_t len;
+	size_t count;       /* matching documents with this value */
+} gw_facet;
+
+/* Facet counts over all matching documents (after filters), most frequent
+ * first, then by value; *n gets the number (0 without opts.facet). The
+ * facet field's display name is gw_results_facet_field (NULL if the field
+ * does not exist in the index). */
+const gw_facet *gw_results_facets(const gw_results *r, size_t *n);
+const char *gw_results_facet_field(const gw_results *r);
+/* 1 if the stored record is a record (table row), 0 if a notice. */
+int gw_results_is_record(const gw_results *r, const gw_record *rec);
+/* The text of field name (display or folded name) in rec, or NULL. */
+const char *gw_results_field(const gw_results *r, const gw_record *rec, const char *name, size_t *len);
 /* Display name of field fid ("" if unknown). */
 const char *gw_results_field_name(const gw_results *r, unsigned fid);
 

@@ -353,6 +353,11 @@ gw_rc gw_fields_load(gw_txn *t, gw_fieldtab *ft, gw_err *err)
 	return GW_OK;
 }
 
+int gw_field_indexed(const gw_fieldtab *ft, unsigned fid)
+{
+	return fid >= 1 && fid <= ft->n && ft->fold[fid][0] != '_';
+}
+
 unsigned gw_field_find(const gw_fieldtab *ft, const char *fold, size_t fold_len)
 {
 	for (unsigned i = 1; i <= ft->n; i++)

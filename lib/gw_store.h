@@ -43,6 +43,9 @@ void gw_fieldtab_free(gw_fieldtab *ft);
 /* Returns the id of the folded name, adding it (write txn) if new. */
 gw_rc gw_field_intern(gw_txn *t, gw_fieldtab *ft, const char *fold, size_t fold_len,
                       const char *name, size_t name_len, unsigned *fid, gw_err *err);
+/* 1 if field fid is indexed. Fields whose name starts with '_' are stored
+ * only: kept with the document and shown by search, never analyzed. */
+int gw_field_indexed(const gw_fieldtab *ft, unsigned fid);
 /* Id of a folded name, 0 if unknown. */
 unsigned gw_field_find(const gw_fieldtab *ft, const char *fold, size_t fold_len);
 

@@ -40,7 +40,6 @@ static gw_rc format_ids(gw_results *r, gw_buf *line, gw_err *err)
 
 int gw_run_batch(gw_index *ix, const sopts *o)
 {
-	gw_search_opts so = {0, o->limit, NULL};
 	FILE *tf = NULL;
 	char *q = NULL;
 	size_t cap = 0;
@@ -60,7 +59,7 @@ int gw_run_batch(gw_index *ix, const sopts *o)
 		while (n > 0 && (q[n - 1] == '\n' || q[n - 1] == '\r'))
 			q[--n] = '\0';
 		gw_err_clear(&err);
-		if (gw_search(ix, q, (size_t)n, &so, &r, &err) == GW_OK && format_ids(r, &line, &err) == GW_OK) {
+		if (gw_search(ix, q, (size_t)n, &o->so, &r, &err) == GW_OK && format_ids(r, &line, &err) == GW_OK) {
 			any |= gw_results_total(r) > 0;
 		} else {
 			fprintf(stderr, "gongwen-search: <stdin>:%d: %s\n", lineno, err.msg);

@@ -15,17 +15,24 @@
 #define PROG "gongwen-search"
 
 static const char usage_text[] =
-    "usage: " PROG " [-i INDEX] [-n N] [--json] [--color=WHEN] QUERY...\n"
+    "usage: " PROG " [-i INDEX] [-n N] [--json] [--color=WHEN] [FILTERS] QUERY...\n"
     "       " PROG " [-i INDEX] [-n N] --batch [--timings FILE] < queries\n"
     "\n"
     "Finds the documents that contain every part of QUERY, best first.\n"
-    "Parts are separated by spaces; \"a phrase\" is one part. Chinese text\n"
-    "matches as an exact substring in Simplified or Traditional script.\n"
+    "Parts are separated by spaces; \"a phrase\" is one part; field:value\n"
+    "and field:\"a phrase\" search one field (省份:江苏, title:通知). Chinese\n"
+    "text matches as an exact substring in Simplified or Traditional script.\n"
     "\n"
     "  -i INDEX        the index (default: $GONGWEN_INDEX, else\n"
     "                  $XDG_DATA_HOME/gongwen/index, else ~/.local/share/gongwen/index)\n"
     "  -n N            show at most N hits (default 10)\n"
     "  --json          one JSON object per hit\n"
+    "  --type T        only notices (T = notice) or only records (T = record)\n"
+    "  --after DATE    only documents dated DATE or later (ISO: 2020-03-25,\n"
+    "                  2020-03 or 2020); records have their notice's date\n"
+    "  --before DATE   only documents dated DATE or earlier\n"
+    "  --sort date     newest first (undated last) instead of best first\n"
+    "  --facet FIELD   also count the matching documents per value of FIELD\n"
     "  --color=WHEN    highlight with colour: auto (default: on a terminal,\n"
     "                  unless NO_COLOR is set), always, never\n"
     "  --batch         read one query per line on stdin; print one line of\n"
@@ -86,27 +93,78 @@ static int join_query(sopts *o, int argc, char **argv, int i)
 	return 0;
 }
 
+static int valid_date(const char *d)
+{
+	size_t n = strlen(d);
+
+	for (size_t i = 0; i < n; i++)
+		if (!((d[i] >= '0' && d[i] <= '9') || ((i == 4 || i == 7) && d[i] == '-')))
+			return 0;
+	return n == 4 || n == 7 || n == 10;
+}
+
+/* Options that take a value; returns -1 if handled, else an exit status. */
+static int value_option(sopts *o, const char *a, const char *v)
+{
+	if (strcmp(a, "-i") == 0) {
+		o->index = v;
+	} else if (strcmp(a, "-n") == 0) {
+		if (parse_size(v, &o->so.limit))
+			return usage_error("bad number for -n:", v);
+	} else if (strcmp(a, "--timings") == 0) {
+		o->timings = v;
+	} else if (strcmp(a, "--type") == 0) {
+		if (strcmp(v, "notice") == 0)
+			o->so.type = GW_TYPE_NOTICE;
+		else if (strcmp(v, "record") == 0)
+			o->so.type = GW_TYPE_RECORD;
+		else
+			return usage_error("bad --type (notice, record):", v);
+	} else if (strcmp(a, "--after") == 0 || strcmp(a, "--before") == 0) {
+		if (!valid_date(v))
+			return usage_error("bad date (YYYY-MM-DD, YYYY-MM or YYYY):", v);
+		*(a[2] == 'a' ? &o->so.after : &o->so.before) = v;
+	} else if (strcmp(a, "--sort") == 0) {
+		if (strcmp(v, "date") != 0 && strcmp(v, "score") != 0)
+			return usage_error("bad --sort (date, score):", v);
+		o->so.sort_date = strcmp(v, "date") == 0;
+	} else if (strcmp(a, "--facet") == 0) {
+		o->so.facet = v;
+	} else {
+		return 0;
+	}
+	return -1;
+}
+
+static const char *const with_value[] = {"-i", "-n", "--timings", "--type", "--after",
+                                         "--before", "--sort", "--facet"};
+
+static int takes_value(const char *a)
+{
+	for (size_t i = 0; i < sizeof with_value / sizeof with_value[0]; i++)
+		if (strcmp(a, with_value[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* Returns -1 to go on, else an exit status. */
 static int parse_args(sopts *o, int argc, char **argv)
 {
 	int i;
 
-	o->limit = 10;
+	o->so.limit = 10;
 	set_color(o, "auto");
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			fputs(usage_text, stdout);
 			return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 2;
-		} else if (strcmp(a, "-i") == 0 || strcmp(a, "-n") == 0 || strcmp(a, "--timings") == 0) {
+		} else if (takes_value(a)) {
+			int st;
 			if (i + 1 >= argc)
 				return usage_error("option needs a value:", a);
-			if (a[1] == 'i')
-				o->index = argv[++i];
-			else if (a[1] == 'n' && parse_size(argv[++i], &o->limit))
-				return usage_error("bad number for -n:", argv[i]);
-			else if (a[1] == '-')
-				o->timings = argv[++i];
+			if ((st = value_option(o, a, argv[++i])) >= 0)
+				return st;
 		} else if (strcmp(a, "--json") == 0) {
 			o->json = 1;
 		} else if (strcmp(a, "--batch") == 0) {
@@ -136,14 +194,13 @@ static int parse_args(sopts *o, int argc, char **argv)
 
 static int search_once(gw_index *ix, const sopts *o)
 {
-	gw_search_opts so = {0, o->limit, NULL};
 	gw_results *r;
 	gw_err err;
 	gw_rc rc;
 	int status;
 
 	gw_err_clear(&err);
-	if (gw_search(ix, o->query, strlen(o->query), &so, &r, &err)) {
+	if (gw_search(ix, o->query, strlen(o->query), &o->so, &r, &err)) {
 		fprintf(stderr, PROG ": %s\n", err.msg);
 		return 2;
 	}

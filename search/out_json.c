@@ -1,7 +1,12 @@
 /* out_json: one JSON object per hit (JSON Lines), for scripts:
- *   {"id":..., "score":..., "title":..., "fields":{name: text, ...},
- *    "snippet":..., "snippet_field":..., "matches":[[start,end],...]}
- * matches are UTF-8 byte ranges of the highlights inside "snippet". */
+ *   {"id":..., "type":"notice"|"record", "score":..., "title":...,
+ *    "fields":{name: text, ...}, "snippet":..., "snippet_field":...,
+ *    "matches":[[start,end],...]}
+ * and for a record also "notice" (its notice's id), "notice_title", "row".
+ * matches are UTF-8 byte ranges of the highlights inside "snippet"; fields
+ * holds every stored field except the internal ones (names starting with
+ * '_'). With --facet, one more line after the hits:
+ *   {"type":"facet","field":..., "counts":{value: count, ...}} */
 #include <string.h>
 
 #include "gw_json.h"
@@ -18,10 +23,15 @@ static void put_key(gw_buf *b, const char *k)
 
 static void put_fields(gw_buf *b, const gw_results *r, const gw_record *rec)
 {
+	int first = 1;
+
 	gw_buf_putc(b, '{');
 	for (unsigned i = 0; i < rec->nf; i++) {
-		if (i)
+		if (gw_results_field_name(r, rec->fid[i])[0] == '_')
+			continue;
+		if (!first)
 			gw_buf_putc(b, ',');
+		first = 0;
 		put_key(b, gw_results_field_name(r, rec->fid[i]));
 		gw_json_put_string(b, rec->text[i], rec->text_len[i]);
 	}
@@ -41,6 +51,43 @@ static void put_snippet(gw_buf *b, const gw_results *r, const gw_snippet *sn)
 	for (size_t i = 0; i < sn->matches.n; i++)
 		gw_buf_printf(b, "%s[%zu,%zu]", i ? "," : "", sn->matches.r[i].start, sn->matches.r[i].end);
 	gw_buf_putc(b, ']');
+}
+
+/* ,"name":"value" for a stored field of rec, if it has it. */
+static void put_link(gw_buf *b, const gw_results *r, const gw_record *rec, const char *key,
+                     const char *field)
+{
+	size_t n;
+	const char *v = gw_results_field(r, rec, field, &n);
+
+	if (!v)
+		return;
+	gw_buf_putc(b, ',');
+	put_key(b, key);
+	gw_json_put_string(b, v, n);
+}
+
+static void put_facets(FILE *out, const gw_results *r, gw_buf *b)
+{
+	size_t n;
+	const gw_facet *f = gw_results_facets(r, &n);
+	const char *field = gw_results_facet_field(r);
+
+	if (!field)
+		return;
+	gw_buf_reset(b);
+	gw_buf_puts(b, "{\"type\":\"facet\",\"field\":");
+	gw_json_put_string(b, field, strlen(field));
+	gw_buf_puts(b, ",\"counts\":{");
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			gw_buf_putc(b, ',');
+		gw_json_put_string(b, f[i].value, f[i].len);
+		gw_buf_printf(b, ":%zu", f[i].count);
+	}
+	gw_buf_puts(b, "}}\n");
+	if (gw_buf_ok(b))
+		fwrite(b->p, 1, b->len, out);
 }
 
 gw_rc gw_out_json(FILE *out, gw_index *ix, gw_results *r, const sopts *o, gw_err *err)
@@ -63,6 +110,10 @@ gw_rc gw_out_json(FILE *out, gw_index *ix, gw_results *r, const sopts *o, gw_err
 		gw_buf_putc(&b, '{');
 		put_key(&b, "id");
 		gw_json_put_string(&b, rec.id, rec.id_len);
+		gw_buf_printf(&b, ",\"type\":\"%s\"", gw_results_is_record(r, &rec) ? "record" : "notice");
+		put_link(&b, r, &rec, "notice", "_notice");
+		put_link(&b, r, &rec, "notice_title", "_notice_title");
+		put_link(&b, r, &rec, "row", "_row");
 		gw_buf_printf(&b, ",\"score\":%.6f,", gw_results_hit(r, i)->score);
 		put_key(&b, "title");
 		gw_json_put_string(&b, k >= 0 ? rec.text[k] : "", k >= 0 ? rec.text_len[k] : 0);
@@ -77,6 +128,8 @@ gw_rc gw_out_json(FILE *out, gw_index *ix, gw_results *r, const sopts *o, gw_err
 		else
 			fwrite(b.p, 1, b.len, out);
 	}
+	if (rc == GW_OK)
+		put_facets(out, r, &b);
 	gw_snippet_free(&sn);
 	gw_buf_free(&b);
 	return rc;

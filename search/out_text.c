@@ -58,6 +58,71 @@ static gw_rc put_title(FILE *out, gw_index *ix, const gw_results *r, const gw_re
 	return GW_OK;
 }
 
+/* A record: its row as "column: value" pairs with the matches marked, then
+ * the notice it comes from. */
+static gw_rc put_record(FILE *out, gw_index *ix, const gw_results *r, const gw_record *rec,
+                        const sopts *o, gw_err *err)
+{
+	static const char *const link[] = {"_notice_title", "_number", "_date"};
+	gw_ranges rs = {0};
+	int first = 1;
+	size_t n;
+
+	fputs("   ", out);
+	for (unsigned i = 0; i < rec->nf; i++) {
+		const char *name = gw_results_field_name(r, rec->fid[i]);
+		if (name[0] == '_')
+			continue;
+		rs.n = 0;
+		if (gw_highlight(ix, gw_results_query(r), rec->text[i], rec->text_len[i], &rs, err))
+			break;
+		fprintf(out, "%s%s: ", first ? "" : " | ", name);
+		put_marked(out, rec->text[i], rec->text_len[i], &rs, o);
+		first = 0;
+	}
+	gw_ranges_free(&rs);
+	fputs("\n   \xE2\x86\xB3 ", out); /* ↳ */
+	for (size_t k = 0; k < sizeof link / sizeof link[0]; k++) {
+		const char *v = gw_results_field(r, rec, link[k], &n);
+		if (v)
+			fprintf(out, "%s%.*s", k ? " \xC2\xB7 " : "", (int)n, v);
+	}
+	fputs("\n", out);
+	return err->rc;
+}
+
+/* A notice: its title, then a snippet of where it matches. */
+static gw_rc put_notice(FILE *out, gw_index *ix, const gw_results *r, const gw_record *rec,
+                        unsigned title_fid, const sopts *o, gw_snippet *sn, gw_err *err)
+{
+	fputs("   ", out);
+	if (put_title(out, ix, r, rec, title_fid, o, err))
+		return err->rc;
+	fputs("\n", out);
+	if (gw_snippet_make(ix, gw_results_query(r), rec, title_fid, SNIPPET_CHARS, sn, err))
+		return err->rc;
+	if (sn->text.len) {
+		fputs("   ", out);
+		put_marked(out, (const char *)sn->text.p, sn->text.len, &sn->matches, o);
+		fputs("\n", out);
+	}
+	return GW_OK;
+}
+
+void gw_out_facets_text(FILE *out, const gw_results *r)
+{
+	size_t n;
+	const gw_facet *f = gw_results_facets(r, &n);
+
+	if (!gw_results_facet_field(r))
+		return;
+	fprintf(out, "\n%s:\n", gw_results_facet_field(r));
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "  %6zu  %.*s\n", f[i].count, (int)f[i].len, f[i].value);
+	if (n == 0)
+		fputs("  (no matching document has this field)\n", out);
+}
+
 gw_rc gw_out_text(FILE *out, gw_index *ix, gw_results *r, const sopts *o, gw_err *err)
 {
 	unsigned title_fid = gw_title_fid(r);
@@ -67,23 +132,20 @@ gw_rc gw_out_text(FILE *out, gw_index *ix, gw_results *r, const sopts *o, gw_err
 	memset(&sn, 0, sizeof sn);
 	for (size_t i = 0; i < gw_results_count(r) && rc == GW_OK; i++) {
 		gw_record rec;
+		int is_rec;
 		if ((rc = gw_results_record(r, i, &rec, err)))
 			break;
-		fprintf(out, "%s%zu. %.*s%s  (%.3f)\n   ", o->color ? "\x1b[1m" : "", i + 1, (int)rec.id_len,
-		        rec.id, o->color ? "\x1b[0m" : "", gw_results_hit(r, i)->score);
-		if ((rc = put_title(out, ix, r, &rec, title_fid, o, err)))
-			break;
-		fputs("\n", out);
-		rc = gw_snippet_make(ix, gw_results_query(r), &rec, title_fid, SNIPPET_CHARS, &sn, err);
-		if (rc == GW_OK && sn.text.len) {
-			fputs("   ", out);
-			put_marked(out, (const char *)sn.text.p, sn.text.len, &sn.matches, o);
-			fputs("\n", out);
-		}
+		is_rec = gw_results_is_record(r, &rec);
+		fprintf(out, "%s%zu. %.*s%s  (%.3f)%s\n", o->color ? "\x1b[1m" : "", i + 1, (int)rec.id_len,
+		        rec.id, o->color ? "\x1b[0m" : "", gw_results_hit(r, i)->score, is_rec ? "  record" : "");
+		rc = is_rec ? put_record(out, ix, r, &rec, o, err)
+		            : put_notice(out, ix, r, &rec, title_fid, o, &sn, err);
 	}
-	if (rc == GW_OK)
+	if (rc == GW_OK) {
 		fprintf(out, "%zu of %zu matching document%s\n", gw_results_count(r), gw_results_total(r),
 		        gw_results_total(r) == 1 ? "" : "s");
+		gw_out_facets_text(out, r);
+	}
 	gw_snippet_free(&sn);
 	return rc;
 }

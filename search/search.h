@@ -10,7 +10,7 @@
 
 typedef struct sopts {
 	const char *index;
-	size_t limit;      /* -n */
+	gw_search_opts so; /* -n, --type, --after, --before, --sort, --facet */
 	int json;          /* --json */
 	int batch;         /* --batch */
 	const char *timings; /* --timings FILE */
@@ -28,5 +28,7 @@ int gw_run_batch(gw_index *ix, const sopts *o);
 
 /* The field id of "title" in r (0 if the index has none). */
 unsigned gw_title_fid(const gw_results *r);
+/* Writes the facet counts of r as a small table (text output). */
+void gw_out_facets_text(FILE *out, const gw_results *r);
 
 #endif

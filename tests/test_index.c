@@ -83,7 +83,7 @@ static int check_ok(gw_index *ix)
 static char *hits(gw_index *ix, const char *q)
 {
 	static char out[4096];
-	gw_search_opts o = {0, 100, NULL};
+	gw_search_opts o = {0, 100, NULL, 0, NULL, NULL, 0, NULL};
 	gw_results *r;
 	gw_err err;
 
@@ -266,7 +266,7 @@ static void test_chunks_and_deletes(void)
 	commit(ix);
 	CHECK(check_ok(ix));
 	{
-		gw_search_opts o = {0, 1000, NULL};
+		gw_search_opts o = {0, 1000, NULL, 0, NULL, NULL, 0, NULL};
 		gw_results *r;
 		gw_err_clear(&err);
 		CHECK(gw_search(ix, "公共内容", strlen("公共内容"), &o, &r, &err) == GW_OK);
