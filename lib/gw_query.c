@@ -1,6 +1,7 @@
 /* gw_query: query parsing (grammar in gw_query.h). */
 #include "gw_query.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,15 @@ typedef struct builder {
 	gw_buf terms;
 	gw_buf el;     /* gw_qelem array */
 	gw_buf parts;  /* gw_qpart array */
+	gw_buf nodes;  /* gw_qnode array */
+	gw_buf kids;   /* size_t array */
+	/* parse state */
+	gw_analyzer *an;
+	const gw_fieldtab *ft;
+	const char *text;
+	size_t len, at;  /* query text and the lexer's position */
+	int depth;       /* open groups */
+	gw_err *err;
 	qpos *pos;
 	size_t npos, cap;
 	size_t word_off, word_len;
@@ -124,21 +134,29 @@ static void make_elems(builder *b, int quoted)
 	}
 }
 
-static gw_rc add_part(builder *b, gw_analyzer *an, const char *text, size_t off, size_t len, int quoted,
-                      unsigned fid, gw_err *err)
+/* Analyzes text[off..off+len) into a new part; *pi gets its index, or
+ * SIZE_MAX if it has nothing to search for (only punctuation). */
+static gw_rc add_part(builder *b, size_t off, size_t len, int quoted, int prefix, unsigned fid,
+                      size_t *pi)
 {
 	gw_qpart part;
 	size_t before = b->el.len / sizeof(gw_qelem);
 
+	*pi = SIZE_MAX;
 	b->npos = 0;
 	b->word_len = 0;
 	if (b->pos)
 		memset(b->pos, 0, b->cap * sizeof *b->pos);
-	if (gw_analyze(an, text + off, len, 0, GW_AN_ALL, on_token, b, NULL, err))
-		return err->rc;
+	if (gw_analyze(b->an, b->text + off, len, 0, GW_AN_ALL, on_token, b, NULL, b->err))
+		return b->err->rc;
 	if (b->oom)
-		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
-	make_elems(b, quoted);
+		return gw_err_set(b->err, GW_ENOMEM, 0, "out of memory");
+	if (prefix && b->npos == 1 && b->pos[0].kind == GW_T_TERM) {
+		add_elem(b, 0, GW_T_TERM, b->pos[0].tok_off, b->pos[0].tok_len, 0);
+		((gw_qelem *)b->el.p)[before].alt[0].prefix = 1;
+	} else {
+		make_elems(b, quoted);
+	}
 	memset(&part, 0, sizeof part);
 	part.first = before;
 	part.n = b->el.len / sizeof(gw_qelem) - before;
@@ -159,8 +177,10 @@ static gw_rc add_part(builder *b, gw_analyzer *an, const char *text, size_t off,
 			part.word.len = b->word_len;
 		}
 	}
-	if (part.n)
-		gw_buf_append(&b->parts, &part, sizeof part);
+	if (!part.n)
+		return GW_OK;
+	*pi = b->parts.len / sizeof(gw_qpart);
+	gw_buf_append(&b->parts, &part, sizeof part);
 	return GW_OK;
 }
 
@@ -223,80 +243,371 @@ static size_t colon_at(const char *text, size_t len, size_t i)
 	return 0;
 }
 
-/* If the part starting at text[i] is `name:`, with name a field of ft,
- * returns its fid and sets *vstart to the value's offset. */
-static unsigned field_prefix(gw_analyzer *an, const gw_fieldtab *ft, const char *text, size_t len,
-                             size_t i, size_t *name_end, size_t *vstart)
+/* ---- lexer ---- */
+
+enum { T_END, T_LP, T_RP, T_OR, T_AND, T_NOT, T_NEAR, T_MINUS, T_FIELD, T_TEXT };
+
+typedef struct token {
+	int kind;
+	size_t off, len;   /* T_TEXT: the text (without quotes); T_FIELD: the name */
+	int quoted, prefix;
+	unsigned fid;      /* T_FIELD */
+	uint32_t near;     /* T_NEAR */
+} token;
+
+static int word_char(const builder *b, size_t i)
 {
-	for (size_t j = i; j < len && !space_at(text, len, j) && text[j] != '"'; j++) {
-		size_t c = colon_at(text, len, j);
-		if (c) {
-			unsigned fid = j > i ? gw_field_lookup(an, ft, text + i, j - i) : 0;
-			*name_end = j;
-			*vstart = j + c;
-			return fid;
+	return i < b->len && !space_at(b->text, b->len, i) && b->text[i] != '"';
+}
+
+static gw_rc syntax(builder *b, size_t off, const char *what)
+{
+	return gw_err_set(b->err, GW_EINVAL, 0, "bad query: %s at column %zu", what, column(b->text, off));
+}
+
+/* Reads the operator word at [i, j) if it is one. */
+static int op_word(builder *b, size_t i, size_t j, token *t)
+{
+	const char *w = b->text + i;
+	size_t n = j - i;
+
+	if (n == 2 && memcmp(w, "OR", 2) == 0)
+		t->kind = T_OR;
+	else if (n == 3 && memcmp(w, "AND", 3) == 0)
+		t->kind = T_AND;
+	else if (n == 3 && memcmp(w, "NOT", 3) == 0)
+		t->kind = T_NOT;
+	else if (n >= 4 && memcmp(w, "NEAR", 4) == 0 && (n == 4 || w[4] == '/')) {
+		unsigned long v = 10;
+		if (n > 5) {
+			char *end;
+			char num[16];
+			if (n - 5 >= sizeof num)
+				return 0;
+			memcpy(num, w + 5, n - 5);
+			num[n - 5] = 0;
+			v = strtoul(num, &end, 10);
+			if (*end || num[0] == '-' || v > 100000)
+				return 0;
+		} else if (n == 5) {
+			return 0;
+		}
+		t->kind = T_NEAR;
+		t->near = (uint32_t)v;
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
+/* The next token at b->at (advancing past it). */
+static gw_rc next_token(builder *b, token *t)
+{
+	size_t i = b->at, j;
+
+	memset(t, 0, sizeof *t);
+	while (i < b->len && space_at(b->text, b->len, i))
+		i += space_at(b->text, b->len, i);
+	t->off = i;
+	if (i >= b->len) {
+		b->at = i;
+		t->kind = T_END;
+		return GW_OK;
+	}
+	if (b->text[i] == '(' || (b->text[i] == ')' && b->depth > 0)) {
+		t->kind = b->text[i] == '(' ? T_LP : T_RP;
+		b->at = i + 1;
+		return GW_OK;
+	}
+	if (b->text[i] == '"') {
+		const char *close = memchr(b->text + i + 1, '"', b->len - i - 1);
+		j = close ? (size_t)(close - b->text) : b->len; /* lenient: quote to the end */
+		t->kind = T_TEXT;
+		t->off = i + 1;
+		t->len = j - i - 1;
+		t->quoted = 1;
+		b->at = close ? j + 1 : b->len;
+		return GW_OK;
+	}
+	if (b->text[i] == '-' && word_char(b, i + 1) && b->text[i + 1] != '-') {
+		t->kind = T_MINUS;
+		b->at = i + 1;
+		return GW_OK;
+	}
+	for (j = i; word_char(b, j); j++) {
+		size_t c = colon_at(b->text, b->len, j);
+		if (c && j > i) {
+			unsigned fid = gw_field_lookup(b->an, b->ft, b->text + i, j - i);
+			if (fid) {
+				t->kind = T_FIELD;
+				t->len = j - i;
+				t->fid = fid;
+				b->at = j + c;
+				return GW_OK;
+			}
 		}
 	}
-	return 0;
+	/* A word; ")" at its end closes an open group. */
+	while (j > i && b->text[j - 1] == ')' && b->depth > 0 && j - 1 > i)
+		j--;
+	b->at = j;
+	if (op_word(b, i, j, t))
+		return GW_OK;
+	if (j - i > 5 && memcmp(b->text + i, "NEAR/", 5) == 0)
+		return syntax(b, i, "NEAR/n needs a number of positions (NEAR/5)");
+	t->kind = T_TEXT;
+	t->len = j - i;
+	if (j - i > 1 && b->text[j - 1] == '*') {
+		t->prefix = 1;
+		t->len--;
+	}
+	return GW_OK;
+}
+
+static gw_rc peek(builder *b, token *t)
+{
+	size_t at = b->at;
+	gw_rc rc = next_token(b, t);
+
+	b->at = at;
+	return rc;
+}
+
+/* ---- parser: each rule returns a node index, or SIZE_MAX for "nothing"
+ * (a part of only punctuation) ---- */
+
+static size_t add_node(builder *b, int kind, size_t part, const size_t *kids, size_t n, uint32_t near)
+{
+	gw_qnode node = {kind, part, b->kids.len / sizeof(size_t), n, near};
+
+	gw_buf_append(&b->kids, kids, n * sizeof *kids);
+	gw_buf_append(&b->nodes, &node, sizeof node);
+	return b->nodes.len / sizeof(gw_qnode) - 1;
+}
+
+static gw_rc parse_or(builder *b, unsigned fid, size_t *out);
+
+static int is_operand_start(int kind)
+{
+	return kind == T_LP || kind == T_FIELD || kind == T_TEXT || kind == T_NOT || kind == T_MINUS;
+}
+
+static gw_rc parse_atom(builder *b, unsigned fid, size_t *out)
+{
+	token t;
+	size_t part;
+
+	*out = SIZE_MAX;
+	if (next_token(b, &t))
+		return b->err->rc;
+	switch (t.kind) {
+	case T_LP: {
+		token close;
+		b->depth++;
+		if (peek(b, &close) || (close.kind == T_RP && (b->depth--, 1)))
+			return b->err->rc ? b->err->rc : syntax(b, t.off, "empty group '()'");
+		if (parse_or(b, fid, out) || next_token(b, &close))
+			return b->err->rc;
+		b->depth--;
+		if (close.kind != T_RP)
+			return syntax(b, t.off, "missing ')' for the '(' opened");
+		return GW_OK;
+	}
+	case T_FIELD: {
+		token v;
+		if (peek(b, &v))
+			return b->err->rc;
+		if (b->at >= b->len || space_at(b->text, b->len, b->at) || (v.kind != T_LP && v.kind != T_TEXT))
+			return gw_err_set(b->err, GW_EINVAL, 0, "bad query: empty value for field '%.*s' at column %zu",
+			                  (int)t.len, b->text + t.off, column(b->text, t.off));
+		return parse_atom(b, t.fid, out);
+	}
+	case T_TEXT:
+		if (add_part(b, t.off, t.len, t.quoted, t.prefix, fid, &part))
+			return b->err->rc;
+		if (part != SIZE_MAX)
+			*out = add_node(b, GW_QN_PART, part, NULL, 0, 0);
+		return GW_OK;
+	case T_END:
+		return syntax(b, t.off, "a query part is missing");
+	default:
+		return syntax(b, t.off, "an operator needs a query part on both sides");
+	}
+}
+
+static gw_rc parse_near(builder *b, unsigned fid, size_t *out)
+{
+	size_t kids[64], n = 0;
+	uint32_t dist = 0;
+	token t;
+
+	if (parse_atom(b, fid, &kids[0]))
+		return b->err->rc;
+	n = kids[0] != SIZE_MAX;
+	while (peek(b, &t) == GW_OK && t.kind == T_NEAR) {
+		size_t k;
+		next_token(b, &t);
+		dist = t.near;
+		if (parse_atom(b, fid, &k))
+			return b->err->rc;
+		if (k == SIZE_MAX || n == 0)
+			return syntax(b, t.off, "NEAR needs a word or phrase on both sides");
+		if (n < 64)
+			kids[n++] = k;
+	}
+	if (b->err->rc)
+		return b->err->rc;
+	*out = n > 1 ? add_node(b, GW_QN_NEAR, 0, kids, n, dist) : (n ? kids[0] : SIZE_MAX);
+	return GW_OK;
+}
+
+static gw_rc parse_unary(builder *b, unsigned fid, size_t *out)
+{
+	token t;
+	size_t k = SIZE_MAX;
+
+	if (peek(b, &t))
+		return b->err->rc;
+	if (t.kind != T_NOT && t.kind != T_MINUS)
+		return parse_near(b, fid, out);
+	next_token(b, &t);
+	if (peek(b, &t) == GW_OK && !is_operand_start(t.kind))
+		return syntax(b, t.off, "NOT or '-' needs a query part after it");
+	if (parse_unary(b, fid, &k))
+		return b->err->rc;
+	*out = k == SIZE_MAX ? SIZE_MAX : add_node(b, GW_QN_NOT, 0, &k, 1, 0);
+	return GW_OK;
+}
+
+static gw_rc parse_and(builder *b, unsigned fid, size_t *out)
+{
+	size_t kids[256], n = 0, k = SIZE_MAX;
+	token t;
+
+	for (;;) {
+		if (parse_unary(b, fid, &k))
+			return b->err->rc;
+		if (k != SIZE_MAX && n < 256)
+			kids[n++] = k;
+		if (peek(b, &t))
+			return b->err->rc;
+		if (t.kind == T_AND) {
+			next_token(b, &t);
+			if (peek(b, &t) == GW_OK && !is_operand_start(t.kind))
+				return syntax(b, t.off, "AND needs a query part on both sides");
+			continue;
+		}
+		if (!is_operand_start(t.kind))
+			break;
+	}
+	*out = n > 1 ? add_node(b, GW_QN_AND, 0, kids, n, 0) : (n ? kids[0] : SIZE_MAX);
+	return GW_OK;
+}
+
+static gw_rc parse_or(builder *b, unsigned fid, size_t *out)
+{
+	size_t kids[256], n = 0, k = SIZE_MAX;
+	token t;
+
+	if (peek(b, &t))
+		return b->err->rc;
+	if (t.kind == T_OR || t.kind == T_AND || t.kind == T_NEAR)
+		return syntax(b, t.off, "an operator needs a query part on both sides");
+	for (;;) {
+		if (parse_and(b, fid, &k))
+			return b->err->rc;
+		if (k != SIZE_MAX && n < 256)
+			kids[n++] = k;
+		if (peek(b, &t))
+			return b->err->rc;
+		if (t.kind != T_OR)
+			break;
+		next_token(b, &t);
+		if (peek(b, &t) == GW_OK && !is_operand_start(t.kind))
+			return syntax(b, t.off, "OR needs a query part on both sides");
+	}
+	*out = n > 1 ? add_node(b, GW_QN_OR, 0, kids, n, 0) : (n ? kids[0] : SIZE_MAX);
+	return GW_OK;
+}
+
+/* 1 if node i can match on its own (is not only exclusions). Marks the parts
+ * under NOT as negated. */
+static int positive(gw_query *q, size_t i, int negated)
+{
+	gw_qnode *nd = &q->nodes[i];
+	int any = 0, all = 1;
+
+	if (nd->kind == GW_QN_PART) {
+		q->parts[nd->part].negated = negated;
+		return !negated;
+	}
+	for (size_t k = 0; k < nd->n; k++) {
+		int p = positive(q, q->kids[nd->first + k], negated || nd->kind == GW_QN_NOT);
+		any |= p;
+		all &= p;
+	}
+	if (nd->kind == GW_QN_NOT)
+		return 0;
+	return nd->kind == GW_QN_OR ? all : any;
+}
+
+static gw_query *finish(builder *b, size_t root)
+{
+	gw_query *q = calloc(1, sizeof *q);
+
+	if (!q)
+		return NULL;
+	q->parts = (gw_qpart *)b->parts.p;
+	q->nparts = b->parts.len / sizeof(gw_qpart);
+	q->el = (gw_qelem *)b->el.p;
+	q->nel = b->el.len / sizeof(gw_qelem);
+	q->terms = (char *)b->terms.p;
+	q->terms_len = b->terms.len;
+	q->nodes = (gw_qnode *)b->nodes.p;
+	q->nnodes = b->nodes.len / sizeof(gw_qnode);
+	q->kids = (size_t *)b->kids.p;
+	q->nkids = b->kids.len / sizeof(size_t);
+	q->root = root;
+	return q;
 }
 
 gw_rc gw_query_parse(gw_analyzer *an, const gw_fieldtab *ft, const char *text, size_t len,
                      gw_query **out, gw_err *err)
 {
 	builder b;
-	gw_query *q;
-	size_t i = 0;
-	gw_rc rc = GW_OK;
+	size_t root = SIZE_MAX;
+	token t;
+	gw_rc rc;
 
 	*out = NULL;
 	memset(&b, 0, sizeof b);
-	while (i < len && rc == GW_OK) {
-		size_t sp = space_at(text, len, i), j, v = 0, ne = 0;
-		unsigned fid;
-		if (sp) {
-			i += sp;
-			continue;
-		}
-		fid = field_prefix(an, ft, text, len, i, &ne, &v);
-		if (fid) {
-			if (v >= len || space_at(text, len, v)) {
-				rc = gw_err_set(err, GW_EINVAL, 0, "empty value for field '%.*s' at column %zu",
-				                (int)(ne - i), text + i, column(text, i));
-				break;
-			}
-			i = v;
-		}
-		if (text[i] == '"') {
-			const char *close = memchr(text + i + 1, '"', len - i - 1);
-			j = close ? (size_t)(close - text) : len; /* lenient: quote to the end */
-			rc = add_part(&b, an, text, i + 1, j - i - 1, 1, fid, err);
-			i = close ? j + 1 : len;
-			continue;
-		}
-		for (j = i; j < len && !space_at(text, len, j) && text[j] != '"'; j++)
-			;
-		rc = add_part(&b, an, text, i, j - i, 0, fid, err);
-		i = j;
-	}
-	if (rc == GW_OK && !b.parts.len)
+	b.an = an;
+	b.ft = ft;
+	b.text = text;
+	b.len = len;
+	b.err = err;
+	rc = parse_or(&b, 0, &root);
+	if (rc == GW_OK && (rc = next_token(&b, &t)) == GW_OK && t.kind != T_END)
+		rc = syntax(&b, t.off, t.kind == T_RP ? "')' without '('" : "unexpected operator");
+	if (rc == GW_OK && root == SIZE_MAX)
 		rc = gw_err_set(err, GW_EINVAL, 0, "query has nothing to search for (only punctuation or spaces)");
-	if (rc == GW_OK && (!gw_buf_ok(&b.terms) || !gw_buf_ok(&b.el) || !gw_buf_ok(&b.parts)))
+	if (rc == GW_OK && (!gw_buf_ok(&b.terms) || !gw_buf_ok(&b.el) || !gw_buf_ok(&b.parts) ||
+	                    !gw_buf_ok(&b.nodes) || !gw_buf_ok(&b.kids) || !(*out = finish(&b, root))))
 		rc = gw_err_set(err, GW_ENOMEM, 0, "out of memory");
-	q = rc == GW_OK ? calloc(1, sizeof *q) : NULL;
-	if (rc == GW_OK && !q)
-		rc = gw_err_set(err, GW_ENOMEM, 0, "out of memory");
-	if (rc == GW_OK) {
-		q->parts = (gw_qpart *)b.parts.p;
-		q->nparts = b.parts.len / sizeof(gw_qpart);
-		q->el = (gw_qelem *)b.el.p;
-		q->nel = b.el.len / sizeof(gw_qelem);
-		q->terms = (char *)b.terms.p;
-		q->terms_len = b.terms.len;
-		*out = q;
-	} else {
+	if (rc == GW_OK && !positive(*out, root, 0)) {
+		gw_query_free(*out);
+		*out = NULL;
+		free(b.pos);
+		return gw_err_set(err, GW_EINVAL, 0, "bad query: nothing to find, only exclusions (NOT/-) at column 1");
+	}
+	if (rc != GW_OK) {
 		gw_buf_free(&b.terms);
 		gw_buf_free(&b.el);
 		gw_buf_free(&b.parts);
+	}
+	if (rc != GW_OK || !*out) {
+		gw_buf_free(&b.nodes);
+		gw_buf_free(&b.kids);
 	}
 	free(b.pos);
 	return rc;
@@ -306,6 +617,8 @@ void gw_query_free(gw_query *q)
 {
 	if (!q)
 		return;
+	free(q->nodes);
+	free(q->kids);
 	free(q->parts);
 	free(q->el);
 	free(q->terms);

@@ -1,26 +1,38 @@
-/* gw_query: query text -> parts to match (through the document analyzer).
+/* gw_query: query text -> a tree of operators over parts, each part analyzed
+ * by the document analyzer.
  *
- * Grammar (issue-2 level): parts are separated by white space (ASCII or
- * U+3000) and all must match (AND). A part is either a bare word or a
- * "quoted phrase"; a stray '"' without its closing quote quotes the rest
- * of the query. Each part is analyzed like document text and becomes a
- * phrase: its elements must occur at the same relative positions.
+ * Grammar (the README has the user's version):
+ *   query  := or
+ *   or     := and ("OR" and)*
+ *   and    := unary (["AND"] unary)*          implicit AND between parts
+ *   unary  := ("NOT" | "-") unary | near
+ *   near   := atom ("NEAR" | "NEAR/n" atom)*   within n positions (default 10)
+ *   atom   := "(" or ")" | field ":" atom | "\"phrase\"" | word | word"*"
+ * OR, AND, NOT and NEAR are operators only in capitals. "(" is a group only
+ * at the start of a word and ")" closes one only at the end of a word while
+ * a group is open, so 国科发区(2020)73号 stays one word. A stray '"' quotes
+ * the rest of the query; a stray ")" is punctuation. Errors (unbalanced
+ * "(", an operator without operands, an empty field value, a query with no
+ * part that is not negated) name the 1-based column in characters.
+ *
+ * A part (word or phrase) is analyzed like document text and matched as a
+ * phrase: its elements at the same relative positions.
  *   - A run of two or more CJK characters is matched by all its bigrams
  *     (each bigram only exists where the two characters touch), so the run
  *     matches exactly as a substring; a lone CJK character by its unigram.
  *   - A Latin word outside quotes matches its Snowball stem (as a word or a
- *     stem: `files` finds file, files, filing); inside quotes only itself.
+ *     stem: `files` finds file, files, filing); inside quotes only itself;
+ *     `conf*` matches every word that starts with conf.
  *   - Digits and other words match themselves.
  * Punctuation inside a part takes no position, so 国科发区[2020]73号 and
  * "国科发区 2020 73号" are the same phrase.
  *
- * A part may be scoped to one field: `name:value` or `name:"a phrase"`
- * (the colon ASCII or full width). The name is folded like text, so
- * 省份:江苏 finds 省份 = 江蘇 and 依托主体:... finds 依托主體; the standard
- * notice fields also answer to aliases (gw_field_alias). A name that is not a
- * field of the index leaves the part as plain text (the colon is then just
- * punctuation: `Note: x` still works); `name:` with nothing after it is an
- * error. */
+ * A part may be scoped to one field: `name:value`, `name:"a phrase"` or
+ * `name:(a OR b)` (the colon ASCII or full width). The name is folded like
+ * text, so 省份:江苏 finds 省份 = 江蘇 and 依托主体:... finds 依托主體; the
+ * standard notice fields also answer to aliases (gw_field_lookup). A name
+ * that is not a field of the index leaves the word as plain text (the colon
+ * is then just punctuation: `Note: x` still works). */
 #ifndef GW_QUERY_H
 #define GW_QUERY_H
 
@@ -30,10 +42,11 @@
 #include "gw_analyzer.h"
 #include "gw_err.h"
 
-#define GW_QALT_MAX 2
+#define GW_QALT_MAX 2 /* a word and its stem */
 
 typedef struct gw_qterm {
 	int kind;        /* GW_T_* */
+	int prefix;      /* 1: every term that starts with these bytes */
 	size_t off, len; /* term bytes in gw_query.terms */
 } gw_qterm;
 
@@ -48,13 +61,30 @@ typedef struct gw_qpart {
 	size_t first, n;   /* elements in gw_query.el */
 	uint32_t span;     /* positions covered (last offset + 1) */
 	int quoted;
+	int negated;       /* under NOT: never scored or highlighted */
 	unsigned fid;      /* 0: any field, else only this one */
 	int has_word;      /* word: the ICU word equal to the whole part */
 	gw_qterm word;
 	size_t text_off, text_len; /* the part as typed, in the query text */
 } gw_qpart;
 
+enum { GW_QN_PART, GW_QN_AND, GW_QN_OR, GW_QN_NOT, GW_QN_NEAR };
+
+/* An operator or a part. Children are nodes kids[first .. first + n). An
+ * AND node's NOT children are exclusions. */
+typedef struct gw_qnode {
+	int kind;          /* GW_QN_* */
+	size_t part;       /* GW_QN_PART: index in parts */
+	size_t first, n;   /* children in gw_query.kids */
+	uint32_t near;     /* GW_QN_NEAR: positions allowed between operands */
+} gw_qnode;
+
 typedef struct gw_query {
+	gw_qnode *nodes;
+	size_t nnodes;
+	size_t *kids;
+	size_t nkids;
+	size_t root;
 	gw_qpart *parts;
 	size_t nparts;
 	gw_qelem *el;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "gw_index_impl.h"
+#include "gw_match.h"
 #include "gw_store.h"
 
 struct gw_results {
@@ -29,31 +30,6 @@ typedef struct scored {
 	size_t date_len;
 } scored;
 
-/* One part's match in one field of one document. */
-typedef struct match {
-	uint32_t docid;
-	uint32_t tf;   /* phrase occurrences */
-	uint16_t fid;
-	uint16_t part;
-	uint32_t wtf;  /* occurrences lined up with the part's ICU word */
-} match;
-
-typedef struct mvec {
-	match *m;
-	size_t n, cap;
-} mvec;
-
-/* An element's postings: the union of its alternatives' lists. */
-typedef struct elit {
-	gw_pl *pl[GW_QALT_MAX];
-	int n;
-	uint32_t docid;
-	uint32_t off;
-	uint64_t df;
-	uint32_t *pos;
-	size_t npos, pos_cap;
-} elit;
-
 void gw_rank_defaults(gw_rank_params *p)
 {
 	p->k1 = 1.2;
@@ -63,223 +39,12 @@ void gw_rank_defaults(gw_rank_params *p)
 	p->word_bonus = 0.3;
 }
 
-static int mvec_push(mvec *v, const match *m)
-{
-	if (v->n == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 256;
-		match *nm = realloc(v->m, cap * sizeof *nm);
-		if (!nm)
-			return -1;
-		v->m = nm;
-		v->cap = cap;
-	}
-	v->m[v->n++] = *m;
-	return 0;
-}
-
-static void elit_close(elit *e)
-{
-	for (int i = 0; i < e->n; i++)
-		gw_pl_close(e->pl[i]);
-	free(e->pos);
-	memset(e, 0, sizeof *e);
-}
-
-/* Lowest current docid among the lists still positioned; 0 if none. */
-static uint32_t elit_min(elit *e)
-{
-	uint32_t d = 0;
-
-	for (int i = 0; i < e->n; i++)
-		if (e->pl[i] && (!d || gw_pl_entry(e->pl[i])->docid < d))
-			d = gw_pl_entry(e->pl[i])->docid;
-	return d;
-}
-
-/* Advances every list to >= target and drops exhausted ones (damaged data
- * reads as the end). Returns the new current docid, 0 when exhausted. */
-static uint32_t elit_skip(elit *e, uint32_t target)
-{
-	for (int i = 0; i < e->n; i++) {
-		if (!e->pl[i])
-			continue;
-		if (gw_pl_skip_to(e->pl[i], target) != 1) {
-			gw_pl_close(e->pl[i]);
-			e->pl[i] = NULL;
-		}
-	}
-	e->docid = elit_min(e);
-	return e->docid;
-}
-
-static gw_rc elit_open(elit *e, gw_txn *t, const gw_query *q, const gw_qterm *alts, int nalt,
-                       unsigned fid, gw_buf *key, gw_err *err)
-{
-	memset(e, 0, sizeof *e);
-	for (int i = 0; i < nalt; i++) {
-		gw_pl *pl;
-		gw_term_key(key, fid, alts[i].kind, gw_qterm_str(q, &alts[i]), alts[i].len);
-		if (gw_pl_open(t, key->p, key->len, &pl, err))
-			return err->rc;
-		if (pl) {
-			e->df += gw_pl_df(pl);
-			e->pl[e->n++] = pl;
-		}
-	}
-	return GW_OK;
-}
-
-/* Merged positions of the element at its current docid into e->pos. */
-static int elit_positions(elit *e)
-{
-	size_t need = 0;
-
-	for (int i = 0; i < e->n; i++)
-		if (e->pl[i] && gw_pl_entry(e->pl[i])->docid == e->docid)
-			need += gw_pl_entry(e->pl[i])->tf;
-	if (need > e->pos_cap) {
-		uint32_t *p = realloc(e->pos, need * sizeof *p);
-		if (!p)
-			return -1;
-		e->pos = p;
-		e->pos_cap = need;
-	}
-	e->npos = 0;
-	for (int i = 0; i < e->n; i++) {
-		if (!e->pl[i] || gw_pl_entry(e->pl[i])->docid != e->docid)
-			continue;
-		size_t before = e->npos;
-		e->npos += gw_entry_positions(gw_pl_entry(e->pl[i]), e->pos + e->npos);
-		if (before) { /* two alternatives at one docid: merge-sort in place */
-			for (size_t a = before; a < e->npos; a++)
-				for (size_t b = a; b > 0 && e->pos[b - 1] > e->pos[b]; b--) {
-					uint32_t x = e->pos[b];
-					e->pos[b] = e->pos[b - 1];
-					e->pos[b - 1] = x;
-				}
-		}
-	}
-	return 0;
-}
-
-static int has_pos(const elit *e, size_t *k, uint32_t p)
-{
-	while (*k < e->npos && e->pos[*k] < p)
-		(*k)++;
-	return *k < e->npos && e->pos[*k] == p;
-}
-
-/* Counts phrase occurrences in the current document (all elements on it);
- * occurrences whose start also starts the part's word go to *wtf. */
-static uint32_t count_phrase(elit *el, size_t n, elit *word, uint32_t *wtf)
-{
-	size_t k[64] = {0}, wk = 0;
-	uint32_t tf = 0;
-	elit *lead = &el[0];
-
-	*wtf = 0;
-	for (size_t i = 0; i < lead->npos; i++) {
-		uint32_t anchor;
-		size_t j;
-		if (lead->pos[i] < lead->off)
-			continue;
-		anchor = lead->pos[i] - lead->off;
-		for (j = 1; j < n; j++)
-			if (!has_pos(&el[j], &k[j], anchor + el[j].off))
-				break;
-		if (j < n)
-			continue;
-		tf++;
-		if (word && has_pos(word, &wk, anchor))
-			(*wtf)++;
-	}
-	return tf;
-}
-
-static int by_df(const void *a, const void *b)
-{
-	const elit *x = a, *y = b;
-
-	return (x->df > y->df) - (x->df < y->df);
-}
-
-/* Matches of part pi in field fid, appended to out in docid order. */
-static gw_rc match_part_field(gw_txn *t, const gw_query *q, size_t pi, unsigned fid, mvec *out,
-                              gw_buf *key, gw_err *err)
-{
-	const gw_qpart *part = &q->parts[pi];
-	elit el[64], word;
-	size_t n = part->n < 64 ? part->n : 64, opened = 0;
-	int have_word = 0;
-	uint32_t d;
-	gw_rc rc = GW_OK;
-
-	memset(&word, 0, sizeof word);
-	for (; opened < n; opened++) {
-		const gw_qelem *qe = &q->el[part->first + opened];
-		if ((rc = elit_open(&el[opened], t, q, qe->alt, qe->nalt, fid, key, err))) {
-			opened++;
-			goto done;
-		}
-		el[opened].off = qe->off;
-		if (el[opened].n == 0) {
-			opened++;
-			goto done; /* an element with no postings: no match here */
-		}
-	}
-	if (part->has_word && (rc = elit_open(&word, t, q, &part->word, 1, fid, key, err)) == GW_OK)
-		have_word = word.n > 0;
-	if (rc)
-		goto done;
-	/* Rarest first: it drives, the others are probed by skipping. */
-	qsort(el, n, sizeof el[0], by_df);
-	d = elit_skip(&el[0], 1);
-	while (d) {
-		size_t i;
-		for (i = 1; i < n; i++) {
-			uint32_t di = elit_skip(&el[i], d);
-			if (di == 0)
-				goto done;
-			if (di != d)
-				break;
-		}
-		if (i < n) {
-			d = elit_skip(&el[0], el[i].docid);
-			continue;
-		}
-		for (i = 0; i < n; i++)
-			if (elit_positions(&el[i])) {
-				rc = gw_err_set(err, GW_ENOMEM, 0, "out of memory");
-				goto done;
-			}
-		{
-			match m = {d, 0, (uint16_t)fid, (uint16_t)pi, 0};
-			elit *w = NULL;
-			if (have_word && elit_skip(&word, d) == d && elit_positions(&word) == 0)
-				w = &word;
-			m.tf = count_phrase(el, n, w, &m.wtf);
-			if (m.tf && mvec_push(out, &m)) {
-				rc = gw_err_set(err, GW_ENOMEM, 0, "out of memory");
-				goto done;
-			}
-		}
-		d = elit_skip(&el[0], d + 1);
-	}
-done:
-	for (size_t i = 0; i < opened; i++)
-		elit_close(&el[i]);
-	elit_close(&word);
-	return rc;
-}
-
 static int by_doc(const void *a, const void *b)
 {
-	const match *x = a, *y = b;
+	const gw_match *x = a, *y = b;
 
 	if (x->docid != y->docid)
 		return x->docid < y->docid ? -1 : 1;
-	if (x->part != y->part)
-		return x->part < y->part ? -1 : 1;
 	return x->fid - y->fid;
 }
 
@@ -341,53 +106,236 @@ static gw_rc ranker_init(ranker *rk, gw_txn *t, const gw_fieldtab *ft, const gw_
 	return GW_OK;
 }
 
-/* Score of one document from its matches m[0..n) (sorted by part). */
-static double score_doc(const ranker *rk, const match *m, size_t n, const gw_record *rec)
+/* One part's matches, sorted by docid, and the documents it matches. */
+typedef struct partm {
+	gw_matches v;
+	uint32_t *docs;
+	size_t ndocs;
+} partm;
+
+typedef struct docset {
+	uint32_t *d;
+	size_t n;
+} docset;
+
+/* The matches of pm for docid: *n entries from the returned one (one per
+ * field), or NULL. */
+static const gw_match *doc_matches(const partm *pm, uint32_t docid, size_t *n)
+{
+	size_t lo = 0, hi = pm->v.n, e;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (pm->v.m[mid].docid < docid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (e = lo; e < pm->v.n && pm->v.m[e].docid == docid; e++)
+		;
+	*n = e - lo;
+	return *n ? pm->v.m + lo : NULL;
+}
+
+/* BM25F score of one part in one document (its matches m[0..n)). */
+static double score_part(const ranker *rk, size_t part, const gw_match *m, size_t n, const gw_record *rec)
+{
+	double tfn = 0;
+	int word = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int k = gw_record_field(rec, m[i].fid);
+		double len = k >= 0 ? rec->flen[k] : rk->avg[m[i].fid];
+		tfn += rk->w[m[i].fid] * m[i].tf / (1 - rk->p.b + rk->p.b * len / rk->avg[m[i].fid]);
+		word |= m[i].wtf > 0;
+	}
+	return rk->idf[part] * tfn / (rk->p.k1 + tfn) * (1 + (word ? rk->p.word_bonus : 0));
+}
+
+static double score_doc(const ranker *rk, const gw_query *q, const partm *pm, uint32_t docid,
+                        const gw_record *rec)
 {
 	double total = 0;
-	size_t i = 0;
 
-	while (i < n) {
-		uint16_t part = m[i].part;
-		double tfn = 0;
-		int word = 0;
-		for (; i < n && m[i].part == part; i++) {
-			int k = gw_record_field(rec, m[i].fid);
-			double len = k >= 0 ? rec->flen[k] : rk->avg[m[i].fid];
-			tfn += rk->w[m[i].fid] * m[i].tf /
-			       (1 - rk->p.b + rk->p.b * len / rk->avg[m[i].fid]);
-			word |= m[i].wtf > 0;
-		}
-		total += rk->idf[part] * tfn / (rk->p.k1 + tfn) * (1 + (word ? rk->p.word_bonus : 0));
+	for (size_t p = 0; p < q->nparts && p < 64; p++) {
+		size_t n;
+		const gw_match *m;
+		if (q->parts[p].negated || !(m = doc_matches(&pm[p], docid, &n)))
+			continue;
+		total += score_part(rk, p, m, n, rec);
 	}
 	return total;
 }
 
-/* Keeps the documents every part matched; computes each part's df. */
-static size_t and_parts(mvec *all, size_t nparts, double *df)
-{
-	size_t i = 0, out = 0;
+/* ---- set operations over sorted docid arrays ---- */
 
-	if (all->n > 1)
-		qsort(all->m, all->n, sizeof *all->m, by_doc);
-	while (i < all->n) {
-		size_t j = i, seen = 0;
-		uint16_t last = UINT16_MAX;
-		while (j < all->n && all->m[j].docid == all->m[i].docid) {
-			if (all->m[j].part != last) {
-				df[all->m[j].part] += 1;
-				seen++;
-				last = all->m[j].part;
-			}
+static int set_alloc(docset *s, size_t n)
+{
+	s->n = 0;
+	s->d = malloc((n ? n : 1) * sizeof *s->d);
+	return s->d ? 0 : -1;
+}
+
+static int set_and(docset *a, const docset *b)
+{
+	size_t i = 0, j = 0, o = 0;
+
+	while (i < a->n && j < b->n) {
+		if (a->d[i] < b->d[j])
+			i++;
+		else if (a->d[i] > b->d[j])
 			j++;
-		}
-		if (seen == nparts)
-			while (i < j)
-				all->m[out++] = all->m[i++];
-		i = j;
+		else
+			a->d[o++] = a->d[i++], j++;
 	}
-	all->n = out;
-	return out;
+	a->n = o;
+	return 0;
+}
+
+static int set_minus(docset *a, const docset *b)
+{
+	size_t i = 0, j = 0, o = 0;
+
+	while (i < a->n) {
+		while (j < b->n && b->d[j] < a->d[i])
+			j++;
+		if (j < b->n && b->d[j] == a->d[i])
+			i++;
+		else
+			a->d[o++] = a->d[i++];
+	}
+	a->n = o;
+	return 0;
+}
+
+static int set_or(docset *a, const docset *b)
+{
+	docset r;
+	size_t i = 0, j = 0;
+
+	if (set_alloc(&r, a->n + b->n))
+		return -1;
+	while (i < a->n || j < b->n) {
+		if (j >= b->n || (i < a->n && a->d[i] < b->d[j]))
+			r.d[r.n++] = a->d[i++];
+		else if (i >= a->n || b->d[j] < a->d[i])
+			r.d[r.n++] = b->d[j++];
+		else
+			r.d[r.n++] = a->d[i++], j++;
+	}
+	free(a->d);
+	*a = r;
+	return 0;
+}
+
+/* 1 if some occurrence of part a and one of part b in the same field of the
+ * document have at most `near` positions between them. */
+static int near_ok(const gw_query *q, const partm *pm, size_t pa, size_t pb, uint32_t docid, uint32_t near)
+{
+	size_t na, nb;
+	const gw_match *ma = doc_matches(&pm[pa], docid, &na), *mb = doc_matches(&pm[pb], docid, &nb);
+	uint32_t sa = q->parts[pa].span, sb = q->parts[pb].span;
+
+	for (size_t i = 0; i < na; i++)
+		for (size_t j = 0; j < nb; j++) {
+			const uint32_t *xa = pm[pa].v.anchors + ma[i].aoff, *xb = pm[pb].v.anchors + mb[j].aoff;
+			if (ma[i].fid != mb[j].fid)
+				continue;
+			for (uint32_t x = 0; x < ma[i].an; x++)
+				for (uint32_t y = 0; y < mb[j].an; y++) {
+					uint32_t s = xa[x] < xb[y] ? xa[x] : xb[y], e = xa[x] < xb[y] ? xb[y] : xa[x];
+					uint32_t first_span = xa[x] < xb[y] ? sa : sb;
+					if (e <= s + first_span + near)
+						return 1;
+				}
+		}
+	return 0;
+}
+
+static int eval(const gw_query *q, const partm *pm, size_t node, docset *out);
+
+/* AND: the positive children intersected, the NOT children taken away. */
+static int eval_and(const gw_query *q, const partm *pm, const gw_qnode *nd, docset *out)
+{
+	int first = 1;
+
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t k = 0; k < nd->n; k++) {
+			size_t kid = q->kids[nd->first + k];
+			int neg = q->nodes[kid].kind == GW_QN_NOT;
+			docset s;
+			if (neg != (pass == 1))
+				continue;
+			if (eval(q, pm, neg ? q->kids[q->nodes[kid].first] : kid, &s))
+				return -1;
+			if (first)
+				*out = s;
+			else {
+				(neg ? set_minus : set_and)(out, &s);
+				free(s.d);
+			}
+			first = 0;
+		}
+	return 0;
+}
+
+static int eval_near(const gw_query *q, const partm *pm, const gw_qnode *nd, docset *out)
+{
+	size_t o = 0;
+
+	if (eval_and(q, pm, nd, out))
+		return -1;
+	for (size_t i = 0; i < out->n; i++) {
+		int ok = 1;
+		for (size_t k = 0; k + 1 < nd->n && ok; k++) {
+			const gw_qnode *a = &q->nodes[q->kids[nd->first + k]], *b = &q->nodes[q->kids[nd->first + k + 1]];
+			ok = a->kind == GW_QN_PART && b->kind == GW_QN_PART &&
+			     near_ok(q, pm, a->part, b->part, out->d[i], nd->near);
+		}
+		if (ok)
+			out->d[o++] = out->d[i];
+	}
+	out->n = o;
+	return 0;
+}
+
+/* The documents node matches, sorted (out->d owned by the caller). */
+static int eval(const gw_query *q, const partm *pm, size_t node, docset *out)
+{
+	const gw_qnode *nd = &q->nodes[node];
+
+	switch (nd->kind) {
+	case GW_QN_PART: {
+		const partm *p = &pm[nd->part];
+		if (set_alloc(out, p->ndocs))
+			return -1;
+		if (p->ndocs)
+			memcpy(out->d, p->docs, p->ndocs * sizeof *p->docs);
+		out->n = p->ndocs;
+		return 0;
+	}
+	case GW_QN_AND:
+		return eval_and(q, pm, nd, out);
+	case GW_QN_NEAR:
+		return eval_near(q, pm, nd, out);
+	case GW_QN_OR: {
+		if (eval(q, pm, q->kids[nd->first], out))
+			return -1;
+		for (size_t k = 1; k < nd->n; k++) {
+			docset s;
+			if (eval(q, pm, q->kids[nd->first + k], &s))
+				return -1;
+			if (set_or(out, &s)) {
+				free(s.d);
+				return -1;
+			}
+			free(s.d);
+		}
+		return 0;
+	}
+	default: /* a NOT outside AND: the parser rejects queries made only of it */
+		return set_alloc(out, 0);
+	}
 }
 
 /* Text of field fid in rec, or NULL. */
@@ -476,36 +424,34 @@ static void count_facets(gw_results *r)
 		qsort(r->facets, out, sizeof *r->facets, by_count);
 }
 
-static gw_rc rank(gw_results *r, mvec *all, const ranker *rk, const gw_search_opts *o, gw_err *err)
+static gw_rc rank(gw_results *r, const docset *docs, const partm *pm, const ranker *rk,
+                  const gw_search_opts *o, gw_err *err)
 {
-	scored *sc = malloc((all->n ? all->n : 1) * sizeof *sc);
-	size_t nh = 0, i = 0, keep, skip;
+	scored *sc = malloc((docs->n ? docs->n : 1) * sizeof *sc);
+	size_t nh = 0, keep, skip;
 
-	r->facets = r->fid_facet ? malloc((all->n ? all->n : 1) * sizeof *r->facets) : NULL;
+	r->facets = r->fid_facet ? malloc((docs->n ? docs->n : 1) * sizeof *r->facets) : NULL;
 	if (!sc || (r->fid_facet && !r->facets)) {
 		free(sc);
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	}
-	while (i < all->n) {
-		size_t j = i, len;
+	for (size_t i = 0; i < docs->n; i++) {
+		size_t len;
 		const void *val;
 		gw_record rec;
-		while (j < all->n && all->m[j].docid == all->m[i].docid)
-			j++;
 		rec.nf = 0;
-		if (gw_doc_get(r->t, all->m[i].docid, &val, &len, err) == GW_OK)
+		if (gw_doc_get(r->t, docs->d[i], &val, &len, err) == GW_OK)
 			gw_record_parse(val, len, &rec, 1);
 		if (passes(r, o, &rec, &sc[nh])) {
 			const char *fv = field_text(&rec, r->fid_facet, &len);
-			sc[nh].docid = all->m[i].docid;
-			sc[nh].score = score_doc(rk, all->m + i, j - i, &rec);
+			sc[nh].docid = docs->d[i];
+			sc[nh].score = score_doc(rk, r->q, pm, docs->d[i], &rec);
 			nh++;
 			if (fv) {
 				gw_facet f = {fv, len, 1};
 				r->facets[r->nfacets++] = f;
 			}
 		}
-		i = j;
 	}
 	if (nh > 1)
 		qsort(sc, nh, sizeof *sc, o->sort_date ? by_date : by_score);
@@ -527,32 +473,54 @@ static gw_rc rank(gw_results *r, mvec *all, const ranker *rk, const gw_search_op
 	return GW_OK;
 }
 
+/* Matches every part in every field it may match in; sorts them by docid
+ * and lists the documents each part matches. */
+static gw_rc match_parts(gw_results *r, partm *pm, size_t np, gw_err *err)
+{
+	for (size_t p = 0; p < np; p++) {
+		gw_matches *v = &pm[p].v;
+		for (unsigned f = 1; f <= r->ft.n; f++)
+			if (gw_field_indexed(&r->ft, f) && (!r->q->parts[p].fid || r->q->parts[p].fid == f) &&
+			    gw_match_part(r->t, r->q, p, f, v, err))
+				return err->rc;
+		if (v->n > 1)
+			qsort(v->m, v->n, sizeof *v->m, by_doc);
+		pm[p].docs = malloc((v->n ? v->n : 1) * sizeof *pm[p].docs);
+		if (!pm[p].docs)
+			return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+		for (size_t i = 0; i < v->n; i++)
+			if (i == 0 || v->m[i].docid != v->m[i - 1].docid)
+				pm[p].docs[pm[p].ndocs++] = v->m[i].docid;
+	}
+	return GW_OK;
+}
+
 static gw_rc run(gw_results *r, const gw_search_opts *o, gw_err *err)
 {
-	mvec all = {0};
-	gw_buf key = GW_BUF_INIT;
 	ranker rk;
 	gw_rank_params defaults;
-	double df[64] = {0};
-	gw_rc rc = GW_OK;
 	size_t np = r->q->nparts < 64 ? r->q->nparts : 64;
+	partm pm[64];
+	docset docs = {NULL, 0};
+	gw_rc rc;
 
 	memset(&rk, 0, sizeof rk);
+	memset(pm, 0, sizeof pm);
 	gw_rank_defaults(&defaults);
-	if (ranker_init(&rk, r->t, &r->ft, o->rank ? o->rank : &defaults, err))
-		return err->rc;
-	for (size_t p = 0; p < np && rc == GW_OK; p++)
-		for (unsigned f = 1; f <= r->ft.n && rc == GW_OK; f++)
-			if (gw_field_indexed(&r->ft, f) && (!r->q->parts[p].fid || r->q->parts[p].fid == f))
-				rc = match_part_field(r->t, r->q, p, f, &all, &key, err);
-	if (rc == GW_OK) {
-		and_parts(&all, np, df);
+	if ((rc = ranker_init(&rk, r->t, &r->ft, o->rank ? o->rank : &defaults, err)) == GW_OK &&
+	    (rc = match_parts(r, pm, np, err)) == GW_OK) {
 		for (size_t p = 0; p < np; p++)
-			rk.idf[p] = log(1 + (rk.n - df[p] + 0.5) / (df[p] + 0.5));
-		rc = rank(r, &all, &rk, o, err);
+			rk.idf[p] = log(1 + (rk.n - (double)pm[p].ndocs + 0.5) / ((double)pm[p].ndocs + 0.5));
+		if (eval(r->q, pm, r->q->root, &docs))
+			rc = gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+		else
+			rc = rank(r, &docs, pm, &rk, o, err);
 	}
-	free(all.m);
-	gw_buf_free(&key);
+	free(docs.d);
+	for (size_t p = 0; p < np; p++) {
+		gw_matches_free(&pm[p].v);
+		free(pm[p].docs);
+	}
 	return rc;
 }
 

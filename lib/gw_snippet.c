@@ -116,6 +116,8 @@ static int alt_at(const hl *h, const gw_query *q, const gw_qterm *t, size_t pos)
 	if (pos >= h->n)
 		return 0;
 	p = &h->p[pos];
+	if (t->prefix)
+		return p->kind == t->kind && p->tok && p->tok_len >= t->len && memcmp(p->tok, s, t->len) == 0;
 	switch (t->kind) {
 	case GW_T_BIGRAM: return same(p->bi, p->bi_len, s, t->len);
 	case GW_T_STEM: return same(p->st, p->st_len, s, t->len);
@@ -180,6 +182,8 @@ gw_rc gw_highlight(gw_index *ix, const gw_query *q, const char *text, size_t len
 	fix_terms(&h);
 	for (size_t pi = 0; pi < q->nparts && rc == GW_OK; pi++) {
 		const gw_qpart *part = &q->parts[pi];
+		if (part->negated)
+			continue;
 		for (size_t a = 0; a + part->span <= h.n; a++) {
 			size_t last = a + part->span - 1;
 			if (!h.p[a].kind || !h.p[last].kind || !part_at(&h, q, part, a))

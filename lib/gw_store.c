@@ -814,3 +814,38 @@ gw_rc gw_id_each(gw_txn *t, int (*fn)(void *ctx, const char *id, size_t len, uin
 	mdb_cursor_close(cur);
 	return (rc && rc != MDB_NOTFOUND) ? lmdb_err(err, rc, "cannot read ids") : GW_OK;
 }
+
+gw_rc gw_term_prefix_each(gw_txn *t, unsigned fid, int kind, const char *prefix, size_t len,
+                          int (*fn)(void *ctx, const void *tkey, size_t tklen), void *ctx,
+                          gw_err *err)
+{
+	MDB_cursor *cur;
+	MDB_val k, v;
+	unsigned char kb[520], last[520];
+	size_t lastlen = 0;
+	int rc;
+
+	if (len + 2 > 500)
+		return GW_OK;
+	kb[0] = (unsigned char)fid;
+	kb[1] = (unsigned char)kind;
+	memcpy(kb + 2, prefix, len);
+	if ((rc = mdb_cursor_open(t->txn, t->s->post, &cur)))
+		return lmdb_err(err, rc, "cannot read postings");
+	k.mv_size = len + 2;
+	k.mv_data = kb;
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		size_t tklen = k.mv_size - 4;
+		if (k.mv_size < len + 7 || memcmp(k.mv_data, kb, len + 2) != 0)
+			break;
+		if (tklen == lastlen && memcmp(last, k.mv_data, tklen) == 0)
+			continue; /* another chunk of the same term */
+		memcpy(last, k.mv_data, tklen);
+		lastlen = tklen;
+		if (fn(ctx, last, tklen))
+			break;
+	}
+	mdb_cursor_close(cur);
+	return (rc && rc != MDB_NOTFOUND) ? lmdb_err(err, rc, "cannot read postings") : GW_OK;
+}

@@ -101,4 +101,10 @@ gw_rc gw_post_each(gw_txn *t,
 /* Calls fn for every id -> docid entry. */
 gw_rc gw_id_each(gw_txn *t, int (*fn)(void *ctx, const char *id, size_t len, uint32_t docid),
                  void *ctx, gw_err *err);
+/* Calls fn with the term key of every term of field fid and kind whose
+ * bytes start with prefix, in byte order (stops on non-zero). */
+gw_rc gw_term_prefix_each(gw_txn *t, unsigned fid, int kind, const char *prefix, size_t len,
+                          int (*fn)(void *ctx, const void *tkey, size_t tklen), void *ctx,
+                          gw_err *err);
+
 #endif

@@ -127,9 +127,9 @@ static void test_field_errors(void)
 	gw_search_opts o = opts();
 	const char *got = ids("众创 省份:", &o);
 
-	CHECK(strncmp(got, "ERROR empty value for field '省份' at column 4", 53) == 0);
+	CHECK(strstr(got, "empty value for field '省份' at column 4") != NULL);
 	got = ids("title:  x", &o);
-	CHECK(strstr(got, "ERROR empty value for field 'title' at column 1") == got);
+	CHECK(strstr(got, "empty value for field 'title' at column 1") != NULL);
 }
 
 static void test_type_filter(void)

@@ -1,0 +1,300 @@
+/* gw_match: phrase matching over positional postings (see gw_match.h). */
+#include "gw_match.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* An element's postings: the union of its alternatives' lists. */
+typedef struct elit {
+	gw_pl **pl;
+	int n, cap;
+	uint32_t docid;
+	uint32_t off;
+	uint64_t df;
+	uint32_t *pos;
+	size_t npos, pos_cap;
+} elit;
+
+void gw_matches_free(gw_matches *v)
+{
+	free(v->m);
+	free(v->anchors);
+	memset(v, 0, sizeof *v);
+}
+
+static int push_match(gw_matches *v, const gw_match *m)
+{
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 256;
+		gw_match *nm = realloc(v->m, cap * sizeof *nm);
+		if (!nm)
+			return -1;
+		v->m = nm;
+		v->cap = cap;
+	}
+	v->m[v->n++] = *m;
+	return 0;
+}
+
+static int push_anchor(gw_matches *v, uint32_t a)
+{
+	if (v->nanchors == v->anchors_cap) {
+		size_t cap = v->anchors_cap ? v->anchors_cap * 2 : 1024;
+		uint32_t *na = realloc(v->anchors, cap * sizeof *na);
+		if (!na)
+			return -1;
+		v->anchors = na;
+		v->anchors_cap = cap;
+	}
+	v->anchors[v->nanchors++] = a;
+	return 0;
+}
+
+static void elit_close(elit *e)
+{
+	for (int i = 0; i < e->n; i++)
+		gw_pl_close(e->pl[i]);
+	free(e->pl);
+	free(e->pos);
+	memset(e, 0, sizeof *e);
+}
+
+/* Lowest current docid among the lists still positioned; 0 if none. */
+static uint32_t elit_min(elit *e)
+{
+	uint32_t d = 0;
+
+	for (int i = 0; i < e->n; i++)
+		if (e->pl[i] && (!d || gw_pl_entry(e->pl[i])->docid < d))
+			d = gw_pl_entry(e->pl[i])->docid;
+	return d;
+}
+
+/* Advances every list to >= target and drops exhausted ones (damaged data
+ * reads as the end). Returns the new current docid, 0 when exhausted. */
+static uint32_t elit_skip(elit *e, uint32_t target)
+{
+	for (int i = 0; i < e->n; i++) {
+		if (!e->pl[i])
+			continue;
+		if (gw_pl_skip_to(e->pl[i], target) != 1) {
+			gw_pl_close(e->pl[i]);
+			e->pl[i] = NULL;
+		}
+	}
+	e->docid = elit_min(e);
+	return e->docid;
+}
+
+static gw_rc elit_add(elit *e, gw_txn *t, const void *key, size_t klen, gw_err *err)
+{
+	gw_pl *pl;
+
+	if (gw_pl_open(t, key, klen, &pl, err))
+		return err->rc;
+	if (!pl)
+		return GW_OK;
+	if (e->n == e->cap) {
+		int cap = e->cap ? e->cap * 2 : 4;
+		gw_pl **np = realloc(e->pl, (size_t)cap * sizeof *np);
+		if (!np) {
+			gw_pl_close(pl);
+			return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+		}
+		e->pl = np;
+		e->cap = cap;
+	}
+	e->df += gw_pl_df(pl);
+	e->pl[e->n++] = pl;
+	return GW_OK;
+}
+
+typedef struct expand {
+	elit *e;
+	gw_txn *t;
+	gw_err *err;
+	int count;
+} expand;
+
+static int on_prefix_term(void *ctx, const void *tkey, size_t tklen)
+{
+	expand *x = ctx;
+
+	return elit_add(x->e, x->t, tkey, tklen, x->err) != GW_OK || ++x->count >= GW_PREFIX_MAX;
+}
+
+static gw_rc elit_open(elit *e, gw_txn *t, const gw_query *q, const gw_qterm *alts, int nalt,
+                       unsigned fid, gw_buf *key, gw_err *err)
+{
+	memset(e, 0, sizeof *e);
+	for (int i = 0; i < nalt; i++) {
+		if (alts[i].prefix) {
+			expand x = {e, t, err, 0};
+			if (gw_term_prefix_each(t, fid, alts[i].kind, gw_qterm_str(q, &alts[i]), alts[i].len,
+			                        on_prefix_term, &x, err) ||
+			    (err && err->rc))
+				return err->rc;
+			continue;
+		}
+		gw_term_key(key, fid, alts[i].kind, gw_qterm_str(q, &alts[i]), alts[i].len);
+		if (elit_add(e, t, key->p, key->len, err))
+			return err->rc;
+	}
+	return GW_OK;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Merged positions of the element at its current docid into e->pos. */
+static int elit_positions(elit *e)
+{
+	size_t need = 0;
+	int lists = 0;
+
+	for (int i = 0; i < e->n; i++)
+		if (e->pl[i] && gw_pl_entry(e->pl[i])->docid == e->docid)
+			need += gw_pl_entry(e->pl[i])->tf;
+	if (need > e->pos_cap) {
+		uint32_t *p = realloc(e->pos, need * sizeof *p);
+		if (!p)
+			return -1;
+		e->pos = p;
+		e->pos_cap = need;
+	}
+	e->npos = 0;
+	for (int i = 0; i < e->n; i++) {
+		if (!e->pl[i] || gw_pl_entry(e->pl[i])->docid != e->docid)
+			continue;
+		e->npos += gw_entry_positions(gw_pl_entry(e->pl[i]), e->pos + e->npos);
+		lists++;
+	}
+	if (lists > 1 && e->npos > 1) /* alternatives at one docid: merge */
+		qsort(e->pos, e->npos, sizeof *e->pos, cmp_u32);
+	return 0;
+}
+
+static int has_pos(const elit *e, size_t *k, uint32_t p)
+{
+	while (*k < e->npos && e->pos[*k] < p)
+		(*k)++;
+	return *k < e->npos && e->pos[*k] == p;
+}
+
+/* Counts phrase occurrences in the current document (all elements on it),
+ * recording their anchors; occurrences whose start also starts the part's
+ * word go to m->wtf. */
+static int count_phrase(elit *el, size_t n, elit *word, gw_match *m, gw_matches *out)
+{
+	size_t k[64] = {0}, wk = 0;
+	elit *lead = &el[0];
+
+	m->tf = m->wtf = m->an = 0;
+	m->aoff = (uint32_t)out->nanchors;
+	for (size_t i = 0; i < lead->npos; i++) {
+		uint32_t anchor;
+		size_t j;
+		if (lead->pos[i] < lead->off)
+			continue;
+		anchor = lead->pos[i] - lead->off;
+		for (j = 1; j < n; j++)
+			if (!has_pos(&el[j], &k[j], anchor + el[j].off))
+				break;
+		if (j < n)
+			continue;
+		m->tf++;
+		if (word && has_pos(word, &wk, anchor))
+			m->wtf++;
+		if (m->an < GW_ANCHORS_MAX) {
+			if (push_anchor(out, anchor))
+				return -1;
+			m->an++;
+		}
+	}
+	return 0;
+}
+
+static int by_df(const void *a, const void *b)
+{
+	const elit *x = a, *y = b;
+
+	return (x->df > y->df) - (x->df < y->df);
+}
+
+/* The current document, on which every element sits: records a match if
+ * the phrase occurs. */
+static gw_rc check_doc(elit *el, size_t n, elit *word, int have_word, uint32_t d, unsigned fid,
+                       size_t pi, gw_matches *out, gw_err *err)
+{
+	gw_match m = {d, 0, 0, (uint16_t)fid, (uint16_t)pi, 0, 0};
+	elit *w = NULL;
+
+	for (size_t i = 0; i < n; i++)
+		if (elit_positions(&el[i]))
+			return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	if (have_word && elit_skip(word, d) == d && elit_positions(word) == 0)
+		w = word;
+	if (count_phrase(el, n, w, &m, out))
+		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	if (!m.tf)
+		out->nanchors = m.aoff;
+	else if (push_match(out, &m))
+		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	return GW_OK;
+}
+
+gw_rc gw_match_part(gw_txn *t, const gw_query *q, size_t pi, unsigned fid, gw_matches *out,
+                    gw_err *err)
+{
+	const gw_qpart *part = &q->parts[pi];
+	elit el[64], word;
+	size_t n = part->n < 64 ? part->n : 64, opened = 0;
+	int have_word = 0;
+	gw_buf key = GW_BUF_INIT;
+	uint32_t d;
+	gw_rc rc = GW_OK;
+
+	memset(&word, 0, sizeof word);
+	for (; opened < n; opened++) {
+		const gw_qelem *qe = &q->el[part->first + opened];
+		rc = elit_open(&el[opened], t, q, qe->alt, qe->nalt, fid, &key, err);
+		el[opened].off = qe->off;
+		if (rc || el[opened].n == 0) {
+			opened++;
+			goto done; /* an element with no postings: no match here */
+		}
+	}
+	if (part->has_word && (rc = elit_open(&word, t, q, &part->word, 1, fid, &key, err)) == GW_OK)
+		have_word = word.n > 0;
+	if (rc)
+		goto done;
+	/* Rarest first: it drives, the others are probed by skipping. */
+	qsort(el, n, sizeof el[0], by_df);
+	d = elit_skip(&el[0], 1);
+	while (d && rc == GW_OK) {
+		size_t i;
+		for (i = 1; i < n; i++) {
+			uint32_t di = elit_skip(&el[i], d);
+			if (di == 0)
+				goto done;
+			if (di != d)
+				break;
+		}
+		if (i < n) {
+			d = elit_skip(&el[0], el[i].docid);
+			continue;
+		}
+		rc = check_doc(el, n, &word, have_word, d, fid, pi, out, err);
+		d = elit_skip(&el[0], d + 1);
+	}
+done:
+	for (size_t i = 0; i < opened; i++)
+		elit_close(&el[i]);
+	elit_close(&word);
+	gw_buf_free(&key);
+	return rc;
+}

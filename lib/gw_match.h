@@ -1,0 +1,47 @@
+/* gw_match: finds where one part of a query (a phrase of elements, see
+ * gw_query.h) occurs in one field, from the positional postings.
+ *
+ * The rarest element drives; the others are advanced with skip_to, and a
+ * document matches where every element sits at its offset from the same
+ * anchor. An element with several alternatives (a word and its stem, or
+ * every word a prefix* expands to) is the union of their lists. */
+#ifndef GW_MATCH_H
+#define GW_MATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gw_query.h"
+#include "gw_store.h"
+
+/* Terms a prefix expands to, at most, per field. */
+#define GW_PREFIX_MAX 256
+/* Anchors kept per match (for NEAR and proximity). */
+#define GW_ANCHORS_MAX 256
+
+/* One part's occurrences in one field of one document. */
+typedef struct gw_match {
+	uint32_t docid;
+	uint32_t tf;      /* phrase occurrences */
+	uint32_t wtf;     /* occurrences lined up with the part's ICU word */
+	uint16_t fid;
+	uint16_t part;
+	uint32_t aoff;    /* anchors: positions of the first element of each */
+	uint32_t an;      /*   occurrence, in gw_matches.anchors[aoff..aoff+an) */
+} gw_match;
+
+typedef struct gw_matches {
+	gw_match *m;
+	size_t n, cap;
+	uint32_t *anchors;
+	size_t nanchors, anchors_cap;
+} gw_matches;
+
+void gw_matches_free(gw_matches *v);
+
+/* Appends the matches of part pi of q in field fid, in docid order.
+ * Errors: store errors, GW_ENOMEM. */
+gw_rc gw_match_part(gw_txn *t, const gw_query *q, size_t pi, unsigned fid, gw_matches *out,
+                    gw_err *err);
+
+#endif

@@ -1,0 +1,155 @@
+/* test_query: the query language end to end through gw_search on a small
+ * index: implicit AND, OR, NOT and -, groups, phrases, NEAR/n, field
+ * scopes with groups, prefix*, and the errors for malformed queries. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gw_index.h"
+#include "gw_search.h"
+#include "gw_test.h"
+
+static gw_index *ix;
+
+static void put(const char *id, const char *title, const char *body)
+{
+	gw_field f[2] = {{"title", 5, title, strlen(title)}, {"body", 4, body, strlen(body)}};
+	gw_doc d = {id, strlen(id), f, 2};
+	gw_err err;
+
+	gw_err_clear(&err);
+	if (gw_index_put(ix, &d, &err))
+		fprintf(stderr, "  put %s: %s\n", id, err.msg);
+}
+
+static int cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* The set of ids q finds, sorted, space-separated; "ERROR msg" on error. */
+static const char *found(const char *q)
+{
+	static char out[1024];
+	gw_search_opts o;
+	gw_results *r;
+	gw_err err;
+	char ids[64][32], *pt[64];
+	size_t n = 0;
+
+	memset(&o, 0, sizeof o);
+	o.limit = 64;
+	gw_err_clear(&err);
+	if (gw_search(ix, q, strlen(q), &o, &r, &err)) {
+		snprintf(out, sizeof out, "ERROR %s", err.msg);
+		return out;
+	}
+	for (size_t i = 0; i < gw_results_count(r) && n < 64; i++) {
+		gw_record rec;
+		if (gw_results_record(r, i, &rec, &err) == GW_OK) {
+			snprintf(ids[n], sizeof ids[n], "%.*s", (int)rec.id_len, rec.id);
+			pt[n] = ids[n];
+			n++;
+		}
+	}
+	gw_results_free(r);
+	qsort(pt, n, sizeof pt[0], cmp);
+	out[0] = 0;
+	for (size_t i = 0; i < n; i++)
+		snprintf(out + strlen(out), sizeof out - strlen(out), "%s%s", i ? " " : "", pt[i]);
+	return out;
+}
+
+static void test_and_or_not(void)
+{
+	CHECK_STR(found("江苏 集成电路"), "a");
+	CHECK_STR(found("江苏 AND 集成电路"), "a");
+	CHECK_STR(found("江苏 OR 浙江"), "a b c");
+	CHECK_STR(found("江苏 NOT 集成电路"), "c");
+	CHECK_STR(found("江苏 -集成电路"), "c");
+	CHECK_STR(found("(江苏 OR 浙江) 集成电路"), "a b");
+	CHECK_STR(found("(江苏 OR 浙江) -(集成电路 OR 生物)"), "");
+	CHECK_STR(found("众创空间 -(江苏 OR 浙江)"), "d");
+	/* Lower-case words are words, not operators. */
+	CHECK_STR(found("or"), "e");
+}
+
+static void test_phrases_and_near(void)
+{
+	CHECK_STR(found("\"江苏 集成电路\""), "a");
+	CHECK_STR(found("江苏 NEAR/2 集成电路"), "a");
+	/* In c, 9 positions (省苏州市的园区发展) separate 江苏 and 生物医药. */
+	CHECK_STR(found("江苏 NEAR/8 生物医药"), "");
+	CHECK_STR(found("江苏 NEAR/9 生物医药"), "c");
+	CHECK_STR(found("生物医药 NEAR/9 江苏"), "c");
+	CHECK_STR(found("江苏 NEAR 生物医药"), "c");
+}
+
+static void test_fields_and_prefix(void)
+{
+	CHECK_STR(found("title:(江苏 OR 浙江)"), "a b");
+	CHECK_STR(found("title:江苏 OR body:生物"), "a c");
+	CHECK_STR(found("serv*"), "e");
+	CHECK_STR(found("index*"), "e");
+	CHECK_STR(found("indexes"), "e");
+	CHECK_STR(found("\"indexes\""), "");
+	/* Parentheses inside a word are punctuation. */
+	CHECK_STR(found("国科发区(2020)73号"), "d");
+	CHECK_STR(found("国科发区（2020）73号"), "d");
+}
+
+static void check_error(const char *q, const char *want)
+{
+	const char *got = found(q);
+
+	if (strncmp(got, "ERROR ", 6) != 0 || !strstr(got, want)) {
+		fprintf(stderr, "  query %s: got '%s', want an error with '%s'\n", q, got, want);
+		CHECK(0);
+	}
+}
+
+static void test_malformed(void)
+{
+	check_error("(江苏 OR 浙江", "missing ')' for the '(' opened at column 1");
+	check_error("江苏 OR", "OR needs a query part on both sides at column 6");
+	check_error("OR 江苏", "needs a query part on both sides at column 1");
+	check_error("江苏 AND", "AND needs a query part on both sides at column 7");
+	check_error("NOT", "NOT or '-' needs a query part after it at column 4");
+	check_error("-江苏", "only exclusions");
+	check_error("江苏 NEAR/x 浙江", "NEAR/n needs a number of positions (NEAR/5) at column 4");
+	check_error("()", "empty group '()' at column 1");
+	check_error("title: 江苏", "empty value for field 'title' at column 1");
+	check_error("，。", "nothing to search for");
+	/* Lenient readings. */
+	CHECK_STR(found("\"江苏 集成电路"), "a");
+	CHECK_STR(found("江苏)"), "a c");
+}
+
+int main(void)
+{
+	char dir[] = "/tmp/gw-test-query-XXXXXX", path[64], cmd[96];
+	gw_err err;
+
+	if (!mkdtemp(dir))
+		return 1;
+	snprintf(path, sizeof path, "%s/ix", dir);
+	gw_err_clear(&err);
+	if (gw_index_open(&ix, path, GW_OPEN_CREATE, &err) || gw_index_begin(ix, &err)) {
+		printf("FAIL setup: %s\n", err.msg);
+		return 1;
+	}
+	put("a", "江苏集成电路众创空间", "江苏 集成电路产业");
+	put("b", "浙江集成电路", "浙江省集成电路设计");
+	put("c", "生物", "江苏省苏州市的园区发展生物医药");
+	put("d", "众创空间备案", "国科发区〔2020〕73号 众创空间");
+	put("e", "Notice or not", "The servers are indexing files");
+	if (gw_index_commit(ix, NULL, &err)) {
+		printf("FAIL setup: %s\n", err.msg);
+		return 1;
+	}
+	RUN(test_and_or_not);
+	RUN(test_phrases_and_near);
+	RUN(test_fields_and_prefix);
+	RUN(test_malformed);
+	gw_index_close(ix);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", dir);
+	return TEST_EXIT();
+}
