@@ -283,6 +283,15 @@ gw_rc gw_analyze(gw_analyzer *a, const char *text, size_t len, uint32_t first_po
 	return GW_OK;
 }
 
+int gw_analyzer_script(const gw_analyzer *a, size_t *trad, size_t *simp)
+{
+	if (trad)
+		*trad += a->f.trad;
+	if (simp)
+		*simp += a->f.simp;
+	return gw_script_of(a->f.trad, a->f.simp);
+}
+
 gw_rc gw_analyzer_fold(gw_analyzer *a, const char *text, size_t len, gw_buf *out, gw_err *err)
 {
 	if (gw_norm_fold(a->norm, text, len, &a->f, err))

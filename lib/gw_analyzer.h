@@ -76,6 +76,17 @@ void gw_analyzer_free(gw_analyzer *a);
 gw_rc gw_analyze(gw_analyzer *a, const char *text, size_t len, uint32_t first_pos, int flags,
                  gw_token_fn fn, void *ctx, uint32_t *next_pos, gw_err *err);
 
+/* Which script the text last analyzed or folded was written in, from its
+ * code points: GW_SCRIPT_HANT if more were Traditional-only (changed by the
+ * fold) than Simplified-only, GW_SCRIPT_HANS for the reverse, else
+ * GW_SCRIPT_NONE. The counts are added to *trad and *simp (may be NULL). */
+enum { GW_SCRIPT_NONE = 0, GW_SCRIPT_HANS, GW_SCRIPT_HANT };
+int gw_analyzer_script(const gw_analyzer *a, size_t *trad, size_t *simp);
+static inline int gw_script_of(size_t trad, size_t simp)
+{
+	return trad > simp ? GW_SCRIPT_HANT : simp > trad ? GW_SCRIPT_HANS : GW_SCRIPT_NONE;
+}
+
 /* Appends the folded form of text (steps 1 and 2 above) to out, as UTF-8. */
 gw_rc gw_analyzer_fold(gw_analyzer *a, const char *text, size_t len, gw_buf *out, gw_err *err);
 

@@ -29,6 +29,7 @@ typedef struct applier {
 	uint64_t ndocs, next_docid;
 	uint64_t flen[GW_MAX_FIELDS + 1], fdocs[GW_MAX_FIELDS + 1];
 	gw_batch_stats st;
+	size_t trad, simp; /* script counts of the document being added */
 } applier;
 
 gw_rc gw_index_open(gw_index **out, const char *path, int flags, gw_err *err)
@@ -374,6 +375,28 @@ static gw_rc apply_delete(applier *ap, const char *id, size_t len, gw_err *err)
 	return GW_OK;
 }
 
+/* Notes the document's script (from its indexed text) in the stored-only
+ * field "_script", for the same-script ranking bonus; a document that
+ * brings its own "_script" keeps it. */
+static gw_rc add_script(applier *ap, gw_record *r, gw_err *err)
+{
+	int script = gw_script_of(ap->trad, ap->simp);
+	unsigned fid;
+
+	if (script == GW_SCRIPT_NONE || r->nf >= GW_MAX_FIELDS)
+		return GW_OK;
+	if (gw_field_intern(ap->t, &ap->ft, "_script", 7, "_script", 7, &fid, err))
+		return err->rc;
+	if (gw_record_field(r, fid) >= 0)
+		return GW_OK;
+	r->fid[r->nf] = fid;
+	r->flen[r->nf] = 0;
+	r->text[r->nf] = script == GW_SCRIPT_HANT ? "hant" : "hans";
+	r->text_len[r->nf] = 4;
+	r->nf++;
+	return GW_OK;
+}
+
 static gw_rc add_doc(applier *ap, const gw_pdoc *d, gw_err *err)
 {
 	const gw_batch *b = &ap->ix->b;
@@ -394,6 +417,7 @@ static gw_rc add_doc(applier *ap, const gw_pdoc *d, gw_err *err)
 	if (ap->next_docid >= UINT32_MAX)
 		return gw_err_set(err, GW_EINVAL, 0, "docid space exhausted: rebuild the index");
 	docid = (uint32_t)ap->next_docid++;
+	ap->trad = ap->simp = 0;
 	r.id = id;
 	r.id_len = d->id_len;
 	r.nf = (unsigned)d->nf;
@@ -412,11 +436,14 @@ static gw_rc add_doc(applier *ap, const gw_pdoc *d, gw_err *err)
 			continue;
 		if (analyze_field(ap, r.text[i], r.text_len[i], &r.flen[i], err))
 			return err->rc;
+		gw_analyzer_script(ap->ix->an, &ap->trad, &ap->simp);
 		if (gw_accum_add(ap->acc, r.fid[i], docid, &ap->toks))
 			return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 		ap->flen[r.fid[i]] += r.flen[i];
 		ap->fdocs[r.fid[i]]++;
 	}
+	if (add_script(ap, &r, err))
+		return err->rc;
 	gw_record_build(&ap->rec, &r);
 	if (!gw_buf_ok(&ap->rec))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");

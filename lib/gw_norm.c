@@ -19,6 +19,7 @@
 #include "gw_utf8.h"
 
 extern const uint16_t gw_t2s_page[];
+extern const uint8_t gw_simp_bmp[];
 extern const uint32_t gw_t2s_block[][256];
 
 struct gw_norm {
@@ -117,6 +118,10 @@ static inline void push(gw_folded *f, uint32_t c, uint32_t start, uint32_t end)
 
 	f->cp[f->n] = t;
 	f->changed[f->n] = t != c;
+	if (t != c)
+		f->trad++;
+	else if (c >= 0x3400 && c < 0x10000 && (gw_simp_bmp[c >> 3] >> (c & 7) & 1))
+		f->simp++;
 	f->start[f->n] = start;
 	f->end[f->n] = end;
 	f->n++;
@@ -260,7 +265,7 @@ gw_rc gw_norm_fold(gw_norm *nm, const char *text, size_t len, gw_folded *f, gw_e
 {
 	size_t i = 0;
 
-	f->n = 0;
+	f->n = f->trad = f->simp = 0;
 	if (len >= UINT32_MAX)
 		return gw_err_set(err, GW_EINVAL, 0, "text too long (%zu bytes)", len);
 	while (i < len) {

@@ -22,6 +22,8 @@ typedef struct gw_folded {
 	uint8_t *changed;  /* 1 if the T->S table changed cp[i] */
 	size_t n;
 	size_t cap;
+	size_t trad;       /* code points the T->S table changed */
+	size_t simp;       /* code points that only Simplified text has */
 } gw_folded;
 
 gw_rc gw_norm_new(gw_norm **out, gw_err *err);

@@ -28,6 +28,7 @@ typedef struct builder {
 	const char *text;
 	size_t len, at;  /* query text and the lexer's position */
 	int depth;       /* open groups */
+	size_t trad, simp; /* script counts over the parts */
 	gw_err *err;
 	qpos *pos;
 	size_t npos, cap;
@@ -151,6 +152,7 @@ static gw_rc add_part(builder *b, size_t off, size_t len, int quoted, int prefix
 		return b->err->rc;
 	if (b->oom)
 		return gw_err_set(b->err, GW_ENOMEM, 0, "out of memory");
+	gw_analyzer_script(b->an, &b->trad, &b->simp);
 	if (prefix && b->npos == 1 && b->pos[0].kind == GW_T_TERM) {
 		add_elem(b, 0, GW_T_TERM, b->pos[0].tok_off, b->pos[0].tok_len, 0);
 		((gw_qelem *)b->el.p)[before].alt[0].prefix = 1;
@@ -568,6 +570,7 @@ static gw_query *finish(builder *b, size_t root)
 	q->kids = (size_t *)b->kids.p;
 	q->nkids = b->kids.len / sizeof(size_t);
 	q->root = root;
+	q->script = gw_script_of(b->trad, b->simp);
 	return q;
 }
 

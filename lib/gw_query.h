@@ -85,6 +85,7 @@ typedef struct gw_query {
 	size_t *kids;
 	size_t nkids;
 	size_t root;
+	int script;        /* GW_SCRIPT_* the query is written in */
 	gw_qpart *parts;
 	size_t nparts;
 	gw_qelem *el;

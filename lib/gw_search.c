@@ -17,7 +17,7 @@ struct gw_results {
 	gw_query *q;
 	gw_hit *hits;
 	size_t nhits, total;
-	unsigned fid_type, fid_date, fid_rdate, fid_facet; /* 0 if absent */
+	unsigned fid_type, fid_date, fid_rdate, fid_facet, fid_script; /* 0 if absent */
 	gw_facet *facets;
 	size_t nfacets;
 };
@@ -33,10 +33,11 @@ typedef struct scored {
 void gw_rank_defaults(gw_rank_params *p)
 {
 	p->k1 = 1.2;
-	p->b = 0.75;
-	p->title_weight = 3.0;
+	p->b = 1.0;
+	p->title_weight = 2.0;
 	p->other_weight = 1.0;
 	p->word_bonus = 0.3;
+	p->script_bonus = 0.3;
 }
 
 static int by_doc(const void *a, const void *b)
@@ -424,6 +425,17 @@ static void count_facets(gw_results *r)
 		qsort(r->facets, out, sizeof *r->facets, by_count);
 }
 
+/* 1 if rec is written in the script the query was typed in. */
+static int same_script(const gw_results *r, const gw_record *rec)
+{
+	size_t n;
+	const char *s = field_text(rec, r->fid_script, &n);
+
+	if (!s || n != 4 || r->q->script == GW_SCRIPT_NONE)
+		return 0;
+	return memcmp(s, r->q->script == GW_SCRIPT_HANT ? "hant" : "hans", 4) == 0;
+}
+
 static gw_rc rank(gw_results *r, const docset *docs, const partm *pm, const ranker *rk,
                   const gw_search_opts *o, gw_err *err)
 {
@@ -445,7 +457,8 @@ static gw_rc rank(gw_results *r, const docset *docs, const partm *pm, const rank
 		if (passes(r, o, &rec, &sc[nh])) {
 			const char *fv = field_text(&rec, r->fid_facet, &len);
 			sc[nh].docid = docs->d[i];
-			sc[nh].score = score_doc(rk, r->q, pm, docs->d[i], &rec);
+			sc[nh].score = score_doc(rk, r->q, pm, docs->d[i], &rec) *
+			               (same_script(r, &rec) ? 1 + rk->p.script_bonus : 1);
 			nh++;
 			if (fv) {
 				gw_facet f = {fv, len, 1};
@@ -530,6 +543,7 @@ static void find_fields(gw_results *r, gw_index *ix, const gw_search_opts *o)
 	r->fid_type = gw_field_find(&r->ft, "_type", 5);
 	r->fid_date = gw_field_find(&r->ft, "date", 4);
 	r->fid_rdate = gw_field_find(&r->ft, "_date", 5);
+	r->fid_script = gw_field_find(&r->ft, "_script", 7);
 	if (o->facet)
 		r->fid_facet = gw_field_lookup(ix->an, &r->ft, o->facet, strlen(o->facet));
 }

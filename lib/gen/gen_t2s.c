@@ -11,7 +11,9 @@
  *
  * Output: a two-level table: gw_t2s_page[cp >> 8] is 0 or 1 + the index of a
  * 256-entry block in gw_t2s_block, whose entry is the target code point or 0
- * for "unchanged". */
+ * for "unchanged"; and gw_simp_bmp, a bitmap of the BMP code points that are
+ * Simplified-only: the target of some mapping and not themselves mapped (国,
+ * 关), which is how a text is told to be Simplified rather than neutral. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,6 +104,15 @@ int main(void)
 		for (int i = 0; i < 256; i++)
 			printf("%s%s%u", i ? "," : "", i % 16 ? "" : "\n\t ", map[p * 256 + i]);
 		printf("},\n");
+	}
+	printf("};\n\nconst uint8_t gw_simp_bmp[8192] = {");
+	{
+		static uint8_t simp[8192];
+		for (uint32_t c = 0; c < 0x110000; c++)
+			if (map[c] && map[c] < 0x10000 && !map[map[c]])
+				simp[map[c] >> 3] |= (uint8_t)(1u << (map[c] & 7));
+		for (int i = 0; i < 8192; i++)
+			printf("%s%s%u", i ? "," : "", i % 32 ? "" : "\n\t", simp[i]);
 	}
 	printf("};\n\nconst uint16_t gw_t2s_page[%d] = {", NPAGES);
 	for (int p = 0; p < NPAGES; p++)
