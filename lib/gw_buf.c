@@ -88,7 +88,7 @@ void gw_buf_put_varint(gw_buf *b, uint64_t v)
 	b->len += gw_varint_put(b->p + b->len, v);
 }
 
-int gw_varint_get(const unsigned char **pp, const unsigned char *end, uint64_t *v)
+int gw_varint_get_slow(const unsigned char **pp, const unsigned char *end, uint64_t *v)
 {
 	const unsigned char *p = *pp;
 	uint64_t r = 0;

@@ -38,8 +38,17 @@ static inline void gw_buf_reset(gw_buf *b) { b->len = 0; }
 /* Writes v as a varint at p (room for 10 bytes); returns bytes written. */
 size_t gw_varint_put(unsigned char *p, uint64_t v);
 /* Reads a varint from [*pp, end); advances *pp. Returns 0 on success, -1 if
- * the input is truncated or longer than 10 bytes (then *pp is unchanged). */
-int gw_varint_get(const unsigned char **pp, const unsigned char *end, uint64_t *v);
+ * the input is truncated or longer than 10 bytes (then *pp is unchanged).
+ * Inline for the one-byte case, which most position deltas are. */
+int gw_varint_get_slow(const unsigned char **pp, const unsigned char *end, uint64_t *v);
+static inline int gw_varint_get(const unsigned char **pp, const unsigned char *end, uint64_t *v)
+{
+	if (*pp < end && **pp < 0x80) {
+		*v = *(*pp)++;
+		return 0;
+	}
+	return gw_varint_get_slow(pp, end, v);
+}
 
 /* Big-endian 32-bit helpers for LMDB keys (so byte order sorts numerically). */
 static inline void gw_be32_put(unsigned char *p, uint32_t v)

@@ -375,28 +375,6 @@ static gw_rc apply_delete(applier *ap, const char *id, size_t len, gw_err *err)
 	return GW_OK;
 }
 
-/* Notes the document's script (from its indexed text) in the stored-only
- * field "_script", for the same-script ranking bonus; a document that
- * brings its own "_script" keeps it. */
-static gw_rc add_script(applier *ap, gw_record *r, gw_err *err)
-{
-	int script = gw_script_of(ap->trad, ap->simp);
-	unsigned fid;
-
-	if (script == GW_SCRIPT_NONE || r->nf >= GW_MAX_FIELDS)
-		return GW_OK;
-	if (gw_field_intern(ap->t, &ap->ft, "_script", 7, "_script", 7, &fid, err))
-		return err->rc;
-	if (gw_record_field(r, fid) >= 0)
-		return GW_OK;
-	r->fid[r->nf] = fid;
-	r->flen[r->nf] = 0;
-	r->text[r->nf] = script == GW_SCRIPT_HANT ? "hant" : "hans";
-	r->text_len[r->nf] = 4;
-	r->nf++;
-	return GW_OK;
-}
-
 static gw_rc add_doc(applier *ap, const gw_pdoc *d, gw_err *err)
 {
 	const gw_batch *b = &ap->ix->b;
@@ -442,8 +420,8 @@ static gw_rc add_doc(applier *ap, const gw_pdoc *d, gw_err *err)
 		ap->flen[r.fid[i]] += r.flen[i];
 		ap->fdocs[r.fid[i]]++;
 	}
-	if (add_script(ap, &r, err))
-		return err->rc;
+	/* For the same-script ranking bonus. */
+	r.script = gw_script_of(ap->trad, ap->simp);
 	gw_record_build(&ap->rec, &r);
 	if (!gw_buf_ok(&ap->rec))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");

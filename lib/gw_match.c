@@ -247,51 +247,105 @@ static gw_rc check_doc(elit *el, size_t n, elit *word, int have_word, uint32_t d
 	return GW_OK;
 }
 
-gw_rc gw_match_part(gw_txn *t, const gw_query *q, size_t pi, unsigned fid, gw_matches *out,
-                    gw_err *err)
+/* Walks the documents where every element sits, driven by the rarest
+ * element's list (cand == NULL) or by the candidates. */
+static gw_rc drive(elit *el, size_t n, elit *word, int have_word, unsigned fid, size_t pi,
+                   const uint32_t *cand, size_t ncand, gw_matches *out, gw_err *err)
+{
+	size_t c = 0;
+	uint32_t d = cand ? (ncand ? cand[0] : 0) : elit_skip(&el[0], 1);
+	gw_rc rc = GW_OK;
+
+	while (d && rc == GW_OK) {
+		uint32_t next = 0;
+		size_t i;
+		for (i = cand ? 0 : 1; i < n; i++) {
+			uint32_t di = elit_skip(&el[i], d);
+			if (di == 0)
+				return GW_OK;
+			if (di != d) {
+				next = di;
+				break;
+			}
+		}
+		if (i == n) {
+			rc = check_doc(el, n, word, have_word, d, fid, pi, out, err);
+			next = d + 1;
+		}
+		if (!cand) {
+			d = elit_skip(&el[0], next);
+			continue;
+		}
+		while (c < ncand && cand[c] < next)
+			c++;
+		d = c < ncand ? cand[c] : 0;
+	}
+	return rc;
+}
+
+/* Opens the element iterators of part pi in field fid; *opened counts
+ * those to close. Returns GW_OK with *empty set when some element has no
+ * postings (then the part cannot match here). */
+static gw_rc open_elems(gw_txn *t, const gw_query *q, size_t pi, unsigned fid, elit *el,
+                        size_t *opened, int *empty, gw_buf *key, gw_err *err)
+{
+	const gw_qpart *part = &q->parts[pi];
+	size_t n = part->n < 64 ? part->n : 64;
+	gw_rc rc = GW_OK;
+
+	*empty = 0;
+	for (*opened = 0; *opened < n;) {
+		const gw_qelem *qe = &q->el[part->first + *opened];
+		rc = elit_open(&el[*opened], t, q, qe->alt, qe->nalt, fid, key, err);
+		el[*opened].off = qe->off;
+		(*opened)++;
+		if (rc || el[*opened - 1].n == 0) {
+			*empty = 1;
+			break;
+		}
+	}
+	return rc;
+}
+
+gw_rc gw_match_df(gw_txn *t, const gw_query *q, size_t pi, unsigned fid, uint64_t *df, gw_err *err)
+{
+	elit el[64];
+	size_t opened = 0;
+	int empty = 0;
+	gw_buf key = GW_BUF_INIT;
+	gw_rc rc = open_elems(t, q, pi, fid, el, &opened, &empty, &key, err);
+
+	*df = 0;
+	if (rc == GW_OK && !empty)
+		for (size_t i = 0; i < opened; i++)
+			if (i == 0 || el[i].df < *df)
+				*df = el[i].df;
+	for (size_t i = 0; i < opened; i++)
+		elit_close(&el[i]);
+	gw_buf_free(&key);
+	return rc;
+}
+
+gw_rc gw_match_part(gw_txn *t, const gw_query *q, size_t pi, unsigned fid, const uint32_t *cand,
+                    size_t ncand, gw_matches *out, gw_err *err)
 {
 	const gw_qpart *part = &q->parts[pi];
 	elit el[64], word;
-	size_t n = part->n < 64 ? part->n : 64, opened = 0;
-	int have_word = 0;
+	size_t opened = 0;
+	int have_word = 0, empty = 0;
 	gw_buf key = GW_BUF_INIT;
-	uint32_t d;
-	gw_rc rc = GW_OK;
+	gw_rc rc;
 
 	memset(&word, 0, sizeof word);
-	for (; opened < n; opened++) {
-		const gw_qelem *qe = &q->el[part->first + opened];
-		rc = elit_open(&el[opened], t, q, qe->alt, qe->nalt, fid, &key, err);
-		el[opened].off = qe->off;
-		if (rc || el[opened].n == 0) {
-			opened++;
-			goto done; /* an element with no postings: no match here */
-		}
-	}
-	if (part->has_word && (rc = elit_open(&word, t, q, &part->word, 1, fid, &key, err)) == GW_OK)
+	rc = open_elems(t, q, pi, fid, el, &opened, &empty, &key, err);
+	if (rc == GW_OK && !empty && part->has_word &&
+	    (rc = elit_open(&word, t, q, &part->word, 1, fid, &key, err)) == GW_OK)
 		have_word = word.n > 0;
-	if (rc)
-		goto done;
-	/* Rarest first: it drives, the others are probed by skipping. */
-	qsort(el, n, sizeof el[0], by_df);
-	d = elit_skip(&el[0], 1);
-	while (d && rc == GW_OK) {
-		size_t i;
-		for (i = 1; i < n; i++) {
-			uint32_t di = elit_skip(&el[i], d);
-			if (di == 0)
-				goto done;
-			if (di != d)
-				break;
-		}
-		if (i < n) {
-			d = elit_skip(&el[0], el[i].docid);
-			continue;
-		}
-		rc = check_doc(el, n, &word, have_word, d, fid, pi, out, err);
-		d = elit_skip(&el[0], d + 1);
+	if (rc == GW_OK && !empty) {
+		/* Rarest first: it drives, the others are probed by skipping. */
+		qsort(el, opened, sizeof el[0], by_df);
+		rc = drive(el, opened, &word, have_word, fid, pi, cand, ncand, out, err);
 	}
-done:
 	for (size_t i = 0; i < opened; i++)
 		elit_close(&el[i]);
 	elit_close(&word);

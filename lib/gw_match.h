@@ -39,9 +39,15 @@ typedef struct gw_matches {
 
 void gw_matches_free(gw_matches *v);
 
-/* Appends the matches of part pi of q in field fid, in docid order.
+/* Appends the matches of part pi of q in field fid, in docid order. With
+ * cand (sorted, ncand > 0 or cand non-NULL) only those documents are
+ * checked: the postings are skipped to each candidate instead of walked.
  * Errors: store errors, GW_ENOMEM. */
-gw_rc gw_match_part(gw_txn *t, const gw_query *q, size_t pi, unsigned fid, gw_matches *out,
-                    gw_err *err);
+gw_rc gw_match_part(gw_txn *t, const gw_query *q, size_t pi, unsigned fid, const uint32_t *cand,
+                    size_t ncand, gw_matches *out, gw_err *err);
+
+/* An upper bound of the documents part pi can match in field fid: the
+ * document frequency of its rarest element. */
+gw_rc gw_match_df(gw_txn *t, const gw_query *q, size_t pi, unsigned fid, uint64_t *df, gw_err *err);
 
 #endif

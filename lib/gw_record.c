@@ -21,6 +21,9 @@ int gw_record_parse(const void *val, size_t len, gw_record *r, int texts)
 	r->id = (const char *)p;
 	r->id_len = n;
 	p += n;
+	if (p >= end)
+		return -1;
+	r->script = *p++;
 	if (get_len(&p, end, &n) || n > GW_MAX_FIELDS)
 		return -1;
 	r->nf = (unsigned)n;
@@ -49,6 +52,7 @@ void gw_record_build(gw_buf *out, const gw_record *r)
 	gw_buf_reset(out);
 	gw_buf_put_varint(out, r->id_len);
 	gw_buf_append(out, r->id, r->id_len);
+	gw_buf_putc(out, r->script);
 	gw_buf_put_varint(out, r->nf);
 	for (unsigned i = 0; i < r->nf; i++) {
 		gw_buf_put_varint(out, r->fid[i]);

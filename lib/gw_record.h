@@ -11,6 +11,7 @@
 typedef struct gw_record {
 	const char *id;
 	size_t id_len;
+	int script;                       /* GW_SCRIPT_* of the indexed text */
 	unsigned nf;
 	unsigned fid[GW_MAX_FIELDS];
 	uint32_t flen[GW_MAX_FIELDS];     /* field length in tokens */

@@ -17,7 +17,7 @@ struct gw_results {
 	gw_query *q;
 	gw_hit *hits;
 	size_t nhits, total;
-	unsigned fid_type, fid_date, fid_rdate, fid_facet, fid_script; /* 0 if absent */
+	unsigned fid_type, fid_date, fid_rdate, fid_facet; /* 0 if absent */
 	gw_facet *facets;
 	size_t nfacets;
 };
@@ -428,84 +428,222 @@ static void count_facets(gw_results *r)
 /* 1 if rec is written in the script the query was typed in. */
 static int same_script(const gw_results *r, const gw_record *rec)
 {
-	size_t n;
-	const char *s = field_text(rec, r->fid_script, &n);
+	return r->q->script != GW_SCRIPT_NONE && rec->script == r->q->script;
+}
 
-	if (!s || n != 4 || r->q->script == GW_SCRIPT_NONE)
-		return 0;
-	return memcmp(s, r->q->script == GW_SCRIPT_HANT ? "hant" : "hans", 4) == 0;
+/* Keeps the best k of the scored documents in a heap whose root is the
+ * worst kept (cmp orders best first), so ranking n matches costs
+ * n log k, not n log n. */
+typedef int (*order_fn)(const void *, const void *);
+
+static void sift_down(scored *h, size_t n, size_t i, order_fn cmp)
+{
+	for (;;) {
+		size_t w = i, l = 2 * i + 1, r = l + 1;
+		if (l < n && cmp(&h[l], &h[w]) > 0)
+			w = l;
+		if (r < n && cmp(&h[r], &h[w]) > 0)
+			w = r;
+		if (w == i)
+			return;
+		scored t = h[i];
+		h[i] = h[w];
+		h[w] = t;
+		i = w;
+	}
+}
+
+static void heap_offer(scored *h, size_t *n, size_t k, const scored *s, order_fn cmp)
+{
+	if (*n < k) {
+		size_t i = (*n)++;
+		h[i] = *s;
+		while (i > 0 && cmp(&h[i], &h[(i - 1) / 2]) > 0) {
+			scored t = h[i];
+			h[i] = h[(i - 1) / 2];
+			h[(i - 1) / 2] = t;
+			i = (i - 1) / 2;
+		}
+	} else if (k && cmp(s, &h[0]) < 0) {
+		h[0] = *s;
+		sift_down(h, *n, 0, cmp);
+	}
 }
 
 static gw_rc rank(gw_results *r, const docset *docs, const partm *pm, const ranker *rk,
                   const gw_search_opts *o, gw_err *err)
 {
-	scored *sc = malloc((docs->n ? docs->n : 1) * sizeof *sc);
-	size_t nh = 0, keep, skip;
+	/* Stored texts are read only when a filter, the date order or a facet
+	 * needs them; ranking needs only the field lengths and the script. */
+	int texts = o->type || o->after || o->before || o->facet || o->sort_date;
+	order_fn cmp = o->sort_date ? by_date : by_score;
+	size_t k = o->offset + o->limit < o->offset ? SIZE_MAX : o->offset + o->limit;
+	scored *heap = malloc((k < docs->n ? k : docs->n ? docs->n : 1) * sizeof *heap);
+	size_t nheap = 0, skip, keep;
 
+	if (k > docs->n)
+		k = docs->n;
 	r->facets = r->fid_facet ? malloc((docs->n ? docs->n : 1) * sizeof *r->facets) : NULL;
-	if (!sc || (r->fid_facet && !r->facets)) {
-		free(sc);
+	if (!heap || (r->fid_facet && !r->facets)) {
+		free(heap);
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	}
 	for (size_t i = 0; i < docs->n; i++) {
 		size_t len;
 		const void *val;
 		gw_record rec;
+		scored sc = {docs->d[i], 0, NULL, 0};
 		rec.nf = 0;
-		if (gw_doc_get(r->t, docs->d[i], &val, &len, err) == GW_OK)
-			gw_record_parse(val, len, &rec, 1);
-		if (passes(r, o, &rec, &sc[nh])) {
+		if (gw_doc_get(r->t, docs->d[i], &val, &len, err) != GW_OK || gw_record_parse(val, len, &rec, texts))
+			rec.nf = 0;
+		if (texts && !passes(r, o, &rec, &sc))
+			continue;
+		if (texts && r->fid_facet) {
 			const char *fv = field_text(&rec, r->fid_facet, &len);
-			sc[nh].docid = docs->d[i];
-			sc[nh].score = score_doc(rk, r->q, pm, docs->d[i], &rec) *
-			               (same_script(r, &rec) ? 1 + rk->p.script_bonus : 1);
-			nh++;
 			if (fv) {
 				gw_facet f = {fv, len, 1};
 				r->facets[r->nfacets++] = f;
 			}
 		}
+		sc.score = score_doc(rk, r->q, pm, docs->d[i], &rec) * (same_script(r, &rec) ? 1 + rk->p.script_bonus : 1);
+		r->total++;
+		heap_offer(heap, &nheap, k, &sc, cmp);
 	}
-	if (nh > 1)
-		qsort(sc, nh, sizeof *sc, o->sort_date ? by_date : by_score);
+	if (nheap > 1)
+		qsort(heap, nheap, sizeof *heap, cmp);
 	count_facets(r);
-	r->total = nh;
-	skip = o->offset < nh ? o->offset : nh;
-	keep = nh - skip < o->limit ? nh - skip : o->limit;
+	skip = o->offset < nheap ? o->offset : nheap;
+	keep = nheap - skip < o->limit ? nheap - skip : o->limit;
 	r->hits = malloc((keep ? keep : 1) * sizeof *r->hits);
 	if (!r->hits) {
-		free(sc);
+		free(heap);
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	}
-	for (size_t k = 0; k < keep; k++) {
-		r->hits[k].docid = sc[skip + k].docid;
-		r->hits[k].score = sc[skip + k].score;
+	for (size_t j = 0; j < keep; j++) {
+		r->hits[j].docid = heap[skip + j].docid;
+		r->hits[j].score = heap[skip + j].score;
 	}
 	r->nhits = keep;
-	free(sc);
+	free(heap);
 	return GW_OK;
 }
 
-/* Matches every part in every field it may match in; sorts them by docid
- * and lists the documents each part matches. */
-static gw_rc match_parts(gw_results *r, partm *pm, size_t np, gw_err *err)
+/* Merges the two docid-sorted runs v[0..mid) and v[mid..n) (fields are
+ * matched one after the other, each run in docid order). */
+static int merge_runs(gw_matches *v, size_t mid, gw_match **tmp, size_t *tmp_cap)
 {
-	for (size_t p = 0; p < np; p++) {
-		gw_matches *v = &pm[p].v;
-		for (unsigned f = 1; f <= r->ft.n; f++)
-			if (gw_field_indexed(&r->ft, f) && (!r->q->parts[p].fid || r->q->parts[p].fid == f) &&
-			    gw_match_part(r->t, r->q, p, f, v, err))
-				return err->rc;
-		if (v->n > 1)
-			qsort(v->m, v->n, sizeof *v->m, by_doc);
-		pm[p].docs = malloc((v->n ? v->n : 1) * sizeof *pm[p].docs);
-		if (!pm[p].docs)
-			return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
-		for (size_t i = 0; i < v->n; i++)
-			if (i == 0 || v->m[i].docid != v->m[i - 1].docid)
-				pm[p].docs[pm[p].ndocs++] = v->m[i].docid;
+	size_t i = 0, j = mid, o = 0;
+
+	if (mid == 0 || mid == v->n || by_doc(&v->m[mid - 1], &v->m[mid]) <= 0)
+		return 0;
+	if (*tmp_cap < v->n) {
+		gw_match *t = realloc(*tmp, v->n * sizeof *t);
+		if (!t)
+			return -1;
+		*tmp = t;
+		*tmp_cap = v->n;
 	}
+	while (i < mid || j < v->n)
+		(*tmp)[o++] = (j >= v->n || (i < mid && by_doc(&v->m[i], &v->m[j]) <= 0)) ? v->m[i++] : v->m[j++];
+	memcpy(v->m, *tmp, v->n * sizeof *v->m);
+	return 0;
+}
+
+/* The documents of part p: every field it may match in, or only the
+ * candidate documents cand (sorted) when given. */
+static gw_rc match_one(gw_results *r, partm *pm, size_t p, const docset *cand, gw_match **tmp,
+                       size_t *tmp_cap, gw_err *err)
+{
+	gw_matches *v = &pm[p].v;
+
+	for (unsigned f = 1; f <= r->ft.n; f++) {
+		size_t mid = v->n;
+		if (!gw_field_indexed(&r->ft, f) || (r->q->parts[p].fid && r->q->parts[p].fid != f))
+			continue;
+		if (gw_match_part(r->t, r->q, p, f, cand ? cand->d : NULL, cand ? cand->n : 0, v, err))
+			return err->rc;
+		if (merge_runs(v, mid, tmp, tmp_cap))
+			return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	}
+	pm[p].docs = malloc((v->n ? v->n : 1) * sizeof *pm[p].docs);
+	if (!pm[p].docs)
+		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	pm[p].ndocs = 0;
+	for (size_t i = 0; i < v->n; i++)
+		if (i == 0 || v->m[i].docid != v->m[i - 1].docid)
+			pm[p].docs[pm[p].ndocs++] = v->m[i].docid;
 	return GW_OK;
+}
+
+static int by_span(const void *a, const void *b, void *ctx)
+{
+	const gw_query *q = ctx;
+	uint32_t x = q->parts[*(const size_t *)a].span, y = q->parts[*(const size_t *)b].span;
+
+	return (x < y) - (x > y);
+}
+
+/* Upper bound of the documents part p matches (for its idf when it was only
+ * checked on candidates). */
+static gw_rc estimate_df(gw_results *r, size_t p, double *df, gw_err *err)
+{
+	uint64_t sum = 0, d;
+
+	for (unsigned f = 1; f <= r->ft.n; f++) {
+		if (!gw_field_indexed(&r->ft, f) || (r->q->parts[p].fid && r->q->parts[p].fid != f))
+			continue;
+		if (gw_match_df(r->t, r->q, p, f, &d, err))
+			return err->rc;
+		sum += d;
+	}
+	*df = (double)sum;
+	return GW_OK;
+}
+
+/* Matches every part. Under a top-level AND, the positive parts go longest
+ * first (likely rarest), each checked only on the documents that all the
+ * parts before it matched; their df is then estimated. df[p] gets each
+ * part's document frequency. */
+static gw_rc match_parts(gw_results *r, partm *pm, size_t np, double *df, gw_err *err)
+{
+	const gw_qnode *root = &r->q->nodes[r->q->root];
+	gw_match *tmp = NULL;
+	size_t tmp_cap = 0, order[64], n = 0;
+	uint8_t done[64] = {0};
+	docset cand = {NULL, 0};
+	gw_rc rc = GW_OK;
+
+	for (size_t k = 0; root->kind == GW_QN_AND && k < root->n; k++) {
+		const gw_qnode *kid = &r->q->nodes[r->q->kids[root->first + k]];
+		if (kid->kind == GW_QN_PART && kid->part < np && n < 64)
+			order[n++] = kid->part;
+	}
+	if (n > 1)
+		qsort_r(order, n, sizeof order[0], by_span, r->q);
+	for (size_t k = 0; k < n && rc == GW_OK; k++) {
+		size_t p = order[k];
+		docset mine;
+		if ((rc = match_one(r, pm, p, k ? &cand : NULL, &tmp, &tmp_cap, err)))
+			break;
+		done[p] = 1;
+		if (k == 0) {
+			df[p] = (double)pm[p].ndocs;
+			if (set_alloc(&cand, pm[p].ndocs) == 0 && pm[p].ndocs)
+				memcpy(cand.d, pm[p].docs, pm[p].ndocs * sizeof *cand.d);
+			cand.n = pm[p].ndocs;
+			continue;
+		}
+		rc = estimate_df(r, p, &df[p], err);
+		mine.d = pm[p].docs;
+		mine.n = pm[p].ndocs;
+		set_and(&cand, &mine);
+	}
+	for (size_t p = 0; p < np && rc == GW_OK; p++)
+		if (!done[p] && (rc = match_one(r, pm, p, NULL, &tmp, &tmp_cap, err)) == GW_OK)
+			df[p] = (double)pm[p].ndocs;
+	free(cand.d);
+	free(tmp);
+	return rc;
 }
 
 static gw_rc run(gw_results *r, const gw_search_opts *o, gw_err *err)
@@ -514,6 +652,7 @@ static gw_rc run(gw_results *r, const gw_search_opts *o, gw_err *err)
 	gw_rank_params defaults;
 	size_t np = r->q->nparts < 64 ? r->q->nparts : 64;
 	partm pm[64];
+	double df[64] = {0};
 	docset docs = {NULL, 0};
 	gw_rc rc;
 
@@ -521,9 +660,9 @@ static gw_rc run(gw_results *r, const gw_search_opts *o, gw_err *err)
 	memset(pm, 0, sizeof pm);
 	gw_rank_defaults(&defaults);
 	if ((rc = ranker_init(&rk, r->t, &r->ft, o->rank ? o->rank : &defaults, err)) == GW_OK &&
-	    (rc = match_parts(r, pm, np, err)) == GW_OK) {
+	    (rc = match_parts(r, pm, np, df, err)) == GW_OK) {
 		for (size_t p = 0; p < np; p++)
-			rk.idf[p] = log(1 + (rk.n - (double)pm[p].ndocs + 0.5) / ((double)pm[p].ndocs + 0.5));
+			rk.idf[p] = log(1 + (rk.n - df[p] + 0.5) / (df[p] + 0.5));
 		if (eval(r->q, pm, r->q->root, &docs))
 			rc = gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 		else
@@ -543,7 +682,6 @@ static void find_fields(gw_results *r, gw_index *ix, const gw_search_opts *o)
 	r->fid_type = gw_field_find(&r->ft, "_type", 5);
 	r->fid_date = gw_field_find(&r->ft, "date", 4);
 	r->fid_rdate = gw_field_find(&r->ft, "_date", 5);
-	r->fid_script = gw_field_find(&r->ft, "_script", 7);
 	if (o->facet)
 		r->fid_facet = gw_field_lookup(ix->an, &r->ft, o->facet, strlen(o->facet));
 }

@@ -1,6 +1,6 @@
 /* gw_store: LMDB storage of the index.
  *
- * ON-DISK FORMAT (version GW_FORMAT_VERSION = 1)
+ * ON-DISK FORMAT (version GW_FORMAT_VERSION = 2)
  *
  * An index is a directory holding one LMDB environment (data.mdb, lock.mdb)
  * with five named databases. Integers in keys are big-endian so that byte
@@ -16,9 +16,11 @@
  *   fields  folded field name -> fid (1 byte) + the name as first given
  *   ids     external id (UTF-8 bytes) -> docid (be32)
  *   docs    docid (be32) -> stored record:
- *             id_len:varint id  nfields:varint
+ *             id_len:varint id  script:u8  nfields:varint
  *             (fid:varint length:varint){nfields}    -- field lengths in tokens
  *             (text_len:varint text){nfields}        -- stored UTF-8 text
+ *           script is GW_SCRIPT_* (gw_analyzer.h): whether the indexed text
+ *           is mostly Traditional-only or Simplified-only characters
  *   post    fid:u8 kind:u8 term NUL first_docid:be32 -> chunk
  *             kind is a GW_T_* byte (gw_analyzer.h); the chunk encoding is
  *             described in gw_postings.h.
