@@ -11,7 +11,11 @@
 #include "gw_match.h"
 #include "gw_store.h"
 
+struct ranker;
+
 struct gw_results {
+	struct ranker *rk; /* kept for gw_results_explain */
+	double df[64];     /* each part's document frequency (or its estimate) */
 	gw_txn *t;
 	gw_fieldtab ft;
 	gw_query *q;
@@ -652,7 +656,7 @@ static gw_rc run(gw_results *r, const gw_search_opts *o, gw_err *err)
 	gw_rank_params defaults;
 	size_t np = r->q->nparts < 64 ? r->q->nparts : 64;
 	partm pm[64];
-	double df[64] = {0};
+	double *df = r->df;
 	docset docs = {NULL, 0};
 	gw_rc rc;
 
@@ -673,6 +677,10 @@ static gw_rc run(gw_results *r, const gw_search_opts *o, gw_err *err)
 		gw_matches_free(&pm[p].v);
 		free(pm[p].docs);
 	}
+	if (rc == GW_OK && !(r->rk = malloc(sizeof rk)))
+		rc = gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	if (rc == GW_OK)
+		*r->rk = rk;
 	return rc;
 }
 
@@ -742,6 +750,7 @@ void gw_results_free(gw_results *r)
 	gw_query_free(r->q);
 	free(r->hits);
 	free(r->facets);
+	free(r->rk);
 	free(r);
 }
 
@@ -768,4 +777,60 @@ gw_rc gw_results_record(gw_results *r, size_t i, gw_record *rec, gw_err *err)
 const char *gw_results_field_name(const gw_results *r, unsigned fid)
 {
 	return fid >= 1 && fid <= r->ft.n ? r->ft.name[fid] : "";
+}
+
+/* One part's contribution to hit docid, explained. */
+static gw_rc explain_part(gw_results *r, size_t p, uint32_t docid, const gw_record *rec, gw_buf *out,
+                          double *sum, gw_err *err)
+{
+	const ranker *rk = r->rk;
+	const gw_qpart *part = &r->q->parts[p];
+	gw_matches v = {0};
+	double tfn = 0, s;
+	int word = 0;
+
+	for (unsigned f = 1; f <= r->ft.n; f++)
+		if (gw_field_indexed(&r->ft, f) && (!part->fid || part->fid == f) &&
+		    gw_match_part(r->t, r->q, p, f, &docid, 1, &v, err)) {
+			gw_matches_free(&v);
+			return err->rc;
+		}
+	gw_buf_printf(out, "  part %zu (%zu element%s): idf %.3f (df %.0f of %.0f documents)\n", p + 1, part->n,
+	              part->n == 1 ? "" : "s", rk->idf[p], r->df[p], rk->n);
+	for (size_t i = 0; i < v.n; i++) {
+		int k = gw_record_field(rec, v.m[i].fid);
+		double len = k >= 0 ? rec->flen[k] : rk->avg[v.m[i].fid];
+		double t = rk->w[v.m[i].fid] * v.m[i].tf / (1 - rk->p.b + rk->p.b * len / rk->avg[v.m[i].fid]);
+		gw_buf_printf(out, "    %s: %u occurrence%s x weight %.2f, length %.0f / average %.1f -> %.3f%s\n",
+		              r->ft.name[v.m[i].fid], v.m[i].tf, v.m[i].tf == 1 ? "" : "s", rk->w[v.m[i].fid], len,
+		              rk->avg[v.m[i].fid], t, v.m[i].wtf ? ", lines up with an ICU word" : "");
+		tfn += t;
+		word |= v.m[i].wtf > 0;
+	}
+	s = rk->idf[p] * tfn / (rk->p.k1 + tfn) * (1 + (word ? rk->p.word_bonus : 0));
+	gw_buf_printf(out, "    = idf x tf~ / (k1 + tf~) = %.3f x %.3f / (%.2f + %.3f)%s = %.4f\n", rk->idf[p], tfn,
+	              rk->p.k1, tfn, word ? " x (1 + word bonus)" : "", s);
+	*sum += s;
+	gw_matches_free(&v);
+	return GW_OK;
+}
+
+gw_rc gw_results_explain(gw_results *r, size_t i, gw_buf *out, gw_err *err)
+{
+	gw_record rec;
+	double sum = 0;
+	int same;
+
+	if (i >= r->nhits || !r->rk)
+		return gw_err_set(err, GW_EINVAL, 0, "no hit %zu to explain", i);
+	if (gw_results_record(r, i, &rec, err))
+		return err->rc;
+	gw_buf_printf(out, "score %.4f (BM25F: k1 %.2f, b %.2f)\n", r->hits[i].score, r->rk->p.k1, r->rk->p.b);
+	for (size_t p = 0; p < r->q->nparts && p < 64; p++)
+		if (!r->q->parts[p].negated && explain_part(r, p, r->hits[i].docid, &rec, out, &sum, err))
+			return err->rc;
+	same = same_script(r, &rec);
+	gw_buf_printf(out, "  sum of parts %.4f%s = %.4f\n", sum,
+	              same ? " x (1 + same-script bonus)" : "", sum * (same ? 1 + r->rk->p.script_bonus : 1));
+	return gw_buf_ok(out) ? GW_OK : gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 }

@@ -90,6 +90,10 @@ const char *gw_results_facet_field(const gw_results *r);
 int gw_results_is_record(const gw_results *r, const gw_record *rec);
 /* The text of field name (display or folded name) in rec, or NULL. */
 const char *gw_results_field(const gw_results *r, const gw_record *rec, const char *name, size_t *len);
+/* Appends to out, as lines of text, how hit i's score was computed: each
+ * part's idf, its occurrences per field with weights and lengths, the
+ * bonuses. Errors: GW_EINVAL for no such hit, store errors. */
+gw_rc gw_results_explain(gw_results *r, size_t i, gw_buf *out, gw_err *err);
 /* Display name of field fid ("" if unknown). */
 const char *gw_results_field_name(const gw_results *r, unsigned fid);
 

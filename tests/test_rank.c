@@ -1,0 +1,127 @@
+/* test_rank: scores computed by hand for a three-document index, to pin
+ * the BM25F formula and its defaults (k1 1.2, b 1.0, title weight 2), and
+ * the explanation of a score. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gw_index.h"
+#include "gw_search.h"
+#include "gw_test.h"
+
+static gw_index *ix;
+
+static void put(const char *id, const char *title, const char *body)
+{
+	gw_field f[2] = {{"title", 5, title, strlen(title)}, {"body", 4, body, strlen(body)}};
+	gw_doc d = {id, strlen(id), f, 2};
+	gw_err err;
+
+	gw_err_clear(&err);
+	gw_index_put(ix, &d, &err);
+}
+
+/* Score of doc id for query q, or -1 if it is not a hit. */
+static double score_of(const char *q, const char *id)
+{
+	gw_search_opts o;
+	gw_results *r;
+	gw_err err;
+	double s = -1;
+
+	memset(&o, 0, sizeof o);
+	o.limit = 10;
+	gw_err_clear(&err);
+	if (gw_search(ix, q, strlen(q), &o, &r, &err))
+		return -2;
+	for (size_t i = 0; i < gw_results_count(r); i++) {
+		gw_record rec;
+		if (gw_results_record(r, i, &rec, &err) == GW_OK && rec.id_len == strlen(id) &&
+		    memcmp(rec.id, id, rec.id_len) == 0)
+			s = gw_results_hit(r, i)->score;
+	}
+	gw_results_free(r);
+	return s;
+}
+
+static int near(double got, double want)
+{
+	if (fabs(got - want) < 1e-9)
+		return 1;
+	fprintf(stderr, "  got %.12f, want %.12f\n", got, want);
+	return 0;
+}
+
+/* Lengths: title A 2, B 1, C 1 (average 4/3); body A 3, B 5, C 1 (average 3).
+ * "alpha" is in A (title once, body once) and B (body twice): df 2 of 3. */
+static void test_single_term(void)
+{
+	double idf = log(1 + (3 - 2 + 0.5) / (2 + 0.5));
+	double tf_a = 2.0 * 1 / (2 / (4.0 / 3)) + 1.0 * 1 / (3 / 3.0); /* b = 1: tf / (len / avg) */
+	double tf_b = 1.0 * 2 / (5 / 3.0);
+
+	CHECK(near(score_of("\"alpha\"", "a"), idf * tf_a / (1.2 + tf_a)));
+	CHECK(near(score_of("\"alpha\"", "b"), idf * tf_b / (1.2 + tf_b)));
+	CHECK(score_of("\"alpha\"", "c") == -1);
+}
+
+static void test_two_parts(void)
+{
+	/* "beta" is in A's title and B's body twice: df 2; each part adds up. */
+	double idf = log(1 + (3 - 2 + 0.5) / (2 + 0.5));
+	double a_alpha = 2.0 / 1.5 + 1.0, a_beta = 2.0 / 1.5;
+	double b_alpha = 2 / (5 / 3.0), b_beta = 2 / (5 / 3.0);
+
+	CHECK(near(score_of("\"alpha\" \"beta\"", "a"),
+	           idf * a_alpha / (1.2 + a_alpha) + idf * a_beta / (1.2 + a_beta)));
+	CHECK(near(score_of("\"alpha\" \"beta\"", "b"),
+	           idf * b_alpha / (1.2 + b_alpha) + idf * b_beta / (1.2 + b_beta)));
+	/* An excluded part adds nothing. */
+	CHECK(near(score_of("\"alpha\" -zeta", "a"), score_of("\"alpha\"", "a")));
+}
+
+static void test_explain(void)
+{
+	gw_search_opts o;
+	gw_results *r;
+	gw_err err;
+	gw_buf b = GW_BUF_INIT;
+
+	memset(&o, 0, sizeof o);
+	o.limit = 1;
+	gw_err_clear(&err);
+	CHECK(gw_search(ix, "\"alpha\"", 7, &o, &r, &err) == GW_OK);
+	CHECK(gw_results_explain(r, 0, &b, &err) == GW_OK);
+	gw_buf_putc(&b, 0);
+	CHECK(strstr((char *)b.p, "idf 0.470 (df 2 of 3 documents)") != NULL);
+	CHECK(strstr((char *)b.p, "title: 1 occurrence x weight 2.00, length 2 / average 1.3") != NULL);
+	CHECK(gw_results_explain(r, 5, &b, &err) == GW_EINVAL);
+	gw_results_free(r);
+	gw_buf_free(&b);
+}
+
+int main(void)
+{
+	char dir[] = "/tmp/gw-test-rank-XXXXXX", path[64], cmd[96];
+	gw_err err;
+
+	if (!mkdtemp(dir))
+		return 1;
+	snprintf(path, sizeof path, "%s/ix", dir);
+	gw_err_clear(&err);
+	if (gw_index_open(&ix, path, GW_OPEN_CREATE, &err) || gw_index_begin(ix, &err))
+		return 1;
+	put("a", "alpha beta", "alpha gamma delta");
+	put("b", "gamma", "alpha alpha beta beta epsilon");
+	put("c", "zeta", "eta");
+	if (gw_index_commit(ix, NULL, &err))
+		return 1;
+	RUN(test_single_term);
+	RUN(test_two_parts);
+	RUN(test_explain);
+	gw_index_close(ix);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", dir);
+	return TEST_EXIT();
+}
