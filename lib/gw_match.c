@@ -227,16 +227,37 @@ static int by_df(const void *a, const void *b)
 
 /* The current document, on which every element sits: records a match if
  * the phrase occurs. */
+/* Occurrences of the element at its current docid (summed over its
+ * alternatives), from the entries alone. */
+static uint32_t elit_tf(const elit *e)
+{
+	uint32_t tf = 0;
+
+	for (int i = 0; i < e->n; i++)
+		if (e->pl[i] && gw_pl_entry(e->pl[i])->docid == e->docid)
+			tf += gw_pl_entry(e->pl[i])->tf;
+	return tf;
+}
+
 static gw_rc check_doc(elit *el, size_t n, elit *word, int have_word, uint32_t d, unsigned fid,
-                       size_t pi, gw_matches *out, gw_err *err)
+                       size_t pi, int anchors, gw_matches *out, gw_err *err)
 {
 	gw_match m = {d, 0, 0, (uint16_t)fid, (uint16_t)pi, 0, 0};
 	elit *w = NULL;
 
+	/* A word term occurs only where all its characters touch, so each of
+	 * its occurrences is also an occurrence of the part it spells. */
+	if (have_word && elit_skip(word, d) == d)
+		m.wtf = elit_tf(word);
+	if (n == 1 && !anchors) {
+		/* One element: its entries give the frequency; no positions. */
+		m.tf = elit_tf(&el[0]);
+		return push_match(out, &m) ? gw_err_set(err, GW_ENOMEM, 0, "out of memory") : GW_OK;
+	}
 	for (size_t i = 0; i < n; i++)
 		if (elit_positions(&el[i]))
 			return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
-	if (have_word && elit_skip(word, d) == d && elit_positions(word) == 0)
+	if (m.wtf && elit_positions(word) == 0)
 		w = word;
 	if (count_phrase(el, n, w, &m, out))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
@@ -250,7 +271,7 @@ static gw_rc check_doc(elit *el, size_t n, elit *word, int have_word, uint32_t d
 /* Walks the documents where every element sits, driven by the rarest
  * element's list (cand == NULL) or by the candidates. */
 static gw_rc drive(elit *el, size_t n, elit *word, int have_word, unsigned fid, size_t pi,
-                   const uint32_t *cand, size_t ncand, gw_matches *out, gw_err *err)
+                   int anchors, const uint32_t *cand, size_t ncand, gw_matches *out, gw_err *err)
 {
 	size_t c = 0;
 	uint32_t d = cand ? (ncand ? cand[0] : 0) : elit_skip(&el[0], 1);
@@ -269,7 +290,7 @@ static gw_rc drive(elit *el, size_t n, elit *word, int have_word, unsigned fid, 
 			}
 		}
 		if (i == n) {
-			rc = check_doc(el, n, word, have_word, d, fid, pi, out, err);
+			rc = check_doc(el, n, word, have_word, d, fid, pi, anchors, out, err);
 			next = d + 1;
 		}
 		if (!cand) {
@@ -344,7 +365,7 @@ gw_rc gw_match_part(gw_txn *t, const gw_query *q, size_t pi, unsigned fid, const
 	if (rc == GW_OK && !empty) {
 		/* Rarest first: it drives, the others are probed by skipping. */
 		qsort(el, opened, sizeof el[0], by_df);
-		rc = drive(el, opened, &word, have_word, fid, pi, cand, ncand, out, err);
+		rc = drive(el, opened, &word, have_word, fid, pi, q->anchors, cand, ncand, out, err);
 	}
 	for (size_t i = 0; i < opened; i++)
 		elit_close(&el[i]);

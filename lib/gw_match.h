@@ -26,8 +26,8 @@ typedef struct gw_match {
 	uint32_t wtf;     /* occurrences lined up with the part's ICU word */
 	uint16_t fid;
 	uint16_t part;
-	uint32_t aoff;    /* anchors: positions of the first element of each */
-	uint32_t an;      /*   occurrence, in gw_matches.anchors[aoff..aoff+an) */
+	uint32_t aoff;    /* anchors (only if the query needs them, q->anchors):  */
+	uint32_t an;      /*   where each occurrence starts, anchors[aoff..aoff+an) */
 } gw_match;
 
 typedef struct gw_matches {

@@ -571,6 +571,8 @@ static gw_query *finish(builder *b, size_t root)
 	q->nkids = b->kids.len / sizeof(size_t);
 	q->root = root;
 	q->script = gw_script_of(b->trad, b->simp);
+	for (size_t i = 0; i < q->nnodes; i++)
+		q->anchors |= q->nodes[i].kind == GW_QN_NEAR;
 	return q;
 }
 

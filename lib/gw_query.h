@@ -86,6 +86,7 @@ typedef struct gw_query {
 	size_t nkids;
 	size_t root;
 	int script;        /* GW_SCRIPT_* the query is written in */
+	int anchors;       /* 1 if matching must record where parts occur (NEAR) */
 	gw_qpart *parts;
 	size_t nparts;
 	gw_qelem *el;
