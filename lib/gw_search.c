@@ -14,6 +14,7 @@
 struct ranker;
 
 struct gw_results {
+	gw_analyzer *an;   /* the index's (borrowed) */
 	struct ranker *rk; /* kept for gw_results_explain */
 	double df[64];     /* each part's document frequency (or its estimate) */
 	gw_txn *t;
@@ -411,8 +412,65 @@ static int by_count(const void *a, const void *b)
 	return by_value(a, b);
 }
 
-/* Turns the collected values (count 1 each) into counts per value. */
-static void count_facets(gw_results *r)
+/* A distinct facet value and its folded form (in the fold buffer). */
+typedef struct fval {
+	gw_facet f;
+	size_t foff, flen;
+} fval;
+
+static int by_fold(const void *a, const void *b, void *ctx)
+{
+	const fval *x = a, *y = b;
+	const unsigned char *base = ctx;
+	size_t n = x->flen < y->flen ? x->flen : y->flen;
+	int c = memcmp(base + x->foff, base + y->foff, n);
+
+	return c ? c : (x->flen > y->flen) - (x->flen < y->flen);
+}
+
+/* Merges values that fold to the same text (江蘇 and 江苏 are one value),
+ * shown as the spelling most documents use. */
+static gw_rc fold_facets(gw_results *r, gw_analyzer *an, gw_err *err)
+{
+	fval *v = malloc((r->nfacets ? r->nfacets : 1) * sizeof *v);
+	gw_buf fold = GW_BUF_INIT;
+	size_t out = 0;
+
+	if (!v)
+		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	for (size_t i = 0; i < r->nfacets; i++) {
+		v[i].f = r->facets[i];
+		v[i].foff = fold.len;
+		if (gw_analyzer_fold(an, r->facets[i].value, r->facets[i].len, &fold, err)) {
+			free(v);
+			gw_buf_free(&fold);
+			return err->rc;
+		}
+		v[i].flen = fold.len - v[i].foff;
+	}
+	if (r->nfacets > 1)
+		qsort_r(v, r->nfacets, sizeof *v, by_fold, fold.p);
+	for (size_t i = 0; i < r->nfacets; i++) {
+		if (out && by_fold(&v[out - 1], &v[i], fold.p) == 0) {
+			size_t total = v[out - 1].f.count + v[i].f.count;
+			if (v[i].f.count > v[out - 1].f.count)
+				v[out - 1].f = v[i].f;
+			v[out - 1].f.count = total;
+		} else {
+			v[out++] = v[i];
+		}
+	}
+	for (size_t i = 0; i < out; i++)
+		r->facets[i] = v[i].f;
+	r->nfacets = out;
+	free(v);
+	gw_buf_free(&fold);
+	return GW_OK;
+}
+
+/* Turns the collected values (count 1 each) into counts per value, most
+ * frequent first. */
+static gw_rc count_facets(gw_results *r, gw_analyzer *an, gw_err *err)
 {
 	size_t out = 0;
 
@@ -425,8 +483,11 @@ static void count_facets(gw_results *r)
 			r->facets[out++] = r->facets[i];
 	}
 	r->nfacets = out;
-	if (out > 1)
-		qsort(r->facets, out, sizeof *r->facets, by_count);
+	if (fold_facets(r, an, err))
+		return err->rc;
+	if (r->nfacets > 1)
+		qsort(r->facets, r->nfacets, sizeof *r->facets, by_count);
+	return GW_OK;
 }
 
 /* 1 if rec is written in the script the query was typed in. */
@@ -515,7 +576,10 @@ static gw_rc rank(gw_results *r, const docset *docs, const partm *pm, const rank
 	}
 	if (nheap > 1)
 		qsort(heap, nheap, sizeof *heap, cmp);
-	count_facets(r);
+	if (count_facets(r, r->an, err)) {
+		free(heap);
+		return err->rc;
+	}
 	skip = o->offset < nheap ? o->offset : nheap;
 	keep = nheap - skip < o->limit ? nheap - skip : o->limit;
 	r->hits = malloc((keep ? keep : 1) * sizeof *r->hits);
@@ -709,6 +773,7 @@ gw_rc gw_search(gw_index *ix, const char *query, size_t qlen, const gw_search_op
 		gw_results_free(r);
 		return rc;
 	}
+	r->an = ix->an;
 	find_fields(r, ix, opts);
 	if ((rc = run(r, opts, err))) {
 		gw_results_free(r);
