@@ -45,6 +45,10 @@ typedef struct gw_input {
 	size_t ndocs;     /* documents the sink accepted */
 	size_t nrejected; /* documents and files rejected (each reported) */
 	uint64_t nbytes;  /* bytes of input read */
+	/* The CSV/TSV column that holds the record ids (--id-column), or
+	 * NULL for "<file>#<row>"; set by the caller after gw_input_init.
+	 * Borrowed for the run. */
+	const char *id_column;
 } gw_input;
 
 /* input.c: the shared plumbing. */
@@ -102,6 +106,35 @@ void gw_input_jsonl(gw_input *in, const char *name, FILE *fp);
  * notice's notes are reported with gw_input_warn as "file:line: msg". */
 struct gw_notice;
 void gw_input_notice(gw_input *in, const char *id, const struct gw_notice *n);
+
+/* input_html.c: one notice per .html/.htm file: the page's bytes go
+ * through gw_notice_parse_html (any charset it knows) and the notice to
+ * gw_input_notice under id, which also names the file in messages. A page
+ * that cannot be used is rejected as "id: msg" (e.g. "not an HTML
+ * document: ..."). */
+void gw_input_html_mem(gw_input *in, const char *id, const char *bytes, size_t len);
+/* Reads all of fp (not closed) and passes it to gw_input_html_mem. */
+void gw_input_html(gw_input *in, const char *id, FILE *fp);
+
+/* input_csv.c: records from a CSV (delim ',') or TSV (delim '\t') file,
+ * RFC 4180 quoting (lib/gw_csv.h), a UTF-8 BOM and CRLF allowed. The first
+ * row is the header: its trimmed cells name the fields (an empty one
+ * "column N", a repeated one "名称 2"). Every later row is one document:
+ * its non-empty cells (trimmed) as fields named by the header, plus the
+ * stored-only "_type" = "record" and "_row" = the 1-based data row; a row
+ * of empty cells is skipped. The id is the cell of column id_column when
+ * it is not NULL (the header must have it: else the file is rejected; a
+ * row with an empty id is rejected), else "<name>#<row>". A row with more
+ * cells than the header loses the extra ones (a warning if they are not
+ * empty); a row with fewer has the missing ones empty. A broken row is
+ * rejected as "name:line: row N: invalid CSV: ..." and still counts as a
+ * row; reading goes on at the next line. Documents are delivered with the
+ * line their row starts on. */
+void gw_input_csv_mem(gw_input *in, const char *name, const char *text, size_t len,
+                      int delim, const char *id_column);
+/* Reads all of fp (not closed) and passes it to gw_input_csv_mem. */
+void gw_input_csv(gw_input *in, const char *name, FILE *fp, int delim,
+                  const char *id_column);
 
 /* Reports a warning about the input ("file[:line]: warning: msg"); unlike
  * gw_input_reject it does not count as a rejection. */

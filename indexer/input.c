@@ -20,6 +20,7 @@ void gw_input_init(gw_input *in, gw_doc_sink sink, void *sink_ctx,
 	in->ndocs = 0;
 	in->nrejected = 0;
 	in->nbytes = 0;
+	in->id_column = NULL;
 }
 
 void gw_input_reject(gw_input *in, const char *file, long line,

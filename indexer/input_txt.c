@@ -1,53 +1,33 @@
 /* input_txt: the plain-text notice reader of gongwen-index. A .txt file is
- * one notice as exported from a web page or a word processor: its first
- * non-empty line is the title, the rest is the body. Exports come with a
- * BOM, CRLF line ends, blank lines before the title and a title indented
- * with ideographic spaces (U+3000), so all of that is trimmed from the title;
- * the body is kept verbatim, so its byte offsets are the file's own. */
+ * one notice as exported from a web page or a word processor; gw_notice
+ * finds its parts (title, number, addressees, body, issuer, date, ...) and
+ * its tables, and notice_docs.c turns them into the notice and its records.
+ * Text with no recognisable structure still gives title (its first
+ * non-empty line) + body. */
 #include "indexer.h"
 
 #include <errno.h>
 #include <string.h>
 
 #include "gw_buf.h"
-
-/* Finds the title line at or after p: sets [*tb, *te) to the trimmed title
- * and returns where the body starts, or NULL if every line is blank. */
-static const char *find_title(const char *p, const char *end, const char **tb,
-                              const char **te)
-{
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *eol = nl ? nl : end;
-
-		*tb = p;
-		*te = eol;
-		gw_input_trim(tb, te);
-		if (*tb < *te)
-			return nl ? nl + 1 : end;
-		p = nl ? nl + 1 : end;
-	}
-	return NULL;
-}
+#include "gw_notice.h"
 
 void gw_input_txt_mem(gw_input *in, const char *id, const char *text,
                       size_t len)
 {
-	const char *end = text + len, *tb = NULL, *te = NULL, *body;
-	gw_field f[2];
-	gw_doc doc;
+	gw_notice n;
+	gw_err err;
 
-	if (len >= 3 && memcmp(text, GW_UTF8_BOM, 3) == 0)
-		text += 3;
-	body = find_title(text, end, &tb, &te);
-	if (!body) {
-		gw_input_reject(in, id, 0, "empty document");
+	gw_err_clear(&err);
+	if (gw_notice_parse_text(text, len, &n, &err)) {
+		gw_input_reject(in, id, 0, "%s", err.msg);
 		return;
 	}
-	f[0] = (gw_field){"title", 5, tb, (size_t)(te - tb)};
-	f[1] = (gw_field){"body", 4, body, (size_t)(end - body)};
-	doc = (gw_doc){id, strlen(id), f, 2};
-	gw_input_deliver(in, &doc, id, 0);
+	if (!n.part[GW_NP_TITLE])
+		gw_input_reject(in, id, 0, "empty document");
+	else
+		gw_input_notice(in, id, &n);
+	gw_notice_free(&n);
 }
 
 void gw_input_txt(gw_input *in, const char *id, FILE *fp)

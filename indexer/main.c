@@ -1,4 +1,5 @@
-/* gongwen-index: adds notices (.txt) and records (.jsonl) to the index.
+/* gongwen-index: adds notices (.txt, .html) and records (.jsonl, .csv,
+ * .tsv) to the index.
  *
  * This file is the program's only contact with the index: it parses the
  * options, opens the index, plugs gw_index_put() in as the readers' sink,
@@ -22,20 +23,25 @@
 #define PROG "gongwen-index"
 
 static const char usage_text[] =
-    "usage: " PROG " [-i INDEX] [-q] PATH...\n"
+    "usage: " PROG " [-i INDEX] [-q] [--id-column NAME] PATH...\n"
     "       " PROG " [-i INDEX] --check\n"
     "\n"
     "Adds documents to the index, replacing those with the same id.\n"
     "\n"
     "  PATH        a .txt notice (first non-empty line: title; the rest: body;\n"
-    "              id: the path), a .jsonl file (one JSON object per line with\n"
-    "              an \"id\"; its string members are the fields), a directory\n"
-    "              (walked for .txt and .jsonl files), or - for JSON Lines on\n"
+    "              id: the path), a .html/.htm notice page (UTF-8, GBK, Big5;\n"
+    "              its tables become records), a .jsonl file (one JSON object\n"
+    "              per line with an \"id\"; its string members are the fields),\n"
+    "              a .csv/.tsv file (a header row, then one record per row), a\n"
+    "              directory (walked for all of these), or - for JSON Lines on\n"
     "              stdin\n"
     "  -i INDEX    the index directory, created if absent (default:\n"
     "              $GONGWEN_INDEX, else $XDG_DATA_HOME/gongwen/index, else\n"
     "              ~/.local/share/gongwen/index)\n"
     "  -q          quiet: no summary and no warnings (errors are still shown)\n"
+    "  --id-column NAME\n"
+    "              the column of .csv/.tsv files that holds the record ids\n"
+    "              (default: FILE#ROW, ROW counting the rows after the header)\n"
     "  --check     verify the index instead of adding to it: every posting\n"
     "              agrees with the stored documents (exit 0 sound, 1 not)\n"
     "  -h, --help  show this help\n"
@@ -46,6 +52,7 @@ typedef struct opts {
 	const char *index; /* -i, or NULL for the default */
 	int quiet;
 	int check;         /* --check */
+	const char *id_column; /* --id-column, or NULL */
 	const char **paths;
 	size_t npaths;
 } opts;
@@ -92,6 +99,12 @@ static int parse_args(int argc, char **argv, opts *o)
 			o->quiet = 1;
 		else if (strcmp(a, "--check") == 0)
 			o->check = 1;
+		else if (strcmp(a, "--id-column") == 0 && i + 1 < argc && argv[i + 1][0])
+			o->id_column = argv[++i];
+		else if (strncmp(a, "--id-column=", 12) == 0 && a[12])
+			o->id_column = a + 12;
+		else if (strncmp(a, "--id-column", 11) == 0)
+			return bad_usage("missing NAME after", a);
 		else if (strcmp(a, "-i") == 0 && i + 1 < argc)
 			o->index = argv[++i];
 		else if (strncmp(a, "-i", 2) == 0 && a[2])
@@ -180,6 +193,7 @@ static int fill_and_commit(run *r, const opts *o, double t0)
 
 	gw_err_clear(&err);
 	gw_input_init(&in, put, r, report, NULL);
+	in.id_column = o->id_column;
 	for (i = 0; i < o->npaths; i++)
 		gw_input_path(&in, o->paths[i]);
 	if (gw_index_commit(r->ix, &st, &err) != GW_OK) {
@@ -250,7 +264,7 @@ static int help(void)
 
 int main(int argc, char **argv)
 {
-	opts o = {NULL, 0, 0, NULL, 0};
+	opts o = {NULL, 0, 0, NULL, NULL, 0};
 	gw_buf scratch = GW_BUF_INIT;
 	int status = 2;
 

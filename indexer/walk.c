@@ -15,18 +15,22 @@
 
 #include "gw_path.h"
 
-enum kind { KIND_OTHER, KIND_TXT, KIND_JSONL };
+enum kind { KIND_OTHER, KIND_TXT, KIND_JSONL, KIND_HTML, KIND_CSV, KIND_TSV };
 
 /* The input format of path, from the extension of its last component. */
 static enum kind kind_of(const char *path)
 {
+	static const struct {
+		const char *ext;
+		enum kind k;
+	} exts[] = {{".txt", KIND_TXT},   {".jsonl", KIND_JSONL}, {".html", KIND_HTML},
+	            {".htm", KIND_HTML},  {".csv", KIND_CSV},     {".tsv", KIND_TSV}};
 	const char *base = strrchr(path, '/');
 	const char *dot = strrchr(base ? base + 1 : path, '.');
 
-	if (dot && strcasecmp(dot, ".txt") == 0)
-		return KIND_TXT;
-	if (dot && strcasecmp(dot, ".jsonl") == 0)
-		return KIND_JSONL;
+	for (size_t i = 0; dot && i < sizeof exts / sizeof exts[0]; i++)
+		if (strcasecmp(dot, exts[i].ext) == 0)
+			return exts[i].k;
 	return KIND_OTHER;
 }
 
@@ -46,6 +50,10 @@ static void read_file(gw_input *in, const char *path, enum kind k)
 	}
 	if (k == KIND_TXT)
 		gw_input_txt(in, path, fp);
+	else if (k == KIND_HTML)
+		gw_input_html(in, path, fp);
+	else if (k == KIND_CSV || k == KIND_TSV)
+		gw_input_csv(in, path, fp, k == KIND_CSV ? ',' : '\t', in->id_column);
 	else
 		gw_input_jsonl(in, path, fp);
 	fclose(fp);

@@ -142,17 +142,19 @@ static void check_list(char **got, size_t n, const char *const *want)
 static const struct txt_case {
 	const char *text, *want;
 } txt_cases[] = {
-	{"標題\n正文\n", "t.txt{title=標題}{body=正文\n}"},
-	{"\n\n \t\n標題\n正文", "t.txt{title=標題}{body=正文}"},
-	{BOM "標題\n正文", "t.txt{title=標題}{body=正文}"},
-	{"標題\r\n正文一\r\n正文二\r\n", "t.txt{title=標題}{body=正文一\r\n正文二\r\n}"},
+	/* The notice parser keeps body lines trimmed, joined by '\n'; a
+	 * notice is marked _type=notice (records come from its tables). */
+	{"標題\n正文\n", "t.txt{title=標題}{body=正文}{_type=notice}"},
+	{"\n\n \t\n標題\n正文", "t.txt{title=標題}{body=正文}{_type=notice}"},
+	{BOM "標題\n正文", "t.txt{title=標題}{body=正文}{_type=notice}"},
+	{"標題\r\n正文一\r\n正文二\r\n", "t.txt{title=標題}{body=正文一\n正文二}{_type=notice}"},
 	{U3000 U3000 "關于眾創空間的通知" U3000 "\n" U3000 U3000 "正文",
-	 "t.txt{title=關于眾創空間的通知}{body=" U3000 U3000 "正文}"},
+	 "t.txt{title=關于眾創空間的通知}{body=正文}{_type=notice}"},
 	{BOM "\r\n" U3000 "\r\n  國科發區〔2020〕73號 \r\n\r\n正文\r\n",
-	 "t.txt{title=國科發區〔2020〕73號}{body=\r\n正文\r\n}"},
-	{"only a title", "t.txt{title=only a title}{body=}"},
-	{"  A  B  \n", "t.txt{title=A  B}{body=}"},
-	{"T\n\n  indented body  \n", "t.txt{title=T}{body=\n  indented body  \n}"},
+	 "t.txt{title=國科發區〔2020〕73號}{body=正文}{_type=notice}"},
+	{"only a title", "t.txt{title=only a title}{_type=notice}"},
+	{"  A  B  \n", "t.txt{title=A  B}{_type=notice}"},
+	{"T\n\n  indented body  \n", "t.txt{title=T}{body=indented body}{_type=notice}"},
 };
 
 static void test_txt_split(void)
@@ -213,7 +215,7 @@ static void test_txt_stream(void)
 	fclose(fp);
 	CHECK(r.ndocs == 1 && r.nmsgs == 0);
 	if (r.ndocs == 1)
-		CHECK_STR(r.docs[0], "s.txt{title=標題}{body=正文\n}");
+		CHECK_STR(r.docs[0], "s.txt{title=標題}{body=正文}{_type=notice}");
 	CHECK(in.nbytes == strlen(text));
 	rec_free(&r);
 }
@@ -482,10 +484,10 @@ static void remove_tree(void)
 static void test_walk(void)
 {
 	static const char *const docs[] = {
-	    "@/Z.txt{title=capital Z}{body=}", "j1{title=x}", "j2",
-	    "@/b.txt{title=B title}{body=B body\n}",
-	    "@/linkfile.txt{title=B title}{body=B body\n}",
-	    "@/sub/c.txt{title=C}{body=}", "@/sub/deeper/d.TXT{title=D}{body=}",
+	    "@/Z.txt{title=capital Z}{_type=notice}", "j1{title=x}", "j2",
+	    "@/b.txt{title=B title}{body=B body}{_type=notice}",
+	    "@/linkfile.txt{title=B title}{body=B body}{_type=notice}",
+	    "@/sub/c.txt{title=C}{_type=notice}", "@/sub/deeper/d.TXT{title=D}{_type=notice}",
 	    NULL};
 	static const char *const where[] = {
 	    "@/Z.txt",      "@/a.jsonl:1",      "@/a.jsonl:2",
@@ -511,9 +513,9 @@ static void test_walk(void)
 static void test_walk_same_ids(void)
 {
 	static const char *const docs[] = {
-	    "sub/c.txt{title=C}{body=}",        "sub/c.txt{title=C}{body=}",
-	    "sub/c.txt{title=C}{body=}",        "sub/deeper/d.TXT{title=D}{body=}",
-	    "sub/c.txt{title=C}{body=}",        "sub/deeper/d.TXT{title=D}{body=}",
+	    "sub/c.txt{title=C}{_type=notice}",        "sub/c.txt{title=C}{_type=notice}",
+	    "sub/c.txt{title=C}{_type=notice}",        "sub/deeper/d.TXT{title=D}{_type=notice}",
+	    "sub/c.txt{title=C}{_type=notice}",        "sub/deeper/d.TXT{title=D}{_type=notice}",
 	    NULL};
 	char cwd[4096];
 	gw_input in;
