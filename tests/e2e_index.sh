@@ -11,12 +11,6 @@ cd "$(dirname "$0")/.." || exit 2
 . tests/lib_e2e.sh
 ZH=../shared/corpus/zh-docs.jsonl.xz
 
-# check_true DESCRIPTION COMMAND...: COMMAND succeeds (a fact about files).
-check_true() {
-	_d=$1
-	shift
-	"$@" >/dev/null 2>&1 || fails "$_d" "not so ($*)"
-}
 
 # finds INDEX QUERY ID: searching QUERY in INDEX exits 0 and lists ID.
 finds() {

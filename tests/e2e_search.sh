@@ -13,14 +13,6 @@ cd "$(dirname "$0")/.." || exit 2
 ESC=$(printf '\033')
 TAB=$(printf '\t')
 
-# check_py DESCRIPTION SCRIPT ARGS...: the python3 SCRIPT, run on $T/out
-# (sys.argv[1]) and ARGS, exits 0; what it prints is the "got".
-check_py() {
-	_d=$1
-	_s=$2
-	shift 2
-	python3 -c "$_s" "$T/out" "$@" >"$T/py" 2>&1 || fails "$_d" "$(show "$T/py")"
-}
 
 # search_json QUERY: --json search of the corpus index, all hits.
 search_json() {

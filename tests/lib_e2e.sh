@@ -95,3 +95,18 @@ check_lines() {
 		fails "exactly $2 line(s) on std$1" "$((_n + 0)) line(s): $(show "$T/$1")"
 }
 
+# check_py DESCRIPTION SCRIPT ARGS...: the python3 SCRIPT, run on $T/out
+# (sys.argv[1]) and ARGS, exits 0; what it prints is the "got".
+check_py() {
+	_d=$1
+	_s=$2
+	shift 2
+	python3 -c "$_s" "$T/out" "$@" >"$T/py" 2>&1 || fails "$_d" "$(show "$T/py")"
+}
+
+# check_true DESCRIPTION COMMAND...: COMMAND succeeds (a fact about files).
+check_true() {
+	_d=$1
+	shift
+	"$@" >/dev/null 2>&1 || fails "$_d" "not so ($*)"
+}
