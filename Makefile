@@ -121,3 +121,9 @@ clean:
 	rm -rf build build-san
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+# `make bench`: gongwen beside the peer engines of ../shared/bench in one run,
+# printed as one markdown table (tests/bench.sh; under 10 minutes).
+.PHONY: bench
+bench: all
+	@GW_BUILD=$(B) bash tests/bench.sh

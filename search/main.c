@@ -1,11 +1,16 @@
 /* gongwen-search: answers queries from an index, for people (ranked hits
- * with highlighted snippets) and for scripts (--json, --batch).
+ * with highlighted snippets) and for scripts (--json, --format tsv, --count,
+ * --batch).
  *
- * Exit status: 0 with hits, 1 with none, 2 on error (one line on stderr). */
+ * Exit status: 0 with hits, 1 with none, 2 on error (one line on stderr).
+ * A closed stdout (| head -1) is no error: the output stops quietly and the
+ * status is what it would have been. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "gw_buf.h"
@@ -15,8 +20,10 @@
 #define PROG "gongwen-search"
 
 static const char usage_text[] =
-    "usage: " PROG " [-i INDEX] [-n N] [--json] [--color=WHEN] [FILTERS] QUERY...\n"
-    "       " PROG " [-i INDEX] [-n N] --batch [--timings FILE] < queries\n"
+    "usage: " PROG " [-i INDEX] [-n N] [--offset N] [--format F] [--fields A,B]\n"
+    "                      [--color=WHEN] [FILTERS] QUERY...\n"
+    "       " PROG " [-i INDEX] [FILTERS] --count QUERY...\n"
+    "       " PROG " [-i INDEX] [-n N] --batch [--json|--count] [--timings FILE] < queries\n"
     "\n"
     "Finds the documents that contain every part of QUERY, best first.\n"
     "Parts are separated by spaces; \"a phrase\" is one part; field:value\n"
@@ -26,7 +33,13 @@ static const char usage_text[] =
     "  -i INDEX        the index (default: $GONGWEN_INDEX, else\n"
     "                  $XDG_DATA_HOME/gongwen/index, else ~/.local/share/gongwen/index)\n"
     "  -n N            show at most N hits (default 10)\n"
-    "  --json          one JSON object per hit\n"
+    "  --offset N      skip the first N hits (for paging)\n"
+    "  --format F      text (default), json (= --json) or tsv\n"
+    "  --json          one JSON object per hit, then a summary line\n"
+    "  --fields A,B    the stored fields to print: text, one \"name: value\"\n"
+    "                  line each; json, the only ones in \"fields\"; tsv, the\n"
+    "                  columns after rank, id and score (default: title)\n"
+    "  --count         print only the number of matching documents\n"
     "  --type T        only notices (T = notice) or only records (T = record)\n"
     "  --after DATE    only documents dated DATE or later (ISO: 2020-03-25,\n"
     "                  2020-03 or 2020); records have their notice's date\n"
@@ -36,7 +49,8 @@ static const char usage_text[] =
     "  --color=WHEN    highlight with colour: auto (default: on a terminal,\n"
     "                  unless NO_COLOR is set), always, never\n"
     "  --batch         read one query per line on stdin; print one line of\n"
-    "                  tab-separated ids per query (empty if no hit)\n"
+    "                  tab-separated ids per query (empty if no hit); with\n"
+    "                  --json one JSON object per query, with --count the number\n"
     "  --timings FILE  with --batch: write each query's time in microseconds\n"
     "  -h, --help      show this help\n"
     "\n"
@@ -103,6 +117,38 @@ static int valid_date(const char *d)
 	return n == 4 || n == 7 || n == 10;
 }
 
+static int parse_format(const char *v)
+{
+	static const char *const names[] = {"text", "json", "tsv"}; /* GW_FMT_* order */
+
+	for (int f = 0; f < 3; f++)
+		if (strcmp(v, names[f]) == 0)
+			return f;
+	return -1;
+}
+
+/* Splits "a,b" into o->fields; -1 for an empty name or no memory. */
+static int parse_fields(sopts *o, const char *v)
+{
+	size_t n = 1;
+	char *p;
+
+	for (const char *c = v; *c; c++)
+		n += *c == ',';
+	if (!(o->fields_buf = strdup(v)) || !(o->fields = calloc(n, sizeof *o->fields)))
+		return -1;
+	for (p = o->fields_buf; p; o->nfields++) {
+		char *comma = strchr(p, ',');
+		if (comma)
+			*comma++ = '\0';
+		if (!*p)
+			return -1;
+		o->fields[o->nfields] = p;
+		p = comma;
+	}
+	return 0;
+}
+
 /* Options that take a value; returns -1 if handled, else an exit status. */
 static int value_option(sopts *o, const char *a, const char *v)
 {
@@ -130,14 +176,26 @@ static int value_option(sopts *o, const char *a, const char *v)
 		o->so.sort_date = strcmp(v, "date") == 0;
 	} else if (strcmp(a, "--facet") == 0) {
 		o->so.facet = v;
+	} else if (strcmp(a, "--offset") == 0) {
+		if (parse_size(v, &o->so.offset))
+			return usage_error("bad number for --offset:", v);
+	} else if (strcmp(a, "--format") == 0) {
+		if ((o->format = parse_format(v)) < 0)
+			return usage_error("bad --format (text, json, tsv):", v);
+	} else if (strcmp(a, "--fields") == 0) {
+		if (o->fields)
+			return usage_error("--fields given twice", NULL);
+		if (parse_fields(o, v))
+			return usage_error("bad --fields (names separated by commas):", v);
 	} else {
 		return 0;
 	}
 	return -1;
 }
 
-static const char *const with_value[] = {"-i", "-n", "--timings", "--type", "--after",
-                                         "--before", "--sort", "--facet"};
+static const char *const with_value[] = {"-i",     "-n",     "--timings", "--type",
+                                         "--after", "--before", "--sort",  "--facet",
+                                         "--offset", "--format", "--fields"};
 
 static int takes_value(const char *a)
 {
@@ -147,10 +205,25 @@ static int takes_value(const char *a)
 	return 0;
 }
 
+/* Options that do not go together; returns -1 if all is well, else an exit
+ * status. */
+static int check_combinations(sopts *o)
+{
+	if (o->count && (o->format != GW_FMT_TEXT || o->fields))
+		return usage_error("--count prints only a number: no --json, --format or --fields", NULL);
+	if (o->batch && o->format == GW_FMT_TSV)
+		return usage_error("--batch prints ids, --json or --count, not --format tsv", NULL);
+	if (o->batch && o->fields && o->format != GW_FMT_JSON)
+		return usage_error("--fields with --batch needs --json", NULL);
+	if (o->count)
+		o->so.limit = 0; /* only the total is wanted */
+	return -1;
+}
+
 /* Returns -1 to go on, else an exit status. */
 static int parse_args(sopts *o, int argc, char **argv)
 {
-	int i;
+	int i, st;
 
 	o->so.limit = 10;
 	set_color(o, "auto");
@@ -158,15 +231,16 @@ static int parse_args(sopts *o, int argc, char **argv)
 		const char *a = argv[i];
 		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			fputs(usage_text, stdout);
-			return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 2;
+			return (fflush(stdout) == 0 && !ferror(stdout)) || errno == EPIPE ? 0 : 2;
 		} else if (takes_value(a)) {
-			int st;
 			if (i + 1 >= argc)
 				return usage_error("option needs a value:", a);
 			if ((st = value_option(o, a, argv[++i])) >= 0)
 				return st;
 		} else if (strcmp(a, "--json") == 0) {
-			o->json = 1;
+			o->format = GW_FMT_JSON;
+		} else if (strcmp(a, "--count") == 0) {
+			o->count = 1;
 		} else if (strcmp(a, "--batch") == 0) {
 			o->batch = 1;
 		} else if (strncmp(a, "--color=", 8) == 0) {
@@ -187,9 +261,36 @@ static int parse_args(sopts *o, int argc, char **argv)
 		return usage_error("no query given", NULL);
 	if (o->timings && !o->batch)
 		return usage_error("--timings needs --batch", NULL);
+	if ((st = check_combinations(o)) >= 0)
+		return st;
 	if (!o->batch && join_query(o, argc, argv, i))
 		return usage_error("out of memory", NULL);
 	return -1;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Writes r in the chosen format. */
+static gw_rc output(gw_index *ix, gw_results *r, const sopts *o, double time_ms, gw_err *err)
+{
+	if (o->count) {
+		printf("%zu\n", gw_results_total(r));
+		return gw_out_check(stdout, err);
+	}
+	switch (o->format) {
+	case GW_FMT_JSON:
+		return gw_out_json(stdout, ix, r, o, time_ms, err);
+	case GW_FMT_TSV:
+		return gw_out_tsv(stdout, r, o, err);
+	default:
+		return gw_out_text(stdout, ix, r, o, err);
+	}
 }
 
 static int search_once(gw_index *ix, const sopts *o)
@@ -198,16 +299,17 @@ static int search_once(gw_index *ix, const sopts *o)
 	gw_err err;
 	gw_rc rc;
 	int status;
+	double t0 = now_ms();
 
 	gw_err_clear(&err);
 	if (gw_search(ix, o->query, strlen(o->query), &o->so, &r, &err)) {
 		fprintf(stderr, PROG ": %s\n", err.msg);
 		return 2;
 	}
-	rc = o->json ? gw_out_json(stdout, ix, r, o, &err) : gw_out_text(stdout, ix, r, o, &err);
+	rc = output(ix, r, o, now_ms() - t0, &err);
 	status = gw_results_total(r) ? 0 : 1;
 	gw_results_free(r);
-	if (rc) {
+	if (rc && !(rc == GW_EIO && err.sys == EPIPE)) {
 		fprintf(stderr, PROG ": %s\n", err.msg);
 		return 2;
 	}
@@ -220,8 +322,12 @@ int main(int argc, char **argv)
 	gw_buf path = GW_BUF_INIT;
 	gw_index *ix = NULL;
 	gw_err err;
-	int status = parse_args(memset(&o, 0, sizeof o), argc, argv);
+	int status;
 
+	/* Without this a closed pipe would kill us mid-write; with it the
+	 * write fails with EPIPE and the output ends quietly. */
+	signal(SIGPIPE, SIG_IGN);
+	status = parse_args(memset(&o, 0, sizeof o), argc, argv);
 	if (status >= 0)
 		goto out;
 	if (!o.index && !(o.index = gw_default_index_path(&path))) {
@@ -235,8 +341,9 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	status = o.batch ? gw_run_batch(ix, &o) : search_once(ix, &o);
-	/* A closed pipe (| head) is not an error worth a message. */
-	if (fflush(stdout) != 0 && errno != EPIPE) {
+	/* A closed pipe (| head) is not an error worth a message; the other
+	 * write errors were reported where they happened. */
+	if (fflush(stdout) != 0 && errno != EPIPE && status != 2) {
 		fprintf(stderr, PROG ": cannot write output: %s\n", strerror(errno));
 		status = 2;
 	}
@@ -244,5 +351,7 @@ out:
 	gw_index_close(ix);
 	gw_buf_free(&path);
 	free(o.query);
+	free(o.fields);
+	free(o.fields_buf);
 	return status;
 }

@@ -1,16 +1,21 @@
-/* out_json: one JSON object per hit (JSON Lines), for scripts:
- *   {"id":..., "type":"notice"|"record", "score":..., "title":...,
+/* out_json: --json, one JSON object per line (JSON Lines), for scripts.
+ * Every line starts with "v" (GW_OUT_JSON_V), the version of these shapes:
+ *   {"v":1,"id":..., "type":"notice"|"record", "score":..., "title":...,
  *    "fields":{name: text, ...}, "snippet":..., "snippet_field":...,
  *    "matches":[[start,end],...]}
  * and for a record also "notice" (its notice's id), "notice_title", "row".
  * matches are UTF-8 byte ranges of the highlights inside "snippet"; fields
  * holds every stored field except the internal ones (names starting with
- * '_'). With --facet, one more line after the hits:
- *   {"type":"facet","field":..., "counts":{value: count, ...}} */
+ * '_'), or with --fields only the fields named there. With --facet, one
+ * more line after the hits:
+ *   {"v":1,"type":"facet","field":..., "counts":{value: count, ...}}
+ * and last, always:
+ *   {"v":1,"type":"summary","query":...,"total":N,"returned":K,
+ *    "offset":O,"time_ms":T}
+ * The hit objects are shared with --batch --json (batch.c), without "v". */
 #include <string.h>
 
 #include "gw_json.h"
-#include "gw_snippet.h"
 #include "search.h"
 
 #define SNIPPET_CHARS 90
@@ -21,11 +26,11 @@ static void put_key(gw_buf *b, const char *k)
 	gw_buf_putc(b, ':');
 }
 
-static void put_fields(gw_buf *b, const gw_results *r, const gw_record *rec)
+/* Every public field of rec. */
+static void put_all_fields(gw_buf *b, const gw_results *r, const gw_record *rec)
 {
 	int first = 1;
 
-	gw_buf_putc(b, '{');
 	for (unsigned i = 0; i < rec->nf; i++) {
 		if (gw_results_field_name(r, rec->fid[i])[0] == '_')
 			continue;
@@ -35,7 +40,25 @@ static void put_fields(gw_buf *b, const gw_results *r, const gw_record *rec)
 		put_key(b, gw_results_field_name(r, rec->fid[i]));
 		gw_json_put_string(b, rec->text[i], rec->text_len[i]);
 	}
-	gw_buf_putc(b, '}');
+}
+
+/* The --fields fields rec has, under their display names. */
+static void put_some_fields(gw_buf *b, const gw_results *r, const gw_record *rec, const sopts *o)
+{
+	int first = 1;
+
+	for (size_t k = 0; k < o->nfields; k++) {
+		const char *shown;
+		size_t n;
+		const char *v = gw_out_field(r, rec, o->fields[k], &n, &shown);
+		if (!v)
+			continue;
+		if (!first)
+			gw_buf_putc(b, ',');
+		first = 0;
+		put_key(b, shown);
+		gw_json_put_string(b, v, n);
+	}
 }
 
 static void put_snippet(gw_buf *b, const gw_results *r, const gw_snippet *sn)
@@ -67,16 +90,49 @@ static void put_link(gw_buf *b, const gw_results *r, const gw_record *rec, const
 	gw_json_put_string(b, v, n);
 }
 
-static void put_facets(FILE *out, const gw_results *r, gw_buf *b)
+gw_rc gw_json_hit(gw_buf *b, gw_index *ix, gw_results *r, size_t i, const sopts *o, int with_v,
+                  gw_snippet *sn, gw_err *err)
+{
+	unsigned title_fid = gw_title_fid(r);
+	gw_record rec;
+	int k;
+
+	if (gw_results_record(r, i, &rec, err) ||
+	    gw_snippet_make(ix, gw_results_query(r), &rec, title_fid, SNIPPET_CHARS, sn, err))
+		return err->rc;
+	k = title_fid ? gw_record_field(&rec, title_fid) : -1;
+	gw_buf_putc(b, '{');
+	if (with_v)
+		gw_buf_printf(b, "\"v\":%d,", GW_OUT_JSON_V);
+	put_key(b, "id");
+	gw_json_put_string(b, rec.id, rec.id_len);
+	gw_buf_printf(b, ",\"type\":\"%s\"", gw_results_is_record(r, &rec) ? "record" : "notice");
+	put_link(b, r, &rec, "notice", "_notice");
+	put_link(b, r, &rec, "notice_title", "_notice_title");
+	put_link(b, r, &rec, "row", "_row");
+	gw_buf_printf(b, ",\"score\":%.6f,", gw_results_hit(r, i)->score);
+	put_key(b, "title");
+	gw_json_put_string(b, k >= 0 ? rec.text[k] : "", k >= 0 ? rec.text_len[k] : 0);
+	gw_buf_puts(b, ",\"fields\":{");
+	if (o->fields)
+		put_some_fields(b, r, &rec, o);
+	else
+		put_all_fields(b, r, &rec);
+	gw_buf_puts(b, "},");
+	put_snippet(b, r, sn);
+	gw_buf_putc(b, '}');
+	return gw_buf_ok(b) ? GW_OK : gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+}
+
+int gw_json_facets(gw_buf *b, const gw_results *r)
 {
 	size_t n;
 	const gw_facet *f = gw_results_facets(r, &n);
 	const char *field = gw_results_facet_field(r);
 
 	if (!field)
-		return;
-	gw_buf_reset(b);
-	gw_buf_puts(b, "{\"type\":\"facet\",\"field\":");
+		return 0;
+	put_key(b, "field");
 	gw_json_put_string(b, field, strlen(field));
 	gw_buf_puts(b, ",\"counts\":{");
 	for (size_t i = 0; i < n; i++) {
@@ -85,51 +141,49 @@ static void put_facets(FILE *out, const gw_results *r, gw_buf *b)
 		gw_json_put_string(b, f[i].value, f[i].len);
 		gw_buf_printf(b, ":%zu", f[i].count);
 	}
-	gw_buf_puts(b, "}}\n");
-	if (gw_buf_ok(b))
-		fwrite(b->p, 1, b->len, out);
+	gw_buf_putc(b, '}');
+	return 1;
 }
 
-gw_rc gw_out_json(FILE *out, gw_index *ix, gw_results *r, const sopts *o, gw_err *err)
+/* The facet line (with --facet) and the summary line. */
+static void put_tail(gw_buf *b, const gw_results *r, const sopts *o, double time_ms)
 {
-	unsigned title_fid = gw_title_fid(r);
+	if (gw_results_facet_field(r)) {
+		gw_buf_printf(b, "{\"v\":%d,\"type\":\"facet\",", GW_OUT_JSON_V);
+		gw_json_facets(b, r);
+		gw_buf_puts(b, "}\n");
+	}
+	gw_buf_printf(b, "{\"v\":%d,\"type\":\"summary\",\"query\":", GW_OUT_JSON_V);
+	gw_json_put_string(b, o->query, strlen(o->query));
+	gw_buf_printf(b, ",\"total\":%zu,\"returned\":%zu,\"offset\":%zu,\"time_ms\":%.3f}\n",
+	              gw_results_total(r), gw_results_count(r), o->so.offset, time_ms);
+}
+
+gw_rc gw_out_json(FILE *out, gw_index *ix, gw_results *r, const sopts *o, double time_ms,
+                  gw_err *err)
+{
 	gw_buf b = GW_BUF_INIT;
 	gw_snippet sn;
 	gw_rc rc = GW_OK;
 
-	(void)o;
 	memset(&sn, 0, sizeof sn);
 	for (size_t i = 0; i < gw_results_count(r) && rc == GW_OK; i++) {
-		gw_record rec;
-		int k;
-		if ((rc = gw_results_record(r, i, &rec, err)) ||
-		    (rc = gw_snippet_make(ix, gw_results_query(r), &rec, title_fid, SNIPPET_CHARS, &sn, err)))
-			break;
-		k = title_fid ? gw_record_field(&rec, title_fid) : -1;
 		gw_buf_reset(&b);
-		gw_buf_putc(&b, '{');
-		put_key(&b, "id");
-		gw_json_put_string(&b, rec.id, rec.id_len);
-		gw_buf_printf(&b, ",\"type\":\"%s\"", gw_results_is_record(r, &rec) ? "record" : "notice");
-		put_link(&b, r, &rec, "notice", "_notice");
-		put_link(&b, r, &rec, "notice_title", "_notice_title");
-		put_link(&b, r, &rec, "row", "_row");
-		gw_buf_printf(&b, ",\"score\":%.6f,", gw_results_hit(r, i)->score);
-		put_key(&b, "title");
-		gw_json_put_string(&b, k >= 0 ? rec.text[k] : "", k >= 0 ? rec.text_len[k] : 0);
-		gw_buf_putc(&b, ',');
-		put_key(&b, "fields");
-		put_fields(&b, r, &rec);
-		gw_buf_putc(&b, ',');
-		put_snippet(&b, r, &sn);
-		gw_buf_puts(&b, "}\n");
+		if ((rc = gw_json_hit(&b, ix, r, i, o, 1, &sn, err)))
+			break;
+		gw_buf_putc(&b, '\n');
+		fwrite(b.p, 1, b.len, out);
+		rc = gw_out_check(out, err);
+	}
+	if (rc == GW_OK) {
+		gw_buf_reset(&b);
+		put_tail(&b, r, o, time_ms);
 		if (!gw_buf_ok(&b))
 			rc = gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 		else
 			fwrite(b.p, 1, b.len, out);
+		rc = rc ? rc : gw_out_check(out, err);
 	}
-	if (rc == GW_OK)
-		put_facets(out, r, &b);
 	gw_snippet_free(&sn);
 	gw_buf_free(&b);
 	return rc;

@@ -1,7 +1,9 @@
 /* out_text: hits for people: rank, id, score, title and a snippet with the
- * matches highlighted in the document's own script. With colour the
- * highlights are bold red; without, they are marked « » (brackets that
- * Chinese notices do not use, unlike 【】 or 〔〕). */
+ * matches highlighted in the document's own script, then one "name: value"
+ * line per --fields field. With colour the highlights are bold red;
+ * without, they are marked « » (brackets that Chinese notices do not use,
+ * unlike 【】 or 〔〕). Also the helpers the other formats share. */
+#include <errno.h>
 #include <string.h>
 
 #include "gw_snippet.h"
@@ -18,6 +20,54 @@ unsigned gw_title_fid(const gw_results *r)
 		if (strcmp(gw_results_field_name(r, f), "title") == 0)
 			return f;
 	return 0;
+}
+
+gw_rc gw_out_check(FILE *out, gw_err *err)
+{
+	if (!ferror(out))
+		return GW_OK;
+	return gw_err_set(err, GW_EIO, errno, "cannot write output: %s", strerror(errno));
+}
+
+const char *gw_out_field(const gw_results *r, const gw_record *rec, const char *name, size_t *len,
+                         const char **shown)
+{
+	const char *v = gw_results_field(r, rec, name, len);
+
+	*shown = name;
+	for (unsigned k = 0; v && k < rec->nf; k++)
+		if (rec->text[k] == v)
+			*shown = gw_results_field_name(r, rec->fid[k]);
+	return v;
+}
+
+void gw_out_flat(FILE *out, const char *s, size_t n)
+{
+	size_t at = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+			fwrite(s + at, 1, i - at, out);
+			putc(' ', out);
+			at = i + 1;
+		}
+	}
+	fwrite(s + at, 1, n - at, out);
+}
+
+/* The --fields lines of a hit: "name: value" for each field it has. */
+static void put_fields(FILE *out, const gw_results *r, const gw_record *rec, const sopts *o)
+{
+	for (size_t k = 0; k < o->nfields; k++) {
+		const char *shown;
+		size_t n;
+		const char *v = gw_out_field(r, rec, o->fields[k], &n, &shown);
+		if (!v)
+			continue;
+		fprintf(out, "   %s: ", shown);
+		gw_out_flat(out, v, n);
+		fputs("\n", out);
+	}
 }
 
 /* Writes text with the ranges marked. */
@@ -136,15 +186,24 @@ gw_rc gw_out_text(FILE *out, gw_index *ix, gw_results *r, const sopts *o, gw_err
 		if ((rc = gw_results_record(r, i, &rec, err)))
 			break;
 		is_rec = gw_results_is_record(r, &rec);
-		fprintf(out, "%s%zu. %.*s%s  (%.3f)%s\n", o->color ? "\x1b[1m" : "", i + 1, (int)rec.id_len,
-		        rec.id, o->color ? "\x1b[0m" : "", gw_results_hit(r, i)->score, is_rec ? "  record" : "");
+		fprintf(out, "%s%zu. %.*s%s  (%.3f)%s\n", o->color ? "\x1b[1m" : "", o->so.offset + i + 1,
+		        (int)rec.id_len, rec.id, o->color ? "\x1b[0m" : "", gw_results_hit(r, i)->score,
+		        is_rec ? "  record" : "");
 		rc = is_rec ? put_record(out, ix, r, &rec, o, err)
 		            : put_notice(out, ix, r, &rec, title_fid, o, &sn, err);
+		if (rc == GW_OK) {
+			put_fields(out, r, &rec, o);
+			rc = gw_out_check(out, err);
+		}
 	}
 	if (rc == GW_OK) {
-		fprintf(out, "%zu of %zu matching document%s\n", gw_results_count(r), gw_results_total(r),
+		fprintf(out, "%zu of %zu matching document%s", gw_results_count(r), gw_results_total(r),
 		        gw_results_total(r) == 1 ? "" : "s");
+		if (o->so.offset && gw_results_count(r))
+			fprintf(out, " (ranks %zu to %zu)", o->so.offset + 1, o->so.offset + gw_results_count(r));
+		fputs("\n", out);
 		gw_out_facets_text(out, r);
+		rc = gw_out_check(out, err);
 	}
 	gw_snippet_free(&sn);
 	return rc;
