@@ -11,13 +11,39 @@
 
 #include "gw_buf.h"
 #include "gw_notice.h"
+#include "gw_utf8.h"
+
+/* Invalid UTF-8 is replaced by U+FFFD before parsing; the warning names the
+ * line and the byte within it of the first bad sequence. */
+static void warn_bad_utf8(gw_input *in, const char *id, const char *text, size_t bad, size_t count)
+{
+	long line = 1;
+	size_t start = 0;
+
+	for (size_t i = 0; i < bad; i++)
+		if (text[i] == '\n') {
+			line++;
+			start = i + 1;
+		}
+	gw_input_warn(in, id, line, "invalid UTF-8 at byte %zu of the line replaced with U+FFFD (%zu sequence%s in the file)",
+	              bad - start, count, count == 1 ? "" : "s");
+}
 
 void gw_input_txt_mem(gw_input *in, const char *id, const char *text,
                       size_t len)
 {
 	gw_notice n;
 	gw_err err;
+	gw_buf clean = GW_BUF_INIT;
 
+	if (!gw_utf8_valid(text, len)) {
+		size_t bad = 0, count = gw_utf8_sanitize(&clean, text, len, &bad);
+		warn_bad_utf8(in, id, text, bad, count);
+		if (gw_buf_ok(&clean)) {
+			text = (const char *)clean.p;
+			len = clean.len;
+		}
+	}
 	gw_err_clear(&err);
 	if (gw_notice_parse_text(text, len, &n, &err)) {
 		gw_input_reject(in, id, 0, "%s", err.msg);
@@ -28,6 +54,7 @@ void gw_input_txt_mem(gw_input *in, const char *id, const char *text,
 	else
 		gw_input_notice(in, id, &n);
 	gw_notice_free(&n);
+	gw_buf_free(&clean);
 }
 
 void gw_input_txt(gw_input *in, const char *id, FILE *fp)
