@@ -6,27 +6,37 @@
  * commits the batch and prints the summary. Reading and walking live in the
  * other indexer/ files, which know nothing of the index.
  *
+ * Every document gets the stored-only field "_source": the file it came
+ * from as walked (or "<stdin>"), which --prune uses to find the documents
+ * of those files that were not delivered again. The tools (--check,
+ * --stats, --compact, --dump) and --delete are modes of their own.
+ *
  * Exit status: 0 when all input was indexed, 1 when some was rejected (each
  * rejection reported on stderr as "file:line: message"), 2 when nothing
  * could be done (bad usage, the index cannot be opened or committed). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "gw_buf.h"
 #include "gw_check.h"
 #include "gw_index.h"
 #include "gw_path.h"
+#include "gw_tools.h"
 #include "indexer.h"
 
 #define PROG "gongwen-index"
 
 static const char usage_text[] =
-    "usage: " PROG " [-i INDEX] [-q] [--id-column NAME] PATH...\n"
-    "       " PROG " [-i INDEX] --check\n"
+    "usage: " PROG " [-i INDEX] [-q] [--id-column NAME] [--prune] PATH...\n"
+    "       " PROG " [-i INDEX] [-q] --delete ID... | --delete -\n"
+    "       " PROG " [-i INDEX] --check | --stats | --compact DEST | --dump ID\n"
     "\n"
-    "Adds documents to the index, replacing those with the same id.\n"
+    "Adds documents to the index, replacing those with the same id; documents\n"
+    "whose content did not change are skipped (counted as unchanged).\n"
     "\n"
     "  PATH        a .txt notice (first non-empty line: title; the rest: body;\n"
     "              id: the path), a .html/.htm notice page (UTF-8, GBK, Big5;\n"
@@ -42,16 +52,36 @@ static const char usage_text[] =
     "  --id-column NAME\n"
     "              the column of .csv/.tsv files that holds the record ids\n"
     "              (default: FILE#ROW, ROW counting the rows after the header)\n"
-    "  --check     verify the index instead of adding to it: every posting\n"
-    "              agrees with the stored documents (exit 0 sound, 1 not)\n"
+    "  --prune     after indexing, delete the documents that came from the\n"
+    "              PATHs (a file, or any file under a directory) but were not\n"
+    "              read this time: deleted files, rows or lines gone\n"
+    "  --delete ID...\n"
+    "              delete the documents with these ids (with -: the ids on\n"
+    "              stdin, one a line); exit 1 if some id was not found\n"
+    "\n"
+    "Tools (instead of indexing):\n"
+    "  --check     verify the index: every posting agrees with the stored\n"
+    "              documents (exit 0 sound, 1 not)\n"
+    "  --stats     documents (notices, records, other), fields, distinct terms,\n"
+    "              postings, chunks, file size, versions, each LMDB database\n"
+    "  --compact DEST\n"
+    "              write a compacted copy of the index to the directory DEST\n"
+    "              (created; must not exist or be empty)\n"
+    "  --dump ID   one document: its stored fields and, per indexed field, its\n"
+    "              terms with their positions\n"
     "  -h, --help  show this help\n"
     "\n"
     "Exit status: 0 all input indexed, 1 some input rejected, 2 error.\n";
 
+enum mode { MODE_INDEX, MODE_CHECK, MODE_STATS, MODE_COMPACT, MODE_DUMP, MODE_DELETE };
+
 typedef struct opts {
 	const char *index; /* -i, or NULL for the default */
 	int quiet;
-	int check;         /* --check */
+	enum mode mode;
+	int nmodes;        /* mode options given (at most one allowed) */
+	int prune;         /* --prune */
+	const char *arg;   /* --compact DEST, --dump ID */
 	const char *id_column; /* --id-column, or NULL */
 	const char **paths;
 	size_t npaths;
@@ -63,6 +93,7 @@ typedef struct run {
 	const char *file; /* the document being put, for warnings; or NULL */
 	long line;
 	int quiet;
+	gw_field fields[GW_MAX_FIELDS + 1]; /* the doc's fields + "_source" */
 } run;
 
 enum { ARGS_OK, ARGS_HELP, ARGS_BAD };
@@ -98,7 +129,22 @@ static int parse_args(int argc, char **argv, opts *o)
 		else if (strcmp(a, "-q") == 0)
 			o->quiet = 1;
 		else if (strcmp(a, "--check") == 0)
-			o->check = 1;
+			o->mode = MODE_CHECK, o->nmodes++;
+		else if (strcmp(a, "--stats") == 0)
+			o->mode = MODE_STATS, o->nmodes++;
+		else if (strcmp(a, "--delete") == 0)
+			o->mode = MODE_DELETE, o->nmodes++;
+		else if (strcmp(a, "--prune") == 0)
+			o->prune = 1;
+		else if ((strcmp(a, "--compact") == 0 || strcmp(a, "--dump") == 0) && i + 1 < argc &&
+		         argv[i + 1][0]) {
+			o->mode = a[2] == 'c' ? MODE_COMPACT : MODE_DUMP;
+			o->nmodes++;
+			o->arg = argv[++i];
+		} else if (strcmp(a, "--compact") == 0)
+			return bad_usage("missing DEST after", a);
+		else if (strcmp(a, "--dump") == 0)
+			return bad_usage("missing ID after", a);
 		else if (strcmp(a, "--id-column") == 0 && i + 1 < argc && argv[i + 1][0])
 			o->id_column = argv[++i];
 		else if (strncmp(a, "--id-column=", 12) == 0 && a[12])
@@ -114,9 +160,15 @@ static int parse_args(int argc, char **argv, opts *o)
 		else
 			return bad_usage("unknown option", a);
 	}
-	if (o->check && o->npaths)
-		return bad_usage("--check takes no PATH", NULL);
-	if (o->npaths == 0 && !o->check)
+	if (o->nmodes > 1)
+		return bad_usage("give only one of --check, --stats, --compact, --dump, --delete", NULL);
+	if (o->prune && o->mode != MODE_INDEX)
+		return bad_usage("--prune goes with PATHs to index", NULL);
+	if (o->mode == MODE_DELETE && o->npaths == 0)
+		return bad_usage("no ID given after --delete", NULL);
+	if (o->mode != MODE_INDEX && o->mode != MODE_DELETE && o->npaths)
+		return bad_usage("this tool takes no PATH", NULL);
+	if (o->npaths == 0 && o->mode == MODE_INDEX)
 		return bad_usage("no PATH given", NULL);
 	return ARGS_OK;
 }
@@ -153,11 +205,19 @@ static gw_rc put(void *ctx, const gw_doc *doc, const char *file, long line,
                  gw_err *err)
 {
 	run *r = ctx;
+	gw_doc d = *doc;
 	gw_rc rc;
 
+	/* Add "_source" = file (replacing one the input may have). */
+	d.nfields = 0;
+	for (size_t i = 0; i < doc->nfields && i < GW_MAX_FIELDS; i++)
+		if (!(doc->fields[i].name_len == 7 && memcmp(doc->fields[i].name, "_source", 7) == 0))
+			r->fields[d.nfields++] = doc->fields[i];
+	r->fields[d.nfields++] = (gw_field){"_source", 7, file, strlen(file)};
+	d.fields = r->fields;
 	r->file = file;
 	r->line = line;
-	rc = gw_index_put(r->ix, doc, err);
+	rc = gw_index_put(r->ix, &d, err);
 	r->file = NULL;
 	return rc;
 }
@@ -176,27 +236,66 @@ static void print_summary(const gw_batch_stats *st, const gw_input *in,
 	double mb = (double)in->nbytes / 1e6;
 
 	fprintf(stderr,
-	        PROG ": %zu added, %zu replaced, %zu rejected in %.2f s"
+	        PROG ": %zu added, %zu replaced, %zu unchanged, %zu deleted, %zu rejected in %.2f s"
 	        " (%.1f MB/s)\n",
-	        st->added, st->replaced, in->nrejected, secs,
+	        st->added, st->replaced, st->unchanged, st->deleted, in->nrejected, secs,
 	        secs > 0 ? mb / secs : 0.0);
+}
+
+/* --prune: the sources to prune, normalized as the walk spells them, in
+ * *out (allocated, with the strings; free with free_sources). A path that
+ * exists but cannot be looked at is left out (its documents stay); one that
+ * no longer exists is kept (its documents go). */
+static size_t prune_sources(const opts *o, char ***out)
+{
+	size_t n = 0;
+	struct stat st;
+
+	*out = calloc(o->npaths ? o->npaths : 1, sizeof **out);
+	for (size_t i = 0; *out && i < o->npaths; i++) {
+		const char *p = o->paths[i];
+		char *s;
+		if (strcmp(p, "-") == 0)
+			p = "<stdin>";
+		else if (stat(p, &st) != 0 && errno != ENOENT)
+			continue;
+		if (!(s = strdup(p)))
+			continue;
+		gw_path_normalize(s);
+		(*out)[n++] = s;
+	}
+	return n;
+}
+
+static void free_sources(char **s, size_t n)
+{
+	while (n > 0)
+		free(s[--n]);
+	free(s);
 }
 
 /* Reads every path into an open batch and commits it; returns the exit
  * status. */
 static int fill_and_commit(run *r, const opts *o, double t0)
 {
-	gw_batch_stats st = {0, 0, 0, 0, 0};
+	gw_batch_stats st;
 	gw_input in;
 	gw_err err;
-	size_t i;
+	char **src = NULL;
+	size_t i, nsrc = 0;
+	gw_rc rc;
 
+	memset(&st, 0, sizeof st);
 	gw_err_clear(&err);
 	gw_input_init(&in, put, r, report, NULL);
 	in.id_column = o->id_column;
 	for (i = 0; i < o->npaths; i++)
 		gw_input_path(&in, o->paths[i]);
-	if (gw_index_commit(r->ix, &st, &err) != GW_OK) {
+	if (o->prune)
+		nsrc = prune_sources(o, &src);
+	rc = gw_index_commit_pruning(r->ix, (const char *const *)src, nsrc, &st, &err);
+	free_sources(src, nsrc);
+	if (rc != GW_OK) {
 		fprintf(stderr, PROG ": cannot commit to index '%s': %s\n",
 		        o->index, err.msg);
 		return 2;
@@ -210,11 +309,12 @@ static int fill_and_commit(run *r, const opts *o, double t0)
  * returns the exit status. */
 static int index_all(const opts *o)
 {
-	run r = {NULL, NULL, 0, o->quiet};
+	static run r;
 	double t0 = now();
 	gw_err err;
 	int status = 2;
 
+	r.quiet = o->quiet;
 	gw_err_clear(&err);
 	if (gw_index_open(&r.ix, o->index, GW_OPEN_CREATE, &err) != GW_OK) {
 		fprintf(stderr, PROG ": cannot open index '%s': %s\n", o->index,
@@ -255,6 +355,168 @@ static int check_index(const opts *o)
 	return rc == GW_OK ? 0 : rc == GW_EFORMAT ? 1 : 2;
 }
 
+/* Opens o->index read-only for a tool; NULL (message printed) if it cannot. */
+static gw_index *open_ro(const opts *o)
+{
+	gw_index *ix = NULL;
+	gw_err err;
+
+	gw_err_clear(&err);
+	if (gw_index_open(&ix, o->index, GW_OPEN_READ, &err) != GW_OK)
+		fprintf(stderr, PROG ": cannot open index '%s': %s\n", o->index, err.msg);
+	return ix;
+}
+
+/* Queues one id for deletion; a bad one is reported. */
+static void delete_one(gw_index *ix, const char *id, size_t len, size_t *bad)
+{
+	gw_err err;
+
+	gw_err_clear(&err);
+	if (gw_index_delete(ix, id, len, &err) != GW_OK) {
+		fprintf(stderr, PROG ": cannot delete '%.*s': %s\n", (int)len, id, err.msg);
+		++*bad;
+	}
+}
+
+/* Queues the ids on stdin, one a line (CR LF allowed, empty lines skipped). */
+static void delete_stdin(gw_index *ix, size_t *bad)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	while ((n = getline(&line, &cap, stdin)) >= 0) {
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			n--;
+		if (n > 0)
+			delete_one(ix, line, (size_t)n, bad);
+	}
+	free(line);
+}
+
+/* --delete: returns the exit status (1 when some id was not found). */
+static int delete_ids(const opts *o)
+{
+	gw_index *ix = NULL;
+	gw_batch_stats st;
+	gw_err err;
+	double t0 = now();
+	size_t bad = 0;
+
+	memset(&st, 0, sizeof st);
+	gw_err_clear(&err);
+	if (gw_index_open(&ix, o->index, GW_OPEN_WRITE, &err) != GW_OK ||
+	    gw_index_begin(ix, &err) != GW_OK) {
+		fprintf(stderr, PROG ": cannot open index '%s': %s\n", o->index, err.msg);
+		gw_index_close(ix);
+		return 2;
+	}
+	for (size_t i = 0; i < o->npaths; i++) {
+		if (strcmp(o->paths[i], "-") == 0)
+			delete_stdin(ix, &bad);
+		else
+			delete_one(ix, o->paths[i], strlen(o->paths[i]), &bad);
+	}
+	if (gw_index_commit(ix, &st, &err) != GW_OK) {
+		fprintf(stderr, PROG ": cannot commit to index '%s': %s\n", o->index, err.msg);
+		gw_index_close(ix);
+		return 2;
+	}
+	gw_index_close(ix);
+	if (!o->quiet)
+		fprintf(stderr, PROG ": %zu deleted, %zu not found in %.2f s\n", st.deleted,
+		        st.missing + bad, now() - t0);
+	return st.missing || bad ? 1 : 0;
+}
+
+static void print_size(const char *what, uint64_t bytes)
+{
+	printf("%-18s %llu (%.1f MB)\n", what, (unsigned long long)bytes, (double)bytes / 1e6);
+}
+
+/* --stats: returns the exit status. */
+static int stats_index(const opts *o)
+{
+	gw_index *ix = open_ro(o);
+	gw_index_stats st;
+	gw_err err;
+
+	if (!ix)
+		return 2;
+	gw_err_clear(&err);
+	if (gw_index_stats_get(ix, o->index, &st, &err) != GW_OK) {
+		fprintf(stderr, PROG ": %s: %s\n", o->index, err.msg);
+		gw_index_close(ix);
+		return 2;
+	}
+	gw_index_close(ix);
+	printf("index              %s\n", o->index);
+	printf("format             %llu\nanalyzer           %llu\n", (unsigned long long)st.format,
+	       (unsigned long long)st.analyzer);
+	printf("documents          %llu (%llu notices, %llu records, %llu other)\n",
+	       (unsigned long long)st.docs, (unsigned long long)st.notices,
+	       (unsigned long long)st.records, (unsigned long long)st.other);
+	printf("with _source       %llu\n", (unsigned long long)st.with_source);
+	printf("fields             %llu\n", (unsigned long long)st.fields);
+	printf("distinct terms     %llu\n", (unsigned long long)st.terms);
+	printf("postings           %llu\n", (unsigned long long)st.postings);
+	printf("chunks             %llu\n", (unsigned long long)st.chunks);
+	print_size("file bytes", st.file_bytes);
+	print_size("used bytes", st.used_bytes);
+	print_size("map bytes", st.map_bytes);
+	printf("%-8s %10s %8s %6s %12s\n", "database", "entries", "pages", "depth", "bytes");
+	for (int i = 0; i < GW_STORE_NDBS; i++)
+		printf("%-8s %10llu %8llu %6u %12llu\n", st.db[i].name, (unsigned long long)st.db[i].entries,
+		       (unsigned long long)st.db[i].pages, st.db[i].depth,
+		       (unsigned long long)st.db[i].bytes);
+	return fflush(stdout) != 0 || ferror(stdout) ? 2 : 0;
+}
+
+/* --compact DEST: returns the exit status. */
+static int compact_index(const opts *o)
+{
+	gw_index *ix = open_ro(o);
+	gw_err err;
+	gw_rc rc;
+
+	if (!ix)
+		return 2;
+	gw_err_clear(&err);
+	rc = gw_index_compact(ix, o->arg, &err);
+	gw_index_close(ix);
+	if (rc != GW_OK) {
+		fprintf(stderr, PROG ": cannot compact '%s': %s\n", o->index, err.msg);
+		return 2;
+	}
+	if (!o->quiet)
+		fprintf(stderr, PROG ": compacted '%s' into '%s'\n", o->index, o->arg);
+	return 0;
+}
+
+/* --dump ID: returns the exit status (1 when there is no such document). */
+static int dump_doc(const opts *o)
+{
+	gw_index *ix = open_ro(o);
+	gw_buf out = GW_BUF_INIT;
+	gw_err err;
+	gw_rc rc;
+
+	if (!ix)
+		return 2;
+	gw_err_clear(&err);
+	rc = gw_index_dump(ix, o->arg, strlen(o->arg), &out, &err);
+	gw_index_close(ix);
+	if (rc == GW_OK)
+		fwrite(out.p, 1, out.len, stdout);
+	else
+		fprintf(stderr, PROG ": %s: %s\n", o->index, err.msg);
+	gw_buf_free(&out);
+	if (rc != GW_OK)
+		return rc == GW_ENOTFOUND ? 1 : 2;
+	return fflush(stdout) != 0 || ferror(stdout) ? 2 : 0;
+}
+
 /* Prints the help to stdout; a failed write (a closed pipe) is status 2. */
 static int help(void)
 {
@@ -264,10 +526,11 @@ static int help(void)
 
 int main(int argc, char **argv)
 {
-	opts o = {NULL, 0, 0, NULL, NULL, 0};
+	opts o;
 	gw_buf scratch = GW_BUF_INIT;
 	int status = 2;
 
+	memset(&o, 0, sizeof o);
 	switch (parse_args(argc, argv, &o)) {
 	case ARGS_HELP:
 		status = help();
@@ -277,7 +540,14 @@ int main(int argc, char **argv)
 			fprintf(stderr, PROG ": no index: use -i INDEX or set "
 			                     "GONGWEN_INDEX, XDG_DATA_HOME or HOME\n");
 		else
-			status = o.check ? check_index(&o) : index_all(&o);
+			switch (o.mode) {
+			case MODE_CHECK: status = check_index(&o); break;
+			case MODE_STATS: status = stats_index(&o); break;
+			case MODE_COMPACT: status = compact_index(&o); break;
+			case MODE_DUMP: status = dump_doc(&o); break;
+			case MODE_DELETE: status = delete_ids(&o); break;
+			case MODE_INDEX: status = index_all(&o); break;
+			}
 		break;
 	}
 	free(o.paths);

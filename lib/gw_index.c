@@ -2,8 +2,10 @@
  *
  * A batch is copied into memory (gw_batch) by gw_index_put/delete and applied
  * by gw_index_commit in one LMDB write transaction: deletes first, then the
- * documents (each replacing any stored document with its id), then the
- * accumulated postings, then the counters. If the map fills up, the
+ * documents (each replacing any stored document with its id, or skipped
+ * when the stored one has the same content hash), then the
+ * accumulated postings, then the counters. Pruning (documents of the given
+ * sources that the batch does not put) happens after the deletes. If the map fills up, the
  * transaction is aborted, the map doubled and the batch applied again from
  * its in-memory copy, so a batch never fails with MDB_MAP_FULL. */
 #include "gw_index.h"
@@ -30,6 +32,8 @@ typedef struct applier {
 	uint64_t flen[GW_MAX_FIELDS + 1], fdocs[GW_MAX_FIELDS + 1];
 	gw_batch_stats st;
 	size_t trad, simp; /* script counts of the document being added */
+	const char *const *sources; /* to prune (gw_index_commit_pruning) */
+	size_t nsources;
 } applier;
 
 gw_rc gw_index_open(gw_index **out, const char *path, int flags, gw_err *err)
@@ -375,6 +379,32 @@ static gw_rc apply_delete(applier *ap, const char *id, size_t len, gw_err *err)
 	return GW_OK;
 }
 
+/* The content hash of a pending document. */
+static uint64_t pdoc_hash(const gw_batch *b, const gw_pdoc *d)
+{
+	const char *a = (const char *)b->arena.p;
+	uint64_t h = gw_record_hash_init(a + d->id_off, d->id_len);
+
+	for (size_t i = 0; i < d->nf; i++) {
+		const gw_pfield *pf = &b->fields[d->f_first + i];
+		h = gw_record_hash_field(h, a + pf->name_off, pf->name_len, a + pf->val_off, pf->val_len);
+	}
+	return gw_record_hash_end(h);
+}
+
+/* 1 if the stored document docid has content hash h. */
+static int same_content(applier *ap, uint32_t docid, uint64_t h)
+{
+	const void *val;
+	size_t len;
+	gw_record r;
+	gw_err e2;
+
+	gw_err_clear(&e2);
+	return gw_doc_get(ap->t, docid, &val, &len, &e2) == GW_OK && gw_record_parse(val, len, &r, 0) == 0 &&
+	       r.hash == h;
+}
+
 static gw_rc add_doc(applier *ap, const gw_pdoc *d, gw_err *err)
 {
 	const gw_batch *b = &ap->ix->b;
@@ -383,7 +413,12 @@ static gw_rc add_doc(applier *ap, const gw_pdoc *d, gw_err *err)
 	uint32_t docid, old;
 	gw_rc rc = gw_id_get(ap->t, id, d->id_len, &old, err);
 
+	r.hash = pdoc_hash(b, d);
 	if (rc == GW_OK) {
+		if (same_content(ap, old, r.hash)) {
+			ap->st.unchanged++;
+			return GW_OK;
+		}
 		if (remove_doc(ap, old, err))
 			return err->rc;
 		ap->st.replaced++;
@@ -431,6 +466,78 @@ static gw_rc add_doc(applier *ap, const gw_pdoc *d, gw_err *err)
 	return GW_OK;
 }
 
+/* ---- pruning ---- */
+
+typedef struct pruner {
+	applier *ap;
+	unsigned src_fid;
+	uint32_t *docids;
+	size_t n, cap;
+	int oom;
+} pruner;
+
+/* 1 if the stored source s (len bytes) is src or lies under it. */
+static int source_covers(const char *src, const char *s, size_t len)
+{
+	size_t n = strlen(src);
+
+	if (strcmp(src, ".") == 0) /* the current directory: every relative path */
+		return len > 0 && s[0] != '/' && !(len == 7 && memcmp(s, "<stdin>", 7) == 0);
+	if (n == 0 || len < n || memcmp(s, src, n) != 0)
+		return 0;
+	return len == n || src[n - 1] == '/' || s[n] == '/';
+}
+
+/* Collects the docids to prune (removed after the scan: no writes while a
+ * cursor walks the docs). */
+static int on_prune_doc(void *ctx, uint32_t docid, const void *val, size_t len)
+{
+	pruner *p = ctx;
+	const gw_batch *b = &p->ap->ix->b;
+	gw_record r;
+	int k;
+	size_t i;
+
+	if (gw_record_parse(val, len, &r, 1) || (k = gw_record_field(&r, p->src_fid)) < 0)
+		return 0;
+	for (i = 0; i < p->ap->nsources; i++)
+		if (source_covers(p->ap->sources[i], r.text[k], r.text_len[k]))
+			break;
+	if (i == p->ap->nsources)
+		return 0;
+	if (b->nslots && *id_slot((gw_batch *)b, r.id, r.id_len))
+		return 0; /* put in this batch: it stays (added, replaced or unchanged) */
+	if (grow_array((void **)&p->docids, &p->cap, p->n + 1, sizeof *p->docids)) {
+		p->oom = 1;
+		return 1;
+	}
+	p->docids[p->n++] = docid;
+	return 0;
+}
+
+static gw_rc prune(applier *ap, gw_err *err)
+{
+	pruner p;
+	gw_rc rc = GW_OK;
+
+	memset(&p, 0, sizeof p);
+	p.ap = ap;
+	p.src_fid = gw_field_find(&ap->ft, "_source", 7);
+	if (!p.src_fid)
+		return GW_OK; /* no document has a source */
+	if (gw_doc_each(ap->t, on_prune_doc, &p, err))
+		rc = err->rc;
+	else if (p.oom)
+		rc = gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	for (size_t i = 0; i < p.n && rc == GW_OK; i++)
+		if ((rc = remove_doc(ap, p.docids[i], err)) == GW_OK) {
+			ap->st.deleted++;
+			ap->st.pruned++;
+		}
+	free(p.docids);
+	return rc;
+}
+
 static gw_rc apply(applier *ap, gw_err *err)
 {
 	const gw_batch *b = &ap->ix->b;
@@ -444,6 +551,8 @@ static gw_rc apply(applier *ap, gw_err *err)
 		if (apply_delete(ap, (const char *)p, (size_t)n, err))
 			return err->rc;
 	}
+	if (ap->nsources && prune(ap, err))
+		return err->rc;
 	for (size_t i = 0; i < b->ndocs; i++)
 		if (!b->docs[i].dead && add_doc(ap, &b->docs[i], err))
 			return err->rc;
@@ -464,6 +573,12 @@ static void applier_free(applier *ap)
 
 gw_rc gw_index_commit(gw_index *ix, gw_batch_stats *stats, gw_err *err)
 {
+	return gw_index_commit_pruning(ix, NULL, 0, stats, err);
+}
+
+gw_rc gw_index_commit_pruning(gw_index *ix, const char *const *sources, size_t n,
+                              gw_batch_stats *stats, gw_err *err)
+{
 	gw_rc rc;
 
 	if (!ix->b.open)
@@ -474,6 +589,8 @@ gw_rc gw_index_commit(gw_index *ix, gw_batch_stats *stats, gw_err *err)
 		memset(&ap, 0, sizeof ap);
 		gw_err_clear(&e2);
 		ap.ix = ix;
+		ap.sources = sources;
+		ap.nsources = n;
 		ap.acc = gw_accum_new();
 		rc = ap.acc ? gw_store_begin(ix->s, 1, &ap.t, &e2) : gw_err_set(&e2, GW_ENOMEM, 0, "out of memory");
 		if (rc == GW_OK && (rc = apply(&ap, &e2)) == GW_OK) {

@@ -36,17 +36,22 @@ typedef void (*gw_warn_fn)(void *ctx, const char *msg);
 void gw_index_set_warn(gw_index *ix, gw_warn_fn fn, void *ctx);
 
 typedef struct gw_batch_stats {
-	size_t added;    /* ids new to the index */
-	size_t replaced; /* ids that existed: old version removed completely */
-	size_t deleted;  /* ids removed by gw_index_delete */
-	size_t missing;  /* deletes of ids that were not in the index */
+	size_t added;     /* ids new to the index */
+	size_t replaced;  /* ids that existed: old version removed completely */
+	size_t unchanged; /* puts skipped: the id is stored with the same content */
+	size_t deleted;   /* ids removed by gw_index_delete or by pruning */
+	size_t pruned;    /* of deleted: removed by pruning */
+	size_t missing;   /* deletes of ids that were not in the index */
 	uint64_t bytes;  /* bytes of field text put in the batch */
 } gw_batch_stats;
 
 /* Starts a batch. Only one batch at a time per handle; opened for writing. */
 gw_rc gw_index_begin(gw_index *ix, gw_err *err);
 /* Adds doc to the batch, replacing any document with the same id (also one
- * put earlier in the same batch). The doc is copied. GW_EINVAL for an empty
+ * put earlier in the same batch). The doc is copied. At commit, a put whose
+ * id is stored with the same content (same id, field names and texts in the
+ * same order: compared by the stored content hash) is skipped, neither
+ * analyzed nor written, and counted as unchanged. GW_EINVAL for an empty
  * id, an empty field name or a field name used twice in one doc. */
 gw_rc gw_index_put(gw_index *ix, const gw_doc *doc, gw_err *err);
 /* Removes the document with this id when the batch commits. */
@@ -54,6 +59,14 @@ gw_rc gw_index_delete(gw_index *ix, const char *id, size_t id_len, gw_err *err);
 /* Commits the batch in one LMDB write transaction, growing the map as
  * needed. stats may be NULL. On error nothing of the batch is visible. */
 gw_rc gw_index_commit(gw_index *ix, gw_batch_stats *stats, gw_err *err);
+/* The same, and in the same transaction, before the batch's documents are
+ * added: removes every stored document whose stored-only field "_source"
+ * is one of sources[0..n) or lies under one of them ("dir" covers
+ * "dir/a.txt" and "dir/sub/b.csv"; a source ending in '/' covers what starts
+ * with it) and whose id is not put in this batch. Pruned documents count in
+ * stats->deleted and stats->pruned. With n == 0 this is gw_index_commit. */
+gw_rc gw_index_commit_pruning(gw_index *ix, const char *const *sources, size_t n,
+                              gw_batch_stats *stats, gw_err *err);
 /* Drops the batch. */
 void gw_index_abort(gw_index *ix);
 

@@ -21,8 +21,12 @@ int gw_record_parse(const void *val, size_t len, gw_record *r, int texts)
 	r->id = (const char *)p;
 	r->id_len = n;
 	p += n;
-	if (p >= end)
+	if (end - p < 9)
 		return -1;
+	r->hash = 0;
+	for (int i = 7; i >= 0; i--)
+		r->hash = (r->hash << 8) | p[i];
+	p += 8;
 	r->script = *p++;
 	if (get_len(&p, end, &n) || n > GW_MAX_FIELDS)
 		return -1;
@@ -52,6 +56,8 @@ void gw_record_build(gw_buf *out, const gw_record *r)
 	gw_buf_reset(out);
 	gw_buf_put_varint(out, r->id_len);
 	gw_buf_append(out, r->id, r->id_len);
+	for (int i = 0; i < 8; i++)
+		gw_buf_putc(out, (int)((r->hash >> (8 * i)) & 0xff));
 	gw_buf_putc(out, r->script);
 	gw_buf_put_varint(out, r->nf);
 	for (unsigned i = 0; i < r->nf; i++) {
@@ -70,4 +76,61 @@ int gw_record_field(const gw_record *r, unsigned fid)
 		if (r->fid[i] == fid)
 			return (int)i;
 	return -1;
+}
+
+/* ---- content hash ----
+ * A multiply-xorshift stream over 8-byte little-endian words (the tail
+ * zero-padded), every piece preceded by its length so that no two
+ * different (id, fields) lists feed the same words; finished with
+ * MurmurHash3's fmix64. Not cryptographic: it detects edits, not attacks. */
+
+#define K1 0x9E3779B97F4A7C15ull
+#define K2 0xD6E8FEB86659FD93ull
+
+static uint64_t mix(uint64_t h, uint64_t w)
+{
+	h ^= w * K1;
+	h = (h ^ (h >> 29)) * K2;
+	return h ^ (h >> 32);
+}
+
+static uint64_t mix_bytes(uint64_t h, const char *p, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	uint64_t w;
+
+	h = mix(h, (uint64_t)n);
+	for (; n >= 8; s += 8, n -= 8) {
+		w = 0;
+		for (int i = 7; i >= 0; i--)
+			w = (w << 8) | s[i];
+		h = mix(h, w);
+	}
+	if (n) {
+		w = 0;
+		for (size_t i = n; i-- > 0;)
+			w = (w << 8) | s[i];
+		h = mix(h, w);
+	}
+	return h;
+}
+
+uint64_t gw_record_hash_init(const char *id, size_t id_len)
+{
+	return mix_bytes(0x6777636f6e74656eull, id, id_len);
+}
+
+uint64_t gw_record_hash_field(uint64_t h, const char *name, size_t name_len, const char *text,
+                              size_t text_len)
+{
+	return mix_bytes(mix_bytes(h, name, name_len), text, text_len);
+}
+
+uint64_t gw_record_hash_end(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	return h ^ (h >> 33);
 }

@@ -11,6 +11,7 @@
 typedef struct gw_record {
 	const char *id;
 	size_t id_len;
+	uint64_t hash;                    /* gw_record_hash of id, names, texts */
 	int script;                       /* GW_SCRIPT_* of the indexed text */
 	unsigned nf;
 	unsigned fid[GW_MAX_FIELDS];
@@ -24,6 +25,14 @@ typedef struct gw_record {
 int gw_record_parse(const void *val, size_t len, gw_record *r, int texts);
 /* Encodes r (all of it) into out (reset first). */
 void gw_record_build(gw_buf *out, const gw_record *r);
+/* The content hash of a document: a 64-bit hash of its id and of each
+ * field's name (as given) and text, in order, each length-prefixed. Start
+ * with gw_record_hash_init(id), add every field, then gw_record_hash_end.
+ * Stored in the record (format 3) to skip re-indexing unchanged documents. */
+uint64_t gw_record_hash_init(const char *id, size_t id_len);
+uint64_t gw_record_hash_field(uint64_t h, const char *name, size_t name_len, const char *text,
+                              size_t text_len);
+uint64_t gw_record_hash_end(uint64_t h);
 /* Index of field fid in r, or -1. */
 int gw_record_field(const gw_record *r, unsigned fid);
 

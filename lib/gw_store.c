@@ -1,13 +1,13 @@
 /* gw_store: LMDB storage of the index.
  *
- * ON-DISK FORMAT (version GW_FORMAT_VERSION = 2)
+ * ON-DISK FORMAT (version GW_FORMAT_VERSION = 3)
  *
  * An index is a directory holding one LMDB environment (data.mdb, lock.mdb)
  * with five named databases. Integers in keys are big-endian so that byte
  * order is numeric order; "varint" is LEB128 (7 bits a byte, low first).
  *
  *   meta    ASCII name -> 8-byte little-endian unsigned counter:
- *             "format"      the format version (1); checked on open
+ *             "format"      the format version (GW_FORMAT_VERSION); checked on open
  *             "analyzer"    GW_ANALYZER_VERSION the terms were made with
  *             "ndocs"       live documents
  *             "next_docid"  the next internal docid to hand out (from 1)
@@ -16,11 +16,17 @@
  *   fields  folded field name -> fid (1 byte) + the name as first given
  *   ids     external id (UTF-8 bytes) -> docid (be32)
  *   docs    docid (be32) -> stored record:
- *             id_len:varint id  script:u8  nfields:varint
+ *             id_len:varint id  hash:u64le  script:u8  nfields:varint
  *             (fid:varint length:varint){nfields}    -- field lengths in tokens
  *             (text_len:varint text){nfields}        -- stored UTF-8 text
+ *           hash is gw_record_hash (gw_record.h) of the id and of each field's
+ *           name as given and text, in the order given: a put whose id is
+ *           stored with the same hash is skipped as unchanged.
  *           script is GW_SCRIPT_* (gw_analyzer.h): whether the indexed text
- *           is mostly Traditional-only or Simplified-only characters
+ *           is mostly Traditional-only or Simplified-only characters.
+ *           The stored-only field "_source" (written by gongwen-index) names
+ *           the file the document came from, or "<stdin>": see
+ *           gw_index_commit_pruning.
  *   post    fid:u8 kind:u8 term NUL first_docid:be32 -> chunk
  *             kind is a GW_T_* byte (gw_analyzer.h); the chunk encoding is
  *             described in gw_postings.h.
@@ -28,7 +34,10 @@
  * Docids are never reused: a replaced document gets a new docid, so a
  * batch's new postings always go after the stored ones. Removing a document
  * re-analyzes its stored text to find its terms (the analyzer version is
- * pinned in meta, so this yields exactly the terms that were stored). */
+ * pinned in meta, so this yields exactly the terms that were stored).
+ *
+ * Versions: 2 -> 3 added the record's content hash (an index of format 2 is
+ * refused with GW_EVERSION: rebuild it). */
 #include "gw_store.h"
 
 #include <errno.h>
@@ -850,4 +859,32 @@ gw_rc gw_term_prefix_each(gw_txn *t, unsigned fid, int kind, const char *prefix,
 	}
 	mdb_cursor_close(cur);
 	return (rc && rc != MDB_NOTFOUND) ? lmdb_err(err, rc, "cannot read postings") : GW_OK;
+}
+
+gw_rc gw_store_db_stats(gw_txn *t, gw_db_stat st[GW_STORE_NDBS], gw_err *err)
+{
+	static const char *const names[GW_STORE_NDBS] = {"meta", "fields", "ids", "docs", "post"};
+	const MDB_dbi dbi[GW_STORE_NDBS] = {t->s->meta, t->s->fields, t->s->ids, t->s->docs, t->s->post};
+	MDB_stat ms;
+	int rc;
+
+	for (int i = 0; i < GW_STORE_NDBS; i++) {
+		if ((rc = mdb_stat(t->txn, dbi[i], &ms)))
+			return lmdb_err(err, rc, "cannot stat");
+		st[i].name = names[i];
+		st[i].entries = ms.ms_entries;
+		st[i].depth = ms.ms_depth;
+		st[i].pages = (uint64_t)ms.ms_branch_pages + ms.ms_leaf_pages + ms.ms_overflow_pages;
+		st[i].bytes = st[i].pages * ms.ms_psize;
+	}
+	return GW_OK;
+}
+
+gw_rc gw_store_copy_compact(gw_store *s, const char *dest, gw_err *err)
+{
+	int rc = mdb_env_copy2(s->env, dest, MDB_CP_COMPACT);
+
+	if (rc == ENOENT || rc == EACCES || rc == EEXIST || rc == ENOTDIR || rc == EROFS || rc == ENOSPC)
+		return gw_err_set(err, GW_EIO, rc, "cannot copy to '%s': %s", dest, strerror(rc));
+	return rc ? lmdb_err(err, rc, "cannot copy the index") : GW_OK;
 }

@@ -10,7 +10,7 @@
 #include "gw_err.h"
 #include "gw_postings.h"
 
-#define GW_FORMAT_VERSION 2
+#define GW_FORMAT_VERSION 3
 #define GW_MAX_FIELDS 255
 
 typedef struct gw_store gw_store;
@@ -90,6 +90,20 @@ typedef struct gw_store_stat {
 	uint64_t post_entries, post_chunks, docs, ids;
 } gw_store_stat;
 gw_rc gw_store_stat_get(gw_txn *t, gw_store_stat *st, gw_err *err);
+
+/* Per-database figures (mdb_stat) of the five databases, in the order
+ * meta, fields, ids, docs, post. name is a static string. */
+#define GW_STORE_NDBS 5
+typedef struct gw_db_stat {
+	const char *name;
+	uint64_t entries, pages, bytes; /* bytes = pages * page size */
+	unsigned depth;                 /* B-tree depth */
+} gw_db_stat;
+gw_rc gw_store_db_stats(gw_txn *t, gw_db_stat st[GW_STORE_NDBS], gw_err *err);
+/* Copies the environment, compacted (free pages dropped), into the existing
+ * empty directory dest (mdb_env_copy2 with MDB_CP_COMPACT). No write
+ * transaction of this handle may be open. */
+gw_rc gw_store_copy_compact(gw_store *s, const char *dest, gw_err *err);
 
 
 

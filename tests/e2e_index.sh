@@ -73,8 +73,8 @@ nfiles=$(find corpus -name '.*' -prune -o -type f \( -name '*.txt' -o -name '*.h
 begin "index corpus/ into a fresh index: exit 0, 'N added, 0 replaced, 0 rejected' with N >= $nfiles, only warnings besides"
 run "$IDX" -i "$T/c" corpus/
 check_exit 0
-check_contains err " added, 0 replaced, 0 rejected in "
-NDOCS=$(sed -n 's/^gongwen-index: \([0-9]*\) added, 0 replaced, 0 rejected in .*/\1/p' "$T/err")
+check_contains err " added, 0 replaced, 0 unchanged, 0 deleted, 0 rejected in "
+NDOCS=$(sed -n 's/^gongwen-index: \([0-9]*\) added, 0 replaced, 0 unchanged, 0 deleted, 0 rejected in .*/\1/p' "$T/err")
 if [ -z "$NDOCS" ] || [ "$NDOCS" -lt "$nfiles" ]; then
 	fails "a summary with at least $nfiles added" "'$NDOCS'"
 	NDOCS=0
@@ -100,10 +100,10 @@ end_check
 
 # --- indexing the same corpus again ----------------------------------------------
 
-begin "index corpus/ again: exit 0, '0 added, $NDOCS replaced, 0 rejected'"
+begin "index corpus/ again: exit 0, '0 added, 0 replaced, $NDOCS unchanged' (unchanged documents are skipped)"
 run "$IDX" -i "$T/c" corpus/
 check_exit 0
-check_contains err "gongwen-index: 0 added, $NDOCS replaced, 0 rejected in "
+check_contains err "gongwen-index: 0 added, 0 replaced, $NDOCS unchanged, 0 deleted, 0 rejected in "
 end_check
 
 begin "after re-indexing, 眾創空間 finds each notice once and the same total"
@@ -147,7 +147,7 @@ check_exit 1
 check_contains err "$T/bad.jsonl:2: "
 check_not_contains err "$T/bad.jsonl:1:"
 check_not_contains err "$T/bad.jsonl:3:"
-check_contains err "gongwen-index: 2 added, 0 replaced, 1 rejected in "
+check_contains err "gongwen-index: 2 added, 0 replaced, 0 unchanged, 0 deleted, 1 rejected in "
 finds "$T/bad" 鸚鵡螺 bad-1
 finds "$T/bad" 珊瑚礁 bad-3
 finds_nothing "$T/bad" 缺了右括號
@@ -163,7 +163,7 @@ check_exit 0
 check_contains err "warning"
 check_contains err "invalid UTF-8"
 check_contains err "byte 15"
-check_contains err "gongwen-index: 1 added, 0 replaced, 0 rejected in "
+check_contains err "gongwen-index: 1 added, 0 replaced, 0 unchanged, 0 deleted, 0 rejected in "
 finds "$T/u" 甲殼蟲 "$T/utf8.txt"
 finds "$T/u" 后面的文字 "$T/utf8.txt"
 end_check
@@ -175,7 +175,7 @@ printf '%s\n' '{"id":"stdin-1","title":"標準輸入","body":"從標準輸入讀
 begin "'-' reads JSON Lines from stdin"
 run_in "$T/in.jsonl" "$IDX" -i "$T/s" -
 check_exit 0
-check_contains err "gongwen-index: 2 added, 0 replaced, 0 rejected in "
+check_contains err "gongwen-index: 2 added, 0 replaced, 0 unchanged, 0 deleted, 0 rejected in "
 finds "$T/s" 蜂鳥 stdin-1
 finds "$T/s" 蝴蝶 stdin-2
 end_check
@@ -213,7 +213,7 @@ run "$IDX" -i "$T/ext" "$T/notes.md" "$T/ok.jsonl"
 check_exit 1
 check_contains err "$T/notes.md"
 check_contains err "unsupported"
-check_contains err "gongwen-index: 1 added, 0 replaced, 1 rejected in "
+check_contains err "gongwen-index: 1 added, 0 replaced, 0 unchanged, 0 deleted, 1 rejected in "
 finds "$T/ext" 孔雀 ok-1
 finds_nothing "$T/ext" 不要索引
 end_check
@@ -227,7 +227,7 @@ run "$IDX" -i "$T/x" "$T/x1.jsonl"
 check_exit 0
 run "$IDX" -i "$T/x" "$T/x2.jsonl"
 check_exit 0
-check_contains err "gongwen-index: 0 added, 1 replaced, 0 rejected in "
+check_contains err "gongwen-index: 0 added, 1 replaced, 0 unchanged, 0 deleted, 0 rejected in "
 finds_nothing "$T/x" 甲乙丙
 finds_nothing "$T/x" 舊版
 finds "$T/x" 丁戊己 X
@@ -241,7 +241,7 @@ end_check
 begin "GONGWEN_MAPSIZE=1048576: corpus/ indexes with exit 0, same results"
 run env GONGWEN_MAPSIZE=1048576 "$IDX" -i "$T/m" corpus/
 check_exit 0
-check_contains err "gongwen-index: $NDOCS added, 0 replaced, 0 rejected in "
+check_contains err "gongwen-index: $NDOCS added, 0 replaced, 0 unchanged, 0 deleted, 0 rejected in "
 fingerprint "$T/m" "$T/fp.map"
 cmd="gongwen-search -n 1000 --json Q for Q in $QUERIES"
 cmp -s "$T/fp.fresh" "$T/fp.map" ||
@@ -254,7 +254,7 @@ if [ -r "$ZH" ] && command -v xz >/dev/null 2>&1; then
 	if xz -dc "$ZH" >"$T/zh.jsonl"; then
 		run env GONGWEN_MAPSIZE=1048576 "$IDX" -i "$T/zh" "$T/zh.jsonl"
 		check_exit 0
-		check_contains err "gongwen-index: 9930 added, 0 replaced, 0 rejected in "
+		check_contains err "gongwen-index: 9930 added, 0 replaced, 0 unchanged, 0 deleted, 0 rejected in "
 		_size=$(wc -c 2>/dev/null <"$T/zh/data.mdb" || echo 0)
 		[ $((_size + 0)) -gt 1048576 ] ||
 			fails "data.mdb larger than the 1 MiB initial map" "$((_size + 0)) bytes"
@@ -278,7 +278,7 @@ mkdir -p "$T/home" "$T/xdg"
 begin "GONGWEN_INDEX is the index of both programs when -i is absent"
 run env HOME="$T/home" XDG_DATA_HOME="$T/xdg" GONGWEN_INDEX="$T/g" "$IDX" corpus/
 check_exit 0
-check_contains err "gongwen-index: $NDOCS added, 0 replaced, 0 rejected in "
+check_contains err "gongwen-index: $NDOCS added, 0 replaced, 0 unchanged, 0 deleted, 0 rejected in "
 check_true "$T/g/data.mdb exists" test -f "$T/g/data.mdb"
 check_true "nothing written under \$XDG_DATA_HOME" test ! -e "$T/xdg/gongwen"
 check_true "nothing written under \$HOME" test ! -e "$T/home/.local"

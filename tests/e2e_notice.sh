@@ -29,7 +29,7 @@ IX=$T/seed
 begin "the seed notice alone: 1 notice + 23 records, 7 repaired rows reported with their lines"
 run "$IDX" -i "$IX" corpus/notice-2020-73.txt
 check_exit 0
-check_contains err "gongwen-index: 24 added, 0 replaced, 0 rejected"
+check_contains err "gongwen-index: 24 added, 0 replaced, 0 unchanged, 0 deleted, 0 rejected"
 check_contains err "corpus/notice-2020-73.txt:15: warning: table row 2: 3 of 4 cells; restored 省份 from the row above"
 check_contains err "corpus/notice-2020-73.txt:30: warning: table row 17:"
 _n=$(grep -c 'warning: table row' "$T/err")

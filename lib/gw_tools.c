@@ -1,0 +1,245 @@
+/* gw_tools: index statistics, compacted copies and document dumps (see
+ * gw_tools.h). */
+#include "gw_tools.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "gw_accum.h"
+#include "gw_index_impl.h"
+#include "gw_record.h"
+
+/* ---- --stats ---- */
+
+typedef struct counter {
+	gw_index_stats *st;
+	unsigned type_fid, src_fid;
+	unsigned char last[600]; /* term key of the previous chunk */
+	size_t lastlen;
+	int damaged;
+} counter;
+
+static int on_doc(void *ctx, uint32_t docid, const void *val, size_t len)
+{
+	counter *c = ctx;
+	gw_record r;
+	int k;
+
+	(void)docid;
+	c->st->docs++;
+	if (gw_record_parse(val, len, &r, 1)) {
+		c->damaged = 1;
+		return 1;
+	}
+	k = c->type_fid ? gw_record_field(&r, c->type_fid) : -1;
+	if (k >= 0 && r.text_len[k] == 6 && memcmp(r.text[k], "notice", 6) == 0)
+		c->st->notices++;
+	else if (k >= 0 && r.text_len[k] == 6 && memcmp(r.text[k], "record", 6) == 0)
+		c->st->records++;
+	else
+		c->st->other++;
+	if (c->src_fid && gw_record_field(&r, c->src_fid) >= 0)
+		c->st->with_source++;
+	return 0;
+}
+
+static int on_chunk(void *ctx, const void *key, size_t klen, const void *val, size_t vlen)
+{
+	counter *c = ctx;
+	uint32_t ndocs, last;
+	size_t tklen = klen >= 4 ? klen - 4 : 0;
+
+	c->st->chunks++;
+	if (gw_chunk_header(val, vlen, &ndocs, &last) == 0)
+		c->st->postings += ndocs;
+	if (tklen > sizeof c->last || tklen != c->lastlen || memcmp(c->last, key, tklen) != 0) {
+		c->st->terms++;
+		c->lastlen = tklen <= sizeof c->last ? tklen : 0;
+		memcpy(c->last, key, c->lastlen);
+	}
+	return 0;
+}
+
+gw_rc gw_index_stats_get(gw_index *ix, const char *path, gw_index_stats *st, gw_err *err)
+{
+	counter c;
+	gw_fieldtab ft;
+	gw_store_stat ss;
+	gw_txn *t;
+	struct stat fst;
+	char file[4096];
+	gw_rc rc;
+
+	memset(st, 0, sizeof *st);
+	memset(&c, 0, sizeof c);
+	memset(&ft, 0, sizeof ft);
+	c.st = st;
+	if ((rc = gw_store_begin(ix->s, 0, &t, err)))
+		return rc;
+	if ((rc = gw_meta_get(t, "format", &st->format, err)) ||
+	    (rc = gw_meta_get(t, "analyzer", &st->analyzer, err)) || (rc = gw_fields_load(t, &ft, err)) ||
+	    (rc = gw_store_stat_get(t, &ss, err)) || (rc = gw_store_db_stats(t, st->db, err)))
+		goto done;
+	st->fields = ft.n;
+	st->map_bytes = ss.map_size;
+	st->used_bytes = ss.used_bytes;
+	c.type_fid = gw_field_find(&ft, "_type", 5);
+	c.src_fid = gw_field_find(&ft, "_source", 7);
+	if ((rc = gw_doc_each(t, on_doc, &c, err)) || (rc = gw_post_each(t, on_chunk, &c, err)))
+		goto done;
+	if (c.damaged)
+		rc = gw_err_set(err, GW_EFORMAT, 0, "damaged record (run --check)");
+	snprintf(file, sizeof file, "%s/data.mdb", path);
+	if (rc == GW_OK && stat(file, &fst) == 0)
+		st->file_bytes = (uint64_t)fst.st_size;
+done:
+	gw_fieldtab_free(&ft);
+	gw_txn_abort(t);
+	return rc;
+}
+
+/* ---- --compact ---- */
+
+/* 1 if dir holds anything but "." and "..". */
+static int dir_has_entries(DIR *d)
+{
+	struct dirent *e;
+
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			return 1;
+	return 0;
+}
+
+gw_rc gw_index_compact(gw_index *ix, const char *dest, gw_err *err)
+{
+	struct stat st;
+	DIR *d;
+
+	if (stat(dest, &st) == 0) {
+		if (!S_ISDIR(st.st_mode))
+			return gw_err_set(err, GW_EINVAL, 0, "'%s' exists and is not a directory", dest);
+		if (!(d = opendir(dest)))
+			return gw_err_set(err, GW_EIO, errno, "cannot open '%s': %s", dest, strerror(errno));
+		if (dir_has_entries(d)) {
+			closedir(d);
+			return gw_err_set(err, GW_EINVAL, 0, "'%s' is not empty", dest);
+		}
+		closedir(d);
+	} else if (mkdir(dest, 0777) != 0) {
+		return gw_err_set(err, GW_EIO, errno, "cannot create '%s': %s", dest, strerror(errno));
+	}
+	return gw_store_copy_compact(ix->s, dest, err);
+}
+
+/* ---- --dump ---- */
+
+static const char *kind_name(int kind)
+{
+	switch (kind) {
+	case GW_T_CHAR: return "char";
+	case GW_T_BIGRAM: return "bigram";
+	case GW_T_WORD: return "word";
+	case GW_T_TERM: return "term";
+	case GW_T_STEM: return "stem";
+	default: return "?";
+	}
+}
+
+/* Appends text with newlines, tabs and CRs escaped. */
+static void put_text(gw_buf *out, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '\n')
+			gw_buf_puts(out, "\\n");
+		else if (p[i] == '\r')
+			gw_buf_puts(out, "\\r");
+		else if (p[i] == '\t')
+			gw_buf_puts(out, "\\t");
+		else
+			gw_buf_putc(out, (unsigned char)p[i]);
+	}
+}
+
+static gw_rc dump_terms(gw_index *ix, const char *text, size_t len, gw_toklist *toks, gw_buf *out,
+                        gw_err *err)
+{
+	uint32_t next = 0;
+	size_t i, j;
+
+	gw_toklist_reset(toks);
+	if (gw_analyze(ix->an, text, len, 0, GW_AN_ALL, gw_toklist_add, toks, &next, err))
+		return err->rc;
+	if (toks->oom)
+		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	gw_toklist_sort(toks);
+	for (i = 0; i < toks->n; i = j) {
+		const gw_tok *tk = &toks->t[i];
+		gw_buf_printf(out, "  %s ", kind_name(tk->kind));
+		gw_buf_append(out, (const char *)toks->terms.p + tk->off, tk->len);
+		for (j = i; j < toks->n && (j == i || gw_toklist_same(toks, i, j)); j++)
+			gw_buf_printf(out, "%s%u", j == i ? " @" : ",", toks->t[j].pos);
+		gw_buf_putc(out, '\n');
+	}
+	return GW_OK;
+}
+
+gw_rc gw_index_dump(gw_index *ix, const char *id, size_t id_len, gw_buf *out, gw_err *err)
+{
+	gw_fieldtab ft;
+	gw_toklist toks;
+	gw_record r;
+	gw_txn *t;
+	const void *val;
+	size_t len;
+	uint32_t docid;
+	gw_rc rc;
+
+	memset(&ft, 0, sizeof ft);
+	memset(&toks, 0, sizeof toks);
+	if ((rc = gw_store_begin(ix->s, 0, &t, err)))
+		return rc;
+	if ((rc = gw_fields_load(t, &ft, err)))
+		goto done;
+	rc = gw_id_get(t, id, id_len, &docid, err);
+	if (rc == GW_ENOTFOUND) {
+		rc = gw_err_set(err, GW_ENOTFOUND, 0, "no document with id '%.*s'", (int)id_len, id);
+		goto done;
+	}
+	if (rc || (rc = gw_doc_get(t, docid, &val, &len, err)))
+		goto done;
+	if (gw_record_parse(val, len, &r, 1)) {
+		rc = gw_err_set(err, GW_EFORMAT, 0, "damaged record of docid %u", docid);
+		goto done;
+	}
+	gw_buf_puts(out, "id ");
+	gw_buf_append(out, r.id, r.id_len);
+	gw_buf_printf(out, "\ndocid %u\nhash %016llx\nscript %d\n", docid, (unsigned long long)r.hash,
+	              r.script);
+	for (unsigned i = 0; i < r.nf; i++) {
+		const char *name = r.fid[i] <= ft.n ? ft.name[r.fid[i]] : "?";
+		if (gw_field_indexed(&ft, r.fid[i]))
+			gw_buf_printf(out, "field %s (%u tokens): ", name, r.flen[i]);
+		else
+			gw_buf_printf(out, "field %s (stored only): ", name);
+		put_text(out, r.text[i], r.text_len[i]);
+		gw_buf_putc(out, '\n');
+	}
+	for (unsigned i = 0; i < r.nf && rc == GW_OK; i++) {
+		if (!gw_field_indexed(&ft, r.fid[i]))
+			continue;
+		gw_buf_printf(out, "terms %s:\n", ft.name[r.fid[i]]);
+		rc = dump_terms(ix, r.text[i], r.text_len[i], &toks, out, err);
+	}
+	if (rc == GW_OK && !gw_buf_ok(out))
+		rc = gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+done:
+	gw_toklist_free(&toks);
+	gw_fieldtab_free(&ft);
+	gw_txn_abort(t);
+	return rc;
+}

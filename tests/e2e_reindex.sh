@@ -1,0 +1,164 @@
+#!/bin/sh
+# e2e_reindex: end-to-end tests of re-indexing with gongwen-index: unchanged
+# documents skipped, --prune after edits to a copied corpus, --delete, and
+# the tools --stats, --compact and --dump. One line per check: "PASS
+# e2e_reindex: what" or "FAIL e2e_reindex: what" with details.
+set -u -f
+NAME=e2e_reindex
+cd "$(dirname "$0")/.." || exit 2
+. tests/lib_e2e.sh
+
+if [ ! -x "$IDX" ] || [ ! -x "$SRCH" ]; then
+	printf 'FAIL %s: binaries exist\n' "$NAME"
+	exit 1
+fi
+
+# finds INDEX QUERY ID / finds_not INDEX QUERY ID
+finds() {
+	run "$SRCH" -i "$1" -n 1000 --json -- "$2"
+	check_contains out "\"id\":\"$3\""
+}
+finds_not() {
+	run "$SRCH" -i "$1" -n 1000 --json -- "$2"
+	check_not_contains out "\"id\":\"$3\""
+}
+
+begin "index corpus/, then again: '0 added, 0 replaced, N unchanged'"
+run "$IDX" -i "$T/c" corpus/
+check_exit 0
+NDOCS=$(sed -n 's/^gongwen-index: \([0-9]*\) added, 0 replaced, 0 unchanged, 0 deleted, 0 rejected in .*/\1/p' "$T/err")
+[ -n "$NDOCS" ] || fails "a first summary 'N added, 0 replaced, ...'" "$(show "$T/err")"
+run "$IDX" -i "$T/c" corpus/
+check_exit 0
+check_contains err "gongwen-index: 0 added, 0 replaced, ${NDOCS:-?} unchanged, 0 deleted, 0 rejected in "
+run "$IDX" -i "$T/c" --check
+check_exit 0
+end_check
+
+# A copy of the corpus to edit: remove the last data row of the CSV, delete
+# a notice file, change one line of the .jsonl and drop another.
+cp -R corpus "$T/cp"
+begin "copied corpus indexed; then edited and re-indexed with --prune: right counts"
+run "$IDX" -q -i "$T/p" "$T/cp"
+check_exit 0
+rows=$(grep -c '^[0-9]' "$T/cp/records-2023.csv")
+python3 - "$T/cp" <<'PY'
+import sys
+d = sys.argv[1]
+p = d + "/records-2023.csv"
+lines = open(p, encoding="utf-8-sig").read().split("\n")
+# the last data row (the file may end with a newline)
+while lines and not lines[-1].strip():
+    lines.pop()
+lines.pop()
+open(p, "w", encoding="utf-8").write("\ufeff" + "\n".join(lines) + "\n")
+p = d + "/records-extra.jsonl"
+lines = [l for l in open(p, encoding="utf-8").read().split("\n") if l.strip()]
+lines[0] = lines[0].replace('"title": "', '"title": "萤光棒测试 ', 1)
+del lines[1]
+open(p, "w", encoding="utf-8").write("\n".join(lines) + "\n")
+PY
+rm "$T/cp/notice-mixed-2022.txt"
+run "$IDX" -i "$T/p" --prune "$T/cp"
+check_exit 0
+# deleted: the mixed notice, the last CSV row, the dropped JSON line.
+check_contains err " 0 added, 1 replaced, "
+check_contains err " unchanged, 3 deleted, 0 rejected in "
+run "$IDX" -i "$T/p" --check
+check_exit 0
+end_check
+
+begin "after --prune: searches find the edited line, not the removed documents"
+finds "$T/p" 萤光棒测试 rec-2021-001
+finds_not "$T/p" 萤火虫 rec-2021-002
+run "$SRCH" -i "$T/p" -n 1000 --json -- 通知
+check_not_contains out "notice-mixed-2022.txt"
+check_not_contains out "records-2023.csv#$rows\""
+end_check
+
+begin "--prune again: nothing left to do"
+run "$IDX" -i "$T/p" --prune "$T/cp"
+check_exit 0
+check_contains err "gongwen-index: 0 added, 0 replaced, "
+check_contains err " unchanged, 0 deleted, 0 rejected in "
+end_check
+
+begin "--prune of one file keeps the documents of other files"
+printf '{"id":"solo-1","title":"独立文件甲"}\n{"id":"solo-2","title":"独立文件乙"}\n' >"$T/solo.jsonl"
+run "$IDX" -q -i "$T/p" "$T/solo.jsonl"
+printf '{"id":"solo-1","title":"独立文件甲"}\n' >"$T/solo.jsonl"
+run "$IDX" -i "$T/p" --prune "$T/solo.jsonl"
+check_exit 0
+check_contains err "gongwen-index: 0 added, 0 replaced, 1 unchanged, 1 deleted, 0 rejected in "
+finds "$T/p" 萤光棒测试 rec-2021-001
+finds "$T/p" 独立文件甲 solo-1
+finds_not "$T/p" 独立文件乙 solo-2
+end_check
+
+begin "--delete ID: deleted and not found are counted"
+run "$IDX" -i "$T/p" --delete solo-1 no-such-id
+check_exit 1
+check_contains err "gongwen-index: 1 deleted, 1 not found in "
+finds_not "$T/p" 独立文件甲 solo-1
+end_check
+
+begin "--delete - reads ids from stdin"
+printf 'rec-2021-001\r\n\nrec-2020-003\n' >"$T/ids"
+run_in "$T/ids" "$IDX" -i "$T/p" --delete -
+check_exit 0
+check_contains err "gongwen-index: 2 deleted, 0 not found in "
+finds_not "$T/p" 萤光棒测试 rec-2021-001
+run "$IDX" -i "$T/p" --check
+check_exit 0
+end_check
+
+begin "--stats: document counts, terms, postings, databases"
+run "$IDX" -i "$T/c" --stats
+check_exit 0
+check_contains out "documents          ${NDOCS:-?} ("
+check_contains out " notices, "
+check_contains out " records, "
+check_contains out "distinct terms"
+check_contains out "postings"
+check_contains out "format             3"
+check_contains out "post "
+end_check
+
+begin "--compact DEST: a copy that --check accepts and that searches the same"
+run "$IDX" -i "$T/c" --compact "$T/cc"
+check_exit 0
+run "$IDX" -i "$T/cc" --check
+check_exit 0
+check_contains out "${NDOCS:-?} documents"
+for q in 众创空间 江苏 files 通知; do
+	"$SRCH" -i "$T/c" -n 1000 --json -- "$q" 2>&1 | sed 's/"time_ms":[0-9.]*//' >"$T/a"
+	"$SRCH" -i "$T/cc" -n 1000 --json -- "$q" 2>&1 | sed 's/"time_ms":[0-9.]*//' >"$T/b"
+	check_true "same results for $q" cmp -s "$T/a" "$T/b"
+done
+run "$IDX" -i "$T/c" --compact "$T/cc"
+check_exit 2
+check_contains err "not empty"
+end_check
+
+begin "--dump ID: stored fields and terms with positions"
+run "$IDX" -i "$T/c" --dump corpus/notice-sc-2021-15.txt
+check_exit 0
+check_contains out "id corpus/notice-sc-2021-15.txt"
+check_contains out "field _source (stored only): corpus/notice-sc-2021-15.txt"
+check_contains out "terms title:"
+check_contains out "  bigram 众创 @"
+run "$IDX" -i "$T/c" --dump no-such-id
+check_exit 1
+check_contains err "no document with id 'no-such-id'"
+end_check
+
+begin "usage: --prune needs PATHs, tools take none"
+run "$IDX" -i "$T/c" --stats corpus/
+check_exit 2
+run "$IDX" -i "$T/c" --delete
+check_exit 2
+run "$IDX" -i "$T/c" --check --stats
+check_exit 2
+end_check
+
+[ "$nfail" -eq 0 ]

@@ -1,0 +1,294 @@
+/* test_incremental: batch re-indexing through the API: puts of unchanged
+ * documents are skipped and counted, changed ones replace, pruning removes
+ * exactly the documents of the given sources that a batch did not put, the
+ * tools (stats, dump, compact) see the same index. gw_index_check after
+ * every step. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gw_check.h"
+#include "gw_index.h"
+#include "gw_search.h"
+#include "gw_tools.h"
+#include "gw_test.h"
+
+static char dir[64];
+static int ndirs;
+
+static const char *fresh_path(void)
+{
+	static char path[128];
+
+	snprintf(path, sizeof path, "%s/ix%d", dir, ndirs++);
+	return path;
+}
+
+static gw_index *open_at(const char *path, int flags)
+{
+	gw_index *ix = NULL;
+	gw_err err;
+
+	gw_err_clear(&err);
+	if (gw_index_open(&ix, path, flags, &err))
+		fprintf(stderr, "  open: %s\n", err.msg);
+	return ix;
+}
+
+/* Puts a document with a title, a body and a "_source". */
+static gw_rc put3(gw_index *ix, const char *id, const char *title, const char *body, const char *src)
+{
+	gw_field f[3] = {{"title", 5, title, strlen(title)},
+	                 {"body", 4, body, strlen(body)},
+	                 {"_source", 7, src, strlen(src)}};
+	gw_doc d = {id, strlen(id), f, 3};
+	gw_err err;
+
+	gw_err_clear(&err);
+	return gw_index_put(ix, &d, &err);
+}
+
+static void begin(gw_index *ix)
+{
+	gw_err err;
+
+	gw_err_clear(&err);
+	CHECK(gw_index_begin(ix, &err) == GW_OK);
+}
+
+static gw_batch_stats commit_pruning(gw_index *ix, const char *const *src, size_t n)
+{
+	gw_batch_stats st;
+	gw_err err;
+
+	memset(&st, 0, sizeof st);
+	gw_err_clear(&err);
+	if (gw_index_commit_pruning(ix, src, n, &st, &err)) {
+		fprintf(stderr, "  commit: %s\n", err.msg);
+		st.added = st.replaced = 999999;
+	}
+	return st;
+}
+
+static int check_ok(gw_index *ix)
+{
+	gw_err err;
+	gw_check_report rep;
+
+	gw_err_clear(&err);
+	if (gw_index_check(ix, &rep, &err)) {
+		fprintf(stderr, "  %s\n", err.msg);
+		return 0;
+	}
+	return 1;
+}
+
+static uint64_t count(gw_index *ix)
+{
+	uint64_t n = 0;
+	gw_err err;
+
+	gw_err_clear(&err);
+	gw_index_count(ix, &n, &err);
+	return n;
+}
+
+/* Number of hits of q. */
+static size_t nhits(gw_index *ix, const char *q)
+{
+	gw_search_opts o = {0, 100, NULL, 0, NULL, NULL, 0, NULL};
+	gw_results *r;
+	gw_err err;
+	size_t n;
+
+	gw_err_clear(&err);
+	if (gw_search(ix, q, strlen(q), &o, &r, &err))
+		return (size_t)-1;
+	n = gw_results_count(r);
+	gw_results_free(r);
+	return n;
+}
+
+/* 1 if the document id is stored. */
+static int has(gw_index *ix, const char *id)
+{
+	gw_buf out = GW_BUF_INIT;
+	gw_err err;
+	gw_rc rc;
+
+	gw_err_clear(&err);
+	rc = gw_index_dump(ix, id, strlen(id), &out, &err);
+	gw_buf_free(&out);
+	return rc == GW_OK;
+}
+
+/* The standard set: a.txt (one doc), d/t.csv (three rows), d/sub/x.jsonl
+ * (two lines), other.jsonl (one line). */
+static void put_all(gw_index *ix, int skip_row2, int change_line1)
+{
+	CHECK(put3(ix, "a.txt", "科技部关于众创空间的通知", "请做好备案。", "a.txt") == GW_OK);
+	CHECK(put3(ix, "d/t.csv#1", "南京孵化器", "南京", "d/t.csv") == GW_OK);
+	if (!skip_row2)
+		CHECK(put3(ix, "d/t.csv#2", "无锡孵化器", "无锡", "d/t.csv") == GW_OK);
+	CHECK(put3(ix, "d/t.csv#3", "苏州孵化器", "苏州", "d/t.csv") == GW_OK);
+	CHECK(put3(ix, "x1", change_line1 ? "萤火虫调查" : "萤火虫保护", "生态环境", "d/sub/x.jsonl") == GW_OK);
+	CHECK(put3(ix, "x2", "集成电路", "江苏", "d/sub/x.jsonl") == GW_OK);
+	CHECK(put3(ix, "o1", "其他文件", "其他", "other.jsonl") == GW_OK);
+}
+
+static void test_unchanged_skipped(void)
+{
+	gw_index *ix = open_at(fresh_path(), GW_OPEN_CREATE);
+	gw_batch_stats st;
+
+	begin(ix);
+	put_all(ix, 0, 0);
+	st = commit_pruning(ix, NULL, 0);
+	CHECK(st.added == 7 && st.replaced == 0 && st.unchanged == 0);
+	CHECK(check_ok(ix));
+	begin(ix);
+	put_all(ix, 0, 0);
+	st = commit_pruning(ix, NULL, 0);
+	CHECK(st.added == 0 && st.replaced == 0 && st.unchanged == 7 && st.deleted == 0);
+	CHECK(check_ok(ix));
+	CHECK(count(ix) == 7);
+	CHECK(nhits(ix, "萤火虫保护") == 1);
+	gw_index_close(ix);
+}
+
+static void test_changed_replaces(void)
+{
+	gw_index *ix = open_at(fresh_path(), GW_OPEN_CREATE);
+	gw_batch_stats st;
+
+	begin(ix);
+	put_all(ix, 0, 0);
+	commit_pruning(ix, NULL, 0);
+	begin(ix);
+	put_all(ix, 0, 1);
+	st = commit_pruning(ix, NULL, 0);
+	CHECK(st.added == 0 && st.replaced == 1 && st.unchanged == 6);
+	CHECK(check_ok(ix));
+	CHECK(nhits(ix, "萤火虫保护") == 0);
+	CHECK(nhits(ix, "萤火虫调查") == 1);
+	/* A field renamed, same text: not the same content. */
+	begin(ix);
+	{
+		gw_field f[2] = {{"heading", 7, "其他文件", 12}, {"_source", 7, "other.jsonl", 11}};
+		gw_doc d = {"o1", 2, f, 2};
+		gw_err err;
+		gw_err_clear(&err);
+		CHECK(gw_index_put(ix, &d, &err) == GW_OK);
+	}
+	st = commit_pruning(ix, NULL, 0);
+	CHECK(st.replaced == 1 && st.unchanged == 0);
+	CHECK(check_ok(ix));
+	gw_index_close(ix);
+}
+
+static void test_prune(void)
+{
+	gw_index *ix = open_at(fresh_path(), GW_OPEN_CREATE);
+	const char *dsrc[] = {"d"};
+	const char *fsrc[] = {"a.txt", "other.jsonl"};
+	gw_batch_stats st;
+
+	begin(ix);
+	put_all(ix, 0, 0);
+	commit_pruning(ix, NULL, 0);
+	/* Row 2 gone, line 1 changed; a.txt and other.jsonl not walked. */
+	begin(ix);
+	CHECK(put3(ix, "d/t.csv#1", "南京孵化器", "南京", "d/t.csv") == GW_OK);
+	CHECK(put3(ix, "d/t.csv#3", "苏州孵化器", "苏州", "d/t.csv") == GW_OK);
+	CHECK(put3(ix, "x1", "萤火虫调查", "生态环境", "d/sub/x.jsonl") == GW_OK);
+	st = commit_pruning(ix, dsrc, 1);
+	CHECK(st.added == 0 && st.replaced == 1 && st.unchanged == 2);
+	CHECK(st.deleted == 2 && st.pruned == 2); /* d/t.csv#2 and x2 */
+	CHECK(check_ok(ix));
+	CHECK(count(ix) == 5);
+	CHECK(!has(ix, "d/t.csv#2") && !has(ix, "x2"));
+	CHECK(has(ix, "a.txt") && has(ix, "o1") && has(ix, "d/t.csv#1") && has(ix, "x1"));
+	CHECK(nhits(ix, "无锡") == 0);
+	CHECK(nhits(ix, "其他") == 1);
+	/* Files named one by one: a.txt walked but empty now, other.jsonl kept. */
+	begin(ix);
+	CHECK(put3(ix, "o1", "其他文件", "其他", "other.jsonl") == GW_OK);
+	st = commit_pruning(ix, fsrc, 2);
+	CHECK(st.deleted == 1 && st.unchanged == 1 && !has(ix, "a.txt") && has(ix, "o1"));
+	CHECK(check_ok(ix));
+	/* A prefix that is not a path component does not match: "d/t" is not
+	 * "d/t.csv". */
+	begin(ix);
+	{
+		const char *p[] = {"d/t", "d/sub/x"};
+		st = commit_pruning(ix, p, 2);
+		CHECK(st.deleted == 0 && count(ix) == 4);
+	}
+	CHECK(check_ok(ix));
+	/* A put and a prune of the same source in one batch: the put wins. */
+	begin(ix);
+	CHECK(put3(ix, "x1", "萤火虫调查", "生态环境", "d/sub/x.jsonl") == GW_OK);
+	{
+		const char *p[] = {"d/sub/x.jsonl"};
+		st = commit_pruning(ix, p, 1);
+	}
+	CHECK(st.deleted == 0 && st.unchanged == 1 && has(ix, "x1"));
+	CHECK(check_ok(ix));
+	gw_index_close(ix);
+}
+
+static void test_tools(void)
+{
+	const char *path = fresh_path();
+	char dest[160], dest2[170];
+	gw_index *ix = open_at(path, GW_OPEN_CREATE), *cx;
+	gw_index_stats st;
+	gw_buf out = GW_BUF_INIT;
+	gw_err err;
+
+	begin(ix);
+	put_all(ix, 0, 0);
+	commit_pruning(ix, NULL, 0);
+	gw_err_clear(&err);
+	CHECK(gw_index_stats_get(ix, path, &st, &err) == GW_OK);
+	CHECK(st.docs == 7 && st.other == 7 && st.with_source == 7 && st.format == GW_FORMAT_VERSION);
+	CHECK(st.terms > 0 && st.postings >= st.terms && st.chunks >= st.terms && st.file_bytes > 0);
+	CHECK(st.db[2].entries == 7 && strcmp(st.db[4].name, "post") == 0);
+	CHECK(gw_index_dump(ix, "x2", 2, &out, &err) == GW_OK);
+	out.len ? gw_buf_putc(&out, 0) : (void)0;
+	CHECK(out.p && strstr((char *)out.p, "field _source (stored only): d/sub/x.jsonl"));
+	CHECK(out.p && strstr((char *)out.p, "bigram 集成 @0"));
+	CHECK(gw_index_dump(ix, "nope", 4, &out, &err) == GW_ENOTFOUND);
+	snprintf(dest, sizeof dest, "%s-compact", path);
+	gw_err_clear(&err);
+	CHECK(gw_index_compact(ix, dest, &err) == GW_OK);
+	gw_err_clear(&err);
+	CHECK(gw_index_compact(ix, dest, &err) == GW_EINVAL); /* not empty now */
+	snprintf(dest2, sizeof dest2, "%s/data.mdb", dest);
+	CHECK(access(dest2, F_OK) == 0);
+	cx = open_at(dest, GW_OPEN_READ);
+	CHECK(cx && check_ok(cx) && count(cx) == 7 && nhits(cx, "萤火虫") == 1);
+	gw_index_close(cx);
+	gw_buf_free(&out);
+	gw_index_close(ix);
+}
+
+int main(void)
+{
+	snprintf(dir, sizeof dir, "/tmp/gw-test-incr-XXXXXX");
+	if (!mkdtemp(dir)) {
+		printf("FAIL mkdtemp\n");
+		return 1;
+	}
+	RUN(test_unchanged_skipped);
+	RUN(test_changed_replaces);
+	RUN(test_prune);
+	RUN(test_tools);
+	{
+		char cmd[128];
+		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "cannot remove %s\n", dir);
+	}
+	return TEST_EXIT();
+}
