@@ -40,6 +40,7 @@ static const char usage_text[] =
     "                  line each; json, the only ones in \"fields\"; tsv, the\n"
     "                  columns after rank, id and score (default: title)\n"
     "  --count         print only the number of matching documents\n"
+    "  --explain       show how each hit's score was computed\n"
     "  --type T        only notices (T = notice) or only records (T = record)\n"
     "  --after DATE    only documents dated DATE or later (ISO: 2020-03-25,\n"
     "                  2020-03 or 2020); records have their notice's date\n"
@@ -241,6 +242,8 @@ static int parse_args(sopts *o, int argc, char **argv)
 			o->format = GW_FMT_JSON;
 		} else if (strcmp(a, "--count") == 0) {
 			o->count = 1;
+		} else if (strcmp(a, "--explain") == 0) {
+			o->explain = 1;
 		} else if (strcmp(a, "--batch") == 0) {
 			o->batch = 1;
 		} else if (strncmp(a, "--color=", 8) == 0) {

@@ -2,7 +2,7 @@
  * Every line starts with "v" (GW_OUT_JSON_V), the version of these shapes:
  *   {"v":1,"id":..., "type":"notice"|"record", "score":..., "title":...,
  *    "fields":{name: text, ...}, "snippet":..., "snippet_field":...,
- *    "matches":[[start,end],...]}
+ *    "matches":[[start,end],...]} (+ "explain": text, with --explain)
  * and for a record also "notice" (its notice's id), "notice_title", "row".
  * matches are UTF-8 byte ranges of the highlights inside "snippet"; fields
  * holds every stored field except the internal ones (names starting with
@@ -120,6 +120,17 @@ gw_rc gw_json_hit(gw_buf *b, gw_index *ix, gw_results *r, size_t i, const sopts 
 		put_all_fields(b, r, &rec);
 	gw_buf_puts(b, "},");
 	put_snippet(b, r, sn);
+	if (o->explain) {
+		gw_buf why = GW_BUF_INIT;
+		gw_rc rc = gw_results_explain(r, i, &why, err);
+		if (rc == GW_OK) {
+			gw_buf_puts(b, ",\"explain\":");
+			gw_json_put_string(b, (const char *)why.p, why.len);
+		}
+		gw_buf_free(&why);
+		if (rc)
+			return rc;
+	}
 	gw_buf_putc(b, '}');
 	return gw_buf_ok(b) ? GW_OK : gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 }

@@ -173,6 +173,23 @@ void gw_out_facets_text(FILE *out, const gw_results *r)
 		fputs("  (no matching document has this field)\n", out);
 }
 
+/* --explain: the score breakdown, indented under the hit. */
+static gw_rc put_explain(FILE *out, gw_results *r, size_t i, gw_err *err)
+{
+	gw_buf why = GW_BUF_INIT;
+	gw_rc rc = gw_results_explain(r, i, &why, err);
+	size_t at = 0;
+
+	while (rc == GW_OK && at < why.len) {
+		const unsigned char *nl = memchr(why.p + at, '\n', why.len - at);
+		size_t end = nl ? (size_t)(nl - why.p) : why.len;
+		fprintf(out, "   | %.*s\n", (int)(end - at), (const char *)why.p + at);
+		at = end + 1;
+	}
+	gw_buf_free(&why);
+	return rc;
+}
+
 gw_rc gw_out_text(FILE *out, gw_index *ix, gw_results *r, const sopts *o, gw_err *err)
 {
 	unsigned title_fid = gw_title_fid(r);
@@ -193,8 +210,11 @@ gw_rc gw_out_text(FILE *out, gw_index *ix, gw_results *r, const sopts *o, gw_err
 		            : put_notice(out, ix, r, &rec, title_fid, o, &sn, err);
 		if (rc == GW_OK) {
 			put_fields(out, r, &rec, o);
-			rc = gw_out_check(out, err);
+			if (o->explain)
+				rc = put_explain(out, r, i, err);
 		}
+		if (rc == GW_OK)
+			rc = gw_out_check(out, err);
 	}
 	if (rc == GW_OK) {
 		fprintf(out, "%zu of %zu matching document%s", gw_results_count(r), gw_results_total(r),

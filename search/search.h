@@ -21,6 +21,7 @@ typedef struct sopts {
 	gw_search_opts so; /* -n, --offset, --type, --after, --before, --sort, --facet */
 	int format;        /* GW_FMT_*: --format, --json */
 	int count;         /* --count: print only the number of matches */
+	int explain;       /* --explain: the score breakdown of each hit */
 	int batch;         /* --batch */
 	const char *timings; /* --timings FILE */
 	int color;         /* resolved --color */
