@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "gw_buf.h"
 #include "gw_doc.h"
 #include "gw_err.h"
 
@@ -65,6 +66,10 @@ void gw_input_reject(gw_input *in, const char *file, long line,
  * and counts it as rejected. */
 void gw_input_deliver(gw_input *in, const gw_doc *doc, const char *file,
                       long line);
+
+/* Reads all of fp (not closed) into b, counting the bytes read; on a read
+ * error or out of memory reports it as a rejection of name and returns -1. */
+int gw_input_slurp(gw_input *in, const char *name, FILE *fp, gw_buf *b);
 
 /* Narrows [*b, *e) to the text between its leading and trailing white
  * space: ASCII white space and U+3000 IDEOGRAPHIC SPACE. */

@@ -4,6 +4,7 @@
  * error is reported once and counted once" hold for every input format. */
 #include "indexer.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -48,6 +49,26 @@ void gw_input_warn(gw_input *in, const char *file, long line, const char *fmt, .
 	va_end(ap);
 	if (in->report)
 		in->report(in->report_ctx, file, line, msg);
+}
+
+int gw_input_slurp(gw_input *in, const char *name, FILE *fp, gw_buf *b)
+{
+	size_t n;
+
+	do {
+		if (gw_buf_reserve(b, 65536))
+			break;
+		n = fread(b->p + b->len, 1, b->cap - b->len, fp);
+		b->len += n;
+	} while (n > 0);
+	in->nbytes += b->len;
+	if (ferror(fp))
+		gw_input_reject(in, name, 0, "read error: %s", strerror(errno));
+	else if (!gw_buf_ok(b))
+		gw_input_reject(in, name, 0, "out of memory");
+	else
+		return 0;
+	return -1;
 }
 
 void gw_input_deliver(gw_input *in, const gw_doc *doc, const char *file,

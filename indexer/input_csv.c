@@ -239,20 +239,8 @@ void gw_input_csv(gw_input *in, const char *name, FILE *fp, int delim,
                   const char *id_column)
 {
 	gw_buf b = GW_BUF_INIT;
-	size_t n;
 
-	do {
-		if (gw_buf_reserve(&b, 65536))
-			break;
-		n = fread(b.p + b.len, 1, b.cap - b.len, fp);
-		b.len += n;
-	} while (n > 0);
-	in->nbytes += b.len;
-	if (ferror(fp))
-		gw_input_reject(in, name, 0, "read error: %s", strerror(errno));
-	else if (!gw_buf_ok(&b))
-		gw_input_reject(in, name, 0, "out of memory");
-	else
+	if (gw_input_slurp(in, name, fp, &b) == 0)
 		gw_input_csv_mem(in, name, b.len ? (const char *)b.p : "", b.len, delim, id_column);
 	gw_buf_free(&b);
 }

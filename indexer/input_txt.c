@@ -60,20 +60,8 @@ void gw_input_txt_mem(gw_input *in, const char *id, const char *text,
 void gw_input_txt(gw_input *in, const char *id, FILE *fp)
 {
 	gw_buf b = GW_BUF_INIT;
-	size_t n;
 
-	do {
-		if (gw_buf_reserve(&b, 65536))
-			break;
-		n = fread(b.p + b.len, 1, b.cap - b.len, fp);
-		b.len += n;
-	} while (n > 0);
-	in->nbytes += b.len;
-	if (ferror(fp))
-		gw_input_reject(in, id, 0, "read error: %s", strerror(errno));
-	else if (!gw_buf_ok(&b))
-		gw_input_reject(in, id, 0, "out of memory");
-	else
+	if (gw_input_slurp(in, id, fp, &b) == 0)
 		gw_input_txt_mem(in, id, b.len ? (const char *)b.p : "", b.len);
 	gw_buf_free(&b);
 }
