@@ -79,7 +79,6 @@ static inline uint8_t cls(gw_analyzer *a, uint32_t c)
 
 gw_rc gw_analyzer_new(gw_analyzer **out, gw_err *err)
 {
-	UErrorCode st = U_ZERO_ERROR;
 	gw_analyzer *a;
 
 	*out = NULL;
@@ -88,11 +87,6 @@ gw_rc gw_analyzer_new(gw_analyzer **out, gw_err *err)
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	if (gw_norm_new(&a->norm, err))
 		goto fail;
-	a->brk = ubrk_open(UBRK_WORD, "zh", NULL, 0, &st);
-	if (U_FAILURE(st)) {
-		gw_err_set(err, GW_EICU, st, "cannot open ICU word breaker: %s", u_errorName(st));
-		goto fail;
-	}
 	a->stem = sb_stemmer_new("english", "UTF_8");
 	if (!a->stem) {
 		gw_err_set(err, GW_ENOMEM, 0, "cannot create the Snowball english stemmer");
@@ -194,6 +188,15 @@ static gw_rc run_words(gw_analyzer *a, emit *e, size_t i, size_t j, uint32_t pos
 			a->u16[n++] = U16_TRAIL(a->f.cp[k]);
 		} else {
 			a->u16[n++] = (UChar)a->f.cp[k];
+		}
+	}
+	/* Opened on first use: loading the CJK dictionary costs milliseconds,
+	 * which a search process (it never asks for words) should not pay. */
+	if (!a->brk) {
+		a->brk = ubrk_open(UBRK_WORD, "zh", NULL, 0, &st);
+		if (U_FAILURE(st)) {
+			a->brk = NULL;
+			return gw_err_set(err, GW_EICU, st, "cannot open ICU word breaker: %s", u_errorName(st));
 		}
 	}
 	ubrk_setText(a->brk, a->u16, n, &st);

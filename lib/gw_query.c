@@ -32,8 +32,6 @@ typedef struct builder {
 	gw_err *err;
 	qpos *pos;
 	size_t npos, cap;
-	size_t word_off, word_len;
-	uint32_t word_pos;
 	int oom;
 } builder;
 
@@ -51,14 +49,6 @@ static int on_token(void *ctx, const gw_token *t)
 	builder *b = ctx;
 	qpos *p;
 
-	if (t->kind == GW_T_WORD) {
-		if (t->pos == 0 && !b->word_len) {
-			b->word_off = add_term(b, t->term, t->len);
-			b->word_len = t->len;
-			b->word_pos = t->pos;
-		}
-		return 0;
-	}
 	if (t->pos >= b->cap) {
 		size_t cap = (t->pos + 1) * 2;
 		qpos *np = realloc(b->pos, cap * sizeof *np);
@@ -137,6 +127,15 @@ static void make_elems(builder *b, int quoted)
 
 /* Analyzes text[off..off+len) into a new part; *pi gets its index, or
  * SIZE_MAX if it has nothing to search for (only punctuation). */
+/* 1 if the analyzed part is one run of CJK characters that all touch. */
+static int cjk_run(const builder *b)
+{
+	for (size_t p = 0; p < b->npos; p++)
+		if (b->pos[p].kind != GW_T_CHAR || (p + 1 < b->npos && !b->pos[p].bi_len))
+			return 0;
+	return 1;
+}
+
 static gw_rc add_part(builder *b, size_t off, size_t len, int quoted, int prefix, unsigned fid,
                       size_t *pi)
 {
@@ -145,10 +144,10 @@ static gw_rc add_part(builder *b, size_t off, size_t len, int quoted, int prefix
 
 	*pi = SIZE_MAX;
 	b->npos = 0;
-	b->word_len = 0;
 	if (b->pos)
 		memset(b->pos, 0, b->cap * sizeof *b->pos);
-	if (gw_analyze(b->an, b->text + off, len, 0, GW_AN_ALL, on_token, b, NULL, b->err))
+	/* No ICU words for queries: see the word bonus below. */
+	if (gw_analyze(b->an, b->text + off, len, 0, GW_AN_BIGRAMS | GW_AN_STEMS, on_token, b, NULL, b->err))
 		return b->err->rc;
 	if (b->oom)
 		return gw_err_set(b->err, GW_ENOMEM, 0, "out of memory");
@@ -167,16 +166,22 @@ static gw_rc add_part(builder *b, size_t off, size_t len, int quoted, int prefix
 	part.fid = fid;
 	part.text_off = off;
 	part.text_len = len;
-	/* The word bonus applies when ICU reads the whole part as one word. */
-	if (b->word_len && b->npos >= 2) {
-		size_t chars = 0;
-		for (size_t i = 0; i < b->word_len; i++)
-			chars += (((unsigned char *)b->terms.p)[b->word_off + i] & 0xC0) != 0x80;
-		if (chars == b->npos) {
+	/* The word bonus: a part that is one run of touching CJK characters
+	 * looks up the word term of the same text. Documents have it where ICU
+	 * read the run as a word in their own context, which is what counts
+	 * (and a search process then needs no word breaker of its own). */
+	if (b->npos >= 2 && cjk_run(b)) {
+		size_t w = b->terms.len, wlen = 0;
+		for (size_t p = 0; p < b->npos; p++) {
+			gw_buf_append(&b->terms, b->terms.p + b->pos[p].tok_off, b->pos[p].tok_len);
+			wlen += b->pos[p].tok_len;
+		}
+		gw_buf_putc(&b->terms, 0);
+		if (wlen <= GW_TERM_MAX) {
 			part.has_word = 1;
 			part.word.kind = GW_T_WORD;
-			part.word.off = b->word_off;
-			part.word.len = b->word_len;
+			part.word.off = w;
+			part.word.len = wlen;
 		}
 	}
 	if (!part.n)
