@@ -88,6 +88,8 @@ gw_rc gw_notice_parse_text(const char *text, size_t len, gw_notice *out, gw_err 
  * the page cannot be used, GW_ENOMEM. */
 gw_rc gw_notice_parse_html(const char *bytes, size_t len, gw_notice *out, gw_err *err);
 
+/* Frees every string and array in n (n itself is not freed) and zeroes it;
+ * absent parts and NULL members are fine; n may be NULL. */
 void gw_notice_free(gw_notice *n);
 
 #endif
