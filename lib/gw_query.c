@@ -172,10 +172,13 @@ static gw_rc add_part(builder *b, size_t off, size_t len, int quoted, int prefix
 	 * (and a search process then needs no word breaker of its own). */
 	if (b->npos >= 2 && cjk_run(b)) {
 		size_t w = b->terms.len, wlen = 0;
-		for (size_t p = 0; p < b->npos; p++) {
-			gw_buf_append(&b->terms, b->terms.p + b->pos[p].tok_off, b->pos[p].tok_len);
+		for (size_t p = 0; p < b->npos; p++)
 			wlen += b->pos[p].tok_len;
-		}
+		/* Room first: the characters are copied from this same buffer. */
+		if (gw_buf_reserve(&b->terms, wlen + 1))
+			return gw_err_set(b->err, GW_ENOMEM, 0, "out of memory");
+		for (size_t p = 0; p < b->npos; p++)
+			gw_buf_append(&b->terms, b->terms.p + b->pos[p].tok_off, b->pos[p].tok_len);
 		gw_buf_putc(&b->terms, 0);
 		if (wlen <= GW_TERM_MAX) {
 			part.has_word = 1;
