@@ -69,17 +69,6 @@ void gongwen_options_init(gongwen_options *opts)
 	opts->limit = 10;
 }
 
-/* The ISO date forms the filters take: YYYY, YYYY-MM, YYYY-MM-DD. */
-static int valid_date(const char *d)
-{
-	size_t n = strlen(d);
-
-	for (size_t i = 0; i < n; i++)
-		if (!((d[i] >= '0' && d[i] <= '9') || ((i == 4 || i == 7) && d[i] == '-')))
-			return 0;
-	return n == 4 || n == 7 || n == 10;
-}
-
 /* Translates the public options; GW_EINVAL for values out of their range. */
 static gw_rc search_opts(const gongwen_options *in, gw_search_opts *so, gw_err *err)
 {
@@ -97,9 +86,9 @@ static gw_rc search_opts(const gongwen_options *in, gw_search_opts *so, gw_err *
 	so->before = in->before;
 	if (in->type < GONGWEN_TYPE_ANY || in->type > GONGWEN_TYPE_RECORD)
 		return gw_err_set(err, GW_EINVAL, 0, "bad document type %d", in->type);
-	if (in->after && !valid_date(in->after))
+	if (in->after && !gw_date_valid(in->after))
 		return gw_err_set(err, GW_EINVAL, 0, "bad date '%s' (YYYY-MM-DD, YYYY-MM or YYYY)", in->after);
-	if (in->before && !valid_date(in->before))
+	if (in->before && !gw_date_valid(in->before))
 		return gw_err_set(err, GW_EINVAL, 0, "bad date '%s' (YYYY-MM-DD, YYYY-MM or YYYY)", in->before);
 	return GW_OK;
 }

@@ -371,6 +371,16 @@ static const char *doc_date(const gw_results *r, const gw_record *rec, size_t *l
 	return d ? d : field_text(rec, r->fid_rdate, len);
 }
 
+int gw_date_valid(const char *d)
+{
+	size_t n = strlen(d);
+
+	for (size_t i = 0; i < n; i++)
+		if (!((d[i] >= '0' && d[i] <= '9') || ((i == 4 || i == 7) && d[i] == '-')))
+			return 0;
+	return n == 4 || n == 7 || n == 10;
+}
+
 /* Compares a stored date with a bound by their common prefix, so that the
  * bound 2020 or 2020-03 also works. */
 static int date_cmp(const char *d, size_t n, const char *bound)

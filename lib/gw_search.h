@@ -54,6 +54,9 @@ typedef struct gw_search_opts {
 	const char *facet;      /* field name: count matching documents per value */
 } gw_search_opts;
 
+/* 1 if d is a date the filters take: YYYY, YYYY-MM or YYYY-MM-DD. */
+int gw_date_valid(const char *d);
+
 typedef struct gw_hit {
 	uint32_t docid;
 	double score;

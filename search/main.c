@@ -108,16 +108,6 @@ static int join_query(sopts *o, int argc, char **argv, int i)
 	return 0;
 }
 
-static int valid_date(const char *d)
-{
-	size_t n = strlen(d);
-
-	for (size_t i = 0; i < n; i++)
-		if (!((d[i] >= '0' && d[i] <= '9') || ((i == 4 || i == 7) && d[i] == '-')))
-			return 0;
-	return n == 4 || n == 7 || n == 10;
-}
-
 static int parse_format(const char *v)
 {
 	static const char *const names[] = {"text", "json", "tsv"}; /* GW_FMT_* order */
@@ -168,7 +158,7 @@ static int value_option(sopts *o, const char *a, const char *v)
 		else
 			return usage_error("bad --type (notice, record):", v);
 	} else if (strcmp(a, "--after") == 0 || strcmp(a, "--before") == 0) {
-		if (!valid_date(v))
+		if (!gw_date_valid(v))
 			return usage_error("bad date (YYYY-MM-DD, YYYY-MM or YYYY):", v);
 		*(a[2] == 'a' ? &o->so.after : &o->so.before) = v;
 	} else if (strcmp(a, "--sort") == 0) {
