@@ -1,0 +1,103 @@
+#!/bin/sh
+# e2e_crash: the index survives the indexer being killed, and readers run
+# while batches commit.
+#   1. Batches that replace all 3,000 documents of an index (tagged xxx,
+#      then yyy, ...) are killed with SIGKILL at random moments, KILLS times
+#      (default 8; GW_CRASH_KILLS=50 for the long run). After each kill the
+#      index must pass --check and hold exactly one committed state (all
+#      xxx or all yyy, never a mix); running the batch again completes it.
+#   2. Searchers loop while batches commit: no search may fail (exit 2),
+#      and every count they see is one of the committed states.
+set -u -f
+NAME=e2e_crash
+cd "$(dirname "$0")/.." || exit 2
+. tests/lib_e2e.sh
+KILLS=${GW_CRASH_KILLS:-8}
+
+# gen N FIRST TAG: JSON Lines of N documents, ids FIRST.., text tagged TAG.
+gen() {
+	python3 -c 'import sys
+n, first, tag = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+for i in range(first, first + n):
+    body = "第%d号文件 %s 众创空间建设 江苏 浙江 " % (i, tag) * 20
+    print("{\"id\": \"d%06d\", \"title\": \"通知 %s %d\", \"body\": \"%s\"}" % (i, tag, i, body))' "$@"
+}
+
+docs() {
+	"$IDX" -i "$1" --stats 2>/dev/null | sed -n 's/^documents *\([0-9]*\).*/\1/p'
+}
+
+IX=$T/ix
+gen 3000 0 xxx >"$T/x.jsonl"
+gen 3000 0 yyy >"$T/y.jsonl"
+gen 2000 0 old >"$T/a.jsonl"
+gen 3000 0 new >"$T/b.jsonl"
+run "$IDX" -q -i "$IX" "$T/x.jsonl"
+
+# Each batch replaces all 3000 documents (x <-> y), so a committed state is
+# all x or all y, and a kill that lands mid-batch must leave one of them.
+begin "SIGKILL during a batch, $KILLS times: the index is always sound and holds a committed state"
+k=0
+hits=0
+want=yyy
+while [ "$k" -lt "$KILLS" ]; do
+	delay=$(python3 -c 'import random; print("%.3f" % random.uniform(0.05, 1.2))')
+	"$IDX" -q -i "$IX" "$T/$(echo $want | cut -c1).jsonl" >/dev/null 2>&1 &
+	pid=$!
+	sleep "$delay"
+	kill -9 "$pid" 2>/dev/null && hits=$((hits + 1))
+	wait "$pid" 2>/dev/null
+	if ! "$IDX" -i "$IX" --check >"$T/check" 2>&1; then
+		fails "--check passes after kill $k (after ${delay}s)" "$(show "$T/check")"
+		break
+	fi
+	nx=$("$SRCH" -i "$IX" --count xxx)
+	ny=$("$SRCH" -i "$IX" --count yyy)
+	if ! { [ "$nx" = 3000 ] && [ "$ny" = 0 ]; } && ! { [ "$nx" = 0 ] && [ "$ny" = 3000 ]; }; then
+		fails "all 3000 documents from one batch after kill $k" "xxx $nx, yyy $ny"
+		break
+	fi
+	# The next batch goes the other way from whatever state was committed.
+	[ "$nx" = 3000 ] && want=yyy || want=xxx
+	k=$((k + 1))
+done
+[ "$hits" -gt 0 ] || fails "at least one kill during a batch" "$hits of $KILLS"
+end_check
+
+begin "running a killed batch again completes it"
+run "$IDX" -i "$IX" "$T/$(echo $want | cut -c1).jsonl"
+check_exit 0
+run "$IDX" -i "$IX" --check
+check_exit 0
+check_true "all 3000 documents now $want" test "$("$SRCH" -i "$IX" --count "$want")" = 3000
+end_check
+
+begin "searchers running while batches commit: no errors, only committed states"
+IX2=$T/ix2
+"$IDX" -q -i "$IX2" "$T/a.jsonl"
+i=0
+while [ "$i" -lt 3 ]; do
+	(
+		j=0
+		while [ "$j" -lt 40 ]; do
+			"$SRCH" -i "$IX2" --count 众创空间 >>"$T/seen.$i" 2>>"$T/serr.$i"
+			[ $? -le 1 ] || echo "exit $?" >>"$T/serr.$i"
+			j=$((j + 1))
+		done
+	) &
+	i=$((i + 1))
+done
+# Commits meanwhile: grow to 3000, then back to 2000 (--prune drops the rest).
+"$IDX" -q -i "$IX2" "$T/b.jsonl"
+"$IDX" -q -i "$IX2" --prune "$T/a.jsonl" >/dev/null 2>&1
+"$IDX" -q -i "$IX2" "$T/b.jsonl"
+wait
+cat "$T/seen.0" "$T/seen.1" "$T/seen.2" >"$T/seen"
+bad=$(grep -v -x -e 2000 -e 3000 "$T/seen" | head -3)
+[ -z "$bad" ] || fails "every count 2000 or 3000" "$bad"
+[ ! -s "$T/serr.0" ] && [ ! -s "$T/serr.1" ] && [ ! -s "$T/serr.2" ] ||
+	fails "no errors from the searchers" "$(cat "$T/serr.0" "$T/serr.1" "$T/serr.2" | head -3)"
+check_true "searches ran (120 counts)" test "$(wc -l <"$T/seen")" -eq 120
+end_check
+
+[ "$nfail" -eq 0 ]
