@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "gw_buf.h"
 #include "gw_check.h"
@@ -31,7 +32,7 @@
 #define PROG "gongwen-index"
 
 static const char usage_text[] =
-    "usage: " PROG " [-i INDEX] [-q] [--id-column NAME] [--prune] PATH...\n"
+    "usage: " PROG " [-i INDEX] [-q] [--id-column NAME] [--prune | --rebuild] PATH...\n"
     "       " PROG " [-i INDEX] [-q] --delete ID... | --delete -\n"
     "       " PROG " [-i INDEX] --check | --stats | --compact DEST | --dump ID\n"
     "\n"
@@ -52,6 +53,8 @@ static const char usage_text[] =
     "  --id-column NAME\n"
     "              the column of .csv/.tsv files that holds the record ids\n"
     "              (default: FILE#ROW, ROW counting the rows after the header)\n"
+    "  --rebuild   build a fresh index of PATHs beside INDEX, then swap it in\n"
+    "              atomically (searches that have the old one open keep it)\n"
     "  --prune     after indexing, delete the documents that came from the\n"
     "              PATHs (a file, or any file under a directory) but were not\n"
     "              read this time: deleted files, rows or lines gone\n"
@@ -81,6 +84,7 @@ typedef struct opts {
 	enum mode mode;
 	int nmodes;        /* mode options given (at most one allowed) */
 	int prune;         /* --prune */
+	int rebuild;       /* --rebuild */
 	const char *arg;   /* --compact DEST, --dump ID */
 	const char *id_column; /* --id-column, or NULL */
 	const char **paths;
@@ -136,6 +140,8 @@ static int parse_args(int argc, char **argv, opts *o)
 			o->mode = MODE_DELETE, o->nmodes++;
 		else if (strcmp(a, "--prune") == 0)
 			o->prune = 1;
+		else if (strcmp(a, "--rebuild") == 0)
+			o->rebuild = 1;
 		else if ((strcmp(a, "--compact") == 0 || strcmp(a, "--dump") == 0) && i + 1 < argc &&
 		         argv[i + 1][0]) {
 			o->mode = a[2] == 'c' ? MODE_COMPACT : MODE_DUMP;
@@ -162,6 +168,8 @@ static int parse_args(int argc, char **argv, opts *o)
 	}
 	if (o->nmodes > 1)
 		return bad_usage("give only one of --check, --stats, --compact, --dump, --delete", NULL);
+	if (o->rebuild && (o->mode != MODE_INDEX || o->prune))
+		return bad_usage("--rebuild goes with PATHs to index (and replaces --prune)", NULL);
 	if (o->prune && o->mode != MODE_INDEX)
 		return bad_usage("--prune goes with PATHs to index", NULL);
 	if (o->mode == MODE_DELETE && o->npaths == 0)
@@ -181,9 +189,13 @@ static void print_where(const char *file, long line)
 		fprintf(stderr, "%s: ", file);
 }
 
+/* ctx is the run (for -q, which hides warnings but never rejections). */
 static void report(void *ctx, const char *file, long line, const char *msg)
 {
-	(void)ctx;
+	const run *r = ctx;
+
+	if (r && r->quiet && strncmp(msg, "warning: ", 9) == 0)
+		return;
 	print_where(file, line);
 	fprintf(stderr, "%s\n", msg);
 }
@@ -287,7 +299,7 @@ static int fill_and_commit(run *r, const opts *o, double t0)
 
 	memset(&st, 0, sizeof st);
 	gw_err_clear(&err);
-	gw_input_init(&in, put, r, report, NULL);
+	gw_input_init(&in, put, r, report, r);
 	in.id_column = o->id_column;
 	for (i = 0; i < o->npaths; i++)
 		gw_input_path(&in, o->paths[i]);
@@ -328,6 +340,34 @@ static int index_all(const opts *o)
 	else
 		status = fill_and_commit(&r, o, t0);
 	gw_index_close(r.ix);
+	return status;
+}
+
+/* --rebuild: indexes everything into a new directory beside the index,
+ * then swaps it in; returns the exit status. */
+static int rebuild_all(const opts *o)
+{
+	char tmp[4096];
+	opts fresh = *o;
+	gw_err err;
+	int status;
+
+	snprintf(tmp, sizeof tmp, "%s.rebuild-%ld", o->index, (long)getpid());
+	gw_err_clear(&err);
+	if (gw_index_remove(tmp, &err) != GW_OK) {
+		fprintf(stderr, PROG ": %s\n", err.msg);
+		return 2;
+	}
+	fresh.index = tmp;
+	status = index_all(&fresh);
+	if (status == 2) {
+		gw_index_remove(tmp, &err);
+		return 2;
+	}
+	if (gw_index_swap_in(tmp, o->index, &err) != GW_OK) {
+		fprintf(stderr, PROG ": %s (the new index is left at '%s')\n", err.msg, tmp);
+		return 2;
+	}
 	return status;
 }
 
@@ -546,7 +586,7 @@ int main(int argc, char **argv)
 			case MODE_COMPACT: status = compact_index(&o); break;
 			case MODE_DUMP: status = dump_doc(&o); break;
 			case MODE_DELETE: status = delete_ids(&o); break;
-			case MODE_INDEX: status = index_all(&o); break;
+			case MODE_INDEX: status = o.rebuild ? rebuild_all(&o) : index_all(&o); break;
 			}
 		break;
 	}

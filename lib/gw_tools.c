@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "gw_accum.h"
 #include "gw_index_impl.h"
@@ -242,4 +244,35 @@ done:
 	gw_fieldtab_free(&ft);
 	gw_txn_abort(t);
 	return rc;
+}
+
+gw_rc gw_index_remove(const char *path, gw_err *err)
+{
+	static const char *const files[] = {"data.mdb", "lock.mdb"};
+	char f[4096];
+
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		snprintf(f, sizeof f, "%s/%s", path, files[i]);
+		if (unlink(f) != 0 && errno != ENOENT)
+			return gw_err_set(err, GW_EIO, errno, "cannot remove '%s': %s", f, strerror(errno));
+	}
+	if (rmdir(path) != 0 && errno != ENOENT)
+		return gw_err_set(err, GW_EIO, errno, "cannot remove '%s': %s", path, strerror(errno));
+	return GW_OK;
+}
+
+gw_rc gw_index_swap_in(const char *built, const char *target, gw_err *err)
+{
+	struct stat st;
+
+	if (stat(target, &st) != 0) {
+		if (rename(built, target) != 0)
+			return gw_err_set(err, GW_EIO, errno, "cannot rename '%s' to '%s': %s", built, target,
+			                  strerror(errno));
+		return GW_OK;
+	}
+	if (renameat2(AT_FDCWD, built, AT_FDCWD, target, RENAME_EXCHANGE) != 0)
+		return gw_err_set(err, GW_EIO, errno, "cannot swap '%s' and '%s': %s", built, target,
+		                  strerror(errno));
+	return gw_index_remove(built, err);
 }

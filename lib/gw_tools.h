@@ -41,4 +41,14 @@ gw_rc gw_index_compact(gw_index *ix, const char *dest, gw_err *err);
  * GW_ENOTFOUND (message naming the id) if there is no such document. */
 gw_rc gw_index_dump(gw_index *ix, const char *id, size_t id_len, gw_buf *out, gw_err *err);
 
+/* Puts the index directory built (complete, closed by this process) in the
+ * place of target in one atomic step (renameat2 RENAME_EXCHANGE when target
+ * exists, rename otherwise), then deletes the old index, now at built. A
+ * reader that has the old index open keeps reading it: its files stay
+ * until it closes them. Errors: GW_EIO naming the path. */
+gw_rc gw_index_swap_in(const char *built, const char *target, gw_err *err);
+/* Deletes an index directory (its data.mdb and lock.mdb, then the
+ * directory); a missing directory is fine. */
+gw_rc gw_index_remove(const char *path, gw_err *err);
+
 #endif

@@ -100,4 +100,29 @@ bad=$(grep -v -x -e 2000 -e 3000 "$T/seen" | head -3)
 check_true "searches ran (120 counts)" test "$(wc -l <"$T/seen")" -eq 120
 end_check
 
+begin "--rebuild swaps in a fresh index; a search process that has the old one open keeps using it"
+IX3=$T/ix3
+"$IDX" -q -i "$IX3" "$T/x.jsonl"
+mkfifo "$T/fifo"
+# A batch searcher opens the index, answers one query, then waits for more.
+"$SRCH" -i "$IX3" --batch --count <"$T/fifo" >"$T/old.out" 2>"$T/old.err" &
+spid=$!
+exec 9>"$T/fifo"
+echo xxx >&9
+sleep 1
+run "$IDX" -q -i "$IX3" --rebuild "$T/a.jsonl"
+check_exit 0
+check_true "no leftover rebuild directory" sh -c "! ls -d '$IX3'.rebuild-* 2>/dev/null"
+echo xxx >&9
+exec 9>&-
+wait "$spid"
+check_true "the old process answered both queries from the old index (3000, 3000)" \
+	test "$(tr '\n' ' ' <"$T/old.out")" = "3000 3000 "
+check_true "the old process reported no error" test ! -s "$T/old.err"
+check_true "a new search sees the rebuilt index (2000 old, 0 xxx)" \
+	test "$("$SRCH" -i "$IX3" --count old)/$("$SRCH" -i "$IX3" --count xxx)" = "2000/0"
+run "$IDX" -i "$IX3" --check
+check_exit 0
+end_check
+
 [ "$nfail" -eq 0 ]
