@@ -882,7 +882,7 @@ static gw_rc explain_part(gw_results *r, size_t p, uint32_t docid, const gw_reco
 		tfn += t;
 		word |= v.m[i].wtf > 0;
 	}
-	s = rk->idf[p] * tfn / (rk->p.k1 + tfn) * (1 + (word ? rk->p.word_bonus : 0));
+	s = score_part(rk, p, v.m, v.n, rec); /* the same number the ranking used */
 	gw_buf_printf(out, "    = idf x tf~ / (k1 + tf~) = %.3f x %.3f / (%.2f + %.3f)%s = %.4f\n", rk->idf[p], tfn,
 	              rk->p.k1, tfn, word ? " x (1 + word bonus)" : "", s);
 	*sum += s;

@@ -22,7 +22,6 @@ typedef struct hl {
 	hpos *p;
 	size_t n, cap;
 	gw_buf terms;
-	size_t *toff, *boff, *soff; /* offsets into terms (pointers set later) */
 	int oom;
 } hl;
 
