@@ -15,6 +15,7 @@
  * rejection reported on stderr as "file:line: message"), 2 when nothing
  * could be done (bad usage, the index cannot be opened or committed). */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +95,10 @@ typedef struct opts {
 /* What the sink and the callbacks share: the index and where we are. */
 typedef struct run {
 	gw_index *ix;
+	int progress;      /* stderr is a terminal and not -q */
+	double t0, last;   /* start, last progress line */
+	size_t ndocs;      /* documents read */
+	uint64_t *nbytes;  /* bytes read (the readers' count) */
 	const char *file; /* the document being put, for warnings; or NULL */
 	long line;
 	int quiet;
@@ -213,12 +218,60 @@ static void warn(void *ctx, const char *msg)
 	fprintf(stderr, "warning: %s\n", msg);
 }
 
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The progress line: rewritten in place on a terminal, at most 4 times a
+ * second; cleared before the summary. */
+static void progress_line(run *r, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static void progress_line(run *r, const char *fmt, ...)
+{
+	va_list ap;
+	double t = now();
+
+	if (!r->progress || t - r->last < 0.25)
+		return;
+	r->last = t;
+	fputs("\r\x1b[K", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fflush(stderr);
+}
+
+static void on_commit_progress(void *ctx, size_t done, size_t total)
+{
+	run *r = ctx;
+	double el = now() - r->t0, rate = el > 0 ? (double)done / el : 0;
+
+	if (done == total)
+		r->last = 0; /* the last line always shows */
+	progress_line(r, "indexing: %zu of %zu documents (%.0f%%), %.0f documents/s, about %.0f s left",
+	              done, total, total ? 100.0 * (double)done / (double)total : 100.0, rate,
+	              rate > 0 ? (double)(total - done) / rate : 0.0);
+}
+
 static gw_rc put(void *ctx, const gw_doc *doc, const char *file, long line,
                  gw_err *err)
 {
 	run *r = ctx;
 	gw_doc d = *doc;
 	gw_rc rc;
+
+	r->ndocs++;
+	if (r->nbytes)
+		progress_line(r, "reading: %zu documents, %.1f MB (%.1f MB/s)", r->ndocs, (double)*r->nbytes / 1e6,
+		              (double)*r->nbytes / 1e6 / (now() - r->t0 + 1e-9));
 
 	/* Add "_source" = file (replacing one the input may have). */
 	d.nfields = 0;
@@ -234,13 +287,6 @@ static gw_rc put(void *ctx, const gw_doc *doc, const char *file, long line,
 	return rc;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void print_summary(const gw_batch_stats *st, const gw_input *in,
                           double secs)
@@ -301,12 +347,21 @@ static int fill_and_commit(run *r, const opts *o, double t0)
 	gw_err_clear(&err);
 	gw_input_init(&in, put, r, report, r);
 	in.id_column = o->id_column;
+	r->nbytes = &in.nbytes;
+	r->t0 = r->last = t0;
+	r->progress = !o->quiet && isatty(STDERR_FILENO);
+	if (r->progress)
+		gw_index_set_progress(r->ix, on_commit_progress, r);
 	for (i = 0; i < o->npaths; i++)
 		gw_input_path(&in, o->paths[i]);
 	if (o->prune)
 		nsrc = prune_sources(o, &src);
+	r->t0 = now();
 	rc = gw_index_commit_pruning(r->ix, (const char *const *)src, nsrc, &st, &err);
 	free_sources(src, nsrc);
+	r->nbytes = NULL;
+	if (r->progress)
+		fputs("\r\x1b[K", stderr);
 	if (rc != GW_OK) {
 		fprintf(stderr, PROG ": cannot commit to index '%s': %s\n",
 		        o->index, err.msg);

@@ -73,6 +73,12 @@ void gw_index_close(gw_index *ix)
 	free(ix);
 }
 
+void gw_index_set_progress(gw_index *ix, gw_progress_fn fn, void *ctx)
+{
+	ix->progress = fn;
+	ix->progress_ctx = ctx;
+}
+
 void gw_index_set_warn(gw_index *ix, gw_warn_fn fn, void *ctx)
 {
 	ix->warn = fn;
@@ -553,9 +559,14 @@ static gw_rc apply(applier *ap, gw_err *err)
 	}
 	if (ap->nsources && prune(ap, err))
 		return err->rc;
-	for (size_t i = 0; i < b->ndocs; i++)
+	for (size_t i = 0; i < b->ndocs; i++) {
 		if (!b->docs[i].dead && add_doc(ap, &b->docs[i], err))
 			return err->rc;
+		if (ap->ix->progress && (i + 1) % 256 == 0)
+			ap->ix->progress(ap->ix->progress_ctx, i + 1, b->ndocs);
+	}
+	if (ap->ix->progress)
+		ap->ix->progress(ap->ix->progress_ctx, b->ndocs, b->ndocs);
 	if (gw_accum_flush(ap->acc, ap->t, err) || save_counters(ap, err))
 		return err->rc;
 	return GW_OK;

@@ -35,6 +35,11 @@ void gw_index_close(gw_index *ix);
 typedef void (*gw_warn_fn)(void *ctx, const char *msg);
 void gw_index_set_warn(gw_index *ix, gw_warn_fn fn, void *ctx);
 
+/* Progress of a commit: done of total documents analyzed (called every
+ * few hundred documents and once at the end). Default: none. */
+typedef void (*gw_progress_fn)(void *ctx, size_t done, size_t total);
+void gw_index_set_progress(gw_index *ix, gw_progress_fn fn, void *ctx);
+
 typedef struct gw_batch_stats {
 	size_t added;     /* ids new to the index */
 	size_t replaced;  /* ids that existed: old version removed completely */

@@ -38,6 +38,8 @@ struct gw_index {
 	int write;
 	gw_warn_fn warn;
 	void *warn_ctx;
+	gw_progress_fn progress;
+	void *progress_ctx;
 	gw_batch b;
 };
 

@@ -290,4 +290,22 @@ check_exit 2
 check_contains err "$T/nowhere"
 end_check
 
+# --- progress on a terminal only ------------------------------------------------
+
+begin "a progress line on a terminal, none when stderr is not one or with -q"
+python3 -c 'import sys
+for i in range(3000):
+    print("{\"id\": \"p%d\", \"title\": \"t\", \"body\": \"%s\"}" % (i, "进度测试文本 " * 40))' >"$T/p.jsonl"
+run "$IDX" -i "$T/p1" "$T/p.jsonl"
+check_not_contains err "indexing:"
+if command -v script >/dev/null 2>&1; then
+	script -qc "$IDX -i $T/p2 $T/p.jsonl" /dev/null >"$T/tty.out" 2>&1 </dev/null
+	grep -q "indexing: .* of 3000 documents" "$T/tty.out" ||
+		fails "a progress line under a pseudo-terminal" "$(show "$T/tty.out")"
+	grep -q "gongwen-index: 3000 added" "$T/tty.out" || fails "the summary after it" "$(show "$T/tty.out")"
+	script -qc "$IDX -q -i $T/p3 $T/p.jsonl" /dev/null >"$T/tty.q" 2>&1 </dev/null
+	! grep -q "indexing:" "$T/tty.q" || fails "no progress with -q" "$(show "$T/tty.q")"
+fi
+end_check
+
 [ "$nfail" -eq 0 ]
