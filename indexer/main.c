@@ -50,7 +50,8 @@ static const char usage_text[] =
     "  -i INDEX    the index directory, created if absent (default:\n"
     "              $GONGWEN_INDEX, else $XDG_DATA_HOME/gongwen/index, else\n"
     "              ~/.local/share/gongwen/index)\n"
-    "  -q          quiet: no summary and no warnings (errors are still shown)\n"
+    "  -q, --quiet no progress line and no warnings (errors and the final\n"
+    "              summary are still shown)\n"
     "  --id-column NAME\n"
     "              the column of .csv/.tsv files that holds the record ids\n"
     "              (default: FILE#ROW, ROW counting the rows after the header)\n"
@@ -135,7 +136,7 @@ static int parse_args(int argc, char **argv, opts *o)
 			only_paths = 1;
 		else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
 			return ARGS_HELP;
-		else if (strcmp(a, "-q") == 0)
+		else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
 			o->quiet = 1;
 		else if (strcmp(a, "--check") == 0)
 			o->mode = MODE_CHECK, o->nmodes++;
@@ -367,8 +368,8 @@ static int fill_and_commit(run *r, const opts *o, double t0)
 		        o->index, err.msg);
 		return 2;
 	}
-	if (!o->quiet)
-		print_summary(&st, &in, now() - t0);
+	/* The summary always: -q only silences progress and warnings. */
+	print_summary(&st, &in, now() - t0);
 	return in.nrejected ? 1 : 0;
 }
 
@@ -519,9 +520,8 @@ static int delete_ids(const opts *o)
 		return 2;
 	}
 	gw_index_close(ix);
-	if (!o->quiet)
-		fprintf(stderr, PROG ": %zu deleted, %zu not found in %.2f s\n", st.deleted,
-		        st.missing + bad, now() - t0);
+	fprintf(stderr, PROG ": %zu deleted, %zu not found in %.2f s\n", st.deleted,
+	        st.missing + bad, now() - t0);
 	return st.missing || bad ? 1 : 0;
 }
 

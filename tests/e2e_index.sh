@@ -292,7 +292,7 @@ end_check
 
 # --- progress on a terminal only ------------------------------------------------
 
-begin "a progress line on a terminal, none when stderr is not one or with -q"
+begin "a progress line on a terminal, none when stderr is not one or with -q; the summary always"
 python3 -c 'import sys
 for i in range(3000):
     print("{\"id\": \"p%d\", \"title\": \"t\", \"body\": \"%s\"}" % (i, "进度测试文本 " * 40))' >"$T/p.jsonl"
@@ -305,6 +305,7 @@ if command -v script >/dev/null 2>&1; then
 	grep -q "gongwen-index: 3000 added" "$T/tty.out" || fails "the summary after it" "$(show "$T/tty.out")"
 	script -qc "$IDX -q -i $T/p3 $T/p.jsonl" /dev/null >"$T/tty.q" 2>&1 </dev/null
 	! grep -q "indexing:" "$T/tty.q" || fails "no progress with -q" "$(show "$T/tty.q")"
+	grep -q "gongwen-index: 3000 added" "$T/tty.q" || fails "the summary even with -q" "$(show "$T/tty.q")"
 fi
 end_check
 
