@@ -24,7 +24,7 @@ OPT := -O2 -g
 endif
 
 # Debian packages the build needs; `make deps` installs the missing ones.
-DEB_PKGS := gcc make pkg-config libicu-dev liblmdb-dev libstemmer-dev libxml2-dev
+DEB_PKGS := gcc make pkg-config libicu-dev liblmdb-dev libstemmer-dev libxml2-dev lmdb-utils
 
 # Recursively expanded on purpose: evaluated when a recipe runs, i.e. after
 # `deps` has installed pkg-config and the -dev packages.

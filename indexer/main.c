@@ -50,6 +50,8 @@ static const char usage_text[] =
     "  -i INDEX    the index directory, created if absent (default:\n"
     "              $GONGWEN_INDEX, else $XDG_DATA_HOME/gongwen/index, else\n"
     "              ~/.local/share/gongwen/index)\n"
+    "  -j N        analyze on N threads (default: the number of cores); the\n"
+    "              index is the same for any N\n"
     "  -q, --quiet no progress line and no warnings (errors and the final\n"
     "              summary are still shown)\n"
     "  --id-column NAME\n"
@@ -87,6 +89,7 @@ typedef struct opts {
 	int nmodes;        /* mode options given (at most one allowed) */
 	int prune;         /* --prune */
 	int rebuild;       /* --rebuild */
+	int threads;       /* -j N, 0 = default */
 	const char *arg;   /* --compact DEST, --dump ID */
 	const char *id_column; /* --id-column, or NULL */
 	const char **paths;
@@ -148,6 +151,13 @@ static int parse_args(int argc, char **argv, opts *o)
 			o->prune = 1;
 		else if (strcmp(a, "--rebuild") == 0)
 			o->rebuild = 1;
+		else if (strcmp(a, "-j") == 0 && i + 1 < argc) {
+			char *end;
+			long n = strtol(argv[++i], &end, 10);
+			if (*end || n < 1 || n > 64)
+				return bad_usage("-j takes 1 to 64, not", argv[i]);
+			o->threads = (int)n;
+		}
 		else if ((strcmp(a, "--compact") == 0 || strcmp(a, "--dump") == 0) && i + 1 < argc &&
 		         argv[i + 1][0]) {
 			o->mode = a[2] == 'c' ? MODE_COMPACT : MODE_DUMP;
@@ -390,6 +400,8 @@ static int index_all(const opts *o)
 		return 2;
 	}
 	gw_index_set_warn(r.ix, warn, &r);
+	if (o->threads)
+		gw_index_set_threads(r.ix, o->threads);
 	if (gw_index_begin(r.ix, &err) != GW_OK)
 		fprintf(stderr, PROG ": cannot write index '%s': %s\n", o->index,
 		        err.msg);

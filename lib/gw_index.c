@@ -14,11 +14,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "gw_accum.h"
 #include "gw_index_impl.h"
+#include "gw_prean.h"
 #include "gw_record.h"
 #include "gw_utf8.h"
+
+#define PREAN_WINDOW 256
 
 /* Per-commit working state. */
 typedef struct applier {
@@ -31,9 +35,14 @@ typedef struct applier {
 	uint64_t ndocs, next_docid;
 	uint64_t flen[GW_MAX_FIELDS + 1], fdocs[GW_MAX_FIELDS + 1];
 	gw_batch_stats st;
-	size_t trad, simp; /* script counts of the document being added */
 	const char *const *sources; /* to prune (gw_index_commit_pruning) */
 	size_t nsources;
+	/* A window of documents analyzed ahead on several threads. */
+	gw_predoc pre[PREAN_WINDOW];
+	const gw_prein *in[PREAN_WINDOW];
+	size_t nf[PREAN_WINDOW];
+	gw_prein *inbuf;
+	size_t inbuf_cap;
 } applier;
 
 gw_rc gw_index_open(gw_index **out, const char *path, int flags, gw_err *err)
@@ -45,6 +54,9 @@ gw_rc gw_index_open(gw_index **out, const char *path, int flags, gw_err *err)
 	if (!ix)
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	ix->write = (flags & GW_OPEN_WRITE) != 0;
+	ix->threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (ix->threads < 1)
+		ix->threads = 1;
 	if (gw_store_open(&ix->s, path, flags, err) || gw_analyzer_new(&ix->an, err)) {
 		gw_index_close(ix);
 		return err->rc;
@@ -72,6 +84,8 @@ void gw_index_close(gw_index *ix)
 	gw_store_close(ix->s);
 	free(ix);
 }
+
+void gw_index_set_threads(gw_index *ix, int n) { ix->threads = n < 1 ? 1 : n > 64 ? 64 : n; }
 
 void gw_index_set_progress(gw_index *ix, gw_progress_fn fn, void *ctx)
 {
@@ -411,7 +425,8 @@ static int same_content(applier *ap, uint32_t docid, uint64_t h)
 	       r.hash == h;
 }
 
-static gw_rc add_doc(applier *ap, const gw_pdoc *d, gw_err *err)
+/* Adds d, analyzed ahead in pre (fields in the same order). */
+static gw_rc add_doc(applier *ap, const gw_pdoc *d, const gw_predoc *pre, gw_err *err)
 {
 	const gw_batch *b = &ap->ix->b;
 	const char *id = (const char *)b->arena.p + d->id_off;
@@ -436,33 +451,30 @@ static gw_rc add_doc(applier *ap, const gw_pdoc *d, gw_err *err)
 	if (ap->next_docid >= UINT32_MAX)
 		return gw_err_set(err, GW_EINVAL, 0, "docid space exhausted: rebuild the index");
 	docid = (uint32_t)ap->next_docid++;
-	ap->trad = ap->simp = 0;
 	r.id = id;
 	r.id_len = d->id_len;
 	r.nf = (unsigned)d->nf;
+	if (pre->rc)
+		return gw_err_set(err, pre->rc, pre->err.sys, "%s", pre->err.msg);
 	for (size_t i = 0; i < d->nf; i++) {
 		const gw_pfield *pf = &b->fields[d->f_first + i];
+		const gw_prefield *f = &pre->f[i];
 		const char *name = (const char *)b->arena.p + pf->name_off;
-		gw_buf_reset(&ap->scratch);
-		if (gw_analyzer_fold(ap->ix->an, name, pf->name_len, &ap->scratch, err) ||
-		    gw_field_intern(ap->t, &ap->ft, (const char *)ap->scratch.p, ap->scratch.len, name,
-		                    pf->name_len, &r.fid[i], err))
+		if (gw_field_intern(ap->t, &ap->ft, (const char *)f->fold.p, f->fold.len, name, pf->name_len,
+		                    &r.fid[i], err))
 			return err->rc;
 		r.text[i] = (const char *)b->arena.p + pf->val_off;
 		r.text_len[i] = pf->val_len;
-		r.flen[i] = 0;
+		r.flen[i] = f->flen;
 		if (!gw_field_indexed(&ap->ft, r.fid[i]))
 			continue;
-		if (analyze_field(ap, r.text[i], r.text_len[i], &r.flen[i], err))
-			return err->rc;
-		gw_analyzer_script(ap->ix->an, &ap->trad, &ap->simp);
-		if (gw_accum_add(ap->acc, r.fid[i], docid, &ap->toks))
+		if (gw_accum_add(ap->acc, r.fid[i], docid, &f->toks))
 			return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 		ap->flen[r.fid[i]] += r.flen[i];
 		ap->fdocs[r.fid[i]]++;
 	}
 	/* For the same-script ranking bonus. */
-	r.script = gw_script_of(ap->trad, ap->simp);
+	r.script = gw_script_of(pre->trad, pre->simp);
 	gw_record_build(&ap->rec, &r);
 	if (!gw_buf_ok(&ap->rec))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
@@ -544,6 +556,53 @@ static gw_rc prune(applier *ap, gw_err *err)
 	return rc;
 }
 
+/* 1 if d must be analyzed: it is live and not stored unchanged already. */
+static int needs_analysis(applier *ap, const gw_pdoc *d)
+{
+	const gw_batch *b = &ap->ix->b;
+	uint32_t old;
+	gw_err e;
+
+	if (d->dead)
+		return 0;
+	gw_err_clear(&e);
+	if (gw_id_get(ap->t, (const char *)b->arena.p + d->id_off, d->id_len, &old, &e) != GW_OK)
+		return 1;
+	return !same_content(ap, old, pdoc_hash(b, d));
+}
+
+/* Analyzes documents w .. w+n of the batch ahead, on the index's threads. */
+static gw_rc analyze_window(applier *ap, size_t w, size_t n, gw_err *err)
+{
+	const gw_batch *b = &ap->ix->b;
+	size_t total = 0, at = 0;
+
+	for (size_t k = 0; k < n; k++)
+		total += b->docs[w + k].nf;
+	if (total > ap->inbuf_cap) {
+		gw_prein *p = realloc(ap->inbuf, total * sizeof *p);
+		if (!p)
+			return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+		ap->inbuf = p;
+		ap->inbuf_cap = total;
+	}
+	for (size_t k = 0; k < n; k++) {
+		const gw_pdoc *d = &b->docs[w + k];
+		ap->pre[k].todo = needs_analysis(ap, d);
+		ap->pre[k].rc = GW_OK;
+		ap->in[k] = ap->inbuf + at;
+		ap->nf[k] = d->nf;
+		for (size_t i = 0; i < d->nf; i++, at++) {
+			const gw_pfield *pf = &b->fields[d->f_first + i];
+			ap->inbuf[at].name = (const char *)b->arena.p + pf->name_off;
+			ap->inbuf[at].name_len = pf->name_len;
+			ap->inbuf[at].text = (const char *)b->arena.p + pf->val_off;
+			ap->inbuf[at].text_len = pf->val_len;
+		}
+	}
+	return gw_prean_run(ap->pre, ap->in, ap->nf, n, ap->ix->threads, ap->ix->an, err);
+}
+
 static gw_rc apply(applier *ap, gw_err *err)
 {
 	const gw_batch *b = &ap->ix->b;
@@ -559,14 +618,16 @@ static gw_rc apply(applier *ap, gw_err *err)
 	}
 	if (ap->nsources && prune(ap, err))
 		return err->rc;
-	for (size_t i = 0; i < b->ndocs; i++) {
-		if (!b->docs[i].dead && add_doc(ap, &b->docs[i], err))
+	for (size_t w = 0; w < b->ndocs; w += PREAN_WINDOW) {
+		size_t n = b->ndocs - w < PREAN_WINDOW ? b->ndocs - w : PREAN_WINDOW;
+		if (analyze_window(ap, w, n, err))
 			return err->rc;
-		if (ap->ix->progress && (i + 1) % 256 == 0)
-			ap->ix->progress(ap->ix->progress_ctx, i + 1, b->ndocs);
+		for (size_t k = 0; k < n; k++)
+			if (!b->docs[w + k].dead && add_doc(ap, &b->docs[w + k], &ap->pre[k], err))
+				return err->rc;
+		if (ap->ix->progress)
+			ap->ix->progress(ap->ix->progress_ctx, w + n, b->ndocs);
 	}
-	if (ap->ix->progress)
-		ap->ix->progress(ap->ix->progress_ctx, b->ndocs, b->ndocs);
 	if (gw_accum_flush(ap->acc, ap->t, err) || save_counters(ap, err))
 		return err->rc;
 	return GW_OK;
@@ -574,6 +635,9 @@ static gw_rc apply(applier *ap, gw_err *err)
 
 static void applier_free(applier *ap)
 {
+	for (size_t k = 0; k < PREAN_WINDOW; k++)
+		gw_predoc_free(&ap->pre[k]);
+	free(ap->inbuf);
 	gw_txn_abort(ap->t);
 	gw_fieldtab_free(&ap->ft);
 	gw_accum_free(ap->acc);

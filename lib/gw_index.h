@@ -35,6 +35,11 @@ void gw_index_close(gw_index *ix);
 typedef void (*gw_warn_fn)(void *ctx, const char *msg);
 void gw_index_set_warn(gw_index *ix, gw_warn_fn fn, void *ctx);
 
+/* Threads that analyze documents at commit (the writer is one of them);
+ * default: the number of online processors. The index is the same for any
+ * number. n < 1 means 1. */
+void gw_index_set_threads(gw_index *ix, int n);
+
 /* Progress of a commit: done of total documents analyzed (called every
  * few hundred documents and once at the end). Default: none. */
 typedef void (*gw_progress_fn)(void *ctx, size_t done, size_t total);

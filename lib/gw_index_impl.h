@@ -40,6 +40,7 @@ struct gw_index {
 	void *warn_ctx;
 	gw_progress_fn progress;
 	void *progress_ctx;
+	int threads;       /* analysis threads at commit (gw_index_set_threads) */
 	gw_batch b;
 };
 

@@ -161,4 +161,26 @@ run "$IDX" -i "$T/c" --check --stats
 check_exit 2
 end_check
 
+# --- -j: the same index for any number of threads -------------------------------
+
+begin "-j 1 and -j 2 build byte-identical index contents (mdb_dump -a)"
+python3 -c 'import sys
+for i in range(1500):
+    print("{\"id\": \"j%d\", \"title\": \"標題 %d\", \"body\": \"%s\"}" % (i, i, "第%d段 众创空间 files 測試 " % i * 12))' >"$T/j.jsonl"
+run "$IDX" -j 1 -i "$T/j1" corpus/ "$T/j.jsonl"
+check_exit 0
+run "$IDX" -j 2 -i "$T/j2" corpus/ "$T/j.jsonl"
+check_exit 0
+if command -v mdb_dump >/dev/null 2>&1; then
+	mdb_dump -a "$T/j1" >"$T/j1.dump" 2>&1
+	mdb_dump -a "$T/j2" >"$T/j2.dump" 2>&1
+	check_true "the dumps are identical" cmp -s "$T/j1.dump" "$T/j2.dump"
+	check_true "and not empty" test "$(wc -c <"$T/j1.dump")" -gt 100000
+else
+	fails "mdb_dump (Debian package lmdb-utils) installed" "not found"
+fi
+run "$IDX" -i "$T/j2" --check
+check_exit 0
+end_check
+
 [ "$nfail" -eq 0 ]
