@@ -402,6 +402,8 @@ static int index_all(const opts *o)
 	gw_index_set_warn(r.ix, warn, &r);
 	if (o->threads)
 		gw_index_set_threads(r.ix, o->threads);
+	if (getenv("GONGWEN_BUDGET")) /* bytes; lets tests force merges */
+		gw_index_set_budget(r.ix, (size_t)strtoull(getenv("GONGWEN_BUDGET"), NULL, 10));
 	if (gw_index_begin(r.ix, &err) != GW_OK)
 		fprintf(stderr, PROG ": cannot write index '%s': %s\n", o->index,
 		        err.msg);

@@ -54,6 +54,7 @@ gw_rc gw_index_open(gw_index **out, const char *path, int flags, gw_err *err)
 	if (!ix)
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	ix->write = (flags & GW_OPEN_WRITE) != 0;
+	ix->budget = GW_POSTINGS_BUDGET;
 	ix->threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (ix->threads < 1)
 		ix->threads = 1;
@@ -84,6 +85,8 @@ void gw_index_close(gw_index *ix)
 	gw_store_close(ix->s);
 	free(ix);
 }
+
+void gw_index_set_budget(gw_index *ix, size_t bytes) { ix->budget = bytes ? bytes : GW_POSTINGS_BUDGET; }
 
 void gw_index_set_threads(gw_index *ix, int n) { ix->threads = n < 1 ? 1 : n > 64 ? 64 : n; }
 
@@ -625,6 +628,10 @@ static gw_rc apply(applier *ap, gw_err *err)
 		for (size_t k = 0; k < n; k++)
 			if (!b->docs[w + k].dead && add_doc(ap, &b->docs[w + k], &ap->pre[k], err))
 				return err->rc;
+		/* Bounded memory: past the budget, the lists merge into the
+		 * store (new docids only ever go after the stored ones). */
+		if (gw_accum_bytes(ap->acc) > ap->ix->budget && gw_accum_flush(ap->acc, ap->t, err))
+			return err->rc;
 		if (ap->ix->progress)
 			ap->ix->progress(ap->ix->progress_ctx, w + n, b->ndocs);
 	}

@@ -35,6 +35,12 @@ void gw_index_close(gw_index *ix);
 typedef void (*gw_warn_fn)(void *ctx, const char *msg);
 void gw_index_set_warn(gw_index *ix, gw_warn_fn fn, void *ctx);
 
+/* Memory for a commit's in-memory posting lists: past it they are merged
+ * into the store and memory is freed, so a batch of any size needs at most
+ * this for postings (its documents' text is held besides). 0: default. */
+#define GW_POSTINGS_BUDGET ((size_t)256 << 20)
+void gw_index_set_budget(gw_index *ix, size_t bytes);
+
 /* Threads that analyze documents at commit (the writer is one of them);
  * default: the number of online processors. The index is the same for any
  * number. n < 1 means 1. */

@@ -41,6 +41,7 @@ struct gw_index {
 	gw_progress_fn progress;
 	void *progress_ctx;
 	int threads;       /* analysis threads at commit (gw_index_set_threads) */
+	size_t budget;     /* postings held in memory before a merge (bytes) */
 	gw_batch b;
 };
 

@@ -183,4 +183,16 @@ run "$IDX" -i "$T/j2" --check
 check_exit 0
 end_check
 
+begin "a small postings budget (many merges during the commit) builds the same index"
+GONGWEN_BUDGET=100000
+export GONGWEN_BUDGET
+run "$IDX" -i "$T/j3" corpus/ "$T/j.jsonl"
+unset GONGWEN_BUDGET
+check_exit 0
+if command -v mdb_dump >/dev/null 2>&1; then
+	mdb_dump -a "$T/j3" >"$T/j3.dump" 2>&1
+	check_true "the dump equals the default build's" cmp -s "$T/j1.dump" "$T/j3.dump"
+fi
+end_check
+
 [ "$nfail" -eq 0 ]

@@ -7,7 +7,7 @@ B=${GW_BUILD:-build}
 IDX=$B/gongwen-index
 SRCH=$B/gongwen-search
 # The environment must not pick indexes, map sizes or colours for us.
-unset GONGWEN_INDEX GONGWEN_MAPSIZE NO_COLOR
+unset GONGWEN_INDEX GONGWEN_MAPSIZE GONGWEN_BUDGET NO_COLOR
 PYTHONIOENCODING=utf-8
 export PYTHONIOENCODING
 T=$(mktemp -d) || exit 2
