@@ -1,0 +1,48 @@
+#!/bin/sh
+# growth: how build time, query time and memory grow with the corpus.
+# Makes corpora 4x and 16x the size of ../shared/corpus/zh-docs.jsonl.xz
+# from the real one (new documents made of shuffled real paragraphs, with
+# new ids; not copies), builds each with gongwen-index, runs known.tsv
+# through eval.py for the in-process p50, and prints a markdown table.
+# Not part of `make test` (it takes a few minutes): run `sh tests/growth.sh`.
+set -eu
+cd "$(dirname "$0")/.."
+B=${GW_BUILD:-build}
+W=${WORK:-/tmp/gongwen-growth}
+mkdir -p "$W"
+xz -dc ../shared/corpus/zh-docs.jsonl.xz >"$W/x1.jsonl"
+for f in 4 16; do
+	python3 - "$W/x1.jsonl" "$f" >"$W/x$f.jsonl" <<'PY'
+import json, random, sys
+src, factor = sys.argv[1], int(sys.argv[2])
+docs = [json.loads(l) for l in open(src, encoding="utf-8")]
+paras = [p for d in docs for p in d["body"].split("\n") if p.strip()]
+rng = random.Random(7)
+out = sys.stdout
+for d in docs:                       # the real documents first
+    out.write(json.dumps(d, ensure_ascii=False) + "\n")
+for k in range(1, factor):           # then new ones: same sizes, shuffled paragraphs
+    for i, d in enumerate(docs):
+        n = max(1, d["body"].count("\n") + 1)
+        body = "\n".join(rng.choice(paras) for _ in range(n))
+        title = rng.choice(docs)["title"]
+        out.write(json.dumps({"id": "g%d-%d" % (k, i), "title": title, "body": body,
+                              "source": d.get("source", ""), "script": d.get("script", "")},
+                             ensure_ascii=False) + "\n")
+PY
+done
+echo "| corpus | MB | documents | build s | vs 1x | peak RSS MB | index MB | known p50 ms | vs 1x |"
+echo "|---|---|---|---|---|---|---|---|---|"
+for f in 1 4 16; do
+	rm -rf "$W/ix$f"
+	/usr/bin/time -f "%e %M" -o "$W/time$f" "$B/gongwen-index" -q -i "$W/ix$f" "$W/x$f.jsonl" 2>"$W/log$f"
+	p50=$(python3 ../shared/bench/eval.py ../shared/bench/queries/known.tsv --name g --forms orig \
+		--cmd "$B/gongwen-search -i $W/ix$f --batch -n {k} --timings \"\$BENCH_LAT_FILE\"" 2>/dev/null |
+		awk -F'\t' '$1 == "orig" && $2 == "all" {print $12}')
+	mb=$(du -m "$W/x$f.jsonl" | cut -f1)
+	ix=$(du -m "$W/ix$f/data.mdb" | cut -f1)
+	n=$(wc -l <"$W/x$f.jsonl")
+	read -r secs kb <"$W/time$f"
+	[ "$f" = 1 ] && { s1=$secs; p1=$p50; }
+	echo "| ${f}x | $mb | $n | $secs | $(python3 -c "print('%.1fx' % ($secs / $s1))") | $((kb / 1024)) | $ix | $p50 | $(python3 -c "print('%.2fx' % ($p50 / $p1))") |"
+done
