@@ -6,6 +6,7 @@
 #define GW_TEST_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int gw_t_failed;        /* failures in the current case */
@@ -46,5 +47,15 @@ static int gw_t_pass, gw_t_fail;
 	} while (0)
 
 #define TEST_EXIT() (gw_t_fail ? 1 : 0)
+
+/* Removes a test's scratch directory (made with mkdtemp) and all in it. */
+static inline void gw_t_rmtree(const char *dir)
+{
+	char cmd[300];
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", dir);
+}
 
 #endif

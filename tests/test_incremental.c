@@ -284,11 +284,6 @@ int main(void)
 	RUN(test_changed_replaces);
 	RUN(test_prune);
 	RUN(test_tools);
-	{
-		char cmd[128];
-		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-		if (system(cmd) != 0)
-			fprintf(stderr, "cannot remove %s\n", dir);
-	}
+	gw_t_rmtree(dir);
 	return TEST_EXIT();
 }

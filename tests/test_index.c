@@ -441,11 +441,6 @@ int main(void)
 	RUN(test_invalid_utf8);
 	RUN(test_bad_documents);
 	RUN(test_other_fields_and_title_weight);
-	{
-		char cmd[128];
-		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-		if (system(cmd) != 0)
-			fprintf(stderr, "cannot remove %s\n", dir);
-	}
+	gw_t_rmtree(dir);
 	return TEST_EXIT();
 }

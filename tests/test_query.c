@@ -123,7 +123,7 @@ static void test_malformed(void)
 
 int main(void)
 {
-	char dir[] = "/tmp/gw-test-query-XXXXXX", path[64], cmd[96];
+	char dir[] = "/tmp/gw-test-query-XXXXXX", path[64];
 	gw_err err;
 
 	if (!mkdtemp(dir))
@@ -148,8 +148,6 @@ int main(void)
 	RUN(test_fields_and_prefix);
 	RUN(test_malformed);
 	gw_index_close(ix);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", dir);
+	gw_t_rmtree(dir);
 	return TEST_EXIT();
 }

@@ -102,7 +102,7 @@ static void test_explain(void)
 
 int main(void)
 {
-	char dir[] = "/tmp/gw-test-rank-XXXXXX", path[64], cmd[96];
+	char dir[] = "/tmp/gw-test-rank-XXXXXX", path[64];
 	gw_err err;
 
 	if (!mkdtemp(dir))
@@ -120,8 +120,6 @@ int main(void)
 	RUN(test_two_parts);
 	RUN(test_explain);
 	gw_index_close(ix);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", dir);
+	gw_t_rmtree(dir);
 	return TEST_EXIT();
 }

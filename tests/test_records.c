@@ -207,7 +207,7 @@ static void test_facets(void)
 
 int main(void)
 {
-	char dir[] = "/tmp/gw-test-records-XXXXXX", path[64], cmd[96];
+	char dir[] = "/tmp/gw-test-records-XXXXXX", path[64];
 
 	if (!mkdtemp(dir)) {
 		printf("FAIL mkdtemp\n");
@@ -221,8 +221,6 @@ int main(void)
 	RUN(test_dates);
 	RUN(test_facets);
 	gw_index_close(ix);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", dir);
+	gw_t_rmtree(dir);
 	return TEST_EXIT();
 }
