@@ -8,6 +8,7 @@
 
 #include "gw_accum.h"
 #include "gw_index_impl.h"
+#include "gw_lens.h"
 #include "gw_record.h"
 
 typedef struct checker {
@@ -20,6 +21,9 @@ typedef struct checker {
 	uint64_t sum_post, n_post;   /* checksum/count from the postings */
 	uint64_t flen[GW_MAX_FIELDS + 1], fdocs[GW_MAX_FIELDS + 1];
 	uint64_t nids;
+	gw_lens_reader lens;
+	uint64_t nlens;     /* lens entries seen */
+	gw_record lrec;     /* the lens entry of the document being checked */
 	gw_toklist toks;
 	gw_fieldtab ft;
 	gw_buf key;
@@ -96,6 +100,48 @@ static int expect_field(checker *c, uint32_t docid, unsigned fid, const char *te
 	return 0;
 }
 
+/* The lens entry of docid must repeat the record's script and the lengths
+ * of its indexed fields, in the same order. */
+static void check_lens(checker *c, uint32_t docid, const gw_record *r)
+{
+	unsigned k = 0;
+
+	if (gw_lens_read(&c->lens, docid, &c->lrec) != 0) {
+		problem(c, "docid %u has no readable lens entry", docid);
+		return;
+	}
+	if (c->lrec.script != r->script)
+		problem(c, "docid %u: lens script %d, record %d", docid, c->lrec.script, r->script);
+	for (unsigned i = 0; i < r->nf; i++) {
+		if (!gw_field_indexed(&c->ft, r->fid[i]))
+			continue;
+		if (k >= c->lrec.nf || c->lrec.fid[k] != r->fid[i] || c->lrec.flen[k] != r->flen[i]) {
+			problem(c, "docid %u: lens entry disagrees with the record on field %u", docid, r->fid[i]);
+			return;
+		}
+		k++;
+	}
+	if (k != c->lrec.nf)
+		problem(c, "docid %u: lens entry has %u fields, the record %u", docid, c->lrec.nf, k);
+}
+
+static int on_lens_block(void *ctx, uint32_t block, const void *val, size_t len)
+{
+	checker *c = ctx;
+	uint32_t d[GW_LENS_BLOCK];
+	int n = gw_lens_block_docids(val, len, block, d);
+
+	if (n <= 0) {
+		problem(c, "lens block %u is damaged or empty", block);
+		return 0;
+	}
+	for (int i = 0; i < n; i++)
+		if (d[i] >= c->nlive_cap || !c->live[d[i]])
+			problem(c, "lens entry for docid %u, which is not stored", d[i]);
+	c->nlens += (uint64_t)n;
+	return 0;
+}
+
 static int on_doc(void *ctx, uint32_t docid, const void *val, size_t len)
 {
 	checker *c = ctx;
@@ -128,6 +174,7 @@ static int on_doc(void *ctx, uint32_t docid, const void *val, size_t len)
 		c->flen[r.fid[i]] += flen;
 		c->fdocs[r.fid[i]]++;
 	}
+	check_lens(c, docid, &r);
 	return 0;
 }
 
@@ -220,10 +267,14 @@ gw_rc gw_index_check(gw_index *ix, gw_check_report *rep, gw_err *err)
 		rc = gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 		goto done;
 	}
+	gw_lens_reader_init(&c.lens, c.t);
 	if ((rc = gw_fields_load(c.t, &c.ft, err)) || (rc = gw_doc_each(c.t, on_doc, &c, err)) || (err && err->rc) ||
 	    (rc = gw_post_each(c.t, on_chunk, &c, err)) || (rc = gw_id_each(c.t, on_id, &c, err)) ||
-	    (rc = check_counters(&c, err)))
+	    (rc = gw_lens_block_each(c.t, on_lens_block, &c, err)) || (rc = check_counters(&c, err)))
 		goto done;
+	if (c.nlens != c.rep.docs)
+		problem(&c, "%llu lens entries for %llu documents", (unsigned long long)c.nlens,
+		        (unsigned long long)c.rep.docs);
 	if (c.n_docs != c.n_post || c.sum_docs != c.sum_post)
 		problem(&c, "postings differ from the stored documents: %llu expected, %llu found%s",
 		        (unsigned long long)c.n_docs, (unsigned long long)c.n_post,

@@ -4,8 +4,10 @@
  * those in the index (same terms, docids, frequencies and positions: compared
  * as an order-independent checksum and count); every posting must belong to
  * a live document; chunks must be well formed (ascending docids, header
- * counts and last docid right); ids must map both ways; the counters in meta
- * (ndocs, field lengths) must add up. */
+ * counts and last docid right); ids must map both ways; each document's lens
+ * entry must repeat its record's script and field lengths, and no entry may
+ * outlive its document; the counters in meta (ndocs, field lengths) must add
+ * up. */
 #ifndef GW_CHECK_H
 #define GW_CHECK_H
 

@@ -18,6 +18,7 @@
 
 #include "gw_accum.h"
 #include "gw_index_impl.h"
+#include "gw_lens.h"
 #include "gw_prean.h"
 #include "gw_record.h"
 #include "gw_utf8.h"
@@ -379,7 +380,8 @@ static gw_rc remove_doc(applier *ap, uint32_t docid, gw_err *err)
 			ap->fdocs[r.fid[i]]--;
 		}
 	}
-	if (rc == GW_OK && (rc = gw_doc_del(ap->t, docid, err)) == GW_OK)
+	if (rc == GW_OK && (rc = gw_doc_del(ap->t, docid, err)) == GW_OK &&
+	    (rc = gw_lens_remove(ap->t, docid, &ap->scratch, err)) == GW_OK)
 		rc = gw_id_del(ap->t, r.id, r.id_len, err);
 	if (rc == GW_OK)
 		ap->ndocs--;
@@ -481,7 +483,8 @@ static gw_rc add_doc(applier *ap, const gw_pdoc *d, const gw_predoc *pre, gw_err
 	gw_record_build(&ap->rec, &r);
 	if (!gw_buf_ok(&ap->rec))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
-	if (gw_doc_put(ap->t, docid, ap->rec.p, ap->rec.len, err) || gw_id_put(ap->t, id, d->id_len, docid, err))
+	if (gw_doc_put(ap->t, docid, ap->rec.p, ap->rec.len, err) || gw_id_put(ap->t, id, d->id_len, docid, err) ||
+	    gw_lens_add(ap->t, docid, &r, &ap->ft, &ap->scratch, err))
 		return err->rc;
 	ap->ndocs++;
 	return GW_OK;

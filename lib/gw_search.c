@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "gw_index_impl.h"
+#include "gw_lens.h"
 #include "gw_match.h"
 #include "gw_store.h"
 
@@ -125,22 +126,41 @@ typedef struct docset {
 } docset;
 
 /* The matches of pm for docid: *n entries from the returned one (one per
- * field), or NULL. */
-static const gw_match *doc_matches(const partm *pm, uint32_t docid, size_t *n)
+ * field), or NULL. *from is where to start looking, and gets where docid's
+ * matches are (or would be): called with increasing docids, the search
+ * gallops forward from there instead of starting over. */
+static const gw_match *doc_matches_from(const partm *pm, uint32_t docid, size_t *from, size_t *n)
 {
-	size_t lo = 0, hi = pm->v.n, e;
+	const gw_match *m = pm->v.m;
+	size_t lo = *from < pm->v.n ? *from : pm->v.n, hi = pm->v.n, step = 1, e;
 
+	if (lo < hi && m[lo].docid > docid)
+		lo = 0;
+	while (lo + step < hi && m[lo + step].docid < docid) {
+		lo += step;
+		step *= 2;
+	}
+	if (lo + step < hi)
+		hi = lo + step + 1;
 	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (pm->v.m[mid].docid < docid)
+		size_t mid = lo + (hi - lo) / 2;
+		if (m[mid].docid < docid)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (e = lo; e < pm->v.n && pm->v.m[e].docid == docid; e++)
+	*from = lo;
+	for (e = lo; e < pm->v.n && m[e].docid == docid; e++)
 		;
 	*n = e - lo;
-	return *n ? pm->v.m + lo : NULL;
+	return *n ? m + lo : NULL;
+}
+
+static const gw_match *doc_matches(const partm *pm, uint32_t docid, size_t *n)
+{
+	size_t from = 0;
+
+	return doc_matches_from(pm, docid, &from, n);
 }
 
 /* BM25F score of one part in one document (its matches m[0..n)). */
@@ -158,7 +178,8 @@ static double score_part(const ranker *rk, size_t part, const gw_match *m, size_
 	return rk->idf[part] * tfn / (rk->p.k1 + tfn) * (1 + (word ? rk->p.word_bonus : 0));
 }
 
-static double score_doc(const ranker *rk, const gw_query *q, const partm *pm, uint32_t docid,
+/* hint[p] is part p's doc_matches_from position (docids come in order). */
+static double score_doc(const ranker *rk, const gw_query *q, const partm *pm, size_t *hint, uint32_t docid,
                         const gw_record *rec)
 {
 	double total = 0;
@@ -166,7 +187,7 @@ static double score_doc(const ranker *rk, const gw_query *q, const partm *pm, ui
 	for (size_t p = 0; p < q->nparts && p < 64; p++) {
 		size_t n;
 		const gw_match *m;
-		if (q->parts[p].negated || !(m = doc_matches(&pm[p], docid, &n)))
+		if (q->parts[p].negated || !(m = doc_matches_from(&pm[p], docid, &hint[p], &n)))
 			continue;
 		total += score_part(rk, p, m, n, rec);
 	}
@@ -549,15 +570,19 @@ static gw_rc rank(gw_results *r, const docset *docs, const partm *pm, const rank
                   const gw_search_opts *o, gw_err *err)
 {
 	/* Stored texts are read only when a filter, the date order or a facet
-	 * needs them; ranking needs only the field lengths and the script. */
+	 * needs them; ranking needs only the field lengths and the script,
+	 * which the lens table holds packed (gw_lens.h). */
 	int texts = o->type || o->after || o->before || o->facet || o->sort_date;
 	order_fn cmp = o->sort_date ? by_date : by_score;
 	size_t k = o->offset + o->limit < o->offset ? SIZE_MAX : o->offset + o->limit;
 	scored *heap = malloc((k < docs->n ? k : docs->n ? docs->n : 1) * sizeof *heap);
 	size_t nheap = 0, skip, keep;
+	gw_lens_reader lens;
+	size_t hint[64] = {0};
 
 	if (k > docs->n)
 		k = docs->n;
+	gw_lens_reader_init(&lens, r->t);
 	r->facets = r->fid_facet ? malloc((docs->n ? docs->n : 1) * sizeof *r->facets) : NULL;
 	if (!heap || (r->fid_facet && !r->facets)) {
 		free(heap);
@@ -569,8 +594,13 @@ static gw_rc rank(gw_results *r, const docset *docs, const partm *pm, const rank
 		gw_record rec;
 		scored sc = {docs->d[i], 0, NULL, 0};
 		rec.nf = 0;
-		if (gw_doc_get(r->t, docs->d[i], &val, &len, err) != GW_OK || gw_record_parse(val, len, &rec, texts))
+		if (!texts) {
+			if (gw_lens_read(&lens, docs->d[i], &rec))
+				rec.nf = 0, rec.script = GW_SCRIPT_NONE;
+		} else if (gw_doc_get(r->t, docs->d[i], &val, &len, err) != GW_OK ||
+		           gw_record_parse(val, len, &rec, texts)) {
 			rec.nf = 0;
+		}
 		if (texts && !passes(r, o, &rec, &sc))
 			continue;
 		if (texts && r->fid_facet) {
@@ -580,7 +610,7 @@ static gw_rc rank(gw_results *r, const docset *docs, const partm *pm, const rank
 				r->facets[r->nfacets++] = f;
 			}
 		}
-		sc.score = score_doc(rk, r->q, pm, docs->d[i], &rec) * (same_script(r, &rec) ? 1 + rk->p.script_bonus : 1);
+		sc.score = score_doc(rk, r->q, pm, hint, docs->d[i], &rec) * (same_script(r, &rec) ? 1 + rk->p.script_bonus : 1);
 		r->total++;
 		heap_offer(heap, &nheap, k, &sc, cmp);
 	}

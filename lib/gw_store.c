@@ -1,9 +1,9 @@
 /* gw_store: LMDB storage of the index.
  *
- * ON-DISK FORMAT (version GW_FORMAT_VERSION = 3)
+ * ON-DISK FORMAT (version GW_FORMAT_VERSION = 4)
  *
  * An index is a directory holding one LMDB environment (data.mdb, lock.mdb)
- * with five named databases. Integers in keys are big-endian so that byte
+ * with six named databases. Integers in keys are big-endian so that byte
  * order is numeric order; "varint" is LEB128 (7 bits a byte, low first).
  *
  *   meta    ASCII name -> 8-byte little-endian unsigned counter:
@@ -27,6 +27,13 @@
  *           The stored-only field "_source" (written by gongwen-index) names
  *           the file the document came from, or "<stdin>": see
  *           gw_index_commit_pruning.
+ *   lens    block:be32 -> the ranking data of the live documents whose
+ *           docid / GW_LENS_BLOCK is block, in docid order, each:
+ *             low:u8 (docid % GW_LENS_BLOCK)  script:u8  nfields:u8
+ *             (fid:u8 length:varint){nfields}     -- indexed fields only
+ *           A copy of what ranking needs from the record, packed so that
+ *           scoring a match costs one lookup per block, not a record parse
+ *           (gw_lens.h).
  *   post    fid:u8 kind:u8 term NUL first_docid:be32 -> chunk
  *             kind is a GW_T_* byte (gw_analyzer.h); the chunk encoding is
  *             described in gw_postings.h.
@@ -36,8 +43,8 @@
  * re-analyzes its stored text to find its terms (the analyzer version is
  * pinned in meta, so this yields exactly the terms that were stored).
  *
- * Versions: 2 -> 3 added the record's content hash (an index of format 2 is
- * refused with GW_EVERSION: rebuild it). */
+ * Versions: 2 -> 3 added the record's content hash; 3 -> 4 added lens. An
+ * index of an older format is refused with GW_EVERSION: rebuild it. */
 #include "gw_store.h"
 
 #include <errno.h>
@@ -54,7 +61,7 @@
 
 struct gw_store {
 	MDB_env *env;
-	MDB_dbi meta, fields, ids, docs, post;
+	MDB_dbi meta, fields, ids, docs, lens, post;
 	int write;
 	char *path;
 };
@@ -112,6 +119,7 @@ static gw_rc open_dbs(gw_store *s, int create, gw_err *err)
 	    (rc = mdb_dbi_open(txn, "fields", f, &s->fields)) ||
 	    (rc = mdb_dbi_open(txn, "ids", f, &s->ids)) ||
 	    (rc = mdb_dbi_open(txn, "docs", f, &s->docs)) ||
+	    (rc = mdb_dbi_open(txn, "lens", f, &s->lens)) ||
 	    (rc = mdb_dbi_open(txn, "post", f, &s->post))) {
 		mdb_txn_abort(txn);
 		if (rc == MDB_NOTFOUND)
@@ -451,6 +459,45 @@ gw_rc gw_doc_each(gw_txn *t, int (*fn)(void *ctx, uint32_t docid, const void *va
 			break;
 	mdb_cursor_close(cur);
 	return (rc && rc != MDB_NOTFOUND) ? lmdb_err(err, rc, "cannot read documents") : GW_OK;
+}
+
+gw_rc gw_lens_block_get(gw_txn *t, uint32_t block, const void **val, size_t *len, gw_err *err)
+{
+	unsigned char k[4];
+	MDB_val v;
+	gw_rc rc;
+
+	gw_be32_put(k, block);
+	if ((rc = get(t, t->s->lens, k, 4, &v, err)))
+		return rc;
+	*val = v.mv_data;
+	*len = v.mv_size;
+	return GW_OK;
+}
+
+gw_rc gw_lens_block_put(gw_txn *t, uint32_t block, const void *val, size_t len, gw_err *err)
+{
+	unsigned char k[4];
+
+	gw_be32_put(k, block);
+	return len ? put(t, t->s->lens, k, 4, val, len, err) : del(t, t->s->lens, k, 4, err);
+}
+
+gw_rc gw_lens_block_each(gw_txn *t, int (*fn)(void *ctx, uint32_t block, const void *val, size_t len),
+                         void *ctx, gw_err *err)
+{
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int rc = mdb_cursor_open(t->txn, t->s->lens, &cur);
+
+	if (rc)
+		return lmdb_err(err, rc, "cannot read lens");
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
+		if (k.mv_size != 4 || fn(ctx, gw_be32_get(k.mv_data), v.mv_data, v.mv_size))
+			break;
+	mdb_cursor_close(cur);
+	return (rc && rc != MDB_NOTFOUND) ? lmdb_err(err, rc, "cannot read lens") : GW_OK;
 }
 
 gw_rc gw_id_get(gw_txn *t, const char *id, size_t len, uint32_t *docid, gw_err *err)
@@ -863,8 +910,8 @@ gw_rc gw_term_prefix_each(gw_txn *t, unsigned fid, int kind, const char *prefix,
 
 gw_rc gw_store_db_stats(gw_txn *t, gw_db_stat st[GW_STORE_NDBS], gw_err *err)
 {
-	static const char *const names[GW_STORE_NDBS] = {"meta", "fields", "ids", "docs", "post"};
-	const MDB_dbi dbi[GW_STORE_NDBS] = {t->s->meta, t->s->fields, t->s->ids, t->s->docs, t->s->post};
+	static const char *const names[GW_STORE_NDBS] = {"meta", "fields", "ids", "docs", "lens", "post"};
+	const MDB_dbi dbi[GW_STORE_NDBS] = {t->s->meta, t->s->fields, t->s->ids, t->s->docs, t->s->lens, t->s->post};
 	MDB_stat ms;
 	int rc;
 

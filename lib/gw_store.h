@@ -10,7 +10,7 @@
 #include "gw_err.h"
 #include "gw_postings.h"
 
-#define GW_FORMAT_VERSION 3
+#define GW_FORMAT_VERSION 4
 #define GW_MAX_FIELDS 255
 
 typedef struct gw_store gw_store;
@@ -53,6 +53,13 @@ unsigned gw_field_find(const gw_fieldtab *ft, const char *fold, size_t fold_len)
 gw_rc gw_doc_get(gw_txn *t, uint32_t docid, const void **val, size_t *len, gw_err *err);
 gw_rc gw_doc_put(gw_txn *t, uint32_t docid, const void *val, size_t len, gw_err *err);
 gw_rc gw_doc_del(gw_txn *t, uint32_t docid, gw_err *err);
+/* lens: block number -> packed ranking data (codec in gw_lens.h). A value
+ * lives until the txn ends; putting an empty value deletes the block. */
+gw_rc gw_lens_block_get(gw_txn *t, uint32_t block, const void **val, size_t *len, gw_err *err);
+gw_rc gw_lens_block_put(gw_txn *t, uint32_t block, const void *val, size_t len, gw_err *err);
+/* Calls fn for every block in order (stops on non-zero). */
+gw_rc gw_lens_block_each(gw_txn *t, int (*fn)(void *ctx, uint32_t block, const void *val, size_t len),
+                         void *ctx, gw_err *err);
 /* ids: external id -> docid. GW_ENOTFOUND if absent. */
 gw_rc gw_id_get(gw_txn *t, const char *id, size_t len, uint32_t *docid, gw_err *err);
 gw_rc gw_id_put(gw_txn *t, const char *id, size_t len, uint32_t docid, gw_err *err);
@@ -91,9 +98,9 @@ typedef struct gw_store_stat {
 } gw_store_stat;
 gw_rc gw_store_stat_get(gw_txn *t, gw_store_stat *st, gw_err *err);
 
-/* Per-database figures (mdb_stat) of the five databases, in the order
- * meta, fields, ids, docs, post. name is a static string. */
-#define GW_STORE_NDBS 5
+/* Per-database figures (mdb_stat) of the six databases, in the order
+ * meta, fields, ids, docs, lens, post. name is a static string. */
+#define GW_STORE_NDBS 6
 typedef struct gw_db_stat {
 	const char *name;
 	uint64_t entries, pages, bytes; /* bytes = pages * page size */

@@ -253,7 +253,8 @@ static void test_tools(void)
 	CHECK(gw_index_stats_get(ix, path, &st, &err) == GW_OK);
 	CHECK(st.docs == 7 && st.other == 7 && st.with_source == 7 && st.format == GW_FORMAT_VERSION);
 	CHECK(st.terms > 0 && st.postings >= st.terms && st.chunks >= st.terms && st.file_bytes > 0);
-	CHECK(st.db[2].entries == 7 && strcmp(st.db[4].name, "post") == 0);
+	CHECK(st.db[2].entries == 7 && strcmp(st.db[4].name, "lens") == 0 && st.db[4].entries == 1);
+	CHECK(strcmp(st.db[5].name, "post") == 0);
 	CHECK(gw_index_dump(ix, "x2", 2, &out, &err) == GW_OK);
 	out.len ? gw_buf_putc(&out, 0) : (void)0;
 	CHECK(out.p && strstr((char *)out.p, "field _source (stored only): d/sub/x.jsonl"));

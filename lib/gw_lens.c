@@ -1,0 +1,191 @@
+/* gw_lens: packed ranking data per document (see gw_lens.h). */
+#include "gw_lens.h"
+
+#include <string.h>
+
+/* Parses the entry at *p into r (if not NULL); advances *p past it. */
+static int entry_parse(const unsigned char **p, const unsigned char *end, gw_record *r)
+{
+	const unsigned char *q = *p;
+	unsigned nf;
+
+	if (end - q < 3)
+		return -1;
+	if (r) {
+		r->script = q[1];
+		r->nf = q[2];
+		r->id = NULL;
+		r->id_len = 0;
+	}
+	nf = q[2];
+	q += 3;
+	for (unsigned i = 0; i < nf; i++) {
+		uint64_t len;
+		if (q >= end)
+			return -1;
+		if (r)
+			r->fid[i] = *q;
+		q++;
+		if (gw_varint_get(&q, end, &len) || len > UINT32_MAX)
+			return -1;
+		if (r)
+			r->flen[i] = (uint32_t)len;
+	}
+	*p = q;
+	return 0;
+}
+
+/* Advances *p past the entry there without decoding it. */
+static int entry_skip(const unsigned char **p, const unsigned char *end)
+{
+	const unsigned char *q = *p;
+	unsigned nf;
+
+	if (end - q < 3)
+		return -1;
+	nf = q[2];
+	q += 3;
+	for (unsigned i = 0; i < nf; i++) {
+		q++; /* fid */
+		while (q < end && (*q & 0x80))
+			q++;
+		if (q++ >= end)
+			return -1;
+	}
+	*p = q;
+	return 0;
+}
+
+/* Finds low's place in the block [p, end): *at = the first entry whose low
+ * byte is >= low, *after = the end of low's entry if found (else *at).
+ * Returns 1 if found, 0 if not, -1 if damaged. */
+static int block_find(const unsigned char *p, const unsigned char *end, unsigned low,
+                      const unsigned char **at, const unsigned char **after)
+{
+	while (p < end && *p < low)
+		if (entry_skip(&p, end))
+			return -1;
+	*at = *after = p;
+	if (p >= end || *p != low)
+		return 0;
+	if (entry_skip(after, end))
+		return -1;
+	return 1;
+}
+
+gw_rc gw_lens_add(gw_txn *t, uint32_t docid, const gw_record *r, const gw_fieldtab *ft, gw_buf *scratch,
+                  gw_err *err)
+{
+	uint32_t block = docid / GW_LENS_BLOCK;
+	unsigned low = docid % GW_LENS_BLOCK, nf = 0;
+	const unsigned char *p = NULL, *at, *after;
+	size_t len = 0, nf_at;
+	gw_rc rc = gw_lens_block_get(t, block, (const void **)&p, &len, err);
+
+	if (rc == GW_ENOTFOUND)
+		p = NULL, len = 0;
+	else if (rc)
+		return rc;
+	if (p ? block_find(p, p + len, low, &at, &after) < 0 : (at = after = NULL, 0))
+		return gw_err_set(err, GW_EFORMAT, 0, "damaged lens block %u", block);
+	gw_buf_reset(scratch);
+	if (p)
+		gw_buf_append(scratch, p, (size_t)(at - p));
+	gw_buf_putc(scratch, (int)low);
+	gw_buf_putc(scratch, r->script);
+	nf_at = scratch->len;
+	gw_buf_putc(scratch, 0);
+	for (unsigned i = 0; i < r->nf; i++) {
+		if (!gw_field_indexed(ft, r->fid[i]))
+			continue;
+		gw_buf_putc(scratch, (int)r->fid[i]);
+		gw_buf_put_varint(scratch, r->flen[i]);
+		nf++;
+	}
+	if (p)
+		gw_buf_append(scratch, after, (size_t)(p + len - after));
+	if (!gw_buf_ok(scratch))
+		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	scratch->p[nf_at] = (unsigned char)nf;
+	return gw_lens_block_put(t, block, scratch->p, scratch->len, err);
+}
+
+gw_rc gw_lens_remove(gw_txn *t, uint32_t docid, gw_buf *scratch, gw_err *err)
+{
+	uint32_t block = docid / GW_LENS_BLOCK;
+	const unsigned char *p, *at, *after;
+	size_t len;
+	int found;
+	gw_rc rc = gw_lens_block_get(t, block, (const void **)&p, &len, err);
+
+	if (rc == GW_ENOTFOUND)
+		return GW_OK;
+	if (rc)
+		return rc;
+	if ((found = block_find(p, p + len, docid % GW_LENS_BLOCK, &at, &after)) < 0)
+		return gw_err_set(err, GW_EFORMAT, 0, "damaged lens block %u", block);
+	if (!found)
+		return GW_OK;
+	gw_buf_reset(scratch);
+	gw_buf_append(scratch, p, (size_t)(at - p));
+	gw_buf_append(scratch, after, (size_t)(p + len - after));
+	if (!gw_buf_ok(scratch))
+		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	return gw_lens_block_put(t, block, scratch->p, scratch->len, err);
+}
+
+void gw_lens_reader_init(gw_lens_reader *rd, gw_txn *t)
+{
+	memset(rd, 0, sizeof *rd);
+	rd->t = t;
+	rd->block = UINT32_MAX;
+}
+
+int gw_lens_read(gw_lens_reader *rd, uint32_t docid, gw_record *r)
+{
+	uint32_t block = docid / GW_LENS_BLOCK;
+	unsigned low = docid % GW_LENS_BLOCK;
+	const unsigned char *from, *at, *after;
+	int found;
+
+	if (block != rd->block) {
+		const void *v;
+		size_t len;
+		gw_err e;
+		gw_rc rc;
+		gw_err_clear(&e);
+		rc = gw_lens_block_get(rd->t, block, &v, &len, &e);
+		rd->block = UINT32_MAX;
+		if (rc == GW_ENOTFOUND)
+			return 1;
+		if (rc)
+			return -1;
+		rd->block = block;
+		rd->p = rd->next = v;
+		rd->end = rd->p + len;
+	}
+	/* Resume after the last entry read unless docid lies before it. */
+	from = (rd->next < rd->end && *rd->next <= low) ? rd->next : rd->p;
+	if ((found = block_find(from, rd->end, low, &at, &after)) < 0)
+		return -1;
+	if (!found)
+		return 1;
+	rd->next = after;
+	return entry_parse(&at, rd->end, r) ? -1 : 0;
+}
+
+int gw_lens_block_docids(const void *val, size_t len, uint32_t block, uint32_t *out)
+{
+	const unsigned char *p = val, *end = p + len;
+	int n = 0, prev = -1;
+
+	while (p < end) {
+		if (*p >= GW_LENS_BLOCK || (int)*p <= prev || n >= GW_LENS_BLOCK)
+			return -1;
+		prev = *p;
+		out[n++] = block * GW_LENS_BLOCK + *p;
+		if (entry_skip(&p, end))
+			return -1;
+	}
+	return n;
+}

@@ -1,0 +1,47 @@
+/* gw_lens: what ranking needs of a document (its script and the length of
+ * each indexed field), packed GW_LENS_BLOCK documents to one value of the
+ * lens database (layout in gw_store.c).
+ *
+ * Why: scoring a match used to parse the stored record, one B-tree lookup
+ * and a walk over the whole value per document. Reading documents in docid
+ * order through a gw_lens_reader costs one lookup per block. */
+#ifndef GW_LENS_H
+#define GW_LENS_H
+
+#include <stdint.h>
+
+#include "gw_buf.h"
+#include "gw_err.h"
+#include "gw_record.h"
+#include "gw_store.h"
+
+#define GW_LENS_BLOCK 32
+
+/* Adds the entry of docid from r (script, fid, flen; only the fields ft
+ * marks indexed). scratch is a work buffer. */
+gw_rc gw_lens_add(gw_txn *t, uint32_t docid, const gw_record *r, const gw_fieldtab *ft, gw_buf *scratch,
+                  gw_err *err);
+/* Removes the entry of docid (no-op if absent). */
+gw_rc gw_lens_remove(gw_txn *t, uint32_t docid, gw_buf *scratch, gw_err *err);
+
+/* Reads entries, cheapest when docids come in increasing order. Valid while
+ * its transaction is; needs no cleanup. */
+typedef struct gw_lens_reader {
+	gw_txn *t;
+	uint32_t block;                /* block held in [p, end); UINT32_MAX: none */
+	const unsigned char *p, *end;
+	const unsigned char *next;     /* first entry after the last one read */
+} gw_lens_reader;
+
+void gw_lens_reader_init(gw_lens_reader *rd, gw_txn *t);
+/* Sets r->script, r->nf, r->fid[] and r->flen[] from the entry of docid
+ * (r->id is set to NULL; texts are not touched). Returns 0, 1 if docid has
+ * no entry, -1 if the block is damaged or cannot be read. */
+int gw_lens_read(gw_lens_reader *rd, uint32_t docid, gw_record *r);
+
+/* The docids of the entries of one block value (out has room for
+ * GW_LENS_BLOCK). Returns their number, or -1 if the value is damaged or
+ * out of order. For gw_check. */
+int gw_lens_block_docids(const void *val, size_t len, uint32_t block, uint32_t *out);
+
+#endif

@@ -1,0 +1,156 @@
+/* Tests of gw_lens: the packed per-document ranking data. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gw_index.h"
+#include "gw_lens.h"
+#include "gw_store.h"
+#include "gw_test.h"
+
+static char dir[] = "/tmp/gw_test_lens_XXXXXX";
+
+/* A store with fields 1 ("title", indexed) and 2 ("_source", stored only). */
+static gw_store *fresh_store(gw_txn **t, gw_fieldtab *ft)
+{
+	static int n;
+	char path[300];
+	gw_store *s = NULL;
+	unsigned fid;
+	gw_err err;
+
+	gw_err_clear(&err);
+	snprintf(path, sizeof path, "%s/s%d", dir, n++);
+	CHECK(gw_store_open(&s, path, GW_OPEN_CREATE, &err) == GW_OK);
+	CHECK(s && gw_store_begin(s, 1, t, &err) == GW_OK);
+	memset(ft, 0, sizeof *ft);
+	CHECK(gw_field_intern(*t, ft, "title", 5, "title", 5, &fid, &err) == GW_OK && fid == 1);
+	CHECK(gw_field_intern(*t, ft, "_source", 7, "_source", 7, &fid, &err) == GW_OK && fid == 2);
+	return s;
+}
+
+static void rec_of(gw_record *r, int script, uint32_t title_len)
+{
+	memset(r, 0, sizeof *r);
+	r->script = script;
+	r->nf = 2;
+	r->fid[0] = 2; /* stored only: must not be packed */
+	r->flen[0] = 0;
+	r->fid[1] = 1;
+	r->flen[1] = title_len;
+}
+
+/* Entries put out of order, across blocks, read back in order and out of
+ * order; long lengths survive the varint. */
+static void test_add_read(void)
+{
+	gw_fieldtab ft;
+	gw_txn *t;
+	gw_store *s = fresh_store(&t, &ft);
+	gw_buf scratch = GW_BUF_INIT;
+	gw_lens_reader rd;
+	gw_record r, got;
+	const uint32_t ids[] = {5, 3, 31, 32, 100, 4};
+	gw_err err;
+
+	gw_err_clear(&err);
+	for (size_t i = 0; i < sizeof ids / sizeof *ids; i++) {
+		rec_of(&r, (int)(i % 3), ids[i] * 1000u);
+		CHECK(gw_lens_add(t, ids[i], &r, &ft, &scratch, &err) == GW_OK);
+	}
+	gw_lens_reader_init(&rd, t);
+	const uint32_t order[] = {3, 4, 5, 31, 32, 100, 4, 3, 100};
+	for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
+		size_t k = 0;
+		while (ids[k] != order[i])
+			k++;
+		CHECK(gw_lens_read(&rd, order[i], &got) == 0);
+		CHECK(got.script == (int)(k % 3));
+		CHECK(got.nf == 1 && got.fid[0] == 1 && got.flen[0] == order[i] * 1000u);
+	}
+	CHECK(gw_lens_read(&rd, 6, &got) == 1);
+	CHECK(gw_lens_read(&rd, 64, &got) == 1);
+	CHECK(gw_lens_read(&rd, 1, &got) == 1);
+	gw_txn_abort(t);
+	gw_store_close(s);
+	gw_buf_free(&scratch);
+	gw_fieldtab_free(&ft);
+}
+
+static int count_block(void *ctx, uint32_t block, const void *val, size_t len)
+{
+	uint32_t d[GW_LENS_BLOCK];
+	int n = gw_lens_block_docids(val, len, block, d);
+
+	*(int *)ctx += n;
+	return n < 0;
+}
+
+/* Removing keeps the neighbours; removing the last entry drops the block. */
+static void test_remove(void)
+{
+	gw_fieldtab ft;
+	gw_txn *t;
+	gw_store *s = fresh_store(&t, &ft);
+	gw_buf scratch = GW_BUF_INIT;
+	gw_lens_reader rd;
+	gw_record r, got;
+	int n = 0;
+	gw_err err;
+
+	gw_err_clear(&err);
+	for (uint32_t d = 1; d <= 3; d++) {
+		rec_of(&r, 1, d);
+		CHECK(gw_lens_add(t, d, &r, &ft, &scratch, &err) == GW_OK);
+	}
+	rec_of(&r, 2, 77);
+	CHECK(gw_lens_add(t, 40, &r, &ft, &scratch, &err) == GW_OK);
+	CHECK(gw_lens_remove(t, 2, &scratch, &err) == GW_OK);
+	CHECK(gw_lens_remove(t, 2, &scratch, &err) == GW_OK); /* absent: no-op */
+	CHECK(gw_lens_remove(t, 40, &scratch, &err) == GW_OK);
+	gw_lens_reader_init(&rd, t);
+	CHECK(gw_lens_read(&rd, 1, &got) == 0 && got.flen[0] == 1);
+	CHECK(gw_lens_read(&rd, 2, &got) == 1);
+	CHECK(gw_lens_read(&rd, 3, &got) == 0 && got.flen[0] == 3);
+	CHECK(gw_lens_read(&rd, 40, &got) == 1);
+	CHECK(gw_lens_block_each(t, count_block, &n, &err) == GW_OK);
+	CHECK(n == 2);
+	gw_txn_abort(t);
+	gw_store_close(s);
+	gw_buf_free(&scratch);
+	gw_fieldtab_free(&ft);
+}
+
+/* A damaged block reads as damaged, not as a wrong length. */
+static void test_damaged(void)
+{
+	gw_fieldtab ft;
+	gw_txn *t;
+	gw_store *s = fresh_store(&t, &ft);
+	gw_lens_reader rd;
+	gw_record got;
+	uint32_t d[GW_LENS_BLOCK];
+	const unsigned char bad[] = {3, 0, 2, 1, 0x80}; /* two fields promised, one truncated */
+	gw_err err;
+
+	gw_err_clear(&err);
+	CHECK(gw_lens_block_put(t, 0, bad, sizeof bad, &err) == GW_OK);
+	gw_lens_reader_init(&rd, t);
+	CHECK(gw_lens_read(&rd, 3, &got) == -1);
+	CHECK(gw_lens_block_docids(bad, sizeof bad, 0, d) == -1);
+	gw_txn_abort(t);
+	gw_store_close(s);
+	gw_fieldtab_free(&ft);
+}
+
+int main(void)
+{
+	if (!mkdtemp(dir)) {
+		printf("FAIL mkdtemp\n");
+		return 1;
+	}
+	RUN(test_add_read);
+	RUN(test_remove);
+	RUN(test_damaged);
+	gw_t_rmtree(dir);
+	return TEST_EXIT();
+}
