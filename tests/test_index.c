@@ -5,239 +5,122 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "gw_check.h"
-#include "gw_index.h"
-#include "gw_search.h"
 #include "gw_store.h"
-#include "gw_test.h"
-
-static char dir[64];
-static int ndirs;
-
-/* A fresh empty index directory path under a temporary directory. */
-static const char *fresh_path(void)
-{
-	static char path[128];
-
-	snprintf(path, sizeof path, "%s/ix%d", dir, ndirs++);
-	return path;
-}
-
-static gw_index *open_new(void)
-{
-	gw_index *ix = NULL;
-	gw_err err;
-
-	gw_err_clear(&err);
-	if (gw_index_open(&ix, fresh_path(), GW_OPEN_CREATE, &err))
-		fprintf(stderr, "  open: %s\n", err.msg);
-	return ix;
-}
-
-static gw_rc put2(gw_index *ix, const char *id, const char *title, const char *body)
-{
-	gw_field f[2] = {{"title", 5, title, strlen(title)}, {"body", 4, body, strlen(body)}};
-	gw_doc d = {id, strlen(id), f, 2};
-	gw_err err;
-
-	gw_err_clear(&err);
-	return gw_index_put(ix, &d, &err);
-}
-
-static gw_batch_stats commit(gw_index *ix)
-{
-	gw_batch_stats st;
-	gw_err err;
-
-	memset(&st, 0, sizeof st);
-	gw_err_clear(&err);
-	if (gw_index_commit(ix, &st, &err)) {
-		fprintf(stderr, "  commit: %s\n", err.msg);
-		st.added = st.replaced = 999999;
-	}
-	return st;
-}
-
-static void begin(gw_index *ix)
-{
-	gw_err err;
-
-	gw_err_clear(&err);
-	CHECK(gw_index_begin(ix, &err) == GW_OK);
-}
-
-static int check_ok(gw_index *ix)
-{
-	gw_err err;
-	gw_check_report rep;
-
-	gw_err_clear(&err);
-	if (gw_index_check(ix, &rep, &err)) {
-		fprintf(stderr, "  %s\n", err.msg);
-		return 0;
-	}
-	return 1;
-}
-
-/* The ids of the hits of q, space-separated, best first ("" if none). */
-static char *hits(gw_index *ix, const char *q)
-{
-	static char out[4096];
-	gw_search_opts o = {0, 100, NULL, 0, NULL, NULL, 0, NULL};
-	gw_results *r;
-	gw_err err;
-
-	out[0] = 0;
-	gw_err_clear(&err);
-	if (gw_search(ix, q, strlen(q), &o, &r, &err)) {
-		snprintf(out, sizeof out, "ERROR %s", err.msg);
-		return out;
-	}
-	for (size_t i = 0; i < gw_results_count(r); i++) {
-		gw_record rec;
-		if (gw_results_record(r, i, &rec, &err) == GW_OK)
-			snprintf(out + strlen(out), sizeof out - strlen(out), "%s%.*s", i ? " " : "",
-			         (int)rec.id_len, rec.id);
-	}
-	gw_results_free(r);
-	return out;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The hits of q as a set: ids sorted by name. */
-static char *hit_set(gw_index *ix, const char *q)
-{
-	static char out[4096];
-	char *ids[256], *save = NULL, *tok, copy[4096];
-	int n = 0;
-
-	snprintf(copy, sizeof copy, "%s", hits(ix, q));
-	for (tok = strtok_r(copy, " ", &save); tok && n < 256; tok = strtok_r(NULL, " ", &save))
-		ids[n++] = tok;
-	qsort(ids, (size_t)n, sizeof ids[0], cmp_str);
-	out[0] = 0;
-	for (int i = 0; i < n; i++)
-		snprintf(out + strlen(out), sizeof out - strlen(out), "%s%s", i ? " " : "", ids[i]);
-	return out;
-}
+#include "gw_test_index.h"
 
 static void test_add_and_search(void)
 {
-	gw_index *ix = open_new();
+	gw_index *ix = gw_t_open_new();
 	gw_batch_stats st;
 	uint64_t n = 0;
 	gw_err err;
 
-	begin(ix);
-	CHECK(put2(ix, "a", "科技部關于眾創空間的通知", "各省科技廳：請做好眾創空間備案。") == GW_OK);
-	CHECK(put2(ix, "b", "关于集成电路的通知", "江苏省集成电路产业发展。") == GW_OK);
-	CHECK(put2(ix, "c", "Notice", "indexing files on servers") == GW_OK);
-	st = commit(ix);
+	gw_t_begin(ix);
+	CHECK(gw_t_put(ix, "a", "科技部關于眾創空間的通知", "各省科技廳：請做好眾創空間備案。") == GW_OK);
+	CHECK(gw_t_put(ix, "b", "关于集成电路的通知", "江苏省集成电路产业发展。") == GW_OK);
+	CHECK(gw_t_put(ix, "c", "Notice", "indexing files on servers") == GW_OK);
+	st = gw_t_commit(ix);
 	CHECK(st.added == 3 && st.replaced == 0);
 	gw_err_clear(&err);
 	CHECK(gw_index_count(ix, &n, &err) == GW_OK && n == 3);
-	CHECK(check_ok(ix));
-	CHECK_STR(hits(ix, "众创空间"), "a");
-	CHECK_STR(hits(ix, "眾創空間"), "a");
-	CHECK_STR(hits(ix, "集成電路"), "b");
-	CHECK_STR(hit_set(ix, "通知"), "a b");
-	CHECK_STR(hits(ix, "file"), "c");
-	CHECK_STR(hits(ix, "\"server\""), "");
-	CHECK_STR(hits(ix, "\"servers\""), "c");
-	CHECK_STR(hits(ix, "江苏 通知"), "b");
-	CHECK_STR(hits(ix, "江苏 众创"), "");
+	CHECK(gw_t_check_ok(ix));
+	CHECK_STR(gw_t_hits(ix, "众创空间", NULL), "a");
+	CHECK_STR(gw_t_hits(ix, "眾創空間", NULL), "a");
+	CHECK_STR(gw_t_hits(ix, "集成電路", NULL), "b");
+	CHECK_STR(gw_t_hit_set(ix, "通知", NULL), "a b");
+	CHECK_STR(gw_t_hits(ix, "file", NULL), "c");
+	CHECK_STR(gw_t_hits(ix, "\"server\"", NULL), "");
+	CHECK_STR(gw_t_hits(ix, "\"servers\"", NULL), "c");
+	CHECK_STR(gw_t_hits(ix, "江苏 通知", NULL), "b");
+	CHECK_STR(gw_t_hits(ix, "江苏 众创", NULL), "");
 	gw_index_close(ix);
 }
 
 static void test_exact_substring(void)
 {
-	gw_index *ix = open_new();
+	gw_index *ix = gw_t_open_new();
 
-	begin(ix);
-	put2(ix, "punct", "t", "姓名，输入框");
-	put2(ix, "adj", "t", "请在名输入框中");
-	put2(ix, "line", "t", "姓名\n输入");
-	commit(ix);
-	CHECK(check_ok(ix));
+	gw_t_begin(ix);
+	gw_t_put(ix, "punct", "t", "姓名，输入框");
+	gw_t_put(ix, "adj", "t", "请在名输入框中");
+	gw_t_put(ix, "line", "t", "姓名\n输入");
+	gw_t_commit(ix);
+	CHECK(gw_t_check_ok(ix));
 	/* A bigram exists only where the two characters touch. */
-	CHECK_STR(hits(ix, "名输"), "adj");
-	CHECK_STR(hits(ix, "名输入"), "adj");
-	CHECK_STR(hit_set(ix, "输入框"), "adj punct");
-	CHECK_STR(hit_set(ix, "名"), "adj line punct");
+	CHECK_STR(gw_t_hits(ix, "名输", NULL), "adj");
+	CHECK_STR(gw_t_hits(ix, "名输入", NULL), "adj");
+	CHECK_STR(gw_t_hit_set(ix, "输入框", NULL), "adj punct");
+	CHECK_STR(gw_t_hit_set(ix, "名", NULL), "adj line punct");
 	gw_index_close(ix);
 }
 
 static void test_replace_by_id(void)
 {
-	gw_index *ix = open_new();
+	gw_index *ix = gw_t_open_new();
 	gw_batch_stats st;
 
-	begin(ix);
-	put2(ix, "x", "甲乙丙", "甲乙丙丁");
-	put2(ix, "y", "其他", "甲乙");
-	commit(ix);
-	begin(ix);
-	put2(ix, "x", "丁戊己", "庚辛");
-	st = commit(ix);
+	gw_t_begin(ix);
+	gw_t_put(ix, "x", "甲乙丙", "甲乙丙丁");
+	gw_t_put(ix, "y", "其他", "甲乙");
+	gw_t_commit(ix);
+	gw_t_begin(ix);
+	gw_t_put(ix, "x", "丁戊己", "庚辛");
+	st = gw_t_commit(ix);
 	CHECK(st.added == 0 && st.replaced == 1);
-	CHECK(check_ok(ix));
-	CHECK_STR(hits(ix, "甲乙丙"), "");
-	CHECK_STR(hits(ix, "甲乙"), "y");
-	CHECK_STR(hits(ix, "丁戊己"), "x");
+	CHECK(gw_t_check_ok(ix));
+	CHECK_STR(gw_t_hits(ix, "甲乙丙", NULL), "");
+	CHECK_STR(gw_t_hits(ix, "甲乙", NULL), "y");
+	CHECK_STR(gw_t_hits(ix, "丁戊己", NULL), "x");
 	gw_index_close(ix);
 }
 
 static void test_same_id_twice_in_a_batch(void)
 {
-	gw_index *ix = open_new();
+	gw_index *ix = gw_t_open_new();
 	gw_batch_stats st;
 
-	begin(ix);
-	put2(ix, "x", "第一版", "内容一");
-	put2(ix, "x", "第二版", "内容二");
-	st = commit(ix);
+	gw_t_begin(ix);
+	gw_t_put(ix, "x", "第一版", "内容一");
+	gw_t_put(ix, "x", "第二版", "内容二");
+	st = gw_t_commit(ix);
 	CHECK(st.added == 1 && st.replaced == 0);
-	CHECK(check_ok(ix));
-	CHECK_STR(hits(ix, "第一版"), "");
-	CHECK_STR(hits(ix, "第二版"), "x");
+	CHECK(gw_t_check_ok(ix));
+	CHECK_STR(gw_t_hits(ix, "第一版", NULL), "");
+	CHECK_STR(gw_t_hits(ix, "第二版", NULL), "x");
 	gw_index_close(ix);
 }
 
 static void test_delete_by_id(void)
 {
-	gw_index *ix = open_new();
+	gw_index *ix = gw_t_open_new();
 	gw_batch_stats st;
 	gw_err err;
 	uint64_t n = 9;
 
-	begin(ix);
-	put2(ix, "x", "删除测试", "内容");
-	put2(ix, "y", "保留", "内容");
-	commit(ix);
-	begin(ix);
+	gw_t_begin(ix);
+	gw_t_put(ix, "x", "删除测试", "内容");
+	gw_t_put(ix, "y", "保留", "内容");
+	gw_t_commit(ix);
+	gw_t_begin(ix);
 	gw_err_clear(&err);
 	CHECK(gw_index_delete(ix, "x", 1, &err) == GW_OK);
 	CHECK(gw_index_delete(ix, "nope", 4, &err) == GW_OK);
-	st = commit(ix);
+	st = gw_t_commit(ix);
 	CHECK(st.deleted == 1 && st.missing == 1);
-	CHECK(check_ok(ix));
+	CHECK(gw_t_check_ok(ix));
 	CHECK(gw_index_count(ix, &n, &err) == GW_OK && n == 1);
-	CHECK_STR(hits(ix, "内容"), "y");
-	CHECK_STR(hits(ix, "删除"), "");
+	CHECK_STR(gw_t_hits(ix, "内容", NULL), "y");
+	CHECK_STR(gw_t_hits(ix, "删除", NULL), "");
 	/* put then delete in one batch: gone; delete then put: present. */
-	begin(ix);
-	put2(ix, "z", "新", "内容");
+	gw_t_begin(ix);
+	gw_t_put(ix, "z", "新", "内容");
 	gw_index_delete(ix, "z", 1, &err);
 	gw_index_delete(ix, "y", 1, &err);
-	put2(ix, "y", "再来", "内容");
-	commit(ix);
-	CHECK(check_ok(ix));
-	CHECK_STR(hits(ix, "内容"), "y");
-	CHECK_STR(hits(ix, "再来"), "y");
+	gw_t_put(ix, "y", "再来", "内容");
+	gw_t_commit(ix);
+	CHECK(gw_t_check_ok(ix));
+	CHECK_STR(gw_t_hits(ix, "内容", NULL), "y");
+	CHECK_STR(gw_t_hits(ix, "再来", NULL), "y");
 	gw_index_close(ix);
 }
 
@@ -245,26 +128,26 @@ static void test_delete_by_id(void)
  * first document of a chunk and others must keep every list consistent. */
 static void test_chunks_and_deletes(void)
 {
-	gw_index *ix = open_new();
+	gw_index *ix = gw_t_open_new();
 	gw_err err;
 	char id[16], body[64];
 
-	begin(ix);
+	gw_t_begin(ix);
 	for (int i = 0; i < 700; i++) {
 		snprintf(id, sizeof id, "d%03d", i);
 		snprintf(body, sizeof body, "公共内容 %s %s", i % 2 ? "单数" : "双数", i % 7 ? "" : "七的倍数");
-		put2(ix, id, "标题", body);
+		gw_t_put(ix, id, "标题", body);
 	}
-	commit(ix);
-	CHECK(check_ok(ix));
-	begin(ix);
+	gw_t_commit(ix);
+	CHECK(gw_t_check_ok(ix));
+	gw_t_begin(ix);
 	for (int i = 0; i < 700; i += 3) {
 		snprintf(id, sizeof id, "d%03d", i);
 		gw_err_clear(&err);
 		gw_index_delete(ix, id, strlen(id), &err);
 	}
-	commit(ix);
-	CHECK(check_ok(ix));
+	gw_t_commit(ix);
+	CHECK(gw_t_check_ok(ix));
 	{
 		gw_search_opts o = {0, 1000, NULL, 0, NULL, NULL, 0, NULL};
 		gw_results *r;
@@ -278,16 +161,16 @@ static void test_chunks_and_deletes(void)
 		gw_results_free(r);
 	}
 	/* Replace every remaining document: old postings all go. */
-	begin(ix);
+	gw_t_begin(ix);
 	for (int i = 0; i < 700; i++) {
 		if (i % 3 == 0)
 			continue;
 		snprintf(id, sizeof id, "d%03d", i);
-		put2(ix, id, "标题", "全新内容");
+		gw_t_put(ix, id, "标题", "全新内容");
 	}
-	commit(ix);
-	CHECK(check_ok(ix));
-	CHECK_STR(hits(ix, "单数"), "");
+	gw_t_commit(ix);
+	CHECK(gw_t_check_ok(ix));
+	CHECK_STR(gw_t_hits(ix, "单数", NULL), "");
 	gw_index_close(ix);
 }
 
@@ -300,26 +183,26 @@ static void test_map_grows(void)
 
 	/* A 1 MiB map cannot hold this batch: the commit must grow it. */
 	setenv("GONGWEN_MAPSIZE", "1048576", 1);
-	ix = open_new();
+	ix = gw_t_open_new();
 	unsetenv("GONGWEN_MAPSIZE");
-	begin(ix);
+	gw_t_begin(ix);
 	for (int i = 0; i < 1500; i++) {
 		size_t n = 0;
 		snprintf(id, sizeof id, "m%d", i);
 		while (n + 40 < sizeof body)
 			n += (size_t)snprintf(body + n, sizeof body - n, "文档%d号第%d段，", i, (int)n);
-		put2(ix, id, "增长", body);
+		gw_t_put(ix, id, "增长", body);
 	}
-	st = commit(ix);
+	st = gw_t_commit(ix);
 	CHECK(st.added == 1500);
-	CHECK(check_ok(ix));
-	CHECK_STR(hits(ix, "文档1499号第0段"), "m1499");
+	CHECK(gw_t_check_ok(ix));
+	CHECK_STR(gw_t_hits(ix, "文档1499号第0段", NULL), "m1499");
 	gw_index_close(ix);
 }
 
 static void test_version_mismatch(void)
 {
-	const char *path = fresh_path();
+	const char *path = gw_t_fresh_path();
 	gw_index *ix = NULL;
 	gw_store *s;
 	gw_txn *t;
@@ -346,7 +229,7 @@ static void test_missing_index(void)
 	gw_err err;
 
 	gw_err_clear(&err);
-	CHECK(gw_index_open(&ix, fresh_path(), GW_OPEN_READ, &err) == GW_ENOTFOUND);
+	CHECK(gw_index_open(&ix, gw_t_fresh_path(), GW_OPEN_READ, &err) == GW_ENOTFOUND);
 	CHECK(ix == NULL && strstr(err.msg, "no index at") != NULL);
 }
 
@@ -365,30 +248,30 @@ static void on_warn(void *ctx, const char *msg)
 
 static void test_invalid_utf8(void)
 {
-	gw_index *ix = open_new();
+	gw_index *ix = gw_t_open_new();
 	warnings w = {0};
 
 	gw_index_set_warn(ix, on_warn, &w);
-	begin(ix);
-	CHECK(put2(ix, "bad", "标题", "前面\xff\xfe后面的文字") == GW_OK);
-	commit(ix);
+	gw_t_begin(ix);
+	CHECK(gw_t_put(ix, "bad", "标题", "前面\xff\xfe后面的文字") == GW_OK);
+	gw_t_commit(ix);
 	CHECK(w.n == 1);
 	CHECK(strstr(w.msg[0], "document 'bad' field 'body': invalid UTF-8 at byte 6") != NULL);
-	CHECK(check_ok(ix));
-	CHECK_STR(hits(ix, "后面的文字"), "bad");
-	CHECK_STR(hits(ix, "前面"), "bad");
+	CHECK(gw_t_check_ok(ix));
+	CHECK_STR(gw_t_hits(ix, "后面的文字", NULL), "bad");
+	CHECK_STR(gw_t_hits(ix, "前面", NULL), "bad");
 	gw_index_close(ix);
 }
 
 static void test_bad_documents(void)
 {
-	gw_index *ix = open_new();
+	gw_index *ix = gw_t_open_new();
 	gw_field dup[2] = {{"title", 5, "a", 1}, {"title", 5, "b", 1}};
 	gw_field noname[1] = {{"", 0, "a", 1}};
 	gw_doc d1 = {"x", 1, dup, 2}, d2 = {"", 0, dup, 1}, d3 = {"y", 1, noname, 1};
 	gw_err err;
 
-	begin(ix);
+	gw_t_begin(ix);
 	gw_err_clear(&err);
 	CHECK(gw_index_put(ix, &d1, &err) == GW_EINVAL && strstr(err.msg, "given twice"));
 	gw_err_clear(&err);
@@ -396,39 +279,33 @@ static void test_bad_documents(void)
 	gw_err_clear(&err);
 	CHECK(gw_index_put(ix, &d3, &err) == GW_EINVAL && strstr(err.msg, "empty field name"));
 	/* The rest of the batch is unaffected. */
-	CHECK(put2(ix, "ok", "好", "内容") == GW_OK);
-	CHECK(commit(ix).added == 1);
-	CHECK(check_ok(ix));
+	CHECK(gw_t_put(ix, "ok", "好", "内容") == GW_OK);
+	CHECK(gw_t_commit(ix).added == 1);
+	CHECK(gw_t_check_ok(ix));
 	gw_index_close(ix);
 }
 
 static void test_other_fields_and_title_weight(void)
 {
-	gw_index *ix = open_new();
-	gw_field f[3] = {{"title", 5, "普通标题", 12}, {"body", 4, "正文提到其他", 18}, {"依托主體", 12, "海康威视", 12}};
-	gw_doc d = {"rec", 3, f, 3};
-	gw_err err;
+	gw_index *ix = gw_t_open_new();
+	gw_t_kv f[] = {{"title", "普通标题"}, {"body", "正文提到其他"}, {"依托主體", "海康威视"}, {NULL, NULL}};
 
-	begin(ix);
-	gw_err_clear(&err);
-	CHECK(gw_index_put(ix, &d, &err) == GW_OK);
+	gw_t_begin(ix);
+	CHECK(gw_t_put_kv(ix, "rec", f) == GW_OK);
 	/* Same lengths; the match in the title must rank above the one in the body. */
-	put2(ix, "in-title", "备案通知", "其他内容四字");
-	put2(ix, "in-body", "其他通知", "备案内容四字");
-	commit(ix);
-	CHECK(check_ok(ix));
-	CHECK_STR(hits(ix, "海康威視"), "rec");
-	CHECK_STR(hits(ix, "备案"), "in-title in-body");
+	gw_t_put(ix, "in-title", "备案通知", "其他内容四字");
+	gw_t_put(ix, "in-body", "其他通知", "备案内容四字");
+	gw_t_commit(ix);
+	CHECK(gw_t_check_ok(ix));
+	CHECK_STR(gw_t_hits(ix, "海康威視", NULL), "rec");
+	CHECK_STR(gw_t_hits(ix, "备案", NULL), "in-title in-body");
 	gw_index_close(ix);
 }
 
 int main(void)
 {
-	snprintf(dir, sizeof dir, "/tmp/gw-test-index-XXXXXX");
-	if (!mkdtemp(dir)) {
-		printf("FAIL mkdtemp\n");
+	if (!gw_t_scratch_make("index"))
 		return 1;
-	}
 	RUN(test_add_and_search);
 	RUN(test_exact_substring);
 	RUN(test_replace_by_id);
@@ -441,6 +318,6 @@ int main(void)
 	RUN(test_invalid_utf8);
 	RUN(test_bad_documents);
 	RUN(test_other_fields_and_title_weight);
-	gw_t_rmtree(dir);
+	gw_t_rmtree(gw_t_scratch());
 	return TEST_EXIT();
 }

@@ -4,56 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gw_index.h"
-#include "gw_search.h"
-#include "gw_test.h"
+#include "gw_test_index.h"
 
 static gw_index *ix;
-
-static void put(const char *id, const char *title, const char *body)
-{
-	gw_field f[2] = {{"title", 5, title, strlen(title)}, {"body", 4, body, strlen(body)}};
-	gw_doc d = {id, strlen(id), f, 2};
-	gw_err err;
-
-	gw_err_clear(&err);
-	if (gw_index_put(ix, &d, &err))
-		fprintf(stderr, "  put %s: %s\n", id, err.msg);
-}
-
-static int cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 /* The set of ids q finds, sorted, space-separated; "ERROR msg" on error. */
 static const char *found(const char *q)
 {
-	static char out[1024];
-	gw_search_opts o;
-	gw_results *r;
-	gw_err err;
-	char ids[64][32], *pt[64];
-	size_t n = 0;
-
-	memset(&o, 0, sizeof o);
-	o.limit = 64;
-	gw_err_clear(&err);
-	if (gw_search(ix, q, strlen(q), &o, &r, &err)) {
-		snprintf(out, sizeof out, "ERROR %s", err.msg);
-		return out;
-	}
-	for (size_t i = 0; i < gw_results_count(r) && n < 64; i++) {
-		gw_record rec;
-		if (gw_results_record(r, i, &rec, &err) == GW_OK) {
-			snprintf(ids[n], sizeof ids[n], "%.*s", (int)rec.id_len, rec.id);
-			pt[n] = ids[n];
-			n++;
-		}
-	}
-	gw_results_free(r);
-	qsort(pt, n, sizeof pt[0], cmp);
-	out[0] = 0;
-	for (size_t i = 0; i < n; i++)
-		snprintf(out + strlen(out), sizeof out - strlen(out), "%s%s", i ? " " : "", pt[i]);
-	return out;
+	return gw_t_hit_set(ix, q, NULL);
 }
 
 static void test_and_or_not(void)
@@ -123,31 +81,20 @@ static void test_malformed(void)
 
 int main(void)
 {
-	char dir[] = "/tmp/gw-test-query-XXXXXX", path[64];
-	gw_err err;
-
-	if (!mkdtemp(dir))
+	if (!gw_t_scratch_make("query") || !(ix = gw_t_setup_begin()))
 		return 1;
-	snprintf(path, sizeof path, "%s/ix", dir);
-	gw_err_clear(&err);
-	if (gw_index_open(&ix, path, GW_OPEN_CREATE, &err) || gw_index_begin(ix, &err)) {
-		printf("FAIL setup: %s\n", err.msg);
+	gw_t_put(ix, "a", "江苏集成电路众创空间", "江苏 集成电路产业");
+	gw_t_put(ix, "b", "浙江集成电路", "浙江省集成电路设计");
+	gw_t_put(ix, "c", "生物", "江苏省苏州市的园区发展生物医药");
+	gw_t_put(ix, "d", "众创空间备案", "国科发区〔2020〕73号 众创空间");
+	gw_t_put(ix, "e", "Notice or not", "The servers are indexing files");
+	if (!gw_t_setup_commit(ix))
 		return 1;
-	}
-	put("a", "江苏集成电路众创空间", "江苏 集成电路产业");
-	put("b", "浙江集成电路", "浙江省集成电路设计");
-	put("c", "生物", "江苏省苏州市的园区发展生物医药");
-	put("d", "众创空间备案", "国科发区〔2020〕73号 众创空间");
-	put("e", "Notice or not", "The servers are indexing files");
-	if (gw_index_commit(ix, NULL, &err)) {
-		printf("FAIL setup: %s\n", err.msg);
-		return 1;
-	}
 	RUN(test_and_or_not);
 	RUN(test_phrases_and_near);
 	RUN(test_fields_and_prefix);
 	RUN(test_malformed);
 	gw_index_close(ix);
-	gw_t_rmtree(dir);
+	gw_t_rmtree(gw_t_scratch());
 	return TEST_EXIT();
 }

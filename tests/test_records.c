@@ -4,45 +4,16 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "gw_check.h"
-#include "gw_index.h"
-#include "gw_search.h"
-#include "gw_test.h"
+#include "gw_test_index.h"
 
 static gw_index *ix;
 
-typedef struct kv {
-	const char *k, *v;
-} kv;
-
-static void put(const char *id, const kv *f)
-{
-	gw_field fs[16];
-	size_t n = 0;
-	gw_doc d;
-	gw_err err;
-
-	for (; f[n].k; n++) {
-		fs[n].name = f[n].k;
-		fs[n].name_len = strlen(f[n].k);
-		fs[n].val = f[n].v;
-		fs[n].val_len = strlen(f[n].v);
-	}
-	d.id = id;
-	d.id_len = strlen(id);
-	d.fields = fs;
-	d.nfields = n;
-	gw_err_clear(&err);
-	if (gw_index_put(ix, &d, &err))
-		fprintf(stderr, "  put %s: %s\n", id, err.msg);
-}
-
 static void record(const char *id, const char *prov, const char *name, const char *host, const char *date)
 {
-	kv f[] = {{"省份", prov},     {"名稱", name},         {"依托主體", host}, {"_type", "record"},
-	          {"_notice", "n1"}, {"_notice_title", "通知"}, {"_date", date},   {NULL, NULL}};
+	gw_t_kv f[] = {{"省份", prov},     {"名稱", name},         {"依托主體", host}, {"_type", "record"},
+	               {"_notice", "n1"}, {"_notice_title", "通知"}, {"_date", date},   {NULL, NULL}};
 
-	put(id, f);
+	gw_t_put_kv(ix, id, f);
 }
 
 static gw_search_opts opts(void)
@@ -57,42 +28,24 @@ static gw_search_opts opts(void)
 /* Hit ids of q under o, space-separated, in result order. */
 static const char *ids(const char *q, const gw_search_opts *o)
 {
-	static char out[2048];
-	gw_results *r;
-	gw_err err;
-
-	out[0] = 0;
-	gw_err_clear(&err);
-	if (gw_search(ix, q, strlen(q), o, &r, &err)) {
-		snprintf(out, sizeof out, "ERROR %s", err.msg);
-		return out;
-	}
-	for (size_t i = 0; i < gw_results_count(r); i++) {
-		gw_record rec;
-		if (gw_results_record(r, i, &rec, &err) == GW_OK)
-			snprintf(out + strlen(out), sizeof out - strlen(out), "%s%.*s", i ? " " : "",
-			         (int)rec.id_len, rec.id);
-	}
-	gw_results_free(r);
-	return out;
+	return gw_t_hits(ix, q, o);
 }
 
-static void setup(const char *dir)
+/* Indexes three notices and seven records in ix; 0 on error. */
+static int setup(void)
 {
-	gw_err err;
-	kv n1[] = {{"title", "科技部关于众创空间备案的通知"}, {"number", "国科发区〔2020〕73号"},
-	           {"body", "江苏 浙江 众创空间"},             {"date", "2020-03-25"},
-	           {"issuer", "科技部"},                      {"_type", "notice"},
-	           {NULL, NULL}};
-	kv n2[] = {{"title", "江苏省众创空间年度评价"}, {"body", "评价结果"}, {"date", "2021-06-01"}, {NULL, NULL}};
-	kv n3[] = {{"title", "没有日期的众创空间说明"}, {"body", "说明"}, {NULL, NULL}};
+	gw_t_kv n1[] = {{"title", "科技部关于众创空间备案的通知"}, {"number", "国科发区〔2020〕73号"},
+	                {"body", "江苏 浙江 众创空间"},             {"date", "2020-03-25"},
+	                {"issuer", "科技部"},                      {"_type", "notice"},
+	                {NULL, NULL}};
+	gw_t_kv n2[] = {{"title", "江苏省众创空间年度评价"}, {"body", "评价结果"}, {"date", "2021-06-01"}, {NULL, NULL}};
+	gw_t_kv n3[] = {{"title", "没有日期的众创空间说明"}, {"body", "说明"}, {NULL, NULL}};
 
-	gw_err_clear(&err);
-	if (gw_index_open(&ix, dir, GW_OPEN_CREATE, &err) || gw_index_begin(ix, &err))
-		fprintf(stderr, "  %s\n", err.msg);
-	put("n1", n1);
-	put("n2", n2);
-	put("n3", n3);
+	if (!(ix = gw_t_setup_begin()))
+		return 0;
+	gw_t_put_kv(ix, "n1", n1);
+	gw_t_put_kv(ix, "n2", n2);
+	gw_t_put_kv(ix, "n3", n3);
 	record("n1#1.1", "天津", "獸用生物制品眾創空間", "天津瑞普生物技術股份有限公司", "2020-03-25");
 	record("n1#1.5", "江蘇", "集成電路眾創空間", "中國電子科技集團公司", "2020-03-25");
 	record("n1#1.6", "江蘇", "膜材料眾創空間", "南京膜材料產業技術研究院", "2020-03-25");
@@ -100,8 +53,7 @@ static void setup(const char *dir)
 	record("n1#1.8", "浙江", "圖像識別眾創空間", "杭州海康威視數字技術股份有限公司", "2020-03-25");
 	record("n1#1.9", "廣東", "生物醫學眾創空間", "中國科學院深圳先進技術研究院", "2020-03-25");
 	record("n2#1.1", "广东", "智能制造众创空间", "广东工业大学", "2021-06-01");
-	if (gw_index_commit(ix, NULL, &err) || gw_index_check(ix, NULL, &err))
-		fprintf(stderr, "  %s\n", err.msg);
+	return gw_t_setup_commit(ix);
 }
 
 static void test_field_scope(void)
@@ -207,20 +159,14 @@ static void test_facets(void)
 
 int main(void)
 {
-	char dir[] = "/tmp/gw-test-records-XXXXXX", path[64];
-
-	if (!mkdtemp(dir)) {
-		printf("FAIL mkdtemp\n");
+	if (!gw_t_scratch_make("records") || !setup())
 		return 1;
-	}
-	snprintf(path, sizeof path, "%s/ix", dir);
-	setup(path);
 	RUN(test_field_scope);
 	RUN(test_field_errors);
 	RUN(test_type_filter);
 	RUN(test_dates);
 	RUN(test_facets);
 	gw_index_close(ix);
-	gw_t_rmtree(dir);
+	gw_t_rmtree(gw_t_scratch());
 	return TEST_EXIT();
 }
