@@ -279,6 +279,10 @@ static gw_rc put(void *ctx, const gw_doc *doc, const char *file, long line,
 	gw_doc d = *doc;
 	gw_rc rc;
 
+	/* The batch failed as a whole (a window could not be written): the
+	 * commit reports it once; the rest of the input is only read. */
+	if (gw_index_batch_broken(r->ix))
+		return GW_OK;
 	r->ndocs++;
 	if (r->nbytes)
 		progress_line(r, "reading: %zu documents, %.1f MB (%.1f MB/s)", r->ndocs, (double)*r->nbytes / 1e6,
@@ -295,9 +299,29 @@ static gw_rc put(void *ctx, const gw_doc *doc, const char *file, long line,
 	r->line = line;
 	rc = gw_index_put(r->ix, &d, err);
 	r->file = NULL;
-	return rc;
+	return gw_index_batch_broken(r->ix) ? GW_OK : rc;
 }
 
+
+/* Reports that the index could not be opened: "cannot open index 'INDEX':
+ * MSG", or MSG alone when it names the index already (as gw_store's do). */
+static void open_failed(const char *index, const char *msg)
+{
+	char named[4200];
+
+	snprintf(named, sizeof named, "'%s'", index);
+	if (strstr(msg, named))
+		fprintf(stderr, PROG ": %s\n", msg);
+	else
+		fprintf(stderr, PROG ": cannot open index '%s': %s\n", index, msg);
+}
+
+/* Reports a failed commit. A batch is one LMDB transaction, so a failed
+ * one (a full disk, say) left the index as it was: say so. */
+static void commit_failed(const char *index, const char *msg)
+{
+	fprintf(stderr, PROG ": cannot commit to index '%s': %s; the index is unchanged\n", index, msg);
+}
 
 static void print_summary(const gw_batch_stats *st, const gw_input *in,
                           double secs)
@@ -374,8 +398,7 @@ static int fill_and_commit(run *r, const opts *o, double t0)
 	if (r->progress)
 		fputs("\r\x1b[K", stderr);
 	if (rc != GW_OK) {
-		fprintf(stderr, PROG ": cannot commit to index '%s': %s\n",
-		        o->index, err.msg);
+		commit_failed(o->index, err.msg);
 		return 2;
 	}
 	/* The summary always: -q only silences progress and warnings. */
@@ -395,8 +418,7 @@ static int index_all(const opts *o)
 	r.quiet = o->quiet;
 	gw_err_clear(&err);
 	if (gw_index_open(&r.ix, o->index, GW_OPEN_CREATE, &err) != GW_OK) {
-		fprintf(stderr, PROG ": cannot open index '%s': %s\n", o->index,
-		        err.msg);
+		open_failed(o->index, err.msg);
 		return 2;
 	}
 	gw_index_set_warn(r.ix, warn, &r);
@@ -404,6 +426,8 @@ static int index_all(const opts *o)
 		gw_index_set_threads(r.ix, o->threads);
 	if (getenv("GONGWEN_BUDGET")) /* bytes; lets tests force merges */
 		gw_index_set_budget(r.ix, (size_t)strtoull(getenv("GONGWEN_BUDGET"), NULL, 10));
+	if (getenv("GONGWEN_WINDOW")) /* bytes; lets tests apply a batch in windows */
+		gw_index_set_window(r.ix, (size_t)strtoull(getenv("GONGWEN_WINDOW"), NULL, 10));
 	if (gw_index_begin(r.ix, &err) != GW_OK)
 		fprintf(stderr, PROG ": cannot write index '%s': %s\n", o->index,
 		        err.msg);
@@ -451,7 +475,7 @@ static int check_index(const opts *o)
 
 	gw_err_clear(&err);
 	if (gw_index_open(&ix, o->index, GW_OPEN_READ, &err) != GW_OK) {
-		fprintf(stderr, PROG ": cannot open index '%s': %s\n", o->index, err.msg);
+		open_failed(o->index, err.msg);
 		return 2;
 	}
 	rc = gw_index_check(ix, &rep, &err);
@@ -473,7 +497,7 @@ static gw_index *open_ro(const opts *o)
 
 	gw_err_clear(&err);
 	if (gw_index_open(&ix, o->index, GW_OPEN_READ, &err) != GW_OK)
-		fprintf(stderr, PROG ": cannot open index '%s': %s\n", o->index, err.msg);
+		open_failed(o->index, err.msg);
 	return ix;
 }
 
@@ -518,7 +542,7 @@ static int delete_ids(const opts *o)
 	gw_err_clear(&err);
 	if (gw_index_open(&ix, o->index, GW_OPEN_WRITE, &err) != GW_OK ||
 	    gw_index_begin(ix, &err) != GW_OK) {
-		fprintf(stderr, PROG ": cannot open index '%s': %s\n", o->index, err.msg);
+		open_failed(o->index, err.msg);
 		gw_index_close(ix);
 		return 2;
 	}
@@ -529,7 +553,7 @@ static int delete_ids(const opts *o)
 			delete_one(ix, o->paths[i], strlen(o->paths[i]), &bad);
 	}
 	if (gw_index_commit(ix, &st, &err) != GW_OK) {
-		fprintf(stderr, PROG ": cannot commit to index '%s': %s\n", o->index, err.msg);
+		commit_failed(o->index, err.msg);
 		gw_index_close(ix);
 		return 2;
 	}

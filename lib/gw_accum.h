@@ -27,13 +27,16 @@ typedef struct gw_toklist {
 	size_t n, cap;
 	gw_buf terms;
 	int oom;
+	void *sort_buf;   /* gw_toklist_sort's scratch (owned) */
+	size_t sort_cap;
 } gw_toklist;
 
 void gw_toklist_reset(gw_toklist *l);
 void gw_toklist_free(gw_toklist *l);
 /* gw_token_fn: ctx is a gw_toklist. Sets l->oom on allocation failure. */
 int gw_toklist_add(void *ctx, const gw_token *t);
-/* Sorts by (kind, term, pos). */
+/* Sorts by (kind, term, pos). On allocation failure it falls back to a
+ * slower sort; the result is the same. */
 void gw_toklist_sort(gw_toklist *l);
 /* 1 if tokens i and j have the same kind and term. */
 int gw_toklist_same(const gw_toklist *l, size_t i, size_t j);

@@ -288,6 +288,7 @@ done:
 		rc = err->rc;
 	if (rep)
 		*rep = c.rep;
+	gw_lens_reader_close(&c.lens);
 	gw_txn_abort(c.t);
 	free(c.live);
 	free(c.pos);

@@ -1,13 +1,20 @@
 /* gw_index: opening an index and applying batches of changes to it.
  *
  * A batch is copied into memory (gw_batch) by gw_index_put/delete and applied
- * by gw_index_commit in one LMDB write transaction: deletes first, then the
- * documents (each replacing any stored document with its id, or skipped
- * when the stored one has the same content hash), then the
- * accumulated postings, then the counters. Pruning (documents of the given
- * sources that the batch does not put) happens after the deletes. If the map fills up, the
+ * in one LMDB write transaction: deletes first, then pruning (documents of
+ * the given sources that the batch does not put), then the documents (each
+ * replacing any stored document with its id, or skipped when the stored one
+ * has the same content hash), then the accumulated postings, then the
+ * counters.
+ *
+ * A small batch is applied at gw_index_commit; if the map fills up, the
  * transaction is aborted, the map doubled and the batch applied again from
- * its in-memory copy, so a batch never fails with MDB_MAP_FULL. */
+ * its in-memory copy. A batch whose text passes the window (ix->window) is
+ * applied as it grows ("streaming"): the write transaction opens with a map
+ * large enough for any batch (gw_store_reserve), each window of documents is
+ * applied into it and its copy freed, and only the commit makes any of it
+ * visible. So memory holds one window of text, the postings budget and
+ * LMDB's dirty pages, whatever the batch size. */
 #include "gw_index.h"
 
 #include <stdarg.h>
@@ -29,6 +36,8 @@
 typedef struct applier {
 	gw_index *ix;
 	gw_txn *t;
+	uint64_t first_docid;       /* next_docid when the txn began: docids from
+	                             * here on were added by this batch */
 	gw_fieldtab ft;
 	gw_accum *acc;
 	gw_toklist toks;
@@ -38,12 +47,14 @@ typedef struct applier {
 	gw_batch_stats st;
 	const char *const *sources; /* to prune (gw_index_commit_pruning) */
 	size_t nsources;
-	/* A window of documents analyzed ahead on several threads. */
-	gw_predoc pre[PREAN_WINDOW];
-	const gw_prein *in[PREAN_WINDOW];
-	size_t nf[PREAN_WINDOW];
-	gw_prein *inbuf;
-	size_t inbuf_cap;
+	/* Two windows of documents: one written while the pool analyzes the
+	 * other. */
+	gw_prean *pool;
+	gw_predoc pre[2][PREAN_WINDOW];
+	const gw_prein *in[2][PREAN_WINDOW];
+	size_t nf[2][PREAN_WINDOW];
+	gw_prein *inbuf[2];
+	size_t inbuf_cap[2];
 } applier;
 
 gw_rc gw_index_open(gw_index **out, const char *path, int flags, gw_err *err)
@@ -56,6 +67,7 @@ gw_rc gw_index_open(gw_index **out, const char *path, int flags, gw_err *err)
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	ix->write = (flags & GW_OPEN_WRITE) != 0;
 	ix->budget = GW_POSTINGS_BUDGET;
+	ix->window = GW_BATCH_WINDOW;
 	ix->threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (ix->threads < 1)
 		ix->threads = 1;
@@ -67,6 +79,9 @@ gw_rc gw_index_open(gw_index **out, const char *path, int flags, gw_err *err)
 	return GW_OK;
 }
 
+static void applier_free(applier *ap);
+static gw_rc stream_window(gw_index *ix, gw_err *err);
+
 static void batch_free(gw_batch *b)
 {
 	gw_buf_free(&b->arena);
@@ -74,13 +89,36 @@ static void batch_free(gw_batch *b)
 	free(b->fields);
 	free(b->dels);
 	free(b->slot);
+	gw_buf_free(&b->seen);
+	free(b->seen_slot);
 	memset(b, 0, sizeof *b);
+}
+
+/* Drops the documents and deletes of an applied window, keeping the
+ * memory for the next one and what the whole batch keeps (bytes, seen). */
+static void window_reset(gw_batch *b)
+{
+	gw_buf_reset(&b->arena);
+	b->ndocs = b->nfields = b->ndels = 0;
+	if (b->slot)
+		memset(b->slot, 0, b->nslots * sizeof *b->slot);
+}
+
+/* Ends a streaming batch without committing (nothing of it was visible). */
+static void stream_abort(gw_index *ix)
+{
+	if (ix->stream) {
+		applier_free(ix->stream);
+		free(ix->stream);
+		ix->stream = NULL;
+	}
 }
 
 void gw_index_close(gw_index *ix)
 {
 	if (!ix)
 		return;
+	stream_abort(ix);
 	batch_free(&ix->b);
 	gw_analyzer_free(ix->an);
 	gw_store_close(ix->s);
@@ -88,6 +126,8 @@ void gw_index_close(gw_index *ix)
 }
 
 void gw_index_set_budget(gw_index *ix, size_t bytes) { ix->budget = bytes ? bytes : GW_POSTINGS_BUDGET; }
+
+void gw_index_set_window(gw_index *ix, size_t bytes) { ix->window = bytes ? bytes : GW_BATCH_WINDOW; }
 
 void gw_index_set_threads(gw_index *ix, int n) { ix->threads = n < 1 ? 1 : n > 64 ? 64 : n; }
 
@@ -128,12 +168,17 @@ gw_rc gw_index_begin(gw_index *ix, gw_err *err)
 		return gw_err_set(err, GW_EINVAL, 0, "index not opened for writing");
 	if (ix->b.open)
 		return gw_err_set(err, GW_EINVAL, 0, "a batch is already open");
+	stream_abort(ix);
 	batch_free(&ix->b);
 	ix->b.open = 1;
 	return GW_OK;
 }
 
-void gw_index_abort(gw_index *ix) { batch_free(&ix->b); }
+void gw_index_abort(gw_index *ix)
+{
+	stream_abort(ix);
+	batch_free(&ix->b);
+}
 
 static uint64_t id_hash(const char *p, size_t n) { return gw_hash(GW_HASH_INIT, p, n); }
 
@@ -180,6 +225,61 @@ static void supersede(gw_batch *b, const char *id, size_t n)
 	s = id_slot(b, id, n);
 	if (*s)
 		b->docs[*s - 1].dead = 1;
+}
+
+/* The seen-set slot of id: holding it, or empty. */
+static size_t *seen_slot(const gw_batch *b, const char *id, size_t n)
+{
+	size_t j = id_hash(id, n) & (b->seen_nslots - 1);
+
+	while (b->seen_slot[j]) {
+		const unsigned char *p = b->seen.p + b->seen_slot[j] - 1;
+		uint64_t len;
+		gw_varint_get(&p, b->seen.p + b->seen.len, &len);
+		if (len == n && memcmp(p, id, n) == 0)
+			break;
+		j = (j + 1) & (b->seen_nslots - 1);
+	}
+	return &b->seen_slot[j];
+}
+
+/* 1 if id was put in a window of this batch already applied. */
+static int seen_has(const gw_batch *b, const char *id, size_t n)
+{
+	return b->seen_nslots && *seen_slot(b, id, n);
+}
+
+static int seen_add(gw_batch *b, const char *id, size_t n)
+{
+	size_t *s;
+
+	if ((b->seen_n + 1) * 2 > b->seen_nslots) {
+		size_t cap = b->seen_nslots ? b->seen_nslots * 2 : 1024;
+		size_t *old = b->seen_slot, old_n = b->seen_nslots;
+		if (!(b->seen_slot = calloc(cap, sizeof *b->seen_slot))) {
+			b->seen_slot = old;
+			return -1;
+		}
+		b->seen_nslots = cap;
+		for (size_t i = 0; i < old_n; i++) {
+			const unsigned char *p;
+			uint64_t len;
+			if (!old[i])
+				continue;
+			p = b->seen.p + old[i] - 1;
+			gw_varint_get(&p, b->seen.p + b->seen.len, &len);
+			*seen_slot(b, (const char *)p, (size_t)len) = old[i];
+		}
+		free(old);
+	}
+	s = seen_slot(b, id, n);
+	if (*s)
+		return 0;
+	*s = b->seen.len + 1;
+	gw_buf_put_varint(&b->seen, n);
+	gw_buf_append(&b->seen, id, n);
+	b->seen_n++;
+	return gw_buf_ok(&b->seen) ? 0 : -1;
 }
 
 static int grow_array(void **p, size_t *cap, size_t need, size_t size)
@@ -235,6 +335,22 @@ static void copy_value(gw_index *ix, const gw_doc *doc, const gw_field *f)
 		      (int)doc->id_len, doc->id, (int)f->name_len, f->name, bad, n, n == 1 ? "" : "s");
 }
 
+/* A window that failed to apply breaks its batch: the transaction is
+ * dropped (nothing was visible), and every later call of the batch,
+ * commit included, returns this error. */
+static gw_rc stream_failed(gw_index *ix, gw_rc rc, gw_err *err)
+{
+	if (rc == GW_OK)
+		return GW_OK;
+	stream_abort(ix);
+	ix->broken = rc;
+	snprintf(ix->broken_msg, sizeof ix->broken_msg, "%s", err->msg);
+	ix->broken_sys = err->sys;
+	return rc;
+}
+
+int gw_index_batch_broken(const gw_index *ix) { return ix->broken != GW_OK; }
+
 gw_rc gw_index_put(gw_index *ix, const gw_doc *doc, gw_err *err)
 {
 	gw_batch *b = &ix->b;
@@ -243,6 +359,8 @@ gw_rc gw_index_put(gw_index *ix, const gw_doc *doc, gw_err *err)
 
 	if (!b->open)
 		return gw_err_set(err, GW_EINVAL, 0, "no batch open");
+	if (ix->broken)
+		return gw_err_set(err, ix->broken, ix->broken_sys, "%s", ix->broken_msg);
 	if (check_doc(doc, err))
 		return err->rc;
 	if (grow_array((void **)&b->docs, &b->docs_cap, b->ndocs + 1, sizeof *b->docs) ||
@@ -272,6 +390,8 @@ gw_rc gw_index_put(gw_index *ix, const gw_doc *doc, gw_err *err)
 	if (!gw_buf_ok(&b->arena))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	*s = (uint32_t)++b->ndocs;
+	if (b->arena.len >= ix->window)
+		return stream_failed(ix, stream_window(ix, err), err);
 	return GW_OK;
 }
 
@@ -351,8 +471,13 @@ static gw_rc remove_doc(applier *ap, uint32_t docid, gw_err *err)
 	size_t len;
 	gw_record r;
 	gw_buf copy = GW_BUF_INIT;
-	gw_rc rc = gw_doc_get(ap->t, docid, &val, &len, err);
+	gw_rc rc;
 
+	/* A document this batch added may still have postings in memory:
+	 * merge them first, so that removing finds them all in the store. */
+	if (docid >= ap->first_docid && gw_accum_flush(ap->acc, ap->t, err))
+		return err->rc;
+	rc = gw_doc_get(ap->t, docid, &val, &len, err);
 	if (rc)
 		return rc == GW_ENOTFOUND ? gw_err_set(err, GW_EFORMAT, 0, "id points to missing docid %u", docid) : rc;
 	/* LMDB values may move when the write txn changes pages: copy first. */
@@ -447,7 +572,9 @@ static gw_rc add_doc(applier *ap, const gw_pdoc *d, const gw_predoc *pre, gw_err
 		}
 		if (remove_doc(ap, old, err))
 			return err->rc;
-		ap->st.replaced++;
+		/* Put again after an applied window: counted once, as then. */
+		if (old < ap->first_docid)
+			ap->st.replaced++;
 	} else if (rc == GW_ENOTFOUND) {
 		ap->st.added++;
 	} else {
@@ -529,7 +656,7 @@ static int on_prune_doc(void *ctx, uint32_t docid, const void *val, size_t len)
 			break;
 	if (i == p->ap->nsources)
 		return 0;
-	if (b->nslots && *id_slot((gw_batch *)b, r.id, r.id_len))
+	if ((b->nslots && *id_slot((gw_batch *)b, r.id, r.id_len)) || seen_has(b, r.id, r.id_len))
 		return 0; /* put in this batch: it stays (added, replaced or unchanged) */
 	if (grow_array((void **)&p->docids, &p->cap, p->n + 1, sizeof *p->docids)) {
 		p->oom = 1;
@@ -577,44 +704,54 @@ static int needs_analysis(applier *ap, const gw_pdoc *d)
 	return !same_content(ap, old, pdoc_hash(b, d));
 }
 
-/* Analyzes documents w .. w+n of the batch ahead, on the index's threads. */
-static gw_rc analyze_window(applier *ap, size_t w, size_t n, gw_err *err)
+/* Hands documents w .. w+n of the batch to the pool, in buffer k: those
+ * not stored with the same content already are analyzed while the writer
+ * goes on. */
+static gw_rc start_window(applier *ap, int k, size_t w, size_t n, gw_err *err)
 {
 	const gw_batch *b = &ap->ix->b;
 	size_t total = 0, at = 0;
 
-	for (size_t k = 0; k < n; k++)
-		total += b->docs[w + k].nf;
-	if (total > ap->inbuf_cap) {
-		gw_prein *p = realloc(ap->inbuf, total * sizeof *p);
+	for (size_t i = 0; i < n; i++)
+		total += b->docs[w + i].nf;
+	if (total > ap->inbuf_cap[k]) {
+		gw_prein *p = realloc(ap->inbuf[k], total * sizeof *p);
 		if (!p)
 			return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
-		ap->inbuf = p;
-		ap->inbuf_cap = total;
+		ap->inbuf[k] = p;
+		ap->inbuf_cap[k] = total;
 	}
-	for (size_t k = 0; k < n; k++) {
-		const gw_pdoc *d = &b->docs[w + k];
-		ap->pre[k].todo = needs_analysis(ap, d);
-		ap->pre[k].rc = GW_OK;
-		ap->in[k] = ap->inbuf + at;
-		ap->nf[k] = d->nf;
-		for (size_t i = 0; i < d->nf; i++, at++) {
-			const gw_pfield *pf = &b->fields[d->f_first + i];
-			ap->inbuf[at].name = (const char *)b->arena.p + pf->name_off;
-			ap->inbuf[at].name_len = pf->name_len;
-			ap->inbuf[at].text = (const char *)b->arena.p + pf->val_off;
-			ap->inbuf[at].text_len = pf->val_len;
+	for (size_t i = 0; i < n; i++) {
+		const gw_pdoc *d = &b->docs[w + i];
+		ap->pre[k][i].todo = needs_analysis(ap, d);
+		ap->pre[k][i].rc = GW_OK;
+		ap->in[k][i] = ap->inbuf[k] + at;
+		ap->nf[k][i] = d->nf;
+		for (size_t f = 0; f < d->nf; f++, at++) {
+			const gw_pfield *pf = &b->fields[d->f_first + f];
+			ap->inbuf[k][at].name = (const char *)b->arena.p + pf->name_off;
+			ap->inbuf[k][at].name_len = pf->name_len;
+			ap->inbuf[k][at].text = (const char *)b->arena.p + pf->val_off;
+			ap->inbuf[k][at].text_len = pf->val_len;
 		}
 	}
-	return gw_prean_run(ap->pre, ap->in, ap->nf, n, ap->ix->threads, ap->ix->an, err);
+	gw_prean_start(ap->pool, ap->pre[k], ap->in[k], ap->nf[k], n);
+	return GW_OK;
 }
 
-static gw_rc apply(applier *ap, gw_err *err)
+/* Applies the batch's current window. first: the transaction's first
+ * window (read the counters); last: the commit (prune, merge the postings,
+ * write the counters). Pruning goes before the window's documents and
+ * spares every id the batch puts, in this window or an earlier one. */
+static gw_rc apply(applier *ap, int first, int last, gw_err *err)
 {
 	const gw_batch *b = &ap->ix->b;
 
-	if (load_counters(ap, err))
-		return err->rc;
+	if (first) {
+		if (load_counters(ap, err))
+			return err->rc;
+		ap->first_docid = ap->next_docid;
+	}
 	for (size_t i = 0; i < b->ndels; i++) {
 		const unsigned char *p = b->arena.p + b->dels[i];
 		uint64_t n;
@@ -622,32 +759,76 @@ static gw_rc apply(applier *ap, gw_err *err)
 		if (apply_delete(ap, (const char *)p, (size_t)n, err))
 			return err->rc;
 	}
-	if (ap->nsources && prune(ap, err))
+	if (last && ap->nsources && prune(ap, err))
+		return err->rc;
+	if (b->ndocs && !ap->pool && gw_prean_new(&ap->pool, ap->ix->threads, err))
+		return err->rc;
+	if (b->ndocs && start_window(ap, 0, 0, b->ndocs < PREAN_WINDOW ? b->ndocs : PREAN_WINDOW, err))
 		return err->rc;
 	for (size_t w = 0; w < b->ndocs; w += PREAN_WINDOW) {
-		size_t n = b->ndocs - w < PREAN_WINDOW ? b->ndocs - w : PREAN_WINDOW;
-		if (analyze_window(ap, w, n, err))
+		size_t n = b->ndocs - w < PREAN_WINDOW ? b->ndocs - w : PREAN_WINDOW, next = w + n;
+		int cur = (int)(w / PREAN_WINDOW) & 1;
+		gw_prean_wait(ap->pool, ap->ix->an);
+		/* The pool analyzes the next window while this one is written
+		 * (documents do not depend on each other: a batch puts an id
+		 * once, earlier puts of it are dead). */
+		if (next < b->ndocs &&
+		    start_window(ap, !cur, next, b->ndocs - next < PREAN_WINDOW ? b->ndocs - next : PREAN_WINDOW, err))
 			return err->rc;
-		for (size_t k = 0; k < n; k++)
-			if (!b->docs[w + k].dead && add_doc(ap, &b->docs[w + k], &ap->pre[k], err))
+		for (size_t k = 0; k < n; k++) {
+			if (!b->docs[w + k].dead && add_doc(ap, &b->docs[w + k], &ap->pre[cur][k], err))
 				return err->rc;
+			gw_predoc_trim(&ap->pre[cur][k], 1 << 12);
+		}
 		/* Bounded memory: past the budget, the lists merge into the
 		 * store (new docids only ever go after the stored ones). */
 		if (gw_accum_bytes(ap->acc) > ap->ix->budget && gw_accum_flush(ap->acc, ap->t, err))
 			return err->rc;
-		if (ap->ix->progress)
+		if (ap->ix->progress && last)
 			ap->ix->progress(ap->ix->progress_ctx, w + n, b->ndocs);
 	}
-	if (gw_accum_flush(ap->acc, ap->t, err) || save_counters(ap, err))
+	if (last && (gw_accum_flush(ap->acc, ap->t, err) || save_counters(ap, err)))
 		return err->rc;
+	return GW_OK;
+}
+
+/* Streaming (see the top): applies the window held so far into the batch's
+ * write transaction, opened on the first call, and frees its copy. */
+static gw_rc stream_window(gw_index *ix, gw_err *err)
+{
+	gw_batch *b = &ix->b;
+	applier *ap = ix->stream;
+	int first = ap == NULL;
+
+	if (first) {
+		if (!(ap = calloc(1, sizeof *ap)) || !(ap->acc = gw_accum_new())) {
+			free(ap);
+			return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+		}
+		ap->ix = ix;
+		ix->stream = ap;
+		/* No replay once windows are applied: map room for any batch. */
+		if (gw_store_reserve(ix->s, err) || gw_store_begin(ix->s, 1, &ap->t, err))
+			return err->rc;
+	}
+	for (size_t i = 0; i < b->ndocs; i++)
+		if (!b->docs[i].dead && seen_add(b, (const char *)b->arena.p + b->docs[i].id_off, b->docs[i].id_len))
+			return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	if (apply(ap, first, 0, err))
+		return err->rc;
+	window_reset(b);
 	return GW_OK;
 }
 
 static void applier_free(applier *ap)
 {
-	for (size_t k = 0; k < PREAN_WINDOW; k++)
-		gw_predoc_free(&ap->pre[k]);
-	free(ap->inbuf);
+	/* First: it waits for a window still being analyzed (after an error). */
+	gw_prean_free(ap->pool);
+	for (int b = 0; b < 2; b++) {
+		for (size_t k = 0; k < PREAN_WINDOW; k++)
+			gw_predoc_free(&ap->pre[b][k]);
+		free(ap->inbuf[b]);
+	}
 	gw_txn_abort(ap->t);
 	gw_fieldtab_free(&ap->ft);
 	gw_accum_free(ap->acc);
@@ -668,6 +849,25 @@ gw_rc gw_index_commit_pruning(gw_index *ix, const char *const *sources, size_t n
 
 	if (!ix->b.open)
 		return gw_err_set(err, GW_EINVAL, 0, "no batch open");
+	if (ix->broken) {
+		rc = gw_err_set(err, ix->broken, ix->broken_sys, "%s", ix->broken_msg);
+		gw_index_abort(ix);
+		return rc;
+	}
+	if (ix->stream) {
+		applier *ap = ix->stream;
+		ap->sources = sources;
+		ap->nsources = n;
+		if ((rc = apply(ap, 0, 1, err)) == GW_OK) {
+			rc = gw_txn_commit(ap->t, err);
+			ap->t = NULL;
+		}
+		ap->st.bytes = ix->b.bytes;
+		if (rc == GW_OK && stats)
+			*stats = ap->st;
+		gw_index_abort(ix);
+		return rc;
+	}
 	for (int attempt = 0;; attempt++) {
 		applier ap;
 		gw_err e2;
@@ -678,7 +878,7 @@ gw_rc gw_index_commit_pruning(gw_index *ix, const char *const *sources, size_t n
 		ap.nsources = n;
 		ap.acc = gw_accum_new();
 		rc = ap.acc ? gw_store_begin(ix->s, 1, &ap.t, &e2) : gw_err_set(&e2, GW_ENOMEM, 0, "out of memory");
-		if (rc == GW_OK && (rc = apply(&ap, &e2)) == GW_OK) {
+		if (rc == GW_OK && (rc = apply(&ap, 1, 1, &e2)) == GW_OK) {
 			rc = gw_txn_commit(ap.t, &e2);
 			ap.t = NULL;
 		}

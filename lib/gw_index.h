@@ -41,6 +41,13 @@ void gw_index_set_warn(gw_index *ix, gw_warn_fn fn, void *ctx);
 #define GW_POSTINGS_BUDGET ((size_t)256 << 20)
 void gw_index_set_budget(gw_index *ix, size_t bytes);
 
+/* Text of a batch held in memory: past it, the documents put so far are
+ * analyzed and written into the batch's write transaction (still invisible
+ * to readers until the commit) and their copies freed, so a batch of any
+ * size holds at most this much text. 0: default. */
+#define GW_BATCH_WINDOW ((size_t)64 << 20)
+void gw_index_set_window(gw_index *ix, size_t bytes);
+
 /* Threads that analyze documents at commit (the writer is one of them);
  * default: the number of online processors. The index is the same for any
  * number. n < 1 means 1. */
@@ -70,6 +77,11 @@ gw_rc gw_index_begin(gw_index *ix, gw_err *err);
  * analyzed nor written, and counted as unchanged. GW_EINVAL for an empty
  * id, an empty field name or a field name used twice in one doc. */
 gw_rc gw_index_put(gw_index *ix, const gw_doc *doc, gw_err *err);
+/* 1 if the open batch failed as a whole (a window could not be written,
+ * e.g. the disk is full): gw_index_put and gw_index_commit return that
+ * error and nothing of the batch is visible. 0 for an error of one
+ * document. */
+int gw_index_batch_broken(const gw_index *ix);
 /* Removes the document with this id when the batch commits. */
 gw_rc gw_index_delete(gw_index *ix, const char *id, size_t id_len, gw_err *err);
 /* Commits the batch in one LMDB write transaction, growing the map as

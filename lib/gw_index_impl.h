@@ -29,8 +29,15 @@ typedef struct gw_batch {
 	size_t ndels, dels_cap;
 	uint32_t *slot; /* id hash: index + 1 into docs, 0 = empty */
 	size_t nslots;
-	uint64_t bytes;
+	uint64_t bytes; /* field text put in the whole batch */
+	/* Ids put in windows already applied (gw_index.c: streaming), so
+	 * that pruning keeps them: each a varint length and the bytes. */
+	gw_buf seen;
+	size_t *seen_slot; /* offset + 1 into seen, 0 = empty */
+	size_t seen_n, seen_nslots;
 } gw_batch;
+
+struct applier;
 
 struct gw_index {
 	gw_store *s;
@@ -42,6 +49,11 @@ struct gw_index {
 	void *progress_ctx;
 	int threads;       /* analysis threads at commit (gw_index_set_threads) */
 	size_t budget;     /* postings held in memory before a merge (bytes) */
+	size_t window;     /* batch text held before it is applied (bytes) */
+	struct applier *stream; /* the open write txn of a batch applied as it grows */
+	gw_rc broken;      /* a window failed: the batch's error (GW_OK: none) */
+	int broken_sys;
+	char broken_msg[512];
 	gw_batch b;
 };
 

@@ -3,56 +3,44 @@
 
 #include <string.h>
 
-/* Parses the entry at *p into r (if not NULL); advances *p past it. */
+/* Parses the entry at *p into r; advances *p past it. */
 static int entry_parse(const unsigned char **p, const unsigned char *end, gw_record *r)
 {
-	const unsigned char *q = *p;
+	const unsigned char *q = *p + 1, *body_end;
+	uint64_t size;
 	unsigned nf;
 
-	if (end - q < 3)
+	if (q > end || gw_varint_get(&q, end, &size) || size > (uint64_t)(end - q) || size < 2)
 		return -1;
-	if (r) {
-		r->script = q[1];
-		r->nf = q[2];
-		r->id = NULL;
-		r->id_len = 0;
-	}
-	nf = q[2];
-	q += 3;
+	body_end = q + size;
+	r->script = q[0];
+	r->nf = nf = q[1];
+	r->id = NULL;
+	r->id_len = 0;
+	q += 2;
 	for (unsigned i = 0; i < nf; i++) {
 		uint64_t len;
-		if (q >= end)
+		if (q >= body_end)
 			return -1;
-		if (r)
-			r->fid[i] = *q;
-		q++;
-		if (gw_varint_get(&q, end, &len) || len > UINT32_MAX)
+		r->fid[i] = *q++;
+		if (gw_varint_get(&q, body_end, &len) || len > UINT32_MAX)
 			return -1;
-		if (r)
-			r->flen[i] = (uint32_t)len;
+		r->flen[i] = (uint32_t)len;
 	}
-	*p = q;
-	return 0;
+	*p = body_end;
+	return q == body_end ? 0 : -1;
 }
 
-/* Advances *p past the entry there without decoding it. */
+/* Advances *p past the entry there without decoding it: the size prefix
+ * makes skipping the entries before the wanted one cheap. */
 static int entry_skip(const unsigned char **p, const unsigned char *end)
 {
-	const unsigned char *q = *p;
-	unsigned nf;
+	const unsigned char *q = *p + 1;
+	uint64_t size;
 
-	if (end - q < 3)
+	if (q > end || gw_varint_get(&q, end, &size) || size > (uint64_t)(end - q))
 		return -1;
-	nf = q[2];
-	q += 3;
-	for (unsigned i = 0; i < nf; i++) {
-		q++; /* fid */
-		while (q < end && (*q & 0x80))
-			q++;
-		if (q++ >= end)
-			return -1;
-	}
-	*p = q;
+	*p = q + size;
 	return 0;
 }
 
@@ -79,7 +67,8 @@ gw_rc gw_lens_add(gw_txn *t, uint32_t docid, const gw_record *r, const gw_fieldt
 	uint32_t block = docid / GW_LENS_BLOCK;
 	unsigned low = docid % GW_LENS_BLOCK, nf = 0;
 	const unsigned char *p = NULL, *at, *after;
-	size_t len = 0, nf_at;
+	unsigned char body[2 + GW_MAX_FIELDS * 6];
+	size_t len = 0, nbody = 0;
 	gw_rc rc = gw_lens_block_get(t, block, (const void **)&p, &len, err);
 
 	if (rc == GW_ENOTFOUND)
@@ -88,25 +77,31 @@ gw_rc gw_lens_add(gw_txn *t, uint32_t docid, const gw_record *r, const gw_fieldt
 		return rc;
 	if (p ? block_find(p, p + len, low, &at, &after) < 0 : (at = after = NULL, 0))
 		return gw_err_set(err, GW_EFORMAT, 0, "damaged lens block %u", block);
+	/* The entry's body: script, nfields, (fid, length) per indexed field. */
+	body[nbody++] = (unsigned char)r->script;
+	nbody++;
+	for (unsigned i = 0; i < r->nf; i++) {
+		uint64_t v = r->flen[i];
+		if (!gw_field_indexed(ft, r->fid[i]))
+			continue;
+		body[nbody++] = (unsigned char)r->fid[i];
+		do {
+			body[nbody++] = (unsigned char)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+			v >>= 7;
+		} while (v);
+		nf++;
+	}
+	body[1] = (unsigned char)nf;
 	gw_buf_reset(scratch);
 	if (p)
 		gw_buf_append(scratch, p, (size_t)(at - p));
 	gw_buf_putc(scratch, (int)low);
-	gw_buf_putc(scratch, r->script);
-	nf_at = scratch->len;
-	gw_buf_putc(scratch, 0);
-	for (unsigned i = 0; i < r->nf; i++) {
-		if (!gw_field_indexed(ft, r->fid[i]))
-			continue;
-		gw_buf_putc(scratch, (int)r->fid[i]);
-		gw_buf_put_varint(scratch, r->flen[i]);
-		nf++;
-	}
+	gw_buf_put_varint(scratch, nbody);
+	gw_buf_append(scratch, body, nbody);
 	if (p)
 		gw_buf_append(scratch, after, (size_t)(p + len - after));
 	if (!gw_buf_ok(scratch))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
-	scratch->p[nf_at] = (unsigned char)nf;
 	return gw_lens_block_put(t, block, scratch->p, scratch->len, err);
 }
 
@@ -141,6 +136,12 @@ void gw_lens_reader_init(gw_lens_reader *rd, gw_txn *t)
 	rd->block = UINT32_MAX;
 }
 
+void gw_lens_reader_close(gw_lens_reader *rd)
+{
+	gw_lens_cursor_close(rd->cur);
+	rd->cur = NULL;
+}
+
 int gw_lens_read(gw_lens_reader *rd, uint32_t docid, gw_record *r)
 {
 	uint32_t block = docid / GW_LENS_BLOCK;
@@ -151,15 +152,16 @@ int gw_lens_read(gw_lens_reader *rd, uint32_t docid, gw_record *r)
 	if (block != rd->block) {
 		const void *v;
 		size_t len;
-		gw_err e;
-		gw_rc rc;
-		gw_err_clear(&e);
-		rc = gw_lens_block_get(rd->t, block, &v, &len, &e);
+		int rc;
 		rd->block = UINT32_MAX;
-		if (rc == GW_ENOTFOUND)
-			return 1;
-		if (rc)
-			return -1;
+		if (!rd->cur) {
+			gw_err e;
+			gw_err_clear(&e);
+			if (gw_lens_cursor_open(rd->t, &rd->cur, &e))
+				return -1;
+		}
+		if ((rc = gw_lens_cursor_get(rd->cur, block, &v, &len)))
+			return rc;
 		rd->block = block;
 		rd->p = rd->next = v;
 		rd->end = rd->p + len;
@@ -178,13 +180,14 @@ int gw_lens_block_docids(const void *val, size_t len, uint32_t block, uint32_t *
 {
 	const unsigned char *p = val, *end = p + len;
 	int n = 0, prev = -1;
+	gw_record r; /* parsed in full, so that damage inside an entry shows */
 
 	while (p < end) {
 		if (*p >= GW_LENS_BLOCK || (int)*p <= prev || n >= GW_LENS_BLOCK)
 			return -1;
 		prev = *p;
 		out[n++] = block * GW_LENS_BLOCK + *p;
-		if (entry_skip(&p, end))
+		if (entry_parse(&p, end, &r))
 			return -1;
 	}
 	return n;

@@ -25,15 +25,17 @@ gw_rc gw_lens_add(gw_txn *t, uint32_t docid, const gw_record *r, const gw_fieldt
 gw_rc gw_lens_remove(gw_txn *t, uint32_t docid, gw_buf *scratch, gw_err *err);
 
 /* Reads entries, cheapest when docids come in increasing order. Valid while
- * its transaction is; needs no cleanup. */
+ * its transaction is; close it with gw_lens_reader_close. */
 typedef struct gw_lens_reader {
 	gw_txn *t;
+	gw_lens_cursor *cur;           /* opened on first use */
 	uint32_t block;                /* block held in [p, end); UINT32_MAX: none */
 	const unsigned char *p, *end;
 	const unsigned char *next;     /* first entry after the last one read */
 } gw_lens_reader;
 
 void gw_lens_reader_init(gw_lens_reader *rd, gw_txn *t);
+void gw_lens_reader_close(gw_lens_reader *rd);
 /* Sets r->script, r->nf, r->fid[] and r->flen[] from the entry of docid
  * (r->id is set to NULL; texts are not touched). Returns 0, 1 if docid has
  * no entry, -1 if the block is damaged or cannot be read. */

@@ -74,6 +74,18 @@ static uint32_t elit_min(elit *e)
  * reads as the end). Returns the new current docid, 0 when exhausted. */
 static uint32_t elit_skip(elit *e, uint32_t target)
 {
+	if (e->n == 1) { /* the common case: one list, no alternatives */
+		if (!e->pl[0])
+			return 0;
+		if (e->docid >= target)
+			return e->docid;
+		if (gw_pl_skip_to(e->pl[0], target) != 1) {
+			gw_pl_close(e->pl[0]);
+			e->pl[0] = NULL;
+			return e->docid = 0;
+		}
+		return e->docid = gw_pl_entry(e->pl[0])->docid;
+	}
 	for (int i = 0; i < e->n; i++) {
 		if (!e->pl[i])
 			continue;
@@ -232,6 +244,9 @@ static int by_df(const void *a, const void *b)
 static uint32_t elit_tf(const elit *e)
 {
 	uint32_t tf = 0;
+
+	if (e->n == 1)
+		return e->pl[0] && e->docid ? gw_pl_entry(e->pl[0])->tf : 0;
 
 	for (int i = 0; i < e->n; i++)
 		if (e->pl[i] && gw_pl_entry(e->pl[i])->docid == e->docid)

@@ -7,14 +7,21 @@
 
 #include "gw_analyzer.h"
 
-typedef struct job {
+/* The window being analyzed, shared by the pool's threads. */
+struct gw_prean {
+	pthread_mutex_t lock;
+	pthread_cond_t work;      /* a job was started, or quit */
+	pthread_cond_t done;      /* the job's last document is done */
 	gw_predoc *docs;
 	const gw_prein *const *in;
 	const size_t *nf;
 	size_t n;
-	size_t next;          /* next document to take (under lock) */
-	pthread_mutex_t lock;
-} job;
+	size_t next;              /* next document to take */
+	size_t finished;          /* documents done or skipped */
+	int quit;
+	int nworkers;
+	pthread_t tid[64];
+};
 
 void gw_predoc_free(gw_predoc *d)
 {
@@ -24,6 +31,13 @@ void gw_predoc_free(gw_predoc *d)
 	}
 	free(d->f);
 	memset(d, 0, sizeof *d);
+}
+
+void gw_predoc_trim(gw_predoc *d, size_t max_tokens)
+{
+	for (size_t i = 0; i < d->cap; i++)
+		if (d->f[i].toks.cap > max_tokens)
+			gw_toklist_free(&d->f[i].toks);
 }
 
 static gw_rc analyze_doc(gw_analyzer *an, gw_predoc *d, const gw_prein *in, size_t nf)
@@ -61,54 +75,103 @@ static gw_rc analyze_doc(gw_analyzer *an, gw_predoc *d, const gw_prein *in, size
 	return GW_OK;
 }
 
-/* Takes documents one by one until none is left. */
-static void work(job *j, gw_analyzer *an)
+/* Takes documents of the current job until none is left to take; with
+ * wait, also waits until the others have finished theirs. Called with the
+ * lock held; returns with it held. */
+static void work(gw_prean *p, gw_analyzer *an)
 {
-	for (;;) {
-		size_t i;
-		pthread_mutex_lock(&j->lock);
-		while (j->next < j->n && !j->docs[j->next].todo)
-			j->next++;
-		i = j->next++;
-		pthread_mutex_unlock(&j->lock);
-		if (i >= j->n)
-			return;
-		gw_err_clear(&j->docs[i].err);
-		j->docs[i].rc = analyze_doc(an, &j->docs[i], j->in[i], j->nf[i]);
+	while (p->next < p->n) {
+		size_t i = p->next++;
+		if (!p->docs[i].todo) {
+			p->finished++;
+			continue;
+		}
+		pthread_mutex_unlock(&p->lock);
+		gw_err_clear(&p->docs[i].err);
+		p->docs[i].rc = analyze_doc(an, &p->docs[i], p->in[i], p->nf[i]);
+		pthread_mutex_lock(&p->lock);
+		p->finished++;
 	}
+	if (p->finished == p->n)
+		pthread_cond_broadcast(&p->done);
 }
 
 static void *worker(void *arg)
 {
-	job *j = arg;
+	gw_prean *p = arg;
 	gw_analyzer *an = NULL;
 	gw_err err;
 
 	gw_err_clear(&err);
-	if (gw_analyzer_new(&an, &err) == GW_OK)
-		work(j, an);
+	/* Without an analyzer this thread takes nothing: the writer's wait
+	 * takes what is left. */
+	if (gw_analyzer_new(&an, &err) != GW_OK)
+		return NULL;
+	pthread_mutex_lock(&p->lock);
+	while (!p->quit) {
+		if (p->next < p->n)
+			work(p, an);
+		else
+			pthread_cond_wait(&p->work, &p->lock);
+	}
+	pthread_mutex_unlock(&p->lock);
 	gw_analyzer_free(an);
 	return NULL;
 }
 
-gw_rc gw_prean_run(gw_predoc *docs, const gw_prein *const *in, const size_t *nf, size_t n,
-                   int nthreads, void *an, gw_err *err)
+gw_rc gw_prean_new(gw_prean **out, int nthreads, gw_err *err)
 {
-	job j = {docs, in, nf, n, 0, PTHREAD_MUTEX_INITIALIZER};
-	pthread_t tid[64];
-	int started = 0;
+	gw_prean *p = calloc(1, sizeof *p);
 
+	*out = NULL;
+	if (!p)
+		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->work, NULL);
+	pthread_cond_init(&p->done, NULL);
 	if (nthreads > 64)
 		nthreads = 64;
-	/* The calling thread works too, with the index's own analyzer. */
+	/* The writer is one of the nthreads: it helps in gw_prean_wait. */
 	for (int t = 1; t < nthreads; t++)
-		if (pthread_create(&tid[started], NULL, worker, &j) == 0)
-			started++;
-	work(&j, an);
-	for (int t = 0; t < started; t++)
-		pthread_join(tid[t], NULL);
-	/* A worker whose analyzer could not be created leaves its documents
-	 * untaken; the loop above then took them in this thread. */
-	(void)err;
+		if (pthread_create(&p->tid[p->nworkers], NULL, worker, p) == 0)
+			p->nworkers++;
+	*out = p;
 	return GW_OK;
+}
+
+void gw_prean_free(gw_prean *p)
+{
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->lock);
+	p->quit = 1;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->lock);
+	for (int t = 0; t < p->nworkers; t++)
+		pthread_join(p->tid[t], NULL);
+	pthread_cond_destroy(&p->done);
+	pthread_cond_destroy(&p->work);
+	pthread_mutex_destroy(&p->lock);
+	free(p);
+}
+
+void gw_prean_start(gw_prean *p, gw_predoc *docs, const gw_prein *const *in, const size_t *nf, size_t n)
+{
+	pthread_mutex_lock(&p->lock);
+	p->docs = docs;
+	p->in = in;
+	p->nf = nf;
+	p->n = n;
+	p->next = p->finished = 0;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->lock);
+}
+
+void gw_prean_wait(gw_prean *p, void *an)
+{
+	pthread_mutex_lock(&p->lock);
+	work(p, an);
+	while (p->finished < p->n)
+		pthread_cond_wait(&p->done, &p->lock);
+	pthread_mutex_unlock(&p->lock);
 }

@@ -5,7 +5,7 @@
  * analyzer of its own, analyzes whole documents (every field: folded name,
  * sorted tokens, length, script counts); the writer then consumes the
  * results in document order, so the index is the same whatever the number
- * of threads. */
+ * of threads. While it consumes one window, the pool analyzes the next. */
 #ifndef GW_PREAN_H
 #define GW_PREAN_H
 
@@ -41,12 +41,24 @@ typedef struct gw_prein {
 	size_t text_len;
 } gw_prein;
 
-/* Fills docs[i] for every i with docs[i].todo, from the fields in[i][0..nf[i]),
- * on up to nthreads threads (1: in the calling thread with an). Errors are
- * left in docs[i].rc / docs[i].err. Returns GW_ENOMEM or GW_EICU if the
- * workers could not be set up. */
-gw_rc gw_prean_run(gw_predoc *docs, const gw_prein *const *in, const size_t *nf, size_t n,
-                   int nthreads, void *an, gw_err *err);
+/* A pool of nthreads - 1 analysis threads, each with its own analyzer,
+ * kept for a whole commit (the writer thread is the last one: it helps in
+ * gw_prean_wait). So the writer can consume one window while the pool
+ * analyzes the next. */
+typedef struct gw_prean gw_prean;
+gw_rc gw_prean_new(gw_prean **out, int nthreads, gw_err *err);
+void gw_prean_free(gw_prean *p); /* NULL does nothing; no job may be running */
+/* Starts analyzing docs[i] for every i with docs[i].todo, from the fields
+ * in[i][0..nf[i]), and returns at once. The arrays must stay until
+ * gw_prean_wait returns; one job at a time. Errors are left in docs[i].rc
+ * / docs[i].err. */
+void gw_prean_start(gw_prean *p, gw_predoc *docs, const gw_prein *const *in, const size_t *nf, size_t n);
+/* Analyzes what is left of the job in the calling thread (with an, a
+ * gw_analyzer *) and returns when all of it is done. */
+void gw_prean_wait(gw_prean *p, void *an);
 void gw_predoc_free(gw_predoc *d);
+/* Frees the token lists that grew past max_tokens (one huge document would
+ * otherwise keep its slot's memory for the rest of the batch). */
+void gw_predoc_trim(gw_predoc *d, size_t max_tokens);
 
 #endif

@@ -10,6 +10,7 @@
 #include "gw_index_impl.h"
 #include "gw_lens.h"
 #include "gw_match.h"
+#include "gw_notice.h"
 #include "gw_store.h"
 
 struct ranker;
@@ -18,6 +19,8 @@ struct gw_results {
 	gw_analyzer *an;   /* the index's (borrowed) */
 	struct ranker *rk; /* kept for gw_results_explain */
 	double df[64];     /* each part's document frequency (or its estimate) */
+	double ndocs;      /* documents in the index (N) */
+	size_t scored;     /* matches scored (the rest were skipped by MaxScore) */
 	gw_txn *t;
 	gw_fieldtab ft;
 	gw_query *q;
@@ -41,7 +44,10 @@ void gw_rank_defaults(gw_rank_params *p)
 	p->k1 = 1.2;
 	p->b = 1.0;
 	p->title_weight = 2.0;
-	p->other_weight = 1.0;
+	p->number_weight = 1.5;
+	p->text_weight = 1.0;
+	p->other_weight = 0.8;
+	p->nweights = 0;
 	p->word_bonus = 0.3;
 	p->script_bonus = 0.3;
 }
@@ -86,10 +92,30 @@ typedef struct ranker {
 	double avg[GW_MAX_FIELDS + 1];  /* average field length */
 	double w[GW_MAX_FIELDS + 1];    /* field weight */
 	double idf[64];
+	double ub[64];                  /* most a part can add to a score (0 if negated) */
 } ranker;
 
-static gw_rc ranker_init(ranker *rk, gw_txn *t, const gw_fieldtab *ft, const gw_rank_params *p,
-                         gw_err *err)
+/* The weight of a field by its kind (gw_rank_params). */
+static double default_weight(const gw_rank_params *p, const char *fold)
+{
+	static const char *const notice_parts[] = GW_NOTICE_FIELD_NAMES;
+
+	if (strcmp(fold, "title") == 0)
+		return p->title_weight;
+	if (strcmp(fold, "number") == 0)
+		return p->number_weight;
+	if (strcmp(fold, "related") == 0)
+		return p->other_weight;
+	if (strcmp(fold, "text") == 0 || strcmp(fold, "content") == 0)
+		return p->text_weight;
+	for (size_t i = 0; i < sizeof notice_parts / sizeof *notice_parts; i++)
+		if (strcmp(fold, notice_parts[i]) == 0)
+			return p->text_weight;
+	return p->other_weight;
+}
+
+static gw_rc ranker_init(ranker *rk, gw_txn *t, gw_analyzer *an, const gw_fieldtab *ft,
+                         const gw_rank_params *p, gw_err *err)
 {
 	uint64_t ndocs, flen, fdocs;
 	char key[32];
@@ -108,7 +134,12 @@ static gw_rc ranker_init(ranker *rk, gw_txn *t, const gw_fieldtab *ft, const gw_
 		rk->avg[f] = fdocs ? (double)flen / (double)fdocs : 1.0;
 		if (rk->avg[f] <= 0)
 			rk->avg[f] = 1.0;
-		rk->w[f] = strcmp(ft->fold[f], "title") == 0 ? p->title_weight : p->other_weight;
+		rk->w[f] = default_weight(p, ft->fold[f]);
+	}
+	for (size_t i = 0; i < p->nweights && i < GW_MAX_WEIGHTS; i++) {
+		unsigned f = gw_field_lookup(an, ft, p->weight_field[i], strlen(p->weight_field[i]));
+		if (f)
+			rk->w[f] = p->weight[i];
 	}
 	return GW_OK;
 }
@@ -192,6 +223,38 @@ static double score_doc(const ranker *rk, const gw_query *q, const partm *pm, si
 		total += score_part(rk, p, m, n, rec);
 	}
 	return total;
+}
+
+/* 1 if every match matches every positive part (a part, or an AND or NEAR
+ * of parts and exclusions): then all bounds are equal and MaxScore cannot
+ * skip anything. */
+static int all_parts_required(const gw_query *q)
+{
+	const gw_qnode *root = &q->nodes[q->root];
+
+	if (root->kind == GW_QN_PART)
+		return 1;
+	if (root->kind != GW_QN_AND && root->kind != GW_QN_NEAR)
+		return 0;
+	for (size_t k = 0; k < root->n; k++) {
+		int kind = q->nodes[q->kids[root->first + k]].kind;
+		if (kind != GW_QN_PART && kind != GW_QN_NOT)
+			return 0;
+	}
+	return 1;
+}
+
+/* The most docid can score: the bounds of the parts it matches. */
+static double doc_bound(const ranker *rk, const gw_query *q, const partm *pm, size_t *hint, uint32_t docid)
+{
+	double ub = 0;
+
+	for (size_t p = 0; p < q->nparts && p < 64; p++) {
+		size_t n;
+		if (rk->ub[p] > 0 && doc_matches_from(&pm[p], docid, &hint[p], &n))
+			ub += rk->ub[p];
+	}
+	return ub;
 }
 
 /* ---- set operations over sorted docid arrays ---- */
@@ -579,28 +642,27 @@ static gw_rc rank(gw_results *r, const docset *docs, const partm *pm, const rank
 	size_t nheap = 0, skip, keep;
 	gw_lens_reader lens;
 	size_t hint[64] = {0};
+	/* Skipping needs every match counted without its record (no filters),
+	 * and documents that may match only some of the parts. */
+	int prune = !texts && k > 0 && !all_parts_required(r->q);
 
 	if (k > docs->n)
 		k = docs->n;
-	gw_lens_reader_init(&lens, r->t);
 	r->facets = r->fid_facet ? malloc((docs->n ? docs->n : 1) * sizeof *r->facets) : NULL;
 	if (!heap || (r->fid_facet && !r->facets)) {
 		free(heap);
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	}
+	gw_lens_reader_init(&lens, r->t);
 	for (size_t i = 0; i < docs->n; i++) {
 		size_t len;
 		const void *val;
 		gw_record rec;
 		scored sc = {docs->d[i], 0, NULL, 0};
 		rec.nf = 0;
-		if (!texts) {
-			if (gw_lens_read(&lens, docs->d[i], &rec))
-				rec.nf = 0, rec.script = GW_SCRIPT_NONE;
-		} else if (gw_doc_get(r->t, docs->d[i], &val, &len, err) != GW_OK ||
-		           gw_record_parse(val, len, &rec, texts)) {
+		if (texts && (gw_doc_get(r->t, docs->d[i], &val, &len, err) != GW_OK ||
+		              gw_record_parse(val, len, &rec, texts)))
 			rec.nf = 0;
-		}
 		if (texts && !passes(r, o, &rec, &sc))
 			continue;
 		if (texts && r->fid_facet) {
@@ -610,10 +672,20 @@ static gw_rc rank(gw_results *r, const docset *docs, const partm *pm, const rank
 				r->facets[r->nfacets++] = f;
 			}
 		}
-		sc.score = score_doc(rk, r->q, pm, hint, docs->d[i], &rec) * (same_script(r, &rec) ? 1 + rk->p.script_bonus : 1);
 		r->total++;
+		/* MaxScore: once the heap holds k hits, a document whose parts
+		 * could not add up to more than the worst of them is counted but
+		 * not scored (no lens read). Later docids lose ties, so "not
+		 * more" suffices. */
+		if (prune && nheap == k && doc_bound(rk, r->q, pm, hint, docs->d[i]) <= heap[0].score)
+			continue;
+		r->scored++;
+		if (!texts && gw_lens_read(&lens, docs->d[i], &rec))
+			rec.nf = 0, rec.script = GW_SCRIPT_NONE;
+		sc.score = score_doc(rk, r->q, pm, hint, docs->d[i], &rec) * (same_script(r, &rec) ? 1 + rk->p.script_bonus : 1);
 		heap_offer(heap, &nheap, k, &sc, cmp);
 	}
+	gw_lens_reader_close(&lens);
 	if (nheap > 1)
 		qsort(heap, nheap, sizeof *heap, cmp);
 	if (count_facets(r, r->an, err)) {
@@ -683,16 +755,25 @@ static gw_rc match_one(gw_results *r, partm *pm, size_t p, const docset *cand, g
 	return GW_OK;
 }
 
-static int by_span(const void *a, const void *b, void *ctx)
-{
-	const gw_query *q = ctx;
-	uint32_t x = q->parts[*(const size_t *)a].span, y = q->parts[*(const size_t *)b].span;
+typedef struct part_order {
+	const gw_query *q;
+	const double *est; /* estimated df by part */
+} part_order;
 
+/* Rarest first by estimated df; then longest first. */
+static int by_rarity(const void *a, const void *b, void *ctx)
+{
+	const part_order *o = ctx;
+	size_t pa = *(const size_t *)a, pb = *(const size_t *)b;
+	uint32_t x = o->q->parts[pa].span, y = o->q->parts[pb].span;
+
+	if (o->est[pa] != o->est[pb])
+		return o->est[pa] < o->est[pb] ? -1 : 1;
 	return (x < y) - (x > y);
 }
 
-/* Upper bound of the documents part p matches (for its idf when it was only
- * checked on candidates). */
+/* Upper bound of the documents part p matches: the (document, field)
+ * occurrences of its rarest element in each field, at most N (gw_search.h). */
 static gw_rc estimate_df(gw_results *r, size_t p, double *df, gw_err *err)
 {
 	uint64_t sum = 0, d;
@@ -704,20 +785,22 @@ static gw_rc estimate_df(gw_results *r, size_t p, double *df, gw_err *err)
 			return err->rc;
 		sum += d;
 	}
-	*df = (double)sum;
+	*df = (double)sum < r->ndocs ? (double)sum : r->ndocs;
 	return GW_OK;
 }
 
-/* Matches every part. Under a top-level AND, the positive parts go longest
- * first (likely rarest), each checked only on the documents that all the
- * parts before it matched; their df is then estimated. df[p] gets each
- * part's document frequency. */
+/* Matches every part. Under a top-level AND, the positive parts go rarest
+ * first (by an upper bound of their df read from chunk headers), each
+ * checked only on the documents that all the parts before it matched; the
+ * df of those is then the estimate. df[p] gets each part's document
+ * frequency. */
 static gw_rc match_parts(gw_results *r, partm *pm, size_t np, double *df, gw_err *err)
 {
 	const gw_qnode *root = &r->q->nodes[r->q->root];
 	gw_match *tmp = NULL;
 	size_t tmp_cap = 0, order[64], n = 0;
 	uint8_t done[64] = {0};
+	double est[64] = {0};
 	docset cand = {NULL, 0};
 	gw_rc rc = GW_OK;
 
@@ -726,8 +809,14 @@ static gw_rc match_parts(gw_results *r, partm *pm, size_t np, double *df, gw_err
 		if (kid->kind == GW_QN_PART && kid->part < np && n < 64)
 			order[n++] = kid->part;
 	}
-	if (n > 1)
-		qsort_r(order, n, sizeof order[0], by_span, r->q);
+	if (n > 1) {
+		part_order po = {r->q, est};
+		for (size_t k = 0; k < n && rc == GW_OK; k++)
+			rc = estimate_df(r, order[k], &est[order[k]], err);
+		if (rc)
+			return rc;
+		qsort_r(order, n, sizeof order[0], by_rarity, &po);
+	}
 	for (size_t k = 0; k < n && rc == GW_OK; k++) {
 		size_t p = order[k];
 		docset mine;
@@ -735,13 +824,15 @@ static gw_rc match_parts(gw_results *r, partm *pm, size_t np, double *df, gw_err
 			break;
 		done[p] = 1;
 		if (k == 0) {
-			df[p] = (double)pm[p].ndocs;
+			/* Alone it is exact; beside others it takes the estimate
+			 * like them, so scores do not depend on the order. */
+			df[p] = n > 1 ? est[p] : (double)pm[p].ndocs;
 			if (set_alloc(&cand, pm[p].ndocs) == 0 && pm[p].ndocs)
 				memcpy(cand.d, pm[p].docs, pm[p].ndocs * sizeof *cand.d);
 			cand.n = pm[p].ndocs;
 			continue;
 		}
-		rc = estimate_df(r, p, &df[p], err);
+		df[p] = est[p];
 		mine.d = pm[p].docs;
 		mine.n = pm[p].ndocs;
 		set_and(&cand, &mine);
@@ -767,10 +858,14 @@ static gw_rc run(gw_results *r, const gw_search_opts *o, gw_err *err)
 	memset(&rk, 0, sizeof rk);
 	memset(pm, 0, sizeof pm);
 	gw_rank_defaults(&defaults);
-	if ((rc = ranker_init(&rk, r->t, &r->ft, o->rank ? o->rank : &defaults, err)) == GW_OK &&
-	    (rc = match_parts(r, pm, np, df, err)) == GW_OK) {
-		for (size_t p = 0; p < np; p++)
+	if ((rc = ranker_init(&rk, r->t, r->an, &r->ft, o->rank ? o->rank : &defaults, err)) == GW_OK &&
+	    (r->ndocs = rk.n, rc = match_parts(r, pm, np, df, err)) == GW_OK) {
+		for (size_t p = 0; p < np; p++) {
 			rk.idf[p] = log(1 + (rk.n - df[p] + 0.5) / (df[p] + 0.5));
+			/* tf~ / (k1 + tf~) < 1, so a part adds less than this. */
+			rk.ub[p] = r->q->parts[p].negated ? 0
+			                                  : rk.idf[p] * (1 + rk.p.word_bonus) * (1 + rk.p.script_bonus);
+		}
 		if (eval(r->q, pm, r->q->root, &docs))
 			rc = gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 		else
@@ -860,6 +955,8 @@ void gw_results_free(gw_results *r)
 }
 
 size_t gw_results_total(const gw_results *r) { return r->total; }
+
+size_t gw_results_scored(const gw_results *r) { return r->scored; }
 size_t gw_results_count(const gw_results *r) { return r->nhits; }
 const gw_hit *gw_results_hit(const gw_results *r, size_t i) { return &r->hits[i]; }
 const gw_query *gw_results_query(const gw_results *r) { return r->q; }

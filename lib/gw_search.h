@@ -8,7 +8,11 @@
  *   tf~  = sum_f w_f * tf_f / (1 - b + b * len_f / avglen_f)
  *   part = idf * tf~ / (k1 + tf~) * (1 + word_bonus if the part is one ICU
  *          word and some match lines up with that word in the document)
- *   idf  = ln(1 + (N - df + 0.5) / (df + 0.5)), df = documents the part matches
+ *   idf  = ln(1 + (N - df + 0.5) / (df + 0.5)), df = documents the part matches;
+ *          under an AND of several parts, which are matched only where the
+ *          rarer ones matched, df is estimated from chunk headers for every
+ *          part alike: the occurrences (document, field) of its rarest
+ *          element, at most N
  * The score is the sum over the parts that are not negated, times
  * (1 + script_bonus) when the query is written in one script (Traditional or
  * Simplified) and the document in the same one; ties go to the lower (older)
@@ -23,10 +27,22 @@
 #include "gw_query.h"
 #include "gw_record.h"
 
+#define GW_MAX_WEIGHTS 32
+
 typedef struct gw_rank_params {
 	double k1, b;
-	double title_weight;   /* field "title" */
-	double other_weight;   /* any other field */
+	/* Field weights by kind of field; a field takes the first that fits. */
+	double title_weight;   /* "title" */
+	double number_weight;  /* "number": the document number (文号) */
+	double text_weight;    /* the other parts of a notice (body, addressees, ...
+	                        * but not "related"), and "text" / "content" */
+	double other_weight;   /* any other field: record cells (省份, 名称), "related",
+	                        * fields of custom JSON Lines */
+	/* Overrides by field name (as in queries: folded, aliases allowed) of
+	 * the weights above; names the index does not have are ignored. */
+	const char *weight_field[GW_MAX_WEIGHTS];
+	double weight[GW_MAX_WEIGHTS];
+	size_t nweights;
 	double word_bonus;
 	double script_bonus;   /* document in the script the query was typed in */
 } gw_rank_params;
@@ -35,7 +51,9 @@ typedef struct gw_rank_params {
  * b = 1.0 (full length normalization) raised mixed.tsv R@10 from 0.64 to
  * 0.68 and known.tsv MRR from 0.903 to 0.908; the same-script bonus raised
  * known MRR from 0.867 to 0.902. A proximity bonus (parts close together)
- * lowered mixed R@10 (0.68 -> 0.67) and was not kept. */
+ * lowered mixed R@10 (0.68 -> 0.67) and was not kept. Field weights: title
+ * 2, number 1.5, text 1, other 0.8 (the order the users asked for: title >
+ * document number > body > record cells). */
 void gw_rank_defaults(gw_rank_params *p);
 
 enum { GW_TYPE_ANY = 0, GW_TYPE_NOTICE, GW_TYPE_RECORD };
@@ -73,6 +91,9 @@ void gw_results_free(gw_results *r);
 
 size_t gw_results_total(const gw_results *r);   /* all matching documents */
 size_t gw_results_count(const gw_results *r);   /* hits returned */
+/* Matches whose score was computed: the others could not reach the top
+ * offset + limit (MaxScore), so were counted in the total unscored. */
+size_t gw_results_scored(const gw_results *r);
 const gw_hit *gw_results_hit(const gw_results *r, size_t i);
 const gw_query *gw_results_query(const gw_results *r);
 /* The stored record of hit i (pointers valid until gw_results_free). */

@@ -29,8 +29,9 @@
  *           gw_index_commit_pruning.
  *   lens    block:be32 -> the ranking data of the live documents whose
  *           docid / GW_LENS_BLOCK is block, in docid order, each:
- *             low:u8 (docid % GW_LENS_BLOCK)  script:u8  nfields:u8
- *             (fid:u8 length:varint){nfields}     -- indexed fields only
+ *             low:u8 (docid % GW_LENS_BLOCK)  size:varint (bytes that follow)
+ *             script:u8  nfields:u8  (fid:u8 length:varint){nfields}
+ *           listing the indexed fields only.
  *           A copy of what ranking needs from the record, packed so that
  *           scoring a match costs one lookup per block, not a record parse
  *           (gw_lens.h).
@@ -48,11 +49,15 @@
 #include "gw_store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <lmdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
 #include "gw_analyzer.h"
 #include "gw_index.h"
@@ -89,7 +94,56 @@ static gw_rc lmdb_err(gw_err *err, int rc, const char *what)
 {
 	if (rc == MDB_MAP_FULL)
 		return gw_err_set(err, GW_EFULL, rc, "%s: %s", what, mdb_strerror(rc));
+	/* Writing to the files failed (see write_err for EIO). */
+	if (rc == ENOSPC || rc == EDQUOT)
+		return gw_err_set(err, GW_EIO, rc, "%s: %s (disk full?)", what, strerror(rc));
+	if (rc == EFBIG)
+		return gw_err_set(err, GW_EIO, rc, "%s: %s (file size limit?)", what, strerror(rc));
+	if (rc == EIO)
+		return gw_err_set(err, GW_EIO, rc, "%s: %s", what, strerror(rc));
 	return gw_err_set(err, GW_ELMDB, rc, "%s: %s", what, mdb_strerror(rc));
+}
+
+/* lmdb_err for a call that may write pages to data.mdb (a commit, or a
+ * change that spills dirty pages to the file). LMDB passes on the
+ * errno of a failed write but reports a short one as EIO, and a short write
+ * is what a disk that fills up mid-write gives (or the file reaching
+ * RLIMIT_FSIZE): tell those apart from a real I/O error for the message. */
+static gw_rc write_err(const gw_store *s, gw_err *err, int rc, const char *what)
+{
+	char file[4096];
+	struct rlimit rl;
+	struct statvfs vfs;
+	struct stat st;
+
+	snprintf(file, sizeof file, "%s/data.mdb", s->path);
+	if (rc == EIO && getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    stat(file, &st) == 0 && (rlim_t)st.st_size >= rl.rlim_cur)
+		rc = EFBIG;
+	else if (rc == EIO && statvfs(s->path, &vfs) == 0 &&
+	         (uint64_t)vfs.f_bavail * vfs.f_frsize < ((uint64_t)1 << 20))
+		rc = ENOSPC;
+	return lmdb_err(err, rc, what);
+}
+
+/* LMDB sizes a new lock.mdb with ftruncate() and then writes to it through
+ * a memory map: on a full disk that write faults (SIGBUS) instead of
+ * failing. Allocating its first page beforehand (where the header and the
+ * first readers go) turns that into ENOSPC. posix_fallocate changes neither
+ * the contents nor, as LMDB makes lock files 8 KB, the size of one in use.
+ * Returns ENOSPC, EDQUOT or EFBIG, else 0 (mdb_env_open reports the rest). */
+static int reserve_lock_file(const char *path)
+{
+	char file[4096];
+	int fd, rc;
+
+	snprintf(file, sizeof file, "%s/lock.mdb", path);
+	fd = open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	if (fd < 0)
+		return 0;
+	rc = posix_fallocate(fd, 0, 4096);
+	close(fd);
+	return rc == ENOSPC || rc == EDQUOT || rc == EFBIG ? rc : 0;
 }
 
 static size_t initial_map_size(const char *path)
@@ -190,11 +244,14 @@ gw_rc gw_store_open(gw_store **out, const char *path, int flags, gw_err *err)
 	s->write = (flags & GW_OPEN_WRITE) != 0;
 	if ((rc = mdb_env_create(&s->env)) || (rc = mdb_env_set_maxdbs(s->env, 8)) ||
 	    (rc = mdb_env_set_mapsize(s->env, initial_map_size(path))) ||
+	    (rc = reserve_lock_file(path)) ||
 	    (rc = mdb_env_open(s->env, path, s->write ? 0 : MDB_RDONLY, 0666))) {
-		if (rc == EACCES || rc == EROFS || rc == ENOENT)
-			gw_err_set(err, GW_EIO, rc, "cannot open index '%s': %s", path, strerror(rc));
+		/* Name the path: this message is all a search program shows. */
+		snprintf(file, sizeof file, "cannot open index '%s'", path);
+		if (rc == EACCES || rc == EROFS || rc == ENOENT || rc == ENOTDIR)
+			gw_err_set(err, GW_EIO, rc, "%s: %s", file, strerror(rc));
 		else
-			lmdb_err(err, rc, "cannot open index");
+			lmdb_err(err, rc, file);
 		gw_store_close(s);
 		return err ? err->rc : GW_ELMDB;
 	}
@@ -226,6 +283,21 @@ gw_rc gw_store_grow(gw_store *s, gw_err *err)
 	return rc ? lmdb_err(err, rc, "cannot grow the map") : GW_OK;
 }
 
+gw_rc gw_store_reserve(gw_store *s, gw_err *err)
+{
+	MDB_envinfo info;
+	size_t want = (size_t)GW_STORE_RESERVE;
+	int rc;
+
+	if (getenv("GONGWEN_MAPSIZE") && *getenv("GONGWEN_MAPSIZE"))
+		return GW_OK; /* tests that want MDB_MAP_FULL early */
+	mdb_env_info(s->env, &info);
+	if (info.me_mapsize >= want)
+		return GW_OK;
+	rc = mdb_env_set_mapsize(s->env, want);
+	return rc ? lmdb_err(err, rc, "cannot reserve the map") : GW_OK;
+}
+
 gw_rc gw_store_begin(gw_store *s, int write, gw_txn **out, gw_err *err)
 {
 	gw_txn *t;
@@ -253,10 +325,11 @@ gw_rc gw_store_begin(gw_store *s, int write, gw_txn **out, gw_err *err)
 
 gw_rc gw_txn_commit(gw_txn *t, gw_err *err)
 {
+	gw_store *s = t->s;
 	int rc = mdb_txn_commit(t->txn);
 
 	free(t);
-	return rc ? lmdb_err(err, rc, "cannot commit") : GW_OK;
+	return rc ? write_err(s, err, rc, "write failed") : GW_OK;
 }
 
 void gw_txn_abort(gw_txn *t)
@@ -273,7 +346,7 @@ static gw_rc put(gw_txn *t, MDB_dbi dbi, const void *k, size_t kl, const void *v
 	MDB_val key = {kl, (void *)k}, val = {vl, (void *)v};
 	int rc = mdb_put(t->txn, dbi, &key, &val, 0);
 
-	return rc ? lmdb_err(err, rc, "cannot write") : GW_OK;
+	return rc ? write_err(t->s, err, rc, "cannot write") : GW_OK;
 }
 
 static gw_rc del(gw_txn *t, MDB_dbi dbi, const void *k, size_t kl, gw_err *err)
@@ -281,7 +354,7 @@ static gw_rc del(gw_txn *t, MDB_dbi dbi, const void *k, size_t kl, gw_err *err)
 	MDB_val key = {kl, (void *)k};
 	int rc = mdb_del(t->txn, dbi, &key, NULL);
 
-	return (rc && rc != MDB_NOTFOUND) ? lmdb_err(err, rc, "cannot delete") : GW_OK;
+	return (rc && rc != MDB_NOTFOUND) ? write_err(t->s, err, rc, "cannot delete") : GW_OK;
 }
 
 /* GW_ENOTFOUND (without touching err) if absent. */
@@ -483,6 +556,49 @@ gw_rc gw_lens_block_put(gw_txn *t, uint32_t block, const void *val, size_t len, 
 	return len ? put(t, t->s->lens, k, 4, val, len, err) : del(t, t->s->lens, k, 4, err);
 }
 
+struct gw_lens_cursor {
+	MDB_cursor *cur;
+};
+
+gw_rc gw_lens_cursor_open(gw_txn *t, gw_lens_cursor **out, gw_err *err)
+{
+	gw_lens_cursor *c = calloc(1, sizeof *c);
+	int rc;
+
+	*out = NULL;
+	if (!c)
+		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	if ((rc = mdb_cursor_open(t->txn, t->s->lens, &c->cur))) {
+		free(c);
+		return lmdb_err(err, rc, "cannot read lens");
+	}
+	*out = c;
+	return GW_OK;
+}
+
+int gw_lens_cursor_get(gw_lens_cursor *c, uint32_t block, const void **val, size_t *len)
+{
+	unsigned char kb[4];
+	MDB_val k = {4, kb}, v;
+	int rc;
+
+	gw_be32_put(kb, block);
+	rc = mdb_cursor_get(c->cur, &k, &v, MDB_SET_KEY);
+	if (rc)
+		return rc == MDB_NOTFOUND ? 1 : -1;
+	*val = v.mv_data;
+	*len = v.mv_size;
+	return 0;
+}
+
+void gw_lens_cursor_close(gw_lens_cursor *c)
+{
+	if (!c)
+		return;
+	mdb_cursor_close(c->cur);
+	free(c);
+}
+
 gw_rc gw_lens_block_each(gw_txn *t, int (*fn)(void *ctx, uint32_t block, const void *val, size_t len),
                          void *ctx, gw_err *err)
 {
@@ -670,7 +786,7 @@ gw_rc gw_post_remove(gw_txn *t, const void *tkey, size_t tklen, uint32_t docid, 
 		goto done;
 	}
 	if ((rc = mdb_cursor_del(cur, 0))) {
-		lmdb_err(err, rc, "cannot delete postings");
+		write_err(t->s, err, rc, "cannot delete postings");
 		goto done;
 	}
 	put_chunk(t, tkey, tklen, &b, err);
@@ -746,7 +862,7 @@ int gw_pl_next(gw_pl *pl)
 	int rc;
 
 	while (!pl->eof) {
-		rc = gw_entry_next(&pl->r, &pl->e);
+		rc = gw_entry_next_fast(&pl->r, &pl->e);
 		pl->on = rc == 1;
 		if (rc != 0)
 			return rc;
@@ -781,6 +897,12 @@ int gw_pl_skip_to(gw_pl *pl, uint32_t target)
 			return -1;
 		pl->on = 0;
 	}
+	/* Within the chunk, without gw_pl_next's call per entry. */
+	while ((rc = gw_entry_next_fast(&pl->r, &pl->e)) == 1)
+		if (pl->e.docid >= target)
+			return pl->on = 1;
+	if (rc < 0)
+		return pl->on = 0, -1;
 	while ((rc = gw_pl_next(pl)) == 1)
 		if (pl->e.docid >= target)
 			return 1;

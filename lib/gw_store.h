@@ -23,6 +23,13 @@ void gw_store_close(gw_store *s);
 /* Doubles the map size; no transaction of this process may be open. */
 gw_rc gw_store_grow(gw_store *s, gw_err *err);
 
+/* Sets the map to GW_STORE_RESERVE bytes of address space (unless it is
+ * larger, or GONGWEN_MAPSIZE is set), for a write transaction that cannot
+ * be replayed on MDB_MAP_FULL. The file grows only as pages are written;
+ * readers map the same size. No transaction of this process may be open. */
+#define GW_STORE_RESERVE ((uint64_t)256 << 30)
+gw_rc gw_store_reserve(gw_store *s, gw_err *err);
+
 /* Transactions. A read transaction sees the last commit when it began. */
 gw_rc gw_store_begin(gw_store *s, int write, gw_txn **out, gw_err *err);
 gw_rc gw_txn_commit(gw_txn *t, gw_err *err); /* frees t, also on error */
@@ -57,6 +64,13 @@ gw_rc gw_doc_del(gw_txn *t, uint32_t docid, gw_err *err);
  * lives until the txn ends; putting an empty value deletes the block. */
 gw_rc gw_lens_block_get(gw_txn *t, uint32_t block, const void **val, size_t *len, gw_err *err);
 gw_rc gw_lens_block_put(gw_txn *t, uint32_t block, const void *val, size_t len, gw_err *err);
+/* A cursor over lens blocks, for many lookups in ascending order: LMDB
+ * looks on the cursor's current page before descending from the root. */
+typedef struct gw_lens_cursor gw_lens_cursor;
+gw_rc gw_lens_cursor_open(gw_txn *t, gw_lens_cursor **out, gw_err *err);
+/* 0 found, 1 absent, -1 error. */
+int gw_lens_cursor_get(gw_lens_cursor *c, uint32_t block, const void **val, size_t *len);
+void gw_lens_cursor_close(gw_lens_cursor *c); /* NULL does nothing */
 /* Calls fn for every block in order (stops on non-zero). */
 gw_rc gw_lens_block_each(gw_txn *t, int (*fn)(void *ctx, uint32_t block, const void *val, size_t len),
                          void *ctx, gw_err *err);

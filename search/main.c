@@ -47,6 +47,11 @@ static const char usage_text[] =
     "  --before DATE   only documents dated DATE or earlier\n"
     "  --sort date     newest first (undated last) instead of best first\n"
     "  --facet FIELD   also count the matching documents per value of FIELD\n"
+    "  --weight F=W    weight of field F in the score (repeatable; defaults:\n"
+    "                  title 2, number 1.5, body and other notice text 1,\n"
+    "                  record cells and other fields 0.8)\n"
+    "  --k1 X, --b X   BM25 saturation (default 1.2) and length\n"
+    "                  normalization (default 1.0, from 0 to 1)\n"
     "  --color=WHEN    highlight with colour: auto (default: on a terminal,\n"
     "                  unless NO_COLOR is set), always, never\n"
     "  --batch         read one query per line on stdin; print one line of\n"
@@ -73,6 +78,36 @@ static int parse_size(const char *s, size_t *out)
 	if (errno || end == s || *end || s[0] == '-' || v > 1000000000ull)
 		return -1;
 	*out = (size_t)v;
+	return 0;
+}
+
+/* A number in [lo, hi]; -1 if s is not one. */
+static int parse_real(const char *s, double lo, double hi, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !(v >= lo && v <= hi))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* --weight FIELD=W */
+static int parse_weight(sopts *o, const char *v)
+{
+	const char *eq = strrchr(v, '=');
+	gw_rank_params *p = &o->rank;
+
+	if (!eq || eq == v || p->nweights >= GW_MAX_WEIGHTS ||
+	    parse_real(eq + 1, 0, 1000, &p->weight[p->nweights]))
+		return -1;
+	/* The name stays in argv: point at a copy without "=W". */
+	if (!(p->weight_field[p->nweights] = strndup(v, (size_t)(eq - v))))
+		return -1;
+	p->nweights++;
 	return 0;
 }
 
@@ -173,6 +208,15 @@ static int value_option(sopts *o, const char *a, const char *v)
 	} else if (strcmp(a, "--format") == 0) {
 		if ((o->format = parse_format(v)) < 0)
 			return usage_error("bad --format (text, json, tsv):", v);
+	} else if (strcmp(a, "--weight") == 0) {
+		if (parse_weight(o, v))
+			return usage_error("bad --weight (FIELD=W, W from 0 to 1000; at most 32):", v);
+	} else if (strcmp(a, "--k1") == 0) {
+		if (parse_real(v, 0, 100, &o->rank.k1))
+			return usage_error("bad --k1 (0 to 100):", v);
+	} else if (strcmp(a, "--b") == 0) {
+		if (parse_real(v, 0, 1, &o->rank.b))
+			return usage_error("bad --b (0 to 1):", v);
 	} else if (strcmp(a, "--fields") == 0) {
 		if (o->fields)
 			return usage_error("--fields given twice", NULL);
@@ -186,7 +230,8 @@ static int value_option(sopts *o, const char *a, const char *v)
 
 static const char *const with_value[] = {"-i",     "-n",     "--timings", "--type",
                                          "--after", "--before", "--sort",  "--facet",
-                                         "--offset", "--format", "--fields"};
+                                         "--offset", "--format", "--fields", "--weight",
+                                         "--k1",     "--b"};
 
 static int takes_value(const char *a)
 {
@@ -217,6 +262,8 @@ static int parse_args(sopts *o, int argc, char **argv)
 	int i, st;
 
 	o->so.limit = 10;
+	gw_rank_defaults(&o->rank);
+	o->so.rank = &o->rank;
 	set_color(o, "auto");
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -346,5 +393,7 @@ out:
 	free(o.query);
 	free(o.fields);
 	free(o.fields_buf);
+	for (size_t i = 0; i < o.rank.nweights; i++)
+		free((char *)o.rank.weight_field[i]);
 	return status;
 }

@@ -19,6 +19,7 @@ enum { GW_FMT_TEXT = 0, GW_FMT_JSON, GW_FMT_TSV };
 typedef struct sopts {
 	const char *index;
 	gw_search_opts so; /* -n, --offset, --type, --after, --before, --sort, --facet */
+	gw_rank_params rank; /* --weight, --k1, --b (so.rank points here) */
 	int format;        /* GW_FMT_*: --format, --json */
 	int count;         /* --count: print only the number of matches */
 	int explain;       /* --explain: the score breakdown of each hit */

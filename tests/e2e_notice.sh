@@ -135,4 +135,20 @@ dated = [x for x in d if x]
 assert dated == sorted(dated, reverse=True) and len(dated) >= 3, d'
 end_check
 
+begin "--weight: record cells weigh less than notice text, and --weight 省份=9 puts the records first"
+run "$SRCH" -i "$IX" -n 1 --json 江苏
+check_py "by default a notice is first" 'import json,sys
+o = json.loads(open(sys.argv[1]).readline())
+assert o["type"] == "notice", o'
+run "$SRCH" -i "$IX" -n 3 --json --weight 省份=9 江苏
+check_py "with the cell weighted up, records are first" 'import json,sys
+hits = [json.loads(l) for l in open(sys.argv[1]) if "id" in json.loads(l)]
+assert len(hits) == 3 and all(h["type"] == "record" for h in hits), hits'
+run "$SRCH" -i "$IX" --weight 省份 江苏
+check_exit 2
+check_contains err "bad --weight"
+run "$SRCH" -i "$IX" --b 1.5 江苏
+check_exit 2
+end_check
+
 [ "$nfail" -eq 0 ]

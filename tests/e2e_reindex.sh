@@ -196,4 +196,19 @@ if command -v mdb_dump >/dev/null 2>&1; then
 fi
 end_check
 
+begin "a batch applied in 100 kB windows as it is read builds the same index (map size aside)"
+GONGWEN_WINDOW=100000
+export GONGWEN_WINDOW
+run "$IDX" -i "$T/j4" corpus/ "$T/j.jsonl"
+unset GONGWEN_WINDOW
+check_exit 0
+if command -v mdb_dump >/dev/null 2>&1; then
+	mdb_dump -a "$T/j4" | grep -v '^mapsize=' >"$T/j4.dump" 2>&1
+	grep -v '^mapsize=' "$T/j1.dump" >"$T/j1m.dump"
+	check_true "the dump equals the default build's" cmp -s "$T/j1m.dump" "$T/j4.dump"
+fi
+run "$IDX" -i "$T/j4" --check
+check_exit 0
+end_check
+
 [ "$nfail" -eq 0 ]

@@ -7,90 +7,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "gw_check.h"
-#include "gw_index.h"
-#include "gw_search.h"
 #include "gw_tools.h"
-#include "gw_test.h"
-
-static char dir[64];
-static int ndirs;
-
-static const char *fresh_path(void)
-{
-	static char path[128];
-
-	snprintf(path, sizeof path, "%s/ix%d", dir, ndirs++);
-	return path;
-}
-
-static gw_index *open_at(const char *path, int flags)
-{
-	gw_index *ix = NULL;
-	gw_err err;
-
-	gw_err_clear(&err);
-	if (gw_index_open(&ix, path, flags, &err))
-		fprintf(stderr, "  open: %s\n", err.msg);
-	return ix;
-}
+#include "gw_test_index.h"
 
 /* Puts a document with a title, a body and a "_source". */
 static gw_rc put3(gw_index *ix, const char *id, const char *title, const char *body, const char *src)
 {
-	gw_field f[3] = {{"title", 5, title, strlen(title)},
-	                 {"body", 4, body, strlen(body)},
-	                 {"_source", 7, src, strlen(src)}};
-	gw_doc d = {id, strlen(id), f, 3};
-	gw_err err;
+	gw_t_kv f[] = {{"title", title}, {"body", body}, {"_source", src}, {NULL, NULL}};
 
-	gw_err_clear(&err);
-	return gw_index_put(ix, &d, &err);
-}
-
-static void begin(gw_index *ix)
-{
-	gw_err err;
-
-	gw_err_clear(&err);
-	CHECK(gw_index_begin(ix, &err) == GW_OK);
-}
-
-static gw_batch_stats commit_pruning(gw_index *ix, const char *const *src, size_t n)
-{
-	gw_batch_stats st;
-	gw_err err;
-
-	memset(&st, 0, sizeof st);
-	gw_err_clear(&err);
-	if (gw_index_commit_pruning(ix, src, n, &st, &err)) {
-		fprintf(stderr, "  commit: %s\n", err.msg);
-		st.added = st.replaced = 999999;
-	}
-	return st;
-}
-
-static int check_ok(gw_index *ix)
-{
-	gw_err err;
-	gw_check_report rep;
-
-	gw_err_clear(&err);
-	if (gw_index_check(ix, &rep, &err)) {
-		fprintf(stderr, "  %s\n", err.msg);
-		return 0;
-	}
-	return 1;
-}
-
-static uint64_t count(gw_index *ix)
-{
-	uint64_t n = 0;
-	gw_err err;
-
-	gw_err_clear(&err);
-	gw_index_count(ix, &n, &err);
-	return n;
+	return gw_t_put_kv(ix, id, f);
 }
 
 /* Number of hits of q. */
@@ -138,117 +63,164 @@ static void put_all(gw_index *ix, int skip_row2, int change_line1)
 
 static void test_unchanged_skipped(void)
 {
-	gw_index *ix = open_at(fresh_path(), GW_OPEN_CREATE);
+	gw_index *ix = gw_t_open_new();
 	gw_batch_stats st;
 
-	begin(ix);
+	gw_t_begin(ix);
 	put_all(ix, 0, 0);
-	st = commit_pruning(ix, NULL, 0);
+	st = gw_t_commit_pruning(ix, NULL, 0);
 	CHECK(st.added == 7 && st.replaced == 0 && st.unchanged == 0);
-	CHECK(check_ok(ix));
-	begin(ix);
+	CHECK(gw_t_check_ok(ix));
+	gw_t_begin(ix);
 	put_all(ix, 0, 0);
-	st = commit_pruning(ix, NULL, 0);
+	st = gw_t_commit_pruning(ix, NULL, 0);
 	CHECK(st.added == 0 && st.replaced == 0 && st.unchanged == 7 && st.deleted == 0);
-	CHECK(check_ok(ix));
-	CHECK(count(ix) == 7);
+	CHECK(gw_t_check_ok(ix));
+	CHECK(gw_t_count(ix) == 7);
 	CHECK(nhits(ix, "萤火虫保护") == 1);
 	gw_index_close(ix);
 }
 
 static void test_changed_replaces(void)
 {
-	gw_index *ix = open_at(fresh_path(), GW_OPEN_CREATE);
+	gw_index *ix = gw_t_open_new();
 	gw_batch_stats st;
 
-	begin(ix);
+	gw_t_begin(ix);
 	put_all(ix, 0, 0);
-	commit_pruning(ix, NULL, 0);
-	begin(ix);
+	gw_t_commit_pruning(ix, NULL, 0);
+	gw_t_begin(ix);
 	put_all(ix, 0, 1);
-	st = commit_pruning(ix, NULL, 0);
+	st = gw_t_commit_pruning(ix, NULL, 0);
 	CHECK(st.added == 0 && st.replaced == 1 && st.unchanged == 6);
-	CHECK(check_ok(ix));
+	CHECK(gw_t_check_ok(ix));
 	CHECK(nhits(ix, "萤火虫保护") == 0);
 	CHECK(nhits(ix, "萤火虫调查") == 1);
 	/* A field renamed, same text: not the same content. */
-	begin(ix);
+	gw_t_begin(ix);
 	{
-		gw_field f[2] = {{"heading", 7, "其他文件", 12}, {"_source", 7, "other.jsonl", 11}};
-		gw_doc d = {"o1", 2, f, 2};
-		gw_err err;
-		gw_err_clear(&err);
-		CHECK(gw_index_put(ix, &d, &err) == GW_OK);
+		gw_t_kv f[] = {{"heading", "其他文件"}, {"_source", "other.jsonl"}, {NULL, NULL}};
+		CHECK(gw_t_put_kv(ix, "o1", f) == GW_OK);
 	}
-	st = commit_pruning(ix, NULL, 0);
+	st = gw_t_commit_pruning(ix, NULL, 0);
 	CHECK(st.replaced == 1 && st.unchanged == 0);
-	CHECK(check_ok(ix));
+	CHECK(gw_t_check_ok(ix));
 	gw_index_close(ix);
 }
 
 static void test_prune(void)
 {
-	gw_index *ix = open_at(fresh_path(), GW_OPEN_CREATE);
+	gw_index *ix = gw_t_open_new();
 	const char *dsrc[] = {"d"};
 	const char *fsrc[] = {"a.txt", "other.jsonl"};
 	gw_batch_stats st;
 
-	begin(ix);
+	gw_t_begin(ix);
 	put_all(ix, 0, 0);
-	commit_pruning(ix, NULL, 0);
+	gw_t_commit_pruning(ix, NULL, 0);
 	/* Row 2 gone, line 1 changed; a.txt and other.jsonl not walked. */
-	begin(ix);
+	gw_t_begin(ix);
 	CHECK(put3(ix, "d/t.csv#1", "南京孵化器", "南京", "d/t.csv") == GW_OK);
 	CHECK(put3(ix, "d/t.csv#3", "苏州孵化器", "苏州", "d/t.csv") == GW_OK);
 	CHECK(put3(ix, "x1", "萤火虫调查", "生态环境", "d/sub/x.jsonl") == GW_OK);
-	st = commit_pruning(ix, dsrc, 1);
+	st = gw_t_commit_pruning(ix, dsrc, 1);
 	CHECK(st.added == 0 && st.replaced == 1 && st.unchanged == 2);
 	CHECK(st.deleted == 2 && st.pruned == 2); /* d/t.csv#2 and x2 */
-	CHECK(check_ok(ix));
-	CHECK(count(ix) == 5);
+	CHECK(gw_t_check_ok(ix));
+	CHECK(gw_t_count(ix) == 5);
 	CHECK(!has(ix, "d/t.csv#2") && !has(ix, "x2"));
 	CHECK(has(ix, "a.txt") && has(ix, "o1") && has(ix, "d/t.csv#1") && has(ix, "x1"));
 	CHECK(nhits(ix, "无锡") == 0);
 	CHECK(nhits(ix, "其他") == 1);
 	/* Files named one by one: a.txt walked but empty now, other.jsonl kept. */
-	begin(ix);
+	gw_t_begin(ix);
 	CHECK(put3(ix, "o1", "其他文件", "其他", "other.jsonl") == GW_OK);
-	st = commit_pruning(ix, fsrc, 2);
+	st = gw_t_commit_pruning(ix, fsrc, 2);
 	CHECK(st.deleted == 1 && st.unchanged == 1 && !has(ix, "a.txt") && has(ix, "o1"));
-	CHECK(check_ok(ix));
+	CHECK(gw_t_check_ok(ix));
 	/* A prefix that is not a path component does not match: "d/t" is not
 	 * "d/t.csv". */
-	begin(ix);
+	gw_t_begin(ix);
 	{
 		const char *p[] = {"d/t", "d/sub/x"};
-		st = commit_pruning(ix, p, 2);
-		CHECK(st.deleted == 0 && count(ix) == 4);
+		st = gw_t_commit_pruning(ix, p, 2);
+		CHECK(st.deleted == 0 && gw_t_count(ix) == 4);
 	}
-	CHECK(check_ok(ix));
+	CHECK(gw_t_check_ok(ix));
 	/* A put and a prune of the same source in one batch: the put wins. */
-	begin(ix);
+	gw_t_begin(ix);
 	CHECK(put3(ix, "x1", "萤火虫调查", "生态环境", "d/sub/x.jsonl") == GW_OK);
 	{
 		const char *p[] = {"d/sub/x.jsonl"};
-		st = commit_pruning(ix, p, 1);
+		st = gw_t_commit_pruning(ix, p, 1);
 	}
 	CHECK(st.deleted == 0 && st.unchanged == 1 && has(ix, "x1"));
-	CHECK(check_ok(ix));
+	CHECK(gw_t_check_ok(ix));
+	gw_index_close(ix);
+}
+
+/* A batch applied in windows as it grows (here: after every put) gives
+ * what one applied at commit gives, and nothing of it shows before. */
+static void test_windows(void)
+{
+	gw_index *ix = gw_t_open_new();
+	const char *dsrc[] = {"d"};
+	gw_batch_stats st;
+
+	gw_index_set_window(ix, 1);
+	gw_t_begin(ix);
+	put_all(ix, 0, 0);
+	st = gw_t_commit_pruning(ix, NULL, 0);
+	CHECK(st.added == 7 && st.replaced == 0 && st.unchanged == 0);
+	CHECK(gw_t_check_ok(ix));
+	CHECK(gw_t_count(ix) == 7 && nhits(ix, "萤火虫保护") == 1);
+	/* The same id twice in one batch, in two windows: the last put wins
+	 * and is counted once; a put then a delete: gone. */
+	gw_t_begin(ix);
+	CHECK(put3(ix, "x1", "萤火虫调查", "生态环境", "d/sub/x.jsonl") == GW_OK);
+	CHECK(put3(ix, "x1", "萤火虫普查", "生态环境", "d/sub/x.jsonl") == GW_OK);
+	CHECK(put3(ix, "tmp", "临时文件", "临时", "tmp.txt") == GW_OK);
+	{
+		gw_err err;
+		gw_err_clear(&err);
+		CHECK(gw_index_delete(ix, "tmp", 3, &err) == GW_OK);
+	}
+	st = gw_t_commit_pruning(ix, NULL, 0);
+	CHECK(st.replaced == 1 && st.added == 1 && st.deleted == 1);
+	CHECK(gw_t_check_ok(ix));
+	CHECK(nhits(ix, "萤火虫普查") == 1 && nhits(ix, "萤火虫调查") == 0 && nhits(ix, "临时") == 0);
+	CHECK(gw_t_count(ix) == 7 && !has(ix, "tmp"));
+	/* Pruning spares the ids put in earlier windows. */
+	gw_t_begin(ix);
+	CHECK(put3(ix, "d/t.csv#1", "南京孵化器", "南京", "d/t.csv") == GW_OK);
+	CHECK(put3(ix, "d/t.csv#3", "苏州孵化器", "苏州", "d/t.csv") == GW_OK);
+	CHECK(put3(ix, "x1", "萤火虫普查", "生态环境", "d/sub/x.jsonl") == GW_OK);
+	st = gw_t_commit_pruning(ix, dsrc, 1);
+	CHECK(st.unchanged == 3 && st.deleted == 2 && st.pruned == 2);
+	CHECK(gw_t_check_ok(ix));
+	CHECK(gw_t_count(ix) == 5 && has(ix, "d/t.csv#1") && !has(ix, "d/t.csv#2") && !has(ix, "x2"));
+	/* Windows applied, then the batch aborted: the index is as it was. */
+	gw_t_begin(ix);
+	CHECK(put3(ix, "new1", "新的文件", "新", "n.txt") == GW_OK);
+	CHECK(put3(ix, "new2", "新的文件", "新", "n.txt") == GW_OK);
+	gw_index_abort(ix);
+	CHECK(gw_t_count(ix) == 5 && !has(ix, "new1") && nhits(ix, "新的文件") == 0);
+	CHECK(gw_t_check_ok(ix));
 	gw_index_close(ix);
 }
 
 static void test_tools(void)
 {
-	const char *path = fresh_path();
+	const char *path = gw_t_fresh_path();
 	char dest[160], dest2[170];
-	gw_index *ix = open_at(path, GW_OPEN_CREATE), *cx;
+	gw_index *ix = gw_t_open(path, GW_OPEN_CREATE), *cx;
 	gw_index_stats st;
 	gw_buf out = GW_BUF_INIT;
 	gw_err err;
 
-	begin(ix);
+	gw_t_begin(ix);
 	put_all(ix, 0, 0);
-	commit_pruning(ix, NULL, 0);
+	gw_t_commit_pruning(ix, NULL, 0);
 	gw_err_clear(&err);
 	CHECK(gw_index_stats_get(ix, path, &st, &err) == GW_OK);
 	CHECK(st.docs == 7 && st.other == 7 && st.with_source == 7 && st.format == GW_FORMAT_VERSION);
@@ -267,8 +239,8 @@ static void test_tools(void)
 	CHECK(gw_index_compact(ix, dest, &err) == GW_EINVAL); /* not empty now */
 	snprintf(dest2, sizeof dest2, "%s/data.mdb", dest);
 	CHECK(access(dest2, F_OK) == 0);
-	cx = open_at(dest, GW_OPEN_READ);
-	CHECK(cx && check_ok(cx) && count(cx) == 7 && nhits(cx, "萤火虫") == 1);
+	cx = gw_t_open(dest, GW_OPEN_READ);
+	CHECK(cx && gw_t_check_ok(cx) && gw_t_count(cx) == 7 && nhits(cx, "萤火虫") == 1);
 	gw_index_close(cx);
 	gw_buf_free(&out);
 	gw_index_close(ix);
@@ -276,15 +248,13 @@ static void test_tools(void)
 
 int main(void)
 {
-	snprintf(dir, sizeof dir, "/tmp/gw-test-incr-XXXXXX");
-	if (!mkdtemp(dir)) {
-		printf("FAIL mkdtemp\n");
+	if (!gw_t_scratch_make("incr"))
 		return 1;
-	}
 	RUN(test_unchanged_skipped);
 	RUN(test_changed_replaces);
 	RUN(test_prune);
+	RUN(test_windows);
 	RUN(test_tools);
-	gw_t_rmtree(dir);
+	gw_t_rmtree(gw_t_scratch());
 	return TEST_EXIT();
 }

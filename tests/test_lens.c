@@ -70,6 +70,7 @@ static void test_add_read(void)
 	CHECK(gw_lens_read(&rd, 6, &got) == 1);
 	CHECK(gw_lens_read(&rd, 64, &got) == 1);
 	CHECK(gw_lens_read(&rd, 1, &got) == 1);
+	gw_lens_reader_close(&rd);
 	gw_txn_abort(t);
 	gw_store_close(s);
 	gw_buf_free(&scratch);
@@ -114,6 +115,7 @@ static void test_remove(void)
 	CHECK(gw_lens_read(&rd, 40, &got) == 1);
 	CHECK(gw_lens_block_each(t, count_block, &n, &err) == GW_OK);
 	CHECK(n == 2);
+	gw_lens_reader_close(&rd);
 	gw_txn_abort(t);
 	gw_store_close(s);
 	gw_buf_free(&scratch);
@@ -129,7 +131,7 @@ static void test_damaged(void)
 	gw_lens_reader rd;
 	gw_record got;
 	uint32_t d[GW_LENS_BLOCK];
-	const unsigned char bad[] = {3, 0, 2, 1, 0x80}; /* two fields promised, one truncated */
+	const unsigned char bad[] = {3, 4, 0, 2, 1, 0x80}; /* two fields promised, one truncated */
 	gw_err err;
 
 	gw_err_clear(&err);
@@ -137,6 +139,7 @@ static void test_damaged(void)
 	gw_lens_reader_init(&rd, t);
 	CHECK(gw_lens_read(&rd, 3, &got) == -1);
 	CHECK(gw_lens_block_docids(bad, sizeof bad, 0, d) == -1);
+	gw_lens_reader_close(&rd);
 	gw_txn_abort(t);
 	gw_store_close(s);
 	gw_fieldtab_free(&ft);
