@@ -11,6 +11,7 @@ typedef struct slot {
 	size_t koff;
 	uint32_t klen;
 	uint32_t used;
+	uint64_t h;       /* the key's hash: compared before the key, kept for regrowth */
 	gw_plist list;
 } slot;
 
@@ -209,7 +210,7 @@ static int grow(gw_accum *a)
 		size_t j;
 		if (!a->s[i].used)
 			continue;
-		j = hash(a->keys.p + a->s[i].koff, a->s[i].klen) & (cap - 1);
+		j = a->s[i].h & (cap - 1);
 		while (s[j].used)
 			j = (j + 1) & (cap - 1);
 		s[j] = a->s[i];
@@ -224,16 +225,19 @@ static int grow(gw_accum *a)
 static gw_plist *lookup(gw_accum *a, const unsigned char *k, size_t n)
 {
 	size_t j;
+	uint64_t h;
 
 	if ((a->n + 1) * 2 > a->cap && grow(a))
 		return NULL;
-	j = hash(k, n) & (a->cap - 1);
+	h = hash(k, n);
+	j = h & (a->cap - 1);
 	while (a->s[j].used) {
-		if (a->s[j].klen == n && memcmp(a->keys.p + a->s[j].koff, k, n) == 0)
+		if (a->s[j].h == h && a->s[j].klen == n && memcmp(a->keys.p + a->s[j].koff, k, n) == 0)
 			return &a->s[j].list;
 		j = (j + 1) & (a->cap - 1);
 	}
 	a->s[j].used = 1;
+	a->s[j].h = h;
 	a->s[j].koff = a->keys.len;
 	a->s[j].klen = (uint32_t)n;
 	gw_buf_append(&a->keys, k, n);

@@ -80,25 +80,50 @@ static void put_entry(gw_buf *b, uint32_t dd, uint32_t tf, const unsigned char *
 	gw_buf_append(b, pos, plen);
 }
 
+/* A varint of a 32-bit value at p (room for 5 bytes); bytes written. */
+static inline size_t put_u32(unsigned char *p, uint32_t v)
+{
+	size_t n = 0;
+
+	while (v >= 0x80) {
+		p[n++] = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	p[n++] = (unsigned char)v;
+	return n;
+}
+
+/* Bytes of the varint of v. */
+static inline size_t u32_len(uint32_t v)
+{
+	return v < (1u << 7) ? 1 : v < (1u << 14) ? 2 : v < (1u << 21) ? 3 : v < (1u << 28) ? 4 : 5;
+}
+
 void gw_plist_add(gw_plist *l, uint32_t docid, const uint32_t *pos, uint32_t tf)
 {
-	unsigned char tmp[10];
 	size_t plen = 0;
 	uint32_t prev = 0;
+	unsigned char *p;
 
-	/* Two passes: plen precedes the position bytes it measures. */
+	/* One reservation for the whole entry (every list gets an entry per
+	 * document: the hot path of indexing), then plen, which precedes the
+	 * positions it measures, from the deltas' sizes. */
+	if (gw_buf_reserve(&l->buf, 15 + 5 * (size_t)tf))
+		return;
 	for (uint32_t i = 0; i < tf; i++) {
-		plen += gw_varint_put(tmp, pos[i] - prev);
+		plen += u32_len(pos[i] - prev);
 		prev = pos[i];
 	}
-	gw_buf_put_varint(&l->buf, docid - l->last_docid);
-	gw_buf_put_varint(&l->buf, tf);
-	gw_buf_put_varint(&l->buf, plen);
+	p = l->buf.p + l->buf.len;
+	p += put_u32(p, docid - l->last_docid);
+	p += put_u32(p, tf);
+	p += put_u32(p, (uint32_t)plen);
 	prev = 0;
 	for (uint32_t i = 0; i < tf; i++) {
-		gw_buf_put_varint(&l->buf, pos[i] - prev);
+		p += put_u32(p, pos[i] - prev);
 		prev = pos[i];
 	}
+	l->buf.len = (size_t)(p - l->buf.p);
 	l->last_docid = docid;
 	l->ndocs++;
 }
