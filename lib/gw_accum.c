@@ -99,25 +99,37 @@ static uint64_t tok_key(const gw_toklist *l, const gw_tok *t)
 	return k;
 }
 
-/* LSD radix sort of n keyed entries on their key bytes (stable; a byte
- * that is the same in every key costs one counting pass). */
-static void radix_sort(keyed *a, keyed *tmp, size_t n)
+/* LSD radix sort of n keyed entries on their key bytes (stable). The
+ * histograms of all 8 bytes come from one pass; a byte that is the same in
+ * every key is skipped (the low bytes of 3- and 6-byte terms, the kind);
+ * passes alternate between the two arrays. Returns the sorted one. */
+static keyed *radix_sort(keyed *a, keyed *tmp, size_t n)
 {
-	for (int shift = 0; shift < 64; shift += 8) {
-		size_t count[256] = {0}, at = 0;
-		for (size_t i = 0; i < n; i++)
-			count[(a[i].key >> shift) & 0xff]++;
-		if (count[(a[0].key >> shift) & 0xff] == n)
+	size_t count[8][256];
+
+	memset(count, 0, sizeof count);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t k = a[i].key;
+		for (int b = 0; b < 8; b++)
+			count[b][(k >> (8 * b)) & 0xff]++;
+	}
+	for (int b = 0; b < 8; b++) {
+		size_t at = 0, *c = count[b];
+		keyed *t;
+		if (c[(a[0].key >> (8 * b)) & 0xff] == n)
 			continue;
-		for (int b = 0; b < 256; b++) {
-			size_t c = count[b];
-			count[b] = at;
-			at += c;
+		for (int v = 0; v < 256; v++) {
+			size_t x = c[v];
+			c[v] = at;
+			at += x;
 		}
 		for (size_t i = 0; i < n; i++)
-			tmp[count[(a[i].key >> shift) & 0xff]++] = a[i];
-		memcpy(a, tmp, n * sizeof *a);
+			tmp[c[(a[i].key >> (8 * b)) & 0xff]++] = a[i];
+		t = a;
+		a = tmp;
+		tmp = t;
 	}
+	return a;
 }
 
 /* Why not qsort: sorting each field's tokens took a quarter of indexing
@@ -149,7 +161,7 @@ void gw_toklist_sort(gw_toklist *l)
 		a[i].key = tok_key(l, &l->t[i]);
 		a[i].i = (uint32_t)i;
 	}
-	radix_sort(a, tmp, l->n);
+	a = radix_sort(a, tmp, l->n);
 	for (size_t i = 0; i < l->n; i++)
 		out[i] = l->t[a[i].i];
 	for (size_t i = 0, j; i < l->n; i = j) {

@@ -75,6 +75,11 @@ struct gw_txn {
 	gw_store *s;
 	MDB_txn *txn;
 	int write;
+	/* An upper bound of the post database's last key (see put_chunk):
+	 * keys above it are appended. */
+	unsigned char post_max[600];
+	size_t post_max_len;
+	int post_max_known;
 };
 
 struct gw_pl {
@@ -349,6 +354,29 @@ static gw_rc put(gw_txn *t, MDB_dbi dbi, const void *k, size_t kl, const void *v
 	return rc ? write_err(t->s, err, rc, "cannot write") : GW_OK;
 }
 
+/* put for a key above every key of dbi: MDB_APPEND splits a full page at
+ * its end instead of its middle, so pages filled in key order stay full
+ * (a fresh index's postings came out 72% full without it). Falls back to
+ * a plain put if the key is not the largest after all. */
+static gw_rc put_append(gw_txn *t, MDB_dbi dbi, const void *k, size_t kl, const void *v, size_t vl,
+                        gw_err *err)
+{
+	MDB_val key = {kl, (void *)k}, val = {vl, (void *)v};
+	int rc = mdb_put(t->txn, dbi, &key, &val, MDB_APPEND);
+
+	if (rc == MDB_KEYEXIST)
+		return put(t, dbi, k, kl, v, vl, err);
+	return rc ? write_err(t->s, err, rc, "cannot write") : GW_OK;
+}
+
+/* Compares keys as LMDB's default order does: bytes, then length. */
+static int key_cmp(const void *a, size_t al, const void *b, size_t bl)
+{
+	int c = memcmp(a, b, al < bl ? al : bl);
+
+	return c ? c : (al > bl) - (al < bl);
+}
+
 static gw_rc del(gw_txn *t, MDB_dbi dbi, const void *k, size_t kl, gw_err *err)
 {
 	MDB_val key = {kl, (void *)k};
@@ -506,7 +534,7 @@ gw_rc gw_doc_put(gw_txn *t, uint32_t docid, const void *val, size_t len, gw_err 
 	unsigned char k[4];
 
 	gw_be32_put(k, docid);
-	return put(t, t->s->docs, k, 4, val, len, err);
+	return put_append(t, t->s->docs, k, 4, val, len, err); /* docids only grow */
 }
 
 gw_rc gw_doc_del(gw_txn *t, uint32_t docid, gw_err *err)
@@ -703,6 +731,25 @@ static gw_rc put_chunk(gw_txn *t, const void *tkey, size_t tklen, gw_chunk_build
 	if (!gw_chunk_builder_ok(b))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	chunk_key(kb, tkey, tklen, first);
+	if (!t->post_max_known) {
+		MDB_cursor *cur;
+		MDB_val k, v;
+		t->post_max_len = 0;
+		if (mdb_cursor_open(t->txn, t->s->post, &cur) == 0) {
+			if (mdb_cursor_get(cur, &k, &v, MDB_LAST) == 0 && k.mv_size <= sizeof t->post_max) {
+				memcpy(t->post_max, k.mv_data, k.mv_size);
+				t->post_max_len = k.mv_size;
+			}
+			mdb_cursor_close(cur);
+		}
+		t->post_max_known = 1;
+	}
+	/* Deletes only lower the real last key, so post_max stays a bound. */
+	if (key_cmp(kb, tklen + 4, t->post_max, t->post_max_len) > 0) {
+		memcpy(t->post_max, kb, tklen + 4);
+		t->post_max_len = tklen + 4;
+		return put_append(t, t->s->post, kb, tklen + 4, b->out.p, b->out.len, err);
+	}
 	return put(t, t->s->post, kb, tklen + 4, b->out.p, b->out.len, err);
 }
 
