@@ -27,6 +27,7 @@ typedef struct checker {
 	gw_toklist toks;
 	gw_fieldtab ft;
 	gw_buf key;
+	gw_buf unz;         /* the record's inflated texts */
 	uint32_t *pos;
 	size_t pos_cap;
 	gw_err *err;
@@ -153,7 +154,7 @@ static int on_doc(void *ctx, uint32_t docid, const void *val, size_t len)
 		c->live[docid] = 1;
 	else
 		problem(c, "docid %u is not below next_docid", docid);
-	if (gw_record_parse(val, len, &r, 1)) {
+	if (gw_record_parse(val, len, &r, 1, &c->unz)) {
 		problem(c, "record of docid %u is damaged", docid);
 		return 0;
 	}
@@ -295,5 +296,6 @@ done:
 	gw_toklist_free(&c.toks);
 	gw_fieldtab_free(&c.ft);
 	gw_buf_free(&c.key);
+	gw_buf_free(&c.unz);
 	return rc;
 }

@@ -470,7 +470,7 @@ static gw_rc remove_doc(applier *ap, uint32_t docid, gw_err *err)
 	const void *val;
 	size_t len;
 	gw_record r;
-	gw_buf copy = GW_BUF_INIT;
+	gw_buf copy = GW_BUF_INIT, unz = GW_BUF_INIT;
 	gw_rc rc;
 
 	/* A document this batch added may still have postings in memory:
@@ -484,8 +484,9 @@ static gw_rc remove_doc(applier *ap, uint32_t docid, gw_err *err)
 	gw_buf_append(&copy, val, len);
 	if (!gw_buf_ok(&copy))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
-	if (gw_record_parse(copy.p, copy.len, &r, 1)) {
+	if (gw_record_parse(copy.p, copy.len, &r, 1, &unz)) {
 		gw_buf_free(&copy);
+		gw_buf_free(&unz);
 		return gw_err_set(err, GW_EFORMAT, 0, "damaged record of docid %u", docid);
 	}
 	for (unsigned i = 0; i < r.nf && rc == GW_OK; i++) {
@@ -511,6 +512,7 @@ static gw_rc remove_doc(applier *ap, uint32_t docid, gw_err *err)
 	if (rc == GW_OK)
 		ap->ndocs--;
 	gw_buf_free(&copy);
+	gw_buf_free(&unz);
 	return rc;
 }
 
@@ -551,7 +553,7 @@ static int same_content(applier *ap, uint32_t docid, uint64_t h)
 	gw_err e2;
 
 	gw_err_clear(&e2);
-	return gw_doc_get(ap->t, docid, &val, &len, &e2) == GW_OK && gw_record_parse(val, len, &r, 0) == 0 &&
+	return gw_doc_get(ap->t, docid, &val, &len, &e2) == GW_OK && gw_record_parse(val, len, &r, 0, NULL) == 0 &&
 	       r.hash == h;
 }
 
@@ -595,8 +597,10 @@ static gw_rc add_doc(applier *ap, const gw_pdoc *d, const gw_predoc *pre, gw_err
 		if (gw_field_intern(ap->t, &ap->ft, (const char *)f->fold.p, f->fold.len, name, pf->name_len,
 		                    &r.fid[i], err))
 			return err->rc;
-		r.text[i] = (const char *)b->arena.p + pf->val_off;
-		r.text_len[i] = pf->val_len;
+		r.zipped[i] = (unsigned char)f->zipped;
+		r.raw_len[i] = pf->val_len;
+		r.text[i] = f->zipped ? (const char *)f->z.p : (const char *)b->arena.p + pf->val_off;
+		r.text_len[i] = f->zipped ? f->z.len : pf->val_len;
 		r.flen[i] = f->flen;
 		if (!gw_field_indexed(&ap->ft, r.fid[i]))
 			continue;
@@ -649,7 +653,8 @@ static int on_prune_doc(void *ctx, uint32_t docid, const void *val, size_t len)
 	int k;
 	size_t i;
 
-	if (gw_record_parse(val, len, &r, 1) || (k = gw_record_field(&r, p->src_fid)) < 0)
+	/* _source is short: never deflated, so no inflating here. */
+	if (gw_record_parse(val, len, &r, 1, NULL) || (k = gw_record_field(&r, p->src_fid)) < 0 || !r.text[k])
 		return 0;
 	for (i = 0; i < p->ap->nsources; i++)
 		if (source_covers(p->ap->sources[i], r.text[k], r.text_len[k]))

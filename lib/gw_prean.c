@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "gw_analyzer.h"
+#include "gw_record.h"
 
 /* The window being analyzed, shared by the pool's threads. */
 struct gw_prean {
@@ -28,6 +29,7 @@ void gw_predoc_free(gw_predoc *d)
 	for (size_t i = 0; i < d->cap; i++) {
 		gw_buf_free(&d->f[i].fold);
 		gw_toklist_free(&d->f[i].toks);
+		gw_buf_free(&d->f[i].z);
 	}
 	free(d->f);
 	memset(d, 0, sizeof *d);
@@ -62,6 +64,10 @@ static gw_rc analyze_doc(gw_analyzer *an, gw_predoc *d, const gw_prein *in, size
 		f->indexed = !(in[i].name_len && in[i].name[0] == '_');
 		if (gw_analyzer_fold(an, in[i].name, in[i].name_len, &f->fold, err))
 			return err->rc;
+		/* Deflated here, on the analysis threads, not by the writer;
+		 * the stored-only '_' fields (sources, dates, types) stay plain
+		 * for pruning and filters. */
+		f->zipped = f->indexed && gw_record_deflate(&f->z, in[i].text, in[i].text_len);
 		if (!f->indexed)
 			continue;
 		if (gw_analyze(an, in[i].text, in[i].text_len, 0, GW_AN_ALL, gw_toklist_add, &f->toks, &f->flen,

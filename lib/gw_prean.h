@@ -22,6 +22,8 @@ typedef struct gw_prefield {
 	gw_toklist toks;   /* sorted tokens (empty for stored-only fields) */
 	uint32_t flen;
 	int indexed;       /* 0 for '_' fields */
+	gw_buf z;          /* the text deflated for storage, if zipped */
+	int zipped;
 } gw_prefield;
 
 typedef struct gw_predoc {

@@ -1,6 +1,8 @@
 /* gw_record: encode/decode the docs-database value (layout in gw_store.c). */
 #include "gw_record.h"
 
+#include <zlib.h>
+
 static int get_len(const unsigned char **p, const unsigned char *end, size_t *out)
 {
 	uint64_t v;
@@ -11,10 +13,10 @@ static int get_len(const unsigned char **p, const unsigned char *end, size_t *ou
 	return 0;
 }
 
-int gw_record_parse(const void *val, size_t len, gw_record *r, int texts)
+int gw_record_parse(const void *val, size_t len, gw_record *r, int texts, gw_buf *unz)
 {
 	const unsigned char *p = val, *end = p + len;
-	size_t n, v;
+	size_t n, v, total = 0;
 
 	if (get_len(&p, end, &n) || n > (size_t)(end - p))
 		return -1;
@@ -42,13 +44,49 @@ int gw_record_parse(const void *val, size_t len, gw_record *r, int texts)
 	if (!texts)
 		return 0;
 	for (unsigned i = 0; i < r->nf; i++) {
-		if (get_len(&p, end, &n) || n > (size_t)(end - p))
+		/* (stored length << 1 | deflated), [inflated length], bytes */
+		if (get_len(&p, end, &n) || (n >> 1) > (size_t)(end - p))
+			return -1;
+		r->zipped[i] = n & 1;
+		n >>= 1;
+		r->raw_len[i] = n;
+		if (r->zipped[i] && (get_len(&p, end, &r->raw_len[i]) || n > (size_t)(end - p) ||
+		                     r->raw_len[i] > ((size_t)1 << 31)))
 			return -1;
 		r->text[i] = (const char *)p;
 		r->text_len[i] = n;
+		if (r->zipped[i])
+			total += r->raw_len[i];
 		p += n;
 	}
-	return p == end ? 0 : -1;
+	if (p != end)
+		return -1;
+	if (!total)
+		return 0;
+	if (unz) {
+		/* One reservation: the pointers stay put when the same value is
+		 * parsed into the same buffer again. */
+		gw_buf_reset(unz);
+		if (gw_buf_reserve(unz, total))
+			return -1;
+	}
+	for (unsigned i = 0; i < r->nf; i++) {
+		uLongf out_len = (uLongf)r->raw_len[i];
+		if (!r->zipped[i])
+			continue;
+		if (!unz) {
+			r->text[i] = NULL;
+			r->text_len[i] = 0;
+			continue;
+		}
+		if (uncompress(unz->p + unz->len, &out_len, (const Bytef *)r->text[i], (uLong)r->text_len[i]) != Z_OK ||
+		    out_len != r->raw_len[i])
+			return -1;
+		r->text[i] = (const char *)unz->p + unz->len;
+		r->text_len[i] = r->raw_len[i];
+		unz->len += r->raw_len[i];
+	}
+	return 0;
 }
 
 void gw_record_build(gw_buf *out, const gw_record *r)
@@ -65,9 +103,29 @@ void gw_record_build(gw_buf *out, const gw_record *r)
 		gw_buf_put_varint(out, r->flen[i]);
 	}
 	for (unsigned i = 0; i < r->nf; i++) {
-		gw_buf_put_varint(out, r->text_len[i]);
+		gw_buf_put_varint(out, ((uint64_t)r->text_len[i] << 1) | (r->zipped[i] ? 1 : 0));
+		if (r->zipped[i])
+			gw_buf_put_varint(out, r->raw_len[i]);
 		gw_buf_append(out, r->text[i], r->text_len[i]);
 	}
+}
+
+int gw_record_deflate(gw_buf *out, const char *text, size_t len)
+{
+	uLongf n;
+
+	gw_buf_reset(out);
+	if (len < GW_RECORD_ZIP_MIN || len > ((size_t)1 << 31))
+		return 0;
+	n = compressBound((uLong)len);
+	if (gw_buf_reserve(out, n))
+		return 0;
+	/* Level 1: three quarters of level 6's saving on this corpus, at a
+	 * fraction of its time (it runs on the analysis threads). */
+	if (compress2(out->p, &n, (const Bytef *)text, (uLong)len, 1) != Z_OK || n >= len - len / 8)
+		return 0;
+	out->len = n;
+	return 1;
 }
 
 int gw_record_field(const gw_record *r, unsigned fid)

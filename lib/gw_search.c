@@ -29,6 +29,7 @@ struct gw_results {
 	unsigned fid_type, fid_date, fid_rdate, fid_facet; /* 0 if absent */
 	gw_facet *facets;
 	size_t nfacets;
+	gw_buf *unz;       /* per hit: its record's inflated texts (gw_results_record) */
 };
 
 /* A scored document before the final order is known. */
@@ -660,8 +661,9 @@ static gw_rc rank(gw_results *r, const docset *docs, const partm *pm, const rank
 		gw_record rec;
 		scored sc = {docs->d[i], 0, NULL, 0};
 		rec.nf = 0;
+		/* Filters and facets read short fields, never deflated. */
 		if (texts && (gw_doc_get(r->t, docs->d[i], &val, &len, err) != GW_OK ||
-		              gw_record_parse(val, len, &rec, texts)))
+		              gw_record_parse(val, len, &rec, texts, NULL)))
 			rec.nf = 0;
 		if (texts && !passes(r, o, &rec, &sc))
 			continue;
@@ -948,6 +950,9 @@ void gw_results_free(gw_results *r)
 	gw_txn_abort(r->t);
 	gw_fieldtab_free(&r->ft);
 	gw_query_free(r->q);
+	for (size_t i = 0; r->unz && i < r->nhits; i++)
+		gw_buf_free(&r->unz[i]);
+	free(r->unz);
 	free(r->hits);
 	free(r->facets);
 	free(r->rk);
@@ -961,6 +966,24 @@ size_t gw_results_count(const gw_results *r) { return r->nhits; }
 const gw_hit *gw_results_hit(const gw_results *r, size_t i) { return &r->hits[i]; }
 const gw_query *gw_results_query(const gw_results *r) { return r->q; }
 
+gw_rc gw_results_id(gw_results *r, size_t i, const char **id, size_t *len, gw_err *err)
+{
+	const void *val;
+	size_t vlen;
+	gw_record rec;
+	gw_rc rc = gw_doc_get(r->t, r->hits[i].docid, &val, &vlen, err);
+
+	if (rc == GW_ENOTFOUND)
+		return gw_err_set(err, GW_EFORMAT, 0, "hit %u has no stored record", r->hits[i].docid);
+	if (rc)
+		return rc;
+	if (gw_record_parse(val, vlen, &rec, 0, NULL))
+		return gw_err_set(err, GW_EFORMAT, 0, "damaged record of docid %u", r->hits[i].docid);
+	*id = rec.id;
+	*len = rec.id_len;
+	return GW_OK;
+}
+
 gw_rc gw_results_record(gw_results *r, size_t i, gw_record *rec, gw_err *err)
 {
 	const void *val;
@@ -971,7 +994,10 @@ gw_rc gw_results_record(gw_results *r, size_t i, gw_record *rec, gw_err *err)
 		return gw_err_set(err, GW_EFORMAT, 0, "hit %u has no stored record", r->hits[i].docid);
 	if (rc)
 		return rc;
-	if (gw_record_parse(val, len, rec, 1))
+	if (!r->unz && !(r->unz = calloc(r->nhits ? r->nhits : 1, sizeof *r->unz)))
+		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	/* Each hit inflates into a buffer of its own, kept with the results. */
+	if (gw_record_parse(val, len, rec, 1, &r->unz[i]))
 		return gw_err_set(err, GW_EFORMAT, 0, "damaged record of docid %u", r->hits[i].docid);
 	return GW_OK;
 }

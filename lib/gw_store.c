@@ -1,6 +1,6 @@
 /* gw_store: LMDB storage of the index.
  *
- * ON-DISK FORMAT (version GW_FORMAT_VERSION = 4)
+ * ON-DISK FORMAT (version GW_FORMAT_VERSION = 5)
  *
  * An index is a directory holding one LMDB environment (data.mdb, lock.mdb)
  * with six named databases. Integers in keys are big-endian so that byte
@@ -18,7 +18,12 @@
  *   docs    docid (be32) -> stored record:
  *             id_len:varint id  hash:u64le  script:u8  nfields:varint
  *             (fid:varint length:varint){nfields}    -- field lengths in tokens
- *             (text_len:varint text){nfields}        -- stored UTF-8 text
+ *             (stored:varint [raw_len:varint] bytes){nfields}
+ *           stored is the byte count << 1, | 1 when the bytes are the field's
+ *           UTF-8 text deflated (zlib format; then raw_len is the text's
+ *           length), | 0 when they are the text itself. Indexed fields of at
+ *           least GW_RECORD_ZIP_MIN bytes are deflated (gw_record.h) when
+ *           that saves an eighth; '_' fields never are.
  *           hash is gw_record_hash (gw_record.h) of the id and of each field's
  *           name as given and text, in the order given: a put whose id is
  *           stored with the same hash is skipped as unchanged.
@@ -44,7 +49,8 @@
  * re-analyzes its stored text to find its terms (the analyzer version is
  * pinned in meta, so this yields exactly the terms that were stored).
  *
- * Versions: 2 -> 3 added the record's content hash; 3 -> 4 added lens. An
+ * Versions: 2 -> 3 added the record's content hash; 3 -> 4 added lens; 4 -> 5
+ * deflated long texts. An
  * index of an older format is refused with GW_EVERSION: rebuild it. */
 #include "gw_store.h"
 

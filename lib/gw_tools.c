@@ -33,7 +33,7 @@ static int on_doc(void *ctx, uint32_t docid, const void *val, size_t len)
 
 	(void)docid;
 	c->st->docs++;
-	if (gw_record_parse(val, len, &r, 1)) {
+	if (gw_record_parse(val, len, &r, 1, NULL)) { /* _type is never deflated */
 		c->damaged = 1;
 		return 1;
 	}
@@ -199,6 +199,7 @@ gw_rc gw_index_dump(gw_index *ix, const char *id, size_t id_len, gw_buf *out, gw
 	const void *val;
 	size_t len;
 	uint32_t docid;
+	gw_buf unz = GW_BUF_INIT;
 	gw_rc rc;
 
 	memset(&ft, 0, sizeof ft);
@@ -214,7 +215,7 @@ gw_rc gw_index_dump(gw_index *ix, const char *id, size_t id_len, gw_buf *out, gw
 	}
 	if (rc || (rc = gw_doc_get(t, docid, &val, &len, err)))
 		goto done;
-	if (gw_record_parse(val, len, &r, 1)) {
+	if (gw_record_parse(val, len, &r, 1, &unz)) {
 		rc = gw_err_set(err, GW_EFORMAT, 0, "damaged record of docid %u", docid);
 		goto done;
 	}
@@ -240,6 +241,7 @@ gw_rc gw_index_dump(gw_index *ix, const char *id, size_t id_len, gw_buf *out, gw
 	if (rc == GW_OK && !gw_buf_ok(out))
 		rc = gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 done:
+	gw_buf_free(&unz);
 	gw_toklist_free(&toks);
 	gw_fieldtab_free(&ft);
 	gw_txn_abort(t);

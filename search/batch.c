@@ -35,11 +35,12 @@ static gw_rc format_ids(gw_buf *line, gw_results *r, gw_err *err)
 	gw_rc rc = GW_OK;
 
 	for (size_t i = 0; i < gw_results_count(r) && rc == GW_OK; i++) {
-		gw_record rec;
-		if ((rc = gw_results_record(r, i, &rec, err)) == GW_OK) {
+		const char *id;
+		size_t len;
+		if ((rc = gw_results_id(r, i, &id, &len, err)) == GW_OK) {
 			if (i)
 				gw_buf_putc(line, '\t');
-			gw_buf_append(line, rec.id, rec.id_len);
+			gw_buf_append(line, id, len);
 		}
 	}
 	return rc;
