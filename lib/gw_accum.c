@@ -207,7 +207,9 @@ void gw_accum_free(gw_accum *a)
 	free(a);
 }
 
-size_t gw_accum_bytes(const gw_accum *a) { return a->bytes + a->keys.len + a->cap * sizeof(slot); }
+/* Allocated sizes, not used ones: lists grow by doubling, so their used
+ * bytes understate the memory by up to half. */
+size_t gw_accum_bytes(const gw_accum *a) { return a->bytes + a->keys.cap + a->cap * sizeof(slot); }
 
 static uint64_t hash(const unsigned char *p, size_t n) { return gw_hash(GW_HASH_INIT, p, n); }
 
@@ -278,11 +280,11 @@ int gw_accum_add(gw_accum *a, unsigned fid, uint32_t docid, const gw_toklist *l)
 		gw_term_key(&a->key, fid, l->t[i].kind, (const char *)l->terms.p + l->t[i].off, l->t[i].len);
 		if (!gw_buf_ok(&a->key) || !(pl = lookup(a, a->key.p, a->key.len)))
 			return -1;
-		before = pl->buf.len;
+		before = pl->buf.cap;
 		gw_plist_add(pl, docid, a->pos, (uint32_t)(j - i));
 		if (!gw_buf_ok(&pl->buf))
 			return -1;
-		a->bytes += pl->buf.len - before;
+		a->bytes += pl->buf.cap - before;
 		i = j;
 	}
 	return 0;
