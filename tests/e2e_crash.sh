@@ -36,13 +36,16 @@ run "$IDX" -q -i "$IX" "$T/x.jsonl"
 
 # Each batch replaces all 3000 documents (x <-> y), so a committed state is
 # all x or all y, and a kill that lands mid-batch must leave one of them.
-begin "SIGKILL during a batch, $KILLS times: the index is always sound and holds a committed state"
+begin "SIGKILL during a batch, $KILLS times (half of them applied in windows): the index is always sound and holds a committed state"
 k=0
 hits=0
 want=yyy
 while [ "$k" -lt "$KILLS" ]; do
 	delay=$(python3 -c 'import random; print("%.3f" % random.uniform(0.05, 1.2))')
-	"$IDX" -q -i "$IX" "$T/$(echo $want | cut -c1).jsonl" >/dev/null 2>&1 &
+	# Every other batch is applied in 200 kB windows as it is read.
+	window=0
+	[ $((k % 2)) = 1 ] && window=200000
+	GONGWEN_WINDOW=$window "$IDX" -q -i "$IX" "$T/$(echo $want | cut -c1).jsonl" >/dev/null 2>&1 &
 	pid=$!
 	sleep "$delay"
 	kill -9 "$pid" 2>/dev/null && hits=$((hits + 1))
