@@ -187,6 +187,16 @@ static gw_rc add_part(builder *b, size_t off, size_t len, int quoted, int prefix
 			part.word.len = wlen;
 		}
 	}
+	/* The same bonus for one Latin word matched through its stem (files
+	 * finds file and filing): documents with the word as typed have its
+	 * term, and rank above those with only another form of it. */
+	if (!quoted && !prefix && b->npos == 1 && b->pos[0].kind == GW_T_TERM && b->terms.p &&
+	    is_az((const char *)b->terms.p + b->pos[0].tok_off, b->pos[0].tok_len)) {
+		part.has_word = 1;
+		part.word.kind = GW_T_TERM;
+		part.word.off = b->pos[0].tok_off;
+		part.word.len = b->pos[0].tok_len;
+	}
 	if (!part.n)
 		return GW_OK;
 	*pi = b->parts.len / sizeof(gw_qpart);

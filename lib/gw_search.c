@@ -49,7 +49,7 @@ void gw_rank_defaults(gw_rank_params *p)
 	p->text_weight = 1.0;
 	p->other_weight = 0.8;
 	p->nweights = 0;
-	p->word_bonus = 0.3;
+	p->word_bonus = 1.0;
 	p->script_bonus = 0.3;
 }
 
@@ -1031,7 +1031,10 @@ static gw_rc explain_part(gw_results *r, size_t p, uint32_t docid, const gw_reco
 		double t = rk->w[v.m[i].fid] * v.m[i].tf / (1 - rk->p.b + rk->p.b * len / rk->avg[v.m[i].fid]);
 		gw_buf_printf(out, "    %s: %u occurrence%s x weight %.2f, length %.0f / average %.1f -> %.3f%s\n",
 		              r->ft.name[v.m[i].fid], v.m[i].tf, v.m[i].tf == 1 ? "" : "s", rk->w[v.m[i].fid], len,
-		              rk->avg[v.m[i].fid], t, v.m[i].wtf ? ", lines up with an ICU word" : "");
+		              rk->avg[v.m[i].fid], t,
+		              !v.m[i].wtf                       ? ""
+		              : part->word.kind == GW_T_WORD ? ", lines up with an ICU word"
+		                                                : ", has the word as typed");
 		tfn += t;
 		word |= v.m[i].wtf > 0;
 	}

@@ -10,7 +10,12 @@
 static gw_index *ix;
 
 /* Score of doc id for query q, or -1 if it is not a hit. */
-static double score_of(const char *q, const char *id)
+static double score_in(gw_index *in, const char *q, const char *id);
+
+static double score_of(const char *q, const char *id) { return score_in(ix, q, id); }
+
+/* Score of doc id for query q in index in, or -1 if it is not a hit. */
+static double score_in(gw_index *in, const char *q, const char *id)
 {
 	gw_search_opts o;
 	gw_results *r;
@@ -20,7 +25,7 @@ static double score_of(const char *q, const char *id)
 	memset(&o, 0, sizeof o);
 	o.limit = 10;
 	gw_err_clear(&err);
-	if (gw_search(ix, q, strlen(q), &o, &r, &err))
+	if (gw_search(in, q, strlen(q), &o, &r, &err))
 		return -2;
 	for (size_t i = 0; i < gw_results_count(r); i++) {
 		gw_record rec;
@@ -92,6 +97,29 @@ static void test_explain(void)
 	gw_buf_free(&b);
 }
 
+/* A Latin word matches every form of its stem; the documents with the
+ * form typed get the word bonus (default 0.3), the others do not. */
+static void test_word_as_typed(void)
+{
+	gw_index *w = gw_t_open_new();
+	gw_rank_params p;
+	double typed, other;
+
+	gw_rank_defaults(&p);
+	gw_t_begin(w);
+	gw_t_put(w, "typed", "x", "open files here");
+	gw_t_put(w, "other", "x", "open file here");
+	gw_t_put(w, "none", "x", "nothing at all");
+	gw_t_commit(w);
+	typed = score_in(w, "files", "typed");
+	other = score_in(w, "files", "other");
+	CHECK(typed > 0 && other > 0);
+	CHECK(near(typed, other * (1 + p.word_bonus)));
+	/* Quoted, the word matches only as typed. */
+	CHECK(score_in(w, "\"files\"", "other") == -1);
+	gw_index_close(w);
+}
+
 int main(void)
 {
 	if (!gw_t_scratch_make("rank") || !(ix = gw_t_setup_begin()))
@@ -104,6 +132,7 @@ int main(void)
 	RUN(test_single_term);
 	RUN(test_two_parts);
 	RUN(test_explain);
+	RUN(test_word_as_typed);
 	gw_index_close(ix);
 	gw_t_rmtree(gw_t_scratch());
 	return TEST_EXIT();
