@@ -275,6 +275,37 @@ static gw_rc window(gw_snippet *s, const char *t, size_t len, const gw_ranges *r
 	return gw_buf_ok(&s->text) ? GW_OK : gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 }
 
+/* Where the window around the first of rs ends (as window() places it). */
+static size_t window_end(const char *t, size_t len, const gw_ranges *rs, size_t max_chars)
+{
+	return fwd_chars(t, len, back_chars(t, rs->r[0].start, CONTEXT_BEFORE), max_chars);
+}
+
+#define PREFIX_BYTES 8192
+
+/* Highlights field text t, but first only its start: a long document (a
+ * man page of 100 kB) need not be analyzed whole when the snippet window
+ * lies in its first lines. The cut is at a line break, which no token
+ * crosses, so the ranges found before it are the same. */
+static gw_rc highlight_field(gw_index *ix, const gw_query *q, const char *t, size_t len, size_t max_chars,
+                             gw_ranges *rs, gw_err *err)
+{
+	size_t cut = len;
+	const char *nl;
+
+	if (len > 2 * PREFIX_BYTES && (nl = memchr(t + PREFIX_BYTES, '\n', len - PREFIX_BYTES)))
+		cut = (size_t)(nl - t);
+	rs->n = 0;
+	if (gw_highlight(ix, q, t, cut, rs, err))
+		return err->rc;
+	/* Enough if the window, and a match that could start inside it,
+	 * end well before the cut. */
+	if (cut == len || (rs->n && window_end(t, len, rs, max_chars) + 256 < cut))
+		return GW_OK;
+	rs->n = 0;
+	return gw_highlight(ix, q, t, len, rs, err);
+}
+
 gw_rc gw_snippet_make(gw_index *ix, const gw_query *q, const gw_record *rec, unsigned title_fid,
                       size_t max_chars, gw_snippet *out, gw_err *err)
 {
@@ -288,8 +319,7 @@ gw_rc gw_snippet_make(gw_index *ix, const gw_query *q, const gw_record *rec, uns
 		for (unsigned i = 0; i < rec->nf && pick < 0 && rc == GW_OK; i++) {
 			if ((rec->fid[i] == title_fid) != (pass == 1))
 				continue;
-			rs.n = 0;
-			rc = gw_highlight(ix, q, rec->text[i], rec->text_len[i], &rs, err);
+			rc = highlight_field(ix, q, rec->text[i], rec->text_len[i], max_chars, &rs, err);
 			if (rc == GW_OK && rs.n)
 				pick = (int)i;
 		}
