@@ -97,8 +97,15 @@ $(LIBGW): $(LIB_OBJ)
 $(INDEXER): $(IDX_OBJ) $(LIBGW)
 	$(CC) $(LDFLAGS_ALL) $^ -o $@ $(PKG_LIBS)
 
+# gongwen-search links ICU, LMDB, libstemmer and zlib statically: it is often
+# started for one query, and loading and relocating the shared ICU libraries
+# was most of that (gongwen-search --help alone took about as long as quest
+# answering a query). Not the indexer: libxml2 brings the shared ICU along.
+SRCH_LIBS = -Wl,-Bstatic -licui18n -licuuc -licudata -llmdb -lstemmer -lz -Wl,-Bdynamic \
+            -lstdc++ -lm -lpthread -ldl
+
 $(SEARCHER): $(SRCH_OBJ) $(LIBGW)
-	$(CC) $(LDFLAGS_ALL) $^ -o $@ $(PKG_LIBS)
+	$(CC) $(LDFLAGS_ALL) $^ -o $@ $(SRCH_LIBS)
 
 $(B)/tests/%: $(B)/tests/%.o $(PROG_LIB_OBJ) $(LIBGW)
 	$(CC) $(LDFLAGS_ALL) $^ -o $@ $(PKG_LIBS)
