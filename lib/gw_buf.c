@@ -69,18 +69,6 @@ void gw_buf_printf(gw_buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
-size_t gw_varint_put(unsigned char *p, uint64_t v)
-{
-	size_t n = 0;
-
-	while (v >= 0x80) {
-		p[n++] = (unsigned char)(v | 0x80);
-		v >>= 7;
-	}
-	p[n++] = (unsigned char)v;
-	return n;
-}
-
 void gw_buf_put_varint(gw_buf *b, uint64_t v)
 {
 	if (gw_buf_reserve(b, 10))

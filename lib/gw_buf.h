@@ -35,8 +35,19 @@ void gw_buf_put_varint(gw_buf *b, uint64_t v);
 static inline int gw_buf_ok(const gw_buf *b) { return !b->oom; }
 static inline void gw_buf_reset(gw_buf *b) { b->len = 0; }
 
-/* Writes v as a varint at p (room for 10 bytes); returns bytes written. */
-size_t gw_varint_put(unsigned char *p, uint64_t v);
+/* Writes v as a varint at p (room for 10 bytes); returns bytes written.
+ * Inline: postings are written a varint at a time. */
+static inline size_t gw_varint_put(unsigned char *p, uint64_t v)
+{
+	size_t n = 0;
+
+	while (v >= 0x80) {
+		p[n++] = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	p[n++] = (unsigned char)v;
+	return n;
+}
 /* Reads a varint from [*pp, end); advances *pp. Returns 0 on success, -1 if
  * the input is truncated or longer than 10 bytes (then *pp is unchanged).
  * Inline for the one-byte case, which most position deltas are. */

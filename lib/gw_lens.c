@@ -61,48 +61,55 @@ static int block_find(const unsigned char *p, const unsigned char *end, unsigned
 	return 1;
 }
 
+/* Writes block's value p[0..len) with [at, after) replaced by the entry of
+ * low with body[0..nbody) (body NULL: by nothing); an empty block is
+ * deleted. */
+static gw_rc rewrite_block(gw_txn *t, uint32_t block, const unsigned char *p, size_t len,
+                           const unsigned char *at, const unsigned char *after, unsigned low,
+                           const unsigned char *body, size_t nbody, gw_buf *scratch, gw_err *err)
+{
+	gw_buf_reset(scratch);
+	gw_buf_append(scratch, p, (size_t)(at - p));
+	if (body) {
+		gw_buf_putc(scratch, (int)low);
+		gw_buf_put_varint(scratch, nbody);
+		gw_buf_append(scratch, body, nbody);
+	}
+	gw_buf_append(scratch, after, (size_t)(p + len - after));
+	if (!gw_buf_ok(scratch))
+		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	return gw_lens_block_put(t, block, scratch->p, scratch->len, err);
+}
+
 gw_rc gw_lens_add(gw_txn *t, uint32_t docid, const gw_record *r, const gw_fieldtab *ft, gw_buf *scratch,
                   gw_err *err)
 {
 	uint32_t block = docid / GW_LENS_BLOCK;
 	unsigned low = docid % GW_LENS_BLOCK, nf = 0;
+	static const unsigned char empty[1]; /* a new block's value */
 	const unsigned char *p = NULL, *at, *after;
 	unsigned char body[2 + GW_MAX_FIELDS * 6];
 	size_t len = 0, nbody = 0;
 	gw_rc rc = gw_lens_block_get(t, block, (const void **)&p, &len, err);
 
 	if (rc == GW_ENOTFOUND)
-		p = NULL, len = 0;
+		p = empty, len = 0;
 	else if (rc)
 		return rc;
-	if (p ? block_find(p, p + len, low, &at, &after) < 0 : (at = after = NULL, 0))
+	if (block_find(p, p + len, low, &at, &after) < 0)
 		return gw_err_set(err, GW_EFORMAT, 0, "damaged lens block %u", block);
 	/* The entry's body: script, nfields, (fid, length) per indexed field. */
 	body[nbody++] = (unsigned char)r->script;
 	nbody++;
 	for (unsigned i = 0; i < r->nf; i++) {
-		uint64_t v = r->flen[i];
 		if (!gw_field_indexed(ft, r->fid[i]))
 			continue;
 		body[nbody++] = (unsigned char)r->fid[i];
-		do {
-			body[nbody++] = (unsigned char)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
-			v >>= 7;
-		} while (v);
+		nbody += gw_varint_put(body + nbody, r->flen[i]);
 		nf++;
 	}
 	body[1] = (unsigned char)nf;
-	gw_buf_reset(scratch);
-	if (p)
-		gw_buf_append(scratch, p, (size_t)(at - p));
-	gw_buf_putc(scratch, (int)low);
-	gw_buf_put_varint(scratch, nbody);
-	gw_buf_append(scratch, body, nbody);
-	if (p)
-		gw_buf_append(scratch, after, (size_t)(p + len - after));
-	if (!gw_buf_ok(scratch))
-		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
-	return gw_lens_block_put(t, block, scratch->p, scratch->len, err);
+	return rewrite_block(t, block, p, len, at, after, low, body, nbody, scratch, err);
 }
 
 gw_rc gw_lens_remove(gw_txn *t, uint32_t docid, gw_buf *scratch, gw_err *err)
@@ -121,12 +128,7 @@ gw_rc gw_lens_remove(gw_txn *t, uint32_t docid, gw_buf *scratch, gw_err *err)
 		return gw_err_set(err, GW_EFORMAT, 0, "damaged lens block %u", block);
 	if (!found)
 		return GW_OK;
-	gw_buf_reset(scratch);
-	gw_buf_append(scratch, p, (size_t)(at - p));
-	gw_buf_append(scratch, after, (size_t)(p + len - after));
-	if (!gw_buf_ok(scratch))
-		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
-	return gw_lens_block_put(t, block, scratch->p, scratch->len, err);
+	return rewrite_block(t, block, p, len, at, after, 0, NULL, 0, scratch, err);
 }
 
 void gw_lens_reader_init(gw_lens_reader *rd, gw_txn *t)

@@ -80,19 +80,6 @@ static void put_entry(gw_buf *b, uint32_t dd, uint32_t tf, const unsigned char *
 	gw_buf_append(b, pos, plen);
 }
 
-/* A varint of a 32-bit value at p (room for 5 bytes); bytes written. */
-static inline size_t put_u32(unsigned char *p, uint32_t v)
-{
-	size_t n = 0;
-
-	while (v >= 0x80) {
-		p[n++] = (unsigned char)(v | 0x80);
-		v >>= 7;
-	}
-	p[n++] = (unsigned char)v;
-	return n;
-}
-
 /* Bytes of the varint of v. */
 static inline size_t u32_len(uint32_t v)
 {
@@ -115,12 +102,12 @@ void gw_plist_add(gw_plist *l, uint32_t docid, const uint32_t *pos, uint32_t tf)
 		prev = pos[i];
 	}
 	p = l->buf.p + l->buf.len;
-	p += put_u32(p, docid - l->last_docid);
-	p += put_u32(p, tf);
-	p += put_u32(p, (uint32_t)plen);
+	p += gw_varint_put(p, docid - l->last_docid);
+	p += gw_varint_put(p, tf);
+	p += gw_varint_put(p, (uint32_t)plen);
 	prev = 0;
 	for (uint32_t i = 0; i < tf; i++) {
-		p += put_u32(p, pos[i] - prev);
+		p += gw_varint_put(p, pos[i] - prev);
 		prev = pos[i];
 	}
 	l->buf.len = (size_t)(p - l->buf.p);
