@@ -520,19 +520,43 @@ gw_rc gw_field_intern(gw_txn *t, gw_fieldtab *ft, const char *fold, size_t fold_
 	return GW_OK;
 }
 
-gw_rc gw_doc_get(gw_txn *t, uint32_t docid, const void **val, size_t *len, gw_err *err)
+/* get of a be32 key, into val/len. */
+static gw_rc get_be32(gw_txn *t, MDB_dbi dbi, uint32_t key, const void **val, size_t *len, gw_err *err)
 {
 	unsigned char k[4];
 	MDB_val v;
 	gw_rc rc;
 
-	gw_be32_put(k, docid);
-	rc = get(t, t->s->docs, k, 4, &v, err);
-	if (rc)
+	gw_be32_put(k, key);
+	if ((rc = get(t, dbi, k, 4, &v, err)))
 		return rc;
 	*val = v.mv_data;
 	*len = v.mv_size;
 	return GW_OK;
+}
+
+/* Calls fn for every entry of a database keyed by be32 numbers, in order
+ * (stops on non-zero). */
+static gw_rc each_be32(gw_txn *t, MDB_dbi dbi, int (*fn)(void *ctx, uint32_t key, const void *val, size_t len),
+                       void *ctx, const char *what, gw_err *err)
+{
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int rc = mdb_cursor_open(t->txn, dbi, &cur);
+
+	if (rc)
+		return lmdb_err(err, rc, what);
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
+		if (k.mv_size != 4 || fn(ctx, gw_be32_get(k.mv_data), v.mv_data, v.mv_size))
+			break;
+	mdb_cursor_close(cur);
+	return (rc && rc != MDB_NOTFOUND) ? lmdb_err(err, rc, what) : GW_OK;
+}
+
+gw_rc gw_doc_get(gw_txn *t, uint32_t docid, const void **val, size_t *len, gw_err *err)
+{
+	return get_be32(t, t->s->docs, docid, val, len, err);
 }
 
 gw_rc gw_doc_put(gw_txn *t, uint32_t docid, const void *val, size_t len, gw_err *err)
@@ -554,32 +578,12 @@ gw_rc gw_doc_del(gw_txn *t, uint32_t docid, gw_err *err)
 gw_rc gw_doc_each(gw_txn *t, int (*fn)(void *ctx, uint32_t docid, const void *val, size_t len),
                   void *ctx, gw_err *err)
 {
-	MDB_cursor *cur;
-	MDB_val k, v;
-	int rc = mdb_cursor_open(t->txn, t->s->docs, &cur);
-
-	if (rc)
-		return lmdb_err(err, rc, "cannot read documents");
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
-		if (k.mv_size != 4 || fn(ctx, gw_be32_get(k.mv_data), v.mv_data, v.mv_size))
-			break;
-	mdb_cursor_close(cur);
-	return (rc && rc != MDB_NOTFOUND) ? lmdb_err(err, rc, "cannot read documents") : GW_OK;
+	return each_be32(t, t->s->docs, fn, ctx, "cannot read documents", err);
 }
 
 gw_rc gw_lens_block_get(gw_txn *t, uint32_t block, const void **val, size_t *len, gw_err *err)
 {
-	unsigned char k[4];
-	MDB_val v;
-	gw_rc rc;
-
-	gw_be32_put(k, block);
-	if ((rc = get(t, t->s->lens, k, 4, &v, err)))
-		return rc;
-	*val = v.mv_data;
-	*len = v.mv_size;
-	return GW_OK;
+	return get_be32(t, t->s->lens, block, val, len, err);
 }
 
 gw_rc gw_lens_block_put(gw_txn *t, uint32_t block, const void *val, size_t len, gw_err *err)
@@ -636,18 +640,7 @@ void gw_lens_cursor_close(gw_lens_cursor *c)
 gw_rc gw_lens_block_each(gw_txn *t, int (*fn)(void *ctx, uint32_t block, const void *val, size_t len),
                          void *ctx, gw_err *err)
 {
-	MDB_cursor *cur;
-	MDB_val k, v;
-	int rc = mdb_cursor_open(t->txn, t->s->lens, &cur);
-
-	if (rc)
-		return lmdb_err(err, rc, "cannot read lens");
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
-		if (k.mv_size != 4 || fn(ctx, gw_be32_get(k.mv_data), v.mv_data, v.mv_size))
-			break;
-	mdb_cursor_close(cur);
-	return (rc && rc != MDB_NOTFOUND) ? lmdb_err(err, rc, "cannot read lens") : GW_OK;
+	return each_be32(t, t->s->lens, fn, ctx, "cannot read lens", err);
 }
 
 gw_rc gw_id_get(gw_txn *t, const char *id, size_t len, uint32_t *docid, gw_err *err)
