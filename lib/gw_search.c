@@ -966,15 +966,23 @@ size_t gw_results_count(const gw_results *r) { return r->nhits; }
 const gw_hit *gw_results_hit(const gw_results *r, size_t i) { return &r->hits[i]; }
 const gw_query *gw_results_query(const gw_results *r) { return r->q; }
 
+/* The stored value of hit i. */
+static gw_rc hit_value(gw_results *r, size_t i, const void **val, size_t *len, gw_err *err)
+{
+	gw_rc rc = gw_doc_get(r->t, r->hits[i].docid, val, len, err);
+
+	if (rc == GW_ENOTFOUND)
+		return gw_err_set(err, GW_EFORMAT, 0, "hit %u has no stored record", r->hits[i].docid);
+	return rc;
+}
+
 gw_rc gw_results_id(gw_results *r, size_t i, const char **id, size_t *len, gw_err *err)
 {
 	const void *val;
 	size_t vlen;
 	gw_record rec;
-	gw_rc rc = gw_doc_get(r->t, r->hits[i].docid, &val, &vlen, err);
+	gw_rc rc = hit_value(r, i, &val, &vlen, err);
 
-	if (rc == GW_ENOTFOUND)
-		return gw_err_set(err, GW_EFORMAT, 0, "hit %u has no stored record", r->hits[i].docid);
 	if (rc)
 		return rc;
 	if (gw_record_parse(val, vlen, &rec, 0, NULL))
@@ -988,10 +996,8 @@ gw_rc gw_results_record(gw_results *r, size_t i, gw_record *rec, gw_err *err)
 {
 	const void *val;
 	size_t len;
-	gw_rc rc = gw_doc_get(r->t, r->hits[i].docid, &val, &len, err);
+	gw_rc rc = hit_value(r, i, &val, &len, err);
 
-	if (rc == GW_ENOTFOUND)
-		return gw_err_set(err, GW_EFORMAT, 0, "hit %u has no stored record", r->hits[i].docid);
 	if (rc)
 		return rc;
 	if (!r->unz && !(r->unz = calloc(r->nhits ? r->nhits : 1, sizeof *r->unz)))
