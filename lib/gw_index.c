@@ -557,30 +557,29 @@ static int same_content(applier *ap, uint32_t docid, uint64_t h)
 	       r.hash == h;
 }
 
-/* Adds d, analyzed ahead in pre (fields in the same order). */
+/* Adds d, looked up and analyzed ahead in pre (fields in the same order). */
 static gw_rc add_doc(applier *ap, const gw_pdoc *d, const gw_predoc *pre, gw_err *err)
 {
 	const gw_batch *b = &ap->ix->b;
 	const char *id = (const char *)b->arena.p + d->id_off;
 	gw_record r;
-	uint32_t docid, old;
-	gw_rc rc = gw_id_get(ap->t, id, d->id_len, &old, err);
+	uint32_t docid;
 
-	r.hash = pdoc_hash(b, d);
-	if (rc == GW_OK) {
-		if (same_content(ap, old, r.hash)) {
-			ap->st.unchanged++;
-			return GW_OK;
-		}
-		if (remove_doc(ap, old, err))
+	if (pre->unchanged) {
+		ap->st.unchanged++;
+		return GW_OK;
+	}
+	if (pre->rc)
+		return gw_err_set(err, pre->rc, pre->err.sys, "%s", pre->err.msg);
+	r.hash = pre->hash;
+	if (pre->stored) {
+		if (remove_doc(ap, pre->stored, err))
 			return err->rc;
 		/* Put again after an applied window: counted once, as then. */
-		if (old < ap->first_docid)
+		if (pre->stored < ap->first_docid)
 			ap->st.replaced++;
-	} else if (rc == GW_ENOTFOUND) {
-		ap->st.added++;
 	} else {
-		return rc;
+		ap->st.added++;
 	}
 	if (ap->next_docid >= UINT32_MAX)
 		return gw_err_set(err, GW_EINVAL, 0, "docid space exhausted: rebuild the index");
@@ -588,8 +587,6 @@ static gw_rc add_doc(applier *ap, const gw_pdoc *d, const gw_predoc *pre, gw_err
 	r.id = id;
 	r.id_len = d->id_len;
 	r.nf = (unsigned)d->nf;
-	if (pre->rc)
-		return gw_err_set(err, pre->rc, pre->err.sys, "%s", pre->err.msg);
 	for (size_t i = 0; i < d->nf; i++) {
 		const gw_pfield *pf = &b->fields[d->f_first + i];
 		const gw_prefield *f = &pre->f[i];
@@ -694,19 +691,32 @@ static gw_rc prune(applier *ap, gw_err *err)
 	return rc;
 }
 
-/* 1 if d must be analyzed: it is live and not stored unchanged already. */
-static int needs_analysis(applier *ap, const gw_pdoc *d)
+/* Looks d up before it is analyzed: its content hash, the docid stored
+ * under its id, and whether that one has the same content (then d is not
+ * analyzed). A failed lookup is d's error, reported when it is added. The
+ * answers hold until d is added: a batch puts an id once (earlier puts of
+ * it are dead), and deletes and pruning come before the documents. */
+static void look_up(applier *ap, const gw_pdoc *d, gw_predoc *pre)
 {
 	const gw_batch *b = &ap->ix->b;
-	uint32_t old;
-	gw_err e;
+	gw_rc rc;
 
+	pre->rc = GW_OK;
+	pre->stored = 0;
+	pre->unchanged = 0;
+	pre->todo = 0;
 	if (d->dead)
-		return 0;
-	gw_err_clear(&e);
-	if (gw_id_get(ap->t, (const char *)b->arena.p + d->id_off, d->id_len, &old, &e) != GW_OK)
-		return 1;
-	return !same_content(ap, old, pdoc_hash(b, d));
+		return;
+	pre->hash = pdoc_hash(b, d);
+	gw_err_clear(&pre->err);
+	rc = gw_id_get(ap->t, (const char *)b->arena.p + d->id_off, d->id_len, &pre->stored, &pre->err);
+	if (rc == GW_ENOTFOUND)
+		pre->stored = 0;
+	else if (rc)
+		pre->rc = rc;
+	else
+		pre->unchanged = same_content(ap, pre->stored, pre->hash);
+	pre->todo = !pre->rc && !pre->unchanged;
 }
 
 /* Hands documents w .. w+n of the batch to the pool, in buffer k: those
@@ -728,8 +738,7 @@ static gw_rc start_window(applier *ap, int k, size_t w, size_t n, gw_err *err)
 	}
 	for (size_t i = 0; i < n; i++) {
 		const gw_pdoc *d = &b->docs[w + i];
-		ap->pre[k][i].todo = needs_analysis(ap, d);
-		ap->pre[k][i].rc = GW_OK;
+		look_up(ap, d, &ap->pre[k][i]);
 		ap->in[k][i] = ap->inbuf[k] + at;
 		ap->nf[k][i] = d->nf;
 		for (size_t f = 0; f < d->nf; f++, at++) {

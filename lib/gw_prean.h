@@ -31,6 +31,11 @@ typedef struct gw_predoc {
 	size_t nf, cap;
 	size_t trad, simp;
 	int todo;          /* set by the writer: analyze this one */
+	/* Set by the writer when it hands the document over, and used when it
+	 * adds it (gw_index.c), so that each is looked up and hashed once. */
+	uint64_t hash;     /* content hash of the document */
+	uint32_t stored;   /* docid stored under its id, 0 if none */
+	int unchanged;     /* stored with the same content: nothing to do */
 	gw_rc rc;
 	gw_err err;
 } gw_predoc;
