@@ -145,14 +145,17 @@ void gw_toklist_sort(gw_toklist *l)
 
 	if (l->n < 2)
 		return;
-	if (l->n < 32 || need > l->sort_cap) {
+	if (need > l->sort_cap) {
 		void *nb = l->n < 32 ? NULL : realloc(l->sort_buf, need);
-		if (!nb) {
-			qsort_r(l->t, l->n, sizeof *l->t, tok_cmp, l);
-			return;
+		if (nb) {
+			l->sort_buf = nb;
+			l->sort_cap = need;
 		}
-		l->sort_buf = nb;
-		l->sort_cap = need;
+	}
+	/* Short lists, or no memory for the keys: the comparison sort. */
+	if (l->n < 32 || need > l->sort_cap) {
+		qsort_r(l->t, l->n, sizeof *l->t, tok_cmp, l);
+		return;
 	}
 	a = l->sort_buf;
 	tmp = a + l->n;

@@ -81,9 +81,9 @@ static gw_rc analyze_doc(gw_analyzer *an, gw_predoc *d, const gw_prein *in, size
 	return GW_OK;
 }
 
-/* Takes documents of the current job until none is left to take; with
- * wait, also waits until the others have finished theirs. Called with the
- * lock held; returns with it held. */
+/* Takes documents of the current job until none is left to take (others
+ * may still be analyzing theirs). Called with the lock held; returns with
+ * it held. */
 static void work(gw_prean *p, gw_analyzer *an)
 {
 	while (p->next < p->n) {

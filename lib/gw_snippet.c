@@ -247,12 +247,20 @@ static size_t fwd_chars(const char *t, size_t len, size_t off, size_t n)
 	return off;
 }
 
+/* Where the window around the first of rs (or the start) begins and ends. */
+static void window_span(const char *t, size_t len, const gw_ranges *rs, size_t max_chars, size_t *ws,
+                        size_t *we)
+{
+	*ws = back_chars(t, rs->n ? rs->r[0].start : 0, CONTEXT_BEFORE);
+	*we = fwd_chars(t, len, *ws, max_chars);
+}
+
 static gw_rc window(gw_snippet *s, const char *t, size_t len, const gw_ranges *rs, size_t max_chars,
                     gw_err *err)
 {
-	size_t first = rs->n ? rs->r[0].start : 0;
-	size_t ws = back_chars(t, first, CONTEXT_BEFORE), we = fwd_chars(t, len, ws, max_chars);
-	size_t shift;
+	size_t first = rs->n ? rs->r[0].start : 0, ws, we, shift;
+
+	window_span(t, len, rs, max_chars, &ws, &we);
 
 	/* Skip leading white space of the window. */
 	while (ws < first && (t[ws] == ' ' || t[ws] == '\n' || t[ws] == '\r' || t[ws] == '\t'))
@@ -275,12 +283,6 @@ static gw_rc window(gw_snippet *s, const char *t, size_t len, const gw_ranges *r
 	return gw_buf_ok(&s->text) ? GW_OK : gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 }
 
-/* Where the window around the first of rs ends (as window() places it). */
-static size_t window_end(const char *t, size_t len, const gw_ranges *rs, size_t max_chars)
-{
-	return fwd_chars(t, len, back_chars(t, rs->r[0].start, CONTEXT_BEFORE), max_chars);
-}
-
 #define PREFIX_BYTES 8192
 
 /* Highlights field text t, but first only its start: a long document (a
@@ -300,8 +302,14 @@ static gw_rc highlight_field(gw_index *ix, const gw_query *q, const char *t, siz
 		return err->rc;
 	/* Enough if the window, and a match that could start inside it,
 	 * end well before the cut. */
-	if (cut == len || (rs->n && window_end(t, len, rs, max_chars) + 256 < cut))
+	if (cut == len)
 		return GW_OK;
+	if (rs->n) {
+		size_t ws, we;
+		window_span(t, len, rs, max_chars, &ws, &we);
+		if (we + 256 < cut)
+			return GW_OK;
+	}
 	rs->n = 0;
 	return gw_highlight(ix, q, t, len, rs, err);
 }
