@@ -7,19 +7,41 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Keys up to INLINE_KEY bytes (every character, bigram and word of up to
+ * four Han characters) live in the slot itself, so that finding a term
+ * touches one cache line; longer ones are kept in the keys arena. A slot
+ * is 64 bytes on LP64 systems. */
+enum { INLINE_KEY = 16 };
+
 typedef struct slot {
-	size_t koff;
-	uint32_t klen;
-	uint32_t used;
 	uint64_t h;       /* the key's hash: compared before the key, kept for regrowth */
+	uint32_t klen;    /* 0: the slot is empty (keys are never empty) */
+	uint32_t unused;
+	union {
+		unsigned char b[INLINE_KEY];
+		size_t off;   /* in gw_accum.keys when klen > INLINE_KEY */
+	} key;
 	gw_plist list;
 } slot;
+
+/* One term of the document being added: its tokens l->t[first..end), its
+ * key (in gw_accum.gkeys) and, once found, its slot. */
+typedef struct group {
+	size_t first, end;
+	size_t koff;
+	uint32_t klen;
+	uint64_t h;
+	slot *s;
+} group;
 
 struct gw_accum {
 	slot *s;
 	size_t cap, n;
-	gw_buf keys;
+	gw_buf keys;      /* keys longer than INLINE_KEY */
 	gw_buf key;       /* scratch term key */
+	gw_buf gkeys;     /* scratch: the keys of one call's groups */
+	group *g;         /* scratch: one call's groups */
+	size_t g_cap;
 	uint32_t *pos;    /* scratch positions */
 	size_t pos_cap;
 	size_t bytes;
@@ -191,7 +213,7 @@ gw_accum *gw_accum_new(void) { return calloc(1, sizeof(gw_accum)); }
 void gw_accum_clear(gw_accum *a)
 {
 	for (size_t i = 0; i < a->cap; i++)
-		if (a->s[i].used)
+		if (a->s[i].klen)
 			gw_buf_free(&a->s[i].list.buf);
 	free(a->s);
 	a->s = NULL;
@@ -206,6 +228,8 @@ void gw_accum_free(gw_accum *a)
 		return;
 	gw_accum_clear(a);
 	gw_buf_free(&a->key);
+	gw_buf_free(&a->gkeys);
+	free(a->g);
 	free(a->pos);
 	free(a);
 }
@@ -214,81 +238,137 @@ void gw_accum_free(gw_accum *a)
  * bytes understate the memory by up to half. */
 size_t gw_accum_bytes(const gw_accum *a) { return a->bytes + a->keys.cap + a->cap * sizeof(slot); }
 
-static uint64_t hash(const unsigned char *p, size_t n) { return gw_hash(GW_HASH_INIT, p, n); }
-
-static int grow(gw_accum *a)
+static const unsigned char *slot_key(const gw_accum *a, const slot *s)
 {
-	size_t cap = a->cap ? a->cap * 2 : 4096;
-	slot *s = calloc(cap, sizeof *s);
+	return s->klen <= INLINE_KEY ? s->key.b : a->keys.p + s->key.off;
+}
 
-	if (!s)
-		return -1;
-	for (size_t i = 0; i < a->cap; i++) {
-		size_t j;
-		if (!a->s[i].used)
-			continue;
-		j = a->s[i].h & (cap - 1);
-		while (s[j].used)
-			j = (j + 1) & (cap - 1);
-		s[j] = a->s[i];
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
+/* Doubles the table until it holds n more keys at most half full. */
+static int make_room(gw_accum *a, size_t more)
+{
+	while ((a->n + more) * 2 > a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 4096;
+		slot *s = aligned_alloc(64, cap * sizeof *s);
+		if (!s)
+			return -1;
+		memset(s, 0, cap * sizeof *s);
+		for (size_t i = 0; i < a->cap; i++) {
+			size_t j;
+			if (!a->s[i].klen)
+				continue;
+			j = a->s[i].h & (cap - 1);
+			while (s[j].klen)
+				j = (j + 1) & (cap - 1);
+			s[j] = a->s[i];
+		}
+		free(a->s);
+		a->s = s;
+		a->cap = cap;
 	}
-	free(a->s);
-	a->s = s;
-	a->cap = cap;
 	return 0;
 }
 
-/* The list for key k, created empty if new; NULL on allocation failure. */
-static gw_plist *lookup(gw_accum *a, const unsigned char *k, size_t n)
+/* The slot of key k, claimed if new (the table has room: make_room);
+ * NULL on allocation failure. */
+static slot *lookup(gw_accum *a, const unsigned char *k, uint32_t n, uint64_t h)
 {
-	size_t j;
-	uint64_t h;
+	size_t j = h & (a->cap - 1);
+	slot *s;
 
-	if ((a->n + 1) * 2 > a->cap && grow(a))
-		return NULL;
-	h = hash(k, n);
-	j = h & (a->cap - 1);
-	while (a->s[j].used) {
-		if (a->s[j].h == h && a->s[j].klen == n && memcmp(a->keys.p + a->s[j].koff, k, n) == 0)
-			return &a->s[j].list;
+	while (a->s[j].klen) {
+		s = &a->s[j];
+		if (s->h == h && s->klen == n && memcmp(slot_key(a, s), k, n) == 0)
+			return s;
 		j = (j + 1) & (a->cap - 1);
 	}
-	a->s[j].used = 1;
-	a->s[j].h = h;
-	a->s[j].koff = a->keys.len;
-	a->s[j].klen = (uint32_t)n;
-	gw_buf_append(&a->keys, k, n);
+	s = &a->s[j];
+	if (n > INLINE_KEY) {
+		s->key.off = a->keys.len;
+		gw_buf_append(&a->keys, k, n);
+		if (!gw_buf_ok(&a->keys))
+			return NULL;
+	} else {
+		memcpy(s->key.b, k, n);
+	}
+	s->h = h;
+	s->klen = n;
 	a->n++;
-	return gw_buf_ok(&a->keys) ? &a->s[j].list : NULL;
+	return s;
 }
 
+/* How far ahead gw_accum_add fetches slots: a document's terms are spread
+ * over a table far larger than the caches, and fetching a few at once
+ * overlaps their cache misses instead of paying them one after another. */
+enum { AHEAD = 8 };
+
+/* Groups the tokens by term and makes each group's key and hash first, then
+ * finds the slots AHEAD groups before adding to them, fetching each slot
+ * and then the end of its list ahead of use. */
 int gw_accum_add(gw_accum *a, unsigned fid, uint32_t docid, const gw_toklist *l)
 {
-	size_t i = 0, j;
+	size_t ng = 0, maxtf = 0;
+	group *g;
 
-	while (i < l->n) {
-		gw_plist *pl;
-		size_t before;
+	gw_buf_reset(&a->gkeys);
+	for (size_t i = 0, j; i < l->n; i = j) {
 		for (j = i + 1; j < l->n && gw_toklist_same(l, i, j); j++)
 			;
-		if (a->pos_cap < j - i) {
-			uint32_t *p = realloc(a->pos, (j - i) * 2 * sizeof *p);
-			if (!p)
+		if (ng == a->g_cap) {
+			size_t cap = a->g_cap ? a->g_cap * 2 : 256;
+			group *ngp = realloc(a->g, cap * sizeof *ngp);
+			if (!ngp)
 				return -1;
-			a->pos = p;
-			a->pos_cap = (j - i) * 2;
+			a->g = ngp;
+			a->g_cap = cap;
 		}
-		for (size_t k = i; k < j; k++)
-			a->pos[k - i] = l->t[k].pos;
 		gw_term_key(&a->key, fid, l->t[i].kind, (const char *)l->terms.p + l->t[i].off, l->t[i].len);
-		if (!gw_buf_ok(&a->key) || !(pl = lookup(a, a->key.p, a->key.len)))
+		g = &a->g[ng++];
+		g->first = i;
+		g->end = j;
+		g->koff = a->gkeys.len;
+		g->klen = (uint32_t)a->key.len;
+		g->h = gw_hash(GW_HASH_INIT, a->key.p, a->key.len);
+		gw_buf_append(&a->gkeys, a->key.p, a->key.len);
+		if (j - i > maxtf)
+			maxtf = j - i;
+	}
+	if (!gw_buf_ok(&a->key) || !gw_buf_ok(&a->gkeys) || make_room(a, ng))
+		return -1;
+	if (a->pos_cap < maxtf) {
+		uint32_t *p = realloc(a->pos, maxtf * 2 * sizeof *p);
+		if (!p)
 			return -1;
-		before = pl->buf.cap;
-		gw_plist_add(pl, docid, a->pos, (uint32_t)(j - i));
-		if (!gw_buf_ok(&pl->buf))
-			return -1;
-		a->bytes += pl->buf.cap - before;
-		i = j;
+		a->pos = p;
+		a->pos_cap = maxtf * 2;
+	}
+	g = a->g;
+	for (size_t i = 0; i < ng + AHEAD; i++) {
+		if (i + AHEAD < ng)
+			PREFETCH(&a->s[g[i + AHEAD].h & (a->cap - 1)]);
+		if (i < ng) {
+			slot *s = lookup(a, a->gkeys.p + g[i].koff, g[i].klen, g[i].h);
+			if (!s)
+				return -1;
+			g[i].s = s;
+			PREFETCH(s->list.buf.p + s->list.buf.len);
+		}
+		if (i >= AHEAD) {
+			group *d = &g[i - AHEAD];
+			gw_plist *pl = &d->s->list;
+			size_t before = pl->buf.cap;
+			for (size_t k = d->first; k < d->end; k++)
+				a->pos[k - d->first] = l->t[k].pos;
+			gw_plist_add(pl, docid, a->pos, (uint32_t)(d->end - d->first));
+			if (!gw_buf_ok(&pl->buf))
+				return -1;
+			a->bytes += pl->buf.cap - before;
+		}
 	}
 	return 0;
 }
@@ -298,27 +378,59 @@ static int slot_cmp(const void *pa, const void *pb, void *ctx)
 	const slot *a = *(slot *const *)pa, *b = *(slot *const *)pb;
 	const gw_accum *cmp_accum = ctx;
 	size_t n = a->klen < b->klen ? a->klen : b->klen;
-	int c = memcmp(cmp_accum->keys.p + a->koff, cmp_accum->keys.p + b->koff, n);
+	int c = memcmp(slot_key(cmp_accum, a), slot_key(cmp_accum, b), n);
 
 	return c ? c : (a->klen > b->klen) - (a->klen < b->klen);
 }
 
+/* The slots in key order (LMDB inserts are then sequential), sorted like
+ * the tokens: a radix sort on the keys' first 8 bytes, then runs sharing
+ * those by the full comparison. NULL if out of memory. */
+static slot **sorted_slots(gw_accum *a)
+{
+	size_t n = 0;
+	keyed *k = malloc((a->n ? a->n : 1) * 2 * sizeof *k), *sorted;
+	slot **order = malloc((a->n ? a->n : 1) * sizeof *order);
+
+	if (!k || !order) {
+		free(k);
+		free(order);
+		return NULL;
+	}
+	for (size_t i = 0; i < a->cap; i++) {
+		const unsigned char *p;
+		uint64_t key = 0;
+		if (!a->s[i].klen)
+			continue;
+		p = slot_key(a, &a->s[i]);
+		for (uint32_t b = 0; b < a->s[i].klen && b < 8; b++)
+			key |= (uint64_t)p[b] << (56 - 8 * b);
+		k[n].key = key;
+		k[n].i = (uint32_t)i;
+		n++;
+	}
+	sorted = n ? radix_sort(k, k + n, n) : k;
+	for (size_t i = 0; i < n; i++)
+		order[i] = &a->s[sorted[i].i];
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && sorted[j].key == sorted[i].key; j++)
+			;
+		if (j - i > 1)
+			qsort_r(order + i, j - i, sizeof *order, slot_cmp, a);
+	}
+	free(k);
+	return order;
+}
+
 gw_rc gw_accum_flush(gw_accum *a, gw_txn *t, gw_err *err)
 {
-	slot **order = malloc((a->n ? a->n : 1) * sizeof *order);
-	size_t n = 0;
+	slot **order = sorted_slots(a);
 	gw_rc rc = GW_OK;
 
 	if (!order)
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
-	for (size_t i = 0; i < a->cap; i++)
-		if (a->s[i].used)
-			order[n++] = &a->s[i];
-	/* Key order makes the LMDB inserts sequential. */
-	if (n > 1)
-		qsort_r(order, n, sizeof *order, slot_cmp, a);
-	for (size_t i = 0; i < n && rc == GW_OK; i++)
-		rc = gw_post_append(t, a->keys.p + order[i]->koff, order[i]->klen, &order[i]->list, err);
+	for (size_t i = 0; i < a->n && rc == GW_OK; i++)
+		rc = gw_post_append(t, slot_key(a, order[i]), order[i]->klen, &order[i]->list, err);
 	free(order);
 	if (rc == GW_OK)
 		gw_accum_clear(a);

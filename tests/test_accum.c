@@ -1,0 +1,156 @@
+/* gw_accum: tokens in, posting lists out, checked through the store.
+ *
+ * The accumulator keeps short term keys inside its hash slots and long ones
+ * in an arena, finds slots ahead of use, and sorts the terms by a radix key
+ * of their first 8 bytes before writing them; a second flush merges into
+ * the chunks the first one wrote. Each of those paths is exercised here and
+ * every posting read back and compared with what was added. */
+#include "gw_accum.h"
+#include "gw_store.h"
+#include "gw_test_index.h"
+
+enum { NTERMS = 6000, NDOCS = 24, HALF = 12, FID = 1 };
+
+/* Term i: four shapes, so keys are short (inline), exactly at and just past
+ * the inline limit, and long with a shared 8-byte prefix. */
+static size_t term(unsigned i, char *out)
+{
+	switch (i % 4) {
+	case 0:
+		return (size_t)sprintf(out, "t%u", i);
+	case 1:
+		return (size_t)sprintf(out, "k%012u", i); /* key 2+13+1 = 16 bytes */
+	case 2:
+		return (size_t)sprintf(out, "k%013u", i); /* key 17 bytes */
+	default:
+		return (size_t)sprintf(out, "shared-prefix-long-term-%u", i);
+	}
+}
+
+/* Whether term i occurs in document d, and how often. Terms with i % 11 == 0
+ * appear only after the first flush (new keys between existing ones);
+ * others only before it, or in both. */
+static unsigned tf_of(unsigned i, unsigned d)
+{
+	if ((i * 7 + d) % 3 != 0)
+		return 0;
+	if (i % 11 == 0 && d <= HALF)
+		return 0;
+	if (i % 13 == 0 && d > HALF)
+		return 0;
+	return 1 + (i + d) % 3;
+}
+
+static uint32_t pos_of(unsigned i, unsigned k) { return k * 10 + i % 7; }
+
+static void add_doc(gw_accum *a, gw_toklist *l, unsigned d)
+{
+	gw_toklist_reset(l);
+	/* Added in reverse term order, so the sort has work to do. */
+	for (unsigned i = NTERMS; i-- > 0;) {
+		char buf[64];
+		gw_token t;
+		unsigned tf = tf_of(i, d);
+		memset(&t, 0, sizeof t);
+		t.kind = GW_T_TERM;
+		t.term = buf;
+		t.len = term(i, buf);
+		for (unsigned k = tf; k-- > 0;) {
+			t.pos = pos_of(i, k);
+			gw_toklist_add(l, &t);
+		}
+	}
+	CHECK(!l->oom);
+	gw_toklist_sort(l);
+	CHECK(gw_accum_add(a, FID, d, l) == 0);
+}
+
+/* Every posting of every term, read back, is what add_doc put. */
+static void check_postings(gw_store *s)
+{
+	gw_txn *t = NULL;
+	gw_err err;
+	gw_buf key = {0};
+	unsigned bad = 0;
+
+	gw_err_clear(&err);
+	CHECK(gw_store_begin(s, 0, &t, &err) == GW_OK);
+	for (unsigned i = 0; t && i < NTERMS && bad < 5; i++) {
+		char buf[64];
+		size_t n = term(i, buf);
+		gw_pl *pl = NULL;
+		unsigned d = 1;
+		gw_term_key(&key, FID, GW_T_TERM, buf, n);
+		CHECK(gw_pl_open(t, key.p, key.len, &pl, &err) == GW_OK);
+		while (pl && gw_pl_next(pl) == 1) {
+			const gw_entry *e = gw_pl_entry(pl);
+			uint32_t pos[8];
+			while (d <= NDOCS && !tf_of(i, d))
+				d++;
+			if (e->docid != d || e->tf != tf_of(i, d) || gw_entry_positions(e, pos) != e->tf) {
+				fprintf(stderr, "  term %s: entry docid %u tf %u, want docid %u tf %u\n", buf,
+				        e->docid, e->tf, d, d <= NDOCS ? tf_of(i, d) : 0);
+				bad++;
+				break;
+			}
+			for (unsigned k = 0; k < e->tf; k++)
+				if (pos[k] != pos_of(i, k))
+					bad++;
+			d++;
+		}
+		while (d <= NDOCS && !tf_of(i, d))
+			d++;
+		if (d <= NDOCS) {
+			fprintf(stderr, "  term %s: docid %u missing\n", buf, d);
+			bad++;
+		}
+		gw_pl_close(pl);
+	}
+	CHECK(bad == 0);
+	gw_txn_abort(t);
+	gw_buf_free(&key);
+}
+
+static void test_accum_round_trip(void)
+{
+	gw_store *s = NULL;
+	gw_txn *t = NULL;
+	gw_accum *a = gw_accum_new();
+	gw_toklist l;
+	gw_err err;
+
+	memset(&l, 0, sizeof l);
+	gw_err_clear(&err);
+	CHECK(a != NULL);
+	CHECK(gw_store_open(&s, gw_t_fresh_path(), GW_OPEN_CREATE, &err) == GW_OK);
+	if (!s || !a)
+		goto done;
+	/* Two batches: the second flush merges into the first one's chunks. */
+	for (unsigned half = 0; half < 2; half++) {
+		CHECK(gw_store_begin(s, 1, &t, &err) == GW_OK);
+		if (!t)
+			goto done;
+		for (unsigned d = half ? HALF + 1 : 1; d <= (half ? NDOCS : HALF); d++)
+			add_doc(a, &l, d);
+		CHECK(gw_accum_bytes(a) > 0);
+		CHECK(gw_accum_flush(a, t, &err) == GW_OK);
+		CHECK(gw_accum_bytes(a) == 0);
+		CHECK(gw_txn_commit(t, &err) == GW_OK);
+	}
+	check_postings(s);
+done:
+	if (err.rc)
+		fprintf(stderr, "  %s\n", err.msg);
+	gw_toklist_free(&l);
+	gw_accum_free(a);
+	gw_store_close(s);
+}
+
+int main(void)
+{
+	if (!gw_t_scratch_make("accum"))
+		return 1;
+	RUN(test_accum_round_trip);
+	gw_t_rmtree(gw_t_scratch());
+	return TEST_EXIT();
+}
