@@ -720,6 +720,32 @@ static int seek_chunk(MDB_cursor *cur, const void *tkey, size_t tklen, uint32_t 
 	return is_chunk_of(k, tkey, tklen);
 }
 
+/* 1 if key k is above every postings key (so it can be appended, and no
+ * chunk of its term exists). t->post_max is the last key when first needed,
+ * then raised by each append; deletes only lower the real last key, so it
+ * stays an upper bound. */
+static int above_post_max(gw_txn *t, const unsigned char *k, size_t klen)
+{
+	if (!t->post_max_known) {
+		MDB_cursor *cur;
+		MDB_val lk, lv;
+		t->post_max_len = sizeof t->post_max; /* unknown: above nothing */
+		memset(t->post_max, 0xff, sizeof t->post_max);
+		if (mdb_cursor_open(t->txn, t->s->post, &cur) == 0) {
+			int rc = mdb_cursor_get(cur, &lk, &lv, MDB_LAST);
+			if (rc == MDB_NOTFOUND) {
+				t->post_max_len = 0;
+			} else if (rc == 0 && lk.mv_size <= sizeof t->post_max) {
+				memcpy(t->post_max, lk.mv_data, lk.mv_size);
+				t->post_max_len = lk.mv_size;
+			}
+			mdb_cursor_close(cur);
+		}
+		t->post_max_known = 1;
+	}
+	return key_cmp(k, klen, t->post_max, t->post_max_len) > 0;
+}
+
 static gw_rc put_chunk(gw_txn *t, const void *tkey, size_t tklen, gw_chunk_builder *b, gw_err *err)
 {
 	unsigned char kb[600];
@@ -730,21 +756,7 @@ static gw_rc put_chunk(gw_txn *t, const void *tkey, size_t tklen, gw_chunk_build
 	if (!gw_chunk_builder_ok(b))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	chunk_key(kb, tkey, tklen, first);
-	if (!t->post_max_known) {
-		MDB_cursor *cur;
-		MDB_val k, v;
-		t->post_max_len = 0;
-		if (mdb_cursor_open(t->txn, t->s->post, &cur) == 0) {
-			if (mdb_cursor_get(cur, &k, &v, MDB_LAST) == 0 && k.mv_size <= sizeof t->post_max) {
-				memcpy(t->post_max, k.mv_data, k.mv_size);
-				t->post_max_len = k.mv_size;
-			}
-			mdb_cursor_close(cur);
-		}
-		t->post_max_known = 1;
-	}
-	/* Deletes only lower the real last key, so post_max stays a bound. */
-	if (key_cmp(kb, tklen + 4, t->post_max, t->post_max_len) > 0) {
+	if (above_post_max(t, kb, tklen + 4)) {
 		memcpy(t->post_max, kb, tklen + 4);
 		t->post_max_len = tklen + 4;
 		return put_append(t, t->s->post, kb, tklen + 4, b->out.p, b->out.len, err);
@@ -772,13 +784,26 @@ gw_rc gw_post_append(gw_txn *t, const void *tkey, size_t tklen, const gw_plist *
 	gw_chunk_builder b;
 	gw_entry_reader r;
 	uint32_t ndocs, last;
+	unsigned char kb[600];
 	int found, rc;
 
 	if (tklen + 4 > 511)
 		return gw_err_set(err, GW_EINVAL, 0, "term too long");
-	if ((rc = mdb_cursor_open(t->txn, t->s->post, &cur)))
-		return lmdb_err(err, rc, "cannot open cursor");
 	gw_chunk_builder_init(&b);
+	/* A term new to the index (every term of a first build) has no chunk
+	 * to look for. */
+	chunk_key(kb, tkey, tklen, 0);
+	if (above_post_max(t, kb, tklen + 4)) {
+		gw_plist_reader(l, &r);
+		if (feed(t, tkey, tklen, &r, &b, err) == GW_OK)
+			put_chunk(t, tkey, tklen, &b, err);
+		gw_chunk_builder_free(&b);
+		return err ? err->rc : GW_OK;
+	}
+	if ((rc = mdb_cursor_open(t->txn, t->s->post, &cur))) {
+		gw_chunk_builder_free(&b);
+		return lmdb_err(err, rc, "cannot open cursor");
+	}
 	found = seek_chunk(cur, tkey, tklen, UINT32_MAX, &k, &v, &rc);
 	if (rc) {
 		lmdb_err(err, rc, "cannot read postings");
