@@ -14,6 +14,7 @@
 #include <unicode/uscript.h>
 #include <unicode/utf16.h>
 
+#include "gw_buf.h"
 #include "gw_norm.h"
 #include "gw_utf8.h"
 
@@ -29,6 +30,19 @@ struct gw_analyzer {
 	uint32_t *u16_idx;         /* u16 unit -> index in f */
 	size_t u16_cap;
 	char term[GW_TERM_MAX + 8];
+	struct stem_memo *memo;    /* recent stems (lazily allocated) */
+};
+
+/* Snowball's stemmer costs about 6% of indexing, and Latin text repeats a
+ * few hundred words over and over, so each analyzer remembers the stems of
+ * recent words in a direct-mapped table (a word of up to MEMO_WORD bytes,
+ * replaced by the next word with the same hash). */
+enum { MEMO_WORD = 22, MEMO_SLOTS = 4096 };
+
+struct stem_memo {
+	unsigned char wlen, slen;  /* wlen 0: empty; slen 0: the stem is the word */
+	char word[MEMO_WORD];
+	char stem[MEMO_WORD];
 };
 
 static uint8_t classify(uint32_t c)
@@ -113,6 +127,7 @@ void gw_analyzer_free(gw_analyzer *a)
 		free(a->cls_page[i]);
 	free(a->u16);
 	free(a->u16_idx);
+	free(a->memo);
 	free(a);
 }
 
@@ -234,21 +249,45 @@ static int is_az(const char *s, size_t n)
 	return n > 0;
 }
 
+/* The stem of the n-byte word a->term: its length in *sn, NULL if it is the
+ * word itself (or the stemmer failed). Goes through the memo. */
+static const char *stem_of(gw_analyzer *a, size_t n, int *sn)
+{
+	struct stem_memo *m = NULL;
+	const sb_symbol *st;
+
+	if (n <= MEMO_WORD && (a->memo || (a->memo = calloc(MEMO_SLOTS, sizeof *a->memo)))) {
+		m = &a->memo[gw_hash(GW_HASH_INIT, a->term, n) & (MEMO_SLOTS - 1)];
+		if (m->wlen == n && memcmp(m->word, a->term, n) == 0) {
+			*sn = m->slen;
+			return m->slen ? m->stem : NULL;
+		}
+	}
+	st = sb_stemmer_stem(a->stem, (const sb_symbol *)a->term, (int)n);
+	*sn = sb_stemmer_length(a->stem);
+	if (!st || *sn <= 0 || ((size_t)*sn == n && memcmp(st, a->term, n) == 0))
+		st = NULL;
+	if (m && (!st || *sn <= MEMO_WORD)) {
+		m->wlen = (unsigned char)n;
+		memcpy(m->word, a->term, n);
+		m->slen = st ? (unsigned char)*sn : 0;
+		if (st)
+			memcpy(m->stem, st, (size_t)*sn);
+	}
+	return (const char *)st;
+}
+
 /* The word f[i..j) at position pos: its term, and its stem if different. */
 static void word_run(gw_analyzer *a, emit *e, size_t i, size_t j, uint32_t pos, int flags)
 {
 	size_t n = make_term(a, i, j);
-	const sb_symbol *st;
+	const char *st;
 	int sn;
 
 	send(a, e, GW_T_TERM, n, pos, i, j);
-	if (!(flags & GW_AN_STEMS) || !is_az(a->term, n))
+	if (!(flags & GW_AN_STEMS) || !is_az(a->term, n) || !(st = stem_of(a, n, &sn)))
 		return;
-	st = sb_stemmer_stem(a->stem, (const sb_symbol *)a->term, (int)n);
-	sn = sb_stemmer_length(a->stem);
-	if (!st || sn <= 0 || ((size_t)sn == n && memcmp(st, a->term, n) == 0))
-		return;
-	memcpy(a->term, st, (size_t)sn);
+	memmove(a->term, st, (size_t)sn);
 	send(a, e, GW_T_STEM, (size_t)sn, pos, i, j);
 }
 

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libstemmer.h>
+
 #include "gw_analyzer.h"
 #include "gw_test.h"
 
@@ -132,6 +134,50 @@ static void test_stems(void)
 	check_tokens("mp3s 12306", GW_AN_ALL, "t:mp3s@0 t:12306@1");
 }
 
+/* The analyzer remembers recent stems: the stems of thousands of words, in
+ * two rounds (the second mostly from memory, some evicted by words with the
+ * same hash), and of words too long to remember, are Snowball's own. */
+static void test_stems_remembered(void)
+{
+	static const char *root[] = {"connect", "nation", "file", "run", "happy", "generous", "argu",
+	                             "relate", "cycl", "organ", "internationaliz", "counterrevolution"};
+	static const char *suffix[] = {"", "s", "ing", "ed", "ation", "ational", "izations", "fulness",
+	                               "ies", "ly", "er", "ement", "ization", "iveness", "arianisms"};
+	struct sb_stemmer *ref = sb_stemmer_new("english", "UTF_8");
+	unsigned bad = 0, checked = 0;
+
+	CHECK(ref != NULL);
+	for (int round = 0; ref && round < 2; round++) {
+		for (unsigned r = 0; r < sizeof root / sizeof *root; r++)
+			for (unsigned x = 0; x < sizeof suffix / sizeof *suffix; x++)
+				for (unsigned v = 0; v < 20; v++) {
+					char word[64], want[160];
+					const sb_symbol *st;
+					int n, sn;
+					char *got;
+					/* v > 0: a made-up variant, to fill the memory. */
+					n = snprintf(word, sizeof word, "%s%s%.*s", root[r], suffix[x], (int)(v % 4),
+					             "zqxj" + v / 5 % 2);
+					if (v && v % 4 == 0)
+						n = snprintf(word, sizeof word, "%s%c%s", root[r], 'a' + v, suffix[x]);
+					st = sb_stemmer_stem(ref, (const sb_symbol *)word, n);
+					sn = sb_stemmer_length(ref);
+					if (sn == n && memcmp(st, word, (size_t)n) == 0)
+						snprintf(want, sizeof want, "t:%s@0", word);
+					else
+						snprintf(want, sizeof want, "t:%s@0 s:%.*s@0", word, sn, (const char *)st);
+					got = tokens(word, GW_AN_ALL, 0, 0);
+					if (strcmp(got, want) != 0 && bad++ < 3)
+						fprintf(stderr, "  got '%s' want '%s'\n", got, want);
+					checked++;
+					free(got);
+				}
+	}
+	CHECK(bad == 0);
+	CHECK(checked == 2 * 12 * 15 * 20);
+	sb_stemmer_delete(ref);
+}
+
 static void test_mixed_scripts(void)
 {
 	check_tokens("重跑gen-itgc后", GW_AN_BIGRAMS, "c:重@0 b:重跑@0 c:跑@1 t:gen@2 t:itgc@3 c:后@4");
@@ -220,6 +266,7 @@ int main(void)
 	RUN(test_width_and_case);
 	RUN(test_fold_per_code_point);
 	RUN(test_stems);
+	RUN(test_stems_remembered);
 	RUN(test_mixed_scripts);
 	RUN(test_punctuation_separates);
 	RUN(test_offsets);
