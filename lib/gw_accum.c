@@ -24,10 +24,9 @@ typedef struct slot {
 	gw_plist list;
 } slot;
 
-/* One term of the document being added: its tokens l->t[first..end), its
- * key (in gw_accum.gkeys) and, once found, its slot. */
+/* Where one group of the list being added goes: its key (in
+ * gw_accum.gkeys), its slot hash and, once found, its slot. */
 typedef struct group {
-	size_t first, end;
 	size_t koff;
 	uint32_t klen;
 	uint64_t h;
@@ -42,84 +41,152 @@ struct gw_accum {
 	gw_buf gkeys;     /* scratch: the keys of one call's groups */
 	group *g;         /* scratch: one call's groups */
 	size_t g_cap;
-	uint32_t *pos;    /* scratch positions */
-	size_t pos_cap;
 	size_t bytes;
 };
 
 void gw_toklist_reset(gw_toklist *l)
 {
+	/* Empty only the table entries in use: a list sized once for a long
+	 * body is then reused for short titles at their cost. */
+	for (size_t i = 0; i < l->ng; i++)
+		l->tab[l->g[i].slot] = 0;
+	l->ng = 0;
 	l->n = 0;
+	l->oom = 0;
 	gw_buf_reset(&l->terms);
 }
 
 void gw_toklist_free(gw_toklist *l)
 {
-	free(l->t);
-	free(l->sort_buf);
+	free(l->g);
+	free(l->pos);
+	free(l->gid);
+	free(l->tab);
 	gw_buf_free(&l->terms);
 	memset(l, 0, sizeof *l);
+}
+
+/* Doubles the lookup table (or makes the first one). */
+static int tab_grow(gw_toklist *l)
+{
+	size_t cap = l->tab_cap ? l->tab_cap * 2 : 1024;
+	uint32_t *tab = calloc(cap, sizeof *tab);
+
+	if (!tab)
+		return -1;
+	for (size_t i = 0; i < l->ng; i++) {
+		size_t j = l->g[i].hash & (cap - 1);
+		while (tab[j])
+			j = (j + 1) & (cap - 1);
+		tab[j] = (uint32_t)i + 1;
+		l->g[i].slot = (uint32_t)j;
+	}
+	free(l->tab);
+	l->tab = tab;
+	l->tab_cap = cap;
+	return 0;
+}
+
+/* The group of term t, made if new; -1 on allocation failure. */
+static long group_of(gw_toklist *l, const gw_token *t)
+{
+	unsigned char kind = (unsigned char)t->kind;
+	uint64_t h = gw_hash(gw_hash(GW_HASH_INIT, &kind, 1), t->term, t->len);
+	size_t j;
+	gw_tgroup *g;
+
+	if ((l->ng + 1) * 2 > l->tab_cap && tab_grow(l))
+		return -1;
+	for (j = h & (l->tab_cap - 1); l->tab[j]; j = (j + 1) & (l->tab_cap - 1)) {
+		g = &l->g[l->tab[j] - 1];
+		if (g->hash == h && g->kind == t->kind && g->len == t->len &&
+		    memcmp(l->terms.p + g->off, t->term, t->len) == 0)
+			return (long)(l->tab[j] - 1);
+	}
+	if (l->ng == l->g_cap) {
+		size_t cap = l->g_cap ? l->g_cap * 2 : 256;
+		gw_tgroup *ng = realloc(l->g, cap * sizeof *ng);
+		if (!ng)
+			return -1;
+		l->g = ng;
+		l->g_cap = cap;
+	}
+	g = &l->g[l->ng];
+	g->hash = h;
+	g->off = (uint32_t)l->terms.len;
+	g->len = (uint32_t)t->len;
+	g->tf = 0;
+	g->slot = (uint32_t)j;
+	g->kind = t->kind;
+	gw_buf_append(&l->terms, t->term, t->len);
+	if (!gw_buf_ok(&l->terms))
+		return -1;
+	l->tab[j] = (uint32_t)++l->ng;
+	return (long)l->ng - 1;
 }
 
 int gw_toklist_add(void *ctx, const gw_token *t)
 {
 	gw_toklist *l = ctx;
+	long gi;
 
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 1024;
-		gw_tok *nt = realloc(l->t, cap * sizeof *nt);
-		if (!nt) {
+	if (l->oom)
+		return 1;
+	if (l->n == l->cap || !l->gid) {
+		size_t cap = l->n == l->cap ? (l->cap ? l->cap * 2 : 1024) : l->cap;
+		uint32_t *np = realloc(l->pos, cap * sizeof *np);
+		uint32_t *ng = np ? realloc(l->gid, cap * sizeof *ng) : NULL;
+		if (np)
+			l->pos = np;
+		if (!ng) {
 			l->oom = 1;
 			return 1;
 		}
-		l->t = nt;
+		l->gid = ng;
 		l->cap = cap;
 	}
-	l->t[l->n].off = l->terms.len;
-	l->t[l->n].len = (uint32_t)t->len;
-	l->t[l->n].pos = t->pos;
-	l->t[l->n].kind = t->kind;
-	l->n++;
-	gw_buf_append(&l->terms, t->term, t->len);
-	if (!gw_buf_ok(&l->terms))
+	if ((gi = group_of(l, t)) < 0) {
 		l->oom = 1;
-	return l->oom;
+		return 1;
+	}
+	l->g[gi].tf++;
+	l->gid[l->n] = (uint32_t)gi;
+	l->pos[l->n++] = t->pos;
+	return 0;
 }
 
-static int tok_cmp(const void *pa, const void *pb, void *ctx)
+/* A counting sort on the group: each group's first position, then each
+ * token's place. The positions stay in order within a group. */
+void gw_toklist_finish(gw_toklist *l)
 {
-	const gw_tok *a = pa, *b = pb;
-	const gw_toklist *sort_list = ctx;
-	size_t n = a->len < b->len ? a->len : b->len;
-	int c;
+	uint32_t at = 0, *out;
 
-	if (a->kind != b->kind)
-		return a->kind - b->kind;
-	c = memcmp(sort_list->terms.p + a->off, sort_list->terms.p + b->off, n);
-	if (c)
-		return c;
-	if (a->len != b->len)
-		return a->len < b->len ? -1 : 1;
-	return a->pos < b->pos ? -1 : a->pos > b->pos;
+	if (l->oom || !l->n)
+		return;
+	for (size_t i = 0; i < l->ng; i++) {
+		l->g[i].first = at;
+		at += l->g[i].tf;
+		l->g[i].tf = 0; /* counted again while placing */
+	}
+	if (!(out = malloc(l->cap * sizeof *out))) {
+		l->oom = 1;
+		return;
+	}
+	for (size_t i = 0; i < l->n; i++) {
+		gw_tgroup *g = &l->g[l->gid[i]];
+		out[g->first + g->tf++] = l->pos[i];
+	}
+	free(l->pos);
+	l->pos = out;
+	free(l->gid);
+	l->gid = NULL;
 }
 
-/* A token's sort key: the kind byte, then the term's first 7 bytes
- * (zero-padded), so that comparing keys as integers orders most tokens
- * (all single characters and bigrams, 3 and 6 bytes) without memcmp. */
+/* A radix sort entry: a key's first 8 bytes, big-endian, and its slot. */
 typedef struct keyed {
 	uint64_t key;
 	uint32_t i;
 } keyed;
-
-static uint64_t tok_key(const gw_toklist *l, const gw_tok *t)
-{
-	const unsigned char *p = l->terms.p + t->off;
-	uint64_t k = (uint64_t)(t->kind & 0xff) << 56;
-
-	for (uint32_t i = 0; i < t->len && i < 7; i++)
-		k |= (uint64_t)p[i] << (48 - 8 * i);
-	return k;
-}
 
 /* LSD radix sort of n keyed entries on their key bytes (stable). The
  * histograms of all 8 bytes come from one pass; a byte that is the same in
@@ -154,60 +221,6 @@ static keyed *radix_sort(keyed *a, keyed *tmp, size_t n)
 	return a;
 }
 
-/* Why not qsort: sorting each field's tokens took a quarter of indexing
- * (tests/wordbreak_bench.sh profile), mostly memcmp calls through the
- * comparator. Keys settle nearly everything; runs of equal keys (terms
- * longer than 7 bytes sharing a prefix, or one term) are finished with the
- * full comparison. The order is exactly qsort's with tok_cmp. */
-void gw_toklist_sort(gw_toklist *l)
-{
-	keyed *a, *tmp;
-	gw_tok *out;
-	size_t need = l->n * (2 * sizeof(keyed) + sizeof(gw_tok));
-
-	if (l->n < 2)
-		return;
-	if (need > l->sort_cap) {
-		void *nb = l->n < 32 ? NULL : realloc(l->sort_buf, need);
-		if (nb) {
-			l->sort_buf = nb;
-			l->sort_cap = need;
-		}
-	}
-	/* Short lists, or no memory for the keys: the comparison sort. */
-	if (l->n < 32 || need > l->sort_cap) {
-		qsort_r(l->t, l->n, sizeof *l->t, tok_cmp, l);
-		return;
-	}
-	a = l->sort_buf;
-	tmp = a + l->n;
-	out = (gw_tok *)(tmp + l->n);
-	for (size_t i = 0; i < l->n; i++) {
-		a[i].key = tok_key(l, &l->t[i]);
-		a[i].i = (uint32_t)i;
-	}
-	a = radix_sort(a, tmp, l->n);
-	for (size_t i = 0; i < l->n; i++)
-		out[i] = l->t[a[i].i];
-	for (size_t i = 0, j; i < l->n; i = j) {
-		int sorted = 1;
-		for (j = i + 1; j < l->n && a[j].key == a[i].key; j++)
-			if (tok_cmp(&out[j - 1], &out[j], l) > 0)
-				sorted = 0;
-		if (!sorted)
-			qsort_r(out + i, j - i, sizeof *out, tok_cmp, l);
-	}
-	memcpy(l->t, out, l->n * sizeof *out);
-}
-
-int gw_toklist_same(const gw_toklist *l, size_t i, size_t j)
-{
-	const gw_tok *a = &l->t[i], *b = &l->t[j];
-
-	return a->kind == b->kind && a->len == b->len &&
-	       memcmp(l->terms.p + a->off, l->terms.p + b->off, a->len) == 0;
-}
-
 gw_accum *gw_accum_new(void) { return calloc(1, sizeof(gw_accum)); }
 
 void gw_accum_clear(gw_accum *a)
@@ -230,7 +243,6 @@ void gw_accum_free(gw_accum *a)
 	gw_buf_free(&a->key);
 	gw_buf_free(&a->gkeys);
 	free(a->g);
-	free(a->pos);
 	free(a);
 }
 
@@ -307,51 +319,43 @@ static slot *lookup(gw_accum *a, const unsigned char *k, uint32_t n, uint64_t h)
  * overlaps their cache misses instead of paying them one after another. */
 enum { AHEAD = 8 };
 
-/* Groups the tokens by term and makes each group's key and hash first, then
- * finds the slots AHEAD groups before adding to them, fetching each slot
- * and then the end of its list ahead of use. */
+/* The slot hash of a term of field fid: the list's hash of kind and term,
+ * with the field mixed in. */
+static uint64_t slot_hash(uint64_t term_hash, unsigned fid)
+{
+	return term_hash ^ ((uint64_t)fid * 0x9e3779b97f4a7c15ull);
+}
+
+/* Makes each group's key and hash first, then finds the slots AHEAD groups
+ * before adding to them, fetching each slot and then the end of its list
+ * ahead of use. */
 int gw_accum_add(gw_accum *a, unsigned fid, uint32_t docid, const gw_toklist *l)
 {
-	size_t ng = 0, maxtf = 0;
 	group *g;
 
-	gw_buf_reset(&a->gkeys);
-	for (size_t i = 0, j; i < l->n; i = j) {
-		for (j = i + 1; j < l->n && gw_toklist_same(l, i, j); j++)
-			;
-		if (ng == a->g_cap) {
-			size_t cap = a->g_cap ? a->g_cap * 2 : 256;
-			group *ngp = realloc(a->g, cap * sizeof *ngp);
-			if (!ngp)
-				return -1;
-			a->g = ngp;
-			a->g_cap = cap;
-		}
-		gw_term_key(&a->key, fid, l->t[i].kind, (const char *)l->terms.p + l->t[i].off, l->t[i].len);
-		g = &a->g[ng++];
-		g->first = i;
-		g->end = j;
-		g->koff = a->gkeys.len;
-		g->klen = (uint32_t)a->key.len;
-		g->h = gw_hash(GW_HASH_INIT, a->key.p, a->key.len);
-		gw_buf_append(&a->gkeys, a->key.p, a->key.len);
-		if (j - i > maxtf)
-			maxtf = j - i;
-	}
-	if (!gw_buf_ok(&a->key) || !gw_buf_ok(&a->gkeys) || make_room(a, ng))
-		return -1;
-	if (a->pos_cap < maxtf) {
-		uint32_t *p = realloc(a->pos, maxtf * 2 * sizeof *p);
-		if (!p)
+	if (l->ng > a->g_cap) {
+		group *ng = realloc(a->g, l->ng * sizeof *ng);
+		if (!ng)
 			return -1;
-		a->pos = p;
-		a->pos_cap = maxtf * 2;
+		a->g = ng;
+		a->g_cap = l->ng;
 	}
+	gw_buf_reset(&a->gkeys);
+	for (size_t i = 0; i < l->ng; i++) {
+		const gw_tgroup *tg = &l->g[i];
+		gw_term_key(&a->key, fid, tg->kind, (const char *)l->terms.p + tg->off, tg->len);
+		a->g[i].koff = a->gkeys.len;
+		a->g[i].klen = (uint32_t)a->key.len;
+		a->g[i].h = slot_hash(tg->hash, fid);
+		gw_buf_append(&a->gkeys, a->key.p, a->key.len);
+	}
+	if (!gw_buf_ok(&a->key) || !gw_buf_ok(&a->gkeys) || make_room(a, l->ng))
+		return -1;
 	g = a->g;
-	for (size_t i = 0; i < ng + AHEAD; i++) {
-		if (i + AHEAD < ng)
+	for (size_t i = 0; i < l->ng + AHEAD; i++) {
+		if (i + AHEAD < l->ng)
 			PREFETCH(&a->s[g[i + AHEAD].h & (a->cap - 1)]);
-		if (i < ng) {
+		if (i < l->ng) {
 			slot *s = lookup(a, a->gkeys.p + g[i].koff, g[i].klen, g[i].h);
 			if (!s)
 				return -1;
@@ -359,12 +363,10 @@ int gw_accum_add(gw_accum *a, unsigned fid, uint32_t docid, const gw_toklist *l)
 			PREFETCH(s->list.buf.p + s->list.buf.len);
 		}
 		if (i >= AHEAD) {
-			group *d = &g[i - AHEAD];
-			gw_plist *pl = &d->s->list;
+			const gw_tgroup *tg = &l->g[i - AHEAD];
+			gw_plist *pl = &g[i - AHEAD].s->list;
 			size_t before = pl->buf.cap;
-			for (size_t k = d->first; k < d->end; k++)
-				a->pos[k - d->first] = l->t[k].pos;
-			gw_plist_add(pl, docid, a->pos, (uint32_t)(d->end - d->first));
+			gw_plist_add(pl, docid, l->pos + tg->first, tg->tf);
 			if (!gw_buf_ok(&pl->buf))
 				return -1;
 			a->bytes += pl->buf.cap - before;
@@ -383,9 +385,10 @@ static int slot_cmp(const void *pa, const void *pb, void *ctx)
 	return c ? c : (a->klen > b->klen) - (a->klen < b->klen);
 }
 
-/* The slots in key order (LMDB inserts are then sequential), sorted like
- * the tokens: a radix sort on the keys' first 8 bytes, then runs sharing
- * those by the full comparison. NULL if out of memory. */
+/* The slots in key order (LMDB inserts are then sequential): a radix sort
+ * on the keys' first 8 bytes, then runs sharing those by the full
+ * comparison (qsort with memcmp over all terms took 3% of indexing).
+ * NULL if out of memory. */
 static slot **sorted_slots(gw_accum *a)
 {
 	size_t n = 0;

@@ -1,9 +1,9 @@
 /* gw_accum: turns analyzer tokens into posting lists in memory.
  *
- * gw_toklist collects one field's tokens (a gw_token_fn) and sorts them by
- * term and position; gw_accum groups a sorted list into (term, docid, tf,
- * positions) entries kept per term key until gw_accum_flush() merges them,
- * in key order, into the store. */
+ * gw_toklist collects one field's tokens (a gw_token_fn) grouped by term;
+ * gw_accum turns each group into a (term, docid, tf, positions) entry kept
+ * per term key until gw_accum_flush() merges them, in key order, into the
+ * store. */
 #ifndef GW_ACCUM_H
 #define GW_ACCUM_H
 
@@ -15,38 +15,48 @@
 #include "gw_err.h"
 #include "gw_store.h"
 
-typedef struct gw_tok {
-	size_t off;    /* term bytes in gw_toklist.terms */
+/* One distinct term of a field: its kind and bytes, and its positions
+ * pos[first .. first + tf) once the list is finished. */
+typedef struct gw_tgroup {
+	uint64_t hash;    /* gw_hash of the kind byte and the term bytes */
+	uint32_t off;     /* term bytes in gw_toklist.terms */
 	uint32_t len;
-	uint32_t pos;
+	uint32_t first;
+	uint32_t tf;
+	uint32_t slot;    /* in the list's lookup table */
 	int kind;
-} gw_tok;
+} gw_tgroup;
 
+/* A field's tokens grouped by term as they arrive: the analysis threads do
+ * this work, so the single writer only looks each term up once per
+ * document. Groups are in order of first occurrence, so the same text
+ * gives the same list on any thread. */
 typedef struct gw_toklist {
-	gw_tok *t;
-	size_t n, cap;
-	gw_buf terms;
+	gw_tgroup *g;
+	size_t ng, g_cap;
+	gw_buf terms;     /* each distinct term's bytes, once */
+	uint32_t *pos;    /* positions: in text order, grouped by gw_toklist_finish */
+	uint32_t *gid;    /* each token's group (while adding) */
+	size_t n, cap;    /* tokens */
+	uint32_t *tab;    /* lookup table: group index + 1, 0 empty */
+	size_t tab_cap;
 	int oom;
-	void *sort_buf;   /* gw_toklist_sort's scratch (owned) */
-	size_t sort_cap;
 } gw_toklist;
 
 void gw_toklist_reset(gw_toklist *l);
 void gw_toklist_free(gw_toklist *l);
 /* gw_token_fn: ctx is a gw_toklist. Sets l->oom on allocation failure. */
 int gw_toklist_add(void *ctx, const gw_token *t);
-/* Sorts by (kind, term, pos). On allocation failure it falls back to a
- * slower sort; the result is the same. */
-void gw_toklist_sort(gw_toklist *l);
-/* 1 if tokens i and j have the same kind and term. */
-int gw_toklist_same(const gw_toklist *l, size_t i, size_t j);
+/* Groups the positions by term (each group's ascending, as added) and
+ * drops the per-token scratch. Call once, after the last add. */
+void gw_toklist_finish(gw_toklist *l);
 
 typedef struct gw_accum gw_accum;
 
 gw_accum *gw_accum_new(void);
 void gw_accum_free(gw_accum *a);
-/* Adds the sorted tokens of field fid of document docid. Docids must grow
- * from call to call for a given term. -1 on allocation failure. */
+/* Adds the finished token list of field fid of document docid. Docids must
+ * grow from call to call for a given term. -1 on allocation failure. */
 int gw_accum_add(gw_accum *a, unsigned fid, uint32_t docid, const gw_toklist *l);
 /* Writes every list into the store (gw_post_append) in key order and empties a. */
 gw_rc gw_accum_flush(gw_accum *a, gw_txn *t, gw_err *err);

@@ -80,22 +80,17 @@ static int expect_field(checker *c, uint32_t docid, unsigned fid, const char *te
                         uint32_t *flen)
 {
 	const gw_toklist *l = &c->toks;
-	size_t i = 0, j;
 
 	gw_toklist_reset(&c->toks);
-	if (gw_analyze(c->ix->an, text, len, 0, GW_AN_ALL, gw_toklist_add, &c->toks, flen, c->err) ||
-	    c->toks.oom)
+	if (gw_analyze(c->ix->an, text, len, 0, GW_AN_ALL, gw_toklist_add, &c->toks, flen, c->err))
 		return -1;
-	gw_toklist_sort(&c->toks);
-	for (; i < l->n; i = j) {
-		for (j = i + 1; j < l->n && gw_toklist_same(l, i, j); j++)
-			;
-		if (ensure_pos(c, j - i))
-			return -1;
-		for (size_t k = i; k < j; k++)
-			c->pos[k - i] = l->t[k].pos;
-		gw_term_key(&c->key, fid, l->t[i].kind, (const char *)l->terms.p + l->t[i].off, l->t[i].len);
-		c->sum_docs += entry_hash(c->key.p, c->key.len, docid, c->pos, (uint32_t)(j - i));
+	gw_toklist_finish(&c->toks);
+	if (c->toks.oom)
+		return -1;
+	for (size_t i = 0; i < l->ng; i++) {
+		const gw_tgroup *g = &l->g[i];
+		gw_term_key(&c->key, fid, g->kind, (const char *)l->terms.p + g->off, g->len);
+		c->sum_docs += entry_hash(c->key.p, c->key.len, docid, l->pos + g->first, g->tf);
 		c->n_docs++;
 	}
 	return 0;

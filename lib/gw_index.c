@@ -448,7 +448,7 @@ static gw_rc save_counters(applier *ap, gw_err *err)
 	return GW_OK;
 }
 
-/* Analyzes text into ap->toks, sorted. */
+/* Analyzes text into ap->toks, grouped by term. */
 static gw_rc analyze_field(applier *ap, const char *text, size_t len, uint32_t *flen, gw_err *err)
 {
 	uint32_t next = 0;
@@ -456,9 +456,9 @@ static gw_rc analyze_field(applier *ap, const char *text, size_t len, uint32_t *
 	gw_toklist_reset(&ap->toks);
 	if (gw_analyze(ap->ix->an, text, len, 0, GW_AN_ALL, gw_toklist_add, &ap->toks, &next, err))
 		return err->rc;
+	gw_toklist_finish(&ap->toks);
 	if (ap->toks.oom)
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
-	gw_toklist_sort(&ap->toks);
 	*flen = next;
 	return GW_OK;
 }
@@ -494,11 +494,9 @@ static gw_rc remove_doc(applier *ap, uint32_t docid, gw_err *err)
 		if (!gw_field_indexed(&ap->ft, r.fid[i]))
 			continue;
 		rc = analyze_field(ap, r.text[i], r.text_len[i], &flen, err);
-		for (size_t k = 0; k < ap->toks.n && rc == GW_OK; k++) {
-			const gw_tok *tk = &ap->toks.t[k];
-			if (k > 0 && gw_toklist_same(&ap->toks, k - 1, k))
-				continue;
-			gw_term_key(&ap->scratch, r.fid[i], tk->kind, (const char *)ap->toks.terms.p + tk->off, tk->len);
+		for (size_t k = 0; k < ap->toks.ng && rc == GW_OK; k++) {
+			const gw_tgroup *tg = &ap->toks.g[k];
+			gw_term_key(&ap->scratch, r.fid[i], tg->kind, (const char *)ap->toks.terms.p + tg->off, tg->len);
 			rc = gw_post_remove(ap->t, ap->scratch.p, ap->scratch.len, docid, err);
 		}
 		if (r.fid[i] <= GW_MAX_FIELDS) {

@@ -75,7 +75,9 @@ static gw_rc analyze_doc(gw_analyzer *an, gw_predoc *d, const gw_prein *in, size
 			return err->rc;
 		if (f->toks.oom)
 			return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
-		gw_toklist_sort(&f->toks);
+		gw_toklist_finish(&f->toks);
+		if (f->toks.oom)
+			return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 		gw_analyzer_script(an, &d->trad, &d->simp);
 	}
 	return GW_OK;

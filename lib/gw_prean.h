@@ -3,7 +3,7 @@
  *
  * The writer hands over a window of documents; each worker thread, with an
  * analyzer of its own, analyzes whole documents (every field: folded name,
- * sorted tokens, length, script counts); the writer then consumes the
+ * tokens grouped by term, length, script counts); the writer then consumes the
  * results in document order, so the index is the same whatever the number
  * of threads. While it consumes one window, the pool analyzes the next. */
 #ifndef GW_PREAN_H
@@ -19,7 +19,7 @@
 /* One field of a document, analyzed. */
 typedef struct gw_prefield {
 	gw_buf fold;       /* folded field name */
-	gw_toklist toks;   /* sorted tokens (empty for stored-only fields) */
+	gw_toklist toks;   /* tokens grouped by term (empty for stored-only fields) */
 	uint32_t flen;
 	int indexed;       /* 0 for '_' fields */
 	gw_buf z;          /* the text deflated for storage, if zipped */

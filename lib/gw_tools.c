@@ -167,26 +167,43 @@ static void put_text(gw_buf *out, const char *p, size_t n)
 	}
 }
 
+/* Groups of the list ctx by kind, then term bytes. */
+static int group_cmp(const void *pa, const void *pb, void *ctx)
+{
+	const gw_toklist *dump_list = ctx;
+	const gw_tgroup *a = &dump_list->g[*(const uint32_t *)pa], *b = &dump_list->g[*(const uint32_t *)pb];
+	int c;
+
+	if (a->kind != b->kind)
+		return a->kind - b->kind;
+	c = memcmp(dump_list->terms.p + a->off, dump_list->terms.p + b->off, a->len < b->len ? a->len : b->len);
+	return c ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+/* The terms of one field, by kind and term, each with its positions. */
 static gw_rc dump_terms(gw_index *ix, const char *text, size_t len, gw_toklist *toks, gw_buf *out,
                         gw_err *err)
 {
-	uint32_t next = 0;
-	size_t i, j;
+	uint32_t next = 0, *order;
 
 	gw_toklist_reset(toks);
 	if (gw_analyze(ix->an, text, len, 0, GW_AN_ALL, gw_toklist_add, toks, &next, err))
 		return err->rc;
-	if (toks->oom)
+	gw_toklist_finish(toks);
+	if (toks->oom || !(order = malloc((toks->ng ? toks->ng : 1) * sizeof *order)))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
-	gw_toklist_sort(toks);
-	for (i = 0; i < toks->n; i = j) {
-		const gw_tok *tk = &toks->t[i];
-		gw_buf_printf(out, "  %s ", kind_name(tk->kind));
-		gw_buf_append(out, (const char *)toks->terms.p + tk->off, tk->len);
-		for (j = i; j < toks->n && (j == i || gw_toklist_same(toks, i, j)); j++)
-			gw_buf_printf(out, "%s%u", j == i ? " @" : ",", toks->t[j].pos);
+	for (size_t i = 0; i < toks->ng; i++)
+		order[i] = (uint32_t)i;
+	qsort_r(order, toks->ng, sizeof *order, group_cmp, toks);
+	for (size_t i = 0; i < toks->ng; i++) {
+		const gw_tgroup *g = &toks->g[order[i]];
+		gw_buf_printf(out, "  %s ", kind_name(g->kind));
+		gw_buf_append(out, (const char *)toks->terms.p + g->off, g->len);
+		for (uint32_t k = 0; k < g->tf; k++)
+			gw_buf_printf(out, "%s%u", k ? "," : " @", toks->pos[g->first + k]);
 		gw_buf_putc(out, '\n');
 	}
+	free(order);
 	return GW_OK;
 }
 

@@ -46,22 +46,23 @@ static uint32_t pos_of(unsigned i, unsigned k) { return k * 10 + i % 7; }
 static void add_doc(gw_accum *a, gw_toklist *l, unsigned d)
 {
 	gw_toklist_reset(l);
-	/* Added in reverse term order, so the sort has work to do. */
-	for (unsigned i = NTERMS; i-- > 0;) {
-		char buf[64];
-		gw_token t;
-		unsigned tf = tf_of(i, d);
-		memset(&t, 0, sizeof t);
-		t.kind = GW_T_TERM;
-		t.term = buf;
-		t.len = term(i, buf);
-		for (unsigned k = tf; k-- > 0;) {
+	/* Terms in reverse order, and a term's tokens apart from each other
+	 * (in ascending positions, as the analyzer gives them). */
+	for (unsigned k = 0; k < 3; k++)
+		for (unsigned i = NTERMS; i-- > 0;) {
+			char buf[64];
+			gw_token t;
+			if (k >= tf_of(i, d))
+				continue;
+			memset(&t, 0, sizeof t);
+			t.kind = GW_T_TERM;
+			t.term = buf;
+			t.len = term(i, buf);
 			t.pos = pos_of(i, k);
 			gw_toklist_add(l, &t);
 		}
-	}
+	gw_toklist_finish(l);
 	CHECK(!l->oom);
-	gw_toklist_sort(l);
 	CHECK(gw_accum_add(a, FID, d, l) == 0);
 }
 
@@ -146,10 +147,76 @@ done:
 	gw_store_close(s);
 }
 
+static void add_tok(gw_toklist *l, int kind, const char *term, uint32_t pos)
+{
+	gw_token t;
+
+	memset(&t, 0, sizeof t);
+	t.kind = kind;
+	t.term = term;
+	t.len = strlen(term);
+	t.pos = pos;
+	CHECK(gw_toklist_add(l, &t) == 0);
+}
+
+/* "kind:term@p,p ..." of the list's groups, in their order. */
+static const char *groups(const gw_toklist *l)
+{
+	static char out[256];
+	size_t n = 0;
+
+	out[0] = 0;
+	for (size_t i = 0; i < l->ng && n < sizeof out - 40; i++) {
+		const gw_tgroup *g = &l->g[i];
+		n += (size_t)snprintf(out + n, sizeof out - n, "%s%c:%.*s", i ? " " : "", g->kind, (int)g->len,
+		                      (const char *)l->terms.p + g->off);
+		for (uint32_t k = 0; k < g->tf; k++)
+			n += (size_t)snprintf(out + n, sizeof out - n, "%c%u", k ? ',' : '@', l->pos[g->first + k]);
+	}
+	return out;
+}
+
+/* Groups come in order of first occurrence, each with its positions in
+ * order; the same bytes of another kind are another term; a reset list
+ * keeps nothing of what it held. */
+static void test_toklist_groups(void)
+{
+	gw_toklist l;
+
+	memset(&l, 0, sizeof l);
+	add_tok(&l, GW_T_CHAR, "a", 0);
+	add_tok(&l, GW_T_BIGRAM, "ab", 0);
+	add_tok(&l, GW_T_CHAR, "b", 1);
+	add_tok(&l, GW_T_CHAR, "a", 2);
+	add_tok(&l, GW_T_TERM, "a", 3);
+	add_tok(&l, GW_T_BIGRAM, "ab", 2);
+	add_tok(&l, GW_T_CHAR, "a", 7);
+	gw_toklist_finish(&l);
+	CHECK(!l.oom && l.n == 7);
+	CHECK_STR(groups(&l), "c:a@0,2,7 b:ab@0,2 c:b@1 t:a@3");
+	gw_toklist_reset(&l);
+	add_tok(&l, GW_T_CHAR, "b", 5);
+	add_tok(&l, GW_T_CHAR, "a", 6);
+	gw_toklist_finish(&l);
+	CHECK_STR(groups(&l), "c:b@5 c:a@6");
+	/* Enough distinct terms to grow the lookup table, then a repeat. */
+	gw_toklist_reset(&l);
+	for (unsigned i = 0; i < 5000; i++) {
+		char term[16];
+		snprintf(term, sizeof term, "w%u", i);
+		add_tok(&l, GW_T_TERM, term, i);
+	}
+	add_tok(&l, GW_T_TERM, "w0", 5000);
+	gw_toklist_finish(&l);
+	CHECK(l.ng == 5000 && l.g[0].tf == 2 && l.pos[l.g[0].first + 1] == 5000);
+	gw_toklist_free(&l);
+}
+
 int main(void)
 {
 	if (!gw_t_scratch_make("accum"))
 		return 1;
+	RUN(test_toklist_groups);
 	RUN(test_accum_round_trip);
 	gw_t_rmtree(gw_t_scratch());
 	return TEST_EXIT();
