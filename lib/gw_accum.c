@@ -46,9 +46,8 @@ struct gw_accum {
 
 void gw_toklist_reset(gw_toklist *l)
 {
-	/* Empty only the table entries in use: a list sized once for a long
-	 * body is then reused for short titles at their cost. */
-	for (size_t i = 0; i < l->ng; i++)
+	/* An unfinished list: empty only the table entries in use. */
+	for (size_t i = 0; l->tab && i < l->ng; i++)
 		l->tab[l->g[i].slot] = 0;
 	l->ng = 0;
 	l->n = 0;
@@ -87,11 +86,42 @@ static int tab_grow(gw_toklist *l)
 	return 0;
 }
 
+/* Up to the first 8 bytes of p[0..n) as an integer, zero-padded. */
+static uint64_t head8(const char *p, size_t n)
+{
+	uint64_t w = 0;
+
+	for (size_t i = 0; i < n && i < 8; i++)
+		w |= (uint64_t)(unsigned char)p[i] << (8 * i);
+	return w;
+}
+
+/* MurmurHash3's 64-bit finalizer: every input bit reaches the low bits
+ * that index the tables. */
+static uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ull;
+	return x ^ (x >> 33);
+}
+
+/* A term's hash, 8 bytes at a time: most terms are one word of it. (FNV,
+ * a byte at a time, made grouping cost as much as the sort it replaced.) */
+static uint64_t term_hash(int kind, const char *p, size_t n, uint64_t head)
+{
+	uint64_t h = head ^ ((uint64_t)((unsigned)(unsigned char)kind << 16 | (n & 0xffff)) * 0x9e3779b97f4a7c15ull);
+
+	for (size_t i = 8; i < n; i += 8)
+		h = mix64(h) ^ head8(p + i, n - i);
+	return mix64(h);
+}
+
 /* The group of term t, made if new; -1 on allocation failure. */
 static long group_of(gw_toklist *l, const gw_token *t)
 {
-	unsigned char kind = (unsigned char)t->kind;
-	uint64_t h = gw_hash(gw_hash(GW_HASH_INIT, &kind, 1), t->term, t->len);
+	uint64_t head = head8(t->term, t->len), h = term_hash(t->kind, t->term, t->len, head);
 	size_t j;
 	gw_tgroup *g;
 
@@ -99,8 +129,8 @@ static long group_of(gw_toklist *l, const gw_token *t)
 		return -1;
 	for (j = h & (l->tab_cap - 1); l->tab[j]; j = (j + 1) & (l->tab_cap - 1)) {
 		g = &l->g[l->tab[j] - 1];
-		if (g->hash == h && g->kind == t->kind && g->len == t->len &&
-		    memcmp(l->terms.p + g->off, t->term, t->len) == 0)
+		if (g->head == head && g->len == t->len && g->kind == t->kind &&
+		    (t->len <= 8 || memcmp(l->terms.p + g->off + 8, t->term + 8, t->len - 8) == 0))
 			return (long)(l->tab[j] - 1);
 	}
 	if (l->ng == l->g_cap) {
@@ -113,6 +143,7 @@ static long group_of(gw_toklist *l, const gw_token *t)
 	}
 	g = &l->g[l->ng];
 	g->hash = h;
+	g->head = head;
 	g->off = (uint32_t)l->terms.len;
 	g->len = (uint32_t)t->len;
 	g->tf = 0;
@@ -178,8 +209,15 @@ void gw_toklist_finish(gw_toklist *l)
 	}
 	free(l->pos);
 	l->pos = out;
+	/* The per-token groups and the lookup table are scratch: freed here,
+	 * so that the next field analyzed on this thread gets the same memory
+	 * back from malloc, still in cache, instead of each document's list
+	 * keeping a table of its own, cold by the time it is used again. */
 	free(l->gid);
 	l->gid = NULL;
+	free(l->tab);
+	l->tab = NULL;
+	l->tab_cap = 0;
 }
 
 /* A radix sort entry: a key's first 8 bytes, big-endian, and its slot. */

@@ -18,7 +18,8 @@
 /* One distinct term of a field: its kind and bytes, and its positions
  * pos[first .. first + tf) once the list is finished. */
 typedef struct gw_tgroup {
-	uint64_t hash;    /* gw_hash of the kind byte and the term bytes */
+	uint64_t hash;    /* of the kind and the term bytes (process-local) */
+	uint64_t head;    /* the term's first 8 bytes, zero-padded */
 	uint32_t off;     /* term bytes in gw_toklist.terms */
 	uint32_t len;
 	uint32_t first;
@@ -38,7 +39,7 @@ typedef struct gw_toklist {
 	uint32_t *pos;    /* positions: in text order, grouped by gw_toklist_finish */
 	uint32_t *gid;    /* each token's group (while adding) */
 	size_t n, cap;    /* tokens */
-	uint32_t *tab;    /* lookup table: group index + 1, 0 empty */
+	uint32_t *tab;    /* lookup table (while adding): group index + 1, 0 empty */
 	size_t tab_cap;
 	int oom;
 } gw_toklist;

@@ -136,12 +136,11 @@ static size_t make_term(gw_analyzer *a, size_t i, size_t j)
 {
 	size_t n = 0;
 
+	/* a->term has room for the 4 bytes of a code point past the cut. */
 	for (; i < j; i++) {
-		char tmp[4];
-		size_t k = gw_utf8_put(tmp, a->f.cp[i]);
+		size_t k = gw_utf8_put(a->term + n, a->f.cp[i]);
 		if (n + k > GW_TERM_MAX)
 			break;
-		memcpy(a->term + n, tmp, k);
 		n += k;
 	}
 	return n;

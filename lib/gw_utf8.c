@@ -68,34 +68,6 @@ int32_t gw_utf8_next(const char *s, size_t n, size_t *i)
 	return (int32_t)cp;
 }
 
-size_t gw_utf8_put(char *out, uint32_t cp)
-{
-	unsigned char *o = (unsigned char *)out;
-
-	if (cp < 0x80) {
-		o[0] = (unsigned char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		o[0] = (unsigned char)(0xC0 | cp >> 6);
-		o[1] = (unsigned char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if ((cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-		cp = 0xFFFD;
-	if (cp < 0x10000) {
-		o[0] = (unsigned char)(0xE0 | cp >> 12);
-		o[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
-		o[2] = (unsigned char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	o[0] = (unsigned char)(0xF0 | cp >> 18);
-	o[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3F));
-	o[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
-	o[3] = (unsigned char)(0x80 | (cp & 0x3F));
-	return 4;
-}
-
 /* Returns the offset of the first non-ASCII byte in s[i..n), or n. Looks
  * at 8 bytes at a time: notices are mostly Chinese, but ids, URLs, dates
  * and JSON keys are long ASCII runs. */

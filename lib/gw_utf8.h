@@ -29,8 +29,35 @@ int32_t gw_utf8_next(const char *s, size_t n, size_t *i);
 
 /* Encodes cp at out, which has room for 4 bytes; returns the number of
  * bytes written (1..4). A cp that is not a Unicode scalar value (a
- * surrogate or above U+10FFFF) is written as U+FFFD (3 bytes). */
-size_t gw_utf8_put(char *out, uint32_t cp);
+ * surrogate or above U+10FFFF) is written as U+FFFD (3 bytes). Inline:
+ * the analyzer writes every term through it. */
+static inline size_t gw_utf8_put(char *out, uint32_t cp)
+{
+	unsigned char *o = (unsigned char *)out;
+
+	if (cp < 0x80) {
+		o[0] = (unsigned char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (unsigned char)(0xC0 | cp >> 6);
+		o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if ((cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+		cp = 0xFFFD;
+	if (cp < 0x10000) {
+		o[0] = (unsigned char)(0xE0 | cp >> 12);
+		o[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+		o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	o[0] = (unsigned char)(0xF0 | cp >> 18);
+	o[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3F));
+	o[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+	o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+	return 4;
+}
 
 /* Appends s[0..n) to out with every invalid sequence (each maximal subpart,
  * see above) replaced by U+FFFD. Returns the number of replacements. If
