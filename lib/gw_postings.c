@@ -72,12 +72,19 @@ uint32_t gw_entry_positions(const gw_entry *e, uint32_t *out)
 }
 
 /* Appends an entry whose docid delta is dd. */
+/* One reservation for the entry, then the varints written in place. */
 static void put_entry(gw_buf *b, uint32_t dd, uint32_t tf, const unsigned char *pos, size_t plen)
 {
-	gw_buf_put_varint(b, dd);
-	gw_buf_put_varint(b, tf);
-	gw_buf_put_varint(b, plen);
-	gw_buf_append(b, pos, plen);
+	unsigned char *p;
+
+	if (gw_buf_reserve(b, 15 + plen))
+		return;
+	p = b->p + b->len;
+	p += gw_varint_put(p, dd);
+	p += gw_varint_put(p, tf);
+	p += gw_varint_put(p, plen);
+	memcpy(p, pos, plen);
+	b->len = (size_t)(p + plen - b->p);
 }
 
 /* Bytes of the varint of v. */
@@ -129,6 +136,13 @@ void gw_chunk_builder_free(gw_chunk_builder *b)
 {
 	gw_buf_free(&b->body);
 	gw_buf_free(&b->out);
+}
+
+void gw_chunk_builder_reset(gw_chunk_builder *b)
+{
+	gw_buf_reset(&b->body);
+	gw_buf_reset(&b->out);
+	b->n = 0;
 }
 
 int gw_chunk_builder_add(gw_chunk_builder *b, const gw_entry *e)

@@ -97,6 +97,8 @@ typedef struct gw_chunk_builder {
 
 void gw_chunk_builder_init(gw_chunk_builder *b);
 void gw_chunk_builder_free(gw_chunk_builder *b);
+/* Empties b (keeping its memory) for another list. */
+void gw_chunk_builder_reset(gw_chunk_builder *b);
 /* Appends e. Returns 1 if the open chunk is full and should be taken with
  * gw_chunk_builder_take() before the next add. */
 int gw_chunk_builder_add(gw_chunk_builder *b, const gw_entry *e);

@@ -86,6 +86,9 @@ struct gw_txn {
 	unsigned char post_max[600];
 	size_t post_max_len;
 	int post_max_known;
+	/* Reused by every postings write of the txn: a first build writes
+	 * hundreds of thousands of terms, most of them one small chunk. */
+	gw_chunk_builder cb;
 };
 
 struct gw_pl {
@@ -339,6 +342,7 @@ gw_rc gw_txn_commit(gw_txn *t, gw_err *err)
 	gw_store *s = t->s;
 	int rc = mdb_txn_commit(t->txn);
 
+	gw_chunk_builder_free(&t->cb);
 	free(t);
 	return rc ? write_err(s, err, rc, "write failed") : GW_OK;
 }
@@ -348,6 +352,7 @@ void gw_txn_abort(gw_txn *t)
 	if (!t)
 		return;
 	mdb_txn_abort(t->txn);
+	gw_chunk_builder_free(&t->cb);
 	free(t);
 }
 
@@ -771,7 +776,7 @@ static gw_rc feed(gw_txn *t, const void *tkey, size_t tklen, gw_entry_reader *r,
 	gw_entry e;
 	int rc;
 
-	while ((rc = gw_entry_next(r, &e)) == 1)
+	while ((rc = gw_entry_next_fast(r, &e)) == 1)
 		if (gw_chunk_builder_add(b, &e) && put_chunk(t, tkey, tklen, b, err))
 			return err->rc;
 	return rc < 0 ? gw_err_set(err, GW_EFORMAT, 0, "damaged posting list") : GW_OK;
@@ -781,7 +786,7 @@ gw_rc gw_post_append(gw_txn *t, const void *tkey, size_t tklen, const gw_plist *
 {
 	MDB_cursor *cur;
 	MDB_val k, v;
-	gw_chunk_builder b;
+	gw_chunk_builder *b = &t->cb;
 	gw_entry_reader r;
 	uint32_t ndocs, last;
 	unsigned char kb[600];
@@ -789,21 +794,18 @@ gw_rc gw_post_append(gw_txn *t, const void *tkey, size_t tklen, const gw_plist *
 
 	if (tklen + 4 > 511)
 		return gw_err_set(err, GW_EINVAL, 0, "term too long");
-	gw_chunk_builder_init(&b);
+	gw_chunk_builder_reset(b);
 	/* A term new to the index (every term of a first build) has no chunk
 	 * to look for. */
 	chunk_key(kb, tkey, tklen, 0);
 	if (above_post_max(t, kb, tklen + 4)) {
 		gw_plist_reader(l, &r);
-		if (feed(t, tkey, tklen, &r, &b, err) == GW_OK)
-			put_chunk(t, tkey, tklen, &b, err);
-		gw_chunk_builder_free(&b);
+		if (feed(t, tkey, tklen, &r, b, err) == GW_OK)
+			put_chunk(t, tkey, tklen, b, err);
 		return err ? err->rc : GW_OK;
 	}
-	if ((rc = mdb_cursor_open(t->txn, t->s->post, &cur))) {
-		gw_chunk_builder_free(&b);
+	if ((rc = mdb_cursor_open(t->txn, t->s->post, &cur)))
 		return lmdb_err(err, rc, "cannot open cursor");
-	}
 	found = seek_chunk(cur, tkey, tklen, UINT32_MAX, &k, &v, &rc);
 	if (rc) {
 		lmdb_err(err, rc, "cannot read postings");
@@ -813,15 +815,14 @@ gw_rc gw_post_append(gw_txn *t, const void *tkey, size_t tklen, const gw_plist *
 	if (found && gw_chunk_header(v.mv_data, v.mv_size, &ndocs, &last) == 0 &&
 	    ndocs < GW_CHUNK_DOCS && v.mv_size < GW_CHUNK_BYTES) {
 		gw_chunk_open(&r, v.mv_data, v.mv_size, gw_be32_get((unsigned char *)k.mv_data + tklen), NULL);
-		if (feed(t, tkey, tklen, &r, &b, err))
+		if (feed(t, tkey, tklen, &r, b, err))
 			goto done;
 	}
 	gw_plist_reader(l, &r);
-	if (feed(t, tkey, tklen, &r, &b, err) == GW_OK)
-		put_chunk(t, tkey, tklen, &b, err);
+	if (feed(t, tkey, tklen, &r, b, err) == GW_OK)
+		put_chunk(t, tkey, tklen, b, err);
 done:
 	mdb_cursor_close(cur);
-	gw_chunk_builder_free(&b);
 	return err ? err->rc : GW_OK;
 }
 
@@ -829,7 +830,7 @@ gw_rc gw_post_remove(gw_txn *t, const void *tkey, size_t tklen, uint32_t docid, 
 {
 	MDB_cursor *cur;
 	MDB_val k, v;
-	gw_chunk_builder b;
+	gw_chunk_builder *b = &t->cb;
 	gw_entry_reader r;
 	gw_entry e;
 	uint32_t first, last;
@@ -837,7 +838,7 @@ gw_rc gw_post_remove(gw_txn *t, const void *tkey, size_t tklen, uint32_t docid, 
 
 	if ((rc = mdb_cursor_open(t->txn, t->s->post, &cur)))
 		return lmdb_err(err, rc, "cannot open cursor");
-	gw_chunk_builder_init(&b);
+	gw_chunk_builder_reset(b);
 	found = seek_chunk(cur, tkey, tklen, docid, &k, &v, &rc);
 	if (!found) {
 		if (rc)
@@ -851,7 +852,7 @@ gw_rc gw_post_remove(gw_txn *t, const void *tkey, size_t tklen, uint32_t docid, 
 	 * it only shrinks. */
 	while ((rc = gw_entry_next(&r, &e)) == 1)
 		if (e.docid != docid)
-			gw_chunk_builder_add(&b, &e);
+			gw_chunk_builder_add(b, &e);
 	if (rc < 0) {
 		gw_err_set(err, GW_EFORMAT, 0, "damaged posting list");
 		goto done;
@@ -860,10 +861,9 @@ gw_rc gw_post_remove(gw_txn *t, const void *tkey, size_t tklen, uint32_t docid, 
 		write_err(t->s, err, rc, "cannot delete postings");
 		goto done;
 	}
-	put_chunk(t, tkey, tklen, &b, err);
+	put_chunk(t, tkey, tklen, b, err);
 done:
 	mdb_cursor_close(cur);
-	gw_chunk_builder_free(&b);
 	return err ? err->rc : GW_OK;
 }
 
