@@ -15,6 +15,8 @@
  * rejection reported on stderr as "file:line: message"), 2 when nothing
  * could be done (bad usage, the index cannot be opened or committed). */
 #include <errno.h>
+#include <glob.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,11 +86,14 @@ enum mode { MODE_INDEX, MODE_CHECK, MODE_STATS, MODE_COMPACT, MODE_DUMP, MODE_DE
 
 typedef struct opts {
 	const char *index; /* -i, or NULL for the default */
+	const char *shown; /* the index as the user named it (index may be a
+	                    * build directory beside it) */
 	int quiet;
 	enum mode mode;
 	int nmodes;        /* mode options given (at most one allowed) */
 	int prune;         /* --prune */
 	int rebuild;       /* --rebuild */
+	int staging;       /* the index is new, out of readers' sight: checkpoint */
 	int threads;       /* -j N, 0 = default */
 	const char *arg;   /* --compact DEST, --dump ID */
 	const char *id_column; /* --id-column, or NULL */
@@ -398,12 +403,34 @@ static int fill_and_commit(run *r, const opts *o, double t0)
 	if (r->progress)
 		fputs("\r\x1b[K", stderr);
 	if (rc != GW_OK) {
-		commit_failed(o->index, err.msg);
+		commit_failed(o->shown, err.msg);
 		return 2;
 	}
 	/* The summary always: -q only silences progress and warnings. */
 	print_summary(&st, &in, now() - t0);
 	return in.nrejected ? 1 : 0;
+}
+
+/* Removes the build directories beside the index that a killed run left:
+ * INDEX.rebuild-PID where no process PID runs. */
+static void remove_stale_builds(const char *index)
+{
+	char pattern[4200];
+	glob_t g;
+
+	snprintf(pattern, sizeof pattern, "%s.rebuild-*", index);
+	if (glob(pattern, GLOB_NOSORT, NULL, &g) != 0)
+		return;
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		const char *pid = strrchr(g.gl_pathv[i], '-') + 1;
+		char *end;
+		long n = strtol(pid, &end, 10);
+		gw_err err;
+		gw_err_clear(&err);
+		if (*end == 0 && n > 0 && kill((pid_t)n, 0) != 0 && errno == ESRCH)
+			gw_index_remove(g.gl_pathv[i], &err);
+	}
+	globfree(&g);
 }
 
 /* Opens (or creates) the index o->index and indexes everything into it;
@@ -417,19 +444,24 @@ static int index_all(const opts *o)
 
 	r.quiet = o->quiet;
 	gw_err_clear(&err);
+	if (!o->staging)
+		remove_stale_builds(o->index);
 	if (gw_index_open(&r.ix, o->index, GW_OPEN_CREATE, &err) != GW_OK) {
-		open_failed(o->index, err.msg);
+		open_failed(o->shown, err.msg);
 		return 2;
 	}
 	gw_index_set_warn(r.ix, warn, &r);
 	if (o->threads)
 		gw_index_set_threads(r.ix, o->threads);
+	if (o->staging) /* GONGWEN_CHECKPOINT: bytes; lets tests checkpoint often */
+		gw_index_set_staging(r.ix, getenv("GONGWEN_CHECKPOINT") ?
+		                                   strtoull(getenv("GONGWEN_CHECKPOINT"), NULL, 10) : 0);
 	if (getenv("GONGWEN_BUDGET")) /* bytes; lets tests force merges */
 		gw_index_set_budget(r.ix, (size_t)strtoull(getenv("GONGWEN_BUDGET"), NULL, 10));
 	if (getenv("GONGWEN_WINDOW")) /* bytes; lets tests apply a batch in windows */
 		gw_index_set_window(r.ix, (size_t)strtoull(getenv("GONGWEN_WINDOW"), NULL, 10));
 	if (gw_index_begin(r.ix, &err) != GW_OK)
-		fprintf(stderr, PROG ": cannot write index '%s': %s\n", o->index,
+		fprintf(stderr, PROG ": cannot write index '%s': %s\n", o->shown,
 		        err.msg);
 	else
 		status = fill_and_commit(&r, o, t0);
@@ -437,8 +469,39 @@ static int index_all(const opts *o)
 	return status;
 }
 
-/* --rebuild: indexes everything into a new directory beside the index,
- * then swaps it in; returns the exit status. */
+/* 1 if there is no index at path yet. */
+static int index_is_new(const char *path)
+{
+	char file[4200];
+	struct stat st;
+
+	snprintf(file, sizeof file, "%s/data.mdb", path);
+	return stat(file, &st) != 0 && errno == ENOENT;
+}
+
+/* 1 if path holds no documents: no index, or an empty one (made by a first
+ * build that was killed, say). Such an index is built as --rebuild does. */
+static int index_is_empty(const char *path)
+{
+	gw_index *ix = NULL;
+	uint64_t n = 1;
+	gw_err err;
+
+	if (index_is_new(path))
+		return 1;
+	gw_err_clear(&err);
+	if (gw_index_open(&ix, path, GW_OPEN_READ, &err) == GW_OK)
+		gw_index_count(ix, &n, &err);
+	gw_index_close(ix);
+	return n == 0;
+}
+
+/* --rebuild, and the first build of an index: indexes everything into a
+ * new directory beside the index, then swaps it in; returns the exit
+ * status. Nobody reads that directory, so the build commits as it goes
+ * (staging), which keeps LMDB's dirty pages out of memory. A first build
+ * makes the empty index first: a reader then finds an empty index until
+ * the swap, and errors about the index's path name that path. */
 static int rebuild_all(const opts *o)
 {
 	char tmp[4096];
@@ -446,13 +509,23 @@ static int rebuild_all(const opts *o)
 	gw_err err;
 	int status;
 
-	snprintf(tmp, sizeof tmp, "%s.rebuild-%ld", o->index, (long)getpid());
 	gw_err_clear(&err);
+	if (index_is_new(o->index)) {
+		gw_index *ix = NULL;
+		if (gw_index_open(&ix, o->index, GW_OPEN_CREATE, &err) != GW_OK) {
+			open_failed(o->index, err.msg);
+			return 2;
+		}
+		gw_index_close(ix);
+	}
+	remove_stale_builds(o->index);
+	snprintf(tmp, sizeof tmp, "%s.rebuild-%ld", o->index, (long)getpid());
 	if (gw_index_remove(tmp, &err) != GW_OK) {
 		fprintf(stderr, PROG ": %s\n", err.msg);
 		return 2;
 	}
 	fresh.index = tmp;
+	fresh.staging = 1;
 	status = index_all(&fresh);
 	if (status == 2) {
 		gw_index_remove(tmp, &err);
@@ -679,7 +752,10 @@ int main(int argc, char **argv)
 			case MODE_COMPACT: status = compact_index(&o); break;
 			case MODE_DUMP: status = dump_doc(&o); break;
 			case MODE_DELETE: status = delete_ids(&o); break;
-			case MODE_INDEX: status = o.rebuild ? rebuild_all(&o) : index_all(&o); break;
+			case MODE_INDEX:
+				o.shown = o.index;
+				status = o.rebuild || index_is_empty(o.index) ? rebuild_all(&o) : index_all(&o);
+				break;
 			}
 		break;
 	}

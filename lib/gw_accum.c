@@ -134,7 +134,9 @@ static long group_of(gw_toklist *l, const gw_token *t)
 			return (long)(l->tab[j] - 1);
 	}
 	if (l->ng == l->g_cap) {
-		size_t cap = l->g_cap ? l->g_cap * 2 : 256;
+		/* Small at first: a window's documents each keep a list per
+		 * field, most of them titles and short cells. */
+		size_t cap = l->g_cap ? l->g_cap * 2 : 16;
 		gw_tgroup *ng = realloc(l->g, cap * sizeof *ng);
 		if (!ng)
 			return -1;
@@ -463,15 +465,20 @@ static slot **sorted_slots(gw_accum *a)
 	return order;
 }
 
-gw_rc gw_accum_flush(gw_accum *a, gw_txn *t, gw_err *err)
+gw_rc gw_accum_flush(gw_accum *a, gw_txn *t, uint64_t checkpoint, gw_err *err)
 {
 	slot **order = sorted_slots(a);
 	gw_rc rc = GW_OK;
 
 	if (!order)
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
-	for (size_t i = 0; i < a->n && rc == GW_OK; i++)
+	for (size_t i = 0; i < a->n && rc == GW_OK; i++) {
 		rc = gw_post_append(t, slot_key(a, order[i]), order[i]->klen, &order[i]->list, err);
+		/* Written: its memory can go now, while LMDB's pages grow. */
+		gw_buf_free(&order[i]->list.buf);
+		if (rc == GW_OK && checkpoint && gw_txn_written(t) >= checkpoint)
+			rc = gw_txn_checkpoint(t, err);
+	}
 	free(order);
 	if (rc == GW_OK)
 		gw_accum_clear(a);

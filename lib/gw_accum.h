@@ -59,8 +59,10 @@ void gw_accum_free(gw_accum *a);
 /* Adds the finished token list of field fid of document docid. Docids must
  * grow from call to call for a given term. -1 on allocation failure. */
 int gw_accum_add(gw_accum *a, unsigned fid, uint32_t docid, const gw_toklist *l);
-/* Writes every list into the store (gw_post_append) in key order and empties a. */
-gw_rc gw_accum_flush(gw_accum *a, gw_txn *t, gw_err *err);
+/* Writes every list into the store (gw_post_append) in key order and empties
+ * a. With checkpoint non-zero, t is checkpointed (gw_txn_checkpoint) each
+ * time that many bytes have been written in it. */
+gw_rc gw_accum_flush(gw_accum *a, gw_txn *t, uint64_t checkpoint, gw_err *err);
 /* Empties a without writing. */
 void gw_accum_clear(gw_accum *a);
 /* Bytes held (for memory budgets and stats). */

@@ -14,7 +14,9 @@
  * large enough for any batch (gw_store_reserve), each window of documents is
  * applied into it and its copy freed, and only the commit makes any of it
  * visible. So memory holds one window of text, the postings budget and
- * LMDB's dirty pages, whatever the batch size. */
+ * LMDB's dirty pages, whatever the batch size. An index being built where
+ * no reader looks (staging) also commits as it goes, which bounds the dirty
+ * pages too; it always runs on the large map, as there is no replay. */
 #include "gw_index.h"
 
 #include <stdarg.h>
@@ -128,6 +130,11 @@ void gw_index_close(gw_index *ix)
 void gw_index_set_budget(gw_index *ix, size_t bytes) { ix->budget = bytes ? bytes : GW_POSTINGS_BUDGET; }
 
 void gw_index_set_window(gw_index *ix, size_t bytes) { ix->window = bytes ? bytes : GW_BATCH_WINDOW; }
+
+void gw_index_set_staging(gw_index *ix, uint64_t checkpoint)
+{
+	ix->staging = checkpoint ? checkpoint : GW_STAGING_CHECKPOINT;
+}
 
 void gw_index_set_threads(gw_index *ix, int n) { ix->threads = n < 1 ? 1 : n > 64 ? 64 : n; }
 
@@ -448,6 +455,9 @@ static gw_rc save_counters(applier *ap, gw_err *err)
 	return GW_OK;
 }
 
+/* How often the batch commits as it goes: only while staging, else 0. */
+static uint64_t checkpoint_bytes(const applier *ap) { return ap->ix->staging; }
+
 /* Analyzes text into ap->toks, grouped by term. */
 static gw_rc analyze_field(applier *ap, const char *text, size_t len, uint32_t *flen, gw_err *err)
 {
@@ -475,7 +485,7 @@ static gw_rc remove_doc(applier *ap, uint32_t docid, gw_err *err)
 
 	/* A document this batch added may still have postings in memory:
 	 * merge them first, so that removing finds them all in the store. */
-	if (docid >= ap->first_docid && gw_accum_flush(ap->acc, ap->t, err))
+	if (docid >= ap->first_docid && gw_accum_flush(ap->acc, ap->t, checkpoint_bytes(ap), err))
 		return err->rc;
 	rc = gw_doc_get(ap->t, docid, &val, &len, err);
 	if (rc)
@@ -794,12 +804,16 @@ static gw_rc apply(applier *ap, int first, int last, gw_err *err)
 		}
 		/* Bounded memory: past the budget, the lists merge into the
 		 * store (new docids only ever go after the stored ones). */
-		if (gw_accum_bytes(ap->acc) > ap->ix->budget && gw_accum_flush(ap->acc, ap->t, err))
+		if (gw_accum_bytes(ap->acc) > ap->ix->budget &&
+		    gw_accum_flush(ap->acc, ap->t, checkpoint_bytes(ap), err))
+			return err->rc;
+		if (checkpoint_bytes(ap) && gw_txn_written(ap->t) >= checkpoint_bytes(ap) &&
+		    gw_txn_checkpoint(ap->t, err))
 			return err->rc;
 		if (ap->ix->progress && last)
 			ap->ix->progress(ap->ix->progress_ctx, w + n, b->ndocs);
 	}
-	if (last && (gw_accum_flush(ap->acc, ap->t, err) || save_counters(ap, err)))
+	if (last && (gw_accum_flush(ap->acc, ap->t, checkpoint_bytes(ap), err) || save_counters(ap, err)))
 		return err->rc;
 	return GW_OK;
 }
@@ -820,7 +834,7 @@ static gw_rc stream_window(gw_index *ix, gw_err *err)
 		ap->ix = ix;
 		ix->stream = ap;
 		/* No replay once windows are applied: map room for any batch. */
-		if (gw_store_reserve(ix->s, err) || gw_store_begin(ix->s, 1, &ap->t, err))
+		if (gw_store_reserve(ix->s, ix->staging != 0, err) || gw_store_begin(ix->s, 1, &ap->t, err))
 			return err->rc;
 	}
 	for (size_t i = 0; i < b->ndocs; i++)
@@ -889,7 +903,12 @@ gw_rc gw_index_commit_pruning(gw_index *ix, const char *const *sources, size_t n
 		ap.sources = sources;
 		ap.nsources = n;
 		ap.acc = gw_accum_new();
-		rc = ap.acc ? gw_store_begin(ix->s, 1, &ap.t, &e2) : gw_err_set(&e2, GW_ENOMEM, 0, "out of memory");
+		rc = ap.acc ? GW_OK : gw_err_set(&e2, GW_ENOMEM, 0, "out of memory");
+		/* A staging batch checkpoints: it cannot be replayed either. */
+		if (rc == GW_OK && ix->staging)
+			rc = gw_store_reserve(ix->s, 1, &e2);
+		if (rc == GW_OK)
+			rc = gw_store_begin(ix->s, 1, &ap.t, &e2);
 		if (rc == GW_OK && (rc = apply(&ap, 1, 1, &e2)) == GW_OK) {
 			rc = gw_txn_commit(ap.t, &e2);
 			ap.t = NULL;
@@ -898,7 +917,7 @@ gw_rc gw_index_commit_pruning(gw_index *ix, const char *const *sources, size_t n
 		if (rc == GW_OK && stats)
 			*stats = ap.st;
 		applier_free(&ap);
-		if (rc != GW_EFULL || attempt >= 30) {
+		if (rc != GW_EFULL || attempt >= 30 || ix->staging) {
 			if (rc)
 				gw_err_set(err, rc, e2.sys, "%s", e2.msg);
 			break;

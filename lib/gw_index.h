@@ -48,6 +48,14 @@ void gw_index_set_budget(gw_index *ix, size_t bytes);
 #define GW_BATCH_WINDOW ((size_t)64 << 20)
 void gw_index_set_window(gw_index *ix, size_t bytes);
 
+/* For an index no reader looks at yet (a build beside the live index,
+ * swapped in when done): a batch then commits its write transaction every
+ * checkpoint bytes written (0: GW_STAGING_CHECKPOINT) instead of once, so
+ * that LMDB's dirty pages, which it holds in memory until a commit, stay
+ * bounded. A batch that fails leaves a partial index, to be thrown away. */
+#define GW_STAGING_CHECKPOINT ((uint64_t)16 << 20)
+void gw_index_set_staging(gw_index *ix, uint64_t checkpoint);
+
 /* Threads that analyze documents at commit (the writer is one of them);
  * default: the number of online processors. The index is the same for any
  * number. n < 1 means 1. */

@@ -50,6 +50,8 @@ struct gw_index {
 	int threads;       /* analysis threads at commit (gw_index_set_threads) */
 	size_t budget;     /* postings held in memory before a merge (bytes) */
 	size_t window;     /* batch text held before it is applied (bytes) */
+	uint64_t staging;  /* no reader looks: checkpoint every this many bytes
+	                    * written (gw_index_set_staging); 0: one txn */
 	struct applier *stream; /* the open write txn of a batch applied as it grows */
 	gw_rc broken;      /* a window failed: the batch's error (GW_OK: none) */
 	int broken_sys;

@@ -37,9 +37,12 @@ void gw_predoc_free(gw_predoc *d)
 
 void gw_predoc_trim(gw_predoc *d, size_t max_tokens)
 {
-	for (size_t i = 0; i < d->cap; i++)
-		if (d->f[i].toks.cap > max_tokens)
+	for (size_t i = 0; i < d->cap; i++) {
+		if (d->f[i].toks.cap > max_tokens || d->f[i].toks.g_cap > max_tokens / 2)
 			gw_toklist_free(&d->f[i].toks);
+		if (d->f[i].z.cap > 4 * max_tokens)
+			gw_buf_free(&d->f[i].z);
+	}
 }
 
 static gw_rc analyze_doc(gw_analyzer *an, gw_predoc *d, const gw_prein *in, size_t nf)

@@ -24,16 +24,27 @@ void gw_store_close(gw_store *s);
 gw_rc gw_store_grow(gw_store *s, gw_err *err);
 
 /* Sets the map to GW_STORE_RESERVE bytes of address space (unless it is
- * larger, or GONGWEN_MAPSIZE is set), for a write transaction that cannot
- * be replayed on MDB_MAP_FULL. The file grows only as pages are written;
- * readers map the same size. No transaction of this process may be open. */
+ * larger), for a write transaction that cannot be replayed on MDB_MAP_FULL.
+ * The file grows only as pages are written; readers map the same size. No
+ * transaction of this process may be open. Tests set GONGWEN_MAPSIZE to
+ * meet a full map early: that skips the reserve unless always is set (a
+ * batch that checkpoints could not be replayed at all). */
 #define GW_STORE_RESERVE ((uint64_t)256 << 30)
-gw_rc gw_store_reserve(gw_store *s, gw_err *err);
+gw_rc gw_store_reserve(gw_store *s, int always, gw_err *err);
 
 /* Transactions. A read transaction sees the last commit when it began. */
 gw_rc gw_store_begin(gw_store *s, int write, gw_txn **out, gw_err *err);
 gw_rc gw_txn_commit(gw_txn *t, gw_err *err); /* frees t, also on error */
 void gw_txn_abort(gw_txn *t);                /* frees t; NULL does nothing */
+/* Commits what a write txn holds and goes on in a new one, in place: LMDB
+ * keeps every page a txn dirties in memory until it commits, so a build
+ * checkpoints to bound that. Readers see each checkpoint: only for an
+ * index no reader looks at yet (gw_index_set_staging). On error t can
+ * only be aborted. */
+gw_rc gw_txn_checkpoint(gw_txn *t, gw_err *err);
+/* Bytes of keys and values put since the txn (or checkpoint) began: about
+ * the pages it dirtied, when it mostly appends, as a build does. */
+uint64_t gw_txn_written(const gw_txn *t);
 
 /* meta: named unsigned counters; a missing key reads as 0. */
 gw_rc gw_meta_get(gw_txn *t, const char *key, uint64_t *v, gw_err *err);

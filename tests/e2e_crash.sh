@@ -75,6 +75,42 @@ check_exit 0
 check_true "all 3000 documents now $want" test "$("$SRCH" -i "$IX" --count "$want")" = 3000
 end_check
 
+begin "a first build killed at random moments: no index or an empty one, never part of one; a new run completes it"
+# A first build goes to IX.rebuild-PID, committing as it goes (here every
+# 100 kB: about a hundred times in the second or so this build takes), and
+# is swapped in at the end; the index itself is made empty first.
+IX4=$T/ix4
+gen 12000 0 zzz >"$T/z.jsonl"
+k=0
+hits=0
+while [ "$k" -lt "$KILLS" ]; do
+	rm -rf "$IX4"
+	delay=$(python3 -c 'import random; print("%.3f" % random.uniform(0.02, 1.0))')
+	GONGWEN_CHECKPOINT=100000 "$IDX" -q -i "$IX4" "$T/z.jsonl" >/dev/null 2>&1 &
+	pid=$!
+	sleep "$delay"
+	kill -9 "$pid" 2>/dev/null && hits=$((hits + 1))
+	wait "$pid" 2>/dev/null
+	if [ -e "$IX4/data.mdb" ]; then
+		if ! "$IDX" -i "$IX4" --check >"$T/check" 2>&1; then
+			fails "--check passes after kill $k (after ${delay}s)" "$(show "$T/check")"
+			break
+		fi
+		n=$("$SRCH" -i "$IX4" --count zzz)
+		if [ "$n" != 0 ] && [ "$n" != 12000 ]; then
+			fails "0 or 12000 documents after kill $k" "$n"
+			break
+		fi
+	fi
+	k=$((k + 1))
+done
+[ "$hits" -gt 0 ] || fails "at least one kill during a build" "$hits of $KILLS"
+run "$IDX" -i "$IX4" "$T/z.jsonl"
+check_exit 0
+check_true "all 12000 documents after a full run" test "$("$SRCH" -i "$IX4" --count zzz)" = 12000
+check_true "the killed runs' build directories are removed" sh -c "! ls -d '$IX4'.rebuild-* 2>/dev/null"
+end_check
+
 begin "searchers running while batches commit: no errors, only committed states"
 IX2=$T/ix2
 "$IDX" -q -i "$IX2" "$T/a.jsonl"

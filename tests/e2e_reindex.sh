@@ -184,6 +184,27 @@ run "$IDX" -i "$T/j2" --check
 check_exit 0
 end_check
 
+begin "a first build commits as it goes (here every 50 kB written); one transaction gives the same index"
+GONGWEN_CHECKPOINT=50000 GONGWEN_BUDGET=300000 run "$IDX" -i "$T/j5" corpus/ "$T/j.jsonl"
+check_exit 0
+check_true "no build directory left beside it" sh -c "! ls -d '$T/j5'.rebuild-* 2>/dev/null"
+# An index that exists (empty) takes the batch in one transaction.
+: >"$T/empty.jsonl"
+run "$IDX" -i "$T/j6" "$T/empty.jsonl"
+check_exit 0
+run "$IDX" -i "$T/j6" corpus/ "$T/j.jsonl"
+check_exit 0
+if command -v mdb_dump >/dev/null 2>&1; then
+	mdb_dump -a "$T/j5" | grep -v '^mapsize=' >"$T/j5.dump" 2>&1
+	mdb_dump -a "$T/j6" | grep -v '^mapsize=' >"$T/j6.dump" 2>&1
+	grep -v '^mapsize=' "$T/j1.dump" >"$T/j1m.dump"
+	check_true "the staged dump equals the default build's" cmp -s "$T/j1m.dump" "$T/j5.dump"
+	check_true "the one-transaction dump equals it too" cmp -s "$T/j1m.dump" "$T/j6.dump"
+fi
+run "$IDX" -i "$T/j5" --check
+check_exit 0
+end_check
+
 begin "a small postings budget (many merges during the commit) builds the same index"
 GONGWEN_BUDGET=100000
 export GONGWEN_BUDGET
