@@ -33,15 +33,26 @@ typedef struct group {
 	slot *s;
 } group;
 
+/* Posting lists grow by doubling inside blocks of ARENA_BLOCK bytes (or a
+ * block of their own, past that), all freed together once written. With
+ * malloc per list, the heap fragmented over repeated fill-and-flush
+ * cycles and a build's memory kept growing past its budget; here the
+ * bytes counted are the bytes held, the outgrown copies included. */
+enum { ARENA_BLOCK = 1 << 20 };
+
 struct gw_accum {
 	slot *s;
 	size_t cap, n;
+	unsigned char **blocks;
+	size_t nblocks, blocks_cap;
+	unsigned char *free_at;  /* the rest of the current block */
+	size_t free_left;
+	size_t arena_bytes;
 	gw_buf keys;      /* keys longer than INLINE_KEY */
 	gw_buf key;       /* scratch term key */
 	gw_buf gkeys;     /* scratch: the keys of one call's groups */
 	group *g;         /* scratch: one call's groups */
 	size_t g_cap;
-	size_t bytes;
 };
 
 void gw_toklist_reset(gw_toklist *l)
@@ -265,14 +276,18 @@ gw_accum *gw_accum_new(void) { return calloc(1, sizeof(gw_accum)); }
 
 void gw_accum_clear(gw_accum *a)
 {
-	for (size_t i = 0; i < a->cap; i++)
-		if (a->s[i].klen)
-			gw_buf_free(&a->s[i].list.buf);
+	for (size_t i = 0; i < a->nblocks; i++)
+		free(a->blocks[i]);
+	free(a->blocks);
+	a->blocks = NULL;
+	a->nblocks = a->blocks_cap = 0;
+	a->free_at = NULL;
+	a->free_left = 0;
+	a->arena_bytes = 0;
 	free(a->s);
 	a->s = NULL;
 	a->cap = a->n = 0;
 	gw_buf_free(&a->keys);
-	a->bytes = 0;
 }
 
 void gw_accum_free(gw_accum *a)
@@ -288,7 +303,52 @@ void gw_accum_free(gw_accum *a)
 
 /* Allocated sizes, not used ones: lists grow by doubling, so their used
  * bytes understate the memory by up to half. */
-size_t gw_accum_bytes(const gw_accum *a) { return a->bytes + a->keys.cap + a->cap * sizeof(slot); }
+size_t gw_accum_bytes(const gw_accum *a) { return a->arena_bytes + a->keys.cap + a->cap * sizeof(slot); }
+
+/* n bytes from the arena; NULL on allocation failure. */
+static unsigned char *arena_alloc(gw_accum *a, size_t n)
+{
+	if (n > a->free_left) {
+		size_t size = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
+		unsigned char *b;
+		if (a->nblocks == a->blocks_cap) {
+			size_t cap = a->blocks_cap ? a->blocks_cap * 2 : 64;
+			unsigned char **nb = realloc(a->blocks, cap * sizeof *nb);
+			if (!nb)
+				return NULL;
+			a->blocks = nb;
+			a->blocks_cap = cap;
+		}
+		if (!(b = malloc(size)))
+			return NULL;
+		a->blocks[a->nblocks++] = b;
+		a->arena_bytes += size;
+		if (size == n) /* a large list's own block: the current one goes on */
+			return b;
+		a->free_at = b;
+		a->free_left = size;
+	}
+	a->free_at += n;
+	a->free_left -= n;
+	return a->free_at - n;
+}
+
+/* Gives l room for need more bytes: a copy twice as large (or more). */
+static int grow_list(gw_accum *a, gw_plist *l, size_t need)
+{
+	size_t cap = l->cap ? l->cap * 2 : 32;
+	unsigned char *p;
+
+	while (cap - l->len < need)
+		cap *= 2;
+	if (!(p = arena_alloc(a, cap)))
+		return -1;
+	if (l->len)
+		memcpy(p, l->p, l->len);
+	l->p = p;
+	l->cap = cap;
+	return 0;
+}
 
 static const unsigned char *slot_key(const gw_accum *a, const slot *s)
 {
@@ -400,16 +460,15 @@ int gw_accum_add(gw_accum *a, unsigned fid, uint32_t docid, const gw_toklist *l)
 			if (!s)
 				return -1;
 			g[i].s = s;
-			PREFETCH(s->list.buf.p + s->list.buf.len);
+			PREFETCH(s->list.p + s->list.len);
 		}
 		if (i >= AHEAD) {
 			const gw_tgroup *tg = &l->g[i - AHEAD];
 			gw_plist *pl = &g[i - AHEAD].s->list;
-			size_t before = pl->buf.cap;
-			gw_plist_add(pl, docid, l->pos + tg->first, tg->tf);
-			if (!gw_buf_ok(&pl->buf))
+			if (pl->cap - pl->len < GW_PLIST_ENTRY_MAX(tg->tf) &&
+			    grow_list(a, pl, GW_PLIST_ENTRY_MAX(tg->tf)))
 				return -1;
-			a->bytes += pl->buf.cap - before;
+			gw_plist_add(pl, docid, l->pos + tg->first, tg->tf);
 		}
 	}
 	return 0;
@@ -474,8 +533,6 @@ gw_rc gw_accum_flush(gw_accum *a, gw_txn *t, uint64_t checkpoint, gw_err *err)
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	for (size_t i = 0; i < a->n && rc == GW_OK; i++) {
 		rc = gw_post_append(t, slot_key(a, order[i]), order[i]->klen, &order[i]->list, err);
-		/* Written: its memory can go now, while LMDB's pages grow. */
-		gw_buf_free(&order[i]->list.buf);
 		if (rc == GW_OK && checkpoint && gw_txn_written(t) >= checkpoint)
 			rc = gw_txn_checkpoint(t, err);
 	}

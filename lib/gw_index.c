@@ -68,8 +68,7 @@ gw_rc gw_index_open(gw_index **out, const char *path, int flags, gw_err *err)
 	if (!ix)
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	ix->write = (flags & GW_OPEN_WRITE) != 0;
-	ix->budget = GW_POSTINGS_BUDGET;
-	ix->window = GW_BATCH_WINDOW;
+	gw_index_set_budget(ix, 0);
 	ix->threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (ix->threads < 1)
 		ix->threads = 1;
@@ -127,13 +126,19 @@ void gw_index_close(gw_index *ix)
 	free(ix);
 }
 
-void gw_index_set_budget(gw_index *ix, size_t bytes) { ix->budget = bytes ? bytes : GW_POSTINGS_BUDGET; }
+void gw_index_set_budget(gw_index *ix, size_t bytes)
+{
+	ix->memory = bytes ? bytes : GW_MEMORY_BUDGET;
+	ix->budget = ix->memory / 8 * 3;
+	ix->window = ix->memory / 16;
+}
 
-void gw_index_set_window(gw_index *ix, size_t bytes) { ix->window = bytes ? bytes : GW_BATCH_WINDOW; }
+void gw_index_set_window(gw_index *ix, size_t bytes) { ix->window = bytes ? bytes : ix->memory / 16; }
 
 void gw_index_set_staging(gw_index *ix, uint64_t checkpoint)
 {
-	ix->staging = checkpoint ? checkpoint : GW_STAGING_CHECKPOINT;
+	ix->staging = 1;
+	ix->checkpoint = checkpoint;
 }
 
 void gw_index_set_threads(gw_index *ix, int n) { ix->threads = n < 1 ? 1 : n > 64 ? 64 : n; }
@@ -456,7 +461,12 @@ static gw_rc save_counters(applier *ap, gw_err *err)
 }
 
 /* How often the batch commits as it goes: only while staging, else 0. */
-static uint64_t checkpoint_bytes(const applier *ap) { return ap->ix->staging; }
+static uint64_t checkpoint_bytes(const applier *ap)
+{
+	const gw_index *ix = ap->ix;
+
+	return !ix->staging ? 0 : ix->checkpoint ? ix->checkpoint : ix->memory / 32;
+}
 
 /* Analyzes text into ap->toks, grouped by term. */
 static gw_rc analyze_field(applier *ap, const char *text, size_t len, uint32_t *flen, gw_err *err)

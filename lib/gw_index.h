@@ -35,25 +35,27 @@ void gw_index_close(gw_index *ix);
 typedef void (*gw_warn_fn)(void *ctx, const char *msg);
 void gw_index_set_warn(gw_index *ix, gw_warn_fn fn, void *ctx);
 
-/* Memory for a commit's in-memory posting lists: past it they are merged
- * into the store and memory is freed, so a batch of any size needs at most
- * this for postings (its documents' text is held besides). 0: default. */
-#define GW_POSTINGS_BUDGET ((size_t)256 << 20)
+/* The memory a batch may use, shared out as follows (0: the default):
+ * - 3/8 for the posting lists accumulated in memory: past that they are
+ *   merged into the store and freed;
+ * - 1/16 for the text of the batch (the window): past that, the documents
+ *   put so far are analyzed and written into the batch's write transaction
+ *   (still invisible to readers until the commit) and their copies freed;
+ * - 1/32 for each checkpoint of a staging build (gw_index_set_staging);
+ * the rest for the analysis of two windows of documents, the ids a batch
+ * put, the analyzers and LMDB's dirty pages of the last checkpoint (a
+ * transaction that cannot checkpoint keeps all of its dirty pages, up to
+ * about 512 MB, and then LMDB spills them to the file). */
+#define GW_MEMORY_BUDGET ((size_t)512 << 20)
 void gw_index_set_budget(gw_index *ix, size_t bytes);
-
-/* Text of a batch held in memory: past it, the documents put so far are
- * analyzed and written into the batch's write transaction (still invisible
- * to readers until the commit) and their copies freed, so a batch of any
- * size holds at most this much text. 0: default. */
-#define GW_BATCH_WINDOW ((size_t)64 << 20)
+/* Sets the window alone (tests). 0: the budget's share. */
 void gw_index_set_window(gw_index *ix, size_t bytes);
 
 /* For an index no reader looks at yet (a build beside the live index,
  * swapped in when done): a batch then commits its write transaction every
- * checkpoint bytes written (0: GW_STAGING_CHECKPOINT) instead of once, so
+ * checkpoint bytes written (0: the budget's share) instead of once, so
  * that LMDB's dirty pages, which it holds in memory until a commit, stay
  * bounded. A batch that fails leaves a partial index, to be thrown away. */
-#define GW_STAGING_CHECKPOINT ((uint64_t)16 << 20)
 void gw_index_set_staging(gw_index *ix, uint64_t checkpoint);
 
 /* Threads that analyze documents at commit (the writer is one of them);

@@ -48,10 +48,11 @@ struct gw_index {
 	gw_progress_fn progress;
 	void *progress_ctx;
 	int threads;       /* analysis threads at commit (gw_index_set_threads) */
+	size_t memory;     /* the batch's memory budget (gw_index_set_budget) */
 	size_t budget;     /* postings held in memory before a merge (bytes) */
 	size_t window;     /* batch text held before it is applied (bytes) */
-	uint64_t staging;  /* no reader looks: checkpoint every this many bytes
-	                    * written (gw_index_set_staging); 0: one txn */
+	int staging;       /* no reader looks: checkpoint (gw_index_set_staging) */
+	uint64_t checkpoint; /* bytes between checkpoints; 0: memory / 32 */
 	struct applier *stream; /* the open write txn of a batch applied as it grows */
 	gw_rc broken;      /* a window failed: the batch's error (GW_OK: none) */
 	int broken_sys;

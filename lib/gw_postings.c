@@ -99,16 +99,14 @@ void gw_plist_add(gw_plist *l, uint32_t docid, const uint32_t *pos, uint32_t tf)
 	uint32_t prev = 0;
 	unsigned char *p;
 
-	/* One reservation for the whole entry (every list gets an entry per
-	 * document: the hot path of indexing), then plen, which precedes the
-	 * positions it measures, from the deltas' sizes. */
-	if (gw_buf_reserve(&l->buf, 15 + 5 * (size_t)tf))
-		return;
+	/* The caller made room for the whole entry (every list gets an entry
+	 * per document: the hot path of indexing). plen precedes the
+	 * positions it measures: it comes from the deltas' sizes first. */
 	for (uint32_t i = 0; i < tf; i++) {
 		plen += u32_len(pos[i] - prev);
 		prev = pos[i];
 	}
-	p = l->buf.p + l->buf.len;
+	p = l->p + l->len;
 	p += gw_varint_put(p, docid - l->last_docid);
 	p += gw_varint_put(p, tf);
 	p += gw_varint_put(p, (uint32_t)plen);
@@ -117,15 +115,15 @@ void gw_plist_add(gw_plist *l, uint32_t docid, const uint32_t *pos, uint32_t tf)
 		p += gw_varint_put(p, pos[i] - prev);
 		prev = pos[i];
 	}
-	l->buf.len = (size_t)(p - l->buf.p);
+	l->len = (size_t)(p - l->p);
 	l->last_docid = docid;
 	l->ndocs++;
 }
 
 void gw_plist_reader(const gw_plist *l, gw_entry_reader *r)
 {
-	r->p = l->buf.p;
-	r->end = l->buf.p + l->buf.len;
+	r->p = l->p;
+	r->end = l->p + l->len;
 	r->docid = 0;
 	r->left = l->ndocs;
 }

@@ -76,14 +76,19 @@ static inline int gw_entry_next_fast(gw_entry_reader *r, gw_entry *e)
  * decoded (== tf unless damaged). */
 uint32_t gw_entry_positions(const gw_entry *e, uint32_t *out);
 
-/* A growing list of entries for one term, in docid order. */
+/* A growing list of entries for one term, in docid order. Its memory
+ * belongs to whoever grows it (gw_accum, from an arena). */
 typedef struct gw_plist {
-	gw_buf buf;
+	unsigned char *p;
+	size_t len, cap;
 	uint32_t ndocs;
 	uint32_t last_docid;
 } gw_plist;
 
-/* Appends an entry (docid > the last one added) with positions pos[0..tf). */
+/* The most bytes an entry of tf positions takes. */
+#define GW_PLIST_ENTRY_MAX(tf) (15 + 5 * (size_t)(tf))
+/* Appends an entry (docid > the last one added) with positions pos[0..tf).
+ * The list must have room for GW_PLIST_ENTRY_MAX(tf) more bytes. */
 void gw_plist_add(gw_plist *l, uint32_t docid, const uint32_t *pos, uint32_t tf);
 /* A reader over the list's entries. */
 void gw_plist_reader(const gw_plist *l, gw_entry_reader *r);

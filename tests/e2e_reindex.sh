@@ -205,7 +205,7 @@ run "$IDX" -i "$T/j5" --check
 check_exit 0
 end_check
 
-begin "a small postings budget (many merges during the commit) builds the same index"
+begin "a 100 kB memory budget (many merges and windows during the commit) builds the same index"
 GONGWEN_BUDGET=100000
 export GONGWEN_BUDGET
 run "$IDX" -i "$T/j3" corpus/ "$T/j.jsonl"
@@ -215,6 +215,20 @@ if command -v mdb_dump >/dev/null 2>&1; then
 	mdb_dump -a "$T/j3" >"$T/j3.dump" 2>&1
 	check_true "the dump equals the default build's" cmp -s "$T/j1.dump" "$T/j3.dump"
 fi
+end_check
+
+begin "--memory 16 (1 MB windows, 6 MB of postings) builds the same index; a budget below 16 MB is refused"
+run "$IDX" --memory 16 -i "$T/j7" corpus/ "$T/j.jsonl"
+check_exit 0
+if command -v mdb_dump >/dev/null 2>&1; then
+	mdb_dump -a "$T/j7" | grep -v '^mapsize=' >"$T/j7.dump" 2>&1
+	grep -v '^mapsize=' "$T/j1.dump" >"$T/j1m.dump"
+	check_true "the dump equals the default build's" cmp -s "$T/j1m.dump" "$T/j7.dump"
+fi
+run "$IDX" --memory 15 -i "$T/j8" corpus/
+check_exit 2
+check_contains err "--memory takes 16 to 1048576 (MB), not '15'"
+check_true "nothing created" test ! -e "$T/j8"
 end_check
 
 begin "a batch applied in 100 kB windows as it is read builds the same index (map size aside)"
