@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gw_accum.h"
 #include "gw_index_impl.h"
 #include "gw_lens.h"
 #include "gw_record.h"
+#include "gw_toklist.h"
 
 typedef struct checker {
 	gw_index *ix;

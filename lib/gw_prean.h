@@ -12,9 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "gw_accum.h"
 #include "gw_buf.h"
 #include "gw_err.h"
+#include "gw_toklist.h"
 
 /* One field of a document, analyzed. */
 typedef struct gw_prefield {

@@ -11,9 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "gw_accum.h"
 #include "gw_index_impl.h"
 #include "gw_record.h"
+#include "gw_toklist.h"
 
 /* ---- --stats ---- */
 

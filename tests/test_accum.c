@@ -1,4 +1,5 @@
-/* gw_accum: tokens in, posting lists out, checked through the store.
+/* gw_toklist and gw_accum: tokens in, grouped by term, posting lists out,
+ * checked through the store.
  *
  * The accumulator keeps short term keys inside its hash slots and long ones
  * in an arena, finds slots ahead of use, and sorts the terms by a radix key

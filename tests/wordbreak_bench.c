@@ -21,9 +21,9 @@
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 
-#include "gw_accum.h"
 #include "gw_analyzer.h"
 #include "gw_json.h"
+#include "gw_toklist.h"
 #include "gw_utf8.h"
 
 typedef struct text {
