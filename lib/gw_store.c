@@ -1031,6 +1031,8 @@ gw_rc gw_store_stat_get(gw_txn *t, gw_store_stat *st, gw_err *err)
 {
 	MDB_envinfo info;
 	MDB_stat ms;
+	MDB_cursor *cur;
+	MDB_val k, v;
 	int rc;
 
 	memset(st, 0, sizeof *st);
@@ -1038,6 +1040,17 @@ gw_rc gw_store_stat_get(gw_txn *t, gw_store_stat *st, gw_err *err)
 	mdb_env_stat(t->s->env, &ms);
 	st->map_size = info.me_mapsize;
 	st->used_bytes = (uint64_t)(info.me_last_pgno + 1) * ms.ms_psize;
+	/* The free list (database 0): each value is an LMDB ID list, whose
+	 * first word counts its pages. */
+	if ((rc = mdb_cursor_open(t->txn, 0, &cur)))
+		return lmdb_err(err, rc, "cannot stat");
+	while (mdb_cursor_get(cur, &k, &v, MDB_NEXT) == 0)
+		if (v.mv_size >= sizeof(size_t)) {
+			size_t n;
+			memcpy(&n, v.mv_data, sizeof n);
+			st->free_bytes += (uint64_t)n * ms.ms_psize;
+		}
+	mdb_cursor_close(cur);
 	if ((rc = mdb_stat(t->txn, t->s->post, &ms)))
 		return lmdb_err(err, rc, "cannot stat");
 	st->post_chunks = ms.ms_entries;

@@ -119,6 +119,7 @@ uint64_t gw_pl_df(gw_pl *pl);
 /* Statistics for tools and tests. */
 typedef struct gw_store_stat {
 	uint64_t map_size, used_bytes;
+	uint64_t free_bytes;  /* of used_bytes, pages on LMDB's free list */
 	uint64_t post_entries, post_chunks, docs, ids;
 } gw_store_stat;
 gw_rc gw_store_stat_get(gw_txn *t, gw_store_stat *st, gw_err *err);

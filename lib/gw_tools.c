@@ -89,6 +89,7 @@ gw_rc gw_index_stats_get(gw_index *ix, const char *path, gw_index_stats *st, gw_
 	st->fields = ft.n;
 	st->map_bytes = ss.map_size;
 	st->used_bytes = ss.used_bytes;
+	st->free_bytes = ss.free_bytes;
 	c.type_fid = gw_field_find(&ft, "_type", 5);
 	c.src_fid = gw_field_find(&ft, "_source", 7);
 	if ((rc = gw_doc_each(t, on_doc, &c, err)) || (rc = gw_post_each(t, on_chunk, &c, err)))
@@ -115,6 +116,22 @@ static int dir_has_entries(DIR *d)
 		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
 			return 1;
 	return 0;
+}
+
+gw_rc gw_index_space(gw_index *ix, uint64_t *used_bytes, uint64_t *free_bytes, gw_err *err)
+{
+	gw_store_stat ss;
+	gw_txn *t;
+	gw_rc rc;
+
+	if ((rc = gw_store_begin(ix->s, 0, &t, err)))
+		return rc;
+	if ((rc = gw_store_stat_get(t, &ss, err)) == GW_OK) {
+		*used_bytes = ss.used_bytes;
+		*free_bytes = ss.free_bytes;
+	}
+	gw_txn_abort(t);
+	return rc;
 }
 
 gw_rc gw_index_compact(gw_index *ix, const char *dest, gw_err *err)

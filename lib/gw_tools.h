@@ -22,12 +22,17 @@ typedef struct gw_index_stats {
 	uint64_t chunks;            /* postings chunks */
 	uint64_t file_bytes;        /* size of data.mdb */
 	uint64_t map_bytes, used_bytes;
+	uint64_t free_bytes;        /* of used_bytes, free pages (reused by later writes) */
 	gw_db_stat db[GW_STORE_NDBS];
 } gw_index_stats;
 
 /* Counts everything in st as of the last commit (reads every record and
  * every chunk header: proportional to the index size). */
 gw_rc gw_index_stats_get(gw_index *ix, const char *path, gw_index_stats *st, gw_err *err);
+
+/* Bytes of data.mdb in use and, of those, on LMDB's free list: what a
+ * compacted copy would drop. Quick (reads the free list only). */
+gw_rc gw_index_space(gw_index *ix, uint64_t *used_bytes, uint64_t *free_bytes, gw_err *err);
 
 /* Writes a compacted copy of the index to the directory dest, which must
  * not exist or be empty (created if absent). GW_EINVAL if it is not empty. */

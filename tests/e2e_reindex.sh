@@ -187,7 +187,12 @@ end_check
 begin "a first build commits as it goes (here every 50 kB written); one transaction gives the same index"
 GONGWEN_CHECKPOINT=50000 GONGWEN_BUDGET=300000 run "$IDX" -i "$T/j5" corpus/ "$T/j.jsonl"
 check_exit 0
+# Merges across commits free pages: past a tenth of the file, a compacted
+# copy is swapped in instead.
+check_contains err "gongwen-index: compacted the new index from "
 check_true "no build directory left beside it" sh -c "! ls -d '$T/j5'.rebuild-* 2>/dev/null"
+run "$IDX" -i "$T/j5" --stats
+check_contains out "free bytes         0 "
 # An index that exists (empty) takes the batch in one transaction.
 : >"$T/empty.jsonl"
 run "$IDX" -i "$T/j6" "$T/empty.jsonl"
