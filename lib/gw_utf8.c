@@ -86,6 +86,25 @@ static size_t skip_ascii(const char *s, size_t n, size_t i)
 	return i;
 }
 
+/* Past ASCII and the well-formed 2- and 3-byte sequences that make up
+ * Chinese text (lead C2-DF, E1-EC, EE-EF: any continuation bytes will do),
+ * from i; the rest (E0, ED, 4 bytes, errors) is left to gw_utf8_next. */
+static size_t skip_common(const char *str, size_t n, size_t i)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	for (;;) {
+		i = skip_ascii(str, n, i);
+		if (i + 1 < n && s[i] >= 0xC2 && s[i] <= 0xDF && (s[i + 1] & 0xC0) == 0x80)
+			i += 2;
+		else if (i + 2 < n && s[i] >= 0xE1 && s[i] <= 0xEF && s[i] != 0xED &&
+		         (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80)
+			i += 3;
+		else
+			return i;
+	}
+}
+
 size_t gw_utf8_sanitize(gw_buf *out, const char *s, size_t n, size_t *first_bad_off)
 {
 	size_t i = 0, run = 0, nbad = 0, at;
@@ -93,7 +112,7 @@ size_t gw_utf8_sanitize(gw_buf *out, const char *s, size_t n, size_t *first_bad_
 	if (n == 0)
 		return 0; /* s may be NULL: no arithmetic on it */
 	/* Valid text between errors is appended in one piece. */
-	while ((i = skip_ascii(s, n, i)) < n) {
+	while ((i = skip_common(s, n, i)) < n) {
 		at = i;
 		if (gw_utf8_next(s, n, &i) >= 0)
 			continue;
@@ -111,7 +130,7 @@ int gw_utf8_valid(const char *s, size_t n)
 {
 	size_t i = 0;
 
-	while ((i = skip_ascii(s, n, i)) < n) {
+	while ((i = skip_common(s, n, i)) < n) {
 		if (gw_utf8_next(s, n, &i) < 0)
 			return 0;
 	}

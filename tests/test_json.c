@@ -320,6 +320,58 @@ static void test_reuse(void)
 	gw_buf_free(&d);
 }
 
+/* Strings are scanned 8 bytes at a time: a quote, an escape or a control
+ * character at any offset from the string's start (and the end of the
+ * input anywhere) must stop the scan exactly there. */
+static void test_string_scan_offsets(void)
+{
+	gw_json_obj obj;
+	gw_buf in = GW_BUF_INIT, want = GW_BUF_INIT;
+	gw_err err;
+	int bad = 0;
+
+	gw_json_obj_init(&obj);
+	for (int k = 0; k < 20; k++) {
+		for (int what = 0; what < 4; what++) {
+			/* k bytes of text (ASCII and 國), then: an escape, a quote
+			 * inside (escaped), a tab (an error), or the end. */
+			gw_buf_reset(&in);
+			gw_buf_reset(&want);
+			gw_buf_puts(&in, "{\"k\":\"");
+			for (int i = 0; i < k; i++) {
+				const char *piece = i % 5 == 4 ? GUO : "a";
+				gw_buf_puts(&in, piece);
+				gw_buf_puts(&want, piece);
+			}
+			if (what == 0) {
+				gw_buf_puts(&in, "\\n-");
+				gw_buf_puts(&want, "\n-");
+			} else if (what == 1) {
+				gw_buf_puts(&in, "\\\"x");
+				gw_buf_puts(&want, "\"x");
+			} else if (what == 2) {
+				gw_buf_puts(&in, "\tx");
+			}
+			if (what != 3)
+				gw_buf_puts(&in, "\"}");
+			gw_buf_putc(&want, 0);
+			if (what == 2)
+				bad += parse_exact(&obj, (const char *)in.p, in.len, &err) != GW_EINVAL ||
+				       !strstr(err.msg, "control character");
+			else if (what == 3)
+				bad += parse_exact(&obj, (const char *)in.p, in.len, &err) != GW_EINVAL ||
+				       !strstr(err.msg, "unterminated string");
+			else
+				bad += parse_exact(&obj, (const char *)in.p, in.len, &err) != GW_OK || obj.n != 1 ||
+				       strcmp(obj.m[0].val, (const char *)want.p) != 0;
+		}
+	}
+	CHECK(bad == 0);
+	gw_json_obj_free(&obj);
+	gw_buf_free(&in);
+	gw_buf_free(&want);
+}
+
 /* err may be NULL; an error already in err wins (house rule). */
 static void test_err_handling(void)
 {
@@ -632,6 +684,7 @@ int main(void)
 	RUN(test_deep_objects);
 	RUN(test_nul_and_lengths);
 	RUN(test_reuse);
+	RUN(test_string_scan_offsets);
 	RUN(test_err_handling);
 	RUN(test_put_string_table);
 	RUN(test_round_trip);

@@ -250,6 +250,30 @@ static void test_all_two_byte_inputs(void)
 	CHECK(bad == 0);
 }
 
+/* Every three-byte input starting with a lead byte E0-EF, at the start of
+ * a longer run and alone: sanitize's fast path for 3-byte sequences must
+ * agree with gw_utf8_next (E0 and ED have narrower second bytes). */
+static void test_all_three_byte_inputs(void)
+{
+	int bad = 0;
+
+	for (unsigned a = 0xE0; a <= 0xEF; a++)
+		for (unsigned b = 0; b < 256; b++)
+			for (unsigned c = 0; c < 256; c++) {
+				char in[11] = {(char)a, (char)b, (char)c, 'x', 'y', 'z', 'w', 'v', 'u', 't', 's'};
+				size_t i = 0, off = 99;
+				int want = gw_utf8_next(in, 3, &i) >= 0 && i == 3;
+				gw_buf out = GW_BUF_INIT;
+				size_t nbad = gw_utf8_sanitize(&out, in, 11, &off);
+				if (gw_utf8_valid(in, 3) != want || gw_utf8_valid(in, 11) != want ||
+				    (nbad == 0) != want || (want && (out.len != 11 || memcmp(out.p, in, 11) != 0)) ||
+				    (!want && off != 0))
+					bad++;
+				gw_buf_free(&out);
+			}
+	CHECK(bad == 0);
+}
+
 int main(void)
 {
 	RUN(test_next_table);
@@ -258,5 +282,6 @@ int main(void)
 	RUN(test_put_table);
 	RUN(test_round_trip_all_scalars);
 	RUN(test_all_two_byte_inputs);
+	RUN(test_all_three_byte_inputs);
 	return TEST_EXIT();
 }
