@@ -30,6 +30,7 @@
 #include "gw_lens.h"
 #include "gw_prean.h"
 #include "gw_record.h"
+#include "gw_removals.h"
 #include "gw_utf8.h"
 
 #define PREAN_WINDOW 256
@@ -42,6 +43,7 @@ typedef struct applier {
 	                             * here on were added by this batch */
 	gw_fieldtab ft;
 	gw_accum *acc;
+	gw_removals *rem;           /* postings of removed documents, queued */
 	gw_toklist toks;
 	gw_buf scratch, rec;
 	uint64_t ndocs, next_docid;
@@ -483,8 +485,20 @@ static gw_rc analyze_field(applier *ap, const char *text, size_t len, uint32_t *
 	return GW_OK;
 }
 
-/* Removes a stored document completely: its postings (found by analyzing
- * its stored text again), its record, its id and its counts. */
+/* Writes the postings held in memory: first the lists added (a document
+ * this batch added and then removed has its postings there), then the
+ * queued removals. */
+static gw_rc flush_postings(applier *ap, gw_err *err)
+{
+	if (gw_accum_flush(ap->acc, ap->t, checkpoint_bytes(ap), err) ||
+	    gw_removals_flush(ap->rem, ap->t, checkpoint_bytes(ap), err))
+		return err->rc;
+	return GW_OK;
+}
+
+/* Removes a stored document completely: its record, its id and its counts
+ * now; its postings (found by analyzing its stored text again) are queued
+ * for flush_postings. */
 static gw_rc remove_doc(applier *ap, uint32_t docid, gw_err *err)
 {
 	const void *val;
@@ -493,10 +507,6 @@ static gw_rc remove_doc(applier *ap, uint32_t docid, gw_err *err)
 	gw_buf copy = GW_BUF_INIT, unz = GW_BUF_INIT;
 	gw_rc rc;
 
-	/* A document this batch added may still have postings in memory:
-	 * merge them first, so that removing finds them all in the store. */
-	if (docid >= ap->first_docid && gw_accum_flush(ap->acc, ap->t, checkpoint_bytes(ap), err))
-		return err->rc;
 	rc = gw_doc_get(ap->t, docid, &val, &len, err);
 	if (rc)
 		return rc == GW_ENOTFOUND ? gw_err_set(err, GW_EFORMAT, 0, "id points to missing docid %u", docid) : rc;
@@ -517,7 +527,9 @@ static gw_rc remove_doc(applier *ap, uint32_t docid, gw_err *err)
 		for (size_t k = 0; k < ap->toks.ng && rc == GW_OK; k++) {
 			const gw_tgroup *tg = &ap->toks.g[k];
 			gw_term_key(&ap->scratch, r.fid[i], tg->kind, (const char *)ap->toks.terms.p + tg->off, tg->len);
-			rc = gw_post_remove(ap->t, ap->scratch.p, ap->scratch.len, docid, err);
+			if (!gw_buf_ok(&ap->scratch) ||
+			    gw_removals_add(ap->rem, ap->scratch.p, ap->scratch.len, docid))
+				rc = gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 		}
 		if (r.fid[i] <= GW_MAX_FIELDS) {
 			ap->flen[r.fid[i]] -= r.flen[i];
@@ -814,8 +826,8 @@ static gw_rc apply(applier *ap, int first, int last, gw_err *err)
 		}
 		/* Bounded memory: past the budget, the lists merge into the
 		 * store (new docids only ever go after the stored ones). */
-		if (gw_accum_bytes(ap->acc) > ap->ix->budget &&
-		    gw_accum_flush(ap->acc, ap->t, checkpoint_bytes(ap), err))
+		if (gw_accum_bytes(ap->acc) + gw_removals_bytes(ap->rem) > ap->ix->budget &&
+		    flush_postings(ap, err))
 			return err->rc;
 		if (checkpoint_bytes(ap) && gw_txn_written(ap->t) >= checkpoint_bytes(ap) &&
 		    gw_txn_checkpoint(ap->t, err))
@@ -823,7 +835,7 @@ static gw_rc apply(applier *ap, int first, int last, gw_err *err)
 		if (ap->ix->progress && last)
 			ap->ix->progress(ap->ix->progress_ctx, w + n, b->ndocs);
 	}
-	if (last && (gw_accum_flush(ap->acc, ap->t, checkpoint_bytes(ap), err) || save_counters(ap, err)))
+	if (last && (flush_postings(ap, err) || save_counters(ap, err)))
 		return err->rc;
 	return GW_OK;
 }
@@ -837,7 +849,9 @@ static gw_rc stream_window(gw_index *ix, gw_err *err)
 	int first = ap == NULL;
 
 	if (first) {
-		if (!(ap = calloc(1, sizeof *ap)) || !(ap->acc = gw_accum_new())) {
+		if (!(ap = calloc(1, sizeof *ap)) || !(ap->acc = gw_accum_new()) || !(ap->rem = gw_removals_new())) {
+			if (ap)
+				gw_accum_free(ap->acc);
 			free(ap);
 			return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 		}
@@ -868,6 +882,7 @@ static void applier_free(applier *ap)
 	gw_txn_abort(ap->t);
 	gw_fieldtab_free(&ap->ft);
 	gw_accum_free(ap->acc);
+	gw_removals_free(ap->rem);
 	gw_toklist_free(&ap->toks);
 	gw_buf_free(&ap->scratch);
 	gw_buf_free(&ap->rec);
@@ -913,7 +928,8 @@ gw_rc gw_index_commit_pruning(gw_index *ix, const char *const *sources, size_t n
 		ap.sources = sources;
 		ap.nsources = n;
 		ap.acc = gw_accum_new();
-		rc = ap.acc ? GW_OK : gw_err_set(&e2, GW_ENOMEM, 0, "out of memory");
+		ap.rem = gw_removals_new();
+		rc = ap.acc && ap.rem ? GW_OK : gw_err_set(&e2, GW_ENOMEM, 0, "out of memory");
 		/* A staging batch checkpoints: it cannot be replayed either. */
 		if (rc == GW_OK && ix->staging)
 			rc = gw_store_reserve(ix->s, 1, &e2);

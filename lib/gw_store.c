@@ -845,7 +845,8 @@ done:
 	return err ? err->rc : GW_OK;
 }
 
-gw_rc gw_post_remove(gw_txn *t, const void *tkey, size_t tklen, uint32_t docid, gw_err *err)
+gw_rc gw_post_remove_many(gw_txn *t, const void *tkey, size_t tklen, const uint32_t *docids, size_t n,
+                          gw_err *err)
 {
 	MDB_cursor *cur;
 	MDB_val k, v;
@@ -853,35 +854,50 @@ gw_rc gw_post_remove(gw_txn *t, const void *tkey, size_t tklen, uint32_t docid, 
 	gw_entry_reader r;
 	gw_entry e;
 	uint32_t first, last;
+	size_t i = 0, j, at;
 	int found, rc;
 
 	if ((rc = mdb_cursor_open(t->txn, t->s->post, &cur)))
 		return lmdb_err(err, rc, "cannot open cursor");
-	gw_chunk_builder_reset(b);
-	found = seek_chunk(cur, tkey, tklen, docid, &k, &v, &rc);
-	if (!found) {
-		if (rc)
-			lmdb_err(err, rc, "cannot read postings");
-		goto done;
+	while (i < n) {
+		found = seek_chunk(cur, tkey, tklen, docids[i], &k, &v, &rc);
+		if (!found) {
+			if (rc) {
+				lmdb_err(err, rc, "cannot read postings");
+				break;
+			}
+			i++; /* before the term's first chunk: not in the list */
+			continue;
+		}
+		first = gw_be32_get((unsigned char *)k.mv_data + tklen);
+		if (gw_chunk_open(&r, v.mv_data, v.mv_size, first, &last) || last < docids[i]) {
+			i++; /* between two chunks: not in the list */
+			continue;
+		}
+		/* docids[i..j) fall in this chunk: rebuild it once without them.
+		 * At most one chunk comes out, since it only shrinks. */
+		for (j = i; j < n && docids[j] <= last; j++)
+			;
+		gw_chunk_builder_reset(b);
+		at = i;
+		while ((rc = gw_entry_next(&r, &e)) == 1) {
+			while (at < j && docids[at] < e.docid)
+				at++;
+			if (at == j || docids[at] != e.docid)
+				gw_chunk_builder_add(b, &e);
+		}
+		if (rc < 0) {
+			gw_err_set(err, GW_EFORMAT, 0, "damaged posting list");
+			break;
+		}
+		if ((rc = mdb_cursor_del(cur, 0))) {
+			write_err(t->s, err, rc, "cannot delete postings");
+			break;
+		}
+		if (put_chunk(t, tkey, tklen, b, err))
+			break;
+		i = j;
 	}
-	first = gw_be32_get((unsigned char *)k.mv_data + tklen);
-	if (gw_chunk_open(&r, v.mv_data, v.mv_size, first, &last) || last < docid)
-		goto done; /* not in this list */
-	/* Rebuild the chunk without docid: at most one chunk comes out, since
-	 * it only shrinks. */
-	while ((rc = gw_entry_next(&r, &e)) == 1)
-		if (e.docid != docid)
-			gw_chunk_builder_add(b, &e);
-	if (rc < 0) {
-		gw_err_set(err, GW_EFORMAT, 0, "damaged posting list");
-		goto done;
-	}
-	if ((rc = mdb_cursor_del(cur, 0))) {
-		write_err(t->s, err, rc, "cannot delete postings");
-		goto done;
-	}
-	put_chunk(t, tkey, tklen, b, err);
-done:
 	mdb_cursor_close(cur);
 	return err ? err->rc : GW_OK;
 }

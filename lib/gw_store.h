@@ -100,8 +100,10 @@ void gw_term_key(gw_buf *out, unsigned fid, int kind, const char *term, size_t l
 /* Merges l (docids all above those stored for the term) into the term's
  * postings: fills the last chunk, then adds new ones. */
 gw_rc gw_post_append(gw_txn *t, const void *tkey, size_t tklen, const gw_plist *l, gw_err *err);
-/* Removes docid from the term's postings (no-op if absent). */
-gw_rc gw_post_remove(gw_txn *t, const void *tkey, size_t tklen, uint32_t docid, gw_err *err);
+/* Removes docids[0..n) (ascending) from the term's postings, rewriting
+ * each chunk once for all of its docids; those absent are skipped. */
+gw_rc gw_post_remove_many(gw_txn *t, const void *tkey, size_t tklen, const uint32_t *docids, size_t n,
+                          gw_err *err);
 
 /* A posting list iterator over one term key. */
 typedef struct gw_pl gw_pl;

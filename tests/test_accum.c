@@ -7,6 +7,7 @@
  * the chunks the first one wrote. Each of those paths is exercised here and
  * every posting read back and compared with what was added. */
 #include "gw_accum.h"
+#include "gw_removals.h"
 #include "gw_store.h"
 #include "gw_test_index.h"
 
@@ -214,12 +215,109 @@ static void test_toklist_groups(void)
 	gw_toklist_free(&l);
 }
 
+/* Three terms over 1,000 documents (many chunks each): every document,
+ * the even ones, one in 97. */
+static const char *const rm_terms[] = {"every", "even", "rare"};
+
+static int rm_has(unsigned term, unsigned d)
+{
+	return term == 0 || (term == 1 && d % 2 == 0) || (term == 2 && d % 97 == 0);
+}
+
+/* Removed: every 7th document, the first and the last, and 500-629 (a
+ * whole chunk's worth, across a chunk boundary). */
+static int rm_removed(unsigned d) { return d % 7 == 0 || d == 1 || d == 1000 || (d >= 500 && d < 630); }
+
+/* Queued removals, applied term by term: each list loses exactly the
+ * removed documents, whatever chunks they sit in; pairs queued twice, and
+ * pairs whose document the term does not have, change nothing. */
+static void test_removals(void)
+{
+	gw_store *s = NULL;
+	gw_txn *t = NULL;
+	gw_accum *a = gw_accum_new();
+	gw_removals *r = gw_removals_new();
+	gw_toklist l;
+	gw_buf key = GW_BUF_INIT;
+	gw_err err;
+	unsigned bad = 0;
+
+	memset(&l, 0, sizeof l);
+	gw_err_clear(&err);
+	CHECK(a && r && gw_store_open(&s, gw_t_fresh_path(), GW_OPEN_CREATE, &err) == GW_OK);
+	if (!s || !a || !r || gw_store_begin(s, 1, &t, &err))
+		goto done;
+	for (unsigned d = 1; d <= 1000; d++) {
+		gw_toklist_reset(&l);
+		for (unsigned k = 0; k < 3; k++) {
+			gw_token tok;
+			memset(&tok, 0, sizeof tok);
+			tok.kind = GW_T_TERM;
+			tok.term = rm_terms[k];
+			tok.len = strlen(rm_terms[k]);
+			tok.pos = k;
+			if (rm_has(k, d))
+				gw_toklist_add(&l, &tok);
+		}
+		gw_toklist_finish(&l);
+		CHECK(gw_accum_add(a, FID, d, &l) == 0);
+	}
+	CHECK(gw_accum_flush(a, t, 0, &err) == GW_OK);
+	/* Queued in descending document order, some twice, some absent. */
+	for (unsigned d = 1000; d >= 1; d--)
+		for (unsigned k = 0; k < 3; k++) {
+			if (!rm_removed(d) && !(k == 1 && d % 2 == 1 && d % 5 == 0))
+				continue;
+			gw_term_key(&key, FID, GW_T_TERM, rm_terms[k], strlen(rm_terms[k]));
+			CHECK(gw_removals_add(r, key.p, key.len, d) == 0);
+			if (d % 3 == 0)
+				CHECK(gw_removals_add(r, key.p, key.len, d) == 0);
+		}
+	CHECK(gw_removals_bytes(r) > 0);
+	CHECK(gw_removals_flush(r, t, 0, &err) == GW_OK);
+	CHECK(gw_removals_bytes(r) == 0);
+	CHECK(gw_txn_commit(t, &err) == GW_OK);
+	t = NULL;
+	CHECK(gw_store_begin(s, 0, &t, &err) == GW_OK);
+	for (unsigned k = 0; t && k < 3; k++) {
+		gw_pl *pl = NULL;
+		unsigned d = 0;
+		gw_term_key(&key, FID, GW_T_TERM, rm_terms[k], strlen(rm_terms[k]));
+		CHECK(gw_pl_open(t, key.p, key.len, &pl, &err) == GW_OK);
+		while (pl && gw_pl_next(pl) == 1) {
+			const gw_entry *e = gw_pl_entry(pl);
+			for (d++; d <= 1000 && !(rm_has(k, d) && !rm_removed(d)); d++)
+				;
+			if (e->docid != d)
+				bad++;
+		}
+		for (d++; d <= 1000 && !(rm_has(k, d) && !rm_removed(d)); d++)
+			;
+		if (d <= 1000)
+			bad++;
+		gw_pl_close(pl);
+	}
+	CHECK(bad == 0);
+	gw_txn_abort(t);
+	t = NULL;
+done:
+	if (err.rc)
+		fprintf(stderr, "  %s\n", err.msg);
+	gw_txn_abort(t);
+	gw_buf_free(&key);
+	gw_toklist_free(&l);
+	gw_accum_free(a);
+	gw_removals_free(r);
+	gw_store_close(s);
+}
+
 int main(void)
 {
 	if (!gw_t_scratch_make("accum"))
 		return 1;
 	RUN(test_toklist_groups);
 	RUN(test_accum_round_trip);
+	RUN(test_removals);
 	gw_t_rmtree(gw_t_scratch());
 	return TEST_EXIT();
 }
