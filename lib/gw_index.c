@@ -496,10 +496,42 @@ static gw_rc flush_postings(applier *ap, gw_err *err)
 	return GW_OK;
 }
 
+/* Queues the removal of docid from the postings of the terms of l, the
+ * tokens of its field fid. */
+static gw_rc queue_removals(applier *ap, uint32_t docid, unsigned fid, const gw_toklist *l, gw_err *err)
+{
+	for (size_t k = 0; k < l->ng; k++) {
+		const gw_tgroup *tg = &l->g[k];
+		gw_term_key(&ap->scratch, fid, tg->kind, (const char *)l->terms.p + tg->off, tg->len);
+		if (!gw_buf_ok(&ap->scratch) || gw_removals_add(ap->rem, ap->scratch.p, ap->scratch.len, docid))
+			return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	}
+	return GW_OK;
+}
+
+/* Removes the rest of a stored document whose postings are queued: its
+ * record, its lens entry, its id and its counts. */
+static gw_rc remove_record(applier *ap, uint32_t docid, const gw_record *r, gw_err *err)
+{
+	gw_rc rc;
+
+	for (unsigned i = 0; i < r->nf; i++)
+		if (gw_field_indexed(&ap->ft, r->fid[i]) && r->fid[i] <= GW_MAX_FIELDS) {
+			ap->flen[r->fid[i]] -= r->flen[i];
+			ap->fdocs[r->fid[i]]--;
+		}
+	if ((rc = gw_doc_del(ap->t, docid, err)) == GW_OK &&
+	    (rc = gw_lens_remove(ap->t, docid, &ap->scratch, err)) == GW_OK &&
+	    (rc = gw_id_del(ap->t, r->id, r->id_len, err)) == GW_OK)
+		ap->ndocs--;
+	return rc;
+}
+
 /* Removes a stored document completely: its record, its id and its counts
- * now; its postings (found by analyzing its stored text again) are queued
- * for flush_postings. */
-static gw_rc remove_doc(applier *ap, uint32_t docid, gw_err *err)
+ * now; its postings are queued for flush_postings. Their terms come from
+ * pre, analyzed by the pool (gw_predoc_set_old), or else from analyzing
+ * its stored text again here. */
+static gw_rc remove_doc(applier *ap, uint32_t docid, const gw_predoc *pre, gw_err *err)
 {
 	const void *val;
 	size_t len;
@@ -507,6 +539,12 @@ static gw_rc remove_doc(applier *ap, uint32_t docid, gw_err *err)
 	gw_buf copy = GW_BUF_INIT, unz = GW_BUF_INIT;
 	gw_rc rc;
 
+	if (pre && pre->has_old) {
+		for (unsigned i = 0; i < pre->old->nf; i++)
+			if (pre->old_indexed[i] && queue_removals(ap, docid, pre->old->fid[i], &pre->old_toks[i], err))
+				return err->rc;
+		return remove_record(ap, docid, pre->old, err);
+	}
 	rc = gw_doc_get(ap->t, docid, &val, &len, err);
 	if (rc)
 		return rc == GW_ENOTFOUND ? gw_err_set(err, GW_EFORMAT, 0, "id points to missing docid %u", docid) : rc;
@@ -523,24 +561,11 @@ static gw_rc remove_doc(applier *ap, uint32_t docid, gw_err *err)
 		uint32_t flen;
 		if (!gw_field_indexed(&ap->ft, r.fid[i]))
 			continue;
-		rc = analyze_field(ap, r.text[i], r.text_len[i], &flen, err);
-		for (size_t k = 0; k < ap->toks.ng && rc == GW_OK; k++) {
-			const gw_tgroup *tg = &ap->toks.g[k];
-			gw_term_key(&ap->scratch, r.fid[i], tg->kind, (const char *)ap->toks.terms.p + tg->off, tg->len);
-			if (!gw_buf_ok(&ap->scratch) ||
-			    gw_removals_add(ap->rem, ap->scratch.p, ap->scratch.len, docid))
-				rc = gw_err_set(err, GW_ENOMEM, 0, "out of memory");
-		}
-		if (r.fid[i] <= GW_MAX_FIELDS) {
-			ap->flen[r.fid[i]] -= r.flen[i];
-			ap->fdocs[r.fid[i]]--;
-		}
+		if ((rc = analyze_field(ap, r.text[i], r.text_len[i], &flen, err)) == GW_OK)
+			rc = queue_removals(ap, docid, r.fid[i], &ap->toks, err);
 	}
-	if (rc == GW_OK && (rc = gw_doc_del(ap->t, docid, err)) == GW_OK &&
-	    (rc = gw_lens_remove(ap->t, docid, &ap->scratch, err)) == GW_OK)
-		rc = gw_id_del(ap->t, r.id, r.id_len, err);
 	if (rc == GW_OK)
-		ap->ndocs--;
+		rc = remove_record(ap, docid, &r, err);
 	gw_buf_free(&copy);
 	gw_buf_free(&unz);
 	return rc;
@@ -555,7 +580,7 @@ static gw_rc apply_delete(applier *ap, const char *id, size_t len, gw_err *err)
 		ap->st.missing++;
 		return GW_OK;
 	}
-	if (rc || remove_doc(ap, docid, err))
+	if (rc || remove_doc(ap, docid, NULL, err))
 		return err->rc;
 	ap->st.deleted++;
 	return GW_OK;
@@ -603,7 +628,7 @@ static gw_rc add_doc(applier *ap, const gw_pdoc *d, const gw_predoc *pre, gw_err
 		return gw_err_set(err, pre->rc, pre->err.sys, "%s", pre->err.msg);
 	r.hash = pre->hash;
 	if (pre->stored) {
-		if (remove_doc(ap, pre->stored, err))
+		if (remove_doc(ap, pre->stored, pre, err))
 			return err->rc;
 		/* Put again after an applied window: counted once, as then. */
 		if (pre->stored < ap->first_docid)
@@ -713,13 +738,15 @@ static gw_rc prune(applier *ap, gw_err *err)
 	else if (p.oom)
 		rc = gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	for (size_t i = 0; i < p.n && rc == GW_OK; i++)
-		if ((rc = remove_doc(ap, p.docids[i], err)) == GW_OK) {
+		if ((rc = remove_doc(ap, p.docids[i], NULL, err)) == GW_OK) {
 			ap->st.deleted++;
 			ap->st.pruned++;
 		}
 	free(p.docids);
 	return rc;
 }
+
+static int field_is_indexed(void *ft, unsigned fid) { return gw_field_indexed(ft, fid); }
 
 /* Looks d up before it is analyzed: its content hash, the docid stored
  * under its id, and whether that one has the same content (then d is not
@@ -735,6 +762,7 @@ static void look_up(applier *ap, const gw_pdoc *d, gw_predoc *pre)
 	pre->stored = 0;
 	pre->unchanged = 0;
 	pre->todo = 0;
+	pre->has_old = 0;
 	if (d->dead)
 		return;
 	pre->hash = pdoc_hash(b, d);
@@ -747,7 +775,17 @@ static void look_up(applier *ap, const gw_pdoc *d, gw_predoc *pre)
 	else
 		pre->unchanged = same_content(ap, pre->stored, pre->hash);
 	pre->todo = !pre->rc && !pre->unchanged;
+	/* A changed document: the pool analyzes the version it replaces too. */
+	if (pre->todo && pre->stored) {
+		const void *val;
+		size_t len;
+		gw_err e2;
+		gw_err_clear(&e2);
+		if (gw_doc_get(ap->t, pre->stored, &val, &len, &e2) == GW_OK)
+			gw_predoc_set_old(pre, val, len, field_is_indexed, &ap->ft);
+	}
 }
+
 
 /* Hands documents w .. w+n of the batch to the pool, in buffer k: those
  * not stored with the same content already are analyzed while the writer

@@ -32,16 +32,85 @@ void gw_predoc_free(gw_predoc *d)
 		gw_buf_free(&d->f[i].z);
 	}
 	free(d->f);
+	for (size_t i = 0; i < d->old_cap; i++)
+		gw_toklist_free(&d->old_toks[i]);
+	free(d->old_toks);
+	free(d->old_indexed);
+	free(d->old);
+	gw_buf_free(&d->old_val);
+	gw_buf_free(&d->old_unz);
 	memset(d, 0, sizeof *d);
+}
+
+int gw_predoc_set_old(gw_predoc *d, const void *val, size_t len, int (*indexed)(void *ctx, unsigned fid),
+                      void *ctx)
+{
+	d->has_old = 0;
+	if (!d->old && !(d->old = malloc(sizeof *d->old)))
+		return -1;
+	gw_buf_reset(&d->old_val);
+	gw_buf_append(&d->old_val, val, len);
+	if (!gw_buf_ok(&d->old_val) || gw_record_parse(d->old_val.p, d->old_val.len, d->old, 1, &d->old_unz) ||
+	    !gw_buf_ok(&d->old_unz))
+		return -1;
+	if (d->old->nf > d->old_cap) {
+		gw_toklist *t = realloc(d->old_toks, d->old->nf * sizeof *t);
+		unsigned char *ix = t ? realloc(d->old_indexed, d->old->nf) : NULL;
+		if (t) {
+			memset(t + d->old_cap, 0, (d->old->nf - d->old_cap) * sizeof *t);
+			d->old_toks = t;
+			d->old_cap = d->old->nf;
+		}
+		if (!ix)
+			return -1;
+		d->old_indexed = ix;
+	}
+	for (unsigned i = 0; i < d->old->nf; i++)
+		d->old_indexed[i] = (unsigned char)indexed(ctx, d->old->fid[i]);
+	d->has_old = 1;
+	return 0;
+}
+
+static void trim_toklist(gw_toklist *l, size_t max_tokens)
+{
+	if (l->cap > max_tokens || l->g_cap > max_tokens / 2)
+		gw_toklist_free(l);
 }
 
 void gw_predoc_trim(gw_predoc *d, size_t max_tokens)
 {
 	for (size_t i = 0; i < d->cap; i++) {
-		if (d->f[i].toks.cap > max_tokens || d->f[i].toks.g_cap > max_tokens / 2)
-			gw_toklist_free(&d->f[i].toks);
+		trim_toklist(&d->f[i].toks, max_tokens);
 		if (d->f[i].z.cap > 4 * max_tokens)
 			gw_buf_free(&d->f[i].z);
+	}
+	for (size_t i = 0; i < d->old_cap; i++)
+		trim_toklist(&d->old_toks[i], max_tokens);
+	/* Used by now (and its texts point into these buffers). */
+	d->has_old = 0;
+	if (d->old_val.cap > 4 * max_tokens)
+		gw_buf_free(&d->old_val);
+	if (d->old_unz.cap > 4 * max_tokens)
+		gw_buf_free(&d->old_unz);
+}
+
+/* The stored version d replaces, if any; on failure the writer analyzes
+ * it itself (has_old 0), which reports the error. */
+static void analyze_old(gw_analyzer *an, gw_predoc *d)
+{
+	gw_err e;
+
+	gw_err_clear(&e);
+	for (unsigned i = 0; d->has_old && i < d->old->nf; i++) {
+		gw_toklist *l = &d->old_toks[i];
+		gw_toklist_reset(l);
+		if (!d->old_indexed[i])
+			continue;
+		if (gw_analyze(an, d->old->text[i], d->old->text_len[i], 0, GW_AN_ALL, gw_toklist_add, l, NULL, &e))
+			d->has_old = 0;
+		gw_toklist_finish(l);
+		if (l->oom)
+			d->has_old = 0;
 	}
 }
 
@@ -83,6 +152,7 @@ static gw_rc analyze_doc(gw_analyzer *an, gw_predoc *d, const gw_prein *in, size
 			return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 		gw_analyzer_script(an, &d->trad, &d->simp);
 	}
+	analyze_old(an, d);
 	return GW_OK;
 }
 

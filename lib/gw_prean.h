@@ -14,6 +14,7 @@
 
 #include "gw_buf.h"
 #include "gw_err.h"
+#include "gw_record.h"
 #include "gw_toklist.h"
 
 /* One field of a document, analyzed. */
@@ -36,6 +37,16 @@ typedef struct gw_predoc {
 	uint64_t hash;     /* content hash of the document */
 	uint32_t stored;   /* docid stored under its id, 0 if none */
 	int unchanged;     /* stored with the same content: nothing to do */
+	/* The stored version a changed document replaces: removing it takes
+	 * its terms, so the pool analyzes its text too, off the writer.
+	 * Set up by gw_predoc_set_old; has_old 0 when there is none. */
+	int has_old;
+	gw_buf old_val;    /* a copy of its stored record */
+	gw_buf old_unz;    /* its deflated fields, inflated */
+	gw_record *old;    /* parsed from old_val */
+	gw_toklist *old_toks; /* per field of old (empty if stored only) */
+	unsigned char *old_indexed;
+	size_t old_cap;
 	gw_rc rc;
 	gw_err err;
 } gw_predoc;
@@ -64,6 +75,12 @@ void gw_prean_start(gw_prean *p, gw_predoc *docs, const gw_prein *const *in, con
  * gw_analyzer *) and returns when all of it is done. */
 void gw_prean_wait(gw_prean *p, void *an);
 void gw_predoc_free(gw_predoc *d);
+/* Gives d the stored record val[0..len) it replaces (copied), with
+ * indexed[i] telling which of its fields are indexed; the pool then
+ * analyzes those too. -1 (and has_old 0) if it cannot be read or there is
+ * no memory: the writer then analyzes it itself. */
+int gw_predoc_set_old(gw_predoc *d, const void *val, size_t len, int (*indexed)(void *ctx, unsigned fid),
+                      void *ctx);
 /* Frees the token lists that grew past max_tokens (one huge document would
  * otherwise keep its slot's memory for the rest of the batch). */
 void gw_predoc_trim(gw_predoc *d, size_t max_tokens);
