@@ -54,16 +54,18 @@ int gw_predoc_set_old(gw_predoc *d, const void *val, size_t len, int (*indexed)(
 	    !gw_buf_ok(&d->old_unz))
 		return -1;
 	if (d->old->nf > d->old_cap) {
-		gw_toklist *t = realloc(d->old_toks, d->old->nf * sizeof *t);
-		unsigned char *ix = t ? realloc(d->old_indexed, d->old->nf) : NULL;
-		if (t) {
-			memset(t + d->old_cap, 0, (d->old->nf - d->old_cap) * sizeof *t);
-			d->old_toks = t;
-			d->old_cap = d->old->nf;
-		}
-		if (!ix)
+		size_t n = d->old->nf;
+		gw_toklist *t = realloc(d->old_toks, n * sizeof *t);
+		unsigned char *ix;
+		if (!t)
+			return -1;
+		/* Lists past old_cap were never filled: empty, and so again. */
+		memset(t + d->old_cap, 0, (n - d->old_cap) * sizeof *t);
+		d->old_toks = t;
+		if (!(ix = realloc(d->old_indexed, n)))
 			return -1;
 		d->old_indexed = ix;
+		d->old_cap = n;
 	}
 	for (unsigned i = 0; i < d->old->nf; i++)
 		d->old_indexed[i] = (unsigned char)indexed(ctx, d->old->fid[i]);
