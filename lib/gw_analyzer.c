@@ -31,6 +31,7 @@ struct gw_analyzer {
 	size_t u16_cap;
 	char term[GW_TERM_MAX + 8];
 	struct stem_memo *memo;    /* recent stems (lazily allocated) */
+	struct break_memo *breaks; /* recent word breaks (lazily allocated) */
 };
 
 /* Snowball's stemmer costs about 6% of indexing, and Latin text repeats a
@@ -38,6 +39,21 @@ struct gw_analyzer {
  * recent words in a direct-mapped table (a word of up to MEMO_WORD bytes,
  * replaced by the next word with the same hash). */
 enum { MEMO_WORD = 22, MEMO_SLOTS = 4096 };
+
+/* ICU's dictionary word break is three quarters of the analyzer's time,
+ * and a third of the Han text of the corpus sits in runs that occur more
+ * than once (boilerplate lines, common phrases). A run's words depend on
+ * the run alone, so each analyzer remembers the word boundaries of recent
+ * short runs (up to BREAK_RUN code points, all in the BMP) in a
+ * direct-mapped table: bit k of cut set = a boundary before code point k. */
+enum { BREAK_RUN = 24, BREAK_SLOTS = 8192 };
+
+struct break_memo {
+	uint64_t h;
+	uint32_t cut;
+	uint8_t len;               /* 0: empty */
+	uint16_t cp[BREAK_RUN];
+};
 
 struct stem_memo {
 	unsigned char wlen, slen;  /* wlen 0: empty; slen 0: the stem is the word */
@@ -128,6 +144,7 @@ void gw_analyzer_free(gw_analyzer *a)
 	free(a->u16);
 	free(a->u16_idx);
 	free(a->memo);
+	free(a->breaks);
 	free(a);
 }
 
@@ -178,10 +195,62 @@ static void send(gw_analyzer *a, emit *e, int kind, size_t len, uint32_t pos, si
 
 /* ICU words of >= 2 code points inside the CJK run f[i..j), which starts at
  * position pos. */
+/* The words of the run f[i..j) from its boundaries (bit k of cut: one
+ * before code point i + k; bit 0 and the run's end are boundaries). */
+static void send_words(gw_analyzer *a, emit *e, size_t i, size_t j, uint32_t pos, uint32_t cut)
+{
+	size_t s = i;
+
+	for (size_t k = i + 1; k <= j && !e->stop; k++) {
+		if (k < j && !(cut >> (k - i) & 1))
+			continue;
+		if (k - s >= 2)
+			send(a, e, GW_T_WORD, make_term(a, s, k), pos + (uint32_t)(s - i), s, k);
+		s = k;
+	}
+}
+
+/* The remembered slot for the run f[i..j), or NULL if it is not one to
+ * remember; *hit tells whether the slot holds the run already. */
+static struct break_memo *break_slot(gw_analyzer *a, size_t i, size_t j, int *hit)
+{
+	struct break_memo *m;
+	uint64_t h = GW_HASH_INIT;
+	size_t n = j - i;
+
+	*hit = 0;
+	if (n > BREAK_RUN || (!a->breaks && !(a->breaks = calloc(BREAK_SLOTS, sizeof *a->breaks))))
+		return NULL;
+	for (size_t k = i; k < j; k++) {
+		if (a->f.cp[k] > 0xFFFF)
+			return NULL;
+		h = (h ^ a->f.cp[k]) * 1099511628211ull;
+	}
+	m = &a->breaks[(h ^ h >> 29) & (BREAK_SLOTS - 1)];
+	if (m->len == n && m->h == h) {
+		*hit = 1;
+		for (size_t k = 0; k < n && *hit; k++)
+			*hit = m->cp[k] == a->f.cp[i + k];
+	}
+	if (!*hit) {
+		m->h = h;
+		m->len = 0; /* filled once ICU has answered */
+	}
+	return m;
+}
+
 static gw_rc run_words(gw_analyzer *a, emit *e, size_t i, size_t j, uint32_t pos, gw_err *err)
 {
 	UErrorCode st = U_ZERO_ERROR;
 	int32_t n = 0, prev, next;
+	int hit;
+	struct break_memo *m = break_slot(a, i, j, &hit);
+	uint32_t cut = 0;
+
+	if (m && hit) {
+		send_words(a, e, i, j, pos, m->cut);
+		return GW_OK;
+	}
 
 	if (a->u16_cap < 2 * (j - i)) {
 		size_t cap = 2 * (j - i) + 64;
@@ -221,7 +290,15 @@ static gw_rc run_words(gw_analyzer *a, emit *e, size_t i, size_t j, uint32_t pos
 		size_t s = a->u16_idx[prev], t = next < n ? a->u16_idx[next] : j;
 		if (t - s >= 2)
 			send(a, e, GW_T_WORD, make_term(a, s, t), pos + (uint32_t)(s - i), s, t);
+		if (m && t < j)
+			cut |= (uint32_t)1 << (t - i);
 		prev = next;
+	}
+	if (m && !e->stop) {
+		m->cut = cut;
+		for (size_t k = i; k < j; k++)
+			m->cp[k - i] = (uint16_t)a->f.cp[k];
+		m->len = (uint8_t)(j - i);
 	}
 	return GW_OK;
 }

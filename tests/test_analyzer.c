@@ -178,6 +178,58 @@ static void test_stems_remembered(void)
 	sb_stemmer_delete(ref);
 }
 
+/* The analyzer remembers the word breaks of recent short runs: runs
+ * analyzed again (from memory), runs that push each other out of it, and
+ * runs too long to remember give the words a fresh analyzer gives. */
+static void test_words_remembered(void)
+{
+	static const char *han[] = {"中", "华", "人", "民", "共", "和", "国", "科", "技", "部", "关", "于",
+	                            "第", "三", "批", "家", "专", "业", "化", "众", "创", "空", "间", "备"};
+	enum { NRUNS = 1500 };
+	char **runs = calloc(NRUNS, sizeof *runs), **want = calloc(NRUNS, sizeof *want);
+	unsigned seed = 7, bad = 0;
+	gw_err err;
+
+	gw_err_clear(&err);
+	CHECK(runs && want);
+	for (int i = 0; runs && want && i < NRUNS; i++) {
+		gw_buf b = GW_BUF_INIT;
+		gw_analyzer *fresh = NULL;
+		int len = 2 + (int)(seed % 40); /* past BREAK_RUN (24) too */
+		for (int k = 0; k < len; k++) {
+			seed = seed * 1103515245u + 12345u;
+			gw_buf_puts(&b, han[(seed >> 16) % 24]);
+		}
+		seed = seed * 1103515245u + 12345u;
+		gw_buf_putc(&b, 0);
+		runs[i] = (char *)b.p;
+		/* The reference: an analyzer that has seen nothing else. */
+		if (gw_analyzer_new(&fresh, &err) == GW_OK) {
+			gw_analyzer *keep = an;
+			an = fresh;
+			want[i] = tokens(runs[i], GW_AN_ALL, 0, GW_T_WORD);
+			an = keep;
+			gw_analyzer_free(fresh);
+		}
+	}
+	for (int round = 0; round < 2 && runs && want; round++)
+		for (int i = 0; i < NRUNS; i++) {
+			char *got = tokens(runs[i], GW_AN_ALL, 0, GW_T_WORD);
+			if (!want[i] || strcmp(got, want[i]) != 0) {
+				if (bad++ < 3)
+					fprintf(stderr, "  %s: got '%s' want '%s'\n", runs[i], got, want[i] ? want[i] : "?");
+			}
+			free(got);
+		}
+	CHECK(bad == 0);
+	for (int i = 0; runs && want && i < NRUNS; i++) {
+		free(runs[i]);
+		free(want[i]);
+	}
+	free(runs);
+	free(want);
+}
+
 static void test_mixed_scripts(void)
 {
 	check_tokens("重跑gen-itgc后", GW_AN_BIGRAMS, "c:重@0 b:重跑@0 c:跑@1 t:gen@2 t:itgc@3 c:后@4");
@@ -267,6 +319,7 @@ int main(void)
 	RUN(test_fold_per_code_point);
 	RUN(test_stems);
 	RUN(test_stems_remembered);
+	RUN(test_words_remembered);
 	RUN(test_mixed_scripts);
 	RUN(test_punctuation_separates);
 	RUN(test_offsets);
