@@ -570,6 +570,10 @@ static int rebuild_all(const opts *o)
 		fprintf(stderr, PROG ": %s\n", err.msg);
 		return 2;
 	}
+	/* An index whose directory we may write in a parent we may not: a
+	 * first build goes in place (one transaction), as it did before. */
+	if (!o->rebuild && mkdir(tmp, 0777) != 0 && (errno == EACCES || errno == EPERM || errno == EROFS))
+		return index_all(o);
 	fresh.index = tmp;
 	fresh.staging = 1;
 	status = index_all(&fresh);

@@ -221,6 +221,19 @@ else
 	check_true "nothing created" test ! -e "$T/rodir/ix"
 	chmod u+w "$T/rodir"
 	end_check
+
+	begin "first build into an empty index whose parent is not writable: built in place${as_user:+ (as nobody)}"
+	# A first build goes beside the index; where it cannot, into it.
+	mkdir -p "$T/roparent/ix"
+	chown 65534:65534 "$T/roparent/ix"
+	chmod a-w "$T/roparent"
+	run $as_user "$IDX" -q -i "$T/roparent/ix" corpus/
+	check_exit 0
+	check_true "the documents are found" test "$("$SRCH" -i "$T/roparent/ix" --count 众创空间)" -gt 0
+	run "$IDX" -i "$T/roparent/ix" --check
+	check_exit 0
+	chmod u+w "$T/roparent"
+	end_check
 fi
 
 begin "new index whose parent does not exist or is a file: exit 2, one line naming the path"
