@@ -16,6 +16,7 @@
  * could be done (bad usage, the index cannot be opened or committed). */
 #include <errno.h>
 #include <glob.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -550,11 +551,19 @@ static void compact_build(const opts *o, char *tmp, size_t cap)
  * the swap, and errors about the index's path name that path. */
 static int rebuild_all(const opts *o)
 {
-	char tmp[4096];
-	opts fresh = *o;
+	char tmp[4096], real[PATH_MAX];
+	opts fresh = *o, at = *o;
+	struct stat st;
 	gw_err err;
 	int status;
 
+	/* An index reached through a symbolic link is built beside, and
+	 * swapped with, the directory the link names, not the link. */
+	if (lstat(o->index, &st) == 0 && S_ISLNK(st.st_mode) && realpath(o->index, real)) {
+		at.index = real;
+		o = &at;
+		fresh = at;
+	}
 	gw_err_clear(&err);
 	if (index_is_new(o->index)) {
 		gw_index *ix = NULL;

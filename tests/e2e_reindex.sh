@@ -210,6 +210,19 @@ run "$IDX" -i "$T/j5" --check
 check_exit 0
 end_check
 
+begin "an index reached through a symbolic link: a first build and --rebuild keep the link"
+mkdir -p "$T/real/ix"
+ln -s "$T/real/ix" "$T/link"
+run "$IDX" -q -i "$T/link" corpus/
+check_exit 0
+check_true "still a link" test -L "$T/link"
+check_true "the index is in the directory it names" test -e "$T/real/ix/data.mdb"
+run "$IDX" -q -i "$T/link" --rebuild corpus/
+check_exit 0
+check_true "still a link after --rebuild" test -L "$T/link"
+check_true "searches find the documents" test "$("$SRCH" -i "$T/link" --count 众创空间)" -gt 0
+end_check
+
 begin "a 100 kB memory budget (many merges and windows during the commit) builds the same index"
 GONGWEN_BUDGET=100000
 export GONGWEN_BUDGET
