@@ -27,6 +27,20 @@ docs() {
 	"$IDX" -i "$1" --stats 2>/dev/null | sed -n 's/^documents *\([0-9]*\).*/\1/p'
 }
 
+# secs CMD...: runs CMD (output discarded), prints how long it took.
+secs() {
+	_t0=$(date +%s%N)
+	"$@" >/dev/null 2>&1
+	echo "$_t0 $(date +%s%N)" | awk '{printf "%.3f\n", ($2 - $1) / 1e9}'
+}
+
+# kill_delay SECS: a random moment within a run that takes SECS (measured
+# beforehand on the same machine, so kills keep landing inside runs however
+# fast they get), with some past its end.
+kill_delay() {
+	python3 -c 'import random, sys; print("%.3f" % random.uniform(0.01, max(0.05, 1.3 * float(sys.argv[1]))))' "$1"
+}
+
 IX=$T/ix
 gen 3000 0 xxx >"$T/x.jsonl"
 gen 3000 0 yyy >"$T/y.jsonl"
@@ -40,8 +54,11 @@ begin "SIGKILL during a batch, $KILLS times (half of them applied in windows): t
 k=0
 hits=0
 want=yyy
+cp -R "$IX" "$T/cal"
+dur=$(secs "$IDX" -q -i "$T/cal" "$T/y.jsonl")
+rm -rf "$T/cal"
 while [ "$k" -lt "$KILLS" ]; do
-	delay=$(python3 -c 'import random; print("%.3f" % random.uniform(0.05, 1.2))')
+	delay=$(kill_delay "$dur")
 	# Every other batch is applied in 200 kB windows as it is read.
 	window=0
 	[ $((k % 2)) = 1 ] && window=200000
@@ -81,11 +98,12 @@ begin "a first build killed at random moments: no index or an empty one, never p
 # is swapped in at the end; the index itself is made empty first.
 IX4=$T/ix4
 gen 12000 0 zzz >"$T/z.jsonl"
+dur=$(secs env GONGWEN_CHECKPOINT=100000 "$IDX" -q -i "$IX4" "$T/z.jsonl")
 k=0
 hits=0
 while [ "$k" -lt "$KILLS" ]; do
 	rm -rf "$IX4"
-	delay=$(python3 -c 'import random; print("%.3f" % random.uniform(0.02, 1.0))')
+	delay=$(kill_delay "$dur")
 	GONGWEN_CHECKPOINT=100000 "$IDX" -q -i "$IX4" "$T/z.jsonl" >/dev/null 2>&1 &
 	pid=$!
 	sleep "$delay"
