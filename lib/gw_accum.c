@@ -64,7 +64,7 @@ typedef struct keyed {
 
 /* LSD radix sort of n keyed entries on their key bytes (stable). The
  * histograms of all 8 bytes come from one pass; a byte that is the same in
- * every key is skipped (the low bytes of 3- and 6-byte terms, the kind);
+ * every key is skipped (the field byte, when a batch has one field);
  * passes alternate between the two arrays. Returns the sorted one. */
 static keyed *radix_sort(keyed *a, keyed *tmp, size_t n)
 {
