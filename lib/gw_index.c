@@ -571,21 +571,6 @@ static gw_rc remove_doc(applier *ap, uint32_t docid, const gw_predoc *pre, gw_er
 	return rc;
 }
 
-static gw_rc apply_delete(applier *ap, const char *id, size_t len, gw_err *err)
-{
-	uint32_t docid;
-	gw_rc rc = gw_id_get(ap->t, id, len, &docid, err);
-
-	if (rc == GW_ENOTFOUND) {
-		ap->st.missing++;
-		return GW_OK;
-	}
-	if (rc || remove_doc(ap, docid, NULL, err))
-		return err->rc;
-	ap->st.deleted++;
-	return GW_OK;
-}
-
 /* The content hash of a pending document. */
 static uint64_t pdoc_hash(const gw_batch *b, const gw_pdoc *d)
 {
@@ -723,6 +708,92 @@ static int on_prune_doc(void *ctx, uint32_t docid, const void *val, size_t len)
 	return 0;
 }
 
+static int field_is_indexed(void *ft, unsigned fid) { return gw_field_indexed(ft, fid); }
+
+static int by_docid(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Removes the stored documents docids[0..n) (sorted here; one listed twice
+ * is removed once, *dups gets how many were dropped), a window at a time:
+ * the pool analyzes their stored texts, then the writer queues their
+ * postings for removal and deletes the rest. */
+static gw_rc remove_docs(applier *ap, uint32_t *docids, size_t n, size_t *dups, gw_err *err)
+{
+	size_t m = 0;
+
+	*dups = 0;
+	if (n == 0)
+		return GW_OK;
+	qsort(docids, n, sizeof *docids, by_docid);
+	for (size_t i = 0; i < n; i++)
+		if (m == 0 || docids[m - 1] != docids[i])
+			docids[m++] = docids[i];
+	*dups = n - m;
+	if (!ap->pool && gw_prean_new(&ap->pool, ap->ix->threads, err))
+		return err->rc;
+	for (size_t w = 0; w < m; w += PREAN_WINDOW) {
+		size_t k, nw = m - w < PREAN_WINDOW ? m - w : PREAN_WINDOW;
+		gw_predoc *pre = ap->pre[0];
+		for (k = 0; k < nw; k++) {
+			const void *val;
+			size_t len;
+			gw_err e2;
+			gw_err_clear(&e2);
+			pre[k].rc = GW_OK;
+			pre[k].stored = docids[w + k];
+			pre[k].unchanged = 0;
+			pre[k].has_old = 0;
+			/* Only the old version to analyze: no new fields. On any
+			 * failure, remove_doc analyzes (and reports) on its own. */
+			pre[k].todo = gw_doc_get(ap->t, docids[w + k], &val, &len, &e2) == GW_OK &&
+			              gw_predoc_set_old(&pre[k], val, len, field_is_indexed, &ap->ft) == 0;
+			ap->in[0][k] = NULL;
+			ap->nf[0][k] = 0;
+		}
+		gw_prean_start(ap->pool, pre, ap->in[0], ap->nf[0], nw);
+		gw_prean_wait(ap->pool, ap->ix->an);
+		for (k = 0; k < nw; k++) {
+			if (remove_doc(ap, docids[w + k], &pre[k], err))
+				return err->rc;
+			gw_predoc_trim(&pre[k], 1 << 12);
+		}
+	}
+	return GW_OK;
+}
+
+/* Deletes the documents of the batch's delete list; ids not stored, or
+ * listed again, count as missing. */
+static gw_rc apply_deletes(applier *ap, gw_err *err)
+{
+	const gw_batch *b = &ap->ix->b;
+	uint32_t *docids = malloc((b->ndels ? b->ndels : 1) * sizeof *docids);
+	size_t n = 0, dups = 0;
+	gw_rc rc = docids ? GW_OK : gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+
+	for (size_t i = 0; i < b->ndels && rc == GW_OK; i++) {
+		const unsigned char *p = b->arena.p + b->dels[i];
+		uint64_t len;
+		gw_varint_get(&p, b->arena.p + b->arena.len, &len);
+		rc = gw_id_get(ap->t, (const char *)p, (size_t)len, &docids[n], err);
+		if (rc == GW_ENOTFOUND) {
+			ap->st.missing++;
+			rc = GW_OK;
+		} else if (rc == GW_OK) {
+			n++;
+		}
+	}
+	if (rc == GW_OK && (rc = remove_docs(ap, docids, n, &dups, err)) == GW_OK) {
+		ap->st.deleted += n - dups;
+		ap->st.missing += dups;
+	}
+	free(docids);
+	return rc;
+}
+
 static gw_rc prune(applier *ap, gw_err *err)
 {
 	pruner p;
@@ -737,16 +808,17 @@ static gw_rc prune(applier *ap, gw_err *err)
 		rc = err->rc;
 	else if (p.oom)
 		rc = gw_err_set(err, GW_ENOMEM, 0, "out of memory");
-	for (size_t i = 0; i < p.n && rc == GW_OK; i++)
-		if ((rc = remove_doc(ap, p.docids[i], NULL, err)) == GW_OK) {
-			ap->st.deleted++;
-			ap->st.pruned++;
+	if (rc == GW_OK) {
+		size_t dups;
+		if ((rc = remove_docs(ap, p.docids, p.n, &dups, err)) == GW_OK) {
+			ap->st.deleted += p.n - dups;
+			ap->st.pruned += p.n - dups;
 		}
+	}
 	free(p.docids);
 	return rc;
 }
 
-static int field_is_indexed(void *ft, unsigned fid) { return gw_field_indexed(ft, fid); }
 
 /* Looks d up before it is analyzed: its content hash, the docid stored
  * under its id, and whether that one has the same content (then d is not
@@ -834,13 +906,8 @@ static gw_rc apply(applier *ap, int first, int last, gw_err *err)
 			return err->rc;
 		ap->first_docid = ap->next_docid;
 	}
-	for (size_t i = 0; i < b->ndels; i++) {
-		const unsigned char *p = b->arena.p + b->dels[i];
-		uint64_t n;
-		gw_varint_get(&p, b->arena.p + b->arena.len, &n);
-		if (apply_delete(ap, (const char *)p, (size_t)n, err))
-			return err->rc;
-	}
+	if (b->ndels && apply_deletes(ap, err))
+		return err->rc;
 	if (last && ap->nsources && prune(ap, err))
 		return err->rc;
 	if (b->ndocs && !ap->pool && gw_prean_new(&ap->pool, ap->ix->threads, err))

@@ -172,6 +172,8 @@ static void work(gw_prean *p, gw_analyzer *an)
 		pthread_mutex_unlock(&p->lock);
 		gw_err_clear(&p->docs[i].err);
 		p->docs[i].rc = analyze_doc(an, &p->docs[i], p->in[i], p->nf[i]);
+		if (p->docs[i].rc)
+			p->docs[i].has_old = 0; /* not analyzed: never used stale */
 		pthread_mutex_lock(&p->lock);
 		p->finished++;
 	}

@@ -102,11 +102,11 @@ check_contains err "gongwen-index: 1 deleted, 1 not found in "
 finds_not "$T/p" 独立文件甲 solo-1
 end_check
 
-begin "--delete - reads ids from stdin"
-printf 'rec-2021-001\r\n\nrec-2020-003\n' >"$T/ids"
+begin "--delete - reads ids from stdin; an id given twice is deleted once, then not found"
+printf 'rec-2021-001\r\n\nrec-2020-003\nrec-2021-001\n' >"$T/ids"
 run_in "$T/ids" "$IDX" -i "$T/p" --delete -
-check_exit 0
-check_contains err "gongwen-index: 2 deleted, 0 not found in "
+check_exit 1
+check_contains err "gongwen-index: 2 deleted, 1 not found in "
 finds_not "$T/p" 萤光棒测试 rec-2021-001
 run "$IDX" -i "$T/p" --check
 check_exit 0
