@@ -584,19 +584,6 @@ static uint64_t pdoc_hash(const gw_batch *b, const gw_pdoc *d)
 	return gw_record_hash_end(h);
 }
 
-/* 1 if the stored document docid has content hash h. */
-static int same_content(applier *ap, uint32_t docid, uint64_t h)
-{
-	const void *val;
-	size_t len;
-	gw_record r;
-	gw_err e2;
-
-	gw_err_clear(&e2);
-	return gw_doc_get(ap->t, docid, &val, &len, &e2) == GW_OK && gw_record_parse(val, len, &r, 0, NULL) == 0 &&
-	       r.hash == h;
-}
-
 /* Adds d, looked up and analyzed ahead in pre (fields in the same order). */
 static gw_rc add_doc(applier *ap, const gw_pdoc *d, const gw_predoc *pre, gw_err *err)
 {
@@ -819,6 +806,23 @@ static gw_rc prune(applier *ap, gw_err *err)
 	return rc;
 }
 
+/* Reads pre->stored once: unchanged if it has pre->hash; else its record
+ * goes to the pool, which analyzes the version it replaces too (a record
+ * that cannot be read is left to remove_doc, which reports it). */
+static void compare_stored(applier *ap, gw_predoc *pre)
+{
+	const void *val;
+	size_t len;
+	gw_record r;
+	gw_err e2;
+
+	gw_err_clear(&e2);
+	if (gw_doc_get(ap->t, pre->stored, &val, &len, &e2) != GW_OK || gw_record_parse(val, len, &r, 0, NULL))
+		return;
+	pre->unchanged = r.hash == pre->hash;
+	if (!pre->unchanged)
+		gw_predoc_set_old(pre, val, len, field_is_indexed, &ap->ft);
+}
 
 /* Looks d up before it is analyzed: its content hash, the docid stored
  * under its id, and whether that one has the same content (then d is not
@@ -845,19 +849,9 @@ static void look_up(applier *ap, const gw_pdoc *d, gw_predoc *pre)
 	else if (rc)
 		pre->rc = rc;
 	else
-		pre->unchanged = same_content(ap, pre->stored, pre->hash);
+		compare_stored(ap, pre);
 	pre->todo = !pre->rc && !pre->unchanged;
-	/* A changed document: the pool analyzes the version it replaces too. */
-	if (pre->todo && pre->stored) {
-		const void *val;
-		size_t len;
-		gw_err e2;
-		gw_err_clear(&e2);
-		if (gw_doc_get(ap->t, pre->stored, &val, &len, &e2) == GW_OK)
-			gw_predoc_set_old(pre, val, len, field_is_indexed, &ap->ft);
-	}
 }
-
 
 /* Hands documents w .. w+n of the batch to the pool, in buffer k: those
  * not stored with the same content already are analyzed while the writer
