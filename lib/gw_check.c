@@ -81,11 +81,7 @@ static int expect_field(checker *c, uint32_t docid, unsigned fid, const char *te
 {
 	const gw_toklist *l = &c->toks;
 
-	gw_toklist_reset(&c->toks);
-	if (gw_analyze(c->ix->an, text, len, 0, GW_AN_ALL, gw_toklist_add, &c->toks, flen, c->err))
-		return -1;
-	gw_toklist_finish(&c->toks);
-	if (c->toks.oom)
+	if (gw_toklist_analyze(&c->toks, c->ix->an, text, len, flen, c->err))
 		return -1;
 	for (size_t i = 0; i < l->ng; i++) {
 		const gw_tgroup *g = &l->g[i];

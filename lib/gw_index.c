@@ -470,21 +470,6 @@ static uint64_t checkpoint_bytes(const applier *ap)
 	return !ix->staging ? 0 : ix->checkpoint ? ix->checkpoint : ix->memory / 32;
 }
 
-/* Analyzes text into ap->toks, grouped by term. */
-static gw_rc analyze_field(applier *ap, const char *text, size_t len, uint32_t *flen, gw_err *err)
-{
-	uint32_t next = 0;
-
-	gw_toklist_reset(&ap->toks);
-	if (gw_analyze(ap->ix->an, text, len, 0, GW_AN_ALL, gw_toklist_add, &ap->toks, &next, err))
-		return err->rc;
-	gw_toklist_finish(&ap->toks);
-	if (ap->toks.oom)
-		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
-	*flen = next;
-	return GW_OK;
-}
-
 /* Writes the postings held in memory: first the lists added (a document
  * this batch added and then removed has its postings there), then the
  * queued removals. */
@@ -558,10 +543,9 @@ static gw_rc remove_doc(applier *ap, uint32_t docid, const gw_predoc *pre, gw_er
 		return gw_err_set(err, GW_EFORMAT, 0, "damaged record of docid %u", docid);
 	}
 	for (unsigned i = 0; i < r.nf && rc == GW_OK; i++) {
-		uint32_t flen;
 		if (!gw_field_indexed(&ap->ft, r.fid[i]))
 			continue;
-		if ((rc = analyze_field(ap, r.text[i], r.text_len[i], &flen, err)) == GW_OK)
+		if ((rc = gw_toklist_analyze(&ap->toks, ap->ix->an, r.text[i], r.text_len[i], NULL, err)) == GW_OK)
 			rc = queue_removals(ap, docid, r.fid[i], &ap->toks, err);
 	}
 	if (rc == GW_OK)

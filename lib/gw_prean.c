@@ -106,12 +106,7 @@ static void analyze_old(gw_analyzer *an, gw_predoc *d)
 	for (unsigned i = 0; d->has_old && i < d->old->nf; i++) {
 		gw_toklist *l = &d->old_toks[i];
 		gw_toklist_reset(l);
-		if (!d->old_indexed[i])
-			continue;
-		if (gw_analyze(an, d->old->text[i], d->old->text_len[i], 0, GW_AN_ALL, gw_toklist_add, l, NULL, &e))
-			d->has_old = 0;
-		gw_toklist_finish(l);
-		if (l->oom)
+		if (d->old_indexed[i] && gw_toklist_analyze(l, an, d->old->text[i], d->old->text_len[i], NULL, &e))
 			d->has_old = 0;
 	}
 }
@@ -144,14 +139,8 @@ static gw_rc analyze_doc(gw_analyzer *an, gw_predoc *d, const gw_prein *in, size
 		f->zipped = f->indexed && gw_record_deflate(&f->z, in[i].text, in[i].text_len);
 		if (!f->indexed)
 			continue;
-		if (gw_analyze(an, in[i].text, in[i].text_len, 0, GW_AN_ALL, gw_toklist_add, &f->toks, &f->flen,
-		               err))
+		if (gw_toklist_analyze(&f->toks, an, in[i].text, in[i].text_len, &f->flen, err))
 			return err->rc;
-		if (f->toks.oom)
-			return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
-		gw_toklist_finish(&f->toks);
-		if (f->toks.oom)
-			return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 		gw_analyzer_script(an, &d->trad, &d->simp);
 	}
 	analyze_old(an, d);

@@ -148,6 +148,16 @@ int gw_toklist_add(void *ctx, const gw_token *t)
 	return 0;
 }
 
+gw_rc gw_toklist_analyze(gw_toklist *l, gw_analyzer *an, const char *text, size_t len, uint32_t *next_pos,
+                         gw_err *err)
+{
+	gw_toklist_reset(l);
+	if (gw_analyze(an, text, len, 0, GW_AN_ALL, gw_toklist_add, l, next_pos, err))
+		return err->rc;
+	gw_toklist_finish(l);
+	return l->oom ? gw_err_set(err, GW_ENOMEM, 0, "out of memory") : GW_OK;
+}
+
 /* A counting sort on the group: each group's first position, then each
  * token's place. The positions stay in order within a group. */
 void gw_toklist_finish(gw_toklist *l)

@@ -46,5 +46,10 @@ int gw_toklist_add(void *ctx, const gw_token *t);
 /* Groups the positions by term (each group's ascending, as added) and
  * drops the per-token scratch. Call once, after the last add. */
 void gw_toklist_finish(gw_toklist *l);
+/* Analyzes text into l (reset first; every kind of token, as documents are
+ * indexed) and finishes it; *next_pos (may be NULL) gets the field length.
+ * An error of gw_analyze, or GW_ENOMEM if l ran out of memory. */
+gw_rc gw_toklist_analyze(gw_toklist *l, gw_analyzer *an, const char *text, size_t len, uint32_t *next_pos,
+                         gw_err *err);
 
 #endif

@@ -201,13 +201,11 @@ static int group_cmp(const void *pa, const void *pb, void *ctx)
 static gw_rc dump_terms(gw_index *ix, const char *text, size_t len, gw_toklist *toks, gw_buf *out,
                         gw_err *err)
 {
-	uint32_t next = 0, *order;
+	uint32_t *order;
 
-	gw_toklist_reset(toks);
-	if (gw_analyze(ix->an, text, len, 0, GW_AN_ALL, gw_toklist_add, toks, &next, err))
+	if (gw_toklist_analyze(toks, ix->an, text, len, NULL, err))
 		return err->rc;
-	gw_toklist_finish(toks);
-	if (toks->oom || !(order = malloc((toks->ng ? toks->ng : 1) * sizeof *order)))
+	if (!(order = malloc((toks->ng ? toks->ng : 1) * sizeof *order)))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	for (size_t i = 0; i < toks->ng; i++)
 		order[i] = (uint32_t)i;
