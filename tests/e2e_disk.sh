@@ -16,11 +16,6 @@ NAME=e2e_disk
 cd "$(dirname "$0")/.." || exit 2
 . tests/lib_e2e.sh
 
-if [ ! -x "$IDX" ] || [ ! -x "$SRCH" ]; then
-	printf 'FAIL %s: binaries exist\n' "$NAME"
-	exit 1
-fi
-
 # gen N TAG: JSON Lines of N documents tagged TAG, about 1 KB each: enough
 # to grow the index by megabytes.
 gen() {

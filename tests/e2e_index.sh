@@ -57,12 +57,6 @@ total() {
 	sed -n 's/^[0-9]* of \([0-9]*\) matching documents*$/\1/p' "$T/out" | tail -n 1
 }
 
-if [ ! -x "$IDX" ] || [ ! -x "$SRCH" ]; then
-	printf 'FAIL %s: binaries exist\n    expected: %s and %s (run make)\n' \
-		"$NAME" "$IDX" "$SRCH"
-	exit 1
-fi
-
 # --- a fresh index of corpus/ --------------------------------------------------
 
 # corpus/ holds notices (.txt, .html) whose tables give records, and

@@ -8,11 +8,6 @@ NAME=e2e_reindex
 cd "$(dirname "$0")/.." || exit 2
 . tests/lib_e2e.sh
 
-if [ ! -x "$IDX" ] || [ ! -x "$SRCH" ]; then
-	printf 'FAIL %s: binaries exist\n' "$NAME"
-	exit 1
-fi
-
 # finds INDEX QUERY ID / finds_not INDEX QUERY ID
 finds() {
 	run "$SRCH" -i "$1" -n 1000 --json -- "$2"

@@ -28,12 +28,6 @@ check_out() {
 	[ "$_got" = "$1" ] || fails "stdout '$1'" "$(show "$T/out")"
 }
 
-if [ ! -x "$IDX" ] || [ ! -x "$SRCH" ]; then
-	printf 'FAIL %s: binaries exist\n    expected: %s and %s (run make)\n' \
-		"$NAME" "$IDX" "$SRCH"
-	exit 1
-fi
-
 IX=$T/index
 begin "index corpus/ for the script tests"
 run "$IDX" -q -i "$IX" corpus/

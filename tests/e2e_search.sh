@@ -13,7 +13,6 @@ cd "$(dirname "$0")/.." || exit 2
 ESC=$(printf '\033')
 TAB=$(printf '\t')
 
-
 # search_json QUERY: --json search of the corpus index, all hits.
 search_json() {
 	run "$SRCH" -i "$IX" -n 1000 --json -- "$@"
@@ -102,11 +101,6 @@ for n, line in enumerate(lines, 1):
     prev = o["score"]
 '
 
-if [ ! -x "$IDX" ] || [ ! -x "$SRCH" ]; then
-	printf 'FAIL %s: binaries exist\n    expected: %s and %s (run make)\n' \
-		"$NAME" "$IDX" "$SRCH"
-	exit 1
-fi
 
 # --- the index -------------------------------------------------------------------
 

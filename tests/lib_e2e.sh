@@ -6,8 +6,13 @@
 B=${GW_BUILD:-build}
 IDX=$B/gongwen-index
 SRCH=$B/gongwen-search
-# The environment must not pick indexes, map sizes or colours for us.
-unset GONGWEN_INDEX GONGWEN_MAPSIZE GONGWEN_BUDGET NO_COLOR
+# Every script needs both programs: without them, one FAIL line, exit 1.
+if [ ! -x "$IDX" ] || [ ! -x "$SRCH" ]; then
+	printf 'FAIL %s: binaries exist\n    expected: %s and %s (run make)\n' "$NAME" "$IDX" "$SRCH"
+	exit 1
+fi
+# The environment must not pick indexes, map sizes, memory or colours for us.
+unset GONGWEN_INDEX GONGWEN_MAPSIZE GONGWEN_BUDGET GONGWEN_WINDOW GONGWEN_CHECKPOINT NO_COLOR
 PYTHONIOENCODING=utf-8
 export PYTHONIOENCODING
 T=$(mktemp -d) || exit 2
