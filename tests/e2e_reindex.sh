@@ -159,6 +159,15 @@ end_check
 
 # --- -j: the same index for any number of threads -------------------------------
 
+# same_as_j1 WHAT DIR: mdb_dump -a of DIR, its map size aside, is that of
+# the -j 1 build ($T/j1m.dump, made by the first check below).
+same_as_j1() {
+	if command -v mdb_dump >/dev/null 2>&1; then
+		mdb_dump -a "$2" | grep -v '^mapsize=' >"$T/cmp.dump" 2>&1
+		check_true "$1" cmp -s "$T/j1m.dump" "$T/cmp.dump"
+	fi
+}
+
 begin "-j 1 and -j 2 build byte-identical index contents (mdb_dump -a)"
 python3 -c 'import sys
 for i in range(1500):
@@ -169,6 +178,7 @@ run "$IDX" -j 2 -i "$T/j2" corpus/ "$T/j.jsonl"
 check_exit 0
 if command -v mdb_dump >/dev/null 2>&1; then
 	mdb_dump -a "$T/j1" >"$T/j1.dump" 2>&1
+	grep -v '^mapsize=' "$T/j1.dump" >"$T/j1m.dump"
 	mdb_dump -a "$T/j2" >"$T/j2.dump" 2>&1
 	check_true "the dumps are identical" cmp -s "$T/j1.dump" "$T/j2.dump"
 	check_true "and not empty" test "$(wc -c <"$T/j1.dump")" -gt 100000
@@ -194,13 +204,8 @@ run "$IDX" -i "$T/j6" "$T/empty.jsonl"
 check_exit 0
 run "$IDX" -i "$T/j6" corpus/ "$T/j.jsonl"
 check_exit 0
-if command -v mdb_dump >/dev/null 2>&1; then
-	mdb_dump -a "$T/j5" | grep -v '^mapsize=' >"$T/j5.dump" 2>&1
-	mdb_dump -a "$T/j6" | grep -v '^mapsize=' >"$T/j6.dump" 2>&1
-	grep -v '^mapsize=' "$T/j1.dump" >"$T/j1m.dump"
-	check_true "the staged dump equals the default build's" cmp -s "$T/j1m.dump" "$T/j5.dump"
-	check_true "the one-transaction dump equals it too" cmp -s "$T/j1m.dump" "$T/j6.dump"
-fi
+same_as_j1 "the staged dump equals the default build's" "$T/j5"
+same_as_j1 "the one-transaction dump equals it too" "$T/j6"
 run "$IDX" -i "$T/j5" --check
 check_exit 0
 end_check
@@ -233,11 +238,7 @@ end_check
 begin "--memory 16 (1 MB windows, 6 MB of postings) builds the same index; a budget below 16 MB is refused"
 run "$IDX" --memory 16 -i "$T/j7" corpus/ "$T/j.jsonl"
 check_exit 0
-if command -v mdb_dump >/dev/null 2>&1; then
-	mdb_dump -a "$T/j7" | grep -v '^mapsize=' >"$T/j7.dump" 2>&1
-	grep -v '^mapsize=' "$T/j1.dump" >"$T/j1m.dump"
-	check_true "the dump equals the default build's" cmp -s "$T/j1m.dump" "$T/j7.dump"
-fi
+same_as_j1 "the dump equals the default build's" "$T/j7"
 run "$IDX" --memory 15 -i "$T/j8" corpus/
 check_exit 2
 check_contains err "--memory takes 16 to 1048576 (MB), not '15'"
@@ -250,11 +251,7 @@ export GONGWEN_WINDOW
 run "$IDX" -i "$T/j4" corpus/ "$T/j.jsonl"
 unset GONGWEN_WINDOW
 check_exit 0
-if command -v mdb_dump >/dev/null 2>&1; then
-	mdb_dump -a "$T/j4" | grep -v '^mapsize=' >"$T/j4.dump" 2>&1
-	grep -v '^mapsize=' "$T/j1.dump" >"$T/j1m.dump"
-	check_true "the dump equals the default build's" cmp -s "$T/j1m.dump" "$T/j4.dump"
-fi
+same_as_j1 "the dump equals the default build's" "$T/j4"
 run "$IDX" -i "$T/j4" --check
 check_exit 0
 end_check
