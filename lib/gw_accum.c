@@ -50,7 +50,6 @@ struct gw_accum {
 	size_t free_left;
 	size_t arena_bytes;
 	gw_buf keys;      /* keys longer than INLINE_KEY */
-	gw_buf key;       /* scratch term key */
 	gw_buf gkeys;     /* scratch: the keys of one call's groups */
 	group *g;         /* scratch: one call's groups */
 	size_t g_cap;
@@ -118,7 +117,6 @@ void gw_accum_free(gw_accum *a)
 	if (!a)
 		return;
 	gw_accum_clear(a);
-	gw_buf_free(&a->key);
 	gw_buf_free(&a->gkeys);
 	free(a->g);
 	free(a);
@@ -266,13 +264,12 @@ int gw_accum_add(gw_accum *a, unsigned fid, uint32_t docid, const gw_toklist *l)
 	gw_buf_reset(&a->gkeys);
 	for (size_t i = 0; i < l->ng; i++) {
 		const gw_tgroup *tg = &l->g[i];
-		gw_term_key(&a->key, fid, tg->kind, (const char *)l->terms.p + tg->off, tg->len);
 		a->g[i].koff = a->gkeys.len;
-		a->g[i].klen = (uint32_t)a->key.len;
+		gw_term_key_append(&a->gkeys, fid, tg->kind, (const char *)l->terms.p + tg->off, tg->len);
+		a->g[i].klen = (uint32_t)(a->gkeys.len - a->g[i].koff);
 		a->g[i].h = slot_hash(tg->hash, fid);
-		gw_buf_append(&a->gkeys, a->key.p, a->key.len);
 	}
-	if (!gw_buf_ok(&a->key) || !gw_buf_ok(&a->gkeys) || make_room(a, l->ng))
+	if (!gw_buf_ok(&a->gkeys) || make_room(a, l->ng))
 		return -1;
 	g = a->g;
 	for (size_t i = 0; i < l->ng + AHEAD; i++) {

@@ -695,13 +695,18 @@ gw_rc gw_id_del(gw_txn *t, const char *id, size_t len, gw_err *err)
 	return del(t, t->s->ids, id, len, err);
 }
 
-void gw_term_key(gw_buf *out, unsigned fid, int kind, const char *term, size_t len)
+void gw_term_key_append(gw_buf *out, unsigned fid, int kind, const char *term, size_t len)
 {
-	gw_buf_reset(out);
 	gw_buf_putc(out, (int)fid);
 	gw_buf_putc(out, kind);
 	gw_buf_append(out, term, len);
 	gw_buf_putc(out, 0);
+}
+
+void gw_term_key(gw_buf *out, unsigned fid, int kind, const char *term, size_t len)
+{
+	gw_buf_reset(out);
+	gw_term_key_append(out, fid, kind, term, len);
 }
 
 /* Key of the chunk of tkey starting at docid. */

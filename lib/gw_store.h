@@ -96,6 +96,8 @@ gw_rc gw_doc_each(gw_txn *t, int (*fn)(void *ctx, uint32_t docid, const void *va
 /* A term key: field id, term kind, term bytes, NUL. Postings keys are a term
  * key followed by the chunk's first docid (be32). */
 void gw_term_key(gw_buf *out, unsigned fid, int kind, const char *term, size_t len);
+/* The same key appended to out (for many keys in one buffer). */
+void gw_term_key_append(gw_buf *out, unsigned fid, int kind, const char *term, size_t len);
 
 /* Merges l (docids all above those stored for the term) into the term's
  * postings: fills the last chunk, then adds new ones. */
