@@ -552,37 +552,35 @@ static void compact_build(const opts *o, char *tmp, size_t cap)
 static int rebuild_all(const opts *o)
 {
 	char tmp[4096], real[PATH_MAX];
-	opts fresh = *o, at = *o;
+	opts at = *o, fresh;
 	struct stat st;
 	gw_err err;
 	int status;
 
 	/* An index reached through a symbolic link is built beside, and
 	 * swapped with, the directory the link names, not the link. */
-	if (lstat(o->index, &st) == 0 && S_ISLNK(st.st_mode) && realpath(o->index, real)) {
+	if (lstat(o->index, &st) == 0 && S_ISLNK(st.st_mode) && realpath(o->index, real))
 		at.index = real;
-		o = &at;
-		fresh = at;
-	}
 	gw_err_clear(&err);
-	if (index_is_new(o->index)) {
+	if (index_is_new(at.index)) {
 		gw_index *ix = NULL;
-		if (gw_index_open(&ix, o->index, GW_OPEN_CREATE, &err) != GW_OK) {
-			open_failed(o->index, err.msg);
+		if (gw_index_open(&ix, at.index, GW_OPEN_CREATE, &err) != GW_OK) {
+			open_failed(at.index, err.msg);
 			return 2;
 		}
 		gw_index_close(ix);
 	}
-	remove_stale_builds(o->index);
-	snprintf(tmp, sizeof tmp, "%s.rebuild-%ld", o->index, (long)getpid());
+	remove_stale_builds(at.index);
+	snprintf(tmp, sizeof tmp, "%s.rebuild-%ld", at.index, (long)getpid());
 	if (gw_index_remove(tmp, &err) != GW_OK) {
 		fprintf(stderr, PROG ": %s\n", err.msg);
 		return 2;
 	}
 	/* An index whose directory we may write in a parent we may not: a
 	 * first build goes in place (one transaction), as it did before. */
-	if (!o->rebuild && mkdir(tmp, 0777) != 0 && (errno == EACCES || errno == EPERM || errno == EROFS))
-		return index_all(o);
+	if (!at.rebuild && mkdir(tmp, 0777) != 0 && (errno == EACCES || errno == EPERM || errno == EROFS))
+		return index_all(&at);
+	fresh = at;
 	fresh.index = tmp;
 	fresh.staging = 1;
 	status = index_all(&fresh);
@@ -590,8 +588,8 @@ static int rebuild_all(const opts *o)
 		gw_index_remove(tmp, &err);
 		return 2;
 	}
-	compact_build(o, tmp, sizeof tmp);
-	if (gw_index_swap_in(tmp, o->index, &err) != GW_OK) {
+	compact_build(&at, tmp, sizeof tmp);
+	if (gw_index_swap_in(tmp, at.index, &err) != GW_OK) {
 		fprintf(stderr, PROG ": %s (the new index is left at '%s')\n", err.msg, tmp);
 		return 2;
 	}
