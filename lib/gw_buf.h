@@ -50,12 +50,20 @@ static inline size_t gw_varint_put(unsigned char *p, uint64_t v)
 }
 /* Reads a varint from [*pp, end); advances *pp. Returns 0 on success, -1 if
  * the input is truncated or longer than 10 bytes (then *pp is unchanged).
- * Inline for the one-byte case, which most position deltas are. */
+ * Inline for one and two bytes: most position deltas and lengths. */
 int gw_varint_get_slow(const unsigned char **pp, const unsigned char *end, uint64_t *v);
 static inline int gw_varint_get(const unsigned char **pp, const unsigned char *end, uint64_t *v)
 {
-	if (*pp < end && **pp < 0x80) {
-		*v = *(*pp)++;
+	const unsigned char *p = *pp;
+
+	if (p < end && p[0] < 0x80) {
+		*v = p[0];
+		*pp = p + 1;
+		return 0;
+	}
+	if (end - p >= 2 && p[1] < 0x80) { /* lengths and deltas up to 16383 */
+		*v = (uint64_t)(p[0] & 0x7f) | (uint64_t)p[1] << 7;
+		*pp = p + 2;
 		return 0;
 	}
 	return gw_varint_get_slow(pp, end, v);
