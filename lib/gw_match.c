@@ -10,7 +10,8 @@ typedef struct elit {
 	int n, cap;
 	uint32_t docid;
 	uint32_t off;
-	uint64_t df;
+	uint64_t df;       /* summed over the lists (unless no_df) */
+	int no_df;         /* 1: df not needed (a word list), not counted */
 	uint32_t *pos;
 	size_t npos, pos_cap;
 } elit;
@@ -116,7 +117,8 @@ static gw_rc elit_add(elit *e, gw_txn *t, const void *key, size_t klen, gw_err *
 		e->pl = np;
 		e->cap = cap;
 	}
-	e->df += gw_pl_df(pl);
+	if (!e->no_df) /* walks the chunk headers */
+		e->df += gw_pl_df(pl);
 	e->pl[e->n++] = pl;
 	return GW_OK;
 }
@@ -136,9 +138,10 @@ static int on_prefix_term(void *ctx, const void *tkey, size_t tklen)
 }
 
 static gw_rc elit_open(elit *e, gw_txn *t, const gw_query *q, const gw_qterm *alts, int nalt,
-                       unsigned fid, gw_buf *key, gw_err *err)
+                       unsigned fid, int want_df, gw_buf *key, gw_err *err)
 {
 	memset(e, 0, sizeof *e);
+	e->no_df = !want_df;
 	for (int i = 0; i < nalt; i++) {
 		if (alts[i].prefix) {
 			expand x = {e, t, err, 0};
@@ -332,7 +335,7 @@ static gw_rc open_elems(gw_txn *t, const gw_query *q, size_t pi, unsigned fid, e
 	*empty = 0;
 	for (*opened = 0; *opened < n;) {
 		const gw_qelem *qe = &q->el[part->first + *opened];
-		rc = elit_open(&el[*opened], t, q, qe->alt, qe->nalt, fid, key, err);
+		rc = elit_open(&el[*opened], t, q, qe->alt, qe->nalt, fid, 1, key, err);
 		el[*opened].off = qe->off;
 		(*opened)++;
 		if (rc || el[*opened - 1].n == 0) {
@@ -375,7 +378,7 @@ gw_rc gw_match_part(gw_txn *t, const gw_query *q, size_t pi, unsigned fid, const
 	memset(&word, 0, sizeof word);
 	rc = open_elems(t, q, pi, fid, el, &opened, &empty, &key, err);
 	if (rc == GW_OK && !empty && part->has_word &&
-	    (rc = elit_open(&word, t, q, &part->word, 1, fid, &key, err)) == GW_OK)
+	    (rc = elit_open(&word, t, q, &part->word, 1, fid, 0, &key, err)) == GW_OK)
 		have_word = word.n > 0;
 	if (rc == GW_OK && !empty) {
 		/* Rarest first: it drives, the others are probed by skipping. */
@@ -387,4 +390,111 @@ gw_rc gw_match_part(gw_txn *t, const gw_query *q, size_t pi, unsigned fid, const
 	elit_close(&word);
 	gw_buf_free(&key);
 	return rc;
+}
+
+/* ---- part cursor ---- */
+
+/* One field's element and word iterators. */
+typedef struct pfield {
+	unsigned fid;
+	int have_word;
+	elit el, word;
+} pfield;
+
+struct gw_pcur {
+	size_t part;
+	uint32_t docid;
+	size_t n;
+	pfield f[];
+};
+
+gw_rc gw_pcur_open(gw_txn *t, const gw_query *q, size_t pi, const gw_fieldtab *ft, gw_pcur **out,
+                   gw_err *err)
+{
+	const gw_qpart *part = &q->parts[pi];
+	const gw_qelem *qe = &q->el[part->first];
+	gw_buf key = GW_BUF_INIT;
+	gw_pcur *c = calloc(1, sizeof *c + ft->n * sizeof c->f[0]);
+	gw_rc rc = GW_OK;
+
+	*out = NULL;
+	if (!c)
+		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	c->part = pi;
+	for (unsigned f = 1; f <= ft->n && rc == GW_OK; f++) {
+		pfield *pf = &c->f[c->n];
+		if (!gw_field_indexed(ft, f) || (part->fid && part->fid != f))
+			continue;
+		if ((rc = elit_open(&pf->el, t, q, qe->alt, qe->nalt, f, 1, &key, err)) == GW_OK && pf->el.n &&
+		    part->has_word && (rc = elit_open(&pf->word, t, q, &part->word, 1, f, 0, &key, err)) == GW_OK)
+			pf->have_word = pf->word.n > 0;
+		pf->fid = f;
+		if (rc == GW_OK && pf->el.n) { /* as in drive(): start on the first document */
+			elit_skip(&pf->el, 1);
+			c->n++;
+		} else {
+			elit_close(&pf->el);
+			elit_close(&pf->word);
+		}
+	}
+	gw_buf_free(&key);
+	if (rc || c->n == 0) {
+		gw_pcur_close(c);
+		return rc;
+	}
+	*out = c;
+	return GW_OK;
+}
+
+uint32_t gw_pcur_skip(gw_pcur *c, uint32_t target)
+{
+	uint32_t d = 0;
+
+	for (size_t i = 0; i < c->n; i++) {
+		elit *e = &c->f[i].el;
+		uint32_t di = e->docid >= target ? e->docid : elit_skip(e, target);
+		if (di && (!d || di < d))
+			d = di;
+	}
+	return c->docid = d;
+}
+
+uint64_t gw_pcur_df(const gw_pcur *c)
+{
+	uint64_t df = 0;
+
+	for (size_t i = 0; c && i < c->n; i++)
+		df += c->f[i].el.df;
+	return df;
+}
+
+size_t gw_pcur_matches(gw_pcur *c, gw_match *out)
+{
+	size_t n = 0;
+
+	if (!c->docid)
+		return 0;
+	for (size_t i = 0; i < c->n; i++) {
+		pfield *pf = &c->f[i];
+		gw_match m = {c->docid, 0, 0, (uint16_t)pf->fid, (uint16_t)c->part, 0, 0};
+		if (pf->el.docid != c->docid)
+			continue;
+		/* As check_doc() records a one-element match. */
+		if (pf->have_word && elit_skip(&pf->word, c->docid) == c->docid)
+			m.wtf = pf->word.n == 1 ? gw_pl_entry(pf->word.pl[0])->tf : elit_tf(&pf->word);
+		m.tf = pf->el.n == 1 ? gw_pl_entry(pf->el.pl[0])->tf : elit_tf(&pf->el);
+		out[n++] = m;
+	}
+	return n;
+}
+
+void gw_pcur_close(gw_pcur *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n; i++) {
+		elit_close(&c->f[i].el);
+		elit_close(&c->f[i].word);
+	}
+	free(c);
 }

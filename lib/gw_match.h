@@ -50,4 +50,29 @@ gw_rc gw_match_part(gw_txn *t, const gw_query *q, size_t pi, unsigned fid, const
  * document frequency of its rarest element. */
 gw_rc gw_match_df(gw_txn *t, const gw_query *q, size_t pi, unsigned fid, uint64_t *df, gw_err *err);
 
+/* A part cursor: the documents a part of one element matches, in docid
+ * order, over every field it may match in, without materializing them.
+ * It is the document-at-a-time counterpart of gw_match_part for the plain
+ * case (q->anchors unset), and gives the same matches. Valid while its
+ * transaction is; close it with gw_pcur_close. */
+typedef struct gw_pcur gw_pcur;
+
+/* Opens part pi of q (which must have one element) on the fields ft
+ * marks indexed (only the part's field if it names one). *out is NULL
+ * when the part matches nowhere. Errors: store errors, GW_ENOMEM. */
+gw_rc gw_pcur_open(gw_txn *t, const gw_query *q, size_t pi, const gw_fieldtab *ft, gw_pcur **out,
+                   gw_err *err);
+/* Moves to the first document >= target and returns it; 0 once there is
+ * none (damaged postings read as the end, as in gw_match_part). */
+uint32_t gw_pcur_skip(gw_pcur *c, uint32_t target);
+/* The part's estimated document frequency, as gw_match_df summed over
+ * the fields gives it (a NULL cursor: 0). */
+uint64_t gw_pcur_df(const gw_pcur *c);
+/* The matches at the current document, one per field in field order, as
+ * gw_match_part would record them (tf, wtf, fid, part; no anchors).
+ * Returns their number (at most the fields opened); out has room for
+ * GW_MAX_FIELDS. */
+size_t gw_pcur_matches(gw_pcur *c, gw_match *out);
+void gw_pcur_close(gw_pcur *c);
+
 #endif

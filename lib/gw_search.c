@@ -21,6 +21,7 @@ struct gw_results {
 	double df[64];     /* each part's document frequency (or its estimate) */
 	double ndocs;      /* documents in the index (N) */
 	size_t scored;     /* matches scored (the rest were skipped by MaxScore) */
+	int direct;        /* answered by the document-at-a-time plan */
 	gw_txn *t;
 	gw_fieldtab ft;
 	gw_query *q;
@@ -92,6 +93,7 @@ typedef struct ranker {
 	double n;                       /* documents in the index */
 	double avg[GW_MAX_FIELDS + 1];  /* average field length */
 	double w[GW_MAX_FIELDS + 1];    /* field weight */
+	double norm[GW_MAX_FIELDS + 1]; /* b / avg: tf~ = w tf / (1 - b + norm len) */
 	double idf[64];
 	double ub[64];                  /* most a part can add to a score (0 if negated) */
 } ranker;
@@ -142,6 +144,8 @@ static gw_rc ranker_init(ranker *rk, gw_txn *t, gw_analyzer *an, const gw_fieldt
 		if (f)
 			rk->w[f] = p->weight[i];
 	}
+	for (unsigned f = 1; f <= ft->n; f++)
+		rk->norm[f] = p->b / rk->avg[f];
 	return GW_OK;
 }
 
@@ -166,7 +170,13 @@ static const gw_match *doc_matches_from(const partm *pm, uint32_t docid, size_t 
 	const gw_match *m = pm->v.m;
 	size_t lo = *from < pm->v.n ? *from : pm->v.n, hi = pm->v.n, step = 1, e;
 
-	if (lo < hi && m[lo].docid > docid)
+	/* Usually docid's matches are where the hint is, or right after the
+	 * previous document's few: look there before galloping. */
+	for (size_t k = 0; k < 4 && lo < hi && m[lo].docid < docid; k++)
+		lo++;
+	if (lo < hi && m[lo].docid == docid)
+		goto found;
+	if (lo < hi && m[lo].docid > docid && (lo == 0 || m[lo - 1].docid >= docid))
 		lo = 0;
 	while (lo + step < hi && m[lo + step].docid < docid) {
 		lo += step;
@@ -181,6 +191,7 @@ static const gw_match *doc_matches_from(const partm *pm, uint32_t docid, size_t 
 		else
 			hi = mid;
 	}
+found:
 	*from = lo;
 	for (e = lo; e < pm->v.n && m[e].docid == docid; e++)
 		;
@@ -198,16 +209,24 @@ static const gw_match *doc_matches(const partm *pm, uint32_t docid, size_t *n)
 /* BM25F score of one part in one document (its matches m[0..n)). */
 static double score_part(const ranker *rk, size_t part, const gw_match *m, size_t n, const gw_record *rec)
 {
-	double tfn = 0;
+	/* tf~ = num / den, the fields' fractions over a common denominator, so
+	 * that tf~ / (k1 + tf~) = num / (k1 den + num) takes one division per
+	 * part instead of one per field and one more (this is the hot loop of
+	 * every query). */
+	double num = 0, den = 1, b1 = 1 - rk->p.b;
 	int word = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		int k = gw_record_field(rec, m[i].fid);
-		double len = k >= 0 ? rec->flen[k] : rk->avg[m[i].fid];
-		tfn += rk->w[m[i].fid] * m[i].tf / (1 - rk->p.b + rk->p.b * len / rk->avg[m[i].fid]);
+		unsigned f = m[i].fid;
+		int k = gw_record_field(rec, f);
+		double d = b1 + rk->norm[f] * (k >= 0 ? rec->flen[k] : rk->avg[f]);
+		num = num * d + rk->w[f] * m[i].tf * den;
+		den *= d;
+		if (den > 1e100) /* many fields: keep the product finite */
+			num /= den, den = 1;
 		word |= m[i].wtf > 0;
 	}
-	return rk->idf[part] * tfn / (rk->p.k1 + tfn) * (1 + (word ? rk->p.word_bonus : 0));
+	return rk->idf[part] * num / (rk->p.k1 * den + num) * (1 + (word ? rk->p.word_bonus : 0));
 }
 
 /* hint[p] is part p's doc_matches_from position (docids come in order). */
@@ -630,17 +649,26 @@ static void heap_offer(scored *h, size_t *n, size_t k, const scored *s, order_fn
 	}
 }
 
+static gw_rc take_hits(gw_results *r, scored *heap, size_t nheap, const gw_search_opts *o, order_fn cmp,
+                       gw_err *err);
+
+/* 1 if filters, facets or the date order need each match's stored record. */
+static int needs_texts(const gw_search_opts *o)
+{
+	return o->type || o->after || o->before || o->facet || o->sort_date;
+}
+
 static gw_rc rank(gw_results *r, const docset *docs, const partm *pm, const ranker *rk,
                   const gw_search_opts *o, gw_err *err)
 {
 	/* Stored texts are read only when a filter, the date order or a facet
 	 * needs them; ranking needs only the field lengths and the script,
 	 * which the lens table holds packed (gw_lens.h). */
-	int texts = o->type || o->after || o->before || o->facet || o->sort_date;
+	int texts = needs_texts(o);
 	order_fn cmp = o->sort_date ? by_date : by_score;
 	size_t k = o->offset + o->limit < o->offset ? SIZE_MAX : o->offset + o->limit;
 	scored *heap = malloc((k < docs->n ? k : docs->n ? docs->n : 1) * sizeof *heap);
-	size_t nheap = 0, skip, keep;
+	size_t nheap = 0;
 	gw_lens_reader lens;
 	size_t hint[64] = {0};
 	/* Skipping needs every match counted without its record (no filters),
@@ -688,6 +716,16 @@ static gw_rc rank(gw_results *r, const docset *docs, const partm *pm, const rank
 		heap_offer(heap, &nheap, k, &sc, cmp);
 	}
 	gw_lens_reader_close(&lens);
+	return take_hits(r, heap, nheap, o, cmp, err);
+}
+
+/* Sorts the heap of the best offset + limit documents into r->hits
+ * (without the first offset), counts the facets, frees heap. */
+static gw_rc take_hits(gw_results *r, scored *heap, size_t nheap, const gw_search_opts *o, order_fn cmp,
+                       gw_err *err)
+{
+	size_t skip, keep;
+
 	if (nheap > 1)
 		qsort(heap, nheap, sizeof *heap, cmp);
 	if (count_facets(r, r->an, err)) {
@@ -847,6 +885,109 @@ static gw_rc match_parts(gw_results *r, partm *pm, size_t np, double *df, gw_err
 	return rc;
 }
 
+/* The document-at-a-time plan. For the commonest query, an AND of plain
+ * parts (a word, or a two-character Han run: one element each), the
+ * general plan materializes every part's matches, intersects them and then
+ * looks each document up again to score it. Here the parts' cursors
+ * (gw_pcur) are advanced together, rarest first, and each document on
+ * which all of them sit is scored at once. Scores, totals and order are
+ * those of the general plan (test_topk compares the two). */
+static int direct_plan(const gw_results *r, const gw_search_opts *o)
+{
+	const gw_query *q = r->q;
+	const gw_qnode *root = &q->nodes[q->root];
+
+	if (o->general_plan || needs_texts(o) || q->anchors || root->kind != GW_QN_AND || root->n < 2 ||
+	    root->n != q->nparts || q->nparts > 64)
+		return 0;
+	for (size_t k = 0; k < root->n; k++) {
+		const gw_qnode *kid = &q->nodes[q->kids[root->first + k]];
+		if (kid->kind != GW_QN_PART || q->parts[kid->part].negated || q->parts[kid->part].n != 1)
+			return 0;
+	}
+	return 1;
+}
+
+/* Opens the cursor of every part for the direct plan (NULL where a part
+ * matches nowhere), and sets df to their estimates: the ones match_parts
+ * gives every part of an AND, read from the same chunk headers. */
+static gw_rc direct_open(gw_results *r, gw_pcur **cur, double *df, gw_err *err)
+{
+	for (size_t p = 0; p < r->q->nparts; p++) {
+		double sum;
+		if (gw_pcur_open(r->t, r->q, p, &r->ft, &cur[p], err))
+			return err->rc;
+		sum = (double)gw_pcur_df(cur[p]);
+		df[p] = sum < r->ndocs ? sum : r->ndocs;
+	}
+	return GW_OK;
+}
+
+/* Scores the documents every cursor sits on (np >= 2, cur[order[0]] the
+ * rarest) into the heap of k. */
+static void walk_and(gw_results *r, const ranker *rk, gw_pcur **cur, const size_t *order, size_t np,
+                     scored *heap, size_t *nheap, size_t k)
+{
+	gw_lens_reader lens;
+	gw_match m[GW_MAX_FIELDS];
+	gw_pcur *lead = cur[order[0]];
+	uint32_t d = gw_pcur_skip(lead, 1);
+
+	gw_lens_reader_init(&lens, r->t);
+	while (d) {
+		uint32_t next = 0;
+		gw_record rec;
+		double total = 0;
+		for (size_t i = 1; i < np && !next; i++) {
+			uint32_t di = gw_pcur_skip(cur[order[i]], d);
+			if (!di)
+				goto done;
+			if (di != d)
+				next = di;
+		}
+		if (next) {
+			d = gw_pcur_skip(lead, next);
+			continue;
+		}
+		r->total++;
+		r->scored++;
+		rec.nf = 0;
+		if (gw_lens_read(&lens, d, &rec))
+			rec.nf = 0, rec.script = GW_SCRIPT_NONE;
+		for (size_t p = 0; p < np; p++) /* in part order, as score_doc sums */
+			total += score_part(rk, p, m, gw_pcur_matches(cur[p], m), &rec);
+		scored sc = {d, total * (same_script(r, &rec) ? 1 + rk->p.script_bonus : 1), NULL, 0};
+		heap_offer(heap, nheap, k, &sc, by_score);
+		d = gw_pcur_skip(lead, d + 1);
+	}
+done:
+	gw_lens_reader_close(&lens);
+}
+
+static gw_rc rank_direct(gw_results *r, const ranker *rk, gw_pcur **cur, const double *df,
+                         const gw_search_opts *o, gw_err *err)
+{
+	size_t np = r->q->nparts, order[64], k = o->offset + o->limit < o->offset ? SIZE_MAX : o->offset + o->limit;
+	part_order po = {r->q, df};
+	scored *heap;
+	size_t nheap = 0;
+	int empty = 0;
+
+	for (size_t p = 0; p < np; p++) {
+		order[p] = p;
+		empty |= !cur[p];
+	}
+	qsort_r(order, np, sizeof order[0], by_rarity, &po);
+	/* The rarest part's estimate bounds the matches (and so the heap). */
+	if (k > df[order[0]])
+		k = (size_t)df[order[0]];
+	if (!(heap = malloc((k ? k : 1) * sizeof *heap)))
+		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	if (!empty)
+		walk_and(r, rk, cur, order, np, heap, &nheap, k);
+	return take_hits(r, heap, nheap, o, by_score, err);
+}
+
 static gw_rc run(gw_results *r, const gw_search_opts *o, gw_err *err)
 {
 	ranker rk;
@@ -860,21 +1001,27 @@ static gw_rc run(gw_results *r, const gw_search_opts *o, gw_err *err)
 	memset(&rk, 0, sizeof rk);
 	memset(pm, 0, sizeof pm);
 	gw_rank_defaults(&defaults);
+	int direct = r->direct = direct_plan(r, o);
+	gw_pcur *cur[64] = {0};
+
 	if ((rc = ranker_init(&rk, r->t, r->an, &r->ft, o->rank ? o->rank : &defaults, err)) == GW_OK &&
-	    (r->ndocs = rk.n, rc = match_parts(r, pm, np, df, err)) == GW_OK) {
+	    (r->ndocs = rk.n, rc = direct ? direct_open(r, cur, df, err) : match_parts(r, pm, np, df, err)) == GW_OK) {
 		for (size_t p = 0; p < np; p++) {
 			rk.idf[p] = log(1 + (rk.n - df[p] + 0.5) / (df[p] + 0.5));
 			/* tf~ / (k1 + tf~) < 1, so a part adds less than this. */
 			rk.ub[p] = r->q->parts[p].negated ? 0
 			                                  : rk.idf[p] * (1 + rk.p.word_bonus) * (1 + rk.p.script_bonus);
 		}
-		if (eval(r->q, pm, r->q->root, &docs))
+		if (direct)
+			rc = rank_direct(r, &rk, cur, df, o, err);
+		else if (eval(r->q, pm, r->q->root, &docs))
 			rc = gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 		else
 			rc = rank(r, &docs, pm, &rk, o, err);
 	}
 	free(docs.d);
 	for (size_t p = 0; p < np; p++) {
+		gw_pcur_close(cur[p]);
 		gw_matches_free(&pm[p].v);
 		free(pm[p].docs);
 	}
@@ -962,6 +1109,7 @@ void gw_results_free(gw_results *r)
 size_t gw_results_total(const gw_results *r) { return r->total; }
 
 size_t gw_results_scored(const gw_results *r) { return r->scored; }
+int gw_results_direct(const gw_results *r) { return r->direct; }
 size_t gw_results_count(const gw_results *r) { return r->nhits; }
 const gw_hit *gw_results_hit(const gw_results *r, size_t i) { return &r->hits[i]; }
 const gw_query *gw_results_query(const gw_results *r) { return r->q; }

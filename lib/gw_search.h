@@ -74,6 +74,8 @@ typedef struct gw_search_opts {
 	const char *before;     /* ISO date: only documents dated on/before */
 	int sort_date;          /* order by date, newest first (undated last), then score */
 	const char *facet;      /* field name: count matching documents per value */
+	int general_plan;       /* 1: never the document-at-a-time plan for ANDs of
+	                         * plain parts (tests compare the two plans) */
 } gw_search_opts;
 
 /* 1 if d is a date the filters take: YYYY, YYYY-MM or YYYY-MM-DD. */
@@ -98,6 +100,9 @@ size_t gw_results_count(const gw_results *r);   /* hits returned */
 /* Matches whose score was computed: the others could not reach the top
  * offset + limit (MaxScore), so were counted in the total unscored. */
 size_t gw_results_scored(const gw_results *r);
+/* 1 if the document-at-a-time plan answered (an AND of plain parts), 0 if
+ * the general one did (gw_search_opts.general_plan). For tests. */
+int gw_results_direct(const gw_results *r);
 const gw_hit *gw_results_hit(const gw_results *r, size_t i);
 const gw_query *gw_results_query(const gw_results *r);
 /* The stored record of hit i (pointers valid until gw_results_free). */
