@@ -957,7 +957,8 @@ static void walk_and(gw_results *r, const ranker *rk, gw_pcur **cur, const size_
 		for (size_t p = 0; p < np; p++) /* in part order, as score_doc sums */
 			total += score_part(rk, p, m, gw_pcur_matches(cur[p], m), &rec);
 		scored sc = {d, total * (same_script(r, &rec) ? 1 + rk->p.script_bonus : 1), NULL, 0};
-		heap_offer(heap, nheap, k, &sc, by_score);
+		if (*nheap < k || (k && sc.score >= heap[0].score)) /* most lose to the worst kept */
+			heap_offer(heap, nheap, k, &sc, by_score);
 		d = gw_pcur_skip(lead, d + 1);
 	}
 done:
