@@ -1,6 +1,6 @@
 /* gw_store: LMDB storage of the index.
  *
- * ON-DISK FORMAT (version GW_FORMAT_VERSION = 5)
+ * ON-DISK FORMAT (version GW_FORMAT_VERSION = 6)
  *
  * An index is a directory holding one LMDB environment (data.mdb, lock.mdb)
  * with six named databases. Integers in keys are big-endian so that byte
@@ -40,9 +40,12 @@
  *           A copy of what ranking needs from the record, packed so that
  *           scoring a match costs one lookup per block, not a record parse
  *           (gw_lens.h).
- *   post    fid:u8 kind:u8 term NUL first_docid:be32 -> chunk
+ *   post    kind:u8 term NUL fid:u8 first_docid:be32 -> chunk
  *             kind is a GW_T_* byte (gw_analyzer.h); the chunk encoding is
- *             described in gw_postings.h.
+ *             described in gw_postings.h. The field comes after the term
+ *             so that a term's lists in every field are neighbours: a
+ *             query looks a term up in each field, and those lookups then
+ *             read one leaf page, not one per field.
  *
  * Docids are never reused: a replaced document gets a new docid, so a
  * batch's new postings always go after the stored ones. Removing a document
@@ -50,7 +53,7 @@
  * pinned in meta, so this yields exactly the terms that were stored).
  *
  * Versions: 2 -> 3 added the record's content hash; 3 -> 4 added lens; 4 -> 5
- * deflated long texts. An
+ * deflated long texts; 5 -> 6 moved the fid in post keys after the term. An
  * index of an older format is refused with GW_EVERSION: rebuild it. */
 #include "gw_store.h"
 
@@ -697,10 +700,10 @@ gw_rc gw_id_del(gw_txn *t, const char *id, size_t len, gw_err *err)
 
 void gw_term_key_append(gw_buf *out, unsigned fid, int kind, const char *term, size_t len)
 {
-	gw_buf_putc(out, (int)fid);
 	gw_buf_putc(out, kind);
 	gw_buf_append(out, term, len);
 	gw_buf_putc(out, 0);
+	gw_buf_putc(out, (int)fid);
 }
 
 void gw_term_key(gw_buf *out, unsigned fid, int kind, const char *term, size_t len)
@@ -1125,30 +1128,51 @@ gw_rc gw_term_prefix_each(gw_txn *t, unsigned fid, int kind, const char *prefix,
 {
 	MDB_cursor *cur;
 	MDB_val k, v;
-	unsigned char kb[520], last[520];
+	unsigned char kb[520], seek[520], last[520];
 	size_t lastlen = 0;
 	int rc;
 
-	if (len + 2 > 500)
+	if (len + 1 > 500)
 		return GW_OK;
-	kb[0] = (unsigned char)fid;
-	kb[1] = (unsigned char)kind;
-	memcpy(kb + 2, prefix, len);
+	kb[0] = (unsigned char)kind;
+	memcpy(kb + 1, prefix, len);
 	if ((rc = mdb_cursor_open(t->txn, t->s->post, &cur)))
 		return lmdb_err(err, rc, "cannot read postings");
-	k.mv_size = len + 2;
+	k.mv_size = len + 1;
 	k.mv_data = kb;
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		size_t tklen = k.mv_size - 4;
-		if (k.mv_size < len + 7 || memcmp(k.mv_data, kb, len + 2) != 0)
+	rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	while (rc == 0) {
+		const unsigned char *kp = k.mv_data;
+		size_t tklen = k.mv_size - 4; /* kind term NUL fid */
+		if (k.mv_size < len + 7 || memcmp(kp, kb, len + 1) != 0)
 			break;
-		if (tklen == lastlen && memcmp(last, k.mv_data, tklen) == 0)
-			continue; /* another chunk of the same term */
-		memcpy(last, k.mv_data, tklen);
-		lastlen = tklen;
-		if (fn(ctx, last, tklen))
-			break;
+		if (tklen > sizeof last || kp[tklen - 2] != 0) {
+			rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT); /* not a term key */
+			continue;
+		}
+		if (kp[tklen - 1] != fid) {
+			/* Another field's chunks of this term (they sit together):
+			 * seek to this field's, or past the term (its NUL made 1). */
+			memcpy(seek, kp, tklen);
+			if (kp[tklen - 1] < fid) {
+				seek[tklen - 1] = (unsigned char)fid;
+				memset(seek + tklen, 0, 4);
+				k.mv_size = tklen + 4;
+			} else {
+				seek[tklen - 2] = 1;
+				k.mv_size = tklen - 1;
+			}
+			k.mv_data = seek;
+			rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+			continue;
+		}
+		if (tklen != lastlen || memcmp(last, kp, tklen) != 0) { /* not another chunk of it */
+			memcpy(last, kp, tklen);
+			lastlen = tklen;
+			if (fn(ctx, last, tklen))
+				break;
+		}
+		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
 	}
 	mdb_cursor_close(cur);
 	return (rc && rc != MDB_NOTFOUND) ? lmdb_err(err, rc, "cannot read postings") : GW_OK;

@@ -47,6 +47,13 @@ static void test_fields_and_prefix(void)
 	CHECK_STR(found("index*"), "e");
 	CHECK_STR(found("indexes"), "e");
 	CHECK_STR(found("\"indexes\""), "");
+	/* A prefix in one field: a term's lists in every field sit together
+	 * in the index (fid after the term), and the others are skipped. */
+	CHECK_STR(found("title:fil*"), "f h");
+	CHECK_STR(found("body:fil*"), "e g");
+	CHECK_STR(found("note:fil*"), "h");
+	CHECK_STR(found("fil*"), "e f g h");
+	CHECK_STR(found("note:filt*"), "");
 	/* Parentheses inside a word are punctuation. */
 	CHECK_STR(found("国科发区(2020)73号"), "d");
 	CHECK_STR(found("国科发区（2020）73号"), "d");
@@ -88,6 +95,12 @@ int main(void)
 	gw_t_put(ix, "c", "生物", "江苏省苏州市的园区发展生物医药");
 	gw_t_put(ix, "d", "众创空间备案", "国科发区〔2020〕73号 众创空间");
 	gw_t_put(ix, "e", "Notice or not", "The servers are indexing files");
+	gw_t_put(ix, "f", "filing cabinet", "nothing here");
+	gw_t_put(ix, "g", "other", "the filter");
+	{
+		gw_t_kv h[] = {{"title", "filter"}, {"body", "plain"}, {"note", "filament"}, {NULL, NULL}};
+		gw_t_put_kv(ix, "h", h);
+	}
 	if (!gw_t_setup_commit(ix))
 		return 1;
 	RUN(test_and_or_not);
