@@ -1000,9 +1000,24 @@ int gw_pl_skip_to(gw_pl *pl, uint32_t target)
 		return 0;
 	if (pl->on && pl->e.docid >= target)
 		return 1;
-	/* Skip whole chunks by their header's last docid. */
-	while (pl->chunk_last < target) {
-		if (mdb_cursor_get(pl->cur, &k, &v, MDB_NEXT) != 0 || (rc = pl_load(pl, &k, &v)) == 0) {
+	/* Skip whole chunks by their header's last docid: the next chunk or
+	 * two by stepping, a farther one by a seek, since a chunk's key holds
+	 * its first docid (the B-tree is the skip list). Stepping through a
+	 * long list chunk by chunk made a phrase's rarer element pay for every
+	 * chunk of the commoner ones. */
+	for (int steps = 0; pl->chunk_last < target; steps++) {
+		int found, lrc = 0;
+		if (steps < 2) {
+			found = mdb_cursor_get(pl->cur, &k, &v, MDB_NEXT) == 0;
+		} else {
+			/* The chunk starting at target, or the last one before it
+			 * (at least the current one); then at most one more step. */
+			found = seek_chunk(pl->cur, pl->key, pl->klen, target, &k, &v, &lrc);
+			steps = 0;
+		}
+		if (lrc)
+			return pl->on = 0, -1;
+		if (!found || (rc = pl_load(pl, &k, &v)) == 0) {
 			pl->eof = 1;
 			pl->on = 0;
 			return 0;

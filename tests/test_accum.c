@@ -162,6 +162,70 @@ static void add_tok(gw_toklist *l, int kind, const char *term, uint32_t pos)
 	CHECK(gw_toklist_add(l, &t) == 0);
 }
 
+/* gw_pl_skip_to over a list of many chunks, to targets in the same chunk,
+ * the next ones and far ahead (found by a seek on the chunk keys), between
+ * entries, on them and past the end, equals a walk of the list. */
+static void test_skip_to(void)
+{
+	enum { N = 20000 };
+	gw_store *s = NULL;
+	gw_txn *t = NULL;
+	gw_accum *a = gw_accum_new();
+	gw_toklist l;
+	gw_err err;
+	gw_buf key = {0};
+	static uint32_t docs[N];
+	size_t nd = 0;
+
+	memset(&l, 0, sizeof l);
+	gw_err_clear(&err);
+	CHECK(a && gw_store_open(&s, gw_t_fresh_path(), GW_OPEN_CREATE, &err) == GW_OK);
+	if (!s || !a || gw_store_begin(s, 1, &t, &err))
+		goto done;
+	/* "x" in the documents with d % 3 == 0 or d % 7 == 0: 128 to a chunk. */
+	for (uint32_t d = 1; d <= N; d++) {
+		if (d % 3 && d % 7)
+			continue;
+		docs[nd++] = d;
+		gw_toklist_reset(&l);
+		add_tok(&l, GW_T_TERM, "x", 1);
+		gw_toklist_finish(&l);
+		CHECK(gw_accum_add(a, FID, d, &l) == 0);
+	}
+	CHECK(gw_accum_flush(a, t, 0, &err) == GW_OK);
+	CHECK(gw_txn_commit(t, &err) == GW_OK);
+	t = NULL;
+	CHECK(gw_store_begin(s, 0, &t, &err) == GW_OK);
+	gw_term_key(&key, FID, GW_T_TERM, "x", 1);
+	/* Strides from 1 (within a chunk) to 5000 (dozens of chunks). */
+	for (uint32_t stride = 1; t && stride <= 5000; stride = stride * 3 + 1) {
+		gw_pl *pl = NULL;
+		size_t j = 0;
+		unsigned bad = 0;
+		CHECK(gw_pl_open(t, key.p, key.len, &pl, &err) == GW_OK && pl);
+		for (uint32_t target = 1; pl && target <= N + stride && bad < 3; target += stride) {
+			int rc = gw_pl_skip_to(pl, target);
+			while (j < nd && docs[j] < target)
+				j++;
+			if (j == nd ? rc != 0 : rc != 1 || gw_pl_entry(pl)->docid != docs[j]) {
+				fprintf(stderr, "  stride %u target %u: rc %d docid %u, want %u\n", stride, target, rc,
+				        rc == 1 ? gw_pl_entry(pl)->docid : 0, j < nd ? docs[j] : 0);
+				bad++;
+			}
+		}
+		CHECK(bad == 0);
+		gw_pl_close(pl);
+	}
+done:
+	if (err.rc)
+		fprintf(stderr, "  %s\n", err.msg);
+	gw_txn_abort(t);
+	gw_buf_free(&key);
+	gw_toklist_free(&l);
+	gw_accum_free(a);
+	gw_store_close(s);
+}
+
 /* "kind:term@p,p ..." of the list's groups, in their order. */
 static const char *groups(const gw_toklist *l)
 {
@@ -318,6 +382,7 @@ int main(void)
 	RUN(test_toklist_groups);
 	RUN(test_accum_round_trip);
 	RUN(test_removals);
+	RUN(test_skip_to);
 	gw_t_rmtree(gw_t_scratch());
 	return TEST_EXIT();
 }
