@@ -120,6 +120,42 @@ void gw_plist_add(gw_plist *l, uint32_t docid, const uint32_t *pos, uint32_t tf)
 	l->ndocs++;
 }
 
+/* Bytes of the first entry's docid varint (relative to 0, the docid). */
+static size_t first_delta_len(const gw_plist *l)
+{
+	size_t n = 0;
+
+	while (n < l->len && (l->p[n] & 0x80))
+		n++;
+	return n + 1;
+}
+
+size_t gw_plist_chunk_size(const gw_plist *l, uint32_t *first)
+{
+	const unsigned char *p = l->p;
+	uint64_t d;
+	size_t body;
+
+	if (l->ndocs == 0 || l->ndocs > GW_CHUNK_DOCS || gw_varint_get(&p, l->p + l->len, &d) || d > UINT32_MAX)
+		return 0;
+	body = l->len - first_delta_len(l) + 1; /* the chunk's first delta is 0 */
+	if (body >= GW_CHUNK_BYTES)
+		return 0;
+	*first = (uint32_t)d;
+	return 4 + u32_len(l->ndocs) + body;
+}
+
+void gw_plist_chunk_write(const gw_plist *l, unsigned char *out)
+{
+	size_t skip = first_delta_len(l);
+
+	gw_be32_put(out, l->last_docid);
+	out += 4;
+	out += gw_varint_put(out, l->ndocs);
+	*out++ = 0;
+	memcpy(out, l->p + skip, l->len - skip);
+}
+
 void gw_plist_reader(const gw_plist *l, gw_entry_reader *r)
 {
 	r->p = l->p;

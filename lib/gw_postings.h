@@ -93,6 +93,15 @@ void gw_plist_add(gw_plist *l, uint32_t docid, const uint32_t *pos, uint32_t tf)
 /* A reader over the list's entries. */
 void gw_plist_reader(const gw_plist *l, gw_entry_reader *r);
 
+/* A list short enough to be one chunk (most terms' are) is that chunk's
+ * entries already, but for the first docid delta: gw_chunk_builder would
+ * re-encode it entry by entry. If l (non-empty) is under GW_CHUNK_DOCS
+ * documents and GW_CHUNK_BYTES bytes, returns the size of its chunk value
+ * and sets *first to its first docid; else 0. gw_plist_chunk_write then
+ * writes the value (the bytes the builder would make) to out. */
+size_t gw_plist_chunk_size(const gw_plist *l, uint32_t *first);
+void gw_plist_chunk_write(const gw_plist *l, unsigned char *out);
+
 /* Builds chunks from entries given in docid order. */
 typedef struct gw_chunk_builder {
 	gw_buf body;      /* encoded entries of the open chunk */

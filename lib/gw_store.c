@@ -809,6 +809,37 @@ static gw_rc feed(gw_txn *t, const void *tkey, size_t tklen, gw_entry_reader *r,
 	return rc < 0 ? gw_err_set(err, GW_EFORMAT, 0, "damaged posting list") : GW_OK;
 }
 
+/* A new term whose list is one chunk: written straight into the page that
+ * MDB_APPEND | MDB_RESERVE gives, without a chunk builder or a copy (the
+ * last step of every first build's flush, for most terms). Returns -1 if
+ * the list is not one chunk or the key is not the largest (then nothing
+ * was written), else 0 with *lrc the LMDB result. */
+static int put_whole_list(gw_txn *t, const void *tkey, size_t tklen, const gw_plist *l, int *lrc)
+{
+	unsigned char kb[600];
+	uint32_t first;
+	size_t size = gw_plist_chunk_size(l, &first);
+	MDB_val key, val;
+
+	if (!size)
+		return -1;
+	chunk_key(kb, tkey, tklen, first);
+	key.mv_size = tklen + 4;
+	key.mv_data = kb;
+	val.mv_size = size;
+	val.mv_data = NULL;
+	*lrc = mdb_put(t->txn, t->s->post, &key, &val, MDB_APPEND | MDB_RESERVE);
+	if (*lrc == MDB_KEYEXIST)
+		return -1;
+	if (*lrc == 0) {
+		gw_plist_chunk_write(l, val.mv_data);
+		memcpy(t->post_max, kb, tklen + 4);
+		t->post_max_len = tklen + 4;
+		t->written += key.mv_size + size;
+	}
+	return 0;
+}
+
 gw_rc gw_post_append(gw_txn *t, const void *tkey, size_t tklen, const gw_plist *l, gw_err *err)
 {
 	MDB_cursor *cur;
@@ -826,6 +857,8 @@ gw_rc gw_post_append(gw_txn *t, const void *tkey, size_t tklen, const gw_plist *
 	 * to look for. */
 	chunk_key(kb, tkey, tklen, 0);
 	if (above_post_max(t, kb, tklen + 4)) {
+		if (put_whole_list(t, tkey, tklen, l, &rc) == 0)
+			return rc ? write_err(t->s, err, rc, "cannot write") : GW_OK;
 		gw_plist_reader(l, &r);
 		if (feed(t, tkey, tklen, &r, b, err) == GW_OK)
 			put_chunk(t, tkey, tklen, b, err);

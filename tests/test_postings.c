@@ -130,6 +130,60 @@ static void test_chunks_round_trip(void)
 	gw_buf_free(&all);
 }
 
+/* A list of one chunk written whole (gw_plist_chunk_write) is byte for
+ * byte the chunk the builder makes of it; lists of a chunk or more are
+ * left to the builder. Sizes from 1 document to past GW_CHUNK_DOCS, and
+ * first docids from 1 (a one-byte delta) to above 2^21 (four bytes). */
+static void test_whole_list_chunk(void)
+{
+	static const uint32_t sizes[] = {1, 2, 50, GW_CHUNK_DOCS - 1, GW_CHUNK_DOCS, GW_CHUNK_DOCS + 1};
+	static const uint32_t offsets[] = {0, 200, 3000000};
+
+	for (size_t si = 0; si < sizeof sizes / sizeof *sizes; si++)
+		for (size_t oi = 0; oi < sizeof offsets / sizeof *offsets; oi++) {
+			gw_plist l, shifted;
+			gw_entry_reader r;
+			gw_entry e;
+			gw_chunk_builder b;
+			uint32_t first = 0, bfirst = 0, pos[8];
+			size_t size;
+			unsigned char *out;
+			int chunks = 0;
+
+			/* make_list's docids, moved up by offsets[oi]. */
+			make_list(&l, sizes[si], 3);
+			memset(&shifted, 0, sizeof shifted);
+			shifted.cap = l.len + 64 + GW_PLIST_ENTRY_MAX(8) * sizes[si];
+			shifted.p = malloc(shifted.cap);
+			gw_plist_reader(&l, &r);
+			while (shifted.p && gw_entry_next(&r, &e) == 1) {
+				gw_entry_positions(&e, pos);
+				gw_plist_add(&shifted, e.docid + offsets[oi], pos, e.tf);
+			}
+			gw_chunk_builder_init(&b);
+			gw_plist_reader(&shifted, &r);
+			while (gw_entry_next(&r, &e) == 1)
+				if (gw_chunk_builder_add(&b, &e) && gw_chunk_builder_take(&b, &bfirst))
+					chunks++;
+			chunks += gw_chunk_builder_take(&b, &bfirst) ? 1 : 0;
+			size = gw_plist_chunk_size(&shifted, &first);
+			if (sizes[si] > GW_CHUNK_DOCS) {
+				CHECK(size == 0);
+			} else {
+				CHECK(chunks == 1 && size == b.out.len && first == bfirst && first == 1 + offsets[oi]);
+				out = malloc(size ? size : 1);
+				if (out && size == b.out.len) {
+					gw_plist_chunk_write(&shifted, out);
+					CHECK(memcmp(out, b.out.p, size) == 0);
+				}
+				free(out);
+			}
+			gw_chunk_builder_free(&b);
+			free(shifted.p);
+			free(l.p);
+		}
+}
+
 static void test_damaged_chunk(void)
 {
 	gw_entry_reader r;
@@ -148,6 +202,7 @@ int main(void)
 	RUN(test_varint_truncated);
 	RUN(test_plist_round_trip);
 	RUN(test_chunks_round_trip);
+	RUN(test_whole_list_chunk);
 	RUN(test_damaged_chunk);
 	return TEST_EXIT();
 }
