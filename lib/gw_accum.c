@@ -352,6 +352,13 @@ gw_rc gw_accum_flush(gw_accum *a, gw_txn *t, uint64_t checkpoint, gw_err *err)
 	if (!order)
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	for (size_t i = 0; i < a->n && rc == GW_OK; i++) {
+		/* Key order visits the slots and lists at random: fetch the
+		 * slot 2 AHEAD terms on, and the list of the one AHEAD on (its
+		 * slot fetched by now). */
+		if (i + 2 * AHEAD < a->n)
+			PREFETCH(order[i + 2 * AHEAD]);
+		if (i + AHEAD < a->n)
+			PREFETCH(order[i + AHEAD]->list.p);
 		rc = gw_post_append(t, slot_key(a, order[i]), order[i]->klen, &order[i]->list, err);
 		if (rc == GW_OK && checkpoint && gw_txn_written(t) >= checkpoint)
 			rc = gw_txn_checkpoint(t, err);
