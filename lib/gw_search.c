@@ -891,7 +891,7 @@ static gw_rc match_parts(gw_results *r, partm *pm, size_t np, double *df, gw_err
  * looks each document up again to score it. Here the parts' cursors
  * (gw_pcur) are advanced together, rarest first, and each document on
  * which all of them sit is scored at once. Scores, totals and order are
- * those of the general plan (test_topk compares the two). */
+ * those of the general plan (tests/test_plans.c compares the two). */
 static int direct_plan(const gw_results *r, const gw_search_opts *o)
 {
 	const gw_query *q = r->q;
@@ -997,14 +997,14 @@ static gw_rc run(gw_results *r, const gw_search_opts *o, gw_err *err)
 	partm pm[64];
 	double *df = r->df;
 	docset docs = {NULL, 0};
+	gw_pcur *cur[64] = {0};
+	int direct;
 	gw_rc rc;
 
 	memset(&rk, 0, sizeof rk);
 	memset(pm, 0, sizeof pm);
 	gw_rank_defaults(&defaults);
-	int direct = r->direct = direct_plan(r, o);
-	gw_pcur *cur[64] = {0};
-
+	direct = r->direct = direct_plan(r, o);
 	if ((rc = ranker_init(&rk, r->t, r->an, &r->ft, o->rank ? o->rank : &defaults, err)) == GW_OK &&
 	    (r->ndocs = rk.n, rc = direct ? direct_open(r, cur, df, err) : match_parts(r, pm, np, df, err)) == GW_OK) {
 		for (size_t p = 0; p < np; p++) {
