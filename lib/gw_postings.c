@@ -120,40 +120,53 @@ void gw_plist_add(gw_plist *l, uint32_t docid, const uint32_t *pos, uint32_t tf)
 	l->ndocs++;
 }
 
-/* Bytes of the first entry's docid varint (relative to 0, the docid). */
-static size_t first_delta_len(const gw_plist *l)
+void gw_plist_cut_init(gw_plist_cut *c, const gw_plist *l)
 {
-	size_t n = 0;
-
-	while (n < l->len && (l->p[n] & 0x80))
-		n++;
-	return n + 1;
+	memset(c, 0, sizeof *c);
+	gw_plist_reader(l, &c->r);
 }
 
-size_t gw_plist_chunk_size(const gw_plist *l, uint32_t *first)
+int gw_plist_cut_next(gw_plist_cut *c, uint32_t *first, size_t *size)
 {
-	const unsigned char *p = l->p;
-	uint64_t d;
+	const unsigned char *p = c->r.p;
+	gw_entry e;
 	size_t body;
+	int rc;
 
-	if (l->ndocs == 0 || l->ndocs > GW_CHUNK_DOCS || gw_varint_get(&p, l->p + l->len, &d) || d > UINT32_MAX)
-		return 0;
-	body = l->len - first_delta_len(l) + 1; /* the chunk's first delta is 0 */
-	if (body >= GW_CHUNK_BYTES)
-		return 0;
-	*first = (uint32_t)d;
-	return 4 + u32_len(l->ndocs) + body;
+	if ((rc = gw_entry_next(&c->r, &e)) != 1)
+		return rc;
+	while (p < c->r.end && (*p & 0x80)) /* past the first docid delta */
+		p++;
+	c->from = p + 1;
+	c->first = c->last = e.docid;
+	c->n = 1;
+	body = 1 + (size_t)(c->r.p - c->from);
+	/* The builder's rule: a chunk ends after the entry that brings it to
+	 * GW_CHUNK_DOCS entries or GW_CHUNK_BYTES bytes. */
+	while (c->n < GW_CHUNK_DOCS && body < GW_CHUNK_BYTES) {
+		const unsigned char *at = c->r.p;
+		if ((rc = gw_entry_next(&c->r, &e)) != 1) {
+			if (rc < 0)
+				return -1;
+			break;
+		}
+		body += (size_t)(c->r.p - at);
+		c->last = e.docid;
+		c->n++;
+	}
+	c->to = c->r.p;
+	*first = c->first;
+	*size = 4 + u32_len(c->n) + body;
+	return 1;
 }
 
-void gw_plist_chunk_write(const gw_plist *l, unsigned char *out)
+void gw_plist_cut_write(const gw_plist_cut *c, unsigned char *out)
 {
-	size_t skip = first_delta_len(l);
-
-	gw_be32_put(out, l->last_docid);
+	gw_be32_put(out, c->last);
 	out += 4;
-	out += gw_varint_put(out, l->ndocs);
+	out += gw_varint_put(out, c->n);
 	*out++ = 0;
-	memcpy(out, l->p + skip, l->len - skip);
+	memcpy(out, c->from, (size_t)(c->to - c->from));
 }
 
 void gw_plist_reader(const gw_plist *l, gw_entry_reader *r)

@@ -93,14 +93,22 @@ void gw_plist_add(gw_plist *l, uint32_t docid, const uint32_t *pos, uint32_t tf)
 /* A reader over the list's entries. */
 void gw_plist_reader(const gw_plist *l, gw_entry_reader *r);
 
-/* A list short enough to be one chunk (most terms' are) is that chunk's
- * entries already, but for the first docid delta: gw_chunk_builder would
- * re-encode it entry by entry. If l (non-empty) is under GW_CHUNK_DOCS
- * documents and GW_CHUNK_BYTES bytes, returns the size of its chunk value
- * and sets *first to its first docid; else 0. gw_plist_chunk_write then
- * writes the value (the bytes the builder would make) to out. */
-size_t gw_plist_chunk_size(const gw_plist *l, uint32_t *first);
-void gw_plist_chunk_write(const gw_plist *l, unsigned char *out);
+/* Cuts a list into the chunks gw_chunk_builder would make of it, without
+ * re-encoding an entry: a chunk's entries are a slice of the list's bytes
+ * but for the first docid delta (0 in a chunk). The flush of a first
+ * build writes every list this way (gw_store.c). */
+typedef struct gw_plist_cut {
+	gw_entry_reader r;            /* the list, after the chunks cut so far */
+	const unsigned char *from, *to; /* slice: the entries after the first delta */
+	uint32_t first, last, n;      /* the chunk cut last */
+} gw_plist_cut;
+
+void gw_plist_cut_init(gw_plist_cut *c, const gw_plist *l);
+/* Cuts the next chunk: 1 (*first its first docid, *size its value's
+ * bytes), 0 at the end, -1 if the list is damaged. */
+int gw_plist_cut_next(gw_plist_cut *c, uint32_t *first, size_t *size);
+/* Writes the chunk cut last, *size bytes, to out. */
+void gw_plist_cut_write(const gw_plist_cut *c, unsigned char *out);
 
 /* Builds chunks from entries given in docid order. */
 typedef struct gw_chunk_builder {

@@ -809,35 +809,36 @@ static gw_rc feed(gw_txn *t, const void *tkey, size_t tklen, gw_entry_reader *r,
 	return rc < 0 ? gw_err_set(err, GW_EFORMAT, 0, "damaged posting list") : GW_OK;
 }
 
-/* A new term whose list is one chunk: written straight into the page that
- * MDB_APPEND | MDB_RESERVE gives, without a chunk builder or a copy (the
- * last step of every first build's flush, for most terms). Returns -1 if
- * the list is not one chunk or the key is not the largest (then nothing
- * was written), else 0 with *lrc the LMDB result. */
-static int put_whole_list(gw_txn *t, const void *tkey, size_t tklen, const gw_plist *l, int *lrc)
+/* A new term's list: its chunks are cut from it (gw_plist_cut) and written
+ * straight into the space MDB_APPEND | MDB_RESERVE gives, without a chunk
+ * builder or a copy (the flush of every first build). *done is 0 if the
+ * first key was not the largest after all: then nothing was written, and
+ * the caller goes the general way. */
+static gw_rc put_new_list(gw_txn *t, const void *tkey, size_t tklen, const gw_plist *l, int *done,
+                          gw_err *err)
 {
 	unsigned char kb[600];
+	gw_plist_cut c;
 	uint32_t first;
-	size_t size = gw_plist_chunk_size(l, &first);
-	MDB_val key, val;
+	size_t size;
+	int rc;
 
-	if (!size)
-		return -1;
-	chunk_key(kb, tkey, tklen, first);
-	key.mv_size = tklen + 4;
-	key.mv_data = kb;
-	val.mv_size = size;
-	val.mv_data = NULL;
-	*lrc = mdb_put(t->txn, t->s->post, &key, &val, MDB_APPEND | MDB_RESERVE);
-	if (*lrc == MDB_KEYEXIST)
-		return -1;
-	if (*lrc == 0) {
-		gw_plist_chunk_write(l, val.mv_data);
+	*done = 1;
+	gw_plist_cut_init(&c, l);
+	for (int nth = 0; (rc = gw_plist_cut_next(&c, &first, &size)) == 1; nth++) {
+		MDB_val key = {tklen + 4, kb}, val = {size, NULL};
+		chunk_key(kb, tkey, tklen, first);
+		rc = mdb_put(t->txn, t->s->post, &key, &val, MDB_APPEND | MDB_RESERVE);
+		if (rc == MDB_KEYEXIST && nth == 0)
+			return *done = 0, GW_OK;
+		if (rc)
+			return write_err(t->s, err, rc, "cannot write");
+		gw_plist_cut_write(&c, val.mv_data);
 		memcpy(t->post_max, kb, tklen + 4);
 		t->post_max_len = tklen + 4;
 		t->written += key.mv_size + size;
 	}
-	return 0;
+	return rc < 0 ? gw_err_set(err, GW_EFORMAT, 0, "damaged posting list") : GW_OK;
 }
 
 gw_rc gw_post_append(gw_txn *t, const void *tkey, size_t tklen, const gw_plist *l, gw_err *err)
@@ -857,8 +858,9 @@ gw_rc gw_post_append(gw_txn *t, const void *tkey, size_t tklen, const gw_plist *
 	 * to look for. */
 	chunk_key(kb, tkey, tklen, 0);
 	if (above_post_max(t, kb, tklen + 4)) {
-		if (put_whole_list(t, tkey, tklen, l, &rc) == 0)
-			return rc ? write_err(t->s, err, rc, "cannot write") : GW_OK;
+		gw_rc prc = put_new_list(t, tkey, tklen, l, &found, err);
+		if (prc || found)
+			return prc;
 		gw_plist_reader(l, &r);
 		if (feed(t, tkey, tklen, &r, b, err) == GW_OK)
 			put_chunk(t, tkey, tklen, b, err);

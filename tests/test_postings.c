@@ -130,58 +130,67 @@ static void test_chunks_round_trip(void)
 	gw_buf_free(&all);
 }
 
-/* A list of one chunk written whole (gw_plist_chunk_write) is byte for
- * byte the chunk the builder makes of it; lists of a chunk or more are
- * left to the builder. Sizes from 1 document to past GW_CHUNK_DOCS, and
- * first docids from 1 (a one-byte delta) to above 2^21 (four bytes). */
-static void test_whole_list_chunk(void)
+/* Chunks cut from a list (gw_plist_cut) are byte for byte the chunks the
+ * builder makes of it: lists of 1 document to several chunks (ended by
+ * GW_CHUNK_DOCS, or by GW_CHUNK_BYTES with many positions), whose first
+ * docid takes one to four bytes. */
+static void test_cut_chunks(void)
 {
-	static const uint32_t sizes[] = {1, 2, 50, GW_CHUNK_DOCS - 1, GW_CHUNK_DOCS, GW_CHUNK_DOCS + 1};
+	static const uint32_t sizes[] = {1, 2, 50, GW_CHUNK_DOCS - 1, GW_CHUNK_DOCS, GW_CHUNK_DOCS + 1, 1000};
 	static const uint32_t offsets[] = {0, 200, 3000000};
 
 	for (size_t si = 0; si < sizeof sizes / sizeof *sizes; si++)
-		for (size_t oi = 0; oi < sizeof offsets / sizeof *offsets; oi++) {
-			gw_plist l, shifted;
-			gw_entry_reader r;
-			gw_entry e;
-			gw_chunk_builder b;
-			uint32_t first = 0, bfirst = 0, pos[8];
-			size_t size;
-			unsigned char *out;
-			int chunks = 0;
+		for (size_t oi = 0; oi < sizeof offsets / sizeof *offsets; oi++)
+			for (uint32_t wide = 0; wide < 2; wide++) {
+				gw_plist l;
+				gw_entry_reader r;
+				gw_entry e;
+				gw_chunk_builder b;
+				gw_plist_cut c;
+				uint32_t pos[64], bfirst, cfirst;
+				size_t size;
+				unsigned bad = 0, nb = 0, nc = 0;
+				unsigned char out[8192];
 
-			/* make_list's docids, moved up by offsets[oi]. */
-			make_list(&l, sizes[si], 3);
-			memset(&shifted, 0, sizeof shifted);
-			shifted.cap = l.len + 64 + GW_PLIST_ENTRY_MAX(8) * sizes[si];
-			shifted.p = malloc(shifted.cap);
-			gw_plist_reader(&l, &r);
-			while (shifted.p && gw_entry_next(&r, &e) == 1) {
-				gw_entry_positions(&e, pos);
-				gw_plist_add(&shifted, e.docid + offsets[oi], pos, e.tf);
-			}
-			gw_chunk_builder_init(&b);
-			gw_plist_reader(&shifted, &r);
-			while (gw_entry_next(&r, &e) == 1)
-				if (gw_chunk_builder_add(&b, &e) && gw_chunk_builder_take(&b, &bfirst))
-					chunks++;
-			chunks += gw_chunk_builder_take(&b, &bfirst) ? 1 : 0;
-			size = gw_plist_chunk_size(&shifted, &first);
-			if (sizes[si] > GW_CHUNK_DOCS) {
-				CHECK(size == 0);
-			} else {
-				CHECK(chunks == 1 && size == b.out.len && first == bfirst && first == 1 + offsets[oi]);
-				out = malloc(size ? size : 1);
-				if (out && size == b.out.len) {
-					gw_plist_chunk_write(&shifted, out);
-					CHECK(memcmp(out, b.out.p, size) == 0);
+				/* wide: 40 positions an entry, so GW_CHUNK_BYTES ends chunks. */
+				memset(&l, 0, sizeof l);
+				l.cap = sizes[si] * GW_PLIST_ENTRY_MAX(40);
+				l.p = malloc(l.cap);
+				for (uint32_t i = 0; l.p && i < sizes[si]; i++) {
+					uint32_t d = offsets[oi] + 1 + i * 3, tf = wide ? 40 : d % 5 + 1;
+					for (uint32_t k = 0; k < tf; k++)
+						pos[k] = d % 7 + k * 1000;
+					gw_plist_add(&l, d, pos, tf);
 				}
-				free(out);
+				gw_chunk_builder_init(&b);
+				gw_plist_reader(&l, &r);
+				gw_plist_cut_init(&c, &l);
+				for (int more = 1; more && bad == 0;) {
+					int taken = 0;
+					more = gw_entry_next(&r, &e) == 1;
+					if (more && gw_chunk_builder_add(&b, &e))
+						taken = gw_chunk_builder_take(&b, &bfirst);
+					else if (!more)
+						taken = gw_chunk_builder_take(&b, &bfirst);
+					if (!taken)
+						continue;
+					nb++;
+					if (gw_plist_cut_next(&c, &cfirst, &size) != 1 || size != b.out.len ||
+					    cfirst != bfirst || size > sizeof out) {
+						bad++;
+						break;
+					}
+					nc++;
+					gw_plist_cut_write(&c, out);
+					bad += memcmp(out, b.out.p, size) != 0;
+				}
+				CHECK(bad == 0 && nb == nc && nb >= 1);
+				CHECK(gw_plist_cut_next(&c, &cfirst, &size) == 0);
+				if (wide && sizes[si] >= GW_CHUNK_DOCS)
+					CHECK(nb > (sizes[si] + GW_CHUNK_DOCS - 1) / GW_CHUNK_DOCS); /* bytes ended some */
+				gw_chunk_builder_free(&b);
+				free(l.p);
 			}
-			gw_chunk_builder_free(&b);
-			free(shifted.p);
-			free(l.p);
-		}
 }
 
 static void test_damaged_chunk(void)
@@ -202,7 +211,7 @@ int main(void)
 	RUN(test_varint_truncated);
 	RUN(test_plist_round_trip);
 	RUN(test_chunks_round_trip);
-	RUN(test_whole_list_chunk);
+	RUN(test_cut_chunks);
 	RUN(test_damaged_chunk);
 	return TEST_EXIT();
 }
