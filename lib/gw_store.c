@@ -92,6 +92,10 @@ struct gw_txn {
 	/* Reused by every postings write of the txn: a first build writes
 	 * hundreds of thousands of terms, most of them one small chunk. */
 	gw_chunk_builder cb;
+	/* Reused by the postings writes of a write txn, which go in key order:
+	 * LMDB looks for a key on the cursor's current page before descending
+	 * from the root. Closed by LMDB when the txn ends. */
+	MDB_cursor *post_cur;
 	uint64_t written;   /* bytes of keys and values put (see gw_txn_written) */
 };
 
@@ -356,6 +360,7 @@ gw_rc gw_txn_checkpoint(gw_txn *t, gw_err *err)
 	int rc = mdb_txn_commit(t->txn);
 
 	t->txn = NULL;
+	t->post_cur = NULL;
 	t->written = 0;
 	if (rc)
 		return write_err(t->s, err, rc, "write failed");
@@ -866,8 +871,9 @@ gw_rc gw_post_append(gw_txn *t, const void *tkey, size_t tklen, const gw_plist *
 			put_chunk(t, tkey, tklen, b, err);
 		return err ? err->rc : GW_OK;
 	}
-	if ((rc = mdb_cursor_open(t->txn, t->s->post, &cur)))
+	if (!t->post_cur && (rc = mdb_cursor_open(t->txn, t->s->post, &t->post_cur)))
 		return lmdb_err(err, rc, "cannot open cursor");
+	cur = t->post_cur;
 	found = seek_chunk(cur, tkey, tklen, UINT32_MAX, &k, &v, &rc);
 	if (rc) {
 		lmdb_err(err, rc, "cannot read postings");
@@ -884,7 +890,6 @@ gw_rc gw_post_append(gw_txn *t, const void *tkey, size_t tklen, const gw_plist *
 	if (feed(t, tkey, tklen, &r, b, err) == GW_OK)
 		put_chunk(t, tkey, tklen, b, err);
 done:
-	mdb_cursor_close(cur);
 	return err ? err->rc : GW_OK;
 }
 
