@@ -508,10 +508,21 @@ static int index_is_empty(const char *path)
 	return n == 0;
 }
 
+/* Bytes of the index file in the index directory dir (0 if unknown). */
+static double data_bytes(const char *dir)
+{
+	char file[4200];
+	struct stat st;
+
+	snprintf(file, sizeof file, "%s/data.mdb", dir);
+	return stat(file, &st) == 0 ? (double)st.st_size : 0;
+}
+
 /* A build that committed as it went keeps the pages its merges freed (a
- * sixth of the file, for the 16x corpus of tests/growth.sh). Past a tenth,
- * the build is replaced by a compacted copy, named in tmp. If the copy
- * cannot be made (no room for it, say), the build stays as it is. */
+ * sixth of the file, for the 16x corpus of tests/growth.sh), and the pages
+ * they split half full. Past a tenth free, the build is replaced by a
+ * packed copy (gw_store_copy_packed), named in tmp. If the copy cannot be
+ * made (no room for it, say), the build stays as it is. */
 static void compact_build(const opts *o, char *tmp, size_t cap)
 {
 	char copy[4200];
@@ -540,7 +551,7 @@ static void compact_build(const opts *o, char *tmp, size_t cap)
 	strcpy(tmp, copy);
 	if (!o->quiet)
 		fprintf(stderr, PROG ": compacted the new index from %.1f to %.1f MB in %.2f s\n", used / 1e6,
-		        (used - unused) / 1e6, now() - t0);
+		        data_bytes(copy) / 1e6, now() - t0);
 }
 
 /* --rebuild, and the first build of an index: indexes everything into a

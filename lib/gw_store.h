@@ -137,10 +137,13 @@ typedef struct gw_db_stat {
 	unsigned depth;                 /* B-tree depth */
 } gw_db_stat;
 gw_rc gw_store_db_stats(gw_txn *t, gw_db_stat st[GW_STORE_NDBS], gw_err *err);
-/* Copies the environment, compacted (free pages dropped), into the existing
- * empty directory dest (mdb_env_copy2 with MDB_CP_COMPACT). No write
- * transaction of this handle may be open. */
-gw_rc gw_store_copy_compact(gw_store *s, const char *dest, gw_err *err);
+/* Copies the index into the directory dest (a new index is created there),
+ * every database rewritten in key order with MDB_APPEND, so that pages come
+ * out full and free pages are left behind. mdb_env_copy2's compaction only
+ * drops free pages: pages that merges into the index split stay half full
+ * (a 1x build with a 64 MB budget compacted to 67.9 MB that way, against
+ * 48 MB for one written in one flush). Reads one snapshot of s. */
+gw_rc gw_store_copy_packed(gw_store *s, const char *dest, gw_err *err);
 
 
 

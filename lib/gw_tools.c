@@ -152,7 +152,7 @@ gw_rc gw_index_compact(gw_index *ix, const char *dest, gw_err *err)
 	} else if (mkdir(dest, 0777) != 0) {
 		return gw_err_set(err, GW_EIO, errno, "cannot create '%s': %s", dest, strerror(errno));
 	}
-	return gw_store_copy_compact(ix->s, dest, err);
+	return gw_store_copy_packed(ix->s, dest, err);
 }
 
 /* ---- --dump ---- */
