@@ -511,10 +511,11 @@ static int index_is_empty(const char *path)
 /* Bytes of the index file in the index directory dir (0 if unknown). */
 static double data_bytes(const char *dir)
 {
-	char file[4200];
+	char file[4200 + 16]; /* dir is at most a compact_build copy path */
 	struct stat st;
 
-	snprintf(file, sizeof file, "%s/data.mdb", dir);
+	if (snprintf(file, sizeof file, "%s/data.mdb", dir) >= (int)sizeof file)
+		return 0;
 	return stat(file, &st) == 0 ? (double)st.st_size : 0;
 }
 
