@@ -4,6 +4,8 @@
  * gw_plist lists, whose bytes live in an arena. */
 #include "gw_accum.h"
 
+#include <sys/mman.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,9 +108,18 @@ void gw_accum_clear(gw_accum *a)
 	a->free_at = NULL;
 	a->free_left = 0;
 	a->arena_bytes = 0;
-	free(a->s);
-	a->s = NULL;
-	a->cap = a->n = 0;
+	if (a->s && a->cap * sizeof *a->s >= (2u << 20)) {
+		/* A huge-page table is emptied, not freed: the next batch of
+		 * terms needs one as large, and faulting huge pages in again
+		 * (zeroing, compacting memory to find them) cost more than it
+		 * saved at 16x the corpus. */
+		memset(a->s, 0, a->cap * sizeof *a->s);
+		a->n = 0;
+	} else {
+		free(a->s);
+		a->s = NULL;
+		a->cap = a->n = 0;
+	}
 	gw_buf_free(&a->keys);
 }
 
@@ -117,14 +128,37 @@ void gw_accum_free(gw_accum *a)
 	if (!a)
 		return;
 	gw_accum_clear(a);
+	free(a->s);
 	gw_buf_free(&a->gkeys);
 	free(a->g);
 	free(a);
 }
 
+
 /* Allocated sizes, not used ones: lists grow by doubling, so their used
  * bytes understate the memory by up to half. */
 size_t gw_accum_bytes(const gw_accum *a) { return a->arena_bytes + a->keys.cap + a->cap * sizeof(slot); }
+
+/* The slot table is read and written at random (a slot is found by
+ * hash): past a few megabytes nearly every lookup missed the TLB, and in a
+ * virtual machine a TLB miss walks two levels of page tables. So a table
+ * of 2 MB or more is 2 MB-aligned and asked for transparent huge pages
+ * (Linux's default mode is madvise), and kept from flush to flush (see
+ * gw_accum_clear). */
+static void *table_alloc(size_t bytes)
+{
+	enum { HUGE_PAGE = 2 << 20 };
+	void *p;
+
+	if (bytes < HUGE_PAGE)
+		return aligned_alloc(64, (bytes + 63) / 64 * 64);
+	if (!(p = aligned_alloc(HUGE_PAGE, (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE)))
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, bytes, MADV_HUGEPAGE); /* advice: fine if refused */
+#endif
+	return p;
+}
 
 /* n bytes from the arena; NULL on allocation failure. */
 static unsigned char *arena_alloc(gw_accum *a, size_t n)
@@ -187,7 +221,7 @@ static int make_room(gw_accum *a, size_t more)
 {
 	while ((a->n + more) * 2 > a->cap) {
 		size_t cap = a->cap ? a->cap * 2 : 4096;
-		slot *s = aligned_alloc(64, cap * sizeof *s);
+		slot *s = table_alloc(cap * sizeof *s);
 		if (!s)
 			return -1;
 		memset(s, 0, cap * sizeof *s);

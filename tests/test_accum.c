@@ -226,6 +226,76 @@ done:
 	gw_store_close(s);
 }
 
+/* A table of 2 MB or more is emptied, not freed, by a flush: the terms of
+ * the next batch, old and new, land in it as in a fresh one. */
+static void test_table_kept(void)
+{
+	enum { N = 40000 };
+	gw_store *s = NULL;
+	gw_txn *t = NULL;
+	gw_accum *a = gw_accum_new();
+	gw_toklist l;
+	gw_err err;
+	gw_buf key = {0};
+	char buf[32];
+	size_t kept = 0;
+
+	memset(&l, 0, sizeof l);
+	gw_err_clear(&err);
+	CHECK(a && gw_store_open(&s, gw_t_fresh_path(), GW_OPEN_CREATE, &err) == GW_OK);
+	if (!s || !a)
+		goto done;
+	for (uint32_t d = 1; d <= 2; d++) {
+		CHECK(gw_store_begin(s, 1, &t, &err) == GW_OK);
+		if (!t)
+			goto done;
+		/* doc 1: u0 .. u39999; doc 2: the even u's and v0 .. v19999 */
+		gw_toklist_reset(&l);
+		for (uint32_t i = 0; i < N; i++) {
+			if (d == 2 && i % 2)
+				continue;
+			snprintf(buf, sizeof buf, "u%u", i);
+			add_tok(&l, GW_T_TERM, buf, i);
+		}
+		for (uint32_t i = 0; d == 2 && i < N / 2; i++) {
+			snprintf(buf, sizeof buf, "v%u", i);
+			add_tok(&l, GW_T_TERM, buf, N + i);
+		}
+		gw_toklist_finish(&l);
+		CHECK(gw_accum_add(a, FID, d, &l) == 0);
+		CHECK(gw_accum_flush(a, t, 0, &err) == GW_OK);
+		if (d == 1)
+			kept = gw_accum_bytes(a);
+		CHECK(gw_txn_commit(t, &err) == GW_OK);
+		t = NULL;
+	}
+	CHECK(kept >= (2u << 20)); /* the table stayed, and is counted */
+	CHECK(gw_store_begin(s, 0, &t, &err) == GW_OK);
+	for (uint32_t i = 0; t && i < N; i += 997) {
+		const char *want[] = {i % 2 ? "1" : "1 2", i < N / 2 ? "2" : ""};
+		for (int v = 0; v < 2; v++) {
+			gw_pl *pl = NULL;
+			char got[16] = "";
+			snprintf(buf, sizeof buf, "%c%u", v ? 'v' : 'u', i);
+			gw_term_key(&key, FID, GW_T_TERM, buf, strlen(buf));
+			CHECK(gw_pl_open(t, key.p, key.len, &pl, &err) == GW_OK);
+			while (pl && gw_pl_next(pl) == 1)
+				snprintf(got + strlen(got), sizeof got - strlen(got), "%s%u", *got ? " " : "",
+				         gw_pl_entry(pl)->docid);
+			CHECK_STR(got, want[v]);
+			gw_pl_close(pl);
+		}
+	}
+done:
+	if (err.rc)
+		fprintf(stderr, "  %s\n", err.msg);
+	gw_txn_abort(t);
+	gw_buf_free(&key);
+	gw_toklist_free(&l);
+	gw_accum_free(a);
+	gw_store_close(s);
+}
+
 /* "kind:term@p,p ..." of the list's groups, in their order. */
 static const char *groups(const gw_toklist *l)
 {
@@ -383,6 +453,7 @@ int main(void)
 	RUN(test_accum_round_trip);
 	RUN(test_removals);
 	RUN(test_skip_to);
+	RUN(test_table_kept);
 	gw_t_rmtree(gw_t_scratch());
 	return TEST_EXIT();
 }
