@@ -138,6 +138,7 @@ void gw_accum_free(gw_accum *a)
 /* Allocated sizes, not used ones: lists grow by doubling, so their used
  * bytes understate the memory by up to half. */
 size_t gw_accum_bytes(const gw_accum *a) { return a->arena_bytes + a->keys.cap + a->cap * sizeof(slot); }
+size_t gw_accum_terms(const gw_accum *a) { return a->n; }
 
 /* The slot table is read and written at random (a slot is found by
  * hash): past a few megabytes nearly every lookup missed the TLB, and in a

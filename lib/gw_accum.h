@@ -29,5 +29,7 @@ gw_rc gw_accum_flush(gw_accum *a, gw_txn *t, uint64_t checkpoint, gw_err *err);
 void gw_accum_clear(gw_accum *a);
 /* Bytes held (for memory budgets and stats). */
 size_t gw_accum_bytes(const gw_accum *a);
+/* Terms held (0 once flushed). */
+size_t gw_accum_terms(const gw_accum *a);
 
 #endif

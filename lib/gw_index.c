@@ -475,6 +475,7 @@ static uint64_t checkpoint_bytes(const applier *ap)
  * queued removals. */
 static gw_rc flush_postings(applier *ap, gw_err *err)
 {
+	ap->st.flushes += gw_accum_terms(ap->acc) > 0;
 	if (gw_accum_flush(ap->acc, ap->t, checkpoint_bytes(ap), err) ||
 	    gw_removals_flush(ap->rem, ap->t, checkpoint_bytes(ap), err))
 		return err->rc;

@@ -76,6 +76,8 @@ typedef struct gw_batch_stats {
 	size_t pruned;    /* of deleted: removed by pruning */
 	size_t missing;   /* deletes of ids that were not in the index */
 	uint64_t bytes;  /* bytes of field text put in the batch */
+	size_t flushes;  /* times postings were written out in key order: past the
+	                  * first, each merged into terms already written */
 } gw_batch_stats;
 
 /* Starts a batch. Only one batch at a time per handle; opened for writing. */

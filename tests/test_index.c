@@ -174,6 +174,43 @@ static void test_chunks_and_deletes(void)
 	gw_index_close(ix);
 }
 
+/* gw_batch_stats.flushes: the postings of a batch within the budget are
+ * written once; past it, more than once (each later one merging into
+ * terms already written: gongwen-index then packs a staged build); a
+ * batch of deletes only writes no postings. */
+static void test_flushes_counted(void)
+{
+	size_t flushes[2];
+	gw_err err;
+	char id[16], body[64];
+
+	for (int small = 0; small < 2; small++) {
+		gw_index *ix = gw_t_open_new();
+		gw_batch_stats st;
+		if (!ix)
+			return;
+		if (small)
+			gw_index_set_budget(ix, 300000);
+		gw_t_begin(ix);
+		for (int i = 0; i < 700; i++) {
+			snprintf(id, sizeof id, "d%03d", i);
+			snprintf(body, sizeof body, "公共内容 第%d号 %s", i, i % 2 ? "单数" : "双数");
+			gw_t_put(ix, id, "标题", body);
+		}
+		st = gw_t_commit(ix);
+		flushes[small] = st.flushes;
+		gw_t_begin(ix);
+		gw_err_clear(&err);
+		gw_index_delete(ix, "d001", 4, &err);
+		st = gw_t_commit(ix);
+		CHECK(st.deleted == 1 && st.flushes == 0);
+		CHECK(gw_t_check_ok(ix));
+		gw_index_close(ix);
+	}
+	CHECK(flushes[0] == 1);
+	CHECK(flushes[1] > 1);
+}
+
 static void test_map_grows(void)
 {
 	gw_index *ix;
@@ -312,6 +349,7 @@ int main(void)
 	RUN(test_same_id_twice_in_a_batch);
 	RUN(test_delete_by_id);
 	RUN(test_chunks_and_deletes);
+	RUN(test_flushes_counted);
 	RUN(test_map_grows);
 	RUN(test_version_mismatch);
 	RUN(test_missing_index);
