@@ -114,40 +114,78 @@ static void check_postings(gw_store *s)
 	gw_buf_free(&key);
 }
 
+/* What the store tests share: a fresh store, an accumulator, a token
+ * list, a key buffer and the transaction open (NULL when none). */
+typedef struct fixture {
+	gw_store *s;
+	gw_txn *t;
+	gw_accum *a;
+	gw_toklist l;
+	gw_buf key;
+	gw_err err;
+} fixture;
+
+/* 1 if f is ready (a CHECK failed otherwise); fixture_close it either way. */
+static int fixture_open(fixture *f)
+{
+	memset(f, 0, sizeof *f);
+	gw_err_clear(&f->err);
+	f->a = gw_accum_new();
+	CHECK(f->a && gw_store_open(&f->s, gw_t_fresh_path(), GW_OPEN_CREATE, &f->err) == GW_OK);
+	return f->a && f->s;
+}
+
+/* Opens f->t (write or read); 1 if it did. */
+static int fixture_begin(fixture *f, int write)
+{
+	gw_txn_abort(f->t);
+	f->t = NULL;
+	CHECK(gw_store_begin(f->s, write, &f->t, &f->err) == GW_OK);
+	return f->t != NULL;
+}
+
+/* Commits f->t; 1 if it did. */
+static int fixture_commit(fixture *f)
+{
+	gw_rc rc = gw_txn_commit(f->t, &f->err);
+
+	f->t = NULL;
+	CHECK(rc == GW_OK);
+	return rc == GW_OK;
+}
+
+static void fixture_close(fixture *f)
+{
+	if (f->err.rc)
+		fprintf(stderr, "  %s\n", f->err.msg);
+	gw_txn_abort(f->t);
+	gw_buf_free(&f->key);
+	gw_toklist_free(&f->l);
+	gw_accum_free(f->a);
+	gw_store_close(f->s);
+}
+
 static void test_accum_round_trip(void)
 {
-	gw_store *s = NULL;
-	gw_txn *t = NULL;
-	gw_accum *a = gw_accum_new();
-	gw_toklist l;
-	gw_err err;
+	fixture f;
+	int ok = fixture_open(&f);
 
-	memset(&l, 0, sizeof l);
-	gw_err_clear(&err);
-	CHECK(a != NULL);
-	CHECK(gw_store_open(&s, gw_t_fresh_path(), GW_OPEN_CREATE, &err) == GW_OK);
-	if (!s || !a)
-		goto done;
 	/* Two batches: the second flush merges into the first one's chunks. */
-	for (unsigned half = 0; half < 2; half++) {
-		CHECK(gw_store_begin(s, 1, &t, &err) == GW_OK);
-		if (!t)
-			goto done;
+	for (unsigned half = 0; ok && half < 2; half++) {
+		if (!fixture_begin(&f, 1))
+			break;
 		for (unsigned d = half ? HALF + 1 : 1; d <= (half ? NDOCS : HALF); d++)
-			add_doc(a, &l, d);
-		CHECK(gw_accum_bytes(a) > 0);
+			add_doc(f.a, &f.l, d);
+		CHECK(gw_accum_bytes(f.a) > 0);
 		/* The second flush checkpoints every 64 kB on the way. */
-		CHECK(gw_accum_flush(a, t, half ? 65536 : 0, &err) == GW_OK);
-		CHECK(gw_accum_bytes(a) == 0);
-		CHECK(gw_txn_commit(t, &err) == GW_OK);
+		CHECK(gw_accum_flush(f.a, f.t, half ? 65536 : 0, &f.err) == GW_OK);
+		CHECK(gw_accum_bytes(f.a) == 0);
+		if (!fixture_commit(&f))
+			break;
+		if (half == 1)
+			check_postings(f.s);
 	}
-	check_postings(s);
-done:
-	if (err.rc)
-		fprintf(stderr, "  %s\n", err.msg);
-	gw_toklist_free(&l);
-	gw_accum_free(a);
-	gw_store_close(s);
+	fixture_close(&f);
 }
 
 static void add_tok(gw_toklist *l, int kind, const char *term, uint32_t pos)
@@ -168,41 +206,32 @@ static void add_tok(gw_toklist *l, int kind, const char *term, uint32_t pos)
 static void test_skip_to(void)
 {
 	enum { N = 20000 };
-	gw_store *s = NULL;
-	gw_txn *t = NULL;
-	gw_accum *a = gw_accum_new();
-	gw_toklist l;
-	gw_err err;
-	gw_buf key = {0};
+	fixture f;
 	static uint32_t docs[N];
 	size_t nd = 0;
 
-	memset(&l, 0, sizeof l);
-	gw_err_clear(&err);
-	CHECK(a && gw_store_open(&s, gw_t_fresh_path(), GW_OPEN_CREATE, &err) == GW_OK);
-	if (!s || !a || gw_store_begin(s, 1, &t, &err))
+	if (!fixture_open(&f) || !fixture_begin(&f, 1))
 		goto done;
 	/* "x" in the documents with d % 3 == 0 or d % 7 == 0: 128 to a chunk. */
 	for (uint32_t d = 1; d <= N; d++) {
 		if (d % 3 && d % 7)
 			continue;
 		docs[nd++] = d;
-		gw_toklist_reset(&l);
-		add_tok(&l, GW_T_TERM, "x", 1);
-		gw_toklist_finish(&l);
-		CHECK(gw_accum_add(a, FID, d, &l) == 0);
+		gw_toklist_reset(&f.l);
+		add_tok(&f.l, GW_T_TERM, "x", 1);
+		gw_toklist_finish(&f.l);
+		CHECK(gw_accum_add(f.a, FID, d, &f.l) == 0);
 	}
-	CHECK(gw_accum_flush(a, t, 0, &err) == GW_OK);
-	CHECK(gw_txn_commit(t, &err) == GW_OK);
-	t = NULL;
-	CHECK(gw_store_begin(s, 0, &t, &err) == GW_OK);
-	gw_term_key(&key, FID, GW_T_TERM, "x", 1);
+	CHECK(gw_accum_flush(f.a, f.t, 0, &f.err) == GW_OK);
+	if (!fixture_commit(&f) || !fixture_begin(&f, 0))
+		goto done;
+	gw_term_key(&f.key, FID, GW_T_TERM, "x", 1);
 	/* Strides from 1 (within a chunk) to 5000 (dozens of chunks). */
-	for (uint32_t stride = 1; t && stride <= 5000; stride = stride * 3 + 1) {
+	for (uint32_t stride = 1; stride <= 5000; stride = stride * 3 + 1) {
 		gw_pl *pl = NULL;
 		size_t j = 0;
 		unsigned bad = 0;
-		CHECK(gw_pl_open(t, key.p, key.len, &pl, &err) == GW_OK && pl);
+		CHECK(gw_pl_open(f.t, f.key.p, f.key.len, &pl, &f.err) == GW_OK && pl);
 		for (uint32_t target = 1; pl && target <= N + stride && bad < 3; target += stride) {
 			int rc = gw_pl_skip_to(pl, target);
 			while (j < nd && docs[j] < target)
@@ -217,13 +246,7 @@ static void test_skip_to(void)
 		gw_pl_close(pl);
 	}
 done:
-	if (err.rc)
-		fprintf(stderr, "  %s\n", err.msg);
-	gw_txn_abort(t);
-	gw_buf_free(&key);
-	gw_toklist_free(&l);
-	gw_accum_free(a);
-	gw_store_close(s);
+	fixture_close(&f);
 }
 
 /* A table of 2 MB or more is emptied, not freed, by a flush: the terms of
@@ -231,54 +254,46 @@ done:
 static void test_table_kept(void)
 {
 	enum { N = 40000 };
-	gw_store *s = NULL;
-	gw_txn *t = NULL;
-	gw_accum *a = gw_accum_new();
-	gw_toklist l;
-	gw_err err;
-	gw_buf key = {0};
+	fixture f;
 	char buf[32];
 	size_t kept = 0;
 
-	memset(&l, 0, sizeof l);
-	gw_err_clear(&err);
-	CHECK(a && gw_store_open(&s, gw_t_fresh_path(), GW_OPEN_CREATE, &err) == GW_OK);
-	if (!s || !a)
+	if (!fixture_open(&f))
 		goto done;
 	for (uint32_t d = 1; d <= 2; d++) {
-		CHECK(gw_store_begin(s, 1, &t, &err) == GW_OK);
-		if (!t)
+		if (!fixture_begin(&f, 1))
 			goto done;
 		/* doc 1: u0 .. u39999; doc 2: the even u's and v0 .. v19999 */
-		gw_toklist_reset(&l);
+		gw_toklist_reset(&f.l);
 		for (uint32_t i = 0; i < N; i++) {
 			if (d == 2 && i % 2)
 				continue;
 			snprintf(buf, sizeof buf, "u%u", i);
-			add_tok(&l, GW_T_TERM, buf, i);
+			add_tok(&f.l, GW_T_TERM, buf, i);
 		}
 		for (uint32_t i = 0; d == 2 && i < N / 2; i++) {
 			snprintf(buf, sizeof buf, "v%u", i);
-			add_tok(&l, GW_T_TERM, buf, N + i);
+			add_tok(&f.l, GW_T_TERM, buf, N + i);
 		}
-		gw_toklist_finish(&l);
-		CHECK(gw_accum_add(a, FID, d, &l) == 0);
-		CHECK(gw_accum_flush(a, t, 0, &err) == GW_OK);
+		gw_toklist_finish(&f.l);
+		CHECK(gw_accum_add(f.a, FID, d, &f.l) == 0);
+		CHECK(gw_accum_flush(f.a, f.t, 0, &f.err) == GW_OK);
 		if (d == 1)
-			kept = gw_accum_bytes(a);
-		CHECK(gw_txn_commit(t, &err) == GW_OK);
-		t = NULL;
+			kept = gw_accum_bytes(f.a);
+		if (!fixture_commit(&f))
+			goto done;
 	}
 	CHECK(kept >= (2u << 20)); /* the table stayed, and is counted */
-	CHECK(gw_store_begin(s, 0, &t, &err) == GW_OK);
-	for (uint32_t i = 0; t && i < N; i += 997) {
+	if (!fixture_begin(&f, 0))
+		goto done;
+	for (uint32_t i = 0; i < N; i += 997) {
 		const char *want[] = {i % 2 ? "1" : "1 2", i < N / 2 ? "2" : ""};
 		for (int v = 0; v < 2; v++) {
 			gw_pl *pl = NULL;
 			char got[16] = "";
 			snprintf(buf, sizeof buf, "%c%u", v ? 'v' : 'u', i);
-			gw_term_key(&key, FID, GW_T_TERM, buf, strlen(buf));
-			CHECK(gw_pl_open(t, key.p, key.len, &pl, &err) == GW_OK);
+			gw_term_key(&f.key, FID, GW_T_TERM, buf, strlen(buf));
+			CHECK(gw_pl_open(f.t, f.key.p, f.key.len, &pl, &f.err) == GW_OK);
 			while (pl && gw_pl_next(pl) == 1)
 				snprintf(got + strlen(got), sizeof got - strlen(got), "%s%u", *got ? " " : "",
 				         gw_pl_entry(pl)->docid);
@@ -287,13 +302,7 @@ static void test_table_kept(void)
 		}
 	}
 done:
-	if (err.rc)
-		fprintf(stderr, "  %s\n", err.msg);
-	gw_txn_abort(t);
-	gw_buf_free(&key);
-	gw_toklist_free(&l);
-	gw_accum_free(a);
-	gw_store_close(s);
+	fixture_close(&f);
 }
 
 /* "kind:term@p,p ..." of the list's groups, in their order. */
@@ -367,57 +376,42 @@ static int rm_removed(unsigned d) { return d % 7 == 0 || d == 1 || d == 1000 || 
  * pairs whose document the term does not have, change nothing. */
 static void test_removals(void)
 {
-	gw_store *s = NULL;
-	gw_txn *t = NULL;
-	gw_accum *a = gw_accum_new();
+	fixture f;
 	gw_removals *r = gw_removals_new();
-	gw_toklist l;
-	gw_buf key = GW_BUF_INIT;
-	gw_err err;
 	unsigned bad = 0;
 
-	memset(&l, 0, sizeof l);
-	gw_err_clear(&err);
-	CHECK(a && r && gw_store_open(&s, gw_t_fresh_path(), GW_OPEN_CREATE, &err) == GW_OK);
-	if (!s || !a || !r || gw_store_begin(s, 1, &t, &err))
+	CHECK(r != NULL);
+	if (!fixture_open(&f) || !r || !fixture_begin(&f, 1))
 		goto done;
 	for (unsigned d = 1; d <= 1000; d++) {
-		gw_toklist_reset(&l);
-		for (unsigned k = 0; k < 3; k++) {
-			gw_token tok;
-			memset(&tok, 0, sizeof tok);
-			tok.kind = GW_T_TERM;
-			tok.term = rm_terms[k];
-			tok.len = strlen(rm_terms[k]);
-			tok.pos = k;
+		gw_toklist_reset(&f.l);
+		for (unsigned k = 0; k < 3; k++)
 			if (rm_has(k, d))
-				gw_toklist_add(&l, &tok);
-		}
-		gw_toklist_finish(&l);
-		CHECK(gw_accum_add(a, FID, d, &l) == 0);
+				add_tok(&f.l, GW_T_TERM, rm_terms[k], k);
+		gw_toklist_finish(&f.l);
+		CHECK(gw_accum_add(f.a, FID, d, &f.l) == 0);
 	}
-	CHECK(gw_accum_flush(a, t, 0, &err) == GW_OK);
+	CHECK(gw_accum_flush(f.a, f.t, 0, &f.err) == GW_OK);
 	/* Queued in descending document order, some twice, some absent. */
 	for (unsigned d = 1000; d >= 1; d--)
 		for (unsigned k = 0; k < 3; k++) {
 			if (!rm_removed(d) && !(k == 1 && d % 2 == 1 && d % 5 == 0))
 				continue;
-			gw_term_key(&key, FID, GW_T_TERM, rm_terms[k], strlen(rm_terms[k]));
-			CHECK(gw_removals_add(r, key.p, key.len, d) == 0);
+			gw_term_key(&f.key, FID, GW_T_TERM, rm_terms[k], strlen(rm_terms[k]));
+			CHECK(gw_removals_add(r, f.key.p, f.key.len, d) == 0);
 			if (d % 3 == 0)
-				CHECK(gw_removals_add(r, key.p, key.len, d) == 0);
+				CHECK(gw_removals_add(r, f.key.p, f.key.len, d) == 0);
 		}
 	CHECK(gw_removals_bytes(r) > 0);
-	CHECK(gw_removals_flush(r, t, 0, &err) == GW_OK);
+	CHECK(gw_removals_flush(r, f.t, 0, &f.err) == GW_OK);
 	CHECK(gw_removals_bytes(r) == 0);
-	CHECK(gw_txn_commit(t, &err) == GW_OK);
-	t = NULL;
-	CHECK(gw_store_begin(s, 0, &t, &err) == GW_OK);
-	for (unsigned k = 0; t && k < 3; k++) {
+	if (!fixture_commit(&f) || !fixture_begin(&f, 0))
+		goto done;
+	for (unsigned k = 0; k < 3; k++) {
 		gw_pl *pl = NULL;
 		unsigned d = 0;
-		gw_term_key(&key, FID, GW_T_TERM, rm_terms[k], strlen(rm_terms[k]));
-		CHECK(gw_pl_open(t, key.p, key.len, &pl, &err) == GW_OK);
+		gw_term_key(&f.key, FID, GW_T_TERM, rm_terms[k], strlen(rm_terms[k]));
+		CHECK(gw_pl_open(f.t, f.key.p, f.key.len, &pl, &f.err) == GW_OK);
 		while (pl && gw_pl_next(pl) == 1) {
 			const gw_entry *e = gw_pl_entry(pl);
 			for (d++; d <= 1000 && !(rm_has(k, d) && !rm_removed(d)); d++)
@@ -432,17 +426,9 @@ static void test_removals(void)
 		gw_pl_close(pl);
 	}
 	CHECK(bad == 0);
-	gw_txn_abort(t);
-	t = NULL;
 done:
-	if (err.rc)
-		fprintf(stderr, "  %s\n", err.msg);
-	gw_txn_abort(t);
-	gw_buf_free(&key);
-	gw_toklist_free(&l);
-	gw_accum_free(a);
 	gw_removals_free(r);
-	gw_store_close(s);
+	fixture_close(&f);
 }
 
 int main(void)
