@@ -92,9 +92,8 @@ struct gw_txn {
 	/* Reused by every postings write of the txn: a first build writes
 	 * hundreds of thousands of terms, most of them one small chunk. */
 	gw_chunk_builder cb;
-	/* Reused by the postings writes of a write txn, which go in key order:
-	 * LMDB looks for a key on the cursor's current page before descending
-	 * from the root. Closed by LMDB when the txn ends. */
+	/* Reused by the merges and removals of a write txn (post_cursor);
+	 * closed by LMDB when the txn ends, forgotten at a checkpoint. */
 	MDB_cursor *post_cur;
 	uint64_t written;   /* bytes of keys and values put (see gw_txn_written) */
 };
@@ -783,22 +782,47 @@ static int above_post_max(gw_txn *t, const unsigned char *k, size_t klen)
 	return key_cmp(k, klen, t->post_max, t->post_max_len) > 0;
 }
 
+/* Room for the chunk value of size bytes at chunk key kb (klen bytes),
+ * into *out, for the caller to fill (MDB_RESERVE: no copy). A key above
+ * every postings key is appended (MDB_APPEND splits a full page at its end,
+ * so pages filled in key order stay full) and raises t->post_max; any other
+ * goes where it sorts. */
+static gw_rc reserve_chunk(gw_txn *t, const unsigned char *kb, size_t klen, size_t size, void **out,
+                           gw_err *err)
+{
+	MDB_val key = {klen, (void *)kb}, val = {size, NULL};
+	int rc = MDB_KEYEXIST;
+
+	if (above_post_max(t, kb, klen) &&
+	    (rc = mdb_put(t->txn, t->s->post, &key, &val, MDB_APPEND | MDB_RESERVE)) == 0) {
+		memcpy(t->post_max, kb, klen);
+		t->post_max_len = klen;
+	}
+	if (rc == MDB_KEYEXIST) /* not above the last key after all */
+		rc = mdb_put(t->txn, t->s->post, &key, &val, MDB_RESERVE);
+	if (rc)
+		return write_err(t->s, err, rc, "cannot write");
+	t->written += klen + size;
+	*out = val.mv_data;
+	return GW_OK;
+}
+
+/* Writes the chunk b finished, if any. */
 static gw_rc put_chunk(gw_txn *t, const void *tkey, size_t tklen, gw_chunk_builder *b, gw_err *err)
 {
 	unsigned char kb[600];
 	uint32_t first;
+	void *at;
 
 	if (!gw_chunk_builder_take(b, &first))
 		return GW_OK;
 	if (!gw_chunk_builder_ok(b))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	chunk_key(kb, tkey, tklen, first);
-	if (above_post_max(t, kb, tklen + 4)) {
-		memcpy(t->post_max, kb, tklen + 4);
-		t->post_max_len = tklen + 4;
-		return put_append(t, t->s->post, kb, tklen + 4, b->out.p, b->out.len, err);
-	}
-	return put(t, t->s->post, kb, tklen + 4, b->out.p, b->out.len, err);
+	if (reserve_chunk(t, kb, tklen + 4, b->out.len, &at, err))
+		return err->rc;
+	memcpy(at, b->out.p, b->out.len);
+	return GW_OK;
 }
 
 /* Feeds every entry of r to b, writing chunks as they fill. */
@@ -815,40 +839,43 @@ static gw_rc feed(gw_txn *t, const void *tkey, size_t tklen, gw_entry_reader *r,
 }
 
 /* A new term's list: its chunks are cut from it (gw_plist_cut) and written
- * straight into the space MDB_APPEND | MDB_RESERVE gives, without a chunk
- * builder or a copy (the flush of every first build). *done is 0 if the
- * first key was not the largest after all: then nothing was written, and
- * the caller goes the general way. */
-static gw_rc put_new_list(gw_txn *t, const void *tkey, size_t tklen, const gw_plist *l, int *done,
-                          gw_err *err)
+ * straight into their reserved space, without a chunk builder or a copy
+ * (the flush of every first build). */
+static gw_rc put_new_list(gw_txn *t, const void *tkey, size_t tklen, const gw_plist *l, gw_err *err)
 {
 	unsigned char kb[600];
 	gw_plist_cut c;
 	uint32_t first;
 	size_t size;
+	void *at;
 	int rc;
 
-	*done = 1;
 	gw_plist_cut_init(&c, l);
-	for (int nth = 0; (rc = gw_plist_cut_next(&c, &first, &size)) == 1; nth++) {
-		MDB_val key = {tklen + 4, kb}, val = {size, NULL};
+	while ((rc = gw_plist_cut_next(&c, &first, &size)) == 1) {
 		chunk_key(kb, tkey, tklen, first);
-		rc = mdb_put(t->txn, t->s->post, &key, &val, MDB_APPEND | MDB_RESERVE);
-		if (rc == MDB_KEYEXIST && nth == 0)
-			return *done = 0, GW_OK;
-		if (rc)
-			return write_err(t->s, err, rc, "cannot write");
-		gw_plist_cut_write(&c, val.mv_data);
-		memcpy(t->post_max, kb, tklen + 4);
-		t->post_max_len = tklen + 4;
-		t->written += key.mv_size + size;
+		if (reserve_chunk(t, kb, tklen + 4, size, &at, err))
+			return err->rc;
+		gw_plist_cut_write(&c, at);
 	}
 	return rc < 0 ? gw_err_set(err, GW_EFORMAT, 0, "damaged posting list") : GW_OK;
 }
 
+/* The write txn's postings cursor (opened on first use). Merges and
+ * removals go in key order, and LMDB looks for a key on a cursor's current
+ * page before descending from the root. */
+static gw_rc post_cursor(gw_txn *t, MDB_cursor **cur, gw_err *err)
+{
+	int rc;
+
+	if (!t->post_cur && (rc = mdb_cursor_open(t->txn, t->s->post, &t->post_cur)))
+		return lmdb_err(err, rc, "cannot open cursor");
+	*cur = t->post_cur;
+	return GW_OK;
+}
+
 gw_rc gw_post_append(gw_txn *t, const void *tkey, size_t tklen, const gw_plist *l, gw_err *err)
 {
-	MDB_cursor *cur;
+	MDB_cursor *cur = NULL;
 	MDB_val k, v;
 	gw_chunk_builder *b = &t->cb;
 	gw_entry_reader r;
@@ -862,18 +889,10 @@ gw_rc gw_post_append(gw_txn *t, const void *tkey, size_t tklen, const gw_plist *
 	/* A term new to the index (every term of a first build) has no chunk
 	 * to look for. */
 	chunk_key(kb, tkey, tklen, 0);
-	if (above_post_max(t, kb, tklen + 4)) {
-		gw_rc prc = put_new_list(t, tkey, tklen, l, &found, err);
-		if (prc || found)
-			return prc;
-		gw_plist_reader(l, &r);
-		if (feed(t, tkey, tklen, &r, b, err) == GW_OK)
-			put_chunk(t, tkey, tklen, b, err);
-		return err ? err->rc : GW_OK;
-	}
-	if (!t->post_cur && (rc = mdb_cursor_open(t->txn, t->s->post, &t->post_cur)))
-		return lmdb_err(err, rc, "cannot open cursor");
-	cur = t->post_cur;
+	if (above_post_max(t, kb, tklen + 4))
+		return put_new_list(t, tkey, tklen, l, err);
+	if (post_cursor(t, &cur, err))
+		return err->rc;
 	found = seek_chunk(cur, tkey, tklen, UINT32_MAX, &k, &v, &rc);
 	if (rc) {
 		lmdb_err(err, rc, "cannot read postings");
@@ -896,7 +915,7 @@ done:
 gw_rc gw_post_remove_many(gw_txn *t, const void *tkey, size_t tklen, const uint32_t *docids, size_t n,
                           gw_err *err)
 {
-	MDB_cursor *cur;
+	MDB_cursor *cur = NULL;
 	MDB_val k, v;
 	gw_chunk_builder *b = &t->cb;
 	gw_entry_reader r;
@@ -905,8 +924,8 @@ gw_rc gw_post_remove_many(gw_txn *t, const void *tkey, size_t tklen, const uint3
 	size_t i = 0, j, at;
 	int found, rc;
 
-	if ((rc = mdb_cursor_open(t->txn, t->s->post, &cur)))
-		return lmdb_err(err, rc, "cannot open cursor");
+	if (post_cursor(t, &cur, err))
+		return err->rc;
 	while (i < n) {
 		found = seek_chunk(cur, tkey, tklen, docids[i], &k, &v, &rc);
 		if (!found) {
@@ -946,7 +965,6 @@ gw_rc gw_post_remove_many(gw_txn *t, const void *tkey, size_t tklen, const uint3
 			break;
 		i = j;
 	}
-	mdb_cursor_close(cur);
 	return err ? err->rc : GW_OK;
 }
 
