@@ -71,8 +71,8 @@ uint32_t gw_entry_positions(const gw_entry *e, uint32_t *out)
 	return n;
 }
 
-/* Appends an entry whose docid delta is dd. */
-/* One reservation for the entry, then the varints written in place. */
+/* Appends an entry whose docid delta is dd: one reservation, then the
+ * varints written in place. */
 static void put_entry(gw_buf *b, uint32_t dd, uint32_t tf, const unsigned char *pos, size_t plen)
 {
 	unsigned char *p;
@@ -91,6 +91,14 @@ static void put_entry(gw_buf *b, uint32_t dd, uint32_t tf, const unsigned char *
 static inline size_t u32_len(uint32_t v)
 {
 	return v < (1u << 7) ? 1 : v < (1u << 14) ? 2 : v < (1u << 21) ? 3 : v < (1u << 28) ? 4 : 5;
+}
+
+/* Writes a chunk header (gw_postings.h: last_docid, ndocs) at out, which
+ * has room for 9 bytes; returns its length, 4 + u32_len(n). */
+static size_t put_chunk_header(unsigned char *out, uint32_t last, uint32_t n)
+{
+	gw_be32_put(out, last);
+	return 4 + gw_varint_put(out + 4, n);
 }
 
 void gw_plist_add(gw_plist *l, uint32_t docid, const uint32_t *pos, uint32_t tf)
@@ -162,9 +170,7 @@ int gw_plist_cut_next(gw_plist_cut *c, uint32_t *first, size_t *size)
 
 void gw_plist_cut_write(const gw_plist_cut *c, unsigned char *out)
 {
-	gw_be32_put(out, c->last);
-	out += 4;
-	out += gw_varint_put(out, c->n);
+	out += put_chunk_header(out, c->last, c->n);
 	*out++ = 0;
 	memcpy(out, c->from, (size_t)(c->to - c->from));
 }
@@ -204,14 +210,11 @@ int gw_chunk_builder_add(gw_chunk_builder *b, const gw_entry *e)
 
 int gw_chunk_builder_take(gw_chunk_builder *b, uint32_t *first)
 {
-	unsigned char hdr[4];
-
 	if (b->n == 0)
 		return 0;
 	gw_buf_reset(&b->out);
-	gw_be32_put(hdr, b->last);
-	gw_buf_append(&b->out, hdr, 4);
-	gw_buf_put_varint(&b->out, b->n);
+	if (gw_buf_reserve(&b->out, 9) == 0) /* else out of memory: gw_chunk_builder_ok says */
+		b->out.len = put_chunk_header(b->out.p, b->last, b->n);
 	gw_buf_append(&b->out, b->body.p, b->body.len);
 	*first = b->first;
 	gw_buf_reset(&b->body);
