@@ -73,13 +73,11 @@ static uint32_t elit_min(elit *e)
 
 /* Advances every list to >= target and drops exhausted ones (damaged data
  * reads as the end). Returns the new current docid, 0 when exhausted. */
-static uint32_t elit_skip(elit *e, uint32_t target)
+static uint32_t elit_skip_lists(elit *e, uint32_t target)
 {
 	if (e->n == 1) { /* the common case: one list, no alternatives */
 		if (!e->pl[0])
 			return 0;
-		if (e->docid >= target)
-			return e->docid;
 		if (gw_pl_skip_to(e->pl[0], target) != 1) {
 			gw_pl_close(e->pl[0]);
 			e->pl[0] = NULL;
@@ -97,6 +95,15 @@ static uint32_t elit_skip(elit *e, uint32_t target)
 	}
 	e->docid = elit_min(e);
 	return e->docid;
+}
+
+/* The check every caller makes first, inline (a skip per list per
+ * matching document is the hot loop of a query): already there, as every
+ * list sits at or past the lowest docid. (0 is before the first skip, and
+ * after the end.) */
+static inline uint32_t elit_skip(elit *e, uint32_t target)
+{
+	return e->docid >= target ? e->docid : elit_skip_lists(e, target);
 }
 
 static gw_rc elit_add(elit *e, gw_txn *t, const void *key, size_t klen, gw_err *err)
@@ -240,16 +247,11 @@ static int by_df(const void *a, const void *b)
 	return (x->df > y->df) - (x->df < y->df);
 }
 
-/* The current document, on which every element sits: records a match if
- * the phrase occurs. */
 /* Occurrences of the element at its current docid (summed over its
  * alternatives), from the entries alone. */
-static uint32_t elit_tf(const elit *e)
+static uint32_t elit_tf_lists(const elit *e)
 {
 	uint32_t tf = 0;
-
-	if (e->n == 1)
-		return e->pl[0] && e->docid ? gw_pl_entry(e->pl[0])->tf : 0;
 
 	for (int i = 0; i < e->n; i++)
 		if (e->pl[i] && gw_pl_entry(e->pl[i])->docid == e->docid)
@@ -257,6 +259,17 @@ static uint32_t elit_tf(const elit *e)
 	return tf;
 }
 
+/* The same, with the common case (one list) inline: it is read for every
+ * match. */
+static inline uint32_t elit_tf(const elit *e)
+{
+	if (e->n == 1)
+		return e->pl[0] && e->docid ? gw_pl_entry(e->pl[0])->tf : 0;
+	return elit_tf_lists(e);
+}
+
+/* The current document, on which every element sits: records a match if
+ * the phrase occurs. */
 static gw_rc check_doc(elit *el, size_t n, elit *word, int have_word, uint32_t d, unsigned fid,
                        size_t pi, int anchors, gw_matches *out, gw_err *err)
 {
@@ -451,8 +464,7 @@ uint32_t gw_pcur_skip(gw_pcur *c, uint32_t target)
 	uint32_t d = 0;
 
 	for (size_t i = 0; i < c->n; i++) {
-		elit *e = &c->f[i].el;
-		uint32_t di = e->docid >= target ? e->docid : elit_skip(e, target);
+		uint32_t di = elit_skip(&c->f[i].el, target);
 		if (di && (!d || di < d))
 			d = di;
 	}
@@ -481,8 +493,8 @@ size_t gw_pcur_matches(gw_pcur *c, gw_match *out)
 			continue;
 		/* As check_doc() records a one-element match. */
 		if (pf->have_word && elit_skip(&pf->word, c->docid) == c->docid)
-			m.wtf = pf->word.n == 1 ? gw_pl_entry(pf->word.pl[0])->tf : elit_tf(&pf->word);
-		m.tf = pf->el.n == 1 ? gw_pl_entry(pf->el.pl[0])->tf : elit_tf(&pf->el);
+			m.wtf = elit_tf(&pf->word);
+		m.tf = elit_tf(&pf->el);
 		out[n++] = m;
 	}
 	return n;
