@@ -65,7 +65,7 @@ typedef struct keyed {
 
 /* LSD radix sort of n keyed entries on their key bytes (stable). The
  * histograms of all 8 bytes come from one pass; a byte that is the same in
- * every key is skipped (the field byte, when a batch has one field);
+ * every key is skipped (the kind byte, when a flush holds one kind);
  * passes alternate between the two arrays. Returns the sorted one. */
 static keyed *radix_sort(keyed *a, keyed *tmp, size_t n)
 {
