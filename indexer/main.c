@@ -511,15 +511,18 @@ static int index_is_empty(const char *path)
 	return n == 0;
 }
 
-/* Bytes of the index file in the index directory dir (0 if unknown). */
-static double data_bytes(const char *dir)
+/* Bytes of the index at path in use (0 if it cannot be read). */
+static double index_bytes(const char *path)
 {
-	char file[4200 + 16]; /* dir is at most a compact_build copy path */
-	struct stat st;
+	gw_index *ix = NULL;
+	uint64_t used = 0, unused = 0;
+	gw_err err;
 
-	if (snprintf(file, sizeof file, "%s/data.mdb", dir) >= (int)sizeof file)
-		return 0;
-	return stat(file, &st) == 0 ? (double)st.st_size : 0;
+	gw_err_clear(&err);
+	if (gw_index_open(&ix, path, GW_OPEN_READ, &err) == GW_OK)
+		gw_index_space(ix, &used, &unused, &err);
+	gw_index_close(ix);
+	return (double)used;
 }
 
 /* A build whose postings were written out more than once (flushes) merged
@@ -557,7 +560,7 @@ static void compact_build(const opts *o, char *tmp, size_t cap, size_t flushes)
 	strcpy(tmp, copy);
 	if (!o->quiet)
 		fprintf(stderr, PROG ": compacted the new index from %.1f to %.1f MB in %.2f s\n", used / 1e6,
-		        data_bytes(copy) / 1e6, now() - t0);
+		        index_bytes(copy) / 1e6, now() - t0);
 }
 
 /* --rebuild, and the first build of an index: indexes everything into a
