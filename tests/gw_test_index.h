@@ -244,6 +244,35 @@ static inline const char *gw_t_hits(gw_index *ix, const char *q, const gw_search
 	return out;
 }
 
+/* What one search answered, copied out of its results (results hold a
+ * read transaction: one search at a time per thread). ok is 0 if the
+ * search failed. */
+typedef struct gw_t_answer {
+	int ok, direct;
+	size_t total, scored, n;
+	gw_hit hits[1000]; /* the first n (at most 1000) hits */
+} gw_t_answer;
+
+static inline void gw_t_answer_of(gw_index *ix, const char *q, const gw_search_opts *o, gw_t_answer *a)
+{
+	gw_results *r = NULL;
+	gw_err err;
+
+	memset(a, 0, sizeof *a);
+	gw_err_clear(&err);
+	if (gw_search(ix, q, strlen(q), o, &r, &err) != GW_OK) {
+		fprintf(stderr, "  search '%s': %s\n", q, err.msg);
+		return;
+	}
+	a->ok = 1;
+	a->direct = gw_results_direct(r);
+	a->total = gw_results_total(r);
+	a->scored = gw_results_scored(r);
+	for (a->n = 0; a->n < gw_results_count(r) && a->n < 1000; a->n++)
+		a->hits[a->n] = *gw_results_hit(r, a->n);
+	gw_results_free(r);
+}
+
 static inline int gw_t_cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);

@@ -59,45 +59,32 @@ static int build(void)
 }
 
 /* Runs q both ways with offset/limit (at most 1000) and checks they
- * agree, and that the direct plan answered if direct. One search at a
- * time: each holds a read transaction. Returns the total (0 on a failed
- * search). */
+ * agree, and that the direct plan answered if direct. Returns the total
+ * (0 on a failed search). */
 static size_t check_plans(const char *q, int direct, size_t offset, size_t limit)
 {
 	gw_search_opts o;
-	gw_results *r = NULL;
-	gw_err err;
-	gw_hit want[1000];
-	size_t total = 0, scored = 0, n = 0;
+	static gw_t_answer want, got;
 
 	memset(&o, 0, sizeof o);
 	o.offset = offset;
 	o.limit = limit;
 	o.general_plan = 1;
-	gw_err_clear(&err);
-	CHECK(gw_search(ix, q, strlen(q), &o, &r, &err) == GW_OK);
-	if (!r)
-		return 0;
-	CHECK(!gw_results_direct(r));
-	total = gw_results_total(r);
-	scored = gw_results_scored(r);
-	for (n = 0; n < gw_results_count(r) && n < 1000; n++)
-		want[n] = *gw_results_hit(r, n);
-	gw_results_free(r);
-	r = NULL;
+	gw_t_answer_of(ix, q, &o, &want);
+	CHECK(want.ok && !want.direct);
 	o.general_plan = 0;
-	CHECK(gw_search(ix, q, strlen(q), &o, &r, &err) == GW_OK);
-	if (!r)
+	gw_t_answer_of(ix, q, &o, &got);
+	CHECK(got.ok);
+	if (!want.ok || !got.ok)
 		return 0;
-	CHECK(gw_results_direct(r) == direct);
-	CHECK(gw_results_total(r) == total && gw_results_scored(r) == scored);
-	CHECK(gw_results_count(r) == n);
-	for (size_t i = 0; i < gw_results_count(r) && i < n; i++) {
-		CHECK(gw_results_hit(r, i)->docid == want[i].docid);
-		CHECK(gw_results_hit(r, i)->score == want[i].score); /* to the last bit */
+	CHECK(got.direct == direct);
+	CHECK(got.total == want.total && got.scored == want.scored);
+	CHECK(got.n == want.n);
+	for (size_t i = 0; i < got.n && i < want.n; i++) {
+		CHECK(got.hits[i].docid == want.hits[i].docid);
+		CHECK(got.hits[i].score == want.hits[i].score); /* to the last bit */
 	}
-	gw_results_free(r);
-	return total;
+	return got.total;
 }
 
 /* Runs q, an AND of plain parts, both ways. */

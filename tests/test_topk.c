@@ -4,9 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gw_index.h"
-#include "gw_search.h"
-#include "gw_test.h"
+#include "gw_test_index.h"
 
 static gw_index *ix;
 
@@ -41,43 +39,30 @@ static int build(const char *path)
 
 /* Runs q with offset/limit and checks it against the same query scored in
  * full (limit above the total, so nothing can be skipped). Returns the
- * number of matches that were scored. (One search at a time per thread:
- * each holds a read transaction.) */
+ * number of matches that were scored. */
 static size_t same_as_full(const char *q, size_t offset, size_t limit)
 {
 	gw_search_opts o;
-	gw_results *r = NULL;
-	gw_err err;
-	gw_hit all[1000];
-	size_t total = 0, nall = 0, scored = 0;
+	static gw_t_answer full, part;
 
 	memset(&o, 0, sizeof o);
 	o.limit = 1000;
-	gw_err_clear(&err);
-	CHECK(gw_search(ix, q, strlen(q), &o, &r, &err) == GW_OK);
-	if (r) {
-		total = gw_results_total(r);
-		nall = gw_results_count(r);
-		CHECK(gw_results_scored(r) == total && nall == total);
-		for (size_t i = 0; i < nall; i++)
-			all[i] = *gw_results_hit(r, i);
-	}
-	gw_results_free(r);
-	r = NULL;
+	gw_t_answer_of(ix, q, &o, &full);
+	CHECK(full.ok);
+	CHECK(full.scored == full.total && full.n == full.total);
 	o.offset = offset;
 	o.limit = limit;
-	CHECK(gw_search(ix, q, strlen(q), &o, &r, &err) == GW_OK);
-	if (r) {
-		CHECK(total > 0 && gw_results_total(r) == total);
-		CHECK(gw_results_count(r) == (offset >= nall ? 0 : nall - offset < limit ? nall - offset : limit));
-		for (size_t i = 0; i < gw_results_count(r) && offset + i < nall; i++) {
-			CHECK(gw_results_hit(r, i)->docid == all[offset + i].docid);
-			CHECK(gw_results_hit(r, i)->score == all[offset + i].score);
-		}
-		scored = gw_results_scored(r);
+	gw_t_answer_of(ix, q, &o, &part);
+	CHECK(part.ok);
+	if (!full.ok || !part.ok)
+		return 0;
+	CHECK(part.total > 0 && part.total == full.total);
+	CHECK(part.n == (offset >= full.n ? 0 : full.n - offset < limit ? full.n - offset : limit));
+	for (size_t i = 0; i < part.n && offset + i < full.n; i++) {
+		CHECK(part.hits[i].docid == full.hits[offset + i].docid);
+		CHECK(part.hits[i].score == full.hits[offset + i].score);
 	}
-	gw_results_free(r);
-	return scored;
+	return part.scored;
 }
 
 /* rare OR common: once ten documents with "rare" fill the top, the ones
