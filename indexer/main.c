@@ -484,31 +484,41 @@ static int index_all(const opts *o)
 	return status;
 }
 
+/* Opens the index at path to read; *absent is 1 if there is none yet
+ * (the library's GW_ENOTFOUND for a missing file), 0 otherwise. */
+static gw_index *open_to_read(const char *path, int *absent)
+{
+	gw_index *ix = NULL;
+	gw_err err;
+
+	gw_err_clear(&err);
+	*absent = gw_index_open(&ix, path, GW_OPEN_READ, &err) == GW_ENOTFOUND && err.sys == ENOENT;
+	return ix;
+}
+
 /* 1 if there is no index at path yet. */
 static int index_is_new(const char *path)
 {
-	char file[4200];
-	struct stat st;
+	int absent;
 
-	snprintf(file, sizeof file, "%s/data.mdb", path);
-	return stat(file, &st) != 0 && errno == ENOENT;
+	gw_index_close(open_to_read(path, &absent));
+	return absent;
 }
 
 /* 1 if path holds no documents: no index, or an empty one (made by a first
  * build that was killed, say). Such an index is built as --rebuild does. */
 static int index_is_empty(const char *path)
 {
-	gw_index *ix = NULL;
+	int absent;
+	gw_index *ix = open_to_read(path, &absent);
 	uint64_t n = 1;
 	gw_err err;
 
-	if (index_is_new(path))
-		return 1;
 	gw_err_clear(&err);
-	if (gw_index_open(&ix, path, GW_OPEN_READ, &err) == GW_OK)
+	if (ix)
 		gw_index_count(ix, &n, &err);
 	gw_index_close(ix);
-	return n == 0;
+	return absent || n == 0;
 }
 
 /* Bytes of the index at path in use (0 if it cannot be read). */
