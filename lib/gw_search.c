@@ -52,6 +52,7 @@ void gw_rank_defaults(gw_rank_params *p)
 	p->nweights = 0;
 	p->word_bonus = 1.0;
 	p->script_bonus = 0.3;
+	p->focus = 1.5;
 }
 
 static int by_doc(const void *a, const void *b)
@@ -94,6 +95,8 @@ typedef struct ranker {
 	double avg[GW_MAX_FIELDS + 1];  /* average field length */
 	double w[GW_MAX_FIELDS + 1];    /* field weight */
 	double norm[GW_MAX_FIELDS + 1]; /* b / avg: tf~ = w tf / (1 - b + norm len) */
+	int indexed[GW_MAX_FIELDS + 1]; /* 1 if the field is indexed (counts in lengths) */
+	double focus;                   /* this query's focus power; 0: off */
 	double idf[64];
 	double ub[64];                  /* most a part can add to a score (0 if negated) */
 } ranker;
@@ -138,6 +141,7 @@ static gw_rc ranker_init(ranker *rk, gw_txn *t, gw_analyzer *an, const gw_fieldt
 		if (rk->avg[f] <= 0)
 			rk->avg[f] = 1.0;
 		rk->w[f] = default_weight(p, ft->fold[f]);
+		rk->indexed[f] = gw_field_indexed(ft, f);
 	}
 	for (size_t i = 0; i < p->nweights && i < GW_MAX_WEIGHTS; i++) {
 		unsigned f = gw_field_lookup(an, ft, p->weight_field[i], strlen(p->weight_field[i]));
@@ -610,6 +614,33 @@ static int same_script(const gw_results *r, const gw_record *rec)
 	return r->q->script != GW_SCRIPT_NONE && rec->script == r->q->script;
 }
 
+/* (2A / (A + L))^focus (gw_rank_params.focus): A document must hold every
+ * part of a query of several parts; a short one is more likely to be about
+ * all of them together than a long one that mentions each in passing.
+ * BM25's length normalization alone saturates with tf, so it hardly tells
+ * two documents that hold each part once apart. */
+static double focus_factor(const ranker *rk, const gw_record *rec)
+{
+	double len = 0, avg = 0, x;
+
+	for (unsigned i = 0; i < rec->nf; i++)
+		if (rk->indexed[rec->fid[i]]) {
+			len += rec->flen[i];
+			avg += rk->avg[rec->fid[i]];
+		}
+	if (avg <= 0) /* no lengths read: neutral */
+		return 1;
+	x = 2 * avg / (avg + len);
+	return rk->focus == 1.5 ? x * sqrt(x) : pow(x, rk->focus); /* sqrt: the default, cheaper */
+}
+
+/* What multiplies a document's sum of parts: the same-script bonus and the
+ * focus factor. */
+static double doc_factor(const gw_results *r, const ranker *rk, const gw_record *rec)
+{
+	return (same_script(r, rec) ? 1 + rk->p.script_bonus : 1) * (rk->focus > 0 ? focus_factor(rk, rec) : 1);
+}
+
 /* Keeps the best k of the scored documents in a heap whose root is the
  * worst kept (cmp orders best first), so ranking n matches costs
  * n log k, not n log n. */
@@ -712,7 +743,7 @@ static gw_rc rank(gw_results *r, const docset *docs, const partm *pm, const rank
 		r->scored++;
 		if (!texts && gw_lens_read(&lens, docs->d[i], &rec))
 			rec.nf = 0, rec.script = GW_SCRIPT_NONE;
-		sc.score = score_doc(rk, r->q, pm, hint, docs->d[i], &rec) * (same_script(r, &rec) ? 1 + rk->p.script_bonus : 1);
+		sc.score = score_doc(rk, r->q, pm, hint, docs->d[i], &rec) * doc_factor(r, rk, &rec);
 		heap_offer(heap, &nheap, k, &sc, cmp);
 	}
 	gw_lens_reader_close(&lens);
@@ -956,7 +987,7 @@ static void walk_and(gw_results *r, const ranker *rk, gw_pcur **cur, const size_
 			rec.nf = 0, rec.script = GW_SCRIPT_NONE;
 		for (size_t p = 0; p < np; p++) /* in part order, as score_doc sums */
 			total += score_part(rk, p, m, gw_pcur_matches(cur[p], m), &rec);
-		scored sc = {d, total * (same_script(r, &rec) ? 1 + rk->p.script_bonus : 1), NULL, 0};
+		scored sc = {d, total * doc_factor(r, rk, &rec), NULL, 0};
 		if (*nheap < k || (k && sc.score >= heap[0].score)) /* most lose to the worst kept */
 			heap_offer(heap, nheap, k, &sc, by_score);
 		d = gw_pcur_skip(lead, d + 1);
@@ -1007,11 +1038,17 @@ static gw_rc run(gw_results *r, const gw_search_opts *o, gw_err *err)
 	direct = r->direct = direct_plan(r, o);
 	if ((rc = ranker_init(&rk, r->t, r->an, &r->ft, o->rank ? o->rank : &defaults, err)) == GW_OK &&
 	    (r->ndocs = rk.n, rc = direct ? direct_open(r, cur, df, err) : match_parts(r, pm, np, df, err)) == GW_OK) {
+		size_t positive = 0;
+		for (size_t p = 0; p < np; p++)
+			positive += !r->q->parts[p].negated;
+		rk.focus = positive >= 2 ? rk.p.focus : 0;
 		for (size_t p = 0; p < np; p++) {
 			rk.idf[p] = log(1 + (rk.n - df[p] + 0.5) / (df[p] + 0.5));
-			/* tf~ / (k1 + tf~) < 1, so a part adds less than this. */
+			/* tf~ / (k1 + tf~) < 1 and the focus factor < 2^focus, so a
+			 * part adds less than this. */
 			rk.ub[p] = r->q->parts[p].negated ? 0
-			                                  : rk.idf[p] * (1 + rk.p.word_bonus) * (1 + rk.p.script_bonus);
+			                                  : rk.idf[p] * (1 + rk.p.word_bonus) * (1 + rk.p.script_bonus) *
+			                                        pow(2, rk.focus);
 		}
 		if (direct)
 			rc = rank_direct(r, &rk, cur, df, o, err);
@@ -1216,7 +1253,15 @@ gw_rc gw_results_explain(gw_results *r, size_t i, gw_buf *out, gw_err *err)
 		if (!r->q->parts[p].negated && explain_part(r, p, r->hits[i].docid, &rec, out, &sum, err))
 			return err->rc;
 	same = same_script(r, &rec);
-	gw_buf_printf(out, "  sum of parts %.4f%s = %.4f\n", sum,
-	              same ? " x (1 + same-script bonus)" : "", sum * (same ? 1 + r->rk->p.script_bonus : 1));
+	if (r->rk->focus > 0) {
+		double len = 0, avg = 0;
+		for (unsigned f = 0; f < rec.nf; f++)
+			if (r->rk->indexed[rec.fid[f]])
+				len += rec.flen[f], avg += r->rk->avg[rec.fid[f]];
+		gw_buf_printf(out, "  focus (2 x %.1f / (%.1f + %.0f))^%.2f = %.4f (length %.0f against %.1f)\n", avg, avg,
+		              len, r->rk->focus, focus_factor(r->rk, &rec), len, avg);
+	}
+	gw_buf_printf(out, "  sum of parts %.4f%s%s = %.4f\n", sum, same ? " x (1 + same-script bonus)" : "",
+	              r->rk->focus > 0 ? " x focus" : "", sum * doc_factor(r, r->rk, &rec));
 	return gw_buf_ok(out) ? GW_OK : gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 }

@@ -52,6 +52,8 @@ static const char usage_text[] =
     "                  record cells and other fields 0.8)\n"
     "  --k1 X, --b X   BM25 saturation (default 1.2) and length\n"
     "                  normalization (default 1.0, from 0 to 1)\n"
+    "  --focus X       queries of two or more parts: favour documents short\n"
+    "                  enough to be about all of them (default 1.5, 0: off)\n"
     "  --color=WHEN    highlight with colour: auto (default: on a terminal,\n"
     "                  unless NO_COLOR is set), always, never\n"
     "  --batch         read one query per line on stdin; print one line of\n"
@@ -217,6 +219,9 @@ static int value_option(sopts *o, const char *a, const char *v)
 	} else if (strcmp(a, "--b") == 0) {
 		if (parse_real(v, 0, 1, &o->rank.b))
 			return usage_error("bad --b (0 to 1):", v);
+	} else if (strcmp(a, "--focus") == 0) {
+		if (parse_real(v, 0, 10, &o->rank.focus))
+			return usage_error("bad --focus (0 to 10):", v);
 	} else if (strcmp(a, "--fields") == 0) {
 		if (o->fields)
 			return usage_error("--fields given twice", NULL);
@@ -231,7 +236,7 @@ static int value_option(sopts *o, const char *a, const char *v)
 static const char *const with_value[] = {"-i",     "-n",     "--timings", "--type",
                                          "--after", "--before", "--sort",  "--facet",
                                          "--offset", "--format", "--fields", "--weight",
-                                         "--k1",     "--b"};
+                                         "--k1",     "--b",     "--focus"};
 
 static int takes_value(const char *a)
 {

@@ -151,4 +151,16 @@ run "$SRCH" -i "$IX" --b 1.5 江苏
 check_exit 2
 end_check
 
+begin "--focus: a query of two parts is weighed by document length, --focus 0 turns it off"
+run "$SRCH" -i "$IX" -n 1 --explain 众创空间 江苏
+check_contains out "focus (2 x "
+run "$SRCH" -i "$IX" -n 1 --explain 众创空间
+check_not_contains out "focus"
+run "$SRCH" -i "$IX" -n 1 --explain --focus 0 众创空间 江苏
+check_not_contains out "focus"
+run "$SRCH" -i "$IX" --focus 11 江苏
+check_exit 2
+check_contains err "bad --focus"
+end_check
+
 [ "$nfail" -eq 0 ]

@@ -14,8 +14,8 @@ static double score_in(gw_index *in, const char *q, const char *id);
 
 static double score_of(const char *q, const char *id) { return score_in(ix, q, id); }
 
-/* Score of doc id for query q in index in, or -1 if it is not a hit. */
-static double score_in(gw_index *in, const char *q, const char *id)
+/* The same with ranking parameters p (NULL: the defaults). */
+static double score_with(gw_index *in, const char *q, const char *id, const gw_rank_params *p)
 {
 	gw_search_opts o;
 	gw_results *r;
@@ -24,6 +24,7 @@ static double score_in(gw_index *in, const char *q, const char *id)
 
 	memset(&o, 0, sizeof o);
 	o.limit = 10;
+	o.rank = p;
 	gw_err_clear(&err);
 	if (gw_search(in, q, strlen(q), &o, &r, &err))
 		return -2;
@@ -36,6 +37,9 @@ static double score_in(gw_index *in, const char *q, const char *id)
 	gw_results_free(r);
 	return s;
 }
+
+/* Score of doc id for query q in index in, or -1 if it is not a hit. */
+static double score_in(gw_index *in, const char *q, const char *id) { return score_with(in, q, id, NULL); }
 
 static int near(double got, double want)
 {
@@ -66,14 +70,22 @@ static void test_two_parts(void)
 	double idf = log(1 + (3 - 3 + 0.5) / (3 + 0.5)), idf_beta = log(1 + (3 - 2 + 0.5) / (2 + 0.5));
 	double a_alpha = 2.0 / 1.5 + 1.0, a_beta = 2.0 / 1.5;
 	double b_alpha = 2 / (5 / 3.0), b_beta = 2 / (5 / 3.0);
+	/* Two parts: times the focus factor (2A / (A + L))^1.5, A the sum of
+	 * the average lengths 4/3 + 3, L the document's 2 + 3 (a) or 1 + 5 (b). */
+	double avg = 4.0 / 3 + 3, focus_a = pow(2 * avg / (avg + 5), 1.5), focus_b = pow(2 * avg / (avg + 6), 1.5);
+	gw_rank_params off;
 
 	CHECK(near(score_of("\"alpha\" \"beta\"", "a"),
-	           idf * a_alpha / (1.2 + a_alpha) + idf_beta * a_beta / (1.2 + a_beta)));
+	           (idf * a_alpha / (1.2 + a_alpha) + idf_beta * a_beta / (1.2 + a_beta)) * focus_a));
 	CHECK(near(score_of("\"alpha\" \"beta\"", "b"),
+	           (idf * b_alpha / (1.2 + b_alpha) + idf_beta * b_beta / (1.2 + b_beta)) * focus_b));
+	gw_rank_defaults(&off);
+	off.focus = 0;
+	CHECK(near(score_with(ix, "\"alpha\" \"beta\"", "b", &off),
 	           idf * b_alpha / (1.2 + b_alpha) + idf_beta * b_beta / (1.2 + b_beta)));
 	/* The order the parts are typed in does not change a score. */
 	CHECK(near(score_of("\"beta\" \"alpha\"", "a"), score_of("\"alpha\" \"beta\"", "a")));
-	/* An excluded part adds nothing. */
+	/* An excluded part adds nothing, nor makes a second part for the focus. */
 	CHECK(near(score_of("\"alpha\" -zeta", "a"), score_of("\"alpha\"", "a")));
 }
 
@@ -92,7 +104,17 @@ static void test_explain(void)
 	gw_buf_putc(&b, 0);
 	CHECK(strstr((char *)b.p, "idf 0.470 (df 2 of 3 documents)") != NULL);
 	CHECK(strstr((char *)b.p, "title: 1 occurrence x weight 2.00, length 2 / average 1.3") != NULL);
+	CHECK(strstr((char *)b.p, "focus") == NULL); /* one part */
 	CHECK(gw_results_explain(r, 5, &b, &err) == GW_EINVAL);
+	gw_results_free(r);
+	/* Two parts: the focus factor of a (lengths 2 + 3 against 4/3 + 3). */
+	gw_buf_reset(&b);
+	gw_err_clear(&err);
+	CHECK(gw_search(ix, "\"alpha\" \"beta\"", 14, &o, &r, &err) == GW_OK);
+	CHECK(gw_results_explain(r, 0, &b, &err) == GW_OK);
+	gw_buf_putc(&b, 0);
+	CHECK(strstr((char *)b.p, "focus (2 x 4.3 / (4.3 + 5))^1.50 = ") != NULL);
+	CHECK(strstr((char *)b.p, " x focus = ") != NULL);
 	gw_results_free(r);
 	gw_buf_free(&b);
 }
