@@ -98,7 +98,8 @@ typedef struct ranker {
 	int indexed[GW_MAX_FIELDS + 1]; /* 1 if the field is indexed (counts in lengths) */
 	double focus;                   /* this query's focus power; 0: off */
 	double idf[64];
-	double ub[64];                  /* most a part can add to a score (0 if negated) */
+	double ub[64];                  /* most a part can add to the sum of parts (0 if negated) */
+	double fmax;                    /* most doc_factor() can be */
 } ranker;
 
 /* The weight of a field by its kind (gw_rank_params). */
@@ -641,6 +642,18 @@ static double doc_factor(const gw_results *r, const ranker *rk, const gw_record 
 	return (same_script(r, rec) ? 1 + rk->p.script_bonus : 1) * (rk->focus > 0 ? focus_factor(rk, rec) : 1);
 }
 
+/* 1 if a document whose parts can add up to at most bound, times its
+ * factor, cannot enter a full heap of k hits (ordered by score). Its
+ * length is known before its matches are read: with the focus factor, a
+ * long document's bound is low, so most documents of a query of common
+ * words are counted without being scored. The margin covers rounding:
+ * score_part's terms can come out an ulp above their bound. Later docids
+ * lose ties, so "not more" suffices. */
+static int cannot_enter(const scored *heap, size_t nheap, size_t k, double bound, double factor)
+{
+	return k && nheap == k && bound * factor * (1 + 1e-9) <= heap[0].score;
+}
+
 /* Keeps the best k of the scored documents in a heap whose root is the
  * worst kept (cmp orders best first), so ranking n matches costs
  * n log k, not n log n. */
@@ -719,6 +732,7 @@ static gw_rc rank(gw_results *r, const docset *docs, const partm *pm, const rank
 		const void *val;
 		gw_record rec;
 		scored sc = {docs->d[i], 0, NULL, 0};
+		double factor;
 		rec.nf = 0;
 		/* Filters and facets read short fields, never deflated. */
 		if (texts && (gw_doc_get(r->t, docs->d[i], &val, &len, err) != GW_OK ||
@@ -738,12 +752,15 @@ static gw_rc rank(gw_results *r, const docset *docs, const partm *pm, const rank
 		 * could not add up to more than the worst of them is counted but
 		 * not scored (no lens read). Later docids lose ties, so "not
 		 * more" suffices. */
-		if (prune && nheap == k && doc_bound(rk, r->q, pm, hint, docs->d[i]) <= heap[0].score)
+		if (prune && nheap == k && doc_bound(rk, r->q, pm, hint, docs->d[i]) * rk->fmax <= heap[0].score)
 			continue;
-		r->scored++;
 		if (!texts && gw_lens_read(&lens, docs->d[i], &rec))
 			rec.nf = 0, rec.script = GW_SCRIPT_NONE;
-		sc.score = score_doc(rk, r->q, pm, hint, docs->d[i], &rec) * doc_factor(r, rk, &rec);
+		factor = doc_factor(r, rk, &rec);
+		if (cmp == by_score && cannot_enter(heap, nheap, k, doc_bound(rk, r->q, pm, hint, docs->d[i]), factor))
+			continue;
+		r->scored++;
+		sc.score = score_doc(rk, r->q, pm, hint, docs->d[i], &rec) * factor;
 		heap_offer(heap, &nheap, k, &sc, cmp);
 	}
 	gw_lens_reader_close(&lens);
@@ -963,12 +980,15 @@ static void walk_and(gw_results *r, const ranker *rk, gw_pcur **cur, const size_
 	gw_match m[GW_MAX_FIELDS];
 	gw_pcur *lead = cur[order[0]];
 	uint32_t d = gw_pcur_skip(lead, 1);
+	double bound = 0;
 
+	for (size_t p = 0; p < np; p++) /* in part order, as doc_bound sums */
+		bound += rk->ub[p];
 	gw_lens_reader_init(&lens, r->t);
 	while (d) {
 		uint32_t next = 0;
 		gw_record rec;
-		double total = 0;
+		double total = 0, factor;
 		for (size_t i = 1; i < np && !next; i++) {
 			uint32_t di = gw_pcur_skip(cur[order[i]], d);
 			if (!di)
@@ -981,15 +1001,18 @@ static void walk_and(gw_results *r, const ranker *rk, gw_pcur **cur, const size_
 			continue;
 		}
 		r->total++;
-		r->scored++;
 		rec.nf = 0;
 		if (gw_lens_read(&lens, d, &rec))
 			rec.nf = 0, rec.script = GW_SCRIPT_NONE;
-		for (size_t p = 0; p < np; p++) /* in part order, as score_doc sums */
-			total += score_part(rk, p, m, gw_pcur_matches(cur[p], m), &rec);
-		scored sc = {d, total * doc_factor(r, rk, &rec), NULL, 0};
-		if (*nheap < k || (k && sc.score >= heap[0].score)) /* most lose to the worst kept */
-			heap_offer(heap, nheap, k, &sc, by_score);
+		factor = doc_factor(r, rk, &rec);
+		if (!cannot_enter(heap, *nheap, k, bound, factor)) {
+			r->scored++;
+			for (size_t p = 0; p < np; p++) /* in part order, as score_doc sums */
+				total += score_part(rk, p, m, gw_pcur_matches(cur[p], m), &rec);
+			scored sc = {d, total * factor, NULL, 0};
+			if (*nheap < k || (k && sc.score >= heap[0].score)) /* most lose to the worst kept */
+				heap_offer(heap, nheap, k, &sc, by_score);
+		}
 		d = gw_pcur_skip(lead, d + 1);
 	}
 done:
@@ -1044,12 +1067,11 @@ static gw_rc run(gw_results *r, const gw_search_opts *o, gw_err *err)
 		rk.focus = positive >= 2 ? rk.p.focus : 0;
 		for (size_t p = 0; p < np; p++) {
 			rk.idf[p] = log(1 + (rk.n - df[p] + 0.5) / (df[p] + 0.5));
-			/* tf~ / (k1 + tf~) < 1 and the focus factor < 2^focus, so a
-			 * part adds less than this. */
-			rk.ub[p] = r->q->parts[p].negated ? 0
-			                                  : rk.idf[p] * (1 + rk.p.word_bonus) * (1 + rk.p.script_bonus) *
-			                                        pow(2, rk.focus);
+			/* tf~ / (k1 + tf~) < 1, so a part adds less than this. */
+			rk.ub[p] = r->q->parts[p].negated ? 0 : rk.idf[p] * (1 + rk.p.word_bonus);
 		}
+		/* The focus factor is below 2^focus. */
+		rk.fmax = (1 + rk.p.script_bonus) * pow(2, rk.focus);
 		if (direct)
 			rc = rank_direct(r, &rk, cur, df, o, err);
 		else if (eval(r->q, pm, r->q->root, &docs))
