@@ -123,6 +123,7 @@ void gw_index_close(gw_index *ix)
 		return;
 	stream_abort(ix);
 	batch_free(&ix->b);
+	gw_lens_cache_free(ix->lens_cache);
 	gw_analyzer_free(ix->an);
 	gw_store_close(ix->s);
 	free(ix);

@@ -58,6 +58,7 @@ struct gw_index {
 	int broken_sys;
 	char broken_msg[512];
 	gw_batch b;
+	struct gw_lens_cache *lens_cache; /* searches' decoded lens blocks (gw_lens.h) */
 };
 
 #endif

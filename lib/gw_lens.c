@@ -1,6 +1,7 @@
 /* gw_lens: packed ranking data per document (see gw_lens.h). */
 #include "gw_lens.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Parses the entry at *p into r; advances *p past it. */
@@ -131,11 +132,130 @@ gw_rc gw_lens_remove(gw_txn *t, uint32_t docid, gw_buf *scratch, gw_err *err)
 	return rewrite_block(t, block, p, len, at, after, 0, NULL, 0, scratch, err);
 }
 
+/* ---- the cache ----
+ * One decoded block: which of its GW_LENS_BLOCK documents have an entry,
+ * and per document its script and fields; the fields of all of them in
+ * two arrays, a document's from first[low] on. */
+typedef struct dblock {
+	uint32_t present;                 /* bit low: docid block * 32 + low has an entry */
+	unsigned char script[GW_LENS_BLOCK];
+	unsigned char nf[GW_LENS_BLOCK];
+	uint16_t first[GW_LENS_BLOCK];
+	unsigned char *fid;
+	uint32_t *flen;
+} dblock;
+
+struct gw_lens_cache {
+	uint64_t txn_id;
+	dblock **b;        /* by block number; NULL: not decoded yet */
+	size_t nb;
+};
+
+/* Where a block with no value (no documents) is pointed at. */
+static dblock no_docs;
+
+gw_lens_cache *gw_lens_cache_new(void) { return calloc(1, sizeof(gw_lens_cache)); }
+
+static void cache_empty(gw_lens_cache *c)
+{
+	for (size_t i = 0; i < c->nb; i++)
+		if (c->b[i] != &no_docs)
+			free(c->b[i]);
+	free(c->b);
+	c->b = NULL;
+	c->nb = 0;
+}
+
+void gw_lens_cache_free(gw_lens_cache *c)
+{
+	if (!c)
+		return;
+	cache_empty(c);
+	free(c);
+}
+
+/* Decodes a block value into one allocation; NULL if damaged or out of
+ * memory. */
+static dblock *decode_block(const unsigned char *p, const unsigned char *end)
+{
+	size_t nfields = 0, at = 0;
+	const unsigned char *q = p;
+	gw_record r;
+	dblock *b;
+
+	while (q < end) /* first pass: how many fields */
+		if (*q >= GW_LENS_BLOCK || entry_parse(&q, end, &r))
+			return NULL;
+		else
+			nfields += r.nf;
+	if (!(b = calloc(1, sizeof *b + nfields * (sizeof *b->fid + sizeof *b->flen))))
+		return NULL;
+	b->flen = (uint32_t *)(b + 1);
+	b->fid = (unsigned char *)(b->flen + nfields);
+	for (q = p; q < end;) {
+		unsigned low = *q;
+		entry_parse(&q, end, &r); /* checked above */
+		b->present |= (uint32_t)1 << low;
+		b->script[low] = (unsigned char)r.script;
+		b->nf[low] = (unsigned char)r.nf;
+		b->first[low] = (uint16_t)at;
+		for (unsigned i = 0; i < r.nf; i++, at++) {
+			b->fid[at] = (unsigned char)r.fid[i];
+			b->flen[at] = r.flen[i];
+		}
+	}
+	return b;
+}
+
+/* The decoded block, read and decoded on first use; NULL on error. */
+static const dblock *cached_block(gw_lens_reader *rd, uint32_t block)
+{
+	gw_lens_cache *c = rd->cache;
+	const void *v;
+	size_t len;
+	int rc;
+
+	if (block >= c->nb) {
+		size_t nb = c->nb ? c->nb : 64;
+		dblock **n;
+		while (nb <= block)
+			nb *= 2;
+		if (!(n = realloc(c->b, nb * sizeof *n)))
+			return NULL;
+		memset(n + c->nb, 0, (nb - c->nb) * sizeof *n);
+		c->b = n;
+		c->nb = nb;
+	}
+	if (c->b[block])
+		return c->b[block];
+	if (!rd->cur) {
+		gw_err e;
+		gw_err_clear(&e);
+		if (gw_lens_cursor_open(rd->t, &rd->cur, &e))
+			return NULL;
+	}
+	if ((rc = gw_lens_cursor_get(rd->cur, block, &v, &len)) == 1)
+		return c->b[block] = &no_docs;
+	if (rc)
+		return NULL;
+	return c->b[block] = decode_block(v, (const unsigned char *)v + len);
+}
+
 void gw_lens_reader_init(gw_lens_reader *rd, gw_txn *t)
 {
 	memset(rd, 0, sizeof *rd);
 	rd->t = t;
 	rd->block = UINT32_MAX;
+}
+
+void gw_lens_reader_init_cached(gw_lens_reader *rd, gw_txn *t, gw_lens_cache *cache)
+{
+	gw_lens_reader_init(rd, t);
+	if (cache && cache->txn_id != gw_txn_id(t)) {
+		cache_empty(cache);
+		cache->txn_id = gw_txn_id(t);
+	}
+	rd->cache = cache;
 }
 
 void gw_lens_reader_close(gw_lens_reader *rd)
@@ -150,6 +270,23 @@ int gw_lens_read(gw_lens_reader *rd, uint32_t docid, gw_record *r)
 	unsigned low = docid % GW_LENS_BLOCK;
 	const unsigned char *from, *at, *after;
 	int found;
+
+	if (rd->cache) {
+		const dblock *b = cached_block(rd, block);
+		if (!b)
+			return -1;
+		if (!(b->present >> low & 1))
+			return 1;
+		r->script = b->script[low];
+		r->nf = b->nf[low];
+		r->id = NULL;
+		r->id_len = 0;
+		for (unsigned i = 0, k = b->first[low]; i < r->nf; i++, k++) {
+			r->fid[i] = b->fid[k];
+			r->flen[i] = b->flen[k];
+		}
+		return 0;
+	}
 
 	if (block != rd->block) {
 		const void *v;

@@ -23,6 +23,7 @@ struct gw_results {
 	size_t scored;     /* matches scored (the rest were skipped by MaxScore) */
 	int direct;        /* answered by the document-at-a-time plan */
 	gw_txn *t;
+	struct gw_lens_cache *lens_cache; /* the index handle's (borrowed; NULL: none) */
 	gw_fieldtab ft;
 	gw_query *q;
 	gw_hit *hits;
@@ -726,7 +727,7 @@ static gw_rc rank(gw_results *r, const docset *docs, const partm *pm, const rank
 		free(heap);
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	}
-	gw_lens_reader_init(&lens, r->t);
+	gw_lens_reader_init_cached(&lens, r->t, r->lens_cache);
 	for (size_t i = 0; i < docs->n; i++) {
 		size_t len;
 		const void *val;
@@ -984,7 +985,7 @@ static void walk_and(gw_results *r, const ranker *rk, gw_pcur **cur, const size_
 
 	for (size_t p = 0; p < np; p++) /* in part order, as doc_bound sums */
 		bound += rk->ub[p];
-	gw_lens_reader_init(&lens, r->t);
+	gw_lens_reader_init_cached(&lens, r->t, r->lens_cache);
 	while (d) {
 		uint32_t next = 0;
 		gw_record rec;
@@ -1118,6 +1119,10 @@ gw_rc gw_search(gw_index *ix, const char *query, size_t qlen, const gw_search_op
 		return rc;
 	}
 	r->an = ix->an;
+	/* Without memory for it, searches parse lens entries as they go. */
+	if (!ix->lens_cache)
+		ix->lens_cache = gw_lens_cache_new();
+	r->lens_cache = ix->lens_cache;
 	find_fields(r, ix, opts);
 	if ((rc = run(r, opts, err))) {
 		gw_results_free(r);

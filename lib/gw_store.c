@@ -319,6 +319,8 @@ gw_rc gw_store_reserve(gw_store *s, int always, gw_err *err)
 	return rc ? lmdb_err(err, rc, "cannot reserve the map") : GW_OK;
 }
 
+uint64_t gw_txn_id(const gw_txn *t) { return (uint64_t)mdb_txn_id(t->txn); }
+
 gw_rc gw_store_begin(gw_store *s, int write, gw_txn **out, gw_err *err)
 {
 	gw_txn *t;

@@ -36,6 +36,9 @@ gw_rc gw_store_reserve(gw_store *s, int always, gw_err *err);
 gw_rc gw_store_begin(gw_store *s, int write, gw_txn **out, gw_err *err);
 gw_rc gw_txn_commit(gw_txn *t, gw_err *err); /* frees t, also on error */
 void gw_txn_abort(gw_txn *t);                /* frees t; NULL does nothing */
+/* The id of the snapshot t reads (LMDB's transaction id): two read
+ * transactions with the same id see the same data. */
+uint64_t gw_txn_id(const gw_txn *t);
 /* Commits what a write txn holds and goes on in a new one, in place: LMDB
  * keeps every page a txn dirties in memory until it commits, so a build
  * checkpoints to bound that. Readers see each checkpoint: only for an

@@ -57,21 +57,30 @@ static void test_add_read(void)
 		rec_of(&r, (int)(i % 3), ids[i] * 1000u);
 		CHECK(gw_lens_add(t, ids[i], &r, &ft, &scratch, &err) == GW_OK);
 	}
-	gw_lens_reader_init(&rd, t);
-	const uint32_t order[] = {3, 4, 5, 31, 32, 100, 4, 3, 100};
-	for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
-		size_t k = 0;
-		while (ids[k] != order[i])
-			k++;
-		CHECK(gw_lens_read(&rd, order[i], &got) == 0);
-		CHECK(got.script == (int)(k % 3));
-		CHECK(got.nf == 1 && got.fid[0] == 1 && got.flen[0] == order[i] * 1000u);
+	CHECK(gw_txn_commit(t, &err) == GW_OK);
+	/* Parsing as it reads, then through a cache, twice (decoded, then
+	 * kept): the same answers. */
+	gw_lens_cache *cache = gw_lens_cache_new();
+	for (int pass = 0; pass < 3; pass++) {
+		CHECK(gw_store_begin(s, 0, &t, &err) == GW_OK);
+		gw_lens_reader_init_cached(&rd, t, pass ? cache : NULL);
+		const uint32_t order[] = {3, 4, 5, 31, 32, 100, 4, 3, 100};
+		for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
+			size_t k = 0;
+			while (ids[k] != order[i])
+				k++;
+			CHECK(gw_lens_read(&rd, order[i], &got) == 0);
+			CHECK(got.script == (int)(k % 3));
+			CHECK(got.nf == 1 && got.fid[0] == 1 && got.flen[0] == order[i] * 1000u);
+		}
+		CHECK(gw_lens_read(&rd, 6, &got) == 1);
+		CHECK(gw_lens_read(&rd, 64, &got) == 1);
+		CHECK(gw_lens_read(&rd, 1, &got) == 1);
+		CHECK(gw_lens_read(&rd, 100000, &got) == 1);
+		gw_lens_reader_close(&rd);
+		gw_txn_abort(t);
 	}
-	CHECK(gw_lens_read(&rd, 6, &got) == 1);
-	CHECK(gw_lens_read(&rd, 64, &got) == 1);
-	CHECK(gw_lens_read(&rd, 1, &got) == 1);
-	gw_lens_reader_close(&rd);
-	gw_txn_abort(t);
+	gw_lens_cache_free(cache);
 	gw_store_close(s);
 	gw_buf_free(&scratch);
 	gw_fieldtab_free(&ft);
@@ -122,6 +131,48 @@ static void test_remove(void)
 	gw_fieldtab_free(&ft);
 }
 
+/* A cache holds one snapshot: once the index changes, a reader of the new
+ * snapshot sees the new lengths, not the decoded old ones. */
+static void test_cache_follows_commits(void)
+{
+	gw_fieldtab ft;
+	gw_txn *t;
+	gw_store *s = fresh_store(&t, &ft);
+	gw_buf scratch = GW_BUF_INIT;
+	gw_lens_cache *cache = gw_lens_cache_new();
+	gw_lens_reader rd;
+	gw_record r, got;
+	gw_err err;
+
+	gw_err_clear(&err);
+	CHECK(cache != NULL);
+	rec_of(&r, 1, 3);
+	CHECK(gw_lens_add(t, 5, &r, &ft, &scratch, &err) == GW_OK);
+	CHECK(gw_txn_commit(t, &err) == GW_OK);
+	CHECK(gw_store_begin(s, 0, &t, &err) == GW_OK);
+	gw_lens_reader_init_cached(&rd, t, cache);
+	CHECK(gw_lens_read(&rd, 5, &got) == 0 && got.flen[0] == 3);
+	CHECK(gw_lens_read(&rd, 6, &got) == 1);
+	gw_lens_reader_close(&rd);
+	gw_txn_abort(t);
+
+	CHECK(gw_store_begin(s, 1, &t, &err) == GW_OK);
+	rec_of(&r, 2, 9);
+	CHECK(gw_lens_add(t, 5, &r, &ft, &scratch, &err) == GW_OK);
+	CHECK(gw_lens_add(t, 6, &r, &ft, &scratch, &err) == GW_OK);
+	CHECK(gw_txn_commit(t, &err) == GW_OK);
+	CHECK(gw_store_begin(s, 0, &t, &err) == GW_OK);
+	gw_lens_reader_init_cached(&rd, t, cache);
+	CHECK(gw_lens_read(&rd, 5, &got) == 0 && got.flen[0] == 9 && got.script == 2);
+	CHECK(gw_lens_read(&rd, 6, &got) == 0 && got.flen[0] == 9);
+	gw_lens_reader_close(&rd);
+	gw_txn_abort(t);
+	gw_lens_cache_free(cache);
+	gw_store_close(s);
+	gw_buf_free(&scratch);
+	gw_fieldtab_free(&ft);
+}
+
 /* A damaged block reads as damaged, not as a wrong length. */
 static void test_damaged(void)
 {
@@ -140,6 +191,12 @@ static void test_damaged(void)
 	CHECK(gw_lens_read(&rd, 3, &got) == -1);
 	CHECK(gw_lens_block_docids(bad, sizeof bad, 0, d) == -1);
 	gw_lens_reader_close(&rd);
+	gw_lens_cache *cache = gw_lens_cache_new();
+	gw_lens_reader_init_cached(&rd, t, cache);
+	CHECK(gw_lens_read(&rd, 3, &got) == -1);
+	CHECK(gw_lens_read(&rd, 3, &got) == -1); /* not kept as empty */
+	gw_lens_reader_close(&rd);
+	gw_lens_cache_free(cache);
 	gw_txn_abort(t);
 	gw_store_close(s);
 	gw_fieldtab_free(&ft);
@@ -153,6 +210,7 @@ int main(void)
 	}
 	RUN(test_add_read);
 	RUN(test_remove);
+	RUN(test_cache_follows_commits);
 	RUN(test_damaged);
 	gw_t_rmtree(dir);
 	return TEST_EXIT();
