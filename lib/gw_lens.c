@@ -147,7 +147,9 @@ typedef struct dblock {
 
 struct gw_lens_cache {
 	uint64_t txn_id;
-	dblock **b;        /* by block number; NULL: not decoded yet */
+	uint32_t reader;   /* readers opened on this snapshot (the last one's number) */
+	dblock **b;        /* by block number; NULL: not decoded */
+	uint32_t *seen;    /* by block number: the reader that last parsed it (0: none) */
 	size_t nb;
 };
 
@@ -162,8 +164,11 @@ static void cache_empty(gw_lens_cache *c)
 		if (c->b[i] != &no_docs)
 			free(c->b[i]);
 	free(c->b);
+	free(c->seen);
 	c->b = NULL;
+	c->seen = NULL;
 	c->nb = 0;
+	c->reader = 0;
 }
 
 void gw_lens_cache_free(gw_lens_cache *c)
@@ -175,26 +180,24 @@ void gw_lens_cache_free(gw_lens_cache *c)
 }
 
 /* Decodes a block value into one allocation; NULL if damaged or out of
- * memory. */
+ * memory. An entry takes at least 2 bytes a field, so len / 2 fields is
+ * room enough for one pass. */
 static dblock *decode_block(const unsigned char *p, const unsigned char *end)
 {
-	size_t nfields = 0, at = 0;
-	const unsigned char *q = p;
+	size_t room = (size_t)(end - p) / 2 + 1, at = 0;
 	gw_record r;
-	dblock *b;
+	dblock *b = calloc(1, sizeof *b + room * (sizeof *b->fid + sizeof *b->flen));
 
-	while (q < end) /* first pass: how many fields */
-		if (*q >= GW_LENS_BLOCK || entry_parse(&q, end, &r))
-			return NULL;
-		else
-			nfields += r.nf;
-	if (!(b = calloc(1, sizeof *b + nfields * (sizeof *b->fid + sizeof *b->flen))))
+	if (!b)
 		return NULL;
 	b->flen = (uint32_t *)(b + 1);
-	b->fid = (unsigned char *)(b->flen + nfields);
-	for (q = p; q < end;) {
-		unsigned low = *q;
-		entry_parse(&q, end, &r); /* checked above */
+	b->fid = (unsigned char *)(b->flen + room);
+	while (p < end) {
+		unsigned low = *p;
+		if (low >= GW_LENS_BLOCK || entry_parse(&p, end, &r) || at + r.nf > room) {
+			free(b);
+			return NULL;
+		}
 		b->present |= (uint32_t)1 << low;
 		b->script[low] = (unsigned char)r.script;
 		b->nf[low] = (unsigned char)r.nf;
@@ -207,38 +210,53 @@ static dblock *decode_block(const unsigned char *p, const unsigned char *end)
 	return b;
 }
 
-/* The decoded block, read and decoded on first use; NULL on error. */
-static const dblock *cached_block(gw_lens_reader *rd, uint32_t block)
+/* Sets *out to the decoded block, or to NULL when the reader is to parse
+ * it as it goes: a block is decoded the second time a query reads it, so
+ * that one query alone never pays for decoding the entries it does not
+ * read. Returns 0, or -1 on error. */
+static int cached_block(gw_lens_reader *rd, uint32_t block, const dblock **out)
 {
 	gw_lens_cache *c = rd->cache;
 	const void *v;
 	size_t len;
 	int rc;
 
+	*out = NULL;
 	if (block >= c->nb) {
 		size_t nb = c->nb ? c->nb : 64;
-		dblock **n;
+		dblock **nbk;
+		uint32_t *ns;
 		while (nb <= block)
 			nb *= 2;
-		if (!(n = realloc(c->b, nb * sizeof *n)))
-			return NULL;
-		memset(n + c->nb, 0, (nb - c->nb) * sizeof *n);
-		c->b = n;
+		if (!(nbk = realloc(c->b, nb * sizeof *nbk)))
+			return -1;
+		c->b = nbk;
+		if (!(ns = realloc(c->seen, nb * sizeof *ns)))
+			return -1;
+		c->seen = ns;
+		memset(c->b + c->nb, 0, (nb - c->nb) * sizeof *c->b);
+		memset(c->seen + c->nb, 0, (nb - c->nb) * sizeof *c->seen);
 		c->nb = nb;
 	}
-	if (c->b[block])
-		return c->b[block];
+	if ((*out = c->b[block]))
+		return 0;
+	if (!c->seen[block] || c->seen[block] == c->reader) {
+		c->seen[block] = c->reader;
+		return 0;
+	}
 	if (!rd->cur) {
 		gw_err e;
 		gw_err_clear(&e);
 		if (gw_lens_cursor_open(rd->t, &rd->cur, &e))
-			return NULL;
+			return -1;
 	}
 	if ((rc = gw_lens_cursor_get(rd->cur, block, &v, &len)) == 1)
-		return c->b[block] = &no_docs;
-	if (rc)
-		return NULL;
-	return c->b[block] = decode_block(v, (const unsigned char *)v + len);
+		*out = c->b[block] = &no_docs;
+	else if (rc)
+		return -1;
+	else
+		*out = c->b[block] = decode_block(v, (const unsigned char *)v + len);
+	return *out ? 0 : -1;
 }
 
 void gw_lens_reader_init(gw_lens_reader *rd, gw_txn *t)
@@ -255,6 +273,8 @@ void gw_lens_reader_init_cached(gw_lens_reader *rd, gw_txn *t, gw_lens_cache *ca
 		cache_empty(cache);
 		cache->txn_id = gw_txn_id(t);
 	}
+	if (cache && ++cache->reader == 0) /* wrapped: 0 means "no reader" */
+		cache_empty(cache), cache->reader = 1;
 	rd->cache = cache;
 }
 
@@ -271,10 +291,30 @@ int gw_lens_read(gw_lens_reader *rd, uint32_t docid, gw_record *r)
 	const unsigned char *from, *at, *after;
 	int found;
 
-	if (rd->cache) {
-		const dblock *b = cached_block(rd, block);
-		if (!b)
+	if (block != rd->block) {
+		const void *v;
+		size_t len;
+		int rc;
+		rd->block = UINT32_MAX;
+		rd->dec = NULL;
+		if (rd->cache && cached_block(rd, block, &rd->dec))
 			return -1;
+		if (!rd->dec) {
+			if (!rd->cur) {
+				gw_err e;
+				gw_err_clear(&e);
+				if (gw_lens_cursor_open(rd->t, &rd->cur, &e))
+					return -1;
+			}
+			if ((rc = gw_lens_cursor_get(rd->cur, block, &v, &len)))
+				return rc;
+			rd->p = rd->next = v;
+			rd->end = rd->p + len;
+		}
+		rd->block = block;
+	}
+	if (rd->dec) {
+		const dblock *b = rd->dec;
 		if (!(b->present >> low & 1))
 			return 1;
 		r->script = b->script[low];
@@ -286,24 +326,6 @@ int gw_lens_read(gw_lens_reader *rd, uint32_t docid, gw_record *r)
 			r->flen[i] = b->flen[k];
 		}
 		return 0;
-	}
-
-	if (block != rd->block) {
-		const void *v;
-		size_t len;
-		int rc;
-		rd->block = UINT32_MAX;
-		if (!rd->cur) {
-			gw_err e;
-			gw_err_clear(&e);
-			if (gw_lens_cursor_open(rd->t, &rd->cur, &e))
-				return -1;
-		}
-		if ((rc = gw_lens_cursor_get(rd->cur, block, &v, &len)))
-			return rc;
-		rd->block = block;
-		rd->p = rd->next = v;
-		rd->end = rd->p + len;
 	}
 	/* Resume after the last entry read unless docid lies before it. */
 	from = (rd->next < rd->end && *rd->next <= low) ? rd->next : rd->p;

@@ -28,7 +28,9 @@ gw_rc gw_lens_remove(gw_txn *t, uint32_t docid, gw_buf *scratch, gw_err *err);
  * (one thread at a time), for as long as the index is unchanged: every
  * query of two common words reads the lengths of thousands of documents,
  * and parsing their entries again for each query was a quarter of its
- * time. Emptied when a reader's transaction sees another snapshot
+ * time. A block is decoded the second time a query reads it (the first
+ * time, it is parsed as the reader goes), so one query alone never pays
+ * for the entries it does not read. Emptied when a reader's transaction sees another snapshot
  * (gw_txn_id). For read transactions only: an aborted write transaction's
  * id is given again to the next one. */
 typedef struct gw_lens_cache gw_lens_cache;
@@ -40,6 +42,7 @@ void gw_lens_cache_free(gw_lens_cache *c);
 typedef struct gw_lens_reader {
 	gw_txn *t;
 	gw_lens_cache *cache;          /* NULL: parse each entry read */
+	const struct dblock *dec;      /* the block held, decoded (NULL: parse it) */
 	gw_lens_cursor *cur;           /* opened on first use */
 	uint32_t block;                /* block held in [p, end); UINT32_MAX: none */
 	const unsigned char *p, *end;
