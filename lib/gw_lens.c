@@ -133,24 +133,33 @@ gw_rc gw_lens_remove(gw_txn *t, uint32_t docid, gw_buf *scratch, gw_err *err)
 }
 
 /* ---- the cache ----
- * One decoded block: which of its GW_LENS_BLOCK documents have an entry,
- * and per document its script and fields; the fields of all of them in
- * two arrays, a document's from first[low] on. */
+ * What a process learns of a block, kept until the snapshot changes: where
+ * each entry starts (one cheap pass over the entries' size prefixes, the
+ * first time the block is read), and each entry once it has been parsed.
+ * Entries are parsed one by one as queries read them, never a whole block
+ * at once: decoding every entry of the blocks a common query touches cost
+ * that one query more than it saved.
+ *
+ * All of it lives in an arena of ARENA_CHUNK pieces, filled from the
+ * start, kept when the cache is emptied: in a virtual machine each page of
+ * fresh memory costs microseconds the first time it is touched, so the
+ * cache is dense (a block's header, then 4 + 5 * fields bytes per entry
+ * read) and its memory is reused rather than given back. */
+enum { ARENA_CHUNK = 64 << 10 };
+
 typedef struct dblock {
 	uint32_t present;                 /* bit low: docid block * 32 + low has an entry */
-	unsigned char script[GW_LENS_BLOCK];
-	unsigned char nf[GW_LENS_BLOCK];
-	uint16_t first[GW_LENS_BLOCK];
-	unsigned char *fid;
-	uint32_t *flen;
+	uint32_t parsed;                  /* bit low: rec[low] holds its entry */
+	uint16_t off[GW_LENS_BLOCK];      /* where the entry starts in the block's value */
+	uint32_t rec[GW_LENS_BLOCK];      /* its parsed entry (an arena handle, see arena_get) */
 } dblock;
 
 struct gw_lens_cache {
 	uint64_t txn_id;
-	uint32_t reader;   /* readers opened on this snapshot (the last one's number) */
-	dblock **b;        /* by block number; NULL: not decoded */
-	uint32_t *seen;    /* by block number: the reader that last parsed it (0: none) */
+	dblock **b;               /* by block number; NULL: not read yet */
 	size_t nb;
+	unsigned char **chunk;    /* the arena's chunks; those past cur are free */
+	size_t nchunks, cur, used; /* cur: the chunk being filled, used of it */
 };
 
 /* Where a block with no value (no documents) is pointed at. */
@@ -158,17 +167,42 @@ static dblock no_docs;
 
 gw_lens_cache *gw_lens_cache_new(void) { return calloc(1, sizeof(gw_lens_cache)); }
 
+/* n bytes (a multiple of 4, at most ARENA_CHUNK) from the arena, and in
+ * *handle their 32-bit name, chunk * ARENA_CHUNK + offset (half the size
+ * of a pointer, for the 32 of every block). NULL if out of memory. */
+static unsigned char *arena_get(gw_lens_cache *c, size_t n, uint32_t *handle)
+{
+	if (!c->nchunks || c->used + n > ARENA_CHUNK) {
+		size_t next = c->nchunks ? c->cur + 1 : 0;
+		if (next >= c->nchunks) {
+			unsigned char **nc, *m;
+			if ((uint64_t)(next + 1) * ARENA_CHUNK > UINT32_MAX ||
+			    !(nc = realloc(c->chunk, (next + 1) * sizeof *nc)))
+				return NULL;
+			c->chunk = nc;
+			if (!(m = malloc(ARENA_CHUNK)))
+				return NULL;
+			c->chunk[c->nchunks++] = m;
+		}
+		c->cur = next;
+		c->used = 0;
+	}
+	*handle = (uint32_t)(c->cur * ARENA_CHUNK + c->used);
+	c->used += n;
+	return c->chunk[c->cur] + c->used - n;
+}
+
+static const unsigned char *arena_at(const gw_lens_cache *c, uint32_t handle)
+{
+	return c->chunk[handle / ARENA_CHUNK] + handle % ARENA_CHUNK;
+}
+
 static void cache_empty(gw_lens_cache *c)
 {
-	for (size_t i = 0; i < c->nb; i++)
-		if (c->b[i] != &no_docs)
-			free(c->b[i]);
 	free(c->b);
-	free(c->seen);
 	c->b = NULL;
-	c->seen = NULL;
 	c->nb = 0;
-	c->reader = 0;
+	c->cur = c->used = 0; /* the chunks stay, for the next snapshot */
 }
 
 void gw_lens_cache_free(gw_lens_cache *c)
@@ -176,87 +210,120 @@ void gw_lens_cache_free(gw_lens_cache *c)
 	if (!c)
 		return;
 	cache_empty(c);
+	for (size_t i = 0; i < c->nchunks; i++)
+		free(c->chunk[i]);
+	free(c->chunk);
 	free(c);
 }
 
-/* Decodes a block value into one allocation; NULL if damaged or out of
- * memory. An entry takes at least 2 bytes a field, so len / 2 fields is
- * room enough for one pass. */
-static dblock *decode_block(const unsigned char *p, const unsigned char *end)
+/* The slot of block in c (grown as needed); NULL if out of memory. */
+static dblock **cache_slot(gw_lens_cache *c, uint32_t block)
 {
-	size_t room = (size_t)(end - p) / 2 + 1, at = 0;
-	gw_record r;
-	dblock *b = calloc(1, sizeof *b + room * (sizeof *b->fid + sizeof *b->flen));
-
-	if (!b)
-		return NULL;
-	b->flen = (uint32_t *)(b + 1);
-	b->fid = (unsigned char *)(b->flen + room);
-	while (p < end) {
-		unsigned low = *p;
-		if (low >= GW_LENS_BLOCK || entry_parse(&p, end, &r) || at + r.nf > room) {
-			free(b);
+	if (block >= c->nb) {
+		size_t nb = c->nb ? c->nb : 64;
+		dblock **n;
+		while (nb <= block)
+			nb *= 2;
+		if (!(n = realloc(c->b, nb * sizeof *n)))
 			return NULL;
-		}
+		memset(n + c->nb, 0, (nb - c->nb) * sizeof *n);
+		c->b = n;
+		c->nb = nb;
+	}
+	return &c->b[block];
+}
+
+/* Where the entries of a block value start; NULL if damaged or out of
+ * memory (its arena bytes are then lost until the cache empties). */
+static dblock *index_block(gw_lens_cache *c, const unsigned char *p, const unsigned char *end)
+{
+	const unsigned char *q = p;
+	uint32_t handle;
+	dblock *b;
+
+	if (end - p > UINT16_MAX || !(b = (dblock *)arena_get(c, sizeof *b, &handle)))
+		return NULL;
+	b->present = b->parsed = 0;
+	while (q < end) {
+		unsigned low = *q;
+		if (low >= GW_LENS_BLOCK || b->present >> low) /* entries ascend */
+			return NULL;
+		b->off[low] = (uint16_t)(q - p);
 		b->present |= (uint32_t)1 << low;
-		b->script[low] = (unsigned char)r.script;
-		b->nf[low] = (unsigned char)r.nf;
-		b->first[low] = (uint16_t)at;
-		for (unsigned i = 0; i < r.nf; i++, at++) {
-			b->fid[at] = (unsigned char)r.fid[i];
-			b->flen[at] = r.flen[i];
-		}
+		if (entry_skip(&q, end))
+			return NULL;
 	}
 	return b;
 }
 
-/* Sets *out to the decoded block, or to NULL when the reader is to parse
- * it as it goes: a block is decoded the second time a query reads it, so
- * that one query alone never pays for decoding the entries it does not
- * read. Returns 0, or -1 on error. */
-static int cached_block(gw_lens_reader *rd, uint32_t block, const dblock **out)
+/* Keeps entry e in the arena: script, nf, two bytes of padding, nf
+ * lengths (uint32), nf field ids. Returns its handle in *handle; -1 if
+ * out of memory. */
+static int put_entry(gw_lens_cache *c, const gw_record *e, uint32_t *handle)
+{
+	size_t n = (4 + 5 * (size_t)e->nf + 3) / 4 * 4;
+	unsigned char *x = arena_get(c, n, handle);
+
+	if (!x)
+		return -1;
+	x[0] = (unsigned char)e->script;
+	x[1] = (unsigned char)e->nf;
+	memcpy(x + 4, e->flen, 4 * (size_t)e->nf);
+	for (unsigned i = 0; i < e->nf; i++)
+		x[4 + 4 * (size_t)e->nf + i] = (unsigned char)e->fid[i];
+	return 0;
+}
+
+/* The cached path of gw_lens_read. */
+static int read_cached(gw_lens_reader *rd, uint32_t block, unsigned low, gw_record *r)
 {
 	gw_lens_cache *c = rd->cache;
-	const void *v;
-	size_t len;
-	int rc;
+	dblock **slot = cache_slot(c, block), *b;
+	const unsigned char *x;
 
-	*out = NULL;
-	if (block >= c->nb) {
-		size_t nb = c->nb ? c->nb : 64;
-		dblock **nbk;
-		uint32_t *ns;
-		while (nb <= block)
-			nb *= 2;
-		if (!(nbk = realloc(c->b, nb * sizeof *nbk)))
-			return -1;
-		c->b = nbk;
-		if (!(ns = realloc(c->seen, nb * sizeof *ns)))
-			return -1;
-		c->seen = ns;
-		memset(c->b + c->nb, 0, (nb - c->nb) * sizeof *c->b);
-		memset(c->seen + c->nb, 0, (nb - c->nb) * sizeof *c->seen);
-		c->nb = nb;
-	}
-	if ((*out = c->b[block]))
-		return 0;
-	if (!c->seen[block] || c->seen[block] == c->reader) {
-		c->seen[block] = c->reader;
-		return 0;
-	}
-	if (!rd->cur) {
-		gw_err e;
-		gw_err_clear(&e);
-		if (gw_lens_cursor_open(rd->t, &rd->cur, &e))
-			return -1;
-	}
-	if ((rc = gw_lens_cursor_get(rd->cur, block, &v, &len)) == 1)
-		*out = c->b[block] = &no_docs;
-	else if (rc)
+	if (!slot)
 		return -1;
-	else
-		*out = c->b[block] = decode_block(v, (const unsigned char *)v + len);
-	return *out ? 0 : -1;
+	b = *slot;
+	if (!b || (b != &no_docs && (b->present >> low & 1) && !(b->parsed >> low & 1))) {
+		if (block != rd->block) { /* the value, once per block and reader */
+			const void *v;
+			size_t len;
+			int rc;
+			rd->block = UINT32_MAX;
+			if (!rd->cur) {
+				gw_err e;
+				gw_err_clear(&e);
+				if (gw_lens_cursor_open(rd->t, &rd->cur, &e))
+					return -1;
+			}
+			if ((rc = gw_lens_cursor_get(rd->cur, block, &v, &len)) == 1)
+				b = *slot = &no_docs;
+			else if (rc)
+				return -1;
+			else
+				rd->block = block, rd->p = v, rd->end = rd->p + len;
+		}
+		if (!b && !(b = *slot = index_block(c, rd->p, rd->end)))
+			return -1;
+	}
+	if (!(b->present >> low & 1))
+		return 1;
+	if (!(b->parsed >> low & 1)) {
+		gw_record e;
+		const unsigned char *at = rd->p + b->off[low];
+		if (entry_parse(&at, rd->end, &e) || put_entry(c, &e, &b->rec[low]))
+			return -1;
+		b->parsed |= (uint32_t)1 << low;
+	}
+	x = arena_at(c, b->rec[low]);
+	r->script = x[0];
+	r->nf = x[1];
+	r->id = NULL;
+	r->id_len = 0;
+	memcpy(r->flen, x + 4, 4 * (size_t)r->nf);
+	for (unsigned i = 0; i < r->nf; i++)
+		r->fid[i] = x[4 + 4 * (size_t)r->nf + i];
+	return 0;
 }
 
 void gw_lens_reader_init(gw_lens_reader *rd, gw_txn *t)
@@ -273,8 +340,6 @@ void gw_lens_reader_init_cached(gw_lens_reader *rd, gw_txn *t, gw_lens_cache *ca
 		cache_empty(cache);
 		cache->txn_id = gw_txn_id(t);
 	}
-	if (cache && ++cache->reader == 0) /* wrapped: 0 means "no reader" */
-		cache_empty(cache), cache->reader = 1;
 	rd->cache = cache;
 }
 
@@ -291,41 +356,24 @@ int gw_lens_read(gw_lens_reader *rd, uint32_t docid, gw_record *r)
 	const unsigned char *from, *at, *after;
 	int found;
 
+	if (rd->cache)
+		return read_cached(rd, block, low, r);
 	if (block != rd->block) {
 		const void *v;
 		size_t len;
 		int rc;
 		rd->block = UINT32_MAX;
-		rd->dec = NULL;
-		if (rd->cache && cached_block(rd, block, &rd->dec))
-			return -1;
-		if (!rd->dec) {
-			if (!rd->cur) {
-				gw_err e;
-				gw_err_clear(&e);
-				if (gw_lens_cursor_open(rd->t, &rd->cur, &e))
-					return -1;
-			}
-			if ((rc = gw_lens_cursor_get(rd->cur, block, &v, &len)))
-				return rc;
-			rd->p = rd->next = v;
-			rd->end = rd->p + len;
+		if (!rd->cur) {
+			gw_err e;
+			gw_err_clear(&e);
+			if (gw_lens_cursor_open(rd->t, &rd->cur, &e))
+				return -1;
 		}
+		if ((rc = gw_lens_cursor_get(rd->cur, block, &v, &len)))
+			return rc;
 		rd->block = block;
-	}
-	if (rd->dec) {
-		const dblock *b = rd->dec;
-		if (!(b->present >> low & 1))
-			return 1;
-		r->script = b->script[low];
-		r->nf = b->nf[low];
-		r->id = NULL;
-		r->id_len = 0;
-		for (unsigned i = 0, k = b->first[low]; i < r->nf; i++, k++) {
-			r->fid[i] = b->fid[k];
-			r->flen[i] = b->flen[k];
-		}
-		return 0;
+		rd->p = rd->next = v;
+		rd->end = rd->p + len;
 	}
 	/* Resume after the last entry read unless docid lies before it. */
 	from = (rd->next < rd->end && *rd->next <= low) ? rd->next : rd->p;
