@@ -274,6 +274,29 @@ static int put_entry(gw_lens_cache *c, const gw_record *e, uint32_t *handle)
 	return 0;
 }
 
+/* Holds block's value in rd (p, end; next at its first entry). Returns 0,
+ * 1 if the block has no value, -1 on error. */
+static int reader_load(gw_lens_reader *rd, uint32_t block)
+{
+	const void *v;
+	size_t len;
+	int rc;
+
+	rd->block = UINT32_MAX;
+	if (!rd->cur) {
+		gw_err e;
+		gw_err_clear(&e);
+		if (gw_lens_cursor_open(rd->t, &rd->cur, &e))
+			return -1;
+	}
+	if ((rc = gw_lens_cursor_get(rd->cur, block, &v, &len)))
+		return rc;
+	rd->block = block;
+	rd->p = rd->next = v;
+	rd->end = rd->p + len;
+	return 0;
+}
+
 /* The cached path of gw_lens_read. */
 static int read_cached(gw_lens_reader *rd, uint32_t block, unsigned low, gw_record *r)
 {
@@ -286,22 +309,11 @@ static int read_cached(gw_lens_reader *rd, uint32_t block, unsigned low, gw_reco
 	b = *slot;
 	if (!b || (b != &no_docs && (b->present >> low & 1) && !(b->parsed >> low & 1))) {
 		if (block != rd->block) { /* the value, once per block and reader */
-			const void *v;
-			size_t len;
-			int rc;
-			rd->block = UINT32_MAX;
-			if (!rd->cur) {
-				gw_err e;
-				gw_err_clear(&e);
-				if (gw_lens_cursor_open(rd->t, &rd->cur, &e))
-					return -1;
-			}
-			if ((rc = gw_lens_cursor_get(rd->cur, block, &v, &len)) == 1)
+			int rc = reader_load(rd, block);
+			if (rc == 1)
 				b = *slot = &no_docs;
 			else if (rc)
 				return -1;
-			else
-				rd->block = block, rd->p = v, rd->end = rd->p + len;
 		}
 		if (!b && !(b = *slot = index_block(c, rd->p, rd->end)))
 			return -1;
@@ -354,27 +366,12 @@ int gw_lens_read(gw_lens_reader *rd, uint32_t docid, gw_record *r)
 	uint32_t block = docid / GW_LENS_BLOCK;
 	unsigned low = docid % GW_LENS_BLOCK;
 	const unsigned char *from, *at, *after;
-	int found;
+	int found, rc;
 
 	if (rd->cache)
 		return read_cached(rd, block, low, r);
-	if (block != rd->block) {
-		const void *v;
-		size_t len;
-		int rc;
-		rd->block = UINT32_MAX;
-		if (!rd->cur) {
-			gw_err e;
-			gw_err_clear(&e);
-			if (gw_lens_cursor_open(rd->t, &rd->cur, &e))
-				return -1;
-		}
-		if ((rc = gw_lens_cursor_get(rd->cur, block, &v, &len)))
-			return rc;
-		rd->block = block;
-		rd->p = rd->next = v;
-		rd->end = rd->p + len;
-	}
+	if (block != rd->block && (rc = reader_load(rd, block)))
+		return rc;
 	/* Resume after the last entry read unless docid lies before it. */
 	from = (rd->next < rd->end && *rd->next <= low) ? rd->next : rd->p;
 	if ((found = block_find(from, rd->end, low, &at, &after)) < 0)

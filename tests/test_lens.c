@@ -28,6 +28,14 @@ static gw_store *fresh_store(gw_txn **t, gw_fieldtab *ft)
 	return s;
 }
 
+/* Closes what fresh_store opened, and the test's buffers. */
+static void done(gw_store *s, gw_buf *scratch, gw_fieldtab *ft)
+{
+	gw_store_close(s);
+	gw_buf_free(scratch);
+	gw_fieldtab_free(ft);
+}
+
 static void rec_of(gw_record *r, int script, uint32_t title_len)
 {
 	memset(r, 0, sizeof *r);
@@ -81,9 +89,7 @@ static void test_add_read(void)
 		gw_txn_abort(t);
 	}
 	gw_lens_cache_free(cache);
-	gw_store_close(s);
-	gw_buf_free(&scratch);
-	gw_fieldtab_free(&ft);
+	done(s, &scratch, &ft);
 }
 
 static int count_block(void *ctx, uint32_t block, const void *val, size_t len)
@@ -126,9 +132,7 @@ static void test_remove(void)
 	CHECK(n == 2);
 	gw_lens_reader_close(&rd);
 	gw_txn_abort(t);
-	gw_store_close(s);
-	gw_buf_free(&scratch);
-	gw_fieldtab_free(&ft);
+	done(s, &scratch, &ft);
 }
 
 /* A cache holds one snapshot: once the index changes, a reader of the new
@@ -170,9 +174,7 @@ static void test_cache_follows_commits(void)
 	gw_lens_reader_close(&rd);
 	gw_txn_abort(t);
 	gw_lens_cache_free(cache);
-	gw_store_close(s);
-	gw_buf_free(&scratch);
-	gw_fieldtab_free(&ft);
+	done(s, &scratch, &ft);
 }
 
 /* A damaged block reads as damaged, not as a wrong length. */
