@@ -616,6 +616,18 @@ static int same_script(const gw_results *r, const gw_record *rec)
 	return r->q->script != GW_SCRIPT_NONE && rec->script == r->q->script;
 }
 
+/* L (*len), a document's indexed length, and A (*avg), the sum of its
+ * fields' average lengths. */
+static void doc_length(const ranker *rk, const gw_record *rec, double *len, double *avg)
+{
+	*len = *avg = 0;
+	for (unsigned i = 0; i < rec->nf; i++)
+		if (rk->indexed[rec->fid[i]]) {
+			*len += rec->flen[i];
+			*avg += rk->avg[rec->fid[i]];
+		}
+}
+
 /* (2A / (A + L))^focus (gw_rank_params.focus): A document must hold every
  * part of a query of several parts; a short one is more likely to be about
  * all of them together than a long one that mentions each in passing.
@@ -623,13 +635,9 @@ static int same_script(const gw_results *r, const gw_record *rec)
  * two documents that hold each part once apart. */
 static double focus_factor(const ranker *rk, const gw_record *rec)
 {
-	double len = 0, avg = 0, x;
+	double len, avg, x;
 
-	for (unsigned i = 0; i < rec->nf; i++)
-		if (rk->indexed[rec->fid[i]]) {
-			len += rec->flen[i];
-			avg += rk->avg[rec->fid[i]];
-		}
+	doc_length(rk, rec, &len, &avg);
 	if (avg <= 0) /* no lengths read: neutral */
 		return 1;
 	x = 2 * avg / (avg + len);
@@ -1281,10 +1289,8 @@ gw_rc gw_results_explain(gw_results *r, size_t i, gw_buf *out, gw_err *err)
 			return err->rc;
 	same = same_script(r, &rec);
 	if (r->rk->focus > 0) {
-		double len = 0, avg = 0;
-		for (unsigned f = 0; f < rec.nf; f++)
-			if (r->rk->indexed[rec.fid[f]])
-				len += rec.flen[f], avg += r->rk->avg[rec.fid[f]];
+		double len, avg;
+		doc_length(r->rk, &rec, &len, &avg);
 		gw_buf_printf(out, "  focus (2 x %.1f / (%.1f + %.0f))^%.2f = %.4f (length %.0f against %.1f)\n", avg, avg,
 		              len, r->rk->focus, focus_factor(r->rk, &rec), len, avg);
 	}
