@@ -45,6 +45,7 @@ typedef struct applier {
 	gw_accum *acc;
 	gw_removals *rem;           /* postings of removed documents, queued */
 	gw_toklist toks;
+	gw_lens_queue lensq;        /* lens entries of the documents added, until a flush */
 	gw_buf scratch, rec;
 	uint64_t ndocs, next_docid;
 	uint64_t flen[GW_MAX_FIELDS + 1], fdocs[GW_MAX_FIELDS + 1];
@@ -477,7 +478,8 @@ static uint64_t checkpoint_bytes(const applier *ap)
 static gw_rc flush_postings(applier *ap, gw_err *err)
 {
 	ap->st.flushes += gw_accum_terms(ap->acc) > 0;
-	if (gw_accum_flush(ap->acc, ap->t, checkpoint_bytes(ap), err) ||
+	if (gw_lens_queue_flush(&ap->lensq, ap->t, &ap->scratch, err) ||
+	    gw_accum_flush(ap->acc, ap->t, checkpoint_bytes(ap), err) ||
 	    gw_removals_flush(ap->rem, ap->t, checkpoint_bytes(ap), err))
 		return err->rc;
 	return GW_OK;
@@ -507,6 +509,9 @@ static gw_rc remove_record(applier *ap, uint32_t docid, const gw_record *r, gw_e
 			ap->flen[r->fid[i]] -= r->flen[i];
 			ap->fdocs[r->fid[i]]--;
 		}
+	/* A document this batch added: its lens entry may still be queued. */
+	if (ap->lensq.n && docid >= ap->lensq.first && gw_lens_queue_flush(&ap->lensq, ap->t, &ap->scratch, err))
+		return err->rc;
 	if ((rc = gw_doc_del(ap->t, docid, err)) == GW_OK &&
 	    (rc = gw_lens_remove(ap->t, docid, &ap->scratch, err)) == GW_OK &&
 	    (rc = gw_id_del(ap->t, r->id, r->id_len, err)) == GW_OK)
@@ -625,7 +630,7 @@ static gw_rc add_doc(applier *ap, const gw_pdoc *d, const gw_predoc *pre, gw_err
 	if (!gw_buf_ok(&ap->rec))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	if (gw_doc_put(ap->t, docid, ap->rec.p, ap->rec.len, err) || gw_id_put(ap->t, id, d->id_len, docid, err) ||
-	    gw_lens_add(ap->t, docid, &r, &ap->ft, &ap->scratch, err))
+	    gw_lens_queue_add(&ap->lensq, docid, &r, &ap->ft, err))
 		return err->rc;
 	ap->ndocs++;
 	return GW_OK;
@@ -911,7 +916,7 @@ static gw_rc apply(applier *ap, int first, int last, gw_err *err)
 		}
 		/* Bounded memory: past the budget, the lists merge into the
 		 * store (new docids only ever go after the stored ones). */
-		if (gw_accum_bytes(ap->acc) + gw_removals_bytes(ap->rem) > ap->ix->budget &&
+		if (gw_accum_bytes(ap->acc) + gw_removals_bytes(ap->rem) + ap->lensq.b.cap > ap->ix->budget &&
 		    flush_postings(ap, err))
 			return err->rc;
 		if (checkpoint_bytes(ap) && gw_txn_written(ap->t) >= checkpoint_bytes(ap) &&
@@ -969,6 +974,7 @@ static void applier_free(applier *ap)
 	gw_accum_free(ap->acc);
 	gw_removals_free(ap->rem);
 	gw_toklist_free(&ap->toks);
+	gw_lens_queue_free(&ap->lensq);
 	gw_buf_free(&ap->scratch);
 	gw_buf_free(&ap->rec);
 }

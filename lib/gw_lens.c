@@ -82,15 +82,38 @@ static gw_rc rewrite_block(gw_txn *t, uint32_t block, const unsigned char *p, si
 	return gw_lens_block_put(t, block, scratch->p, scratch->len, err);
 }
 
-gw_rc gw_lens_add(gw_txn *t, uint32_t docid, const gw_record *r, const gw_fieldtab *ft, gw_buf *scratch,
-                  gw_err *err)
+/* The longest entry body: script, nfields, (fid, varint length) a field. */
+#define BODY_MAX (2 + GW_MAX_FIELDS * 6)
+
+/* Encodes the entry body of r into body (BODY_MAX bytes): script,
+ * nfields, (fid, length) per indexed field. Returns its size. */
+static size_t entry_body(unsigned char *body, const gw_record *r, const gw_fieldtab *ft)
+{
+	size_t n = 0;
+	unsigned nf = 0;
+
+	body[n++] = (unsigned char)r->script;
+	n++;
+	for (unsigned i = 0; i < r->nf; i++) {
+		if (!gw_field_indexed(ft, r->fid[i]))
+			continue;
+		body[n++] = (unsigned char)r->fid[i];
+		n += gw_varint_put(body + n, r->flen[i]);
+		nf++;
+	}
+	body[1] = (unsigned char)nf;
+	return n;
+}
+
+/* Puts the entry of docid with body[0..nbody) into its block. */
+static gw_rc add_body(gw_txn *t, uint32_t docid, const unsigned char *body, size_t nbody, gw_buf *scratch,
+                      gw_err *err)
 {
 	uint32_t block = docid / GW_LENS_BLOCK;
-	unsigned low = docid % GW_LENS_BLOCK, nf = 0;
+	unsigned low = docid % GW_LENS_BLOCK;
 	static const unsigned char empty[1]; /* a new block's value */
 	const unsigned char *p = NULL, *at, *after;
-	unsigned char body[2 + GW_MAX_FIELDS * 6];
-	size_t len = 0, nbody = 0;
+	size_t len = 0;
 	gw_rc rc = gw_lens_block_get(t, block, (const void **)&p, &len, err);
 
 	if (rc == GW_ENOTFOUND)
@@ -99,18 +122,119 @@ gw_rc gw_lens_add(gw_txn *t, uint32_t docid, const gw_record *r, const gw_fieldt
 		return rc;
 	if (block_find(p, p + len, low, &at, &after) < 0)
 		return gw_err_set(err, GW_EFORMAT, 0, "damaged lens block %u", block);
-	/* The entry's body: script, nfields, (fid, length) per indexed field. */
-	body[nbody++] = (unsigned char)r->script;
-	nbody++;
-	for (unsigned i = 0; i < r->nf; i++) {
-		if (!gw_field_indexed(ft, r->fid[i]))
-			continue;
-		body[nbody++] = (unsigned char)r->fid[i];
-		nbody += gw_varint_put(body + nbody, r->flen[i]);
-		nf++;
-	}
-	body[1] = (unsigned char)nf;
 	return rewrite_block(t, block, p, len, at, after, low, body, nbody, scratch, err);
+}
+
+gw_rc gw_lens_add(gw_txn *t, uint32_t docid, const gw_record *r, const gw_fieldtab *ft, gw_buf *scratch,
+                  gw_err *err)
+{
+	unsigned char body[BODY_MAX];
+
+	return add_body(t, docid, body, entry_body(body, r, ft), scratch, err);
+}
+
+/* ---- the queue ----
+ * Items: docid (be32), body size (varint), body. */
+
+gw_rc gw_lens_queue_add(gw_lens_queue *q, uint32_t docid, const gw_record *r, const gw_fieldtab *ft,
+                        gw_err *err)
+{
+	unsigned char body[BODY_MAX], head[4];
+	size_t n = entry_body(body, r, ft);
+
+	if (q->n && docid <= q->last)
+		return gw_err_set(err, GW_EINVAL, 0, "lens queue: docid %u after %u", docid, q->last);
+	if (!q->n)
+		q->first = docid;
+	q->last = docid;
+	q->n++;
+	gw_be32_put(head, docid);
+	gw_buf_append(&q->b, head, 4);
+	gw_buf_put_varint(&q->b, n);
+	gw_buf_append(&q->b, body, n);
+	return gw_buf_ok(&q->b) ? GW_OK : gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+}
+
+/* The low byte of the last entry of a block value (-1 if none); -2 if
+ * damaged. */
+static int last_low(const unsigned char *p, const unsigned char *end)
+{
+	int low = -1;
+
+	while (p < end) {
+		low = *p;
+		if (entry_skip(&p, end))
+			return -2;
+	}
+	return low;
+}
+
+gw_rc gw_lens_queue_flush(gw_lens_queue *q, gw_txn *t, gw_buf *scratch, gw_err *err)
+{
+	const unsigned char *p = q->b.p, *end = p + q->b.len;
+	gw_rc rc = GW_OK;
+
+	while (p < end && rc == GW_OK) {
+		uint32_t block = gw_be32_get(p) / GW_LENS_BLOCK;
+		const unsigned char *run = p, *old = NULL;
+		size_t len = 0;
+		int top;
+		/* The run of items in this block. */
+		while (p < end && gw_be32_get(p) / GW_LENS_BLOCK == block) {
+			uint64_t n;
+			p += 4;
+			gw_varint_get(&p, end, &n);
+			p += n;
+		}
+		rc = gw_lens_block_get(t, block, (const void **)&old, &len, err);
+		if (rc == GW_ENOTFOUND)
+			rc = GW_OK, old = NULL, len = 0;
+		if (rc)
+			break;
+		top = old ? last_low(old, old + len) : -1;
+		if (top == -2) {
+			rc = gw_err_set(err, GW_EFORMAT, 0, "damaged lens block %u", block);
+			break;
+		}
+		/* The batch's docids come after the stored ones, so its entries
+		 * go after the block's: one write for the block. (Otherwise,
+		 * entry by entry.) */
+		if (top < (int)(gw_be32_get(run) % GW_LENS_BLOCK)) {
+			gw_buf_reset(scratch);
+			gw_buf_append(scratch, old, len);
+			for (const unsigned char *x = run; x < p;) {
+				uint64_t n;
+				uint32_t docid = gw_be32_get(x);
+				x += 4;
+				gw_varint_get(&x, p, &n);
+				gw_buf_putc(scratch, (int)(docid % GW_LENS_BLOCK));
+				gw_buf_put_varint(scratch, n);
+				gw_buf_append(scratch, x, (size_t)n);
+				x += n;
+			}
+			rc = !gw_buf_ok(scratch) ? gw_err_set(err, GW_ENOMEM, 0, "out of memory")
+			     : old               ? gw_lens_block_put(t, block, scratch->p, scratch->len, err)
+			                         : gw_lens_block_append(t, block, scratch->p, scratch->len, err);
+		} else {
+			for (const unsigned char *x = run; x < p && rc == GW_OK;) {
+				uint64_t n;
+				uint32_t docid = gw_be32_get(x);
+				x += 4;
+				gw_varint_get(&x, p, &n);
+				rc = add_body(t, docid, x, (size_t)n, scratch, err);
+				x += n;
+			}
+		}
+	}
+	gw_buf_reset(&q->b);
+	q->n = 0;
+	return rc;
+}
+
+void gw_lens_queue_free(gw_lens_queue *q)
+{
+	gw_buf_free(&q->b);
+	memset(q, 0, sizeof *q);
 }
 
 gw_rc gw_lens_remove(gw_txn *t, uint32_t docid, gw_buf *scratch, gw_err *err)

@@ -21,6 +21,25 @@
  * marks indexed). scratch is a work buffer. */
 gw_rc gw_lens_add(gw_txn *t, uint32_t docid, const gw_record *r, const gw_fieldtab *ft, gw_buf *scratch,
                   gw_err *err);
+/* A batch's new entries, held and written block by block
+ * (gw_lens_queue_flush) rather than one at a time: rewriting a block for
+ * each of its 32 documents wrote every entry 16 times over, and blocks
+ * written as the documents came in ended up on pages scattered among the
+ * records' pages, so that a query reading the lengths of a thousand
+ * documents faulted on some 35 pages of the index instead of 3. Docids
+ * must ascend from add to add, and come after those stored in their
+ * blocks (else the flush puts them entry by entry). */
+typedef struct gw_lens_queue {
+	gw_buf b;
+	uint32_t first, last;  /* docids of the first and last entries held */
+	size_t n;              /* entries held */
+} gw_lens_queue;
+gw_rc gw_lens_queue_add(gw_lens_queue *q, uint32_t docid, const gw_record *r, const gw_fieldtab *ft,
+                        gw_err *err);
+/* Writes the entries held into t and empties q (also on error). */
+gw_rc gw_lens_queue_flush(gw_lens_queue *q, gw_txn *t, gw_buf *scratch, gw_err *err);
+void gw_lens_queue_free(gw_lens_queue *q);
+
 /* Removes the entry of docid (no-op if absent). */
 gw_rc gw_lens_remove(gw_txn *t, uint32_t docid, gw_buf *scratch, gw_err *err);
 

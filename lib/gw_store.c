@@ -627,6 +627,14 @@ gw_rc gw_lens_block_put(gw_txn *t, uint32_t block, const void *val, size_t len, 
 	return len ? put(t, t->s->lens, k, 4, val, len, err) : del(t, t->s->lens, k, 4, err);
 }
 
+gw_rc gw_lens_block_append(gw_txn *t, uint32_t block, const void *val, size_t len, gw_err *err)
+{
+	unsigned char k[4];
+
+	gw_be32_put(k, block);
+	return put_append(t, t->s->lens, k, 4, val, len, err);
+}
+
 struct gw_lens_cursor {
 	MDB_cursor *cur;
 };

@@ -78,6 +78,9 @@ gw_rc gw_doc_del(gw_txn *t, uint32_t docid, gw_err *err);
  * lives until the txn ends; putting an empty value deletes the block. */
 gw_rc gw_lens_block_get(gw_txn *t, uint32_t block, const void **val, size_t *len, gw_err *err);
 gw_rc gw_lens_block_put(gw_txn *t, uint32_t block, const void *val, size_t len, gw_err *err);
+/* The same for a new block above every other (pages filled in order stay
+ * full); a plain put otherwise. len > 0. */
+gw_rc gw_lens_block_append(gw_txn *t, uint32_t block, const void *val, size_t len, gw_err *err);
 /* A cursor over lens blocks, for many lookups in ascending order: LMDB
  * looks on the cursor's current page before descending from the root. */
 typedef struct gw_lens_cursor gw_lens_cursor;

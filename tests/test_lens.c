@@ -177,6 +177,66 @@ static void test_cache_follows_commits(void)
 	done(s, &scratch, &ft);
 }
 
+/* 1 if blocks 0..nblocks) of two stores hold the same bytes. */
+static int same_blocks(gw_txn *a, gw_txn *b, uint32_t nblocks)
+{
+	for (uint32_t k = 0; k < nblocks; k++) {
+		const void *va = NULL, *vb = NULL;
+		size_t la = 0, lb = 0;
+		gw_err err;
+		gw_err_clear(&err);
+		gw_rc ra = gw_lens_block_get(a, k, &va, &la, &err), rb = gw_lens_block_get(b, k, &vb, &lb, &err);
+		if (ra != rb || la != lb || (la && memcmp(va, vb, la) != 0)) {
+			fprintf(stderr, "  block %u differs\n", k);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* Entries queued and flushed give the blocks that adding them one by one
+ * gives: into new blocks, after a block's stored entries, and (out of the
+ * usual order) before one of them. */
+static void test_queue(void)
+{
+	gw_fieldtab fa, fb;
+	gw_txn *ta, *tb;
+	gw_store *sa = fresh_store(&ta, &fa), *sb = fresh_store(&tb, &fb);
+	gw_buf scratch = GW_BUF_INIT;
+	gw_lens_queue q;
+	gw_record r;
+	const uint32_t stored[] = {3, 40, 70};          /* already in the blocks */
+	/* 5, 6, 31 and 41 go after the stored 3 and 40; 64 and 65 before 70;
+	 * 100 and 101 into a new block. */
+	const uint32_t queued[] = {5, 6, 31, 41, 64, 65, 100, 101};
+	gw_err err;
+
+	gw_err_clear(&err);
+	memset(&q, 0, sizeof q);
+	for (size_t i = 0; i < sizeof stored / sizeof *stored; i++) {
+		rec_of(&r, 1, stored[i]);
+		CHECK(gw_lens_add(ta, stored[i], &r, &fa, &scratch, &err) == GW_OK);
+		CHECK(gw_lens_add(tb, stored[i], &r, &fb, &scratch, &err) == GW_OK);
+	}
+	for (size_t i = 0; i < sizeof queued / sizeof *queued; i++) {
+		rec_of(&r, 2, 100 + queued[i]);
+		CHECK(gw_lens_add(ta, queued[i], &r, &fa, &scratch, &err) == GW_OK);
+		CHECK(gw_lens_queue_add(&q, queued[i], &r, &fb, &err) == GW_OK);
+	}
+	CHECK(q.n == 8 && q.first == 5 && q.last == 101);
+	CHECK(gw_lens_queue_add(&q, 101, &r, &fb, &err) == GW_EINVAL); /* docids ascend */
+	gw_err_clear(&err);
+	CHECK(gw_lens_queue_flush(&q, tb, &scratch, &err) == GW_OK);
+	CHECK(q.n == 0 && q.b.len == 0);
+	CHECK(same_blocks(ta, tb, 5));
+	gw_lens_queue_free(&q);
+	gw_txn_abort(ta);
+	gw_txn_abort(tb);
+	done(sa, &scratch, &fa);
+	gw_store_close(sb);
+	gw_fieldtab_free(&fb);
+}
+
 /* A damaged block reads as damaged, not as a wrong length. */
 static void test_damaged(void)
 {
@@ -215,6 +275,7 @@ int main(void)
 	RUN(test_add_read);
 	RUN(test_remove);
 	RUN(test_cache_follows_commits);
+	RUN(test_queue);
 	RUN(test_damaged);
 	gw_t_rmtree(dir);
 	return TEST_EXIT();
