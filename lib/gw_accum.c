@@ -242,6 +242,13 @@ static int make_room(gw_accum *a, size_t more)
 	return 0;
 }
 
+int gw_accum_reserve(gw_accum *a, size_t keys, size_t max_bytes)
+{
+	while (keys && (a->n + keys) * 2 * sizeof(slot) > max_bytes)
+		keys /= 2;
+	return keys ? make_room(a, keys) : 0;
+}
+
 /* The slot of key k, claimed if new (the table has room: make_room);
  * NULL on allocation failure. */
 static slot *lookup(gw_accum *a, const unsigned char *k, uint32_t n, uint64_t h)

@@ -21,6 +21,11 @@ void gw_accum_free(gw_accum *a);
 /* Adds the finished token list of field fid of document docid. Docids must
  * grow from call to call for a given term. -1 on allocation failure. */
 int gw_accum_add(gw_accum *a, unsigned fid, uint32_t docid, const gw_toklist *l);
+/* Makes room for keys terms at once (but for no more than max_bytes of
+ * table): growing by doubling zeroes twice the final table, and the last
+ * doubling came near the end of a build, when no other work was left to
+ * overlap it. -1 on allocation failure. */
+int gw_accum_reserve(gw_accum *a, size_t keys, size_t max_bytes);
 /* Writes every list into the store (gw_post_append) in key order and empties
  * a. With checkpoint non-zero, t is checkpointed (gw_txn_checkpoint) each
  * time that many bytes have been written in it. */

@@ -899,6 +899,11 @@ static gw_rc apply(applier *ap, int first, int last, gw_err *err)
 		return err->rc;
 	if (b->ndocs && start_window(ap, 0, 0, b->ndocs < PREAN_WINDOW ? b->ndocs : PREAN_WINDOW, err))
 		return err->rc;
+	/* The postings table sized for the batch's text (a term of a field
+	 * per 64 bytes: zh-docs has one per 74) while the pool analyzes the
+	 * first window, instead of doubling late; at most half the budget. */
+	if (first && b->ndocs && gw_accum_reserve(ap->acc, (size_t)(b->bytes / 64), ap->ix->budget / 2))
+		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	for (size_t w = 0; w < b->ndocs; w += PREAN_WINDOW) {
 		size_t n = b->ndocs - w < PREAN_WINDOW ? b->ndocs - w : PREAN_WINDOW, next = w + n;
 		int cur = (int)(w / PREAN_WINDOW) & 1;

@@ -325,6 +325,37 @@ static const char *groups(const gw_toklist *l)
 /* Groups come in order of first occurrence, each with its positions in
  * order; the same bytes of another kind are another term; a reset list
  * keeps nothing of what it held. */
+/* A table reserved for the terms to come is there before they are added,
+ * holds what the doubling one would, and a reserve never passes its byte
+ * limit. */
+static void test_reserve(void)
+{
+	fixture f;
+	size_t reserved;
+
+	if (!fixture_open(&f) || !fixture_begin(&f, 1))
+		goto done;
+	CHECK(gw_accum_reserve(f.a, NTERMS, (size_t)1 << 30) == 0);
+	reserved = gw_accum_bytes(f.a);
+	CHECK(reserved >= (size_t)NTERMS * 2 * 64);
+	for (unsigned d = 1; d <= NDOCS; d++)
+		add_doc(f.a, &f.l, d);
+	CHECK(gw_accum_terms(f.a) <= NTERMS);
+	CHECK(gw_accum_reserve(f.a, NTERMS, (size_t)1 << 30) == 0); /* room already */
+	CHECK(gw_accum_flush(f.a, f.t, 0, &f.err) == GW_OK);
+	if (!fixture_commit(&f))
+		goto done;
+	check_postings(f.s);
+	{
+		gw_accum *small = gw_accum_new();
+		CHECK(small && gw_accum_reserve(small, 1u << 20, 1u << 20) == 0);
+		CHECK(gw_accum_bytes(small) <= (1u << 20));
+		gw_accum_free(small);
+	}
+done:
+	fixture_close(&f);
+}
+
 static void test_toklist_groups(void)
 {
 	gw_toklist l;
@@ -440,6 +471,7 @@ int main(void)
 	RUN(test_removals);
 	RUN(test_skip_to);
 	RUN(test_table_kept);
+	RUN(test_reserve);
 	gw_t_rmtree(gw_t_scratch());
 	return TEST_EXIT();
 }
