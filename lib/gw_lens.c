@@ -421,12 +421,28 @@ static int reader_load(gw_lens_reader *rd, uint32_t block)
 	return 0;
 }
 
+/* Sets r from a kept entry (put_entry). */
+static void copy_entry(const unsigned char *x, gw_record *r)
+{
+	unsigned nf = x[1];
+
+	r->script = x[0];
+	r->nf = nf;
+	r->id = NULL;
+	r->id_len = 0;
+	for (unsigned i = 0; i < nf; i++) {
+		uint32_t len;
+		memcpy(&len, x + 4 + 4 * i, 4);
+		r->flen[i] = len;
+		r->fid[i] = x[4 + 4 * nf + i];
+	}
+}
+
 /* The cached path of gw_lens_read. */
 static int read_cached(gw_lens_reader *rd, uint32_t block, unsigned low, gw_record *r)
 {
 	gw_lens_cache *c = rd->cache;
 	dblock **slot = cache_slot(c, block), *b;
-	const unsigned char *x;
 
 	if (!slot)
 		return -1;
@@ -451,14 +467,7 @@ static int read_cached(gw_lens_reader *rd, uint32_t block, unsigned low, gw_reco
 			return -1;
 		b->parsed |= (uint32_t)1 << low;
 	}
-	x = arena_at(c, b->rec[low]);
-	r->script = x[0];
-	r->nf = x[1];
-	r->id = NULL;
-	r->id_len = 0;
-	memcpy(r->flen, x + 4, 4 * (size_t)r->nf);
-	for (unsigned i = 0; i < r->nf; i++)
-		r->fid[i] = x[4 + 4 * (size_t)r->nf + i];
+	copy_entry(arena_at(c, b->rec[low]), r);
 	return 0;
 }
 
@@ -492,8 +501,15 @@ int gw_lens_read(gw_lens_reader *rd, uint32_t docid, gw_record *r)
 	const unsigned char *from, *at, *after;
 	int found, rc;
 
-	if (rd->cache)
+	if (rd->cache) {
+		const gw_lens_cache *c = rd->cache;
+		const dblock *b = block < c->nb ? c->b[block] : NULL;
+		if (b && (b->parsed >> low & 1)) { /* the common case, once warm */
+			copy_entry(arena_at(c, b->rec[low]), r);
+			return 0;
+		}
 		return read_cached(rd, block, low, r);
+	}
 	if (block != rd->block && (rc = reader_load(rd, block)))
 		return rc;
 	/* Resume after the last entry read unless docid lies before it. */
