@@ -757,6 +757,8 @@ static gw_rc rank(gw_results *r, const docset *docs, const partm *pm, const rank
 			}
 		}
 		r->total++;
+		if (k == 0) /* only the total (and facets) are wanted */
+			continue;
 		/* MaxScore: once the heap holds k hits, a document whose parts
 		 * could not add up to more than the worst of them is counted but
 		 * not scored (no lens read). Later docids lose ties, so "not
@@ -1010,6 +1012,10 @@ static void walk_and(gw_results *r, const ranker *rk, gw_pcur **cur, const size_
 			continue;
 		}
 		r->total++;
+		if (k == 0) { /* only the total is wanted */
+			d = gw_pcur_skip(lead, d + 1);
+			continue;
+		}
 		rec.nf = 0;
 		if (gw_lens_read(&lens, d, &rec))
 			rec.nf = 0, rec.script = GW_SCRIPT_NONE;

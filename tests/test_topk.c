@@ -98,6 +98,26 @@ static void test_and_skips_by_length(void)
 	same_as_full("common words", 0, 10);
 }
 
+/* Asked for no hits (--count), a search counts every match and scores
+ * none, in either plan. */
+static void test_count_only(void)
+{
+	const char *qs[] = {"common mid", "rare OR common", "common -mid", "common", "(rare OR mid) common"};
+	gw_search_opts o;
+	static gw_t_answer full, count;
+
+	for (size_t i = 0; i < sizeof qs / sizeof *qs; i++) {
+		memset(&o, 0, sizeof o);
+		o.limit = 1000;
+		gw_t_answer_of(ix, qs[i], &o, &full);
+		o.limit = 0;
+		gw_t_answer_of(ix, qs[i], &o, &count);
+		CHECK(full.ok && count.ok);
+		CHECK(count.total == full.total && count.total > 0);
+		CHECK(count.n == 0 && count.scored == 0);
+	}
+}
+
 /* AND, NOT and single parts give the same hits (nothing may change where
  * little or nothing is skipped). */
 static void test_other_shapes(void)
@@ -122,6 +142,7 @@ int main(void)
 	RUN(test_or_skips);
 	RUN(test_offsets);
 	RUN(test_and_skips_by_length);
+	RUN(test_count_only);
 	RUN(test_other_shapes);
 	gw_index_close(ix);
 	gw_t_rmtree(dir);
