@@ -257,12 +257,12 @@ gw_rc gw_lens_remove(gw_txn *t, uint32_t docid, gw_buf *scratch, gw_err *err)
 }
 
 /* ---- the cache ----
- * What a process learns of a block, kept until the snapshot changes: where
- * each entry starts (one cheap pass over the entries' size prefixes, the
- * first time the block is read), and each entry once it has been parsed.
- * Entries are parsed one by one as queries read them, never a whole block
- * at once: decoding every entry of the blocks a common query touches cost
- * that one query more than it saved.
+ * What a process learns of a block, kept until the snapshot changes: each
+ * entry a query has parsed, and each docid found to have none. Entries
+ * are found and parsed as without the cache (resuming after the last one
+ * read), one by one as queries read them, never a whole block at once:
+ * decoding, or even indexing, every entry of the blocks a common query
+ * touches made that query pay more than it saved.
  *
  * All of it lives in an arena of ARENA_CHUNK pieces, filled from the
  * start, kept when the cache is emptied: in a virtual machine each page of
@@ -272,10 +272,9 @@ gw_rc gw_lens_remove(gw_txn *t, uint32_t docid, gw_buf *scratch, gw_err *err)
 enum { ARENA_CHUNK = 64 << 10 };
 
 typedef struct dblock {
-	uint32_t present;                 /* bit low: docid block * 32 + low has an entry */
-	uint32_t parsed;                  /* bit low: rec[low] holds its entry */
-	uint16_t off[GW_LENS_BLOCK];      /* where the entry starts in the block's value */
-	uint32_t rec[GW_LENS_BLOCK];      /* its parsed entry (an arena handle, see arena_get) */
+	uint32_t parsed;                  /* bit low: rec[low] holds the entry of docid block * 32 + low */
+	uint32_t absent;                  /* bit low: that docid has no entry */
+	uint32_t rec[GW_LENS_BLOCK];      /* the parsed entries (arena handles, see arena_get) */
 } dblock;
 
 struct gw_lens_cache {
@@ -285,9 +284,6 @@ struct gw_lens_cache {
 	unsigned char **chunk;    /* the arena's chunks; those past cur are free */
 	size_t nchunks, cur, used; /* cur: the chunk being filled, used of it */
 };
-
-/* Where a block with no value (no documents) is pointed at. */
-static dblock no_docs;
 
 gw_lens_cache *gw_lens_cache_new(void) { return calloc(1, sizeof(gw_lens_cache)); }
 
@@ -357,29 +353,6 @@ static dblock **cache_slot(gw_lens_cache *c, uint32_t block)
 	return &c->b[block];
 }
 
-/* Where the entries of a block value start; NULL if damaged or out of
- * memory (its arena bytes are then lost until the cache empties). */
-static dblock *index_block(gw_lens_cache *c, const unsigned char *p, const unsigned char *end)
-{
-	const unsigned char *q = p;
-	uint32_t handle;
-	dblock *b;
-
-	if (end - p > UINT16_MAX || !(b = (dblock *)arena_get(c, sizeof *b, &handle)))
-		return NULL;
-	b->present = b->parsed = 0;
-	while (q < end) {
-		unsigned low = *q;
-		if (low >= GW_LENS_BLOCK || b->present >> low) /* entries ascend */
-			return NULL;
-		b->off[low] = (uint16_t)(q - p);
-		b->present |= (uint32_t)1 << low;
-		if (entry_skip(&q, end))
-			return NULL;
-	}
-	return b;
-}
-
 /* Keeps entry e in the arena: script, nf, two bytes of padding, nf
  * lengths (uint32), nf field ids. Returns its handle in *handle; -1 if
  * out of memory. */
@@ -443,31 +416,43 @@ static int read_cached(gw_lens_reader *rd, uint32_t block, unsigned low, gw_reco
 {
 	gw_lens_cache *c = rd->cache;
 	dblock **slot = cache_slot(c, block), *b;
+	const unsigned char *from, *at, *after;
+	uint32_t handle;
+	int found;
 
 	if (!slot)
 		return -1;
-	b = *slot;
-	if (!b || (b != &no_docs && (b->present >> low & 1) && !(b->parsed >> low & 1))) {
-		if (block != rd->block) { /* the value, once per block and reader */
-			int rc = reader_load(rd, block);
-			if (rc == 1)
-				b = *slot = &no_docs;
-			else if (rc)
-				return -1;
-		}
-		if (!b && !(b = *slot = index_block(c, rd->p, rd->end)))
+	if (!(b = *slot)) {
+		if (!(b = (dblock *)arena_get(c, sizeof *b, &handle)))
 			return -1;
+		b->parsed = b->absent = 0;
+		*slot = b;
 	}
-	if (!(b->present >> low & 1))
+	if (b->parsed >> low & 1) {
+		copy_entry(arena_at(c, b->rec[low]), r);
+		return 0;
+	}
+	if (b->absent >> low & 1)
 		return 1;
-	if (!(b->parsed >> low & 1)) {
-		gw_record e;
-		const unsigned char *at = rd->p + b->off[low];
-		if (entry_parse(&at, rd->end, &e) || put_entry(c, &e, &b->rec[low]))
-			return -1;
-		b->parsed |= (uint32_t)1 << low;
+	/* Not seen yet: as without the cache, then kept. */
+	if (block != rd->block) {
+		int rc = reader_load(rd, block);
+		if (rc == 1)
+			b->absent = UINT32_MAX;
+		if (rc)
+			return rc;
 	}
-	copy_entry(arena_at(c, b->rec[low]), r);
+	from = (rd->next < rd->end && *rd->next <= low) ? rd->next : rd->p;
+	if ((found = block_find(from, rd->end, low, &at, &after)) < 0)
+		return -1;
+	if (!found) {
+		b->absent |= (uint32_t)1 << low;
+		return 1;
+	}
+	rd->next = after;
+	if (entry_parse(&at, rd->end, r) || put_entry(c, r, &b->rec[low]))
+		return -1;
+	b->parsed |= (uint32_t)1 << low;
 	return 0;
 }
 

@@ -45,13 +45,13 @@ gw_rc gw_lens_remove(gw_txn *t, uint32_t docid, gw_buf *scratch, gw_err *err);
 
 /* What searches through one index handle (one thread at a time) learn of
  * the lens blocks, kept from query to query for as long as the index is
- * unchanged: where each entry starts, and each entry once parsed. Every
+ * unchanged: each entry once parsed, and each docid found to have none. Every
  * query of two common words reads the lengths of thousands of documents,
  * and parsing them again for each query was a quarter of its time.
  * Emptied when a reader's transaction sees another snapshot (gw_txn_id).
- * Its memory grows with the documents read: about 200 bytes a block of 32
- * and 4 + 5 bytes a field of each document read (some 5 MB for an index
- * of 160,000 documents), and is kept for reuse until the handle closes.
+ * Its memory grows with the documents read: 136 bytes a block of 32 and
+ * 4 + 5 bytes a field of each document read (some 4 MB for an index of
+ * 160,000 documents), and is kept for reuse until the handle closes.
  * For read transactions only: an aborted write transaction's id is given
  * again to the next one. */
 typedef struct gw_lens_cache gw_lens_cache;
