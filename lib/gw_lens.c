@@ -136,6 +136,21 @@ gw_rc gw_lens_add(gw_txn *t, uint32_t docid, const gw_record *r, const gw_fieldt
 /* ---- the queue ----
  * Items: docid (be32), body size (varint), body. */
 
+/* The item at *x (before end): its docid, and its body in [*body, *body +
+ * *n); advances *x past it. */
+static void queue_item(const unsigned char **x, const unsigned char *end, uint32_t *docid,
+                       const unsigned char **body, size_t *n)
+{
+	uint64_t len = 0;
+
+	*docid = gw_be32_get(*x);
+	*x += 4;
+	gw_varint_get(x, end, &len);
+	*body = *x;
+	*n = (size_t)len;
+	*x += len;
+}
+
 gw_rc gw_lens_queue_add(gw_lens_queue *q, uint32_t docid, const gw_record *r, const gw_fieldtab *ft,
                         gw_err *err)
 {
@@ -179,13 +194,12 @@ gw_rc gw_lens_queue_flush(gw_lens_queue *q, gw_txn *t, gw_buf *scratch, gw_err *
 		const unsigned char *run = p, *old = NULL;
 		size_t len = 0;
 		int top;
+		uint32_t docid;
+		const unsigned char *body;
+		size_t n;
 		/* The run of items in this block. */
-		while (p < end && gw_be32_get(p) / GW_LENS_BLOCK == block) {
-			uint64_t n;
-			p += 4;
-			gw_varint_get(&p, end, &n);
-			p += n;
-		}
+		while (p < end && gw_be32_get(p) / GW_LENS_BLOCK == block)
+			queue_item(&p, end, &docid, &body, &n);
 		rc = gw_lens_block_get(t, block, (const void **)&old, &len, err);
 		if (rc == GW_ENOTFOUND)
 			rc = GW_OK, old = NULL, len = 0;
@@ -203,26 +217,18 @@ gw_rc gw_lens_queue_flush(gw_lens_queue *q, gw_txn *t, gw_buf *scratch, gw_err *
 			gw_buf_reset(scratch);
 			gw_buf_append(scratch, old, len);
 			for (const unsigned char *x = run; x < p;) {
-				uint64_t n;
-				uint32_t docid = gw_be32_get(x);
-				x += 4;
-				gw_varint_get(&x, p, &n);
+				queue_item(&x, p, &docid, &body, &n);
 				gw_buf_putc(scratch, (int)(docid % GW_LENS_BLOCK));
 				gw_buf_put_varint(scratch, n);
-				gw_buf_append(scratch, x, (size_t)n);
-				x += n;
+				gw_buf_append(scratch, body, n);
 			}
 			rc = !gw_buf_ok(scratch) ? gw_err_set(err, GW_ENOMEM, 0, "out of memory")
 			     : old               ? gw_lens_block_put(t, block, scratch->p, scratch->len, err)
 			                         : gw_lens_block_append(t, block, scratch->p, scratch->len, err);
 		} else {
 			for (const unsigned char *x = run; x < p && rc == GW_OK;) {
-				uint64_t n;
-				uint32_t docid = gw_be32_get(x);
-				x += 4;
-				gw_varint_get(&x, p, &n);
-				rc = add_body(t, docid, x, (size_t)n, scratch, err);
-				x += n;
+				queue_item(&x, p, &docid, &body, &n);
+				rc = add_body(t, docid, body, n, scratch, err);
 			}
 		}
 	}
@@ -411,14 +417,33 @@ static void copy_entry(const unsigned char *x, gw_record *r)
 	}
 }
 
-/* The cached path of gw_lens_read. */
+/* Finds and parses the entry of docid block * 32 + low in the block
+ * value, resuming after the last entry read unless docid lies before it.
+ * Returns as gw_lens_read. */
+static int read_entry(gw_lens_reader *rd, uint32_t block, unsigned low, gw_record *r)
+{
+	const unsigned char *from, *at, *after;
+	int found, rc;
+
+	if (block != rd->block && (rc = reader_load(rd, block)))
+		return rc;
+	from = (rd->next < rd->end && *rd->next <= low) ? rd->next : rd->p;
+	if ((found = block_find(from, rd->end, low, &at, &after)) < 0)
+		return -1;
+	if (!found)
+		return 1;
+	rd->next = after;
+	return entry_parse(&at, rd->end, r) ? -1 : 0;
+}
+
+/* gw_lens_read for an entry the cache does not hold yet: read as without
+ * the cache, then kept (or its absence remembered). */
 static int read_cached(gw_lens_reader *rd, uint32_t block, unsigned low, gw_record *r)
 {
 	gw_lens_cache *c = rd->cache;
 	dblock **slot = cache_slot(c, block), *b;
-	const unsigned char *from, *at, *after;
 	uint32_t handle;
-	int found;
+	int rc;
 
 	if (!slot)
 		return -1;
@@ -428,29 +453,13 @@ static int read_cached(gw_lens_reader *rd, uint32_t block, unsigned low, gw_reco
 		b->parsed = b->absent = 0;
 		*slot = b;
 	}
-	if (b->parsed >> low & 1) {
-		copy_entry(arena_at(c, b->rec[low]), r);
-		return 0;
-	}
 	if (b->absent >> low & 1)
 		return 1;
-	/* Not seen yet: as without the cache, then kept. */
-	if (block != rd->block) {
-		int rc = reader_load(rd, block);
-		if (rc == 1)
-			b->absent = UINT32_MAX;
-		if (rc)
-			return rc;
-	}
-	from = (rd->next < rd->end && *rd->next <= low) ? rd->next : rd->p;
-	if ((found = block_find(from, rd->end, low, &at, &after)) < 0)
-		return -1;
-	if (!found) {
+	if ((rc = read_entry(rd, block, low, r)) == 1)
 		b->absent |= (uint32_t)1 << low;
-		return 1;
-	}
-	rd->next = after;
-	if (entry_parse(&at, rd->end, r) || put_entry(c, r, &b->rec[low]))
+	if (rc)
+		return rc;
+	if (put_entry(c, r, &b->rec[low]))
 		return -1;
 	b->parsed |= (uint32_t)1 << low;
 	return 0;
@@ -483,8 +492,6 @@ int gw_lens_read(gw_lens_reader *rd, uint32_t docid, gw_record *r)
 {
 	uint32_t block = docid / GW_LENS_BLOCK;
 	unsigned low = docid % GW_LENS_BLOCK;
-	const unsigned char *from, *at, *after;
-	int found, rc;
 
 	if (rd->cache) {
 		const gw_lens_cache *c = rd->cache;
@@ -495,16 +502,7 @@ int gw_lens_read(gw_lens_reader *rd, uint32_t docid, gw_record *r)
 		}
 		return read_cached(rd, block, low, r);
 	}
-	if (block != rd->block && (rc = reader_load(rd, block)))
-		return rc;
-	/* Resume after the last entry read unless docid lies before it. */
-	from = (rd->next < rd->end && *rd->next <= low) ? rd->next : rd->p;
-	if ((found = block_find(from, rd->end, low, &at, &after)) < 0)
-		return -1;
-	if (!found)
-		return 1;
-	rd->next = after;
-	return entry_parse(&at, rd->end, r) ? -1 : 0;
+	return read_entry(rd, block, low, r);
 }
 
 int gw_lens_block_docids(const void *val, size_t len, uint32_t block, uint32_t *out)
