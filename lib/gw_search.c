@@ -705,6 +705,13 @@ static void heap_offer(scored *h, size_t *n, size_t k, const scored *s, order_fn
 static gw_rc take_hits(gw_results *r, scored *heap, size_t nheap, const gw_search_opts *o, order_fn cmp,
                        gw_err *err);
 
+/* The hits a search keeps ranked: offset + limit (SIZE_MAX if that
+ * overflows). */
+static size_t hits_wanted(const gw_search_opts *o)
+{
+	return o->offset + o->limit < o->offset ? SIZE_MAX : o->offset + o->limit;
+}
+
 /* 1 if filters, facets or the date order need each match's stored record. */
 static int needs_texts(const gw_search_opts *o)
 {
@@ -719,7 +726,7 @@ static gw_rc rank(gw_results *r, const docset *docs, const partm *pm, const rank
 	 * which the lens table holds packed (gw_lens.h). */
 	int texts = needs_texts(o);
 	order_fn cmp = o->sort_date ? by_date : by_score;
-	size_t k = o->offset + o->limit < o->offset ? SIZE_MAX : o->offset + o->limit;
+	size_t k = hits_wanted(o);
 	scored *heap = malloc((k < docs->n ? k : docs->n ? docs->n : 1) * sizeof *heap);
 	size_t nheap = 0;
 	gw_lens_reader lens;
@@ -741,7 +748,7 @@ static gw_rc rank(gw_results *r, const docset *docs, const partm *pm, const rank
 		const void *val;
 		gw_record rec;
 		scored sc = {docs->d[i], 0, NULL, 0};
-		double factor;
+		double bound, factor; /* bound: read only once the heap is full */
 		rec.nf = 0;
 		/* Filters and facets read short fields, never deflated. */
 		if (texts && (gw_doc_get(r->t, docs->d[i], &val, &len, err) != GW_OK ||
@@ -763,12 +770,13 @@ static gw_rc rank(gw_results *r, const docset *docs, const partm *pm, const rank
 		 * could not add up to more than the worst of them is counted but
 		 * not scored (no lens read). Later docids lose ties, so "not
 		 * more" suffices. */
-		if (prune && nheap == k && doc_bound(rk, r->q, pm, hint, docs->d[i]) * rk->fmax <= heap[0].score)
+		bound = cmp == by_score && nheap == k ? doc_bound(rk, r->q, pm, hint, docs->d[i]) : 0;
+		if (prune && nheap == k && bound * rk->fmax <= heap[0].score)
 			continue;
 		if (!texts && gw_lens_read(&lens, docs->d[i], &rec))
 			rec.nf = 0, rec.script = GW_SCRIPT_NONE;
 		factor = doc_factor(r, rk, &rec);
-		if (cmp == by_score && cannot_enter(heap, nheap, k, doc_bound(rk, r->q, pm, hint, docs->d[i]), factor))
+		if (cmp == by_score && cannot_enter(heap, nheap, k, bound, factor))
 			continue;
 		r->scored++;
 		sc.score = score_doc(rk, r->q, pm, hint, docs->d[i], &rec) * factor;
@@ -1037,7 +1045,7 @@ done:
 static gw_rc rank_direct(gw_results *r, const ranker *rk, gw_pcur **cur, const double *df,
                          const gw_search_opts *o, gw_err *err)
 {
-	size_t np = r->q->nparts, order[64], k = o->offset + o->limit < o->offset ? SIZE_MAX : o->offset + o->limit;
+	size_t np = r->q->nparts, order[64], k = hits_wanted(o);
 	part_order po = {r->q, df};
 	scored *heap;
 	size_t nheap = 0;
