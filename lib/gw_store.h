@@ -99,8 +99,9 @@ gw_rc gw_id_del(gw_txn *t, const char *id, size_t len, gw_err *err);
 gw_rc gw_doc_each(gw_txn *t, int (*fn)(void *ctx, uint32_t docid, const void *val, size_t len),
                   void *ctx, gw_err *err);
 
-/* A term key: field id, term kind, term bytes, NUL. Postings keys are a term
- * key followed by the chunk's first docid (be32). */
+/* A term key: term kind, term bytes, NUL, field id (format 6: a term's
+ * fields sit together). Postings keys are a term key followed by the
+ * chunk's first docid (be32). */
 void gw_term_key(gw_buf *out, unsigned fid, int kind, const char *term, size_t len);
 /* The same key appended to out (for many keys in one buffer). */
 void gw_term_key_append(gw_buf *out, unsigned fid, int kind, const char *term, size_t len);

@@ -101,7 +101,6 @@ for n, line in enumerate(lines, 1):
     prev = o["score"]
 '
 
-
 # --- the index -------------------------------------------------------------------
 
 IX=$T/index
