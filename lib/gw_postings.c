@@ -3,18 +3,27 @@
 
 #include <string.h>
 
-int gw_chunk_header(const void *val, size_t len, uint32_t *ndocs, uint32_t *last_docid)
+/* Reads a chunk header: ndocs, span; p moves past it. */
+static int read_header(const unsigned char **p, const unsigned char *end, uint32_t first,
+                       uint32_t *ndocs, uint32_t *last)
 {
-	const unsigned char *p = val, *end = p + len;
-	uint64_t n;
+	uint64_t n, span;
 
-	if (len < 5)
-		return -1;
-	*last_docid = gw_be32_get(p);
-	p += 4;
-	if (gw_varint_get(&p, end, &n) || n == 0 || n > UINT32_MAX)
+	if (gw_varint_get(p, end, &n) || n > UINT32_MAX || gw_varint_get(p, end, &span) ||
+	    span > UINT32_MAX - first)
 		return -1;
 	*ndocs = (uint32_t)n;
+	*last = first + (uint32_t)span;
+	return 0;
+}
+
+int gw_chunk_header(const void *val, size_t len, uint32_t first_docid, uint32_t *ndocs,
+                    uint32_t *last_docid)
+{
+	const unsigned char *p = val;
+
+	if (read_header(&p, p + len, first_docid, ndocs, last_docid) || *ndocs == 0)
+		return -1;
 	return 0;
 }
 
@@ -22,31 +31,41 @@ int gw_chunk_open(gw_entry_reader *r, const void *val, size_t len, uint32_t firs
                   uint32_t *last_docid)
 {
 	const unsigned char *p = val, *end = p + len;
-	uint64_t n;
+	uint32_t n, last;
 
-	if (len < 5)
+	if (read_header(&p, end, first_docid, &n, &last))
 		return -1;
 	if (last_docid)
-		*last_docid = gw_be32_get(p);
-	p += 4;
-	if (gw_varint_get(&p, end, &n) || n > UINT32_MAX)
-		return -1;
+		*last_docid = last;
 	r->p = p;
 	r->end = end;
 	r->docid = first_docid;
-	r->left = (uint32_t)n;
+	r->left = n;
 	return 0;
 }
 
 int gw_entry_next(gw_entry_reader *r, gw_entry *e)
 {
-	uint64_t dd, tf, plen;
+	const unsigned char *pos;
+	uint64_t head, dd, tf, plen;
 
 	if (r->left == 0)
 		return 0;
-	if (gw_varint_get(&r->p, r->end, &dd) || gw_varint_get(&r->p, r->end, &tf) ||
-	    gw_varint_get(&r->p, r->end, &plen) || plen > (size_t)(r->end - r->p) ||
-	    dd > UINT32_MAX - r->docid || tf > UINT32_MAX)
+	if (gw_varint_get(&r->p, r->end, &head))
+		return -1;
+	dd = head >> 1;
+	if (head & 1) {
+		pos = r->p;
+		if (gw_varint_get(&r->p, r->end, &plen) || plen > UINT32_MAX)
+			return -1;
+		tf = 1;
+		plen = (uint64_t)(r->p - pos);
+		r->p = pos;
+	} else if (gw_varint_get(&r->p, r->end, &tf) || gw_varint_get(&r->p, r->end, &plen) ||
+	           tf < 2) {
+		return -1;
+	}
+	if (plen > (size_t)(r->end - r->p) || dd > UINT32_MAX - r->docid || tf > UINT32_MAX)
 		return -1;
 	r->docid += (uint32_t)dd;
 	e->docid = r->docid;
@@ -80,9 +99,13 @@ static void put_entry(gw_buf *b, uint32_t dd, uint32_t tf, const unsigned char *
 	if (gw_buf_reserve(b, 15 + plen))
 		return;
 	p = b->p + b->len;
-	p += gw_varint_put(p, dd);
-	p += gw_varint_put(p, tf);
-	p += gw_varint_put(p, plen);
+	if (tf == 1) {
+		p += gw_varint_put(p, (uint64_t)dd << 1 | 1);
+	} else {
+		p += gw_varint_put(p, (uint64_t)dd << 1);
+		p += gw_varint_put(p, tf);
+		p += gw_varint_put(p, plen);
+	}
 	memcpy(p, pos, plen);
 	b->len = (size_t)(p + plen - b->p);
 }
@@ -93,12 +116,12 @@ static inline size_t u32_len(uint32_t v)
 	return v < (1u << 7) ? 1 : v < (1u << 14) ? 2 : v < (1u << 21) ? 3 : v < (1u << 28) ? 4 : 5;
 }
 
-/* Writes a chunk header (gw_postings.h: last_docid, ndocs) at out, which
- * has room for 9 bytes; returns its length, 4 + u32_len(n). */
-static size_t put_chunk_header(unsigned char *out, uint32_t last, uint32_t n)
+/* Writes a chunk header (gw_postings.h: ndocs, span) at out, which has
+ * room for 10 bytes; returns its length, u32_len(n) + u32_len(last - first). */
+static size_t put_chunk_header(unsigned char *out, uint32_t first, uint32_t last, uint32_t n)
 {
-	gw_be32_put(out, last);
-	return 4 + gw_varint_put(out + 4, n);
+	size_t len = gw_varint_put(out, n);
+	return len + gw_varint_put(out + len, last - first);
 }
 
 void gw_plist_add(gw_plist *l, uint32_t docid, const uint32_t *pos, uint32_t tf)
@@ -108,14 +131,20 @@ void gw_plist_add(gw_plist *l, uint32_t docid, const uint32_t *pos, uint32_t tf)
 	unsigned char *p;
 
 	/* The caller made room for the whole entry (every list gets an entry
-	 * per document: the hot path of indexing). plen precedes the
-	 * positions it measures: it comes from the deltas' sizes first. */
+	 * per document: the hot path of indexing). */
+	p = l->p + l->len;
+	if (tf == 1) {
+		p += gw_varint_put(p, (uint64_t)(docid - l->last_docid) << 1 | 1);
+		p += gw_varint_put(p, pos[0]);
+		goto added;
+	}
+	/* plen precedes the positions it measures: it comes from the deltas'
+	 * sizes first. */
 	for (uint32_t i = 0; i < tf; i++) {
 		plen += u32_len(pos[i] - prev);
 		prev = pos[i];
 	}
-	p = l->p + l->len;
-	p += gw_varint_put(p, docid - l->last_docid);
+	p += gw_varint_put(p, (uint64_t)(docid - l->last_docid) << 1);
 	p += gw_varint_put(p, tf);
 	p += gw_varint_put(p, (uint32_t)plen);
 	prev = 0;
@@ -123,6 +152,7 @@ void gw_plist_add(gw_plist *l, uint32_t docid, const uint32_t *pos, uint32_t tf)
 		p += gw_varint_put(p, pos[i] - prev);
 		prev = pos[i];
 	}
+added:
 	l->len = (size_t)(p - l->p);
 	l->last_docid = docid;
 	l->ndocs++;
@@ -143,7 +173,9 @@ int gw_plist_cut_next(gw_plist_cut *c, uint32_t *first, size_t *size)
 
 	if ((rc = gw_entry_next(&c->r, &e)) != 1)
 		return rc;
-	while (p < c->r.end && (*p & 0x80)) /* past the first docid delta */
+	/* In the chunk, the first head's docid delta is 0: keep its tf-1 bit. */
+	c->head0 = *p & 1;
+	while (p < c->r.end && (*p & 0x80)) /* past the first head */
 		p++;
 	c->from = p + 1;
 	c->first = c->last = e.docid;
@@ -164,14 +196,14 @@ int gw_plist_cut_next(gw_plist_cut *c, uint32_t *first, size_t *size)
 	}
 	c->to = c->r.p;
 	*first = c->first;
-	*size = 4 + u32_len(c->n) + body;
+	*size = u32_len(c->n) + u32_len(c->last - c->first) + body;
 	return 1;
 }
 
 void gw_plist_cut_write(const gw_plist_cut *c, unsigned char *out)
 {
-	out += put_chunk_header(out, c->last, c->n);
-	*out++ = 0;
+	out += put_chunk_header(out, c->first, c->last, c->n);
+	*out++ = c->head0;
 	memcpy(out, c->from, (size_t)(c->to - c->from));
 }
 
@@ -213,8 +245,8 @@ int gw_chunk_builder_take(gw_chunk_builder *b, uint32_t *first)
 	if (b->n == 0)
 		return 0;
 	gw_buf_reset(&b->out);
-	if (gw_buf_reserve(&b->out, 9) == 0) /* else out of memory: gw_chunk_builder_ok says */
-		b->out.len = put_chunk_header(b->out.p, b->last, b->n);
+	if (gw_buf_reserve(&b->out, 10) == 0) /* else out of memory: gw_chunk_builder_ok says */
+		b->out.len = put_chunk_header(b->out.p, b->first, b->last, b->n);
 	gw_buf_append(&b->out, b->body.p, b->body.len);
 	*first = b->first;
 	gw_buf_reset(&b->body);

@@ -6,13 +6,17 @@
  * their header. The chunk's first docid is in its LMDB key (gw_store.c);
  * the value is:
  *
- *   chunk  := last_docid:be32  ndocs:varint  entry{ndocs}
- *   entry  := docid_delta:varint  tf:varint  plen:varint  pos_delta:varint{tf}
+ *   chunk  := ndocs:varint  span:varint  entry{ndocs}
+ *   entry  := head:varint  pos:varint                               (tf 1)
+ *           | head:varint  tf:varint  plen:varint  pos_delta:varint{tf}  (tf >= 2)
  *
- * docid_delta is relative to the previous entry's docid, the first entry's to
- * the chunk's first docid (so it is 0). plen is the byte length of the
- * positions that follow, so readers that need no positions skip them in O(1).
- * Positions ascend; the first delta is relative to 0.
+ * span is the chunk's last docid minus its first. head is docid_delta << 1,
+ * | 1 when the document has the term once (the entry is then its one
+ * position: two thirds of all entries, so this form saves them the tf and
+ * plen bytes). docid_delta is relative to the previous entry's docid, the
+ * first entry's to the chunk's first docid (so it is 0). plen is the byte
+ * length of the positions that follow, so readers that need no positions
+ * skip them in O(1). Positions ascend; the first delta is relative to 0.
  *
  * The same entry encoding, with the first docid_delta relative to 0, is used
  * for a batch's in-memory lists (gw_plist) before they are merged into
@@ -47,8 +51,10 @@ typedef struct gw_entry_reader {
  * too short to be a chunk. *last_docid (may be NULL) gets the header's. */
 int gw_chunk_open(gw_entry_reader *r, const void *val, size_t len, uint32_t first_docid,
                   uint32_t *last_docid);
-/* Reads the chunk header only: ndocs and last docid. -1 if damaged. */
-int gw_chunk_header(const void *val, size_t len, uint32_t *ndocs, uint32_t *last_docid);
+/* Reads the chunk header only: ndocs and last docid (first_docid from its
+ * key). -1 if damaged. */
+int gw_chunk_header(const void *val, size_t len, uint32_t first_docid, uint32_t *ndocs,
+                    uint32_t *last_docid);
 /* Next entry: 1 read, 0 at the end, -1 damaged data. */
 int gw_entry_next(gw_entry_reader *r, gw_entry *e);
 
@@ -58,18 +64,50 @@ static inline int gw_entry_next_fast(gw_entry_reader *r, gw_entry *e)
 {
 	const unsigned char *p = r->p;
 
-	if (r->left && r->end - p >= 3 && !((p[0] | p[1] | p[2]) & 0x80) && p[2] <= r->end - p - 3 &&
-	    r->docid <= UINT32_MAX - p[0]) {
-		r->docid += p[0];
-		e->docid = r->docid;
-		e->tf = p[1];
-		e->plen = p[2];
-		e->pos = p + 3;
-		r->p = p + 3 + p[2];
-		r->left--;
-		return 1;
+	/* The common forms: tf 1 with a position of one or two bytes, or tf
+	 * and plen of one byte each. */
+	if (r->left && r->end - p >= 3 && !(p[0] & 0x80) && r->docid <= UINT32_MAX - (p[0] >> 1)) {
+		unsigned one = p[0] & 1;
+		unsigned bad = one ? p[1] & p[2] : (p[1] | p[2]) + (p[1] < 2 ? 0x80 : 0);
+		size_t head = one ? 1 : 3, plen = one ? 1u + (p[1] >> 7) : p[2];
+		if (!(bad & 0x80) && head + plen <= (size_t)(r->end - p)) {
+			r->docid += p[0] >> 1;
+			e->docid = r->docid;
+			e->tf = one ? 1 : p[1];
+			e->pos = p + head;
+			e->plen = plen;
+			r->p = p + head + plen;
+			r->left--;
+			return 1;
+		}
 	}
 	return gw_entry_next(r, e);
+}
+
+/* Moves r past the entries whose docid is below target without decoding
+ * them, as far as they have gw_entry_next_fast's forms; the entry it stops
+ * at is read with gw_entry_next_fast, which also decodes what this left.
+ * (Skipping is most of a conjunction's reading: the rarer part sets the
+ * targets.) */
+static inline void gw_entry_skip_below(gw_entry_reader *r, uint32_t target)
+{
+	const unsigned char *p = r->p, *end = r->end;
+	uint32_t docid = r->docid, left = r->left;
+
+	while (left && end - p >= 3 && !(p[0] & 0x80)) {
+		uint32_t d = docid + (p[0] >> 1);
+		unsigned one = p[0] & 1;
+		unsigned bad = one ? p[1] & p[2] : p[1] | p[2];
+		size_t len = one ? 2u + (p[1] >> 7) : 3u + p[2];
+		if (d >= target || d < docid || (bad & 0x80) || len > (size_t)(end - p))
+			break;
+		p += len;
+		docid = d;
+		left--;
+	}
+	r->p = p;
+	r->docid = docid;
+	r->left = left;
 }
 
 /* Decodes the positions of e into out (room for e->tf); returns the count
@@ -95,12 +133,13 @@ void gw_plist_reader(const gw_plist *l, gw_entry_reader *r);
 
 /* Cuts a list into the chunks gw_chunk_builder would make of it, without
  * re-encoding an entry: a chunk's entries are a slice of the list's bytes
- * but for the first docid delta (0 in a chunk). The flush of a first
+ * but for the first head (its docid delta is 0 in a chunk). The flush of a first
  * build writes every list this way (gw_store.c). */
 typedef struct gw_plist_cut {
 	gw_entry_reader r;            /* the list, after the chunks cut so far */
 	const unsigned char *from, *to; /* slice: the entries after the first delta */
 	uint32_t first, last, n;      /* the chunk cut last */
+	unsigned char head0;          /* its first head: tf-1 bit, docid delta 0 */
 } gw_plist_cut;
 
 void gw_plist_cut_init(gw_plist_cut *c, const gw_plist *l);

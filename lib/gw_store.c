@@ -1,6 +1,6 @@
 /* gw_store: LMDB storage of the index.
  *
- * ON-DISK FORMAT (version GW_FORMAT_VERSION = 6)
+ * ON-DISK FORMAT (version GW_FORMAT_VERSION = 7)
  *
  * An index is a directory holding one LMDB environment (data.mdb, lock.mdb)
  * with six named databases. Integers in keys are big-endian so that byte
@@ -53,7 +53,9 @@
  * pinned in meta, so this yields exactly the terms that were stored).
  *
  * Versions: 2 -> 3 added the record's content hash; 3 -> 4 added lens; 4 -> 5
- * deflated long texts; 5 -> 6 moved the fid in post keys after the term. An
+ * deflated long texts; 5 -> 6 moved the fid in post keys after the term; 6 -> 7
+ * gave postings entries of tf 1 a shorter form and chunk headers a varint
+ * span instead of a be32 last docid (post: 35.4 -> 29.3 MB on zh-docs). An
  * index of an older format is refused with GW_EVERSION: rebuild it. */
 #include "gw_store.h"
 
@@ -889,7 +891,6 @@ gw_rc gw_post_append(gw_txn *t, const void *tkey, size_t tklen, const gw_plist *
 	MDB_val k, v;
 	gw_chunk_builder *b = &t->cb;
 	gw_entry_reader r;
-	uint32_t ndocs, last;
 	unsigned char kb[600];
 	int found, rc;
 
@@ -909,9 +910,9 @@ gw_rc gw_post_append(gw_txn *t, const void *tkey, size_t tklen, const gw_plist *
 		goto done;
 	}
 	/* Refill the last chunk if it has room; its key stays the same. */
-	if (found && gw_chunk_header(v.mv_data, v.mv_size, &ndocs, &last) == 0 &&
-	    ndocs < GW_CHUNK_DOCS && v.mv_size < GW_CHUNK_BYTES) {
-		gw_chunk_open(&r, v.mv_data, v.mv_size, gw_be32_get((unsigned char *)k.mv_data + tklen), NULL);
+	if (found && gw_chunk_open(&r, v.mv_data, v.mv_size, gw_be32_get((unsigned char *)k.mv_data + tklen),
+	                           NULL) == 0 &&
+	    r.left > 0 && r.left < GW_CHUNK_DOCS && v.mv_size < GW_CHUNK_BYTES) {
 		if (feed(t, tkey, tklen, &r, b, err))
 			goto done;
 	}
@@ -1095,6 +1096,7 @@ int gw_pl_skip_to(gw_pl *pl, uint32_t target)
 		pl->on = 0;
 	}
 	/* Within the chunk, without gw_pl_next's call per entry. */
+	gw_entry_skip_below(&pl->r, target);
 	while ((rc = gw_entry_next_fast(&pl->r, &pl->e)) == 1)
 		if (pl->e.docid >= target)
 			return pl->on = 1;
@@ -1126,7 +1128,8 @@ uint64_t gw_pl_df(gw_pl *pl)
 	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0 && is_chunk_of(&k, pl->key, pl->klen);
 	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		uint32_t nd, last;
-		if (gw_chunk_header(v.mv_data, v.mv_size, &nd, &last) == 0)
+		if (gw_chunk_header(v.mv_data, v.mv_size, gw_be32_get((unsigned char *)k.mv_data + pl->klen),
+		                    &nd, &last) == 0)
 			n += nd;
 	}
 	mdb_cursor_close(cur);

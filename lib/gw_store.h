@@ -10,7 +10,7 @@
 #include "gw_err.h"
 #include "gw_postings.h"
 
-#define GW_FORMAT_VERSION 6
+#define GW_FORMAT_VERSION 7
 #define GW_MAX_FIELDS 255
 
 typedef struct gw_store gw_store;

@@ -56,7 +56,8 @@ static int on_chunk(void *ctx, const void *key, size_t klen, const void *val, si
 	size_t tklen = klen >= 4 ? klen - 4 : 0;
 
 	c->st->chunks++;
-	if (gw_chunk_header(val, vlen, &ndocs, &last) == 0)
+	if (klen >= 4 && gw_chunk_header(val, vlen, gw_be32_get((const unsigned char *)key + tklen), &ndocs,
+	                                 &last) == 0)
 		c->st->postings += ndocs;
 	if (tklen > sizeof c->last || tklen != c->lastlen || memcmp(c->last, key, tklen) != 0) {
 		c->st->terms++;

@@ -115,7 +115,7 @@ check_contains out " notices, "
 check_contains out " records, "
 check_contains out "distinct terms"
 check_contains out "postings"
-check_contains out "format             6"
+check_contains out "format             7"
 check_contains out "post "
 check_contains out "lens "
 end_check

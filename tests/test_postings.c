@@ -107,7 +107,7 @@ static void test_chunks_round_trip(void)
 		int full = more && gw_chunk_builder_add(&b, &e);
 		if ((full || !more) && gw_chunk_builder_take(&b, &first)) {
 			chunks++;
-			CHECK(gw_chunk_header(b.out.p, b.out.len, &n, &last) == 0);
+			CHECK(gw_chunk_header(b.out.p, b.out.len, first, &n, &last) == 0);
 			CHECK(n <= GW_CHUNK_DOCS);
 			CHECK(gw_chunk_open(&cr, b.out.p, b.out.len, first, NULL) == 0);
 			while (gw_entry_next(&cr, &ce) == 1) {
@@ -197,12 +197,85 @@ static void test_damaged_chunk(void)
 {
 	gw_entry_reader r;
 	gw_entry e;
-	/* last=5, n=2, then one entry whose plen runs past the end. */
-	const unsigned char bad[] = {0, 0, 0, 5, 2, 0, 1, 9, 1};
+	/* n=2, span=4, then one entry of tf 2 whose plen runs past the end. */
+	const unsigned char bad[] = {2, 4, 0, 2, 9, 1};
+	/* n=1, span=0, then a tf-1 entry whose position is cut short. */
+	const unsigned char cut[] = {1, 0, 1, 0x80};
+	/* n=1, span=0, then an entry of the long form with tf 1. */
+	const unsigned char tf1[] = {1, 0, 0, 1, 1, 5};
 
-	CHECK(gw_chunk_open(&r, bad, 3, 1, NULL) == -1);
+	CHECK(gw_chunk_open(&r, bad, 1, 1, NULL) == -1);
 	CHECK(gw_chunk_open(&r, bad, sizeof bad, 1, NULL) == 0);
 	CHECK(gw_entry_next(&r, &e) == -1);
+	CHECK(gw_chunk_open(&r, bad, sizeof bad, 1, NULL) == 0);
+	CHECK(gw_entry_next_fast(&r, &e) == -1);
+	CHECK(gw_chunk_open(&r, cut, sizeof cut, 1, NULL) == 0);
+	CHECK(gw_entry_next_fast(&r, &e) == -1);
+	CHECK(gw_chunk_open(&r, tf1, sizeof tf1, 1, NULL) == 0);
+	CHECK(gw_entry_next_fast(&r, &e) == -1);
+	/* A span past the largest docid. */
+	CHECK(gw_chunk_open(&r, (const unsigned char[]){1, 2}, 2, UINT32_MAX - 1, NULL) == -1);
+}
+
+/* The inline reader decodes what gw_entry_next does, for entries of every
+ * form: tf 1 and more, positions and docid gaps of one to three bytes. */
+static void test_fast_reader(void)
+{
+	gw_plist l;
+	gw_chunk_builder b;
+	gw_entry_reader slow, fast;
+	gw_entry e, f;
+	uint32_t pos[4], d = 0, seed = 7, first, n = 0, tf1 = 0;
+	int more;
+
+	memset(&l, 0, sizeof l);
+	l.cap = 2000 * GW_PLIST_ENTRY_MAX(4);
+	l.p = malloc(l.cap);
+	if (!l.p)
+		abort();
+	for (int i = 0; i < 2000; i++) {
+		uint32_t tf, at = 0;
+		seed = seed * 1103515245u + 12345u;
+		d += 1 + (seed >> 8) % (i % 3 == 0 ? 100000 : 60);
+		tf = 1 + (seed >> 4) % 4;
+		for (uint32_t k = 0; k < tf; k++)
+			pos[k] = at += (seed >> (k + 3)) % (k % 2 ? 20 : 70000);
+		gw_plist_add(&l, d, pos, tf);
+	}
+	gw_plist_reader(&l, &slow);
+	gw_plist_reader(&l, &fast);
+	while ((more = gw_entry_next(&slow, &e)) == 1) {
+		CHECK(gw_entry_next_fast(&fast, &f) == 1);
+		CHECK(e.docid == f.docid && e.tf == f.tf && e.plen == f.plen && e.pos == f.pos);
+		tf1 += e.tf == 1;
+		n++;
+	}
+	CHECK(more == 0 && n == 2000);
+	CHECK(gw_entry_next_fast(&fast, &f) == 0);
+	CHECK(tf1 > 300 && tf1 < 700);
+	/* The same entries through chunks. */
+	gw_chunk_builder_init(&b);
+	gw_plist_reader(&l, &slow);
+	n = 0;
+	do {
+		int full = 0;
+		while (!full && (more = gw_entry_next(&slow, &e)) == 1)
+			full = gw_chunk_builder_add(&b, &e);
+		if (gw_chunk_builder_take(&b, &first)) {
+			gw_entry_reader c1, c2;
+			CHECK(gw_chunk_open(&c1, b.out.p, b.out.len, first, NULL) == 0);
+			CHECK(gw_chunk_open(&c2, b.out.p, b.out.len, first, NULL) == 0);
+			while (gw_entry_next(&c1, &e) == 1) {
+				CHECK(gw_entry_next_fast(&c2, &f) == 1);
+				CHECK(e.docid == f.docid && e.tf == f.tf && e.plen == f.plen);
+				n++;
+			}
+			CHECK(c1.p == c1.end && c2.p == c2.end);
+		}
+	} while (more == 1);
+	CHECK(n == 2000);
+	gw_chunk_builder_free(&b);
+	free(l.p);
 }
 
 int main(void)
@@ -213,5 +286,6 @@ int main(void)
 	RUN(test_chunks_round_trip);
 	RUN(test_cut_chunks);
 	RUN(test_damaged_chunk);
+	RUN(test_fast_reader);
 	return TEST_EXIT();
 }
