@@ -92,8 +92,8 @@ static int expect_field(checker *c, uint32_t docid, unsigned fid, const char *te
 	return 0;
 }
 
-/* The lens entry of docid must repeat the record's script and the lengths
- * of its indexed fields, in the same order. */
+/* The lens entry of docid must repeat the record's id, script and the
+ * lengths of its indexed fields, in the same order. */
 static void check_lens(checker *c, uint32_t docid, const gw_record *r)
 {
 	unsigned k = 0;
@@ -104,6 +104,8 @@ static void check_lens(checker *c, uint32_t docid, const gw_record *r)
 	}
 	if (c->lrec.script != r->script)
 		problem(c, "docid %u: lens script %d, record %d", docid, c->lrec.script, r->script);
+	if (c->lrec.id_len != r->id_len || memcmp(c->lrec.id, r->id, r->id_len) != 0)
+		problem(c, "docid %u: lens id disagrees with the record's", docid);
 	for (unsigned i = 0; i < r->nf; i++) {
 		if (!gw_field_indexed(&c->ft, r->fid[i]))
 			continue;

@@ -319,8 +319,8 @@ static gw_rc check_doc(const gw_doc *doc, gw_err *err)
 {
 	if (doc->id_len == 0)
 		return gw_err_set(err, GW_EINVAL, 0, "empty id");
-	if (doc->id_len > 500)
-		return gw_err_set(err, GW_EINVAL, 0, "id longer than 500 bytes");
+	if (doc->id_len > GW_ID_MAX)
+		return gw_err_set(err, GW_EINVAL, 0, "id longer than %d bytes", GW_ID_MAX);
 	if (!gw_utf8_valid(doc->id, doc->id_len) || memchr(doc->id, 0, doc->id_len))
 		return gw_err_set(err, GW_EINVAL, 0, "id is not valid UTF-8 text");
 	if (doc->nfields > GW_MAX_FIELDS)

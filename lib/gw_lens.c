@@ -16,9 +16,9 @@ static int entry_parse(const unsigned char **p, const unsigned char *end, gw_rec
 	body_end = q + size;
 	r->script = q[0];
 	r->nf = nf = q[1];
-	r->id = NULL;
-	r->id_len = 0;
 	q += 2;
+	if (nf > GW_MAX_FIELDS)
+		return -1;
 	for (unsigned i = 0; i < nf; i++) {
 		uint64_t len;
 		if (q >= body_end)
@@ -28,8 +28,10 @@ static int entry_parse(const unsigned char **p, const unsigned char *end, gw_rec
 			return -1;
 		r->flen[i] = (uint32_t)len;
 	}
+	r->id = (const char *)q;
+	r->id_len = (size_t)(body_end - q);
 	*p = body_end;
-	return q == body_end ? 0 : -1;
+	return 0;
 }
 
 /* Advances *p past the entry there without decoding it: the size prefix
@@ -82,11 +84,13 @@ static gw_rc rewrite_block(gw_txn *t, uint32_t block, const unsigned char *p, si
 	return gw_lens_block_put(t, block, scratch->p, scratch->len, err);
 }
 
-/* The longest entry body: script, nfields, (fid, varint length) a field. */
-#define BODY_MAX (2 + GW_MAX_FIELDS * 6)
+/* The longest entry body: script, nfields, (fid, varint length) a field,
+ * the id. */
+#define BODY_MAX (2 + GW_MAX_FIELDS * 6 + GW_ID_MAX)
 
 /* Encodes the entry body of r into body (BODY_MAX bytes): script,
- * nfields, (fid, length) per indexed field. Returns its size. */
+ * nfields, (fid, length) per indexed field, the id. Returns its size, 0
+ * if the id is too long. */
 static size_t entry_body(unsigned char *body, const gw_record *r, const gw_fieldtab *ft)
 {
 	size_t n = 0;
@@ -102,7 +106,11 @@ static size_t entry_body(unsigned char *body, const gw_record *r, const gw_field
 		nf++;
 	}
 	body[1] = (unsigned char)nf;
-	return n;
+	if (r->id_len > GW_ID_MAX)
+		return 0;
+	if (r->id_len)
+		memcpy(body + n, r->id, r->id_len);
+	return n + r->id_len;
 }
 
 /* Puts the entry of docid with body[0..nbody) into its block. */
@@ -129,8 +137,11 @@ gw_rc gw_lens_add(gw_txn *t, uint32_t docid, const gw_record *r, const gw_fieldt
                   gw_err *err)
 {
 	unsigned char body[BODY_MAX];
+	size_t n = entry_body(body, r, ft);
 
-	return add_body(t, docid, body, entry_body(body, r, ft), scratch, err);
+	if (!n)
+		return gw_err_set(err, GW_EINVAL, 0, "id of %zu bytes: too long", r->id_len);
+	return add_body(t, docid, body, n, scratch, err);
 }
 
 /* ---- the queue ----
@@ -157,6 +168,8 @@ gw_rc gw_lens_queue_add(gw_lens_queue *q, uint32_t docid, const gw_record *r, co
 	unsigned char body[BODY_MAX], head[4];
 	size_t n = entry_body(body, r, ft);
 
+	if (!n)
+		return gw_err_set(err, GW_EINVAL, 0, "id of %zu bytes: too long", r->id_len);
 	if (q->n && docid <= q->last)
 		return gw_err_set(err, GW_EINVAL, 0, "lens queue: docid %u after %u", docid, q->last);
 	if (!q->n)
@@ -360,8 +373,10 @@ static dblock **cache_slot(gw_lens_cache *c, uint32_t block)
 }
 
 /* Keeps entry e in the arena: script, nf, two bytes of padding, nf
- * lengths (uint32), nf field ids. Returns its handle in *handle; -1 if
- * out of memory. */
+ * lengths (uint32), nf field ids. Not the id: ranking does not need it,
+ * and the arena's fresh pages are what a cold query pays for (tripled by
+ * zh-docs' ids of 30 bytes). Returns its handle in *handle; -1 if out of
+ * memory. */
 static int put_entry(gw_lens_cache *c, const gw_record *e, uint32_t *handle)
 {
 	size_t n = (4 + 5 * (size_t)e->nf + 3) / 4 * 4;

@@ -1,10 +1,13 @@
 /* gw_lens: what ranking needs of a document (its script and the length of
- * each indexed field), packed GW_LENS_BLOCK documents to one value of the
- * lens database (layout in gw_store.c).
+ * each indexed field) and its id, packed GW_LENS_BLOCK documents to one
+ * value of the lens database (layout in gw_store.c).
  *
  * Why: scoring a match used to parse the stored record, one B-tree lookup
  * and a walk over the whole value per document. Reading documents in docid
- * order through a gw_lens_reader costs one lookup per block. */
+ * order through a gw_lens_reader costs one lookup per block. The id is
+ * here too so that printing the ids of the hits, all a script may want,
+ * reads the blocks their scoring just read, not a record each on pages of
+ * its own (in a fresh process, a page fault each). */
 #ifndef GW_LENS_H
 #define GW_LENS_H
 
@@ -75,8 +78,10 @@ void gw_lens_reader_init(gw_lens_reader *rd, gw_txn *t);
 void gw_lens_reader_init_cached(gw_lens_reader *rd, gw_txn *t, gw_lens_cache *cache);
 void gw_lens_reader_close(gw_lens_reader *rd);
 /* Sets r->script, r->nf, r->fid[] and r->flen[] from the entry of docid
- * (r->id is set to NULL; texts are not touched). Returns 0, 1 if docid has
- * no entry, -1 if the block is damaged or cannot be read. */
+ * (texts are not touched), and r->id, r->id_len: the id (valid while the
+ * reader's transaction is) if the entry was parsed for this read, NULL
+ * if a cache held it (the cache does not keep ids). Returns 0, 1 if docid
+ * has no entry, -1 if the block is damaged or cannot be read. */
 int gw_lens_read(gw_lens_reader *rd, uint32_t docid, gw_record *r);
 
 /* The docids of the entries of one block value (out has room for

@@ -96,9 +96,10 @@ static inline void gw_entry_skip_below(gw_entry_reader *r, uint32_t target)
 
 	while (left && end - p >= 3 && !(p[0] & 0x80)) {
 		uint32_t d = docid + (p[0] >> 1);
-		unsigned one = p[0] & 1;
-		unsigned bad = one ? p[1] & p[2] : p[1] | p[2];
-		size_t len = one ? 2u + (p[1] >> 7) : 3u + p[2];
+		/* Masks, not branches: which form comes next is a coin toss. */
+		size_t one = 0 - (size_t)(p[0] & 1);
+		size_t bad = (one & p[1] & p[2]) | (~one & (p[1] | p[2]));
+		size_t len = 2 + ((p[1] >> 7) & one) + ((1u + p[2]) & ~one);
 		if (d >= target || d < docid || (bad & 0x80) || len > (size_t)(end - p))
 			break;
 		p += len;

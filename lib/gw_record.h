@@ -25,6 +25,9 @@ typedef struct gw_record {
 	size_t raw_len[GW_MAX_FIELDS];
 } gw_record;
 
+/* The longest id a document may have, in bytes. */
+#define GW_ID_MAX 500
+
 /* Texts of at least this many bytes are stored deflated (zlib), the
  * others as they are (the short fields filters and facets read). */
 #define GW_RECORD_ZIP_MIN 256

@@ -1216,9 +1216,22 @@ gw_rc gw_results_id(gw_results *r, size_t i, const char **id, size_t *len, gw_er
 	const void *val;
 	size_t vlen;
 	gw_record rec;
-	gw_rc rc = hit_value(r, i, &val, &vlen, err);
+	gw_lens_reader lens;
+	gw_rc rc;
+	int found;
 
-	if (rc)
+	/* From the hit's lens entry, which its scoring has just read: the
+	 * record itself is on a page of its own. (Not through the cache, whose
+	 * memory a search of another snapshot would reuse while r lives.) */
+	gw_lens_reader_init(&lens, r->t);
+	found = gw_lens_read(&lens, r->hits[i].docid, &rec);
+	gw_lens_reader_close(&lens);
+	if (found == 0 && rec.id_len) {
+		*id = rec.id;
+		*len = rec.id_len;
+		return GW_OK;
+	}
+	if ((rc = hit_value(r, i, &val, &vlen, err)))
 		return rc;
 	if (gw_record_parse(val, vlen, &rec, 0, NULL))
 		return gw_err_set(err, GW_EFORMAT, 0, "damaged record of docid %u", r->hits[i].docid);

@@ -35,11 +35,12 @@
  *   lens    block:be32 -> the ranking data of the live documents whose
  *           docid / GW_LENS_BLOCK is block, in docid order, each:
  *             low:u8 (docid % GW_LENS_BLOCK)  size:varint (bytes that follow)
- *             script:u8  nfields:u8  (fid:u8 length:varint){nfields}
- *           listing the indexed fields only.
- *           A copy of what ranking needs from the record, packed so that
- *           scoring a match costs one lookup per block, not a record parse
- *           (gw_lens.h).
+ *             script:u8  nfields:u8  (fid:u8 length:varint){nfields}  id
+ *           listing the indexed fields only; the id (its bytes up to the
+ *           entry's end) is the record's.
+ *           A copy of what ranking and printing hits' ids need from the
+ *           record, packed so that scoring a match costs one lookup per
+ *           block, not a record parse (gw_lens.h).
  *   post    kind:u8 term NUL fid:u8 first_docid:be32 -> chunk
  *             kind is a GW_T_* byte (gw_analyzer.h); the chunk encoding is
  *             described in gw_postings.h. The field comes after the term
@@ -55,7 +56,8 @@
  * Versions: 2 -> 3 added the record's content hash; 3 -> 4 added lens; 4 -> 5
  * deflated long texts; 5 -> 6 moved the fid in post keys after the term; 6 -> 7
  * gave postings entries of tf 1 a shorter form and chunk headers a varint
- * span instead of a be32 last docid (post: 35.4 -> 29.3 MB on zh-docs). An
+ * span instead of a be32 last docid (post: 35.4 -> 29.3 MB on zh-docs), and
+ * lens entries the document's id. An
  * index of an older format is refused with GW_EVERSION: rebuild it. */
 #include "gw_store.h"
 

@@ -136,6 +136,23 @@ check_exit 2
 check_contains err "not empty"
 end_check
 
+begin "--check finds a lens entry whose id is not its record's (ids print from lens)"
+if command -v mdb_load >/dev/null 2>&1; then
+	printf '{"id":"solo-1","title":"独立文件甲"}\n{"id":"solo-2","title":"独立文件乙"}\n' >"$T/lid.jsonl"
+	run "$IDX" -q -i "$T/lid" "$T/lid.jsonl"
+	run "$IDX" -i "$T/lid" --check
+	check_exit 0
+	mdb_dump -p -s lens "$T/lid" | sed 's/solo-2/solo-X/' >"$T/lens.txt"
+	mdb_load -s lens -f "$T/lens.txt" "$T/lid" 2>/dev/null
+	echo 独立文件乙 >"$T/q"
+	run_in "$T/q" "$SRCH" -i "$T/lid" --batch -n 3
+	check_contains out "solo-X"
+	run "$IDX" -i "$T/lid" --check
+	check_exit 1
+	check_contains err "docid 2: lens id disagrees with the record's"
+fi
+end_check
+
 begin "--dump ID: stored fields and terms with positions"
 run "$IDX" -i "$T/c" --dump corpus/notice-sc-2021-15.txt
 check_exit 0

@@ -38,7 +38,12 @@ static void done(gw_store *s, gw_buf *scratch, gw_fieldtab *ft)
 
 static void rec_of(gw_record *r, int script, uint32_t title_len)
 {
+	/* Ids of every length 0..20 (length title_len % 21), so that an id
+	 * read from the wrong entry or cut short shows. */
+	static const char idtext[] = "abcdefghijklmnopqrstu";
 	memset(r, 0, sizeof *r);
+	r->id = idtext;
+	r->id_len = title_len % 21;
 	r->script = script;
 	r->nf = 2;
 	r->fid[0] = 2; /* stored only: must not be packed */
@@ -80,6 +85,12 @@ static void test_add_read(void)
 			CHECK(gw_lens_read(&rd, order[i], &got) == 0);
 			CHECK(got.script == (int)(k % 3));
 			CHECK(got.nf == 1 && got.fid[0] == 1 && got.flen[0] == order[i] * 1000u);
+			if (got.id) /* parsed here, not found in the cache */
+				CHECK(got.id_len == order[i] * 1000u % 21 &&
+				      memcmp(got.id, "abcdefghijklmnopqrstu", got.id_len) == 0);
+			else
+				CHECK(pass > 0 && got.id_len == 0);
+			CHECK(pass > 0 || got.id);
 		}
 		CHECK(gw_lens_read(&rd, 6, &got) == 1);
 		CHECK(gw_lens_read(&rd, 64, &got) == 1);
