@@ -46,25 +46,15 @@ int gw_chunk_open(gw_entry_reader *r, const void *val, size_t len, uint32_t firs
 
 int gw_entry_next(gw_entry_reader *r, gw_entry *e)
 {
-	const unsigned char *pos;
-	uint64_t head, dd, tf, plen;
+	uint64_t dd, x, tf = 1, plen;
 
 	if (r->left == 0)
 		return 0;
-	if (gw_varint_get(&r->p, r->end, &head))
+	if (gw_varint_get(&r->p, r->end, &dd) || gw_varint_get(&r->p, r->end, &x))
 		return -1;
-	dd = head >> 1;
-	if (head & 1) {
-		pos = r->p;
-		if (gw_varint_get(&r->p, r->end, &plen) || plen > UINT32_MAX)
-			return -1;
-		tf = 1;
-		plen = (uint64_t)(r->p - pos);
-		r->p = pos;
-	} else if (gw_varint_get(&r->p, r->end, &tf) || gw_varint_get(&r->p, r->end, &plen) ||
-	           tf < 2) {
+	if (!(x & 1) && (gw_varint_get(&r->p, r->end, &tf) || tf < 2))
 		return -1;
-	}
+	plen = x >> 1;
 	if (plen > (size_t)(r->end - r->p) || dd > UINT32_MAX - r->docid || tf > UINT32_MAX)
 		return -1;
 	r->docid += (uint32_t)dd;
@@ -96,16 +86,13 @@ static void put_entry(gw_buf *b, uint32_t dd, uint32_t tf, const unsigned char *
 {
 	unsigned char *p;
 
-	if (gw_buf_reserve(b, 15 + plen))
+	if (gw_buf_reserve(b, 20 + plen))
 		return;
 	p = b->p + b->len;
-	if (tf == 1) {
-		p += gw_varint_put(p, (uint64_t)dd << 1 | 1);
-	} else {
-		p += gw_varint_put(p, (uint64_t)dd << 1);
+	p += gw_varint_put(p, dd);
+	p += gw_varint_put(p, (uint64_t)plen << 1 | (tf == 1));
+	if (tf != 1)
 		p += gw_varint_put(p, tf);
-		p += gw_varint_put(p, plen);
-	}
 	memcpy(p, pos, plen);
 	b->len = (size_t)(p + plen - b->p);
 }
@@ -131,28 +118,22 @@ void gw_plist_add(gw_plist *l, uint32_t docid, const uint32_t *pos, uint32_t tf)
 	unsigned char *p;
 
 	/* The caller made room for the whole entry (every list gets an entry
-	 * per document: the hot path of indexing). */
-	p = l->p + l->len;
-	if (tf == 1) {
-		p += gw_varint_put(p, (uint64_t)(docid - l->last_docid) << 1 | 1);
-		p += gw_varint_put(p, pos[0]);
-		goto added;
-	}
-	/* plen precedes the positions it measures: it comes from the deltas'
-	 * sizes first. */
+	 * per document: the hot path of indexing). plen precedes the
+	 * positions it measures: it comes from the deltas' sizes first. */
 	for (uint32_t i = 0; i < tf; i++) {
 		plen += u32_len(pos[i] - prev);
 		prev = pos[i];
 	}
-	p += gw_varint_put(p, (uint64_t)(docid - l->last_docid) << 1);
-	p += gw_varint_put(p, tf);
-	p += gw_varint_put(p, (uint32_t)plen);
+	p = l->p + l->len;
+	p += gw_varint_put(p, docid - l->last_docid);
+	p += gw_varint_put(p, (uint64_t)plen << 1 | (tf == 1));
+	if (tf != 1)
+		p += gw_varint_put(p, tf);
 	prev = 0;
 	for (uint32_t i = 0; i < tf; i++) {
 		p += gw_varint_put(p, pos[i] - prev);
 		prev = pos[i];
 	}
-added:
 	l->len = (size_t)(p - l->p);
 	l->last_docid = docid;
 	l->ndocs++;
@@ -173,9 +154,7 @@ int gw_plist_cut_next(gw_plist_cut *c, uint32_t *first, size_t *size)
 
 	if ((rc = gw_entry_next(&c->r, &e)) != 1)
 		return rc;
-	/* In the chunk, the first head's docid delta is 0: keep its tf-1 bit. */
-	c->head0 = *p & 1;
-	while (p < c->r.end && (*p & 0x80)) /* past the first head */
+	while (p < c->r.end && (*p & 0x80)) /* past the first docid delta */
 		p++;
 	c->from = p + 1;
 	c->first = c->last = e.docid;
@@ -203,7 +182,7 @@ int gw_plist_cut_next(gw_plist_cut *c, uint32_t *first, size_t *size)
 void gw_plist_cut_write(const gw_plist_cut *c, unsigned char *out)
 {
 	out += put_chunk_header(out, c->first, c->last, c->n);
-	*out++ = c->head0;
+	*out++ = 0;
 	memcpy(out, c->from, (size_t)(c->to - c->from));
 }
 

@@ -7,16 +7,15 @@
  * the value is:
  *
  *   chunk  := ndocs:varint  span:varint  entry{ndocs}
- *   entry  := head:varint  pos:varint                               (tf 1)
- *           | head:varint  tf:varint  plen:varint  pos_delta:varint{tf}  (tf >= 2)
+ *   entry  := docid_delta:varint  x:varint  [tf:varint]  pos_delta:varint{tf}
  *
- * span is the chunk's last docid minus its first. head is docid_delta << 1,
- * | 1 when the document has the term once (the entry is then its one
- * position: two thirds of all entries, so this form saves them the tf and
- * plen bytes). docid_delta is relative to the previous entry's docid, the
- * first entry's to the chunk's first docid (so it is 0). plen is the byte
- * length of the positions that follow, so readers that need no positions
- * skip them in O(1). Positions ascend; the first delta is relative to 0.
+ * span is the chunk's last docid minus its first. x is plen << 1, | 1 when
+ * the document has the term once: then tf is not written (two thirds of
+ * all entries). plen is the byte length of the positions, so readers that
+ * need no positions skip them in O(1); an entry's length follows from its
+ * first two bytes, in both forms, without a branch. docid_delta is relative
+ * to the previous entry's docid, the first entry's to the chunk's first
+ * docid (so it is 0). Positions ascend; the first delta is relative to 0.
  *
  * The same entry encoding, with the first docid_delta relative to 0, is used
  * for a batch's in-memory lists (gw_plist) before they are merged into
@@ -64,16 +63,17 @@ static inline int gw_entry_next_fast(gw_entry_reader *r, gw_entry *e)
 {
 	const unsigned char *p = r->p;
 
-	/* The common forms: tf 1 with a position of one or two bytes, or tf
-	 * and plen of one byte each. */
-	if (r->left && r->end - p >= 3 && !(p[0] & 0x80) && r->docid <= UINT32_MAX - (p[0] >> 1)) {
-		unsigned one = p[0] & 1;
-		unsigned bad = one ? p[1] & p[2] : (p[1] | p[2]) + (p[1] < 2 ? 0x80 : 0);
-		size_t head = one ? 1 : 3, plen = one ? 1u + (p[1] >> 7) : p[2];
-		if (!(bad & 0x80) && head + plen <= (size_t)(r->end - p)) {
-			r->docid += p[0] >> 1;
+	/* docid_delta, x, and tf if there, of one byte each. */
+	if (r->left && r->end - p >= 3 && !((p[0] | p[1]) & 0x80) && r->docid <= UINT32_MAX - p[0]) {
+		unsigned many = ~p[1] & 1u;            /* 1: tf follows x */
+		/* p[2] if many, else 1: a mask, not a branch the predictor
+		 * would miss on every third entry. */
+		unsigned tf = 1 + ((p[2] - 1u) & (0u - many));
+		size_t head = 2 + many, plen = p[1] >> 1;
+		if (tf >= 1 + many && tf < 0x80 && head + plen <= (size_t)(r->end - p)) {
+			r->docid += p[0];
 			e->docid = r->docid;
-			e->tf = one ? 1 : p[1];
+			e->tf = tf;
 			e->pos = p + head;
 			e->plen = plen;
 			r->p = p + head + plen;
@@ -84,31 +84,47 @@ static inline int gw_entry_next_fast(gw_entry_reader *r, gw_entry *e)
 	return gw_entry_next(r, e);
 }
 
-/* Moves r past the entries whose docid is below target without decoding
- * them, as far as they have gw_entry_next_fast's forms; the entry it stops
- * at is read with gw_entry_next_fast, which also decodes what this left.
- * (Skipping is most of a conjunction's reading: the rarer part sets the
- * targets.) */
-static inline void gw_entry_skip_below(gw_entry_reader *r, uint32_t target)
+/* Reads the first entry whose docid is >= target into e: 1, 0 at the end
+ * of the chunk, -1 damaged. The entries before it are passed without
+ * filling e (skipping is most of a conjunction's reading: the rarer part
+ * sets the targets). */
+static inline int gw_entry_seek(gw_entry_reader *r, uint32_t target, gw_entry *e)
 {
-	const unsigned char *p = r->p, *end = r->end;
-	uint32_t docid = r->docid, left = r->left;
-
-	while (left && end - p >= 3 && !(p[0] & 0x80)) {
-		uint32_t d = docid + (p[0] >> 1);
-		/* Masks, not branches: which form comes next is a coin toss. */
-		size_t one = 0 - (size_t)(p[0] & 1);
-		size_t bad = (one & p[1] & p[2]) | (~one & (p[1] | p[2]));
-		size_t len = 2 + ((p[1] >> 7) & one) + ((1u + p[2]) & ~one);
-		if (d >= target || d < docid || (bad & 0x80) || len > (size_t)(end - p))
-			break;
-		p += len;
-		docid = d;
-		left--;
+	for (;;) {
+		const unsigned char *p = r->p, *end = r->end;
+		uint32_t docid = r->docid, left = r->left;
+		int rc;
+		/* Entries of gw_entry_next_fast's form, in registers. */
+		while (left && end - p >= 3 && !((p[0] | p[1]) & 0x80)) {
+			uint32_t d = docid + p[0];
+			unsigned many = ~p[1] & 1u;
+			size_t head = 2 + many, plen = p[1] >> 1;
+			if (d < docid || head + plen > (size_t)(end - p))
+				break;
+			if (d >= target) {
+				unsigned tf = 1 + ((p[2] - 1u) & (0u - many)); /* as gw_entry_next_fast */
+				if (tf < 1 + many || tf >= 0x80)
+					break;
+				e->docid = d;
+				e->tf = tf;
+				e->pos = p + head;
+				e->plen = plen;
+				r->p = p + head + plen;
+				r->docid = d;
+				r->left = left - 1;
+				return 1;
+			}
+			p += head + plen;
+			docid = d;
+			left--;
+		}
+		r->p = p;
+		r->docid = docid;
+		r->left = left;
+		/* One entry of another form (or the end, or damage). */
+		if ((rc = gw_entry_next(r, e)) != 1 || e->docid >= target)
+			return rc;
 	}
-	r->p = p;
-	r->docid = docid;
-	r->left = left;
 }
 
 /* Decodes the positions of e into out (room for e->tf); returns the count
@@ -134,13 +150,12 @@ void gw_plist_reader(const gw_plist *l, gw_entry_reader *r);
 
 /* Cuts a list into the chunks gw_chunk_builder would make of it, without
  * re-encoding an entry: a chunk's entries are a slice of the list's bytes
- * but for the first head (its docid delta is 0 in a chunk). The flush of a first
+ * but for the first docid delta (0 in a chunk). The flush of a first
  * build writes every list this way (gw_store.c). */
 typedef struct gw_plist_cut {
 	gw_entry_reader r;            /* the list, after the chunks cut so far */
 	const unsigned char *from, *to; /* slice: the entries after the first delta */
 	uint32_t first, last, n;      /* the chunk cut last */
-	unsigned char head0;          /* its first head: tf-1 bit, docid delta 0 */
 } gw_plist_cut;
 
 void gw_plist_cut_init(gw_plist_cut *c, const gw_plist *l);

@@ -55,8 +55,8 @@
  *
  * Versions: 2 -> 3 added the record's content hash; 3 -> 4 added lens; 4 -> 5
  * deflated long texts; 5 -> 6 moved the fid in post keys after the term; 6 -> 7
- * gave postings entries of tf 1 a shorter form and chunk headers a varint
- * span instead of a be32 last docid (post: 35.4 -> 29.3 MB on zh-docs), and
+ * left tf out of postings entries of tf 1 and gave chunk headers a varint
+ * span instead of a be32 last docid (post: 35.4 -> 31.8 MB on zh-docs), and
  * lens entries the document's id. An
  * index of an older format is refused with GW_EVERSION: rebuild it. */
 #include "gw_store.h"
@@ -1098,10 +1098,8 @@ int gw_pl_skip_to(gw_pl *pl, uint32_t target)
 		pl->on = 0;
 	}
 	/* Within the chunk, without gw_pl_next's call per entry. */
-	gw_entry_skip_below(&pl->r, target);
-	while ((rc = gw_entry_next_fast(&pl->r, &pl->e)) == 1)
-		if (pl->e.docid >= target)
-			return pl->on = 1;
+	if ((rc = gw_entry_seek(&pl->r, target, &pl->e)) == 1)
+		return pl->on = 1;
 	if (rc < 0)
 		return pl->on = 0, -1;
 	while ((rc = gw_pl_next(pl)) == 1)

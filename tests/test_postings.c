@@ -197,18 +197,22 @@ static void test_damaged_chunk(void)
 {
 	gw_entry_reader r;
 	gw_entry e;
-	/* n=2, span=4, then one entry of tf 2 whose plen runs past the end. */
-	const unsigned char bad[] = {2, 4, 0, 2, 9, 1};
+	/* n=2, span=4, then one entry of tf 2 whose plen (9) runs past the end. */
+	const unsigned char bad[] = {2, 4, 0, 9 << 1, 2, 1};
 	/* n=1, span=0, then a tf-1 entry whose position is cut short. */
-	const unsigned char cut[] = {1, 0, 1, 0x80};
-	/* n=1, span=0, then an entry of the long form with tf 1. */
-	const unsigned char tf1[] = {1, 0, 0, 1, 1, 5};
+	const unsigned char cut[] = {1, 0, 0, 2 << 1 | 1, 0x80};
+	/* n=1, span=0, then an entry with tf written, and 1. */
+	const unsigned char tf1[] = {1, 0, 0, 1 << 1, 1, 5};
 
 	CHECK(gw_chunk_open(&r, bad, 1, 1, NULL) == -1);
 	CHECK(gw_chunk_open(&r, bad, sizeof bad, 1, NULL) == 0);
 	CHECK(gw_entry_next(&r, &e) == -1);
 	CHECK(gw_chunk_open(&r, bad, sizeof bad, 1, NULL) == 0);
 	CHECK(gw_entry_next_fast(&r, &e) == -1);
+	CHECK(gw_chunk_open(&r, bad, sizeof bad, 1, NULL) == 0);
+	CHECK(gw_entry_seek(&r, 1, &e) == -1);
+	CHECK(gw_chunk_open(&r, tf1, sizeof tf1, 1, NULL) == 0);
+	CHECK(gw_entry_seek(&r, 1, &e) == -1);
 	CHECK(gw_chunk_open(&r, cut, sizeof cut, 1, NULL) == 0);
 	CHECK(gw_entry_next_fast(&r, &e) == -1);
 	CHECK(gw_chunk_open(&r, tf1, sizeof tf1, 1, NULL) == 0);
@@ -217,31 +221,39 @@ static void test_damaged_chunk(void)
 	CHECK(gw_chunk_open(&r, (const unsigned char[]){1, 2}, 2, UINT32_MAX - 1, NULL) == -1);
 }
 
-/* The inline reader decodes what gw_entry_next does, for entries of every
- * form: tf 1 and more, positions and docid gaps of one to three bytes. */
-static void test_fast_reader(void)
+/* A list of 2000 entries of every form: tf 1 and more (some with 64+
+ * bytes of positions, so a two-byte x), positions and docid gaps of one to
+ * three bytes. */
+static void make_mixed_list(gw_plist *l)
 {
-	gw_plist l;
-	gw_chunk_builder b;
-	gw_entry_reader slow, fast;
-	gw_entry e, f;
-	uint32_t pos[4], d = 0, seed = 7, first, n = 0, tf1 = 0;
-	int more;
+	uint32_t pos[40], d = 0, seed = 7;
 
-	memset(&l, 0, sizeof l);
-	l.cap = 2000 * GW_PLIST_ENTRY_MAX(4);
-	l.p = malloc(l.cap);
-	if (!l.p)
+	memset(l, 0, sizeof *l);
+	l->cap = 2000 * GW_PLIST_ENTRY_MAX(40);
+	l->p = malloc(l->cap);
+	if (!l->p)
 		abort();
 	for (int i = 0; i < 2000; i++) {
 		uint32_t tf, at = 0;
 		seed = seed * 1103515245u + 12345u;
 		d += 1 + (seed >> 8) % (i % 3 == 0 ? 100000 : 60);
-		tf = 1 + (seed >> 4) % 4;
+		tf = i % 50 == 7 ? 40 : 1 + (seed >> 4) % 4;
 		for (uint32_t k = 0; k < tf; k++)
-			pos[k] = at += (seed >> (k + 3)) % (k % 2 ? 20 : 70000);
-		gw_plist_add(&l, d, pos, tf);
+			pos[k] = at += (seed >> (k % 8 + 3)) % (k % 2 ? 20 : 70000);
+		gw_plist_add(l, d, pos, tf);
 	}
+}
+
+/* The inline readers decode what gw_entry_next does. */
+static void test_fast_reader(void)
+{
+	gw_plist l;
+	gw_entry_reader slow, fast;
+	gw_entry e, f;
+	uint32_t n = 0, tf1 = 0;
+	int more;
+
+	make_mixed_list(&l);
 	gw_plist_reader(&l, &slow);
 	gw_plist_reader(&l, &fast);
 	while ((more = gw_entry_next(&slow, &e)) == 1) {
@@ -253,25 +265,50 @@ static void test_fast_reader(void)
 	CHECK(more == 0 && n == 2000);
 	CHECK(gw_entry_next_fast(&fast, &f) == 0);
 	CHECK(tf1 > 300 && tf1 < 700);
-	/* The same entries through chunks. */
+	free(l.p);
+}
+
+/* gw_entry_seek finds what reading entry by entry finds, in chunks: the
+ * first entry at or past the target, or the chunk's end. */
+static void test_seek(void)
+{
+	gw_plist l;
+	gw_chunk_builder b;
+	gw_entry_reader in, c1, c2;
+	gw_entry e, f;
+	uint32_t first, n = 0;
+	int more;
+
+	make_mixed_list(&l);
 	gw_chunk_builder_init(&b);
-	gw_plist_reader(&l, &slow);
-	n = 0;
+	gw_plist_reader(&l, &in);
 	do {
 		int full = 0;
-		while (!full && (more = gw_entry_next(&slow, &e)) == 1)
+		while (!full && (more = gw_entry_next(&in, &e)) == 1)
 			full = gw_chunk_builder_add(&b, &e);
-		if (gw_chunk_builder_take(&b, &first)) {
-			gw_entry_reader c1, c2;
-			CHECK(gw_chunk_open(&c1, b.out.p, b.out.len, first, NULL) == 0);
-			CHECK(gw_chunk_open(&c2, b.out.p, b.out.len, first, NULL) == 0);
-			while (gw_entry_next(&c1, &e) == 1) {
-				CHECK(gw_entry_next_fast(&c2, &f) == 1);
-				CHECK(e.docid == f.docid && e.tf == f.tf && e.plen == f.plen);
-				n++;
+		if (!gw_chunk_builder_take(&b, &first))
+			continue;
+		/* From the chunk's start to each docid of it, each docid + 1, and
+		 * past its end, then target after target in one reader. */
+		CHECK(gw_chunk_open(&c1, b.out.p, b.out.len, first, NULL) == 0);
+		while (gw_entry_next(&c1, &e) == 1) {
+			for (uint32_t t = e.docid; t <= e.docid + 1; t++) {
+				int rs;
+				gw_entry_reader lin;
+				gw_entry g;
+				CHECK(gw_chunk_open(&c2, b.out.p, b.out.len, first, NULL) == 0);
+				CHECK(gw_chunk_open(&lin, b.out.p, b.out.len, first, NULL) == 0);
+				while ((rs = gw_entry_next(&lin, &g)) == 1 && g.docid < t)
+					;
+				CHECK(gw_entry_seek(&c2, t, &f) == rs);
+				if (rs == 1)
+					CHECK(f.docid == g.docid && f.tf == g.tf && f.pos == g.pos && f.plen == g.plen &&
+					      c2.p == lin.p && c2.left == lin.left);
 			}
-			CHECK(c1.p == c1.end && c2.p == c2.end);
+			n++;
 		}
+		CHECK(gw_chunk_open(&c2, b.out.p, b.out.len, first, NULL) == 0);
+		CHECK(gw_entry_seek(&c2, UINT32_MAX, &f) == 0 && c2.left == 0 && c2.p == c2.end);
 	} while (more == 1);
 	CHECK(n == 2000);
 	gw_chunk_builder_free(&b);
@@ -287,5 +324,6 @@ int main(void)
 	RUN(test_cut_chunks);
 	RUN(test_damaged_chunk);
 	RUN(test_fast_reader);
+	RUN(test_seek);
 	return TEST_EXIT();
 }
