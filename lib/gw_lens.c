@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /* Parses the entry at *p into r; advances *p past it. */
 static int entry_parse(const unsigned char **p, const unsigned char *end, gw_record *r)
@@ -287,7 +288,9 @@ gw_rc gw_lens_remove(gw_txn *t, uint32_t docid, gw_buf *scratch, gw_err *err)
  * start, kept when the cache is emptied: in a virtual machine each page of
  * fresh memory costs microseconds the first time it is touched, so the
  * cache is dense (a block's header, then 4 + 5 * fields bytes per entry
- * read) and its memory is reused rather than given back. */
+ * read), its memory is reused rather than given back, and each piece is
+ * mapped with its pages populated at once (chunk_new): a cold query that
+ * read a thousand documents' lengths took some 15 page faults in it. */
 enum { ARENA_CHUNK = 64 << 10 };
 
 typedef struct dblock {
@@ -304,6 +307,16 @@ struct gw_lens_cache {
 	size_t nchunks, cur, used; /* cur: the chunk being filled, used of it */
 };
 
+/* A chunk of the arena, its pages mapped at once: one call that zeroes 16
+ * pages costs a fraction of 16 faults, each taken mid-query. */
+static unsigned char *chunk_new(void)
+{
+	void *m = mmap(NULL, ARENA_CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1,
+	               0);
+
+	return m == MAP_FAILED ? NULL : m;
+}
+
 gw_lens_cache *gw_lens_cache_new(void) { return calloc(1, sizeof(gw_lens_cache)); }
 
 /* n bytes (a multiple of 4, at most ARENA_CHUNK) from the arena, and in
@@ -319,7 +332,7 @@ static unsigned char *arena_get(gw_lens_cache *c, size_t n, uint32_t *handle)
 			    !(nc = realloc(c->chunk, (next + 1) * sizeof *nc)))
 				return NULL;
 			c->chunk = nc;
-			if (!(m = malloc(ARENA_CHUNK)))
+			if (!(m = chunk_new()))
 				return NULL;
 			c->chunk[c->nchunks++] = m;
 		}
@@ -350,7 +363,7 @@ void gw_lens_cache_free(gw_lens_cache *c)
 		return;
 	cache_empty(c);
 	for (size_t i = 0; i < c->nchunks; i++)
-		free(c->chunk[i]);
+		munmap(c->chunk[i], ARENA_CHUNK);
 	free(c->chunk);
 	free(c);
 }
