@@ -8,6 +8,7 @@
 
 #include "gw_index_impl.h"
 #include "gw_lens.h"
+#include "gw_norms.h"
 #include "gw_record.h"
 #include "gw_toklist.h"
 
@@ -24,6 +25,8 @@ typedef struct checker {
 	gw_lens_reader lens;
 	uint64_t nlens;     /* lens entries seen */
 	gw_record lrec;     /* the lens entry of the document being checked */
+	gw_norms_reader norms;
+	gw_fsets fsets;
 	gw_toklist toks;
 	gw_fieldtab ft;
 	gw_buf key;
@@ -93,10 +96,12 @@ static int expect_field(checker *c, uint32_t docid, unsigned fid, const char *te
 }
 
 /* The lens entry of docid must repeat the record's id, script and the
- * lengths of its indexed fields, in the same order. */
+ * lengths of its indexed fields, in the same order; its norm must be the
+ * record's. (Norms of removed documents stay: nothing reads them.) */
 static void check_lens(checker *c, uint32_t docid, const gw_record *r)
 {
 	unsigned k = 0;
+	uint32_t norm, want;
 
 	if (gw_lens_read(&c->lens, docid, &c->lrec) != 0) {
 		problem(c, "docid %u has no readable lens entry", docid);
@@ -106,6 +111,13 @@ static void check_lens(checker *c, uint32_t docid, const gw_record *r)
 		problem(c, "docid %u: lens script %d, record %d", docid, c->lrec.script, r->script);
 	if (c->lrec.id_len != r->id_len || memcmp(c->lrec.id, r->id, r->id_len) != 0)
 		problem(c, "docid %u: lens id disagrees with the record's", docid);
+	norm = gw_norms_read(&c->norms, docid);
+	want = gw_norm_of(r, &c->ft, &c->fsets, 0);
+	/* The set "unknown" is a true bound for any document. */
+	if (gw_norm_fset(norm) == GW_FSET_OTHER)
+		want = (want & ~(0xfffu << 16)) | (uint32_t)GW_FSET_OTHER << 16;
+	if (norm != want)
+		problem(c, "docid %u: norm %#x, the record's %#x", docid, (unsigned)norm, (unsigned)want);
 	for (unsigned i = 0; i < r->nf; i++) {
 		if (!gw_field_indexed(&c->ft, r->fid[i]))
 			continue;
@@ -262,9 +274,11 @@ gw_rc gw_index_check(gw_index *ix, gw_check_report *rep, gw_err *err)
 		goto done;
 	}
 	gw_lens_reader_init(&c.lens, c.t);
-	if ((rc = gw_fields_load(c.t, &c.ft, err)) || (rc = gw_doc_each(c.t, on_doc, &c, err)) || (err && err->rc) ||
+	gw_norms_reader_init(&c.norms, c.t);
+	if ((rc = gw_fields_load(c.t, &c.ft, err)) || (rc = gw_fsets_load(c.t, &c.fsets, err)) ||
+	    (rc = gw_doc_each(c.t, on_doc, &c, err)) || (err && err->rc) ||
 	    (rc = gw_post_each(c.t, on_chunk, &c, err)) || (rc = gw_id_each(c.t, on_id, &c, err)) ||
-	    (rc = gw_lens_block_each(c.t, on_lens_block, &c, err)) || (rc = check_counters(&c, err)))
+	    (rc = gw_block_each(c.t, GW_BT_LENS, on_lens_block, &c, err)) || (rc = check_counters(&c, err)))
 		goto done;
 	if (c.nlens != c.rep.docs)
 		problem(&c, "%llu lens entries for %llu documents", (unsigned long long)c.nlens,
@@ -283,6 +297,8 @@ done:
 	if (rep)
 		*rep = c.rep;
 	gw_lens_reader_close(&c.lens);
+	gw_norms_reader_close(&c.norms);
+	gw_fsets_free(&c.fsets);
 	gw_txn_abort(c.t);
 	free(c.live);
 	free(c.pos);

@@ -28,6 +28,7 @@
 #include "gw_accum.h"
 #include "gw_index_impl.h"
 #include "gw_lens.h"
+#include "gw_norms.h"
 #include "gw_prean.h"
 #include "gw_record.h"
 #include "gw_removals.h"
@@ -46,6 +47,8 @@ typedef struct applier {
 	gw_removals *rem;           /* postings of removed documents, queued */
 	gw_toklist toks;
 	gw_lens_queue lensq;        /* lens entries of the documents added, until a flush */
+	gw_norms_queue normsq;      /* and their norms */
+	gw_fsets fsets;             /* the field sets norms name */
 	gw_buf scratch, rec;
 	uint64_t ndocs, next_docid;
 	uint64_t flen[GW_MAX_FIELDS + 1], fdocs[GW_MAX_FIELDS + 1];
@@ -432,8 +435,8 @@ static gw_rc load_counters(applier *ap, gw_err *err)
 {
 	char key[32];
 
-	if (gw_fields_load(ap->t, &ap->ft, err) || gw_meta_get(ap->t, "ndocs", &ap->ndocs, err) ||
-	    gw_meta_get(ap->t, "next_docid", &ap->next_docid, err))
+	if (gw_fields_load(ap->t, &ap->ft, err) || gw_fsets_load(ap->t, &ap->fsets, err) ||
+	    gw_meta_get(ap->t, "ndocs", &ap->ndocs, err) || gw_meta_get(ap->t, "next_docid", &ap->next_docid, err))
 		return err->rc;
 	for (unsigned f = 1; f <= ap->ft.n; f++) {
 		snprintf(key, sizeof key, "flen:%u", f);
@@ -479,6 +482,7 @@ static gw_rc flush_postings(applier *ap, gw_err *err)
 {
 	ap->st.flushes += gw_accum_terms(ap->acc) > 0;
 	if (gw_lens_queue_flush(&ap->lensq, ap->t, &ap->scratch, err) ||
+	    gw_fsets_save(&ap->fsets, ap->t, err) || gw_norms_queue_flush(&ap->normsq, ap->t, &ap->scratch, err) ||
 	    gw_accum_flush(ap->acc, ap->t, checkpoint_bytes(ap), err) ||
 	    gw_removals_flush(ap->rem, ap->t, checkpoint_bytes(ap), err))
 		return err->rc;
@@ -630,7 +634,8 @@ static gw_rc add_doc(applier *ap, const gw_pdoc *d, const gw_predoc *pre, gw_err
 	if (!gw_buf_ok(&ap->rec))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	if (gw_doc_put(ap->t, docid, ap->rec.p, ap->rec.len, err) || gw_id_put(ap->t, id, d->id_len, docid, err) ||
-	    gw_lens_queue_add(&ap->lensq, docid, &r, &ap->ft, err))
+	    gw_lens_queue_add(&ap->lensq, docid, &r, &ap->ft, err) ||
+	    gw_norms_queue_add(&ap->normsq, docid, gw_norm_of(&r, &ap->ft, &ap->fsets, 1), err))
 		return err->rc;
 	ap->ndocs++;
 	return GW_OK;
@@ -921,7 +926,8 @@ static gw_rc apply(applier *ap, int first, int last, gw_err *err)
 		}
 		/* Bounded memory: past the budget, the lists merge into the
 		 * store (new docids only ever go after the stored ones). */
-		if (gw_accum_bytes(ap->acc) + gw_removals_bytes(ap->rem) + ap->lensq.b.cap > ap->ix->budget &&
+		if (gw_accum_bytes(ap->acc) + gw_removals_bytes(ap->rem) + ap->lensq.b.cap + ap->normsq.b.cap >
+		        ap->ix->budget &&
 		    flush_postings(ap, err))
 			return err->rc;
 		if (checkpoint_bytes(ap) && gw_txn_written(ap->t) >= checkpoint_bytes(ap) &&
@@ -980,6 +986,8 @@ static void applier_free(applier *ap)
 	gw_removals_free(ap->rem);
 	gw_toklist_free(&ap->toks);
 	gw_lens_queue_free(&ap->lensq);
+	gw_norms_queue_free(&ap->normsq);
+	gw_fsets_free(&ap->fsets);
 	gw_buf_free(&ap->scratch);
 	gw_buf_free(&ap->rec);
 }

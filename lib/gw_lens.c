@@ -82,7 +82,7 @@ static gw_rc rewrite_block(gw_txn *t, uint32_t block, const unsigned char *p, si
 	gw_buf_append(scratch, after, (size_t)(p + len - after));
 	if (!gw_buf_ok(scratch))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
-	return gw_lens_block_put(t, block, scratch->p, scratch->len, err);
+	return gw_block_put(t, GW_BT_LENS, block, scratch->p, scratch->len, err);
 }
 
 /* The longest entry body: script, nfields, (fid, varint length) a field,
@@ -123,7 +123,7 @@ static gw_rc add_body(gw_txn *t, uint32_t docid, const unsigned char *body, size
 	static const unsigned char empty[1]; /* a new block's value */
 	const unsigned char *p = NULL, *at, *after;
 	size_t len = 0;
-	gw_rc rc = gw_lens_block_get(t, block, (const void **)&p, &len, err);
+	gw_rc rc = gw_block_get(t, GW_BT_LENS, block, (const void **)&p, &len, err);
 
 	if (rc == GW_ENOTFOUND)
 		p = empty, len = 0;
@@ -214,7 +214,7 @@ gw_rc gw_lens_queue_flush(gw_lens_queue *q, gw_txn *t, gw_buf *scratch, gw_err *
 		/* The run of items in this block. */
 		while (p < end && gw_be32_get(p) / GW_LENS_BLOCK == block)
 			queue_item(&p, end, &docid, &body, &n);
-		rc = gw_lens_block_get(t, block, (const void **)&old, &len, err);
+		rc = gw_block_get(t, GW_BT_LENS, block, (const void **)&old, &len, err);
 		if (rc == GW_ENOTFOUND)
 			rc = GW_OK, old = NULL, len = 0;
 		if (rc)
@@ -237,8 +237,8 @@ gw_rc gw_lens_queue_flush(gw_lens_queue *q, gw_txn *t, gw_buf *scratch, gw_err *
 				gw_buf_append(scratch, body, n);
 			}
 			rc = !gw_buf_ok(scratch) ? gw_err_set(err, GW_ENOMEM, 0, "out of memory")
-			     : old               ? gw_lens_block_put(t, block, scratch->p, scratch->len, err)
-			                         : gw_lens_block_append(t, block, scratch->p, scratch->len, err);
+			     : old               ? gw_block_put(t, GW_BT_LENS, block, scratch->p, scratch->len, err)
+			                         : gw_block_append(t, GW_BT_LENS, block, scratch->p, scratch->len, err);
 		} else {
 			for (const unsigned char *x = run; x < p && rc == GW_OK;) {
 				queue_item(&x, p, &docid, &body, &n);
@@ -263,7 +263,7 @@ gw_rc gw_lens_remove(gw_txn *t, uint32_t docid, gw_buf *scratch, gw_err *err)
 	const unsigned char *p, *at, *after;
 	size_t len;
 	int found;
-	gw_rc rc = gw_lens_block_get(t, block, (const void **)&p, &len, err);
+	gw_rc rc = gw_block_get(t, GW_BT_LENS, block, (const void **)&p, &len, err);
 
 	if (rc == GW_ENOTFOUND)
 		return GW_OK;
@@ -417,10 +417,10 @@ static int reader_load(gw_lens_reader *rd, uint32_t block)
 	if (!rd->cur) {
 		gw_err e;
 		gw_err_clear(&e);
-		if (gw_lens_cursor_open(rd->t, &rd->cur, &e))
+		if (gw_block_cursor_open(rd->t, GW_BT_LENS, &rd->cur, &e))
 			return -1;
 	}
-	if ((rc = gw_lens_cursor_get(rd->cur, block, &v, &len)))
+	if ((rc = gw_block_cursor_get(rd->cur, block, &v, &len)))
 		return rc;
 	rd->block = block;
 	rd->p = rd->next = v;
@@ -512,7 +512,7 @@ void gw_lens_reader_init_cached(gw_lens_reader *rd, gw_txn *t, gw_lens_cache *ca
 
 void gw_lens_reader_close(gw_lens_reader *rd)
 {
-	gw_lens_cursor_close(rd->cur);
+	gw_block_cursor_close(rd->cur);
 	rd->cur = NULL;
 }
 

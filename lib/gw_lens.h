@@ -66,7 +66,7 @@ void gw_lens_cache_free(gw_lens_cache *c);
 typedef struct gw_lens_reader {
 	gw_txn *t;
 	gw_lens_cache *cache;          /* NULL: parse each entry read */
-	gw_lens_cursor *cur;           /* opened on first use */
+	gw_block_cursor *cur;           /* opened on first use */
 	uint32_t block;                /* block held in [p, end); UINT32_MAX: none */
 	const unsigned char *p, *end;
 	const unsigned char *next;     /* first entry after the last one read */

@@ -9,6 +9,7 @@
 
 #include "gw_index_impl.h"
 #include "gw_lens.h"
+#include "gw_norms.h"
 #include "gw_match.h"
 #include "gw_notice.h"
 #include "gw_store.h"
@@ -21,6 +22,9 @@ struct gw_results {
 	double df[64];     /* each part's document frequency (or its estimate) */
 	double ndocs;      /* documents in the index (N) */
 	size_t scored;     /* matches scored (the rest were skipped by MaxScore) */
+	size_t unread;     /* matches skipped on their norm, without a lens read */
+	int verify_norms;  /* gw_search_opts.verify_norms */
+	size_t norm_errors;
 	int direct;        /* answered by the document-at-a-time plan */
 	gw_txn *t;
 	struct gw_lens_cache *lens_cache; /* the index handle's (borrowed; NULL: none) */
@@ -101,6 +105,9 @@ typedef struct ranker {
 	double idf[64];
 	double ub[64];                  /* most a part can add to the sum of parts (0 if negated) */
 	double fmax;                    /* most doc_factor() can be */
+	double amax;                    /* the sum of every indexed field's average length */
+	double *aset;                   /* the same over each field set of norms (gw_norms.h) */
+	size_t naset;
 } ranker;
 
 /* The weight of a field by its kind (gw_rank_params). */
@@ -144,6 +151,8 @@ static gw_rc ranker_init(ranker *rk, gw_txn *t, gw_analyzer *an, const gw_fieldt
 			rk->avg[f] = 1.0;
 		rk->w[f] = default_weight(p, ft->fold[f]);
 		rk->indexed[f] = gw_field_indexed(ft, f);
+		if (rk->indexed[f])
+			rk->amax += rk->avg[f];
 	}
 	for (size_t i = 0; i < p->nweights && i < GW_MAX_WEIGHTS; i++) {
 		unsigned f = gw_field_lookup(an, ft, p->weight_field[i], strlen(p->weight_field[i]));
@@ -249,25 +258,6 @@ static double score_doc(const ranker *rk, const gw_query *q, const partm *pm, si
 		total += score_part(rk, p, m, n, rec);
 	}
 	return total;
-}
-
-/* 1 if every match matches every positive part (a part, or an AND or NEAR
- * of parts and exclusions): then all bounds are equal and MaxScore cannot
- * skip anything. */
-static int all_parts_required(const gw_query *q)
-{
-	const gw_qnode *root = &q->nodes[q->root];
-
-	if (root->kind == GW_QN_PART)
-		return 1;
-	if (root->kind != GW_QN_AND && root->kind != GW_QN_NEAR)
-		return 0;
-	for (size_t k = 0; k < root->n; k++) {
-		int kind = q->nodes[q->kids[root->first + k]].kind;
-		if (kind != GW_QN_PART && kind != GW_QN_NOT)
-			return 0;
-	}
-	return 1;
 }
 
 /* The most docid can score: the bounds of the parts it matches. */
@@ -651,6 +641,43 @@ static double doc_factor(const gw_results *r, const ranker *rk, const gw_record 
 	return (same_script(r, rec) ? 1 + rk->p.script_bonus : 1) * (rk->focus > 0 ? focus_factor(rk, rec) : 1);
 }
 
+/* The most doc_factor() can be for a document of norm nm (gw_norms.h):
+ * the focus factor grows with A and falls with L, so it takes L rounded
+ * down, and A of the norm's field set (of every indexed field if the set
+ * is unknown; a document without any has the factor 1, below this bound
+ * at L = 0). */
+static double factor_bound(const gw_results *r, const ranker *rk, uint32_t nm)
+{
+	double f = r->q->script != GW_SCRIPT_NONE && gw_norm_script(nm) == r->q->script ? 1 + rk->p.script_bonus : 1;
+
+	if (rk->focus > 0 && rk->amax > 0) {
+		unsigned set = gw_norm_fset(nm);
+		double a = set < rk->naset ? rk->aset[set] : rk->amax;
+		double x = 2 * a / (a + gw_norm_len_floor(nm));
+		f *= rk->focus == 1.5 ? x * sqrt(x) : pow(x, rk->focus);
+	}
+	return f;
+}
+
+/* factor_bound of docid's norm; without one (none stored, or the table
+ * unreadable), the most any document's factor can be. With verify_norms,
+ * the bound is also checked against the factor of docid's lens entry. */
+static double norm_bound(gw_results *r, const ranker *rk, gw_norms_reader *norms, gw_lens_reader *lens,
+                         uint32_t docid)
+{
+	uint32_t nm = gw_norms_read(norms, docid);
+	double b = nm ? factor_bound(r, rk, nm) : rk->fmax;
+
+	if (r->verify_norms) {
+		gw_record rec;
+		rec.nf = 0;
+		if (gw_lens_read(lens, docid, &rec))
+			rec.nf = 0, rec.script = GW_SCRIPT_NONE;
+		r->norm_errors += doc_factor(r, rk, &rec) > b * (1 + 1e-12);
+	}
+	return b;
+}
+
 /* 1 if a document whose parts can add up to at most bound, times its
  * factor, cannot enter a full heap of k hits (ordered by score). Its
  * length is known before its matches are read: with the focus factor, a
@@ -730,10 +757,8 @@ static gw_rc rank(gw_results *r, const docset *docs, const partm *pm, const rank
 	scored *heap = malloc((k < docs->n ? k : docs->n ? docs->n : 1) * sizeof *heap);
 	size_t nheap = 0;
 	gw_lens_reader lens;
+	gw_norms_reader norms;
 	size_t hint[64] = {0};
-	/* Skipping needs every match counted without its record (no filters),
-	 * and documents that may match only some of the parts. */
-	int prune = !texts && k > 0 && !all_parts_required(r->q);
 
 	if (k > docs->n)
 		k = docs->n;
@@ -743,6 +768,7 @@ static gw_rc rank(gw_results *r, const docset *docs, const partm *pm, const rank
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	}
 	gw_lens_reader_init_cached(&lens, r->t, r->lens_cache);
+	gw_norms_reader_init(&norms, r->t);
 	for (size_t i = 0; i < docs->n; i++) {
 		size_t len;
 		const void *val;
@@ -766,13 +792,16 @@ static gw_rc rank(gw_results *r, const docset *docs, const partm *pm, const rank
 		r->total++;
 		if (k == 0) /* only the total (and facets) are wanted */
 			continue;
-		/* MaxScore: once the heap holds k hits, a document whose parts
-		 * could not add up to more than the worst of them is counted but
-		 * not scored (no lens read). Later docids lose ties, so "not
-		 * more" suffices. */
+		/* MaxScore: once the heap holds k hits, a document whose parts,
+		 * times the most its norm allows its factor to be, could not add
+		 * up to more than the worst of them is counted but not scored (no
+		 * lens read). Later docids lose ties, so "not more" suffices. */
 		bound = cmp == by_score && nheap == k ? doc_bound(rk, r->q, pm, hint, docs->d[i]) : 0;
-		if (prune && nheap == k && bound * rk->fmax <= heap[0].score)
+		if (!texts && cmp == by_score && nheap == k &&
+		    cannot_enter(heap, nheap, k, bound, norm_bound(r, rk, &norms, &lens, docs->d[i]))) {
+			r->unread++;
 			continue;
+		}
 		if (!texts && gw_lens_read(&lens, docs->d[i], &rec))
 			rec.nf = 0, rec.script = GW_SCRIPT_NONE;
 		factor = doc_factor(r, rk, &rec);
@@ -783,6 +812,7 @@ static gw_rc rank(gw_results *r, const docset *docs, const partm *pm, const rank
 		heap_offer(heap, &nheap, k, &sc, cmp);
 	}
 	gw_lens_reader_close(&lens);
+	gw_norms_reader_close(&norms);
 	return take_hits(r, heap, nheap, o, cmp, err);
 }
 
@@ -996,6 +1026,7 @@ static void walk_and(gw_results *r, const ranker *rk, gw_pcur **cur, const size_
                      scored *heap, size_t *nheap, size_t k)
 {
 	gw_lens_reader lens;
+	gw_norms_reader norms;
 	gw_match m[GW_MAX_FIELDS];
 	gw_pcur *lead = cur[order[0]];
 	uint32_t d = gw_pcur_skip(lead, 1);
@@ -1004,6 +1035,7 @@ static void walk_and(gw_results *r, const ranker *rk, gw_pcur **cur, const size_
 	for (size_t p = 0; p < np; p++) /* in part order, as doc_bound sums */
 		bound += rk->ub[p];
 	gw_lens_reader_init_cached(&lens, r->t, r->lens_cache);
+	gw_norms_reader_init(&norms, r->t);
 	while (d) {
 		uint32_t next = 0;
 		gw_record rec;
@@ -1024,6 +1056,13 @@ static void walk_and(gw_results *r, const ranker *rk, gw_pcur **cur, const size_
 			d = gw_pcur_skip(lead, d + 1);
 			continue;
 		}
+		/* Its norm may show it cannot enter, before its lens entry is
+		 * read (gw_norms.h). */
+		if (*nheap == k && cannot_enter(heap, *nheap, k, bound, norm_bound(r, rk, &norms, &lens, d))) {
+			r->unread++;
+			d = gw_pcur_skip(lead, d + 1);
+			continue;
+		}
 		rec.nf = 0;
 		if (gw_lens_read(&lens, d, &rec))
 			rec.nf = 0, rec.script = GW_SCRIPT_NONE;
@@ -1040,6 +1079,7 @@ static void walk_and(gw_results *r, const ranker *rk, gw_pcur **cur, const size_
 	}
 done:
 	gw_lens_reader_close(&lens);
+	gw_norms_reader_close(&norms);
 }
 
 static gw_rc rank_direct(gw_results *r, const ranker *rk, gw_pcur **cur, const double *df,
@@ -1064,6 +1104,31 @@ static gw_rc rank_direct(gw_results *r, const ranker *rk, gw_pcur **cur, const d
 	if (!empty)
 		walk_and(r, rk, cur, order, np, heap, &nheap, k);
 	return take_hits(r, heap, nheap, o, by_score, err);
+}
+
+/* rk->aset: A (the sum of the fields' average lengths) of each field set
+ * the norms name. Without it (none stored, damaged, out of memory),
+ * factor_bound takes every field's. */
+static void set_averages(ranker *rk, gw_txn *t, const gw_fieldtab *ft)
+{
+	gw_fsets fs;
+	gw_err e;
+
+	gw_err_clear(&e);
+	if (gw_fsets_load(t, &fs, &e))
+		return;
+	if (fs.n && (rk->aset = malloc(fs.n * sizeof *rk->aset))) {
+		for (size_t i = 0; i < fs.n; i++) {
+			const unsigned char *fids;
+			size_t n = gw_fsets_get_set(&fs, i, &fids);
+			rk->aset[i] = 0;
+			for (size_t j = 0; j < n; j++)
+				if (fids[j] <= ft->n && rk->indexed[fids[j]])
+					rk->aset[i] += rk->avg[fids[j]];
+		}
+		rk->naset = fs.n;
+	}
+	gw_fsets_free(&fs);
 }
 
 static gw_rc run(gw_results *r, const gw_search_opts *o, gw_err *err)
@@ -1095,6 +1160,8 @@ static gw_rc run(gw_results *r, const gw_search_opts *o, gw_err *err)
 		}
 		/* The focus factor is below 2^focus. */
 		rk.fmax = (1 + rk.p.script_bonus) * pow(2, rk.focus);
+		if (rk.focus > 0)
+			set_averages(&rk, r->t, &r->ft);
 		if (direct)
 			rc = rank_direct(r, &rk, cur, df, o, err);
 		else if (eval(r->q, pm, r->q->root, &docs))
@@ -1108,6 +1175,9 @@ static gw_rc run(gw_results *r, const gw_search_opts *o, gw_err *err)
 		gw_matches_free(&pm[p].v);
 		free(pm[p].docs);
 	}
+	free(rk.aset);
+	rk.aset = NULL;
+	rk.naset = 0;
 	if (rc == GW_OK && !(r->rk = malloc(sizeof rk)))
 		rc = gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	if (rc == GW_OK)
@@ -1141,6 +1211,7 @@ gw_rc gw_search(gw_index *ix, const char *query, size_t qlen, const gw_search_op
 		return rc;
 	}
 	r->an = ix->an;
+	r->verify_norms = opts->verify_norms;
 	/* Without memory for it, searches parse lens entries as they go. */
 	if (!ix->lens_cache)
 		ix->lens_cache = gw_lens_cache_new();
@@ -1196,6 +1267,8 @@ void gw_results_free(gw_results *r)
 size_t gw_results_total(const gw_results *r) { return r->total; }
 
 size_t gw_results_scored(const gw_results *r) { return r->scored; }
+size_t gw_results_unread(const gw_results *r) { return r->unread; }
+size_t gw_results_norm_errors(const gw_results *r) { return r->norm_errors; }
 int gw_results_direct(const gw_results *r) { return r->direct; }
 size_t gw_results_count(const gw_results *r) { return r->nhits; }
 const gw_hit *gw_results_hit(const gw_results *r, size_t i) { return &r->hits[i]; }

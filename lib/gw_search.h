@@ -84,6 +84,10 @@ typedef struct gw_search_opts {
 	const char *facet;      /* field name: count matching documents per value */
 	int general_plan;       /* 1: never the document-at-a-time plan for ANDs of
 	                         * plain parts (tests compare the two plans) */
+	int verify_norms;       /* 1: for tests, the factor of every match whose
+	                         * norm is consulted is also computed from its lens
+	                         * entry, and counted if above the norm's bound
+	                         * (gw_results_norm_errors) */
 } gw_search_opts;
 
 /* 1 if d is a date the filters take: YYYY, YYYY-MM or YYYY-MM-DD. */
@@ -108,6 +112,12 @@ size_t gw_results_count(const gw_results *r);   /* hits returned */
 /* Matches whose score was computed: the others could not reach the top
  * offset + limit (MaxScore), so were counted in the total unscored. */
 size_t gw_results_scored(const gw_results *r);
+/* Of the matches not scored, those skipped on their norm alone, without
+ * reading their lens entry (gw_norms.h). For tests. */
+size_t gw_results_unread(const gw_results *r);
+/* With gw_search_opts.verify_norms: matches whose factor their norm's
+ * bound was below (0 unless norms are wrong). */
+size_t gw_results_norm_errors(const gw_results *r);
 /* 1 if the document-at-a-time plan answered (an AND of plain parts), 0 if
  * the general one did (gw_search_opts.general_plan). For tests. */
 int gw_results_direct(const gw_results *r);

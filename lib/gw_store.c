@@ -3,7 +3,7 @@
  * ON-DISK FORMAT (version GW_FORMAT_VERSION = 7)
  *
  * An index is a directory holding one LMDB environment (data.mdb, lock.mdb)
- * with six named databases. Integers in keys are big-endian so that byte
+ * with seven named databases. Integers in keys are big-endian so that byte
  * order is numeric order; "varint" is LEB128 (7 bits a byte, low first).
  *
  *   meta    ASCII name -> 8-byte little-endian unsigned counter:
@@ -41,6 +41,16 @@
  *           A copy of what ranking and printing hits' ids need from the
  *           record, packed so that scoring a match costs one lookup per
  *           block, not a record parse (gw_lens.h).
+ *   norms   block:be32 -> norm:u32le per docid block * GW_NORMS_BLOCK + i,
+ *           for i up to the block's last docid added; 0 where none was.
+ *           A norm is 1 << 31 | script << 29 | field set << 16 | length
+ *           code: the sum of the indexed fields' lengths, rounded down
+ *           (gw_norms.h). Norms of removed documents stay: no posting
+ *           points to them, so nothing reads them.
+ *           "fsets" (a 5-byte key, after every block) -> the field sets
+ *           norms name: nsets:varint (nfids:varint fid:u8{nfids}){nsets},
+ *           each the sorted ids of a document's indexed fields, numbered
+ *           from 0 as documents brought them.
  *   post    kind:u8 term NUL fid:u8 first_docid:be32 -> chunk
  *             kind is a GW_T_* byte (gw_analyzer.h); the chunk encoding is
  *             described in gw_postings.h. The field comes after the term
@@ -56,8 +66,8 @@
  * Versions: 2 -> 3 added the record's content hash; 3 -> 4 added lens; 4 -> 5
  * deflated long texts; 5 -> 6 moved the fid in post keys after the term; 6 -> 7
  * left tf out of postings entries of tf 1 and gave chunk headers a varint
- * span instead of a be32 last docid (post: 35.4 -> 31.8 MB on zh-docs), and
- * lens entries the document's id. An
+ * span instead of a be32 last docid (post: 35.4 -> 31.8 MB on zh-docs), gave
+ * lens entries the document's id, and added norms. An
  * index of an older format is refused with GW_EVERSION: rebuild it. */
 #include "gw_store.h"
 
@@ -79,7 +89,7 @@
 
 struct gw_store {
 	MDB_env *env;
-	MDB_dbi meta, fields, ids, docs, lens, post;
+	MDB_dbi meta, fields, ids, docs, lens, norms, post;
 	int write;
 	char *path;
 };
@@ -199,6 +209,7 @@ static gw_rc open_dbs(gw_store *s, int create, gw_err *err)
 	    (rc = mdb_dbi_open(txn, "ids", f, &s->ids)) ||
 	    (rc = mdb_dbi_open(txn, "docs", f, &s->docs)) ||
 	    (rc = mdb_dbi_open(txn, "lens", f, &s->lens)) ||
+	    (rc = mdb_dbi_open(txn, "norms", f, &s->norms)) ||
 	    (rc = mdb_dbi_open(txn, "post", f, &s->post))) {
 		mdb_txn_abort(txn);
 		if (rc == MDB_NOTFOUND)
@@ -618,48 +629,53 @@ gw_rc gw_doc_each(gw_txn *t, int (*fn)(void *ctx, uint32_t docid, const void *va
 	return each_be32(t, t->s->docs, fn, ctx, "cannot read documents", err);
 }
 
-gw_rc gw_lens_block_get(gw_txn *t, uint32_t block, const void **val, size_t *len, gw_err *err)
+static MDB_dbi btable_dbi(const gw_txn *t, gw_btable bt)
 {
-	return get_be32(t, t->s->lens, block, val, len, err);
+	return bt == GW_BT_LENS ? t->s->lens : t->s->norms;
 }
 
-gw_rc gw_lens_block_put(gw_txn *t, uint32_t block, const void *val, size_t len, gw_err *err)
+gw_rc gw_block_get(gw_txn *t, gw_btable bt, uint32_t block, const void **val, size_t *len, gw_err *err)
 {
-	unsigned char k[4];
-
-	gw_be32_put(k, block);
-	return len ? put(t, t->s->lens, k, 4, val, len, err) : del(t, t->s->lens, k, 4, err);
+	return get_be32(t, btable_dbi(t, bt), block, val, len, err);
 }
 
-gw_rc gw_lens_block_append(gw_txn *t, uint32_t block, const void *val, size_t len, gw_err *err)
+gw_rc gw_block_put(gw_txn *t, gw_btable bt, uint32_t block, const void *val, size_t len, gw_err *err)
 {
 	unsigned char k[4];
 
 	gw_be32_put(k, block);
-	return put_append(t, t->s->lens, k, 4, val, len, err);
+	return len ? put(t, btable_dbi(t, bt), k, 4, val, len, err) : del(t, btable_dbi(t, bt), k, 4, err);
 }
 
-struct gw_lens_cursor {
+gw_rc gw_block_append(gw_txn *t, gw_btable bt, uint32_t block, const void *val, size_t len, gw_err *err)
+{
+	unsigned char k[4];
+
+	gw_be32_put(k, block);
+	return put_append(t, btable_dbi(t, bt), k, 4, val, len, err);
+}
+
+struct gw_block_cursor {
 	MDB_cursor *cur;
 };
 
-gw_rc gw_lens_cursor_open(gw_txn *t, gw_lens_cursor **out, gw_err *err)
+gw_rc gw_block_cursor_open(gw_txn *t, gw_btable bt, gw_block_cursor **out, gw_err *err)
 {
-	gw_lens_cursor *c = calloc(1, sizeof *c);
+	gw_block_cursor *c = calloc(1, sizeof *c);
 	int rc;
 
 	*out = NULL;
 	if (!c)
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
-	if ((rc = mdb_cursor_open(t->txn, t->s->lens, &c->cur))) {
+	if ((rc = mdb_cursor_open(t->txn, btable_dbi(t, bt), &c->cur))) {
 		free(c);
-		return lmdb_err(err, rc, "cannot read lens");
+		return lmdb_err(err, rc, "cannot read the index");
 	}
 	*out = c;
 	return GW_OK;
 }
 
-int gw_lens_cursor_get(gw_lens_cursor *c, uint32_t block, const void **val, size_t *len)
+int gw_block_cursor_get(gw_block_cursor *c, uint32_t block, const void **val, size_t *len)
 {
 	unsigned char kb[4];
 	MDB_val k = {4, kb}, v;
@@ -674,7 +690,7 @@ int gw_lens_cursor_get(gw_lens_cursor *c, uint32_t block, const void **val, size
 	return 0;
 }
 
-void gw_lens_cursor_close(gw_lens_cursor *c)
+void gw_block_cursor_close(gw_block_cursor *c)
 {
 	if (!c)
 		return;
@@ -682,10 +698,28 @@ void gw_lens_cursor_close(gw_lens_cursor *c)
 	free(c);
 }
 
-gw_rc gw_lens_block_each(gw_txn *t, int (*fn)(void *ctx, uint32_t block, const void *val, size_t len),
-                         void *ctx, gw_err *err)
+gw_rc gw_block_each(gw_txn *t, gw_btable bt, int (*fn)(void *ctx, uint32_t block, const void *val, size_t len),
+                    void *ctx, gw_err *err)
 {
-	return each_be32(t, t->s->lens, fn, ctx, "cannot read lens", err);
+	return each_be32(t, btable_dbi(t, bt), fn, ctx, bt == GW_BT_LENS ? "cannot read lens" : "cannot read norms",
+	                 err);
+}
+
+gw_rc gw_fsets_get(gw_txn *t, const void **val, size_t *len, gw_err *err)
+{
+	MDB_val v;
+	gw_rc rc = get(t, t->s->norms, "fsets", 5, &v, err);
+
+	if (rc)
+		return rc;
+	*val = v.mv_data;
+	*len = v.mv_size;
+	return GW_OK;
+}
+
+gw_rc gw_fsets_put(gw_txn *t, const void *val, size_t len, gw_err *err)
+{
+	return put(t, t->s->norms, "fsets", 5, val, len, err);
 }
 
 gw_rc gw_id_get(gw_txn *t, const char *id, size_t len, uint32_t *docid, gw_err *err)
@@ -1266,8 +1300,9 @@ gw_rc gw_term_prefix_each(gw_txn *t, unsigned fid, int kind, const char *prefix,
 
 gw_rc gw_store_db_stats(gw_txn *t, gw_db_stat st[GW_STORE_NDBS], gw_err *err)
 {
-	static const char *const names[GW_STORE_NDBS] = {"meta", "fields", "ids", "docs", "lens", "post"};
-	const MDB_dbi dbi[GW_STORE_NDBS] = {t->s->meta, t->s->fields, t->s->ids, t->s->docs, t->s->lens, t->s->post};
+	static const char *const names[GW_STORE_NDBS] = {"meta", "fields", "ids", "docs", "lens", "norms", "post"};
+	const MDB_dbi dbi[GW_STORE_NDBS] = {t->s->meta, t->s->fields, t->s->ids, t->s->docs,
+	                                    t->s->lens, t->s->norms, t->s->post};
 	MDB_stat ms;
 	int rc;
 
@@ -1316,8 +1351,8 @@ gw_rc gw_store_copy_packed(gw_store *s, const char *dest, gw_err *err)
 	    (rc = gw_store_begin(s, 0, &src, err)) || (rc = gw_store_begin(d, 1, &dst, err)))
 		goto done;
 	{
-		const MDB_dbi from[] = {s->meta, s->fields, s->ids, s->docs, s->lens, s->post};
-		const MDB_dbi to[] = {d->meta, d->fields, d->ids, d->docs, d->lens, d->post};
+		const MDB_dbi from[] = {s->meta, s->fields, s->ids, s->docs, s->lens, s->norms, s->post};
+		const MDB_dbi to[] = {d->meta, d->fields, d->ids, d->docs, d->lens, d->norms, d->post};
 		for (size_t i = 0; i < sizeof from / sizeof *from && rc == GW_OK; i++)
 			rc = copy_db(src, from[i], dst, to[i], err);
 	}

@@ -74,23 +74,32 @@ unsigned gw_field_find(const gw_fieldtab *ft, const char *fold, size_t fold_len)
 gw_rc gw_doc_get(gw_txn *t, uint32_t docid, const void **val, size_t *len, gw_err *err);
 gw_rc gw_doc_put(gw_txn *t, uint32_t docid, const void *val, size_t len, gw_err *err);
 gw_rc gw_doc_del(gw_txn *t, uint32_t docid, gw_err *err);
-/* lens: block number -> packed ranking data (codec in gw_lens.h). A value
- * lives until the txn ends; putting an empty value deletes the block. */
-gw_rc gw_lens_block_get(gw_txn *t, uint32_t block, const void **val, size_t *len, gw_err *err);
-gw_rc gw_lens_block_put(gw_txn *t, uint32_t block, const void *val, size_t len, gw_err *err);
+/* The tables keyed by a block of docids (be32): lens, packed ranking data
+ * (gw_lens.h), and norms, a length and script code per document
+ * (gw_norms.h). A value lives until the txn ends; putting an empty value
+ * deletes the block. */
+typedef enum gw_btable { GW_BT_LENS, GW_BT_NORMS } gw_btable;
+gw_rc gw_block_get(gw_txn *t, gw_btable bt, uint32_t block, const void **val, size_t *len, gw_err *err);
+gw_rc gw_block_put(gw_txn *t, gw_btable bt, uint32_t block, const void *val, size_t len, gw_err *err);
 /* The same for a new block above every other (pages filled in order stay
  * full); a plain put otherwise. len > 0. */
-gw_rc gw_lens_block_append(gw_txn *t, uint32_t block, const void *val, size_t len, gw_err *err);
-/* A cursor over lens blocks, for many lookups in ascending order: LMDB
- * looks on the cursor's current page before descending from the root. */
-typedef struct gw_lens_cursor gw_lens_cursor;
-gw_rc gw_lens_cursor_open(gw_txn *t, gw_lens_cursor **out, gw_err *err);
+gw_rc gw_block_append(gw_txn *t, gw_btable bt, uint32_t block, const void *val, size_t len, gw_err *err);
+/* A cursor over a table's blocks, for many lookups in ascending order:
+ * LMDB looks on the cursor's current page before descending from the
+ * root. */
+typedef struct gw_block_cursor gw_block_cursor;
+gw_rc gw_block_cursor_open(gw_txn *t, gw_btable bt, gw_block_cursor **out, gw_err *err);
 /* 0 found, 1 absent, -1 error. */
-int gw_lens_cursor_get(gw_lens_cursor *c, uint32_t block, const void **val, size_t *len);
-void gw_lens_cursor_close(gw_lens_cursor *c); /* NULL does nothing */
+int gw_block_cursor_get(gw_block_cursor *c, uint32_t block, const void **val, size_t *len);
+void gw_block_cursor_close(gw_block_cursor *c); /* NULL does nothing */
 /* Calls fn for every block in order (stops on non-zero). */
-gw_rc gw_lens_block_each(gw_txn *t, int (*fn)(void *ctx, uint32_t block, const void *val, size_t len),
-                         void *ctx, gw_err *err);
+gw_rc gw_block_each(gw_txn *t, gw_btable bt, int (*fn)(void *ctx, uint32_t block, const void *val, size_t len),
+                    void *ctx, gw_err *err);
+/* The field sets norms name (gw_norms.h), one value in the norms table
+ * under the key "fsets" (which sorts after every block). GW_ENOTFOUND if
+ * none was put. */
+gw_rc gw_fsets_get(gw_txn *t, const void **val, size_t *len, gw_err *err);
+gw_rc gw_fsets_put(gw_txn *t, const void *val, size_t len, gw_err *err);
 /* ids: external id -> docid. GW_ENOTFOUND if absent. */
 gw_rc gw_id_get(gw_txn *t, const char *id, size_t len, uint32_t *docid, gw_err *err);
 gw_rc gw_id_put(gw_txn *t, const char *id, size_t len, uint32_t docid, gw_err *err);
@@ -136,8 +145,8 @@ typedef struct gw_store_stat {
 gw_rc gw_store_stat_get(gw_txn *t, gw_store_stat *st, gw_err *err);
 
 /* Per-database figures (mdb_stat) of the six databases, in the order
- * meta, fields, ids, docs, lens, post. name is a static string. */
-#define GW_STORE_NDBS 6
+ * meta, fields, ids, docs, lens, norms, post. name is a static string. */
+#define GW_STORE_NDBS 7
 typedef struct gw_db_stat {
 	const char *name;
 	uint64_t entries, pages, bytes; /* bytes = pages * page size */

@@ -249,7 +249,7 @@ static inline const char *gw_t_hits(gw_index *ix, const char *q, const gw_search
  * search failed. */
 typedef struct gw_t_answer {
 	int ok, direct;
-	size_t total, scored, n;
+	size_t total, scored, unread, norm_errors, n;
 	gw_hit hits[1000]; /* the first n (at most 1000) hits */
 } gw_t_answer;
 
@@ -268,6 +268,8 @@ static inline void gw_t_answer_of(gw_index *ix, const char *q, const gw_search_o
 	a->direct = gw_results_direct(r);
 	a->total = gw_results_total(r);
 	a->scored = gw_results_scored(r);
+	a->unread = gw_results_unread(r);
+	a->norm_errors = gw_results_norm_errors(r);
 	for (a->n = 0; a->n < gw_results_count(r) && a->n < 1000; a->n++)
 		a->hits[a->n] = *gw_results_hit(r, a->n);
 	gw_results_free(r);

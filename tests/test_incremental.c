@@ -21,7 +21,7 @@ static gw_rc put3(gw_index *ix, const char *id, const char *title, const char *b
 /* Number of hits of q. */
 static size_t nhits(gw_index *ix, const char *q)
 {
-	gw_search_opts o = {0, 100, NULL, 0, NULL, NULL, 0, NULL, 0};
+	gw_search_opts o = {0, 100, NULL, 0, NULL, NULL, 0, NULL, 0, 0};
 	gw_results *r;
 	gw_err err;
 	size_t n;
@@ -226,7 +226,8 @@ static void test_tools(void)
 	CHECK(st.docs == 7 && st.other == 7 && st.with_source == 7 && st.format == GW_FORMAT_VERSION);
 	CHECK(st.terms > 0 && st.postings >= st.terms && st.chunks >= st.terms && st.file_bytes > 0);
 	CHECK(st.db[2].entries == 7 && strcmp(st.db[4].name, "lens") == 0 && st.db[4].entries == 1);
-	CHECK(strcmp(st.db[5].name, "post") == 0);
+	CHECK(strcmp(st.db[5].name, "norms") == 0 && st.db[5].entries == 2); /* a block, the field sets */
+	CHECK(strcmp(st.db[6].name, "post") == 0);
 	CHECK(gw_index_dump(ix, "x2", 2, &out, &err) == GW_OK);
 	out.len ? gw_buf_putc(&out, 0) : (void)0;
 	CHECK(out.p && strstr((char *)out.p, "field _source (stored only): d/sub/x.jsonl"));

@@ -139,7 +139,7 @@ static void test_remove(void)
 	CHECK(gw_lens_read(&rd, 2, &got) == 1);
 	CHECK(gw_lens_read(&rd, 3, &got) == 0 && got.flen[0] == 3);
 	CHECK(gw_lens_read(&rd, 40, &got) == 1);
-	CHECK(gw_lens_block_each(t, count_block, &n, &err) == GW_OK);
+	CHECK(gw_block_each(t, GW_BT_LENS, count_block, &n, &err) == GW_OK);
 	CHECK(n == 2);
 	gw_lens_reader_close(&rd);
 	gw_txn_abort(t);
@@ -196,7 +196,7 @@ static int same_blocks(gw_txn *a, gw_txn *b, uint32_t nblocks)
 		size_t la = 0, lb = 0;
 		gw_err err;
 		gw_err_clear(&err);
-		gw_rc ra = gw_lens_block_get(a, k, &va, &la, &err), rb = gw_lens_block_get(b, k, &vb, &lb, &err);
+		gw_rc ra = gw_block_get(a, GW_BT_LENS, k, &va, &la, &err), rb = gw_block_get(b, GW_BT_LENS, k, &vb, &lb, &err);
 		if (ra != rb || la != lb || (la && memcmp(va, vb, la) != 0)) {
 			fprintf(stderr, "  block %u differs\n", k);
 			return 0;
@@ -261,7 +261,7 @@ static void test_damaged(void)
 	gw_err err;
 
 	gw_err_clear(&err);
-	CHECK(gw_lens_block_put(t, 0, bad, sizeof bad, &err) == GW_OK);
+	CHECK(gw_block_put(t, GW_BT_LENS, 0, bad, sizeof bad, &err) == GW_OK);
 	gw_lens_reader_init(&rd, t);
 	CHECK(gw_lens_read(&rd, 3, &got) == -1);
 	CHECK(gw_lens_block_docids(bad, sizeof bad, 0, d) == -1);

@@ -1,0 +1,177 @@
+/* Tests of gw_norms: the per-document length, script and field set codes
+ * that bound a document's ranking factor. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gw_analyzer.h"
+#include "gw_index.h"
+#include "gw_norms.h"
+#include "gw_store.h"
+#include "gw_test.h"
+
+static char dir[] = "/tmp/gw_test_norms_XXXXXX";
+
+/* A store with fields 1 "title", 2 "body" (indexed) and 3 "_source"
+ * (stored only), in a write txn. */
+static gw_store *fresh_store(gw_txn **t, gw_fieldtab *ft)
+{
+	static int n;
+	char path[300];
+	gw_store *s = NULL;
+	unsigned fid;
+	gw_err err;
+
+	gw_err_clear(&err);
+	snprintf(path, sizeof path, "%s/s%d", dir, n++);
+	CHECK(gw_store_open(&s, path, GW_OPEN_CREATE, &err) == GW_OK);
+	CHECK(s && gw_store_begin(s, 1, t, &err) == GW_OK);
+	memset(ft, 0, sizeof *ft);
+	CHECK(gw_field_intern(*t, ft, "title", 5, "title", 5, &fid, &err) == GW_OK && fid == 1);
+	CHECK(gw_field_intern(*t, ft, "body", 4, "body", 4, &fid, &err) == GW_OK && fid == 2);
+	CHECK(gw_field_intern(*t, ft, "_source", 7, "_source", 7, &fid, &err) == GW_OK && fid == 3);
+	return s;
+}
+
+/* The length code never decodes above the length: exact below 32768,
+ * within 255 up to its largest step, capped beyond. */
+static void test_codes(void)
+{
+	const uint64_t lens[] = {0, 1, 127, 4095, 32767, 32768, 32769, 33000, 100000, 8421375, 8421376, 1u << 30,
+	                         (uint64_t)1 << 40};
+
+	for (size_t i = 0; i < sizeof lens / sizeof *lens; i++) {
+		uint32_t n = gw_norm_make(lens[i], GW_SCRIPT_HANT, 77);
+		uint32_t f = gw_norm_len_floor(n);
+		CHECK(n >> 31 == 1 && gw_norm_script(n) == GW_SCRIPT_HANT && gw_norm_fset(n) == 77);
+		CHECK(f <= lens[i]);
+		if (lens[i] < 32768)
+			CHECK(f == lens[i]);
+		else if (lens[i] <= 8421375)
+			CHECK(lens[i] - f < 256);
+		else
+			CHECK(f == 8421120);
+	}
+	CHECK(gw_norm_fset(gw_norm_make(5, 0, 100000)) == GW_FSET_OTHER);
+}
+
+static void rec_of(gw_record *r, unsigned nf, const unsigned *fids, const uint32_t *lens, int script)
+{
+	memset(r, 0, sizeof *r);
+	r->nf = nf;
+	r->script = script;
+	for (unsigned i = 0; i < nf; i++) {
+		r->fid[i] = fids[i];
+		r->flen[i] = lens[i];
+	}
+}
+
+/* A record's norm: the length of its indexed fields only, its script, and
+ * its set of indexed fields in any order; sets saved and loaded again. */
+static void test_norm_of_and_sets(void)
+{
+	gw_fieldtab ft;
+	gw_txn *t;
+	gw_store *s = fresh_store(&t, &ft);
+	gw_fsets fs, again;
+	gw_record r;
+	gw_err err;
+	const unsigned tb[] = {1, 2, 3}, bt[] = {2, 1}, b[] = {2, 3};
+	const uint32_t l3[] = {10, 200, 7}, l2[] = {200, 10};
+	uint32_t n;
+	const unsigned char *fids;
+
+	gw_err_clear(&err);
+	CHECK(gw_fsets_load(t, &fs, &err) == GW_OK && fs.n == 0);
+	rec_of(&r, 3, tb, l3, GW_SCRIPT_HANS);
+	n = gw_norm_of(&r, &ft, &fs, 1);
+	CHECK(gw_norm_len_floor(n) == 210 && gw_norm_script(n) == GW_SCRIPT_HANS && gw_norm_fset(n) == 0);
+	rec_of(&r, 2, bt, l2, GW_SCRIPT_NONE); /* the same set, in another order */
+	n = gw_norm_of(&r, &ft, &fs, 1);
+	CHECK(gw_norm_len_floor(n) == 210 && gw_norm_fset(n) == 0 && fs.n == 1);
+	rec_of(&r, 2, b, l2, GW_SCRIPT_NONE);
+	CHECK(gw_norm_fset(gw_norm_of(&r, &ft, &fs, 0)) == GW_FSET_OTHER && fs.n == 1);
+	CHECK(gw_norm_fset(gw_norm_of(&r, &ft, &fs, 1)) == 1 && fs.n == 2);
+	CHECK(gw_fsets_get_set(&fs, 1, &fids) == 1 && fids[0] == 2);
+	CHECK(gw_fsets_get_set(&fs, 0, &fids) == 2 && fids[0] == 1 && fids[1] == 2);
+	CHECK(gw_fsets_save(&fs, t, &err) == GW_OK);
+	CHECK(gw_fsets_load(t, &again, &err) == GW_OK && again.n == 2);
+	CHECK(gw_fsets_get_set(&again, 0, &fids) == 2 && fids[0] == 1 && fids[1] == 2);
+	CHECK(gw_fsets_get_set(&again, 1, &fids) == 1 && fids[0] == 2);
+	CHECK(gw_norm_fset(gw_norm_of(&r, &ft, &again, 0)) == 1);
+	/* A damaged value is an error, not sets. */
+	gw_fsets_free(&again);
+	CHECK(gw_fsets_put(t, "\x02\x01\x01\x05", 4, &err) == GW_OK);
+	gw_err_clear(&err);
+	CHECK(gw_fsets_load(t, &again, &err) == GW_EFORMAT);
+	gw_fsets_free(&fs);
+	gw_txn_abort(t);
+	gw_store_close(s);
+	gw_fieldtab_free(&ft);
+}
+
+/* Norms queued and written block by block read back; blocks written again
+ * keep what they held; docids without a norm read 0. */
+static void test_queue_read(void)
+{
+	gw_fieldtab ft;
+	gw_txn *t;
+	gw_store *s = fresh_store(&t, &ft);
+	gw_norms_queue q;
+	gw_norms_reader rd;
+	gw_buf scratch = GW_BUF_INIT;
+	gw_err err;
+	const uint32_t first[] = {1, 2, 600, 1030, 1031}, second[] = {1032, 1500, 2000};
+	const uint32_t absent[] = {0, 3, 599, 1029, 1033, 1499, 5000};
+
+	gw_err_clear(&err);
+	memset(&q, 0, sizeof q);
+	for (size_t i = 0; i < 5; i++)
+		CHECK(gw_norms_queue_add(&q, first[i], gw_norm_make(first[i] * 3, 1, 2), &err) == GW_OK);
+	CHECK(gw_norms_queue_add(&q, 1031, 1, &err) == GW_EINVAL); /* docids ascend */
+	gw_err_clear(&err);
+	CHECK(gw_norms_queue_flush(&q, t, &scratch, &err) == GW_OK);
+	CHECK(gw_txn_commit(t, &err) == GW_OK);
+	CHECK(gw_store_begin(s, 1, &t, &err) == GW_OK);
+	for (size_t i = 0; i < 3; i++)
+		CHECK(gw_norms_queue_add(&q, second[i], gw_norm_make(second[i] * 3, 2, 1), &err) == GW_OK);
+	CHECK(gw_norms_queue_flush(&q, t, &scratch, &err) == GW_OK);
+	CHECK(gw_txn_commit(t, &err) == GW_OK);
+	CHECK(gw_store_begin(s, 0, &t, &err) == GW_OK);
+	gw_norms_reader_init(&rd, t);
+	for (size_t i = 0; i < 5; i++)
+		CHECK(gw_norms_read(&rd, first[i]) == gw_norm_make(first[i] * 3, 1, 2));
+	for (size_t i = 0; i < 3; i++)
+		CHECK(gw_norms_read(&rd, second[i]) == gw_norm_make(second[i] * 3, 2, 1));
+	for (size_t i = 0; i < sizeof absent / sizeof *absent; i++)
+		CHECK(gw_norms_read(&rd, absent[i]) == 0);
+	CHECK(gw_norms_read(&rd, 2) == gw_norm_make(6, 1, 2)); /* back to an earlier block */
+	gw_norms_reader_close(&rd);
+	gw_txn_abort(t);
+	/* A block of a length no norm has reads as none. */
+	CHECK(gw_store_begin(s, 1, &t, &err) == GW_OK);
+	CHECK(gw_block_put(t, GW_BT_NORMS, 0, "\x01\x02\x03\x04\x05", 5, &err) == GW_OK);
+	gw_norms_reader_init(&rd, t);
+	CHECK(gw_norms_read(&rd, 1) == 0);
+	CHECK(gw_norms_read(&rd, 1030) == gw_norm_make(1030 * 3, 1, 2));
+	gw_norms_reader_close(&rd);
+	CHECK(gw_norms_queue_add(&q, 3, 7, &err) == GW_OK);
+	CHECK(gw_norms_queue_flush(&q, t, &scratch, &err) == GW_EFORMAT);
+	gw_txn_abort(t);
+	gw_norms_queue_free(&q);
+	gw_buf_free(&scratch);
+	gw_store_close(s);
+	gw_fieldtab_free(&ft);
+}
+
+int main(void)
+{
+	if (!mkdtemp(dir)) {
+		printf("FAIL mkdtemp\n");
+		return 1;
+	}
+	RUN(test_codes);
+	RUN(test_norm_of_and_sets);
+	RUN(test_queue_read);
+	gw_t_rmtree(dir);
+	return TEST_EXIT();
+}
