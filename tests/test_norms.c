@@ -8,6 +8,7 @@
 #include "gw_norms.h"
 #include "gw_store.h"
 #include "gw_test.h"
+#include "gw_test_store.h"
 
 static char dir[] = "/tmp/gw_test_norms_XXXXXX";
 
@@ -15,21 +16,9 @@ static char dir[] = "/tmp/gw_test_norms_XXXXXX";
  * (stored only), in a write txn. */
 static gw_store *fresh_store(gw_txn **t, gw_fieldtab *ft)
 {
-	static int n;
-	char path[300];
-	gw_store *s = NULL;
-	unsigned fid;
-	gw_err err;
+	static const char *const names[] = {"title", "body", "_source", NULL};
 
-	gw_err_clear(&err);
-	snprintf(path, sizeof path, "%s/s%d", dir, n++);
-	CHECK(gw_store_open(&s, path, GW_OPEN_CREATE, &err) == GW_OK);
-	CHECK(s && gw_store_begin(s, 1, t, &err) == GW_OK);
-	memset(ft, 0, sizeof *ft);
-	CHECK(gw_field_intern(*t, ft, "title", 5, "title", 5, &fid, &err) == GW_OK && fid == 1);
-	CHECK(gw_field_intern(*t, ft, "body", 4, "body", 4, &fid, &err) == GW_OK && fid == 2);
-	CHECK(gw_field_intern(*t, ft, "_source", 7, "_source", 7, &fid, &err) == GW_OK && fid == 3);
-	return s;
+	return gw_t_fresh_store(dir, names, t, ft);
 }
 
 /* The length code never decodes above the length: exact below 32768,
