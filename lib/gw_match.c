@@ -78,7 +78,7 @@ static uint32_t elit_skip_lists(elit *e, uint32_t target)
 	if (e->n == 1) { /* the common case: one list, no alternatives */
 		if (!e->pl[0])
 			return 0;
-		if (gw_pl_skip_to(e->pl[0], target) != 1) {
+		if (gw_pl_skip(e->pl[0], target) != 1) {
 			gw_pl_close(e->pl[0]);
 			e->pl[0] = NULL;
 			return e->docid = 0;
@@ -88,7 +88,7 @@ static uint32_t elit_skip_lists(elit *e, uint32_t target)
 	for (int i = 0; i < e->n; i++) {
 		if (!e->pl[i])
 			continue;
-		if (gw_pl_skip_to(e->pl[i], target) != 1) {
+		if (gw_pl_skip(e->pl[i], target) != 1) {
 			gw_pl_close(e->pl[i]);
 			e->pl[i] = NULL;
 		}

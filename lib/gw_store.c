@@ -113,14 +113,10 @@ struct gw_txn {
 };
 
 struct gw_pl {
+	gw_pl_head h;      /* first: gw_pl_skip reads it (gw_store.h) */
 	MDB_cursor *cur;
 	unsigned char *key; /* term key prefix (owned) */
 	size_t klen;
-	gw_entry_reader r;  /* current chunk */
-	gw_entry e;
-	uint32_t chunk_last;
-	int eof;
-	int on;            /* e holds the current entry */
 	int64_t df;        /* -1 until computed */
 	gw_txn *t;
 };
@@ -1020,8 +1016,8 @@ static int pl_load(gw_pl *pl, MDB_val *k, MDB_val *v)
 {
 	if (!is_chunk_of(k, pl->key, pl->klen))
 		return 0;
-	if (gw_chunk_open(&pl->r, v->mv_data, v->mv_size, gw_be32_get((unsigned char *)k->mv_data + pl->klen),
-	                  &pl->chunk_last))
+	if (gw_chunk_open(&pl->h.r, v->mv_data, v->mv_size, gw_be32_get((unsigned char *)k->mv_data + pl->klen),
+	                  &pl->h.chunk_last))
 		return -1;
 	return 1;
 }
@@ -1080,19 +1076,19 @@ int gw_pl_next(gw_pl *pl)
 	MDB_val k, v;
 	int rc;
 
-	while (!pl->eof) {
-		rc = gw_entry_next_fast(&pl->r, &pl->e);
-		pl->on = rc == 1;
+	while (!pl->h.eof) {
+		rc = gw_entry_next_fast(&pl->h.r, &pl->h.e);
+		pl->h.on = rc == 1;
 		if (rc != 0)
 			return rc;
 		if (mdb_cursor_get(pl->cur, &k, &v, MDB_NEXT) != 0 || (rc = pl_load(pl, &k, &v)) == 0) {
-			pl->eof = 1;
+			pl->h.eof = 1;
 			break;
 		}
 		if (rc < 0)
 			return -1;
 	}
-	pl->on = 0;
+	pl->h.on = 0;
 	return 0;
 }
 
@@ -1101,16 +1097,16 @@ int gw_pl_skip_to(gw_pl *pl, uint32_t target)
 	MDB_val k, v;
 	int rc;
 
-	if (pl->eof)
+	if (pl->h.eof)
 		return 0;
-	if (pl->on && pl->e.docid >= target)
+	if (pl->h.on && pl->h.e.docid >= target)
 		return 1;
 	/* Skip whole chunks by their header's last docid: the next chunk or
 	 * two by stepping, a farther one by a seek, since a chunk's key holds
 	 * its first docid (the B-tree is the skip list). Stepping through a
 	 * long list chunk by chunk made a phrase's rarer element pay for every
 	 * chunk of the commoner ones. */
-	for (int steps = 0; pl->chunk_last < target; steps++) {
+	for (int steps = 0; pl->h.chunk_last < target; steps++) {
 		int found, lrc = 0;
 		if (steps < 2) {
 			found = mdb_cursor_get(pl->cur, &k, &v, MDB_NEXT) == 0;
@@ -1121,28 +1117,27 @@ int gw_pl_skip_to(gw_pl *pl, uint32_t target)
 			steps = 0;
 		}
 		if (lrc)
-			return pl->on = 0, -1;
+			return pl->h.on = 0, -1;
 		if (!found || (rc = pl_load(pl, &k, &v)) == 0) {
-			pl->eof = 1;
-			pl->on = 0;
+			pl->h.eof = 1;
+			pl->h.on = 0;
 			return 0;
 		}
 		if (rc < 0)
 			return -1;
-		pl->on = 0;
+		pl->h.on = 0;
 	}
 	/* Within the chunk, without gw_pl_next's call per entry. */
-	if ((rc = gw_entry_seek(&pl->r, target, &pl->e)) == 1)
-		return pl->on = 1;
+	if ((rc = gw_entry_seek(&pl->h.r, target, &pl->h.e)) == 1)
+		return pl->h.on = 1;
 	if (rc < 0)
-		return pl->on = 0, -1;
+		return pl->h.on = 0, -1;
 	while ((rc = gw_pl_next(pl)) == 1)
-		if (pl->e.docid >= target)
+		if (pl->h.e.docid >= target)
 			return 1;
 	return rc;
 }
 
-const gw_entry *gw_pl_entry(const gw_pl *pl) { return &pl->e; }
 
 uint64_t gw_pl_df(gw_pl *pl)
 {
