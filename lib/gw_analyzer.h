@@ -37,6 +37,12 @@ enum {
 	GW_T_STEM = 's'
 };
 
+/* Whether the postings of a kind keep positions. A word's do not: it
+ * only ever counts where a query's CJK run is one word (the word bonus),
+ * and each of its occurrences is an occurrence of that run, so its
+ * frequency is the count wanted. (1.9 MB of zh-docs' postings.) */
+static inline int gw_kind_positions(int kind) { return kind != GW_T_WORD; }
+
 /* Which optional tokens to produce. Position tokens (CHAR, TERM) always are. */
 enum {
 	GW_AN_BIGRAMS = 1,

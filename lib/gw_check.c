@@ -53,14 +53,17 @@ static void problem(checker *c, const char *fmt, ...)
 	}
 }
 
-/* Checksum of one posting entry: a hash of term key, docid and positions. */
-static uint64_t entry_hash(const unsigned char *tkey, size_t tklen, uint32_t docid, const uint32_t *pos,
-                           uint32_t n)
+/* Checksum of one posting entry: a hash of term key, docid, frequency and
+ * positions (none for kinds without: gw_kind_positions). */
+static uint64_t entry_hash(const unsigned char *tkey, size_t tklen, uint32_t docid, uint32_t tf,
+                           const uint32_t *pos, uint32_t n)
 {
 	uint64_t h = gw_hash(GW_HASH_INIT, tkey, tklen);
 
 	h = gw_hash(h, &docid, sizeof docid);
-	h = gw_hash(h, pos, n * sizeof *pos);
+	h = gw_hash(h, &tf, sizeof tf);
+	if (n)
+		h = gw_hash(h, pos, n * sizeof *pos);
 	return gw_hash(h, &n, sizeof n);
 }
 
@@ -89,7 +92,8 @@ static int expect_field(checker *c, uint32_t docid, unsigned fid, const char *te
 	for (size_t i = 0; i < l->ng; i++) {
 		const gw_tgroup *g = &l->g[i];
 		gw_term_key(&c->key, fid, g->kind, (const char *)l->terms.p + g->off, g->len);
-		c->sum_docs += entry_hash(c->key.p, c->key.len, docid, l->pos + g->first, g->tf);
+		c->sum_docs += entry_hash(c->key.p, c->key.len, docid, g->tf, l->pos + g->first,
+		                          gw_kind_positions(g->kind) ? g->tf : 0);
 		c->n_docs++;
 	}
 	return 0;
@@ -189,8 +193,8 @@ static int on_chunk(void *ctx, const void *key, size_t klen, const void *val, si
 	checker *c = ctx;
 	gw_entry_reader r;
 	gw_entry e;
-	uint32_t first, last, n = 0, prev = 0;
-	int rc;
+	uint32_t first, last, n = 0, prev = 0, npos;
+	int rc, positions;
 
 	c->rep.chunks++;
 	if (klen < 7) {
@@ -198,6 +202,7 @@ static int on_chunk(void *ctx, const void *key, size_t klen, const void *val, si
 		return 0;
 	}
 	first = gw_be32_get((const unsigned char *)key + klen - 4);
+	positions = gw_kind_positions(*(const unsigned char *)key);
 	if (gw_chunk_open(&r, val, vlen, first, &last)) {
 		problem(c, "damaged chunk");
 		return 0;
@@ -209,9 +214,10 @@ static int on_chunk(void *ctx, const void *key, size_t klen, const void *val, si
 			problem(c, "posting for docid %u, which is not stored", e.docid);
 		if (ensure_pos(c, e.tf))
 			return 1;
-		if (gw_entry_positions(&e, c->pos) != e.tf)
+		npos = gw_entry_positions(&e, c->pos);
+		if (positions ? npos != e.tf : e.plen != 0)
 			problem(c, "chunk at docid %u: positions damaged", first);
-		c->sum_post += entry_hash(key, klen - 4, e.docid, c->pos, e.tf);
+		c->sum_post += entry_hash(key, klen - 4, e.docid, e.tf, c->pos, positions ? e.tf : 0);
 		c->n_post++;
 		prev = e.docid;
 		n++;

@@ -208,14 +208,13 @@ static int has_pos(const elit *e, size_t *k, uint32_t p)
 }
 
 /* Counts phrase occurrences in the current document (all elements on it),
- * recording their anchors; occurrences whose start also starts the part's
- * word go to m->wtf. */
-static int count_phrase(elit *el, size_t n, elit *word, gw_match *m, gw_matches *out)
+ * recording their anchors. */
+static int count_phrase(elit *el, size_t n, gw_match *m, gw_matches *out)
 {
-	size_t k[64] = {0}, wk = 0;
+	size_t k[64] = {0};
 	elit *lead = &el[0];
 
-	m->tf = m->wtf = m->an = 0;
+	m->tf = m->an = 0;
 	m->aoff = (uint32_t)out->nanchors;
 	for (size_t i = 0; i < lead->npos; i++) {
 		uint32_t anchor;
@@ -229,8 +228,6 @@ static int count_phrase(elit *el, size_t n, elit *word, gw_match *m, gw_matches 
 		if (j < n)
 			continue;
 		m->tf++;
-		if (word && has_pos(word, &wk, anchor))
-			m->wtf++;
 		if (m->an < GW_ANCHORS_MAX) {
 			if (push_anchor(out, anchor))
 				return -1;
@@ -274,10 +271,11 @@ static gw_rc check_doc(elit *el, size_t n, elit *word, int have_word, uint32_t d
                        size_t pi, int anchors, gw_matches *out, gw_err *err)
 {
 	gw_match m = {d, 0, 0, (uint16_t)fid, (uint16_t)pi, 0, 0};
-	elit *w = NULL;
 
 	/* A word term occurs only where all its characters touch, so each of
-	 * its occurrences is also an occurrence of the part it spells. */
+	 * its occurrences is also an occurrence of the part it spells: its
+	 * frequency counts the occurrences that line up with a word (and its
+	 * postings keep no positions: gw_kind_positions). */
 	if (have_word && elit_skip(word, d) == d)
 		m.wtf = elit_tf(word);
 	if (n == 1 && !anchors) {
@@ -288,9 +286,7 @@ static gw_rc check_doc(elit *el, size_t n, elit *word, int have_word, uint32_t d
 	for (size_t i = 0; i < n; i++)
 		if (elit_positions(&el[i]))
 			return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
-	if (m.wtf && elit_positions(word) == 0)
-		w = word;
-	if (count_phrase(el, n, w, &m, out))
+	if (count_phrase(el, n, &m, out))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	if (!m.tf)
 		out->nanchors = m.aoff;

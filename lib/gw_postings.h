@@ -99,11 +99,13 @@ static inline int gw_entry_seek(gw_entry_reader *r, uint32_t target, gw_entry *e
 			uint32_t d = docid + p[0];
 			unsigned many = ~p[1] & 1u;
 			size_t head = 2 + many, plen = p[1] >> 1;
-			if (d < docid || head + plen > (size_t)(end - p))
+			/* A tf of two bytes or more (no positions to make x long
+			 * too: gw_kind_positions) is for gw_entry_next. */
+			if (d < docid || (many & p[2] >> 7) || head + plen > (size_t)(end - p))
 				break;
 			if (d >= target) {
 				unsigned tf = 1 + ((p[2] - 1u) & (0u - many)); /* as gw_entry_next_fast */
-				if (tf < 1 + many || tf >= 0x80)
+				if (tf < 1 + many)
 					break;
 				e->docid = d;
 				e->tf = tf;
@@ -142,8 +144,9 @@ typedef struct gw_plist {
 
 /* The most bytes an entry of tf positions takes. */
 #define GW_PLIST_ENTRY_MAX(tf) (15 + 5 * (size_t)(tf))
-/* Appends an entry (docid > the last one added) with positions pos[0..tf).
- * The list must have room for GW_PLIST_ENTRY_MAX(tf) more bytes. */
+/* Appends an entry (docid > the last one added) with positions pos[0..tf),
+ * or with none (plen 0) if pos is NULL. The list must have room for
+ * GW_PLIST_ENTRY_MAX(tf) more bytes. */
 void gw_plist_add(gw_plist *l, uint32_t docid, const uint32_t *pos, uint32_t tf);
 /* A reader over the list's entries. */
 void gw_plist_reader(const gw_plist *l, gw_entry_reader *r);

@@ -53,7 +53,8 @@
  *           from 0 as documents brought them.
  *   post    kind:u8 term NUL fid:u8 first_docid:be32 -> chunk
  *             kind is a GW_T_* byte (gw_analyzer.h); the chunk encoding is
- *             described in gw_postings.h. The field comes after the term
+ *             described in gw_postings.h. Entries of GW_T_WORD terms have
+ *             no positions (plen 0: gw_kind_positions). The field comes after the term
  *             so that a term's lists in every field are neighbours: a
  *             query looks a term up in each field, and those lookups then
  *             read one leaf page, not one per field.

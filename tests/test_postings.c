@@ -223,7 +223,8 @@ static void test_damaged_chunk(void)
 
 /* A list of 2000 entries of every form: tf 1 and more (some with 64+
  * bytes of positions, so a two-byte x), positions and docid gaps of one to
- * three bytes. */
+ * three bytes; every 7th without positions (as words are), some of those
+ * with a tf of two bytes behind a one-byte x. */
 static void make_mixed_list(gw_plist *l)
 {
 	uint32_t pos[40], d = 0, seed = 7;
@@ -238,6 +239,10 @@ static void make_mixed_list(gw_plist *l)
 		seed = seed * 1103515245u + 12345u;
 		d += 1 + (seed >> 8) % (i % 3 == 0 ? 100000 : 60);
 		tf = i % 50 == 7 ? 40 : 1 + (seed >> 4) % 4;
+		if (i % 7 == 3) { /* no positions */
+			gw_plist_add(l, d, NULL, i % 21 == 3 ? 300 + (seed >> 9) % 1000 : tf);
+			continue;
+		}
 		for (uint32_t k = 0; k < tf; k++)
 			pos[k] = at += (seed >> (k % 8 + 3)) % (k % 2 ? 20 : 70000);
 		gw_plist_add(l, d, pos, tf);
