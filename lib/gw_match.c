@@ -97,13 +97,18 @@ static uint32_t elit_skip_lists(elit *e, uint32_t target)
 	return e->docid;
 }
 
-/* The check every caller makes first, inline (a skip per list per
+/* The checks every caller makes first, inline (a skip per list per
  * matching document is the hot loop of a query): already there, as every
- * list sits at or past the lowest docid. (0 is before the first skip, and
- * after the end.) */
+ * list sits at or past the lowest docid (0 is before the first skip, and
+ * after the end); or one list that finds the target. */
 static inline uint32_t elit_skip(elit *e, uint32_t target)
 {
-	return e->docid >= target ? e->docid : elit_skip_lists(e, target);
+	if (e->docid >= target)
+		return e->docid;
+	/* One list, and the target on it: no call (see gw_pl_skip). */
+	if (e->n == 1 && e->pl[0] && gw_pl_skip(e->pl[0], target) == 1)
+		return e->docid = gw_pl_entry(e->pl[0])->docid;
+	return elit_skip_lists(e, target);
 }
 
 static gw_rc elit_add(elit *e, gw_txn *t, const void *key, size_t klen, gw_err *err)
