@@ -644,16 +644,15 @@ static double doc_factor(const gw_results *r, const ranker *rk, const gw_record 
 /* The most doc_factor() can be for a document of norm nm (gw_norms.h):
  * the focus factor grows with A and falls with L, so it takes L rounded
  * down, and A of the norm's field set (of every indexed field if the set
- * is unknown; a document without any has the factor 1, below this bound
- * at L = 0). */
+ * is unknown; with A = 0, the focus factor is 1). */
 static double factor_bound(const gw_results *r, const ranker *rk, uint32_t nm)
 {
 	double f = r->q->script != GW_SCRIPT_NONE && gw_norm_script(nm) == r->q->script ? 1 + rk->p.script_bonus : 1;
 
-	if (rk->focus > 0 && rk->amax > 0) {
+	if (rk->focus > 0) {
 		unsigned set = gw_norm_fset(nm);
 		double a = set < rk->naset ? rk->aset[set] : rk->amax;
-		double x = 2 * a / (a + gw_norm_len_floor(nm));
+		double x = a > 0 ? 2 * a / (a + gw_norm_len_floor(nm)) : 1; /* as focus_factor */
 		f *= rk->focus == 1.5 ? x * sqrt(x) : pow(x, rk->focus);
 	}
 	return f;
