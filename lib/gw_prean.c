@@ -22,6 +22,7 @@ struct gw_prean {
 	int quit;
 	int nworkers;
 	pthread_t tid[64];
+	gw_deflater *z;           /* the writer's, for its part of the work */
 };
 
 void gw_predoc_free(gw_predoc *d)
@@ -111,7 +112,7 @@ static void analyze_old(gw_analyzer *an, gw_predoc *d)
 	}
 }
 
-static gw_rc analyze_doc(gw_analyzer *an, gw_predoc *d, const gw_prein *in, size_t nf)
+static gw_rc analyze_doc(gw_analyzer *an, gw_deflater *z, gw_predoc *d, const gw_prein *in, size_t nf)
 {
 	gw_err *err = &d->err;
 
@@ -136,7 +137,7 @@ static gw_rc analyze_doc(gw_analyzer *an, gw_predoc *d, const gw_prein *in, size
 		/* Deflated here, on the analysis threads, not by the writer;
 		 * the stored-only '_' fields (sources, dates, types) stay plain
 		 * for pruning and filters. */
-		f->zipped = f->indexed && gw_record_deflate(&f->z, in[i].text, in[i].text_len);
+		f->zipped = f->indexed && gw_record_deflate(&f->z, z, in[i].text, in[i].text_len);
 		if (!f->indexed)
 			continue;
 		if (gw_toklist_analyze(&f->toks, an, in[i].text, in[i].text_len, &f->flen, err))
@@ -150,7 +151,7 @@ static gw_rc analyze_doc(gw_analyzer *an, gw_predoc *d, const gw_prein *in, size
 /* Takes documents of the current job until none is left to take (others
  * may still be analyzing theirs). Called with the lock held; returns with
  * it held. */
-static void work(gw_prean *p, gw_analyzer *an)
+static void work(gw_prean *p, gw_analyzer *an, gw_deflater *z)
 {
 	while (p->next < p->n) {
 		size_t i = p->next++;
@@ -160,7 +161,7 @@ static void work(gw_prean *p, gw_analyzer *an)
 		}
 		pthread_mutex_unlock(&p->lock);
 		gw_err_clear(&p->docs[i].err);
-		p->docs[i].rc = analyze_doc(an, &p->docs[i], p->in[i], p->nf[i]);
+		p->docs[i].rc = analyze_doc(an, z, &p->docs[i], p->in[i], p->nf[i]);
 		if (p->docs[i].rc)
 			p->docs[i].has_old = 0; /* not analyzed: never used stale */
 		pthread_mutex_lock(&p->lock);
@@ -174,6 +175,7 @@ static void *worker(void *arg)
 {
 	gw_prean *p = arg;
 	gw_analyzer *an = NULL;
+	gw_deflater *z;
 	gw_err err;
 
 	gw_err_clear(&err);
@@ -181,14 +183,19 @@ static void *worker(void *arg)
 	 * takes what is left. */
 	if (gw_analyzer_new(&an, &err) != GW_OK)
 		return NULL;
+	if (!(z = gw_deflater_new())) {
+		gw_analyzer_free(an);
+		return NULL;
+	}
 	pthread_mutex_lock(&p->lock);
 	while (!p->quit) {
 		if (p->next < p->n)
-			work(p, an);
+			work(p, an, z);
 		else
 			pthread_cond_wait(&p->work, &p->lock);
 	}
 	pthread_mutex_unlock(&p->lock);
+	gw_deflater_free(z);
 	gw_analyzer_free(an);
 	return NULL;
 }
@@ -198,8 +205,10 @@ gw_rc gw_prean_new(gw_prean **out, int nthreads, gw_err *err)
 	gw_prean *p = calloc(1, sizeof *p);
 
 	*out = NULL;
-	if (!p)
+	if (!p || !(p->z = gw_deflater_new())) {
+		free(p);
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	}
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->work, NULL);
 	pthread_cond_init(&p->done, NULL);
@@ -226,6 +235,7 @@ void gw_prean_free(gw_prean *p)
 	pthread_cond_destroy(&p->done);
 	pthread_cond_destroy(&p->work);
 	pthread_mutex_destroy(&p->lock);
+	gw_deflater_free(p->z);
 	free(p);
 }
 
@@ -244,7 +254,7 @@ void gw_prean_start(gw_prean *p, gw_predoc *docs, const gw_prein *const *in, con
 void gw_prean_wait(gw_prean *p, void *an)
 {
 	pthread_mutex_lock(&p->lock);
-	work(p, an);
+	work(p, an, p->z);
 	while (p->finished < p->n)
 		pthread_cond_wait(&p->done, &p->lock);
 	pthread_mutex_unlock(&p->lock);

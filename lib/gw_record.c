@@ -1,6 +1,8 @@
 /* gw_record: encode/decode the docs-database value (layout in gw_store.c). */
 #include "gw_record.h"
 
+#include <libdeflate.h>
+#include <stdlib.h>
 #include <zlib.h>
 
 static int get_len(const unsigned char **p, const unsigned char *end, size_t *out)
@@ -110,19 +112,46 @@ void gw_record_build(gw_buf *out, const gw_record *r)
 	}
 }
 
-int gw_record_deflate(gw_buf *out, const char *text, size_t len)
+/* libdeflate, not zlib, compresses: on zh-docs' texts its level 6 is 2.9
+ * times as fast as zlib's level 1 (the fastest) and 5% smaller (0.25 s
+ * against 0.72 s, 8.89 MB against 9.37 MB), and zlib took a third of a
+ * one-thread build's time. Its output is the zlib format, which
+ * gw_record_parse inflates with zlib. */
+struct gw_deflater {
+	struct libdeflate_compressor *c;
+};
+
+gw_deflater *gw_deflater_new(void)
 {
-	uLongf n;
+	gw_deflater *z = calloc(1, sizeof *z);
+
+	if (z && !(z->c = libdeflate_alloc_compressor(6))) {
+		free(z);
+		z = NULL;
+	}
+	return z;
+}
+
+void gw_deflater_free(gw_deflater *z)
+{
+	if (!z)
+		return;
+	libdeflate_free_compressor(z->c);
+	free(z);
+}
+
+int gw_record_deflate(gw_buf *out, gw_deflater *z, const char *text, size_t len)
+{
+	size_t n;
 
 	gw_buf_reset(out);
-	if (len < GW_RECORD_ZIP_MIN || len > ((size_t)1 << 31))
+	if (!z || len < GW_RECORD_ZIP_MIN || len > ((size_t)1 << 31))
 		return 0;
-	n = compressBound((uLong)len);
-	if (gw_buf_reserve(out, n))
+	/* Worth it only if it saves an eighth: room for no more. */
+	if (gw_buf_reserve(out, len - len / 8))
 		return 0;
-	/* Level 1: three quarters of level 6's saving on this corpus, at a
-	 * fraction of its time (it runs on the analysis threads). */
-	if (compress2(out->p, &n, (const Bytef *)text, (uLong)len, 1) != Z_OK || n >= len - len / 8)
+	n = libdeflate_zlib_compress(z->c, text, len, out->p, len - len / 8 - 1);
+	if (n == 0)
 		return 0;
 	out->len = n;
 	return 1;

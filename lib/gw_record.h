@@ -28,7 +28,7 @@ typedef struct gw_record {
 /* The longest id a document may have, in bytes. */
 #define GW_ID_MAX 500
 
-/* Texts of at least this many bytes are stored deflated (zlib), the
+/* Texts of at least this many bytes are stored deflated (zlib format), the
  * others as they are (the short fields filters and facets read). */
 #define GW_RECORD_ZIP_MIN 256
 
@@ -41,9 +41,15 @@ typedef struct gw_record {
 int gw_record_parse(const void *val, size_t len, gw_record *r, int texts, gw_buf *unz);
 /* Encodes r (all of it) into out (reset first). */
 void gw_record_build(gw_buf *out, const gw_record *r);
-/* Deflates text into out (reset first) if it is worth it: 1 if out holds
- * the deflated text, 0 if the text should be stored as it is. */
-int gw_record_deflate(gw_buf *out, const char *text, size_t len);
+/* A compressor for gw_record_deflate: one per thread (the analysis threads
+ * deflate the texts they analyze). NULL if out of memory. */
+typedef struct gw_deflater gw_deflater;
+gw_deflater *gw_deflater_new(void);
+void gw_deflater_free(gw_deflater *z); /* NULL does nothing */
+/* Deflates text into out (reset first, zlib format) if it is worth it: 1
+ * if out holds the deflated text, 0 if the text should be stored as it
+ * is (also when z is NULL). */
+int gw_record_deflate(gw_buf *out, gw_deflater *z, const char *text, size_t len);
 /* The content hash of a document: a 64-bit hash of its id and of each
  * field's name (as given) and text, in order, each length-prefixed. Start
  * with gw_record_hash_init(id), add every field, then gw_record_hash_end.

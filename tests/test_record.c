@@ -4,6 +4,8 @@
 #include "gw_record.h"
 #include "gw_test.h"
 
+static gw_deflater *zc; /* the tests' compressor */
+
 /* A record with a short plain field and a long one deflated. */
 static void build(gw_buf *out, gw_buf *z, char *long_text, size_t n)
 {
@@ -23,7 +25,7 @@ static void build(gw_buf *out, gw_buf *z, char *long_text, size_t n)
 	r.text_len[0] = 2;
 	r.fid[1] = 2;
 	r.flen[1] = 100;
-	CHECK(gw_record_deflate(z, long_text, n) == 1 && z->len < n / 4);
+	CHECK(gw_record_deflate(z, zc, long_text, n) == 1 && z->len < n / 4);
 	r.zipped[1] = 1;
 	r.raw_len[1] = n;
 	r.text[1] = (const char *)z->p;
@@ -62,12 +64,12 @@ static void test_not_worth_it(void)
 	char noise[600];
 	unsigned x = 12345;
 
-	CHECK(gw_record_deflate(&z, "短文本", 9) == 0);
+	CHECK(gw_record_deflate(&z, zc, "短文本", 9) == 0);
 	for (size_t i = 0; i < sizeof noise; i++) {
 		x = x * 1103515245u + 12345u;
 		noise[i] = (char)(x >> 24);
 	}
-	CHECK(gw_record_deflate(&z, noise, sizeof noise) == 0);
+	CHECK(gw_record_deflate(&z, zc, noise, sizeof noise) == 0);
 	gw_buf_free(&z);
 }
 
@@ -87,10 +89,27 @@ static void test_damaged(void)
 	gw_buf_free(&unz);
 }
 
+/* Without a compressor, texts are stored as they are. */
+static void test_no_deflater(void)
+{
+	static char text[4096];
+	gw_buf z = GW_BUF_INIT;
+
+	memset(text, 'a', sizeof text);
+	CHECK(gw_record_deflate(&z, zc, text, sizeof text) == 1);
+	CHECK(gw_record_deflate(&z, NULL, text, sizeof text) == 0 && z.len == 0);
+	gw_buf_free(&z);
+}
+
 int main(void)
 {
+	zc = gw_deflater_new();
+	if (!zc)
+		return 1;
 	RUN(test_round_trip);
 	RUN(test_not_worth_it);
 	RUN(test_damaged);
+	RUN(test_no_deflater);
+	gw_deflater_free(zc);
 	return TEST_EXIT();
 }
