@@ -13,9 +13,11 @@
  * the document has the term once: then tf is not written (two thirds of
  * all entries). plen is the byte length of the positions, so readers that
  * need no positions skip them in O(1); an entry's length follows from its
- * first two bytes, in both forms, without a branch. docid_delta is relative
- * to the previous entry's docid, the first entry's to the chunk's first
- * docid (so it is 0). Positions ascend; the first delta is relative to 0.
+ * first two bytes, in both forms, without a branch (when they and tf are
+ * one byte each). docid_delta is relative to the previous entry's docid,
+ * the first entry's to the chunk's first docid (so it is 0). Positions
+ * ascend; the first delta is relative to 0. Terms of a kind without
+ * positions (word terms: gw_kind_positions) have plen 0.
  *
  * The same entry encoding, with the first docid_delta relative to 0, is used
  * for a batch's in-memory lists (gw_plist) before they are merged into
