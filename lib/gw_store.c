@@ -91,6 +91,7 @@
 struct gw_store {
 	MDB_env *env;
 	MDB_dbi meta, fields, ids, docs, lens, norms, post;
+	int missing;       /* databases the index lacks (open_dbs) */
 	int write;
 	char *path;
 };
@@ -193,25 +194,40 @@ static size_t initial_map_size(const char *path)
 	return size < ((size_t)1 << 20) ? ((size_t)1 << 20) : size;
 }
 
+/* Opens the databases. A new index (no meta yet) gets them all created
+ * if create; an existing one is never changed here: a database it lacks
+ * is counted in s->missing, for check_versions to say why (an index of an
+ * older format lacks the tables added since; refusing it must not add
+ * them). */
 static gw_rc open_dbs(gw_store *s, int create, gw_err *err)
 {
+	const char *const names[] = {"meta", "fields", "ids", "docs", "lens", "norms", "post"};
+	MDB_dbi *const dbi[] = {&s->meta, &s->fields, &s->ids, &s->docs, &s->lens, &s->norms, &s->post};
 	MDB_txn *txn;
-	unsigned f = create ? MDB_CREATE : 0;
+	unsigned f = 0;
 	int rc = mdb_txn_begin(s->env, NULL, s->write ? 0 : MDB_RDONLY, &txn);
 
 	if (rc)
 		return lmdb_err(err, rc, "cannot begin transaction");
-	if ((rc = mdb_dbi_open(txn, "meta", f, &s->meta)) ||
-	    (rc = mdb_dbi_open(txn, "fields", f, &s->fields)) ||
-	    (rc = mdb_dbi_open(txn, "ids", f, &s->ids)) ||
-	    (rc = mdb_dbi_open(txn, "docs", f, &s->docs)) ||
-	    (rc = mdb_dbi_open(txn, "lens", f, &s->lens)) ||
-	    (rc = mdb_dbi_open(txn, "norms", f, &s->norms)) ||
-	    (rc = mdb_dbi_open(txn, "post", f, &s->post))) {
-		mdb_txn_abort(txn);
-		if (rc == MDB_NOTFOUND)
+	s->missing = 0;
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		rc = mdb_dbi_open(txn, names[i], f, dbi[i]);
+		if (rc == MDB_NOTFOUND && i == 0 && create) { /* a new index */
+			f = MDB_CREATE;
+			rc = mdb_dbi_open(txn, names[i], f, dbi[i]);
+		}
+		if (rc == MDB_NOTFOUND && i == 0) {
+			mdb_txn_abort(txn);
 			return gw_err_set(err, GW_EFORMAT, rc, "'%s' is not a gongwen index", s->path);
-		return lmdb_err(err, rc, "cannot open databases");
+		}
+		if (rc == MDB_NOTFOUND) {
+			s->missing++;
+			continue;
+		}
+		if (rc) {
+			mdb_txn_abort(txn);
+			return lmdb_err(err, rc, "cannot open databases");
+		}
 	}
 	rc = mdb_txn_commit(txn);
 	return rc ? lmdb_err(err, rc, "cannot open databases") : GW_OK;
@@ -228,7 +244,7 @@ static gw_rc check_versions(gw_store *s, gw_err *err)
 	if (gw_meta_get(t, "format", &fmt, err) || gw_meta_get(t, "analyzer", &an, err) ||
 	    gw_meta_get(t, "next_docid", &next, err))
 		goto abort;
-	if (fmt == 0 && next == 0 && s->write) {
+	if (fmt == 0 && next == 0 && s->write && !s->missing) {
 		if (gw_meta_put(t, "format", GW_FORMAT_VERSION, err) ||
 		    gw_meta_put(t, "analyzer", GW_ANALYZER_VERSION, err) ||
 		    gw_meta_put(t, "next_docid", 1, err))
@@ -245,6 +261,11 @@ static gw_rc check_versions(gw_store *s, gw_err *err)
 		           "analyzer %d: rebuild the index",
 		           s->path, (unsigned long long)fmt, (unsigned long long)an, GW_FORMAT_VERSION,
 		           GW_ANALYZER_VERSION);
+		goto abort;
+	}
+	if (s->missing) {
+		gw_err_set(err, GW_EFORMAT, 0, "'%s' is not a gongwen index (%d of its databases missing)", s->path,
+		           s->missing);
 		goto abort;
 	}
 	gw_txn_abort(t);
