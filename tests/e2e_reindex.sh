@@ -136,7 +136,7 @@ check_exit 2
 check_contains err "not empty"
 end_check
 
-begin "--check finds a lens entry whose id is not its record's (ids print from lens)"
+begin "--check finds a lens entry whose id is not its record's (ids print from lens, else from the record)"
 if command -v mdb_load >/dev/null 2>&1; then
 	printf '{"id":"solo-1","title":"独立文件甲"}\n{"id":"solo-2","title":"独立文件乙"}\n' >"$T/lid.jsonl"
 	run "$IDX" -q -i "$T/lid" "$T/lid.jsonl"
@@ -150,6 +150,12 @@ if command -v mdb_load >/dev/null 2>&1; then
 	run "$IDX" -i "$T/lid" --check
 	check_exit 1
 	check_contains err "docid 2: lens id disagrees with the record's"
+	# An entry without its id: the id comes from the record.
+	mdb_dump -s lens "$T/lid" | sed 's/020a01010105736f6c6f2d58/020401010105/' >"$T/lens.hex"
+	mdb_load -s lens -f "$T/lens.hex" "$T/lid" 2>/dev/null
+	run_in "$T/q" "$SRCH" -i "$T/lid" --batch -n 3
+	check_contains out "solo-2"
+	check_not_contains out "solo-X"
 fi
 end_check
 
