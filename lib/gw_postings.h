@@ -59,54 +59,30 @@ int gw_chunk_header(const void *val, size_t len, uint32_t first_docid, uint32_t 
 /* Next entry: 1 read, 0 at the end, -1 damaged data. */
 int gw_entry_next(gw_entry_reader *r, gw_entry *e);
 
-/* The same, inline for the common entry whose docid delta, tf and plen
- * each fit in one byte (the hot loop of every query). */
-static inline int gw_entry_next_fast(gw_entry_reader *r, gw_entry *e)
-{
-	const unsigned char *p = r->p;
-
-	/* docid_delta, x, and tf if there, of one byte each. */
-	if (r->left && r->end - p >= 3 && !((p[0] | p[1]) & 0x80) && r->docid <= UINT32_MAX - p[0]) {
-		unsigned many = ~p[1] & 1u;            /* 1: tf follows x */
-		/* p[2] if many, else 1: a mask, not a branch the predictor
-		 * would miss on every third entry. */
-		unsigned tf = 1 + ((p[2] - 1u) & (0u - many));
-		size_t head = 2 + many, plen = p[1] >> 1;
-		if (tf >= 1 + many && tf < 0x80 && head + plen <= (size_t)(r->end - p)) {
-			r->docid += p[0];
-			e->docid = r->docid;
-			e->tf = tf;
-			e->pos = p + head;
-			e->plen = plen;
-			r->p = p + head + plen;
-			r->left--;
-			return 1;
-		}
-	}
-	return gw_entry_next(r, e);
-}
-
 /* Reads the first entry whose docid is >= target into e: 1, 0 at the end
- * of the chunk, -1 damaged. The entries before it are passed without
- * filling e (skipping is most of a conjunction's reading: the rarer part
- * sets the targets). */
+ * of the chunk, -1 damaged. Inline for the common form, whose docid delta,
+ * x and tf (if written) fit in one byte each: the hot loop of every query.
+ * The entries before the target are passed in registers without filling
+ * e (skipping is most of a conjunction's reading: the rarer part sets the
+ * targets); an entry of another form goes to gw_entry_next. */
 static inline int gw_entry_seek(gw_entry_reader *r, uint32_t target, gw_entry *e)
 {
 	for (;;) {
 		const unsigned char *p = r->p, *end = r->end;
 		uint32_t docid = r->docid, left = r->left;
 		int rc;
-		/* Entries of gw_entry_next_fast's form, in registers. */
 		while (left && end - p >= 3 && !((p[0] | p[1]) & 0x80)) {
 			uint32_t d = docid + p[0];
-			unsigned many = ~p[1] & 1u;
+			unsigned many = ~p[1] & 1u; /* 1: tf follows x */
 			size_t head = 2 + many, plen = p[1] >> 1;
 			/* A tf of two bytes or more (no positions to make x long
 			 * too: gw_kind_positions) is for gw_entry_next. */
 			if (d < docid || (many & p[2] >> 7) || head + plen > (size_t)(end - p))
 				break;
 			if (d >= target) {
-				unsigned tf = 1 + ((p[2] - 1u) & (0u - many)); /* as gw_entry_next_fast */
+				/* p[2] if many, else 1: a mask, not a branch the
+				 * predictor would miss on every third entry. */
+				unsigned tf = 1 + ((p[2] - 1u) & (0u - many));
 				if (tf < 1 + many)
 					break;
 				e->docid = d;
@@ -130,6 +106,10 @@ static inline int gw_entry_seek(gw_entry_reader *r, uint32_t target, gw_entry *e
 			return rc;
 	}
 }
+
+/* gw_entry_next, inline for the common form: the next entry is the first
+ * at or past docid 0. */
+static inline int gw_entry_next_fast(gw_entry_reader *r, gw_entry *e) { return gw_entry_seek(r, 0, e); }
 
 /* Decodes the positions of e into out (room for e->tf); returns the count
  * decoded (== tf unless damaged). */
