@@ -194,6 +194,18 @@ static size_t initial_map_size(const char *path)
 	return size < ((size_t)1 << 20) ? ((size_t)1 << 20) : size;
 }
 
+/* The named databases, in the one order that opening, --stats and the
+ * packed copy use (GW_STORE_NDBS, gw_store.h). */
+static const char *const db_names[GW_STORE_NDBS] = {"meta", "fields", "ids", "docs", "lens", "norms", "post"};
+
+/* s's handles of the databases, in db_names' order. */
+static void db_handles(gw_store *s, MDB_dbi *h[GW_STORE_NDBS])
+{
+	MDB_dbi *const all[GW_STORE_NDBS] = {&s->meta, &s->fields, &s->ids, &s->docs, &s->lens, &s->norms, &s->post};
+
+	memcpy(h, all, sizeof all);
+}
+
 /* Opens the databases. A new index (no meta yet) gets them all created
  * if create; an existing one is never changed here: a database it lacks
  * is counted in s->missing, for check_versions to say why (an index of an
@@ -201,20 +213,20 @@ static size_t initial_map_size(const char *path)
  * them). */
 static gw_rc open_dbs(gw_store *s, int create, gw_err *err)
 {
-	const char *const names[] = {"meta", "fields", "ids", "docs", "lens", "norms", "post"};
-	MDB_dbi *const dbi[] = {&s->meta, &s->fields, &s->ids, &s->docs, &s->lens, &s->norms, &s->post};
+	MDB_dbi *dbi[GW_STORE_NDBS];
 	MDB_txn *txn;
 	unsigned f = 0;
 	int rc = mdb_txn_begin(s->env, NULL, s->write ? 0 : MDB_RDONLY, &txn);
 
 	if (rc)
 		return lmdb_err(err, rc, "cannot begin transaction");
+	db_handles(s, dbi);
 	s->missing = 0;
-	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
-		rc = mdb_dbi_open(txn, names[i], f, dbi[i]);
+	for (size_t i = 0; i < GW_STORE_NDBS; i++) {
+		rc = mdb_dbi_open(txn, db_names[i], f, dbi[i]);
 		if (rc == MDB_NOTFOUND && i == 0 && create) { /* a new index */
 			f = MDB_CREATE;
-			rc = mdb_dbi_open(txn, names[i], f, dbi[i]);
+			rc = mdb_dbi_open(txn, db_names[i], f, dbi[i]);
 		}
 		if (rc == MDB_NOTFOUND && i == 0) {
 			mdb_txn_abort(txn);
@@ -1317,16 +1329,15 @@ gw_rc gw_term_prefix_each(gw_txn *t, unsigned fid, int kind, const char *prefix,
 
 gw_rc gw_store_db_stats(gw_txn *t, gw_db_stat st[GW_STORE_NDBS], gw_err *err)
 {
-	static const char *const names[GW_STORE_NDBS] = {"meta", "fields", "ids", "docs", "lens", "norms", "post"};
-	const MDB_dbi dbi[GW_STORE_NDBS] = {t->s->meta, t->s->fields, t->s->ids, t->s->docs,
-	                                    t->s->lens, t->s->norms, t->s->post};
+	MDB_dbi *dbi[GW_STORE_NDBS];
 	MDB_stat ms;
 	int rc;
 
+	db_handles(t->s, dbi);
 	for (int i = 0; i < GW_STORE_NDBS; i++) {
-		if ((rc = mdb_stat(t->txn, dbi[i], &ms)))
+		if ((rc = mdb_stat(t->txn, *dbi[i], &ms)))
 			return lmdb_err(err, rc, "cannot stat");
-		st[i].name = names[i];
+		st[i].name = db_names[i];
 		st[i].entries = ms.ms_entries;
 		st[i].depth = ms.ms_depth;
 		st[i].pages = (uint64_t)ms.ms_branch_pages + ms.ms_leaf_pages + ms.ms_overflow_pages;
@@ -1368,10 +1379,11 @@ gw_rc gw_store_copy_packed(gw_store *s, const char *dest, gw_err *err)
 	    (rc = gw_store_begin(s, 0, &src, err)) || (rc = gw_store_begin(d, 1, &dst, err)))
 		goto done;
 	{
-		const MDB_dbi from[] = {s->meta, s->fields, s->ids, s->docs, s->lens, s->norms, s->post};
-		const MDB_dbi to[] = {d->meta, d->fields, d->ids, d->docs, d->lens, d->norms, d->post};
-		for (size_t i = 0; i < sizeof from / sizeof *from && rc == GW_OK; i++)
-			rc = copy_db(src, from[i], dst, to[i], err);
+		MDB_dbi *from[GW_STORE_NDBS], *to[GW_STORE_NDBS];
+		db_handles(s, from);
+		db_handles(d, to);
+		for (size_t i = 0; i < GW_STORE_NDBS && rc == GW_OK; i++)
+			rc = copy_db(src, *from[i], dst, *to[i], err);
 	}
 	if (rc == GW_OK) {
 		rc = gw_txn_commit(dst, err);
