@@ -119,7 +119,7 @@ static void check_lens(checker *c, uint32_t docid, const gw_record *r)
 	want = gw_norm_of(r, &c->ft, &c->fsets, 0);
 	/* The set "unknown" is a true bound for any document. */
 	if (gw_norm_fset(norm) == GW_FSET_OTHER)
-		want = (want & ~(0xfffu << 16)) | (uint32_t)GW_FSET_OTHER << 16;
+		want = gw_norm_with_fset(want, GW_FSET_OTHER);
 	if (norm != want)
 		problem(c, "docid %u: norm %#x, the record's %#x", docid, (unsigned)norm, (unsigned)want);
 	for (unsigned i = 0; i < r->nf; i++) {

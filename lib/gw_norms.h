@@ -40,6 +40,11 @@ static inline uint32_t gw_norm_len_floor(uint32_t n)
 }
 static inline int gw_norm_script(uint32_t n) { return (n >> 29) & 3; }
 static inline unsigned gw_norm_fset(uint32_t n) { return (n >> 16) & 0xfff; }
+/* n with its field set replaced by fset (< GW_FSET_OTHER + 1). */
+static inline uint32_t gw_norm_with_fset(uint32_t n, unsigned fset)
+{
+	return (n & ~(0xfffu << 16)) | (uint32_t)fset << 16;
+}
 
 /* The field sets of an index: each the sorted ids of a document's indexed
  * fields. */
