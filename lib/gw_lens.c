@@ -145,117 +145,54 @@ gw_rc gw_lens_add(gw_txn *t, uint32_t docid, const gw_record *r, const gw_fieldt
 	return add_body(t, docid, body, n, scratch, err);
 }
 
-/* ---- the queue ----
- * Items: docid (be32), body size (varint), body. */
-
-/* The item at *x (before end): its docid, and its body in [*body, *body +
- * *n); advances *x past it. */
-static void queue_item(const unsigned char **x, const unsigned char *end, uint32_t *docid,
-                       const unsigned char **body, size_t *n)
-{
-	uint64_t len = 0;
-
-	*docid = gw_be32_get(*x);
-	*x += 4;
-	gw_varint_get(x, end, &len);
-	*body = *x;
-	*n = (size_t)len;
-	*x += len;
-}
+/* ---- the queue ---- */
 
 gw_rc gw_lens_queue_add(gw_lens_queue *q, uint32_t docid, const gw_record *r, const gw_fieldtab *ft,
                         gw_err *err)
 {
-	unsigned char body[BODY_MAX], head[4];
+	unsigned char body[BODY_MAX];
 	size_t n = entry_body(body, r, ft);
 
 	if (!n)
 		return gw_err_set(err, GW_EINVAL, 0, "id of %zu bytes: too long", r->id_len);
-	if (q->n && docid <= q->last)
-		return gw_err_set(err, GW_EINVAL, 0, "lens queue: docid %u after %u", docid, q->last);
-	if (!q->n)
-		q->first = docid;
-	q->last = docid;
-	q->n++;
-	gw_be32_put(head, docid);
-	gw_buf_append(&q->b, head, 4);
-	gw_buf_put_varint(&q->b, n);
-	gw_buf_append(&q->b, body, n);
-	return gw_buf_ok(&q->b) ? GW_OK : gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	return gw_blockq_add(q, docid, body, n, err);
 }
 
-/* The low byte of the last entry of a block value (-1 if none); -2 if
- * damaged. */
-static int last_low(const unsigned char *p, const unsigned char *end)
+/* A block with the queued entries of run merged into its stored ones
+ * old[0..len), in docid order (an entry of the same docid replaced): the
+ * bytes adding them one by one gives. Usually the batch's docids come
+ * after the stored ones, and its entries go at the end. */
+static gw_rc merge_entries(uint32_t block, const unsigned char *old, size_t len, gw_blockq_run run, gw_buf *out,
+                           gw_err *err)
 {
-	int low = -1;
+	static const unsigned char none[1]; /* a new block's value */
+	const unsigned char *p = old ? old : none, *end = p + len, *body, *at, *after;
+	uint32_t docid;
+	size_t n;
 
-	while (p < end) {
-		low = *p;
-		if (entry_skip(&p, end))
-			return -2;
+	while (gw_blockq_next(&run, &docid, &body, &n)) {
+		unsigned low = docid % GW_LENS_BLOCK;
+		int found = block_find(p, end, low, &at, &after);
+		if (found < 0)
+			return gw_err_set(err, GW_EFORMAT, 0, "damaged lens block %u", block);
+		if (at > p)
+			gw_buf_append(out, p, (size_t)(at - p));
+		gw_buf_putc(out, (int)low);
+		gw_buf_put_varint(out, n);
+		gw_buf_append(out, body, n);
+		p = after;
 	}
-	return low;
+	if (end > p)
+		gw_buf_append(out, p, (size_t)(end - p));
+	return GW_OK;
 }
 
 gw_rc gw_lens_queue_flush(gw_lens_queue *q, gw_txn *t, gw_buf *scratch, gw_err *err)
 {
-	const unsigned char *p = q->b.p, *end = p + q->b.len;
-	gw_rc rc = GW_OK;
-
-	while (p < end && rc == GW_OK) {
-		uint32_t block = gw_be32_get(p) / GW_LENS_BLOCK;
-		const unsigned char *run = p, *old = NULL;
-		size_t len = 0;
-		int top;
-		uint32_t docid;
-		const unsigned char *body;
-		size_t n;
-		/* The run of items in this block. */
-		while (p < end && gw_be32_get(p) / GW_LENS_BLOCK == block)
-			queue_item(&p, end, &docid, &body, &n);
-		rc = gw_block_get(t, GW_BT_LENS, block, (const void **)&old, &len, err);
-		if (rc == GW_ENOTFOUND)
-			rc = GW_OK, old = NULL, len = 0;
-		if (rc)
-			break;
-		top = old ? last_low(old, old + len) : -1;
-		if (top == -2) {
-			rc = gw_err_set(err, GW_EFORMAT, 0, "damaged lens block %u", block);
-			break;
-		}
-		/* The batch's docids come after the stored ones, so its entries
-		 * go after the block's: one write for the block. (Otherwise,
-		 * entry by entry.) */
-		if (top < (int)(gw_be32_get(run) % GW_LENS_BLOCK)) {
-			gw_buf_reset(scratch);
-			gw_buf_append(scratch, old, len);
-			for (const unsigned char *x = run; x < p;) {
-				queue_item(&x, p, &docid, &body, &n);
-				gw_buf_putc(scratch, (int)(docid % GW_LENS_BLOCK));
-				gw_buf_put_varint(scratch, n);
-				gw_buf_append(scratch, body, n);
-			}
-			rc = !gw_buf_ok(scratch) ? gw_err_set(err, GW_ENOMEM, 0, "out of memory")
-			     : old               ? gw_block_put(t, GW_BT_LENS, block, scratch->p, scratch->len, err)
-			                         : gw_block_append(t, GW_BT_LENS, block, scratch->p, scratch->len, err);
-		} else {
-			for (const unsigned char *x = run; x < p && rc == GW_OK;) {
-				queue_item(&x, p, &docid, &body, &n);
-				rc = add_body(t, docid, body, n, scratch, err);
-			}
-		}
-	}
-	gw_buf_reset(&q->b);
-	q->n = 0;
-	return rc;
+	return gw_blockq_flush(q, t, GW_BT_LENS, GW_LENS_BLOCK, merge_entries, scratch, err);
 }
 
-void gw_lens_queue_free(gw_lens_queue *q)
-{
-	gw_buf_free(&q->b);
-	memset(q, 0, sizeof *q);
-}
+void gw_lens_queue_free(gw_lens_queue *q) { gw_blockq_free(q); }
 
 gw_rc gw_lens_remove(gw_txn *t, uint32_t docid, gw_buf *scratch, gw_err *err)
 {

@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 
+#include "gw_blockq.h"
 #include "gw_buf.h"
 #include "gw_err.h"
 #include "gw_record.h"
@@ -30,13 +31,9 @@ gw_rc gw_lens_add(gw_txn *t, uint32_t docid, const gw_record *r, const gw_fieldt
  * written as the documents came in ended up on pages scattered among the
  * records' pages, so that a query reading the lengths of a thousand
  * documents faulted on some 35 pages of the index instead of 3. Docids
- * must ascend from add to add, and come after those stored in their
- * blocks (else the flush puts them entry by entry). */
-typedef struct gw_lens_queue {
-	gw_buf b;
-	uint32_t first, last;  /* docids of the first and last entries held */
-	size_t n;              /* entries held */
-} gw_lens_queue;
+ * must ascend from add to add (gw_blockq); the flush merges them with a
+ * block's stored entries. */
+typedef gw_blockq gw_lens_queue;
 gw_rc gw_lens_queue_add(gw_lens_queue *q, uint32_t docid, const gw_record *r, const gw_fieldtab *ft,
                         gw_err *err);
 /* Writes the entries held into t and empties q (also on error). */
@@ -66,7 +63,7 @@ void gw_lens_cache_free(gw_lens_cache *c);
 typedef struct gw_lens_reader {
 	gw_txn *t;
 	gw_lens_cache *cache;          /* NULL: parse each entry read */
-	gw_block_cursor *cur;           /* opened on first use */
+	gw_block_cursor *cur;          /* opened on first use */
 	uint32_t block;                /* block held in [p, end); UINT32_MAX: none */
 	const unsigned char *p, *end;
 	const unsigned char *next;     /* first entry after the last one read */

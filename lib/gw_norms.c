@@ -153,64 +153,47 @@ uint32_t gw_norm_of(const gw_record *r, const gw_fieldtab *ft, gw_fsets *fs, int
 
 gw_rc gw_norms_queue_add(gw_norms_queue *q, uint32_t docid, uint32_t norm, gw_err *err)
 {
-	unsigned char item[8];
+	unsigned char le[4];
 
-	if (q->b.len && docid <= q->last)
-		return gw_err_set(err, GW_EINVAL, 0, "norms queue: docid %u after %u", docid, q->last);
-	q->last = docid;
-	gw_be32_put(item, docid);
 	for (int i = 0; i < 4; i++)
-		item[4 + i] = (unsigned char)(norm >> (8 * i));
-	gw_buf_append(&q->b, item, sizeof item);
-	return gw_buf_ok(&q->b) ? GW_OK : gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+		le[i] = (unsigned char)(norm >> (8 * i));
+	return gw_blockq_add(q, docid, le, sizeof le, err);
+}
+
+/* A block with the queued norms of run written into its stored ones
+ * old[0..len), grown with zeros (no norm) up to the last. */
+static gw_rc merge_norms(uint32_t block, const unsigned char *old, size_t len, gw_blockq_run run, gw_buf *out,
+                         gw_err *err)
+{
+	const unsigned char *val;
+	uint32_t docid;
+	size_t n;
+
+	if (len % 4)
+		return gw_err_set(err, GW_EFORMAT, 0, "damaged norms block %u", block);
+	if (len)
+		gw_buf_append(out, old, len);
+	while (gw_blockq_next(&run, &docid, &val, &n)) {
+		size_t at = 4 * (docid % GW_NORMS_BLOCK);
+		if (n != 4)
+			return gw_err_set(err, GW_EINVAL, 0, "norms queue: a value of %zu bytes", n);
+		if (at + 4 > out->len && gw_buf_reserve(out, at + 4 - out->len) == 0) {
+			memset(out->p + out->len, 0, at + 4 - out->len);
+			out->len = at + 4;
+		}
+		if (!gw_buf_ok(out))
+			return GW_OK; /* out of memory: the flush says so */
+		memcpy(out->p + at, val, 4);
+	}
+	return GW_OK;
 }
 
 gw_rc gw_norms_queue_flush(gw_norms_queue *q, gw_txn *t, gw_buf *scratch, gw_err *err)
 {
-	const unsigned char *p = q->b.p, *end = p + q->b.len;
-	gw_rc rc = GW_OK;
-
-	while (p < end && rc == GW_OK) {
-		uint32_t block = gw_be32_get(p) / GW_NORMS_BLOCK;
-		const unsigned char *run = p, *old = NULL;
-		size_t len = 0, need;
-		/* The run of items in this block; the last has the highest docid. */
-		while (p < end && gw_be32_get(p) / GW_NORMS_BLOCK == block)
-			p += 8;
-		need = 4 * (gw_be32_get(p - 8) % GW_NORMS_BLOCK + 1);
-		rc = gw_block_get(t, GW_BT_NORMS, block, (const void **)&old, &len, err);
-		if (rc == GW_ENOTFOUND)
-			rc = GW_OK, old = NULL, len = 0;
-		if (rc)
-			break;
-		if (len % 4) {
-			rc = gw_err_set(err, GW_EFORMAT, 0, "damaged norms block %u", block);
-			break;
-		}
-		gw_buf_reset(scratch);
-		gw_buf_append(scratch, old, len);
-		if (need > len && gw_buf_reserve(scratch, need - len) == 0) {
-			memset(scratch->p + len, 0, need - len);
-			scratch->len = need;
-		}
-		if (!gw_buf_ok(scratch)) {
-			rc = gw_err_set(err, GW_ENOMEM, 0, "out of memory");
-			break;
-		}
-		for (const unsigned char *x = run; x < p; x += 8)
-			memcpy(scratch->p + 4 * (gw_be32_get(x) % GW_NORMS_BLOCK), x + 4, 4);
-		rc = old ? gw_block_put(t, GW_BT_NORMS, block, scratch->p, scratch->len, err)
-		         : gw_block_append(t, GW_BT_NORMS, block, scratch->p, scratch->len, err);
-	}
-	gw_buf_reset(&q->b);
-	return rc;
+	return gw_blockq_flush(q, t, GW_BT_NORMS, GW_NORMS_BLOCK, merge_norms, scratch, err);
 }
 
-void gw_norms_queue_free(gw_norms_queue *q)
-{
-	gw_buf_free(&q->b);
-	memset(q, 0, sizeof *q);
-}
+void gw_norms_queue_free(gw_norms_queue *q) { gw_blockq_free(q); }
 
 /* ---- the reader ---- */
 

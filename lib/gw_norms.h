@@ -16,6 +16,7 @@
 
 #include <stdint.h>
 
+#include "gw_blockq.h"
 #include "gw_buf.h"
 #include "gw_err.h"
 #include "gw_record.h"
@@ -71,12 +72,9 @@ size_t gw_fsets_get_set(const gw_fsets *fs, size_t i, const unsigned char **fids
  * a looser bound but a true one. */
 uint32_t gw_norm_of(const gw_record *r, const gw_fieldtab *ft, gw_fsets *fs, int add);
 
-/* A batch's norms, held and written block by block: docids must ascend
- * from add to add. */
-typedef struct gw_norms_queue {
-	gw_buf b;      /* items: docid (be32), norm (le32) */
-	uint32_t last; /* docid of the last item */
-} gw_norms_queue;
+/* A batch's norms, held and written block by block (gw_blockq): docids
+ * must ascend from add to add. */
+typedef gw_blockq gw_norms_queue;
 gw_rc gw_norms_queue_add(gw_norms_queue *q, uint32_t docid, uint32_t norm, gw_err *err);
 /* Writes the norms held into t and empties q (also on error). */
 gw_rc gw_norms_queue_flush(gw_norms_queue *q, gw_txn *t, gw_buf *scratch, gw_err *err);
