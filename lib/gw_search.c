@@ -24,6 +24,8 @@ struct gw_results {
 	size_t scored;     /* matches scored (the rest were skipped by MaxScore) */
 	size_t unread;     /* matches skipped on their norm, without a lens read */
 	int verify_norms;  /* gw_search_opts.verify_norms */
+	gw_lens_reader ids; /* gw_results_id's, opened on first use */
+	int ids_open;
 	size_t norm_errors;
 	int direct;        /* answered by the document-at-a-time plan */
 	gw_txn *t;
@@ -1251,6 +1253,8 @@ void gw_results_free(gw_results *r)
 {
 	if (!r)
 		return;
+	if (r->ids_open)
+		gw_lens_reader_close(&r->ids);
 	gw_txn_abort(r->t);
 	gw_fieldtab_free(&r->ft);
 	gw_query_free(r->q);
@@ -1288,17 +1292,17 @@ gw_rc gw_results_id(gw_results *r, size_t i, const char **id, size_t *len, gw_er
 	const void *val;
 	size_t vlen;
 	gw_record rec;
-	gw_lens_reader lens;
 	gw_rc rc;
-	int found;
 
 	/* From the hit's lens entry, which its scoring has just read: the
 	 * record itself is on a page of its own. (Not through the cache, whose
-	 * memory a search of another snapshot would reuse while r lives.) */
-	gw_lens_reader_init(&lens, r->t);
-	found = gw_lens_read(&lens, r->hits[i].docid, &rec);
-	gw_lens_reader_close(&lens);
-	if (found == 0 && rec.id_len) {
+	 * memory a search of another snapshot would reuse while r lives.) One
+	 * reader for all the hits: a cursor, not one a hit. */
+	if (!r->ids_open) {
+		gw_lens_reader_init(&r->ids, r->t);
+		r->ids_open = 1;
+	}
+	if (gw_lens_read(&r->ids, r->hits[i].docid, &rec) == 0 && rec.id_len) {
 		*id = rec.id;
 		*len = rec.id_len;
 		return GW_OK;
