@@ -114,7 +114,14 @@ $(SEARCHER): $(SRCH_OBJ) $(LIBGW)
 $(B)/tests/%: $(B)/tests/%.o $(PROG_LIB_OBJ) $(LIBGW)
 	$(CC) $(LDFLAGS_ALL) $^ -o $@ $(PKG_LIBS)
 
-test: deps all $(TEST_BIN)
+# e2e_disk.sh's LD_PRELOAD shim that fails writes as a full disk or a
+# quota does. Never sanitized: it is loaded into the sanitized programs.
+FAIL_WRITES := $(B)/tests/fail_writes.so
+$(FAIL_WRITES): tests/fail_writes.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O2 -D_GNU_SOURCE -fPIC -shared $< -o $@ -ldl
+
+test: deps all $(TEST_BIN) $(FAIL_WRITES)
 	@GW_BUILD=$(B) sh tests/run.sh $(TEST_BIN)
 
 RUN_INDEX := $(B)/index

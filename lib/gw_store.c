@@ -129,8 +129,10 @@ static gw_rc lmdb_err(gw_err *err, int rc, const char *what)
 	if (rc == MDB_MAP_FULL)
 		return gw_err_set(err, GW_EFULL, rc, "%s: %s", what, mdb_strerror(rc));
 	/* Writing to the files failed (see write_err for EIO). */
-	if (rc == ENOSPC || rc == EDQUOT)
+	if (rc == ENOSPC)
 		return gw_err_set(err, GW_EIO, rc, "%s: %s (disk full?)", what, strerror(rc));
+	if (rc == EDQUOT) /* strerror says it: "Disk quota exceeded" */
+		return gw_err_set(err, GW_EIO, rc, "%s: %s", what, strerror(rc));
 	if (rc == EFBIG)
 		return gw_err_set(err, GW_EIO, rc, "%s: %s (file size limit?)", what, strerror(rc));
 	if (rc == EIO)

@@ -112,6 +112,30 @@ check_exit 0
 check_true "all 2000 new documents found" test "$("$SRCH" -i "$IX" --count zzgrow)" = 2000
 end_check
 
+# A disk quota (EDQUOT), and a disk that fills up mid-commit: this kernel
+# supports quotas on no filesystem, so tests/fail_writes.c, preloaded, fails
+# the writes to data.mdb, after GW_FAIL_AFTER bytes have gone through.
+SHIM=$B/tests/fail_writes.so
+# A sanitized build wants its runtime first in the list of libraries.
+ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+export ASAN_OPTIONS
+begin "disk quota exceeded, from the first write or mid-commit: exit 2, one line with the cause, the index unchanged"
+IX=$T/quota
+cp -R "$BASE" "$IX"
+for after in 0 1000000; do
+	run env LD_PRELOAD="$SHIM" GW_FAIL_AFTER=$after "$IDX" -q -i "$IX" corpus/ "$T/big.jsonl"
+	check_exit 2
+	check_lines err 1
+	check_contains err "gongwen-index: cannot commit to index '$IX': write failed: Disk quota exceeded; the index is unchanged"
+	check_unchanged "$IX"
+done
+run env LD_PRELOAD="$SHIM" GW_FAIL_ERRNO=ENOSPC GW_FAIL_AFTER=8192 "$IDX" -q -i "$IX" --delete rec-2021-002
+check_exit 2
+check_lines err 1
+check_contains err "gongwen-index: cannot commit to index '$IX': write failed: No space left on device (disk full?); the index is unchanged"
+check_unchanged "$IX"
+end_check
+
 # A real full disk: a 16 MB tmpfs (the batch needs about 6), filled up but
 # for 256 KB. The mount lives only as long as its mount namespace, so all
 # that needs it runs in $T/full.sh, which leaves in $T the results of its
