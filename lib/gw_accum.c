@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gw_runs.h"
+
 /* Keys up to INLINE_KEY bytes (every character, bigram and word of up to
  * four Han characters) live in the slot itself, so that finding a term
  * touches one cache line; longer ones are kept in the keys arena. A slot
@@ -55,6 +57,8 @@ struct gw_accum {
 	gw_buf gkeys;     /* scratch: the keys of one call's groups */
 	group *g;         /* scratch: one call's groups */
 	size_t g_cap;
+	gw_runs *runs;    /* lists spilled by gw_accum_spill, NULL before */
+	gw_buf merged;    /* scratch: a term's list from the runs */
 };
 
 /* A radix sort entry: a key's first 8 bytes, big-endian, and its slot. */
@@ -129,6 +133,8 @@ void gw_accum_free(gw_accum *a)
 		return;
 	gw_accum_clear(a);
 	free(a->s);
+	gw_runs_free(a->runs);
+	gw_buf_free(&a->merged);
 	gw_buf_free(&a->gkeys);
 	free(a->g);
 	free(a);
@@ -386,6 +392,60 @@ static slot **sorted_slots(gw_accum *a)
 	return order;
 }
 
+/* LMDB's key order. */
+static int key_cmp(const unsigned char *a, size_t alen, const unsigned char *b, size_t blen)
+{
+	int c = memcmp(a, b, alen < blen ? alen : blen);
+
+	return c ? c : (alen > blen) - (alen < blen);
+}
+
+/* The flush of an accumulator that spilled: the runs and the lists in
+ * memory (order), merged by key, a term's lists in docid order (the runs',
+ * then memory's), each term written once. */
+static gw_rc flush_merging(gw_accum *a, slot **order, gw_txn *t, uint64_t checkpoint, gw_err *err)
+{
+	size_t i = 0;
+
+	if (gw_runs_merge_begin(a->runs, err))
+		return err->rc;
+	for (;;) {
+		const unsigned char *rk, *key;
+		size_t rklen, klen;
+		int more = gw_runs_peek(a->runs, &rk, &rklen), c;
+		gw_plist m, *l;
+		if (!more && i == a->n)
+			break;
+		c = !more ? 1 : i == a->n ? -1 : key_cmp(rk, rklen, slot_key(a, order[i]), order[i]->klen);
+		if (c > 0) { /* only in memory */
+			key = slot_key(a, order[i]);
+			klen = order[i]->klen;
+			l = &order[i++]->list;
+		} else {
+			memset(&m, 0, sizeof m);
+			gw_buf_reset(&a->merged);
+			if (gw_runs_take(a->runs, &key, &klen, &m, &a->merged, err))
+				return err->rc;
+			if (c == 0) { /* in memory too: its docids come last */
+				if (gw_plist_concat(&a->merged, &m, &order[i++]->list) || !gw_buf_ok(&a->merged))
+					return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+				m.p = a->merged.p;
+				m.len = a->merged.len;
+			}
+			l = &m;
+		}
+		if (gw_post_append(t, key, klen, l, err))
+			return err->rc;
+		if (checkpoint && gw_txn_written(t) >= checkpoint && gw_txn_checkpoint(t, err))
+			return err->rc;
+	}
+	gw_runs_reset(a->runs);
+	/* One long list must not keep its size for the rest of the batch. */
+	if (a->merged.cap > ARENA_BLOCK)
+		gw_buf_free(&a->merged);
+	return GW_OK;
+}
+
 gw_rc gw_accum_flush(gw_accum *a, gw_txn *t, uint64_t checkpoint, gw_err *err)
 {
 	slot **order = sorted_slots(a);
@@ -393,18 +453,48 @@ gw_rc gw_accum_flush(gw_accum *a, gw_txn *t, uint64_t checkpoint, gw_err *err)
 
 	if (!order)
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	if (a->runs && gw_runs_count(a->runs)) {
+		rc = flush_merging(a, order, t, checkpoint, err);
+	} else {
+		for (size_t i = 0; i < a->n && rc == GW_OK; i++) {
+			/* Key order visits the slots and lists at random: fetch
+			 * the slot 2 AHEAD terms on, and the list of the one AHEAD
+			 * on (its slot fetched by now). */
+			if (i + 2 * AHEAD < a->n)
+				PREFETCH(order[i + 2 * AHEAD]);
+			if (i + AHEAD < a->n)
+				PREFETCH(order[i + AHEAD]->list.p);
+			rc = gw_post_append(t, slot_key(a, order[i]), order[i]->klen, &order[i]->list, err);
+			if (rc == GW_OK && checkpoint && gw_txn_written(t) >= checkpoint)
+				rc = gw_txn_checkpoint(t, err);
+		}
+	}
+	free(order);
+	if (rc == GW_OK)
+		gw_accum_clear(a);
+	return rc;
+}
+
+gw_rc gw_accum_spill(gw_accum *a, const char *dir, gw_err *err)
+{
+	slot **order;
+	gw_rc rc = GW_OK;
+
+	if (a->n == 0)
+		return GW_OK;
+	if (!a->runs && !(a->runs = gw_runs_new(dir)))
+		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	if (!(order = sorted_slots(a)))
+		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	for (size_t i = 0; i < a->n && rc == GW_OK; i++) {
-		/* Key order visits the slots and lists at random: fetch the
-		 * slot 2 AHEAD terms on, and the list of the one AHEAD on (its
-		 * slot fetched by now). */
 		if (i + 2 * AHEAD < a->n)
 			PREFETCH(order[i + 2 * AHEAD]);
 		if (i + AHEAD < a->n)
 			PREFETCH(order[i + AHEAD]->list.p);
-		rc = gw_post_append(t, slot_key(a, order[i]), order[i]->klen, &order[i]->list, err);
-		if (rc == GW_OK && checkpoint && gw_txn_written(t) >= checkpoint)
-			rc = gw_txn_checkpoint(t, err);
+		rc = gw_runs_add(a->runs, slot_key(a, order[i]), order[i]->klen, &order[i]->list, err);
 	}
+	if (rc == GW_OK)
+		rc = gw_runs_end(a->runs, err);
 	free(order);
 	if (rc == GW_OK)
 		gw_accum_clear(a);

@@ -27,9 +27,14 @@ int gw_accum_add(gw_accum *a, unsigned fid, uint32_t docid, const gw_toklist *l)
  * overlap it. -1 on allocation failure. */
 int gw_accum_reserve(gw_accum *a, size_t keys, size_t max_bytes);
 /* Writes every list into the store (gw_post_append) in key order and empties
- * a. With checkpoint non-zero, t is checkpointed (gw_txn_checkpoint) each
- * time that many bytes have been written in it. */
+ * a; the lists spilled before (gw_accum_spill) are merged in, a term's
+ * lists becoming one. With checkpoint non-zero, t is checkpointed
+ * (gw_txn_checkpoint) each time that many bytes have been written in it. */
 gw_rc gw_accum_flush(gw_accum *a, gw_txn *t, uint64_t checkpoint, gw_err *err);
+/* Writes every list, in key order, as a run to a temporary file in
+ * directory dir (gw_runs.h) and empties a, for gw_accum_flush to merge: a
+ * batch past its budget then writes each term once. */
+gw_rc gw_accum_spill(gw_accum *a, const char *dir, gw_err *err);
 /* Empties a without writing. */
 void gw_accum_clear(gw_accum *a);
 /* Bytes held (for memory budgets and stats). */

@@ -477,13 +477,19 @@ static uint64_t checkpoint_bytes(const applier *ap)
 
 /* Writes the postings held in memory: first the lists added (a document
  * this batch added and then removed has its postings there), then the
- * queued removals. */
-static gw_rc flush_postings(applier *ap, gw_err *err)
+ * queued removals. Before the batch's last flush, with no removal queued,
+ * the lists are spilled to a run instead (gw_runs.h), so that the last
+ * flush writes each term once; a removal may be of a document whose
+ * postings were spilled, so a flush with removals queued merges first. */
+static gw_rc flush_postings(applier *ap, int last, gw_err *err)
 {
 	ap->st.flushes += gw_accum_terms(ap->acc) > 0;
 	if (gw_lens_queue_flush(&ap->lensq, ap->t, &ap->scratch, err) ||
-	    gw_fsets_save(&ap->fsets, ap->t, err) || gw_norms_queue_flush(&ap->normsq, ap->t, &ap->scratch, err) ||
-	    gw_accum_flush(ap->acc, ap->t, checkpoint_bytes(ap), err) ||
+	    gw_fsets_save(&ap->fsets, ap->t, err) || gw_norms_queue_flush(&ap->normsq, ap->t, &ap->scratch, err))
+		return err->rc;
+	if (!last && !gw_removals_queued(ap->rem))
+		return gw_accum_spill(ap->acc, gw_store_path(ap->ix->s), err);
+	if (gw_accum_flush(ap->acc, ap->t, checkpoint_bytes(ap), err) ||
 	    gw_removals_flush(ap->rem, ap->t, checkpoint_bytes(ap), err))
 		return err->rc;
 	return GW_OK;
@@ -924,11 +930,12 @@ static gw_rc apply(applier *ap, int first, int last, gw_err *err)
 				return err->rc;
 			gw_predoc_trim(&ap->pre[cur][k], 1 << 12);
 		}
-		/* Bounded memory: past the budget, the lists merge into the
-		 * store (new docids only ever go after the stored ones). */
+		/* Bounded memory: past the budget, the lists go to a run or
+		 * into the store (new docids only ever go after the stored
+		 * ones). */
 		if (gw_accum_bytes(ap->acc) + gw_removals_bytes(ap->rem) + ap->lensq.b.cap + ap->normsq.b.cap >
 		        ap->ix->budget &&
-		    flush_postings(ap, err))
+		    flush_postings(ap, 0, err))
 			return err->rc;
 		if (checkpoint_bytes(ap) && gw_txn_written(ap->t) >= checkpoint_bytes(ap) &&
 		    gw_txn_checkpoint(ap->t, err))
@@ -936,7 +943,7 @@ static gw_rc apply(applier *ap, int first, int last, gw_err *err)
 		if (ap->ix->progress && last)
 			ap->ix->progress(ap->ix->progress_ctx, w + n, b->ndocs);
 	}
-	if (last && (flush_postings(ap, err) || save_counters(ap, err)))
+	if (last && (flush_postings(ap, 1, err) || save_counters(ap, err)))
 		return err->rc;
 	return GW_OK;
 }

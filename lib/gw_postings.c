@@ -139,6 +139,22 @@ void gw_plist_add(gw_plist *l, uint32_t docid, const uint32_t *pos, uint32_t tf)
 	l->ndocs++;
 }
 
+int gw_plist_concat(gw_buf *out, gw_plist *o, const gw_plist *b)
+{
+	const unsigned char *p = b->p, *end = b->p + b->len;
+	uint64_t first;
+
+	if (b->ndocs == 0)
+		return 0;
+	if (gw_varint_get(&p, end, &first) || (o->ndocs && first <= o->last_docid) || first > b->last_docid)
+		return -1;
+	gw_buf_put_varint(out, first - o->last_docid);
+	gw_buf_append(out, p, (size_t)(end - p));
+	o->ndocs += b->ndocs;
+	o->last_docid = b->last_docid;
+	return 0;
+}
+
 void gw_plist_cut_init(gw_plist_cut *c, const gw_plist *l)
 {
 	memset(c, 0, sizeof *c);

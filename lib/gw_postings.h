@@ -132,6 +132,13 @@ typedef struct gw_plist {
 void gw_plist_add(gw_plist *l, uint32_t docid, const uint32_t *pos, uint32_t tf);
 /* A reader over the list's entries. */
 void gw_plist_reader(const gw_plist *l, gw_entry_reader *r);
+/* Appends the list b (every docid above out's last) to the list whose
+ * bytes are out->p[0..out->len) and whose count and last docid are in
+ * *o (its p, len and cap are not used): b's first docid delta, relative to
+ * 0, is made relative to o->last_docid; the rest is copied as it is. -1 if
+ * b is damaged or its docids are not above out's; out may then be out of
+ * memory too (gw_buf_ok). */
+int gw_plist_concat(gw_buf *out, gw_plist *o, const gw_plist *b);
 
 /* Cuts a list into the chunks gw_chunk_builder would make of it, without
  * re-encoding an entry: a chunk's entries are a slice of the list's bytes

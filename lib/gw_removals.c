@@ -51,6 +51,8 @@ size_t gw_removals_bytes(const gw_removals *r)
 	return r->keys.cap + r->k_cap * sizeof *r->k + r->tab_cap * sizeof *r->tab + r->p_cap * sizeof *r->pairs;
 }
 
+int gw_removals_queued(const gw_removals *r) { return r->np > 0; }
+
 static uint64_t key_hash(const void *k, size_t n) { return gw_hash(GW_HASH_INIT, k, n); }
 
 static int tab_grow(gw_removals *r)

@@ -24,6 +24,8 @@ void gw_removals_free(gw_removals *r); /* NULL does nothing */
 int gw_removals_add(gw_removals *r, const void *k, size_t klen, uint32_t docid);
 /* Bytes held (for memory budgets). */
 size_t gw_removals_bytes(const gw_removals *r);
+/* 1 if a removal is queued. */
+int gw_removals_queued(const gw_removals *r);
 /* Applies every queued removal, in term key order, and empties r. With
  * checkpoint non-zero, t is checkpointed each time that many bytes have
  * been written in it (as gw_accum_flush). */

@@ -124,6 +124,8 @@ struct gw_pl {
 	gw_txn *t;
 };
 
+const char *gw_store_path(const gw_store *s) { return s->path; }
+
 static gw_rc lmdb_err(gw_err *err, int rc, const char *what)
 {
 	if (rc == MDB_MAP_FULL)

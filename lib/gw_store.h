@@ -20,6 +20,8 @@ typedef struct gw_txn gw_txn;
  * analyzer versions: GW_EVERSION names both versions when they differ. */
 gw_rc gw_store_open(gw_store **out, const char *path, int flags, gw_err *err);
 void gw_store_close(gw_store *s);
+/* The index directory s was opened on. */
+const char *gw_store_path(const gw_store *s);
 /* Doubles the map size; no transaction of this process may be open. */
 gw_rc gw_store_grow(gw_store *s, gw_err *err);
 

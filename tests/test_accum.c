@@ -4,7 +4,8 @@
  * The accumulator keeps short term keys inside its hash slots and long ones
  * in an arena, finds slots ahead of use, and sorts the terms by a radix key
  * of their first 8 bytes before writing them; a second flush merges into
- * the chunks the first one wrote. Each of those paths is exercised here and
+ * the chunks the first one wrote, and spilled runs merge with the lists
+ * in memory. Each of those paths is exercised here and
  * every posting read back and compared with what was added. */
 #include "gw_accum.h"
 #include "gw_removals.h"
@@ -184,6 +185,42 @@ static void test_accum_round_trip(void)
 			break;
 		if (half == 1)
 			check_postings(f.s);
+	}
+	fixture_close(&f);
+}
+
+/* A batch past its budget twice: two parts spilled to runs, the third
+ * flushed from memory, merged into lists that are each written once. Terms
+ * are in every part, in some, only in the runs or only in memory. Then a
+ * spill where the runs' file cannot be made fails with a clear error. */
+static void test_spill_round_trip(void)
+{
+	fixture f;
+	int ok = fixture_open(&f);
+	gw_err e2;
+
+	if (ok && fixture_begin(&f, 1)) {
+		for (unsigned part = 0; part < 3; part++) {
+			for (unsigned d = part * 8 + 1; d <= part * 8 + 8; d++)
+				add_doc(f.a, &f.l, d);
+			if (part < 2) {
+				CHECK(gw_accum_spill(f.a, gw_store_path(f.s), &f.err) == GW_OK);
+				CHECK(gw_accum_bytes(f.a) == 0 && gw_accum_terms(f.a) == 0);
+			}
+		}
+		CHECK(gw_accum_flush(f.a, f.t, 65536, &f.err) == GW_OK);
+		if (fixture_commit(&f))
+			check_postings(f.s);
+	}
+	/* A new accumulator: the first one keeps its runs' file. */
+	gw_err_clear(&e2);
+	gw_accum_free(f.a);
+	f.a = gw_accum_new();
+	CHECK(f.a != NULL);
+	if (f.a) {
+		add_doc(f.a, &f.l, 1);
+		CHECK(gw_accum_spill(f.a, "/nonexistent/gongwen", &e2) == GW_EIO);
+		CHECK(strstr(e2.msg, "temporary postings in '/nonexistent/gongwen': No such file or directory"));
 	}
 	fixture_close(&f);
 }
@@ -468,6 +505,7 @@ int main(void)
 		return 1;
 	RUN(test_toklist_groups);
 	RUN(test_accum_round_trip);
+	RUN(test_spill_round_trip);
 	RUN(test_removals);
 	RUN(test_skip_to);
 	RUN(test_table_kept);
