@@ -24,12 +24,12 @@ OPT := -O2 -g
 endif
 
 # Debian packages the build needs; `make deps` installs the missing ones.
-DEB_PKGS := gcc make pkg-config libicu-dev liblmdb-dev libstemmer-dev libxml2-dev libdeflate-dev lmdb-utils
+DEB_PKGS := gcc make pkg-config libicu-dev liblmdb-dev libstemmer-dev libxml2-dev libzstd-dev lmdb-utils
 
 # Recursively expanded on purpose: evaluated when a recipe runs, i.e. after
 # `deps` has installed pkg-config and the -dev packages.
-PKG_CFLAGS = $(shell pkg-config --cflags icu-uc icu-i18n lmdb libxml-2.0 libdeflate 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs icu-uc icu-i18n lmdb libxml-2.0 libdeflate 2>/dev/null) -lstemmer -lm
+PKG_CFLAGS = $(shell pkg-config --cflags icu-uc icu-i18n lmdb libxml-2.0 libzstd 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs icu-uc icu-i18n lmdb libxml-2.0 libzstd 2>/dev/null) -lstemmer -lm
 
 WARN := -std=c11 -pedantic -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
         -Wmissing-prototypes -Wvla
@@ -97,7 +97,7 @@ $(LIBGW): $(LIB_OBJ)
 $(INDEXER): $(IDX_OBJ) $(LIBGW)
 	$(CC) $(LDFLAGS_ALL) $^ -o $@ $(PKG_LIBS)
 
-# gongwen-search links ICU, LMDB, libstemmer, libdeflate and the C++ runtime ICU
+# gongwen-search links ICU, LMDB, libstemmer, libzstd and the C++ runtime ICU
 # needs statically: it is often started for one query, and loading and
 # relocating the shared ICU libraries was most of that (gongwen-search --help
 # alone took about as long as quest answering a query); binding ICU's
@@ -105,7 +105,7 @@ $(INDEXER): $(IDX_OBJ) $(LIBGW)
 # query (hyperfine, 100 runs). libstdc++.a comes with libstdc++-12-dev, as
 # the libstdc++.so a dynamic link needs. Not the indexer: libxml2 brings the
 # shared ICU along.
-SRCH_LIBS = -Wl,-Bstatic -licui18n -licuuc -licudata -llmdb -lstemmer -ldeflate -lstdc++ -Wl,-Bdynamic \
+SRCH_LIBS = -Wl,-Bstatic -licui18n -licuuc -licudata -llmdb -lstemmer -lzstd -lstdc++ -Wl,-Bdynamic \
             -lm -lpthread -ldl
 
 $(SEARCHER): $(SRCH_OBJ) $(LIBGW)

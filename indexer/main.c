@@ -755,6 +755,10 @@ static int stats_index(const opts *o)
 	       (unsigned long long)st.records, (unsigned long long)st.other);
 	printf("with _source       %llu\n", (unsigned long long)st.with_source);
 	printf("fields             %llu\n", (unsigned long long)st.fields);
+	printf("stored texts       %llu, %.1f MB (%llu as they are, %llu zstd, %llu zstd with the dictionary)\n",
+	       (unsigned long long)(st.texts[0] + st.texts[1] + st.texts[2]), st.text_bytes / 1e6,
+	       (unsigned long long)st.texts[0], (unsigned long long)st.texts[1], (unsigned long long)st.texts[2]);
+	printf("text dictionary    %zu bytes\n", st.zdict_bytes);
 	printf("distinct terms     %llu\n", (unsigned long long)st.terms);
 	printf("postings           %llu\n", (unsigned long long)st.postings);
 	printf("chunks             %llu\n", (unsigned long long)st.chunks);

@@ -30,7 +30,8 @@ typedef struct checker {
 	gw_toklist toks;
 	gw_fieldtab ft;
 	gw_buf key;
-	gw_buf unz;         /* the record's inflated texts */
+	gw_buf unz;         /* the record's unpacked texts */
+	gw_unpacker unpacker;
 	uint32_t *pos;
 	size_t pos_cap;
 	gw_err *err;
@@ -163,7 +164,7 @@ static int on_doc(void *ctx, uint32_t docid, const void *val, size_t len)
 		c->live[docid] = 1;
 	else
 		problem(c, "docid %u is not below next_docid", docid);
-	if (gw_record_parse(val, len, &r, 1, &c->unz)) {
+	if (gw_record_parse(val, len, &r, 1, &c->unz, &c->unpacker)) {
 		problem(c, "record of docid %u is damaged", docid);
 		return 0;
 	}
@@ -272,7 +273,8 @@ gw_rc gw_index_check(gw_index *ix, gw_check_report *rep, gw_err *err)
 	memset(&c, 0, sizeof c);
 	c.ix = ix;
 	c.err = err;
-	if ((rc = gw_store_begin(ix->s, 0, &c.t, err)) || (rc = gw_meta_get(c.t, "next_docid", &next, err)))
+	if ((rc = gw_store_begin(ix->s, 0, &c.t, err)) || (rc = gw_meta_get(c.t, "next_docid", &next, err)) ||
+	    (rc = gw_txn_zdict(c.t, &c.unpacker.dict, err)))
 		goto done;
 	c.nlive_cap = next + 1;
 	if (!(c.live = calloc(c.nlive_cap, 1))) {
@@ -312,5 +314,6 @@ done:
 	gw_fieldtab_free(&c.ft);
 	gw_buf_free(&c.key);
 	gw_buf_free(&c.unz);
+	gw_unpacker_free(&c.unpacker);
 	return rc;
 }

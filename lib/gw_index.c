@@ -50,6 +50,8 @@ typedef struct applier {
 	gw_norms_queue normsq;      /* and their norms */
 	gw_fsets fsets;             /* the field sets norms name */
 	gw_buf scratch, rec;
+	gw_unpacker unpacker;       /* for the stored texts of removed documents */
+	int zdict_picked;           /* the batch's texts' dictionary is chosen (pick_zdict) */
 	uint64_t ndocs, next_docid;
 	uint64_t flen[GW_MAX_FIELDS + 1], fdocs[GW_MAX_FIELDS + 1];
 	gw_batch_stats st;
@@ -187,8 +189,19 @@ gw_rc gw_index_begin(gw_index *ix, gw_err *err)
 		return gw_err_set(err, GW_EINVAL, 0, "index not opened for writing");
 	if (ix->b.open)
 		return gw_err_set(err, GW_EINVAL, 0, "a batch is already open");
+	const gw_zdict *z = NULL;
+	gw_txn *t;
+
 	stream_abort(ix);
 	batch_free(&ix->b);
+	if (gw_store_begin(ix->s, 0, &t, err))
+		return err->rc;
+	if (gw_txn_zdict(t, &z, err)) {
+		gw_txn_abort(t);
+		return err->rc;
+	}
+	gw_txn_abort(t);
+	ix->b.zdict_missing = z == NULL;
 	ix->b.open = 1;
 	return GW_OK;
 }
@@ -409,7 +422,7 @@ gw_rc gw_index_put(gw_index *ix, const gw_doc *doc, gw_err *err)
 	if (!gw_buf_ok(&b->arena))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	*s = (uint32_t)++b->ndocs;
-	if (b->arena.len >= ix->window)
+	if (b->arena.len >= ix->window && (ix->stream || !b->zdict_missing || b->arena.len >= GW_ZDICT_SPAN))
 		return stream_failed(ix, stream_window(ix, err), err);
 	return GW_OK;
 }
@@ -554,7 +567,7 @@ static gw_rc remove_doc(applier *ap, uint32_t docid, const gw_predoc *pre, gw_er
 	gw_buf_append(&copy, val, len);
 	if (!gw_buf_ok(&copy))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
-	if (gw_record_parse(copy.p, copy.len, &r, 1, &unz)) {
+	if (gw_record_parse(copy.p, copy.len, &r, 1, &unz, &ap->unpacker)) {
 		gw_buf_free(&copy);
 		gw_buf_free(&unz);
 		return gw_err_set(err, GW_EFORMAT, 0, "damaged record of docid %u", docid);
@@ -622,10 +635,10 @@ static gw_rc add_doc(applier *ap, const gw_pdoc *d, const gw_predoc *pre, gw_err
 		if (gw_field_intern(ap->t, &ap->ft, (const char *)f->fold.p, f->fold.len, name, pf->name_len,
 		                    &r.fid[i], err))
 			return err->rc;
-		r.zipped[i] = (unsigned char)f->zipped;
+		r.packed[i] = (unsigned char)f->packed;
 		r.raw_len[i] = pf->val_len;
-		r.text[i] = f->zipped ? (const char *)f->z.p : (const char *)b->arena.p + pf->val_off;
-		r.text_len[i] = f->zipped ? f->z.len : pf->val_len;
+		r.text[i] = f->packed ? (const char *)f->z.p : (const char *)b->arena.p + pf->val_off;
+		r.text_len[i] = f->packed ? f->z.len : pf->val_len;
 		r.flen[i] = f->flen;
 		if (!gw_field_indexed(&ap->ft, r.fid[i]))
 			continue;
@@ -679,8 +692,8 @@ static int on_prune_doc(void *ctx, uint32_t docid, const void *val, size_t len)
 	int k;
 	size_t i;
 
-	/* _source is short: never deflated, so no inflating here. */
-	if (gw_record_parse(val, len, &r, 1, NULL) || (k = gw_record_field(&r, p->src_fid)) < 0 || !r.text[k])
+	/* _source is short: never packed, so no unpacking here. */
+	if (gw_record_parse(val, len, &r, 1, NULL, NULL) || (k = gw_record_field(&r, p->src_fid)) < 0 || !r.text[k])
 		return 0;
 	for (i = 0; i < p->ap->nsources; i++)
 		if (source_covers(p->ap->sources[i], r.text[k], r.text_len[k]))
@@ -739,7 +752,7 @@ static gw_rc remove_docs(applier *ap, uint32_t *docids, size_t n, size_t *dups, 
 			/* Only the old version to analyze: no new fields. On any
 			 * failure, remove_doc analyzes (and reports) on its own. */
 			pre[k].todo = gw_doc_get(ap->t, docids[w + k], &val, &len, &e2) == GW_OK &&
-			              gw_predoc_set_old(&pre[k], val, len, field_is_indexed, &ap->ft) == 0;
+			              gw_predoc_set_old(&pre[k], val, len, &ap->unpacker, field_is_indexed, &ap->ft) == 0;
 			ap->in[0][k] = NULL;
 			ap->nf[0][k] = 0;
 		}
@@ -819,11 +832,11 @@ static void compare_stored(applier *ap, gw_predoc *pre)
 	gw_err e2;
 
 	gw_err_clear(&e2);
-	if (gw_doc_get(ap->t, pre->stored, &val, &len, &e2) != GW_OK || gw_record_parse(val, len, &r, 0, NULL))
+	if (gw_doc_get(ap->t, pre->stored, &val, &len, &e2) != GW_OK || gw_record_parse(val, len, &r, 0, NULL, NULL))
 		return;
 	pre->unchanged = r.hash == pre->hash;
 	if (!pre->unchanged)
-		gw_predoc_set_old(pre, val, len, field_is_indexed, &ap->ft);
+		gw_predoc_set_old(pre, val, len, &ap->unpacker, field_is_indexed, &ap->ft);
 }
 
 /* Looks d up before it is analyzed: its content hash, the docid stored
@@ -889,6 +902,62 @@ static gw_rc start_window(applier *ap, int k, size_t w, size_t n, gw_err *err)
 	return GW_OK;
 }
 
+/* Chooses the dictionary the batch packs its texts with, once: the
+ * index's; if it has none, one trained on this batch's texts and stored
+ * with it, when they are enough (GW_ZDICT_MIN). The samples are every k-th
+ * indexed text, in batch order, of those that start in the batch's first
+ * GW_ZDICT_SPAN bytes (the first window holds at least that much: see
+ * gw_index_put), k making about GW_ZDICT_SAMPLE bytes of them: so the
+ * dictionary is the same whatever the window or the number of threads. */
+static gw_rc pick_zdict(applier *ap, gw_err *err)
+{
+	const gw_batch *b = &ap->ix->b;
+	const gw_zdict *z;
+	const char **texts;
+	size_t *lens, n = 0, span = 0, k;
+
+	if (ap->zdict_picked)
+		return GW_OK;
+	if (gw_txn_zdict(ap->t, &z, err))
+		return err->rc;
+	if (!z) {
+		texts = malloc((b->nfields ? b->nfields : 1) * sizeof *texts);
+		lens = malloc((b->nfields ? b->nfields : 1) * sizeof *lens);
+		if (!texts || !lens) {
+			free(texts);
+			free(lens);
+			return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+		}
+		for (size_t i = 0; i < b->nfields && b->fields[i].val_off < GW_ZDICT_SPAN; i++) {
+			const gw_pfield *pf = &b->fields[i];
+			if ((pf->name_len && b->arena.p[pf->name_off] == '_') || pf->val_len < GW_RECORD_ZIP_MIN)
+				continue;
+			texts[n] = (const char *)b->arena.p + pf->val_off;
+			lens[n++] = pf->val_len;
+			span += pf->val_len;
+		}
+		/* Every k-th text (kept in place: texts[j] = texts[j * k]). */
+		k = span / GW_ZDICT_SAMPLE + 1;
+		for (size_t j = 0; j * k < n; j++) {
+			texts[j] = texts[j * k];
+			lens[j] = lens[j * k];
+		}
+		if (span >= GW_ZDICT_MIN && gw_zdict_train(&ap->scratch, texts, lens, (n + k - 1) / k) == 0 &&
+		    (gw_txn_set_zdict(ap->t, ap->scratch.p, ap->scratch.len, err) ||
+		     gw_txn_zdict(ap->t, &z, err))) {
+			free(texts);
+			free(lens);
+			return err->rc;
+		}
+		free(texts);
+		free(lens);
+	}
+	ap->unpacker.dict = z;
+	gw_prean_set_zdict(ap->pool, z);
+	ap->zdict_picked = 1;
+	return GW_OK;
+}
+
 /* Applies the batch's current window. first: the transaction's first
  * window (read the counters); last: the commit (prune, merge the postings,
  * write the counters). Pruning goes before the window's documents and
@@ -898,8 +967,10 @@ static gw_rc apply(applier *ap, int first, int last, gw_err *err)
 	const gw_batch *b = &ap->ix->b;
 
 	if (first) {
-		if (load_counters(ap, err))
+		const gw_zdict *z;
+		if (load_counters(ap, err) || gw_txn_zdict(ap->t, &z, err))
 			return err->rc;
+		ap->unpacker.dict = z;
 		ap->first_docid = ap->next_docid;
 	}
 	if (b->ndels && apply_deletes(ap, err))
@@ -907,6 +978,8 @@ static gw_rc apply(applier *ap, int first, int last, gw_err *err)
 	if (last && ap->nsources && prune(ap, err))
 		return err->rc;
 	if (b->ndocs && !ap->pool && gw_prean_new(&ap->pool, ap->ix->threads, err))
+		return err->rc;
+	if (b->ndocs && pick_zdict(ap, err))
 		return err->rc;
 	if (b->ndocs && start_window(ap, 0, 0, b->ndocs < PREAN_WINDOW ? b->ndocs : PREAN_WINDOW, err))
 		return err->rc;
@@ -997,6 +1070,7 @@ static void applier_free(applier *ap)
 	gw_fsets_free(&ap->fsets);
 	gw_buf_free(&ap->scratch);
 	gw_buf_free(&ap->rec);
+	gw_unpacker_free(&ap->unpacker);
 }
 
 gw_rc gw_index_commit(gw_index *ix, gw_batch_stats *stats, gw_err *err)

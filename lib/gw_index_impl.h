@@ -30,6 +30,9 @@ typedef struct gw_batch {
 	uint32_t *slot; /* id hash: index + 1 into docs, 0 = empty */
 	size_t nslots;
 	uint64_t bytes; /* field text put in the whole batch */
+	/* The index has no text dictionary yet: this batch may train one, so
+	 * its first window holds GW_ZDICT_SPAN bytes at least (gw_index_put). */
+	int zdict_missing;
 	/* Ids put in windows already applied (gw_index.c: streaming), so
 	 * that pruning keeps them: each a varint length and the bytes. */
 	gw_buf seen;

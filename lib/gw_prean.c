@@ -22,7 +22,8 @@ struct gw_prean {
 	int quit;
 	int nworkers;
 	pthread_t tid[64];
-	gw_deflater *z;           /* the writer's, for its part of the work */
+	gw_packer *z;             /* the writer's, for its part of the work */
+	const gw_zdict *zdict;    /* the index's dictionary, NULL if none */
 };
 
 void gw_predoc_free(gw_predoc *d)
@@ -43,15 +44,15 @@ void gw_predoc_free(gw_predoc *d)
 	memset(d, 0, sizeof *d);
 }
 
-int gw_predoc_set_old(gw_predoc *d, const void *val, size_t len, int (*indexed)(void *ctx, unsigned fid),
-                      void *ctx)
+int gw_predoc_set_old(gw_predoc *d, const void *val, size_t len, gw_unpacker *u,
+                      int (*indexed)(void *ctx, unsigned fid), void *ctx)
 {
 	d->has_old = 0;
 	if (!d->old && !(d->old = malloc(sizeof *d->old)))
 		return -1;
 	gw_buf_reset(&d->old_val);
 	gw_buf_append(&d->old_val, val, len);
-	if (!gw_buf_ok(&d->old_val) || gw_record_parse(d->old_val.p, d->old_val.len, d->old, 1, &d->old_unz) ||
+	if (!gw_buf_ok(&d->old_val) || gw_record_parse(d->old_val.p, d->old_val.len, d->old, 1, &d->old_unz, u) ||
 	    !gw_buf_ok(&d->old_unz))
 		return -1;
 	if (d->old->nf > d->old_cap) {
@@ -112,7 +113,8 @@ static void analyze_old(gw_analyzer *an, gw_predoc *d)
 	}
 }
 
-static gw_rc analyze_doc(gw_analyzer *an, gw_deflater *z, gw_predoc *d, const gw_prein *in, size_t nf)
+static gw_rc analyze_doc(gw_analyzer *an, gw_packer *z, const gw_zdict *dict, gw_predoc *d, const gw_prein *in,
+                         size_t nf)
 {
 	gw_err *err = &d->err;
 
@@ -134,10 +136,10 @@ static gw_rc analyze_doc(gw_analyzer *an, gw_deflater *z, gw_predoc *d, const gw
 		f->indexed = !(in[i].name_len && in[i].name[0] == '_');
 		if (gw_analyzer_fold(an, in[i].name, in[i].name_len, &f->fold, err))
 			return err->rc;
-		/* Deflated here, on the analysis threads, not by the writer;
+		/* Packed here, on the analysis threads, not by the writer;
 		 * the stored-only '_' fields (sources, dates, types) stay plain
 		 * for pruning and filters. */
-		f->zipped = f->indexed && gw_record_deflate(&f->z, z, in[i].text, in[i].text_len);
+		f->packed = f->indexed ? gw_record_pack(&f->z, z, dict, in[i].text, in[i].text_len) : GW_PACK_RAW;
 		if (!f->indexed)
 			continue;
 		if (gw_toklist_analyze(&f->toks, an, in[i].text, in[i].text_len, &f->flen, err))
@@ -151,8 +153,10 @@ static gw_rc analyze_doc(gw_analyzer *an, gw_deflater *z, gw_predoc *d, const gw
 /* Takes documents of the current job until none is left to take (others
  * may still be analyzing theirs). Called with the lock held; returns with
  * it held. */
-static void work(gw_prean *p, gw_analyzer *an, gw_deflater *z)
+static void work(gw_prean *p, gw_analyzer *an, gw_packer *z)
 {
+	const gw_zdict *dict = p->zdict; /* set between jobs only */
+
 	while (p->next < p->n) {
 		size_t i = p->next++;
 		if (!p->docs[i].todo) {
@@ -161,7 +165,7 @@ static void work(gw_prean *p, gw_analyzer *an, gw_deflater *z)
 		}
 		pthread_mutex_unlock(&p->lock);
 		gw_err_clear(&p->docs[i].err);
-		p->docs[i].rc = analyze_doc(an, z, &p->docs[i], p->in[i], p->nf[i]);
+		p->docs[i].rc = analyze_doc(an, z, dict, &p->docs[i], p->in[i], p->nf[i]);
 		if (p->docs[i].rc)
 			p->docs[i].has_old = 0; /* not analyzed: never used stale */
 		pthread_mutex_lock(&p->lock);
@@ -175,7 +179,7 @@ static void *worker(void *arg)
 {
 	gw_prean *p = arg;
 	gw_analyzer *an = NULL;
-	gw_deflater *z;
+	gw_packer *z;
 	gw_err err;
 
 	gw_err_clear(&err);
@@ -183,7 +187,7 @@ static void *worker(void *arg)
 	 * takes what is left. */
 	if (gw_analyzer_new(&an, &err) != GW_OK)
 		return NULL;
-	if (!(z = gw_deflater_new())) {
+	if (!(z = gw_packer_new())) {
 		gw_analyzer_free(an);
 		return NULL;
 	}
@@ -195,7 +199,7 @@ static void *worker(void *arg)
 			pthread_cond_wait(&p->work, &p->lock);
 	}
 	pthread_mutex_unlock(&p->lock);
-	gw_deflater_free(z);
+	gw_packer_free(z);
 	gw_analyzer_free(an);
 	return NULL;
 }
@@ -205,7 +209,7 @@ gw_rc gw_prean_new(gw_prean **out, int nthreads, gw_err *err)
 	gw_prean *p = calloc(1, sizeof *p);
 
 	*out = NULL;
-	if (!p || !(p->z = gw_deflater_new())) {
+	if (!p || !(p->z = gw_packer_new())) {
 		free(p);
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	}
@@ -235,8 +239,15 @@ void gw_prean_free(gw_prean *p)
 	pthread_cond_destroy(&p->done);
 	pthread_cond_destroy(&p->work);
 	pthread_mutex_destroy(&p->lock);
-	gw_deflater_free(p->z);
+	gw_packer_free(p->z);
 	free(p);
+}
+
+void gw_prean_set_zdict(gw_prean *p, const gw_zdict *dict)
+{
+	pthread_mutex_lock(&p->lock);
+	p->zdict = dict;
+	pthread_mutex_unlock(&p->lock);
 }
 
 void gw_prean_start(gw_prean *p, gw_predoc *docs, const gw_prein *const *in, const size_t *nf, size_t n)

@@ -23,8 +23,8 @@ typedef struct gw_prefield {
 	gw_toklist toks;   /* tokens grouped by term (empty for stored-only fields) */
 	uint32_t flen;
 	int indexed;       /* 0 for '_' fields */
-	gw_buf z;          /* the text deflated for storage, if zipped */
-	int zipped;
+	gw_buf z;          /* the text packed for storage, unless packed is GW_PACK_RAW */
+	int packed;        /* GW_PACK_* (gw_record.h) */
 } gw_prefield;
 
 typedef struct gw_predoc {
@@ -42,7 +42,7 @@ typedef struct gw_predoc {
 	 * Set up by gw_predoc_set_old; has_old 0 when there is none. */
 	int has_old;
 	gw_buf old_val;    /* a copy of its stored record */
-	gw_buf old_unz;    /* its deflated fields, inflated */
+	gw_buf old_unz;    /* its packed fields, unpacked */
 	gw_record *old;    /* parsed from old_val */
 	gw_toklist *old_toks; /* per field of old (empty if stored only) */
 	unsigned char *old_indexed;
@@ -71,16 +71,20 @@ void gw_prean_free(gw_prean *p); /* NULL does nothing; no job may be running */
  * gw_prean_wait returns; one job at a time. Errors are left in docs[i].rc
  * / docs[i].err. */
 void gw_prean_start(gw_prean *p, gw_predoc *docs, const gw_prein *const *in, const size_t *nf, size_t n);
+/* The dictionary the texts of the next jobs are packed with (NULL:
+ * none); no job may be running. */
+void gw_prean_set_zdict(gw_prean *p, const gw_zdict *dict);
 /* Analyzes what is left of the job in the calling thread (with an, a
  * gw_analyzer *) and returns when all of it is done. */
 void gw_prean_wait(gw_prean *p, void *an);
 void gw_predoc_free(gw_predoc *d);
-/* Gives d the stored record val[0..len) it replaces (copied), with
- * indexed[i] telling which of its fields are indexed; the pool then
+/* Gives d the stored record val[0..len) it replaces (copied; its texts
+ * unpacked with u), with indexed[i] telling which of its fields are
+ * indexed; the pool then
  * analyzes those too. -1 (and has_old 0) if it cannot be read or there is
  * no memory: the writer then analyzes it itself. */
-int gw_predoc_set_old(gw_predoc *d, const void *val, size_t len, int (*indexed)(void *ctx, unsigned fid),
-                      void *ctx);
+int gw_predoc_set_old(gw_predoc *d, const void *val, size_t len, gw_unpacker *u,
+                      int (*indexed)(void *ctx, unsigned fid), void *ctx);
 /* Frees the token lists that grew past max_tokens (one huge document would
  * otherwise keep its slot's memory for the rest of the batch). */
 void gw_predoc_trim(gw_predoc *d, size_t max_tokens);

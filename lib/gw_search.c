@@ -37,7 +37,8 @@ struct gw_results {
 	unsigned fid_type, fid_date, fid_rdate, fid_facet; /* 0 if absent */
 	gw_facet *facets;
 	size_t nfacets;
-	gw_buf *unz;       /* per hit: its record's inflated texts (gw_results_record) */
+	gw_buf *unz;       /* per hit: its record's unpacked texts (gw_results_record) */
+	gw_unpacker unpacker;
 };
 
 /* A scored document before the final order is known. */
@@ -777,9 +778,9 @@ static gw_rc rank(gw_results *r, const docset *docs, const partm *pm, const rank
 		scored sc = {docs->d[i], 0, NULL, 0};
 		double bound, factor; /* bound: read only once the heap is full */
 		rec.nf = 0;
-		/* Filters and facets read short fields, never deflated. */
+		/* Filters and facets read short fields, never packed. */
 		if (texts && (gw_doc_get(r->t, docs->d[i], &val, &len, err) != GW_OK ||
-		              gw_record_parse(val, len, &rec, texts, NULL)))
+		              gw_record_parse(val, len, &rec, texts, NULL, NULL)))
 			rec.nf = 0;
 		if (texts && !passes(r, o, &rec, &sc))
 			continue;
@@ -1261,6 +1262,7 @@ void gw_results_free(gw_results *r)
 	for (size_t i = 0; r->unz && i < r->nhits; i++)
 		gw_buf_free(&r->unz[i]);
 	free(r->unz);
+	gw_unpacker_free(&r->unpacker);
 	free(r->hits);
 	free(r->facets);
 	free(r->rk);
@@ -1309,7 +1311,7 @@ gw_rc gw_results_id(gw_results *r, size_t i, const char **id, size_t *len, gw_er
 	}
 	if ((rc = hit_value(r, i, &val, &vlen, err)))
 		return rc;
-	if (gw_record_parse(val, vlen, &rec, 0, NULL))
+	if (gw_record_parse(val, vlen, &rec, 0, NULL, NULL))
 		return gw_err_set(err, GW_EFORMAT, 0, "damaged record of docid %u", r->hits[i].docid);
 	*id = rec.id;
 	*len = rec.id_len;
@@ -1326,8 +1328,10 @@ gw_rc gw_results_record(gw_results *r, size_t i, gw_record *rec, gw_err *err)
 		return rc;
 	if (!r->unz && !(r->unz = calloc(r->nhits ? r->nhits : 1, sizeof *r->unz)))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
-	/* Each hit inflates into a buffer of its own, kept with the results. */
-	if (gw_record_parse(val, len, rec, 1, &r->unz[i]))
+	if (!r->unpacker.dict && gw_txn_zdict(r->t, &r->unpacker.dict, err))
+		return err->rc;
+	/* Each hit unpacks into a buffer of its own, kept with the results. */
+	if (gw_record_parse(val, len, rec, 1, &r->unz[i], &r->unpacker))
 		return gw_err_set(err, GW_EFORMAT, 0, "damaged record of docid %u", r->hits[i].docid);
 	return GW_OK;
 }

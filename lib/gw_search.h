@@ -125,7 +125,7 @@ const gw_hit *gw_results_hit(const gw_results *r, size_t i);
 const gw_query *gw_results_query(const gw_results *r);
 /* The stored record of hit i (pointers valid until gw_results_free). */
 gw_rc gw_results_record(gw_results *r, size_t i, gw_record *rec, gw_err *err);
-/* The id of hit i alone (no texts read or inflated; valid until
+/* The id of hit i alone (no texts read or unpacked; valid until
  * gw_results_free). */
 gw_rc gw_results_id(gw_results *r, size_t i, const char **id, size_t *len, gw_err *err);
 typedef struct gw_facet {

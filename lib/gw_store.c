@@ -1,6 +1,6 @@
 /* gw_store: LMDB storage of the index.
  *
- * ON-DISK FORMAT (version GW_FORMAT_VERSION = 7)
+ * ON-DISK FORMAT (version GW_FORMAT_VERSION = 8)
  *
  * An index is a directory holding one LMDB environment (data.mdb, lock.mdb)
  * with seven named databases. Integers in keys are big-endian so that byte
@@ -13,17 +13,23 @@
  *             "next_docid"  the next internal docid to hand out (from 1)
  *             "flen:<fid>"  sum of the field lengths (tokens) of field fid
  *             "fdocs:<fid>" documents that have field fid
+ *           and one blob:
+ *             "zdict"       the zstd dictionary of the packed texts, trained
+ *                           on the texts of the first batch large enough
+ *                           (gw_zdict_train); never replaced, so every
+ *                           record packed with it stays readable
  *   fields  folded field name -> fid (1 byte) + the name as first given
  *   ids     external id (UTF-8 bytes) -> docid (be32)
  *   docs    docid (be32) -> stored record:
  *             id_len:varint id  hash:u64le  script:u8  nfields:varint
  *             (fid:varint length:varint){nfields}    -- field lengths in tokens
  *             (stored:varint [raw_len:varint] bytes){nfields}
- *           stored is the byte count << 1, | 1 when the bytes are the field's
- *           UTF-8 text deflated (zlib format; then raw_len is the text's
- *           length), | 0 when they are the text itself. Indexed fields of at
- *           least GW_RECORD_ZIP_MIN bytes are deflated (gw_record.h) when
- *           that saves an eighth; '_' fields never are.
+ *           stored is the byte count << 2 | packing (GW_PACK_*,
+ *           gw_record.h): 0, the bytes are the field's UTF-8 text; 1, a zstd
+ *           frame of it; 2, a zstd frame made with the index's dictionary
+ *           (meta "zdict"). Packed, raw_len is the text's length. Indexed
+ *           fields of at least GW_RECORD_ZIP_MIN bytes are packed when that
+ *           saves an eighth; '_' fields never are.
  *           hash is gw_record_hash (gw_record.h) of the id and of each field's
  *           name as given and text, in the order given: a put whose id is
  *           stored with the same hash is skipped as unchanged.
@@ -69,13 +75,15 @@
  * left tf out of postings entries of tf 1, gave chunk headers a varint span
  * instead of a be32 last docid and dropped word terms' positions (post: 35.4
  * -> 29.9 MB on zh-docs), gave lens entries the document's id, and added
- * norms. An
- * index of an older format is refused with GW_EVERSION: rebuild it. */
+ * norms; 7 -> 8 packed texts with zstd and a dictionary instead of deflate
+ * (docs: 13.1 -> ? MB). An index of an older format is refused with
+ * GW_EVERSION: rebuild it. */
 #include "gw_store.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <lmdb.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,8 +94,11 @@
 
 #include "gw_analyzer.h"
 #include "gw_index.h"
+#include "gw_record.h"
 
 #define MAP_MIN ((size_t)1 << 30)
+/* The meta key of the texts' zstd dictionary (a blob, not a counter). */
+#define ZDICT_KEY "zdict"
 
 struct gw_store {
 	MDB_env *env;
@@ -95,6 +106,10 @@ struct gw_store {
 	int missing;       /* databases the index lacks (open_dbs) */
 	int write;
 	char *path;
+	/* The index's zstd dictionary, read by the first read txn that
+	 * needs it (gw_txn_zdict): once written, it never changes. */
+	gw_zdict *zdict;
+	pthread_mutex_t zlock;
 };
 
 struct gw_txn {
@@ -113,6 +128,9 @@ struct gw_txn {
 	 * closed by LMDB when the txn ends, forgotten at a checkpoint. */
 	MDB_cursor *post_cur;
 	uint64_t written;   /* bytes of keys and values put (see gw_txn_written) */
+	/* A write txn's own copy of the dictionary (it may have written it). */
+	gw_zdict *zdict;
+	int zdict_read;
 };
 
 struct gw_pl {
@@ -308,6 +326,8 @@ gw_rc gw_store_open(gw_store **out, const char *path, int flags, gw_err *err)
 			return gw_err_set(err, GW_EIO, errno, "cannot create '%s': %s", path, strerror(errno));
 	}
 	s = calloc(1, sizeof *s);
+	if (s)
+		pthread_mutex_init(&s->zlock, NULL);
 	if (!s || !(s->path = strdup(path))) {
 		free(s);
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
@@ -340,6 +360,8 @@ void gw_store_close(gw_store *s)
 		return;
 	if (s->env)
 		mdb_env_close(s->env);
+	gw_zdict_free(s->zdict);
+	pthread_mutex_destroy(&s->zlock);
 	free(s->path);
 	free(s);
 }
@@ -402,6 +424,7 @@ gw_rc gw_txn_commit(gw_txn *t, gw_err *err)
 	int rc = mdb_txn_commit(t->txn);
 
 	gw_chunk_builder_free(&t->cb);
+	gw_zdict_free(t->zdict);
 	free(t);
 	return rc ? write_err(s, err, rc, "write failed") : GW_OK;
 }
@@ -429,6 +452,7 @@ void gw_txn_abort(gw_txn *t)
 	if (t->txn) /* NULL after a failed checkpoint */
 		mdb_txn_abort(t->txn);
 	gw_chunk_builder_free(&t->cb);
+	gw_zdict_free(t->zdict);
 	free(t);
 }
 
@@ -483,6 +507,57 @@ static gw_rc get(gw_txn *t, MDB_dbi dbi, const void *k, size_t kl, MDB_val *val,
 	if (rc == MDB_NOTFOUND)
 		return GW_ENOTFOUND;
 	return rc ? lmdb_err(err, rc, "cannot read") : GW_OK;
+}
+
+/* The dictionary stored under ZDICT_KEY in meta, into *out (NULL if none). */
+static gw_rc read_zdict(gw_txn *t, gw_zdict **out, gw_err *err)
+{
+	MDB_val val;
+	gw_rc rc = get(t, t->s->meta, ZDICT_KEY, sizeof ZDICT_KEY - 1, &val, err);
+
+	*out = NULL;
+	if (rc == GW_ENOTFOUND)
+		return GW_OK;
+	if (rc)
+		return rc;
+	if (!(*out = gw_zdict_new(val.mv_data, val.mv_size)))
+		return gw_err_set(err, GW_EFORMAT, 0, "damaged or unreadable text dictionary");
+	return GW_OK;
+}
+
+gw_rc gw_txn_zdict(gw_txn *t, const gw_zdict **out, gw_err *err)
+{
+	gw_store *s = t->s;
+	gw_rc rc = GW_OK;
+
+	if (t->write) {
+		if (!t->zdict_read && (rc = read_zdict(t, &t->zdict, err)) == GW_OK)
+			t->zdict_read = 1;
+		*out = t->zdict;
+		return rc;
+	}
+	pthread_mutex_lock(&s->zlock);
+	if (!s->zdict)
+		rc = read_zdict(t, &s->zdict, err);
+	*out = s->zdict;
+	pthread_mutex_unlock(&s->zlock);
+	return rc;
+}
+
+gw_rc gw_txn_set_zdict(gw_txn *t, const void *bytes, size_t len, gw_err *err)
+{
+	gw_zdict *z = gw_zdict_new(bytes, len);
+
+	if (!z)
+		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	if (put(t, t->s->meta, ZDICT_KEY, sizeof ZDICT_KEY - 1, bytes, len, err)) {
+		gw_zdict_free(z);
+		return err->rc;
+	}
+	gw_zdict_free(t->zdict);
+	t->zdict = z;
+	t->zdict_read = 1;
+	return GW_OK;
 }
 
 gw_rc gw_meta_get(gw_txn *t, const char *key, uint64_t *v, gw_err *err)

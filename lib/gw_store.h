@@ -10,7 +10,7 @@
 #include "gw_err.h"
 #include "gw_postings.h"
 
-#define GW_FORMAT_VERSION 7
+#define GW_FORMAT_VERSION 8
 #define GW_MAX_FIELDS 255
 
 typedef struct gw_store gw_store;
@@ -50,6 +50,17 @@ gw_rc gw_txn_checkpoint(gw_txn *t, gw_err *err);
 /* Bytes of keys and values put since the txn (or checkpoint) began: about
  * the pages it dirtied, when it mostly appends, as a build does. */
 uint64_t gw_txn_written(const gw_txn *t);
+
+/* The index's zstd dictionary for stored texts (gw_record.h), into *out:
+ * NULL if it has none. A read txn gets the store's copy, read once (a
+ * dictionary, once written, never changes); a write txn reads its own, as
+ * it may have written it. Valid while t is (a read txn's: while the store
+ * is open). */
+typedef struct gw_zdict gw_zdict;
+gw_rc gw_txn_zdict(gw_txn *t, const gw_zdict **out, gw_err *err);
+/* Stores the dictionary bytes[0..len) in t (an index has one at most: the
+ * caller checks there is none) and makes it t's. */
+gw_rc gw_txn_set_zdict(gw_txn *t, const void *bytes, size_t len, gw_err *err);
 
 /* meta: named unsigned counters; a missing key reads as 0. */
 gw_rc gw_meta_get(gw_txn *t, const char *key, uint64_t *v, gw_err *err);

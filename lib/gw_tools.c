@@ -33,7 +33,7 @@ static int on_doc(void *ctx, uint32_t docid, const void *val, size_t len)
 
 	(void)docid;
 	c->st->docs++;
-	if (gw_record_parse(val, len, &r, 1, NULL)) { /* _type is never deflated */
+	if (gw_record_parse(val, len, &r, 1, NULL, NULL)) { /* _type is never packed */
 		c->damaged = 1;
 		return 1;
 	}
@@ -46,6 +46,10 @@ static int on_doc(void *ctx, uint32_t docid, const void *val, size_t len)
 		c->st->other++;
 	if (c->src_fid && gw_record_field(&r, c->src_fid) >= 0)
 		c->st->with_source++;
+	for (unsigned i = 0; i < r.nf; i++) {
+		c->st->texts[r.packed[i]]++;
+		c->st->text_bytes += r.raw_len[i];
+	}
 	return 0;
 }
 
@@ -73,6 +77,7 @@ gw_rc gw_index_stats_get(gw_index *ix, const char *path, gw_index_stats *st, gw_
 	gw_fieldtab ft;
 	gw_store_stat ss;
 	gw_txn *t;
+	const gw_zdict *z;
 	struct stat fst;
 	char file[4096];
 	gw_rc rc;
@@ -87,6 +92,10 @@ gw_rc gw_index_stats_get(gw_index *ix, const char *path, gw_index_stats *st, gw_
 	    (rc = gw_meta_get(t, "analyzer", &st->analyzer, err)) || (rc = gw_fields_load(t, &ft, err)) ||
 	    (rc = gw_store_stat_get(t, &ss, err)) || (rc = gw_store_db_stats(t, st->db, err)))
 		goto done;
+	if ((rc = gw_txn_zdict(t, &z, err)))
+		goto done;
+	if (z)
+		gw_zdict_bytes(z, &st->zdict_bytes);
 	st->fields = ft.n;
 	st->map_bytes = ss.map_size;
 	st->used_bytes = ss.used_bytes;
@@ -233,13 +242,14 @@ gw_rc gw_index_dump(gw_index *ix, const char *id, size_t id_len, gw_buf *out, gw
 	size_t len;
 	uint32_t docid;
 	gw_buf unz = GW_BUF_INIT;
+	gw_unpacker unpacker = GW_UNPACKER_INIT;
 	gw_rc rc;
 
 	memset(&ft, 0, sizeof ft);
 	memset(&toks, 0, sizeof toks);
 	if ((rc = gw_store_begin(ix->s, 0, &t, err)))
 		return rc;
-	if ((rc = gw_fields_load(t, &ft, err)))
+	if ((rc = gw_fields_load(t, &ft, err)) || (rc = gw_txn_zdict(t, &unpacker.dict, err)))
 		goto done;
 	rc = gw_id_get(t, id, id_len, &docid, err);
 	if (rc == GW_ENOTFOUND) {
@@ -248,7 +258,7 @@ gw_rc gw_index_dump(gw_index *ix, const char *id, size_t id_len, gw_buf *out, gw
 	}
 	if (rc || (rc = gw_doc_get(t, docid, &val, &len, err)))
 		goto done;
-	if (gw_record_parse(val, len, &r, 1, &unz)) {
+	if (gw_record_parse(val, len, &r, 1, &unz, &unpacker)) {
 		rc = gw_err_set(err, GW_EFORMAT, 0, "damaged record of docid %u", docid);
 		goto done;
 	}
@@ -275,6 +285,7 @@ gw_rc gw_index_dump(gw_index *ix, const char *id, size_t id_len, gw_buf *out, gw
 		rc = gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 done:
 	gw_buf_free(&unz);
+	gw_unpacker_free(&unpacker);
 	gw_toklist_free(&toks);
 	gw_fieldtab_free(&ft);
 	gw_txn_abort(t);

@@ -17,6 +17,9 @@ typedef struct gw_index_stats {
 	uint64_t notices, records, other; /* by the stored field "_type" */
 	uint64_t with_source;       /* documents that have a "_source" */
 	uint64_t fields;            /* field names known */
+	uint64_t texts[3];          /* stored field texts by packing (GW_PACK_*) */
+	uint64_t text_bytes;        /* their length unpacked */
+	size_t zdict_bytes;         /* the texts' dictionary, 0 if none */
 	uint64_t terms;             /* distinct (field, kind, term) keys */
 	uint64_t postings;          /* (term, document) entries */
 	uint64_t chunks;            /* postings chunks */

@@ -115,7 +115,7 @@ check_contains out " notices, "
 check_contains out " records, "
 check_contains out "distinct terms"
 check_contains out "postings"
-check_contains out "format             7"
+check_contains out "format             8"
 check_contains out "post "
 check_contains out "lens "
 end_check
@@ -165,13 +165,13 @@ if command -v mdb_load >/dev/null 2>&1; then
 	mkdir -p "$T/v6"
 	for db in meta fields ids docs lens post; do
 		mdb_dump -s $db "$T/c" >"$T/v6.$db" || fails "mdb_dump -s $db" ""
-		[ $db = meta ] && sed -i '/^ 666f726d6174$/{n;s/^ 07/ 06/}' "$T/v6.$db"
+		[ $db = meta ] && sed -i '/^ 666f726d6174$/{n;s/^ 0[0-9]/ 06/}' "$T/v6.$db"
 		mdb_load -s $db -f "$T/v6.$db" "$T/v6" 2>/dev/null || fails "mdb_load -s $db" ""
 	done
 	mdb_stat -a "$T/v6" | grep -c "^Status of" >"$T/v6.dbs"
 	run "$SRCH" -i "$T/v6" 众创空间
 	check_exit 2
-	check_contains err "has format 6 / analyzer 1, this gongwen reads format 7"
+	check_contains err "has format 6 / analyzer 1, this gongwen reads format 8"
 	check_contains err "rebuild the index"
 	run "$IDX" -i "$T/v6" corpus/
 	check_exit 2
@@ -213,12 +213,17 @@ same_as_j1() {
 	fi
 }
 
-begin "-j 1 and -j 2 build byte-identical index contents (mdb_dump -a)"
+begin "-j 1 and -j 2 build byte-identical index contents (mdb_dump -a), texts packed with a dictionary"
+# 1.4 MB of texts: enough to train the index's text dictionary.
 python3 -c 'import sys
 for i in range(1500):
-    print("{\"id\": \"j%d\", \"title\": \"標題 %d\", \"body\": \"%s\"}" % (i, i, "第%d段 众创空间 files 測試 " % i * 12))' >"$T/j.jsonl"
+    print("{\"id\": \"j%d\", \"title\": \"標題 %d\", \"body\": \"%s\"}" % (i, i, "第%d段 众创空间 files 測試 " % i * 24))' >"$T/j.jsonl"
 run "$IDX" -j 1 -i "$T/j1" corpus/ "$T/j.jsonl"
 check_exit 0
+run "$IDX" -i "$T/j1" --stats
+check_true "a text dictionary was trained" awk '/^text dictionary/ {exit !($3 > 1000)}' "$T/out"
+check_true "the 1500 bodies, at least, packed with it" awk '/^stored texts/ {
+	n = $0; sub(/ zstd with the dictionary.*/, "", n); sub(/.* /, "", n); exit !(n >= 1500) }' "$T/out"
 run "$IDX" -j 2 -i "$T/j2" corpus/ "$T/j.jsonl"
 check_exit 0
 if command -v mdb_dump >/dev/null 2>&1; then
@@ -232,6 +237,37 @@ else
 fi
 run "$IDX" -i "$T/j2" --check
 check_exit 0
+end_check
+
+begin "the text dictionary: none for a small batch, trained by the first with 1 MB of texts, then kept; texts packed before and after it read back"
+IX=$T/zd
+run "$IDX" -q -i "$IX" corpus/
+check_exit 0
+run "$IDX" -i "$IX" --stats
+check_contains out "text dictionary    0 bytes"
+check_true "the long notice packed without one" awk '/^stored texts/ {exit !($0 ~ / [1-9][0-9]* zstd,/)}' "$T/out"
+cp "$T/j.jsonl" "$T/zdj.jsonl"
+run "$IDX" -q -i "$IX" "$T/zdj.jsonl"
+check_exit 0
+run "$IDX" -i "$IX" --stats
+grep '^text dictionary' "$T/out" >"$T/zd.dict"
+check_true "a dictionary now" awk '{exit !($3 > 1000)}' "$T/zd.dict"
+# Texts of both kinds come back whole: in snippets, and when a document
+# is replaced or deleted (its stored text is analyzed again for that).
+run "$SRCH" -i "$IX" --json 专业化众创空间建设
+check_contains out "专业化众创空间建设"
+run "$SRCH" -i "$IX" --json 第7段
+check_contains out "第7段 众创空间 files 測試"
+sed -i 's/"id": "j7"/"id": "j7x"/; s/"id": "j8", "title": "標題 8"/"id": "j8", "title": "標題 8 改"/' "$T/zdj.jsonl"
+run "$IDX" -q -i "$IX" --prune "$T/zdj.jsonl"
+check_exit 0
+check_contains err "1 added, 1 replaced, 1498 unchanged, 1 deleted"
+run "$IDX" -q -i "$IX" corpus/ --prune
+check_exit 0
+run "$IDX" -i "$IX" --check
+check_exit 0
+run "$IDX" -i "$IX" --stats
+check_true "the same dictionary as before" sh -c "grep '^text dictionary' '$T/out' | cmp -s - '$T/zd.dict'"
 end_check
 
 begin "a first build commits as it goes (here every 50 kB written); one transaction gives the same index"

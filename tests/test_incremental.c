@@ -3,6 +3,7 @@
  * exactly the documents of the given sources that a batch did not put, the
  * tools (stats, dump, compact) see the same index. gw_index_check after
  * every step. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -159,6 +160,39 @@ static void test_prune(void)
 	gw_index_close(ix);
 }
 
+/* Gives ix a text dictionary: a batch of 1.5 MB of texts trains one, and
+ * deleting its documents keeps it. Without one, a batch's first window
+ * would hold GW_ZDICT_SPAN bytes (a dictionary may be trained on them). */
+static void seed_dictionary(gw_index *ix)
+{
+	static char body[6000];
+	gw_err err;
+	char id[32];
+
+	gw_t_begin(ix);
+	for (unsigned i = 0; i < 300; i++) {
+		size_t n = 0;
+		while (n + 100 < sizeof body)
+			n += (size_t)snprintf(body + n, sizeof body - n, "种子文本第%u段，关于科技园区%u的说明。", i, (unsigned)n % 89);
+		snprintf(id, sizeof id, "seed%u", i);
+		CHECK(gw_t_put(ix, id, "种子", body) == GW_OK);
+	}
+	gw_t_commit_pruning(ix, NULL, 0);
+	gw_t_begin(ix);
+	gw_err_clear(&err);
+	for (unsigned i = 0; i < 300; i++) {
+		snprintf(id, sizeof id, "seed%u", i);
+		CHECK(gw_index_delete(ix, id, strlen(id), &err) == GW_OK);
+	}
+	gw_t_commit_pruning(ix, NULL, 0);
+	CHECK(gw_t_count(ix) == 0);
+	{
+		gw_index_stats st;
+		gw_err_clear(&err);
+		CHECK(gw_index_stats_get(ix, "", &st, &err) == GW_OK && st.zdict_bytes > 0);
+	}
+}
+
 /* A batch applied in windows as it grows (here: after every put) gives
  * what one applied at commit gives, and nothing of it shows before. */
 static void test_windows(void)
@@ -167,6 +201,7 @@ static void test_windows(void)
 	const char *dsrc[] = {"d"};
 	gw_batch_stats st;
 
+	seed_dictionary(ix);
 	gw_index_set_window(ix, 1);
 	gw_t_begin(ix);
 	put_all(ix, 0, 0);
