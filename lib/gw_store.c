@@ -530,9 +530,12 @@ gw_rc gw_txn_zdict(gw_txn *t, const gw_zdict **out, gw_err *err)
 	gw_store *s = t->s;
 	gw_rc rc = GW_OK;
 
-	if (t->write) {
-		if (!t->zdict_read && (rc = read_zdict(t, &t->zdict, err)) == GW_OK)
+	if (t->write) { /* a write txn packs: its copy is made ready for it */
+		if (!t->zdict_read && (rc = read_zdict(t, &t->zdict, err)) == GW_OK) {
 			t->zdict_read = 1;
+			if (t->zdict && gw_zdict_for_packing(t->zdict))
+				rc = gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+		}
 		*out = t->zdict;
 		return rc;
 	}
@@ -548,8 +551,10 @@ gw_rc gw_txn_set_zdict(gw_txn *t, const void *bytes, size_t len, gw_err *err)
 {
 	gw_zdict *z = gw_zdict_new(bytes, len);
 
-	if (!z)
+	if (!z || gw_zdict_for_packing(z)) {
+		gw_zdict_free(z);
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	}
 	if (put(t, t->s->meta, ZDICT_KEY, sizeof ZDICT_KEY - 1, bytes, len, err)) {
 		gw_zdict_free(z);
 		return err->rc;

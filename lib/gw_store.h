@@ -53,8 +53,8 @@ uint64_t gw_txn_written(const gw_txn *t);
 
 /* The index's zstd dictionary for stored texts (gw_record.h), into *out:
  * NULL if it has none. A read txn gets the store's copy, read once (a
- * dictionary, once written, never changes); a write txn reads its own, as
- * it may have written it. Valid while t is (a read txn's: while the store
+ * dictionary, once written, never changes), ready for unpacking; a write
+ * txn reads its own, as it may have written it, ready for packing too. Valid while t is (a read txn's: while the store
  * is open). */
 typedef struct gw_zdict gw_zdict;
 gw_rc gw_txn_zdict(gw_txn *t, const gw_zdict **out, gw_err *err);

@@ -102,6 +102,9 @@ static void test_dictionary(void)
 	CHECK(zd != NULL);
 	if (!zd)
 		return;
+	/* Not made ready for packing (as a search's): packs without it. */
+	CHECK(gw_record_pack(&z, zc, zd, texts[0], lens[0]) == GW_PACK_ZSTD);
+	CHECK(gw_zdict_for_packing(zd) == 0);
 	build_with(&out, &z, text, sizeof text, zd);
 	u.dict = zd;
 	CHECK(gw_record_parse(out.p, out.len, &r, 1, &unz, &u) == 0);
