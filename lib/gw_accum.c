@@ -336,7 +336,8 @@ int gw_accum_add(gw_accum *a, unsigned fid, uint32_t docid, const gw_toklist *l)
 			if (pl->cap - pl->len < GW_PLIST_ENTRY_MAX(tg->tf) &&
 			    grow_list(a, pl, GW_PLIST_ENTRY_MAX(tg->tf)))
 				return -1;
-			gw_plist_add(pl, docid, gw_kind_positions(tg->kind) ? l->pos + tg->first : NULL, tg->tf);
+			gw_plist_add(pl, docid, gw_kind_positions(tg->kind) ? l->pos + tg->first : NULL, tg->npos,
+			             tg->tf);
 		}
 	}
 	return 0;

@@ -177,7 +177,8 @@ typedef struct emit {
 	int stop;
 } emit;
 
-static void send(gw_analyzer *a, emit *e, int kind, size_t len, uint32_t pos, size_t i, size_t j)
+/* A token of f[i..j) to the sink; inner: see gw_token. */
+static void send_tok(gw_analyzer *a, emit *e, int kind, size_t len, uint32_t pos, size_t i, size_t j, int inner)
 {
 	gw_token t;
 
@@ -190,7 +191,13 @@ static void send(gw_analyzer *a, emit *e, int kind, size_t len, uint32_t pos, si
 	t.start_off = a->f.start[i];
 	t.end_off = a->f.end[j - 1];
 	t.folded = any_changed(a, i, j);
+	t.inner = inner;
 	e->stop = e->fn(e->ctx, &t);
+}
+
+static void send(gw_analyzer *a, emit *e, int kind, size_t len, uint32_t pos, size_t i, size_t j)
+{
+	send_tok(a, e, kind, len, pos, i, j, 0);
 }
 
 /* ICU words of >= 2 code points inside the CJK run f[i..j), which starts at
@@ -308,7 +315,7 @@ static gw_rc cjk_run(gw_analyzer *a, emit *e, size_t i, size_t j, uint32_t pos, 
 {
 	for (size_t k = i; k < j; k++) {
 		uint32_t p = pos + (uint32_t)(k - i);
-		send(a, e, GW_T_CHAR, make_term(a, k, k + 1), p, k, k + 1);
+		send_tok(a, e, GW_T_CHAR, make_term(a, k, k + 1), p, k, k + 1, k > i && k + 1 < j);
 		if ((flags & GW_AN_BIGRAMS) && k + 1 < j)
 			send(a, e, GW_T_BIGRAM, make_term(a, k, k + 2), p, k, k + 2);
 	}

@@ -63,11 +63,22 @@ typedef struct gw_token {
 	size_t start_off;   /* byte range in the analyzed text */
 	size_t end_off;
 	int folded;         /* 1 if T->S folding changed a code point of the token */
+	int inner;          /* GW_T_CHAR: Han characters touch it on both sides (see
+	                     * gw_char_position_kept) */
 } gw_token;
 
 /* Receives tokens in text order (a position's CHAR/TERM first). A non-zero
  * return stops the analysis; gw_analyze then returns GW_OK. */
 typedef int (*gw_token_fn)(void *ctx, const gw_token *tok);
+
+/* Of a character's positions, the postings keep those at either end of its
+ * run of touching Han characters only (a third of them on zh-docs): inside
+ * a run, the bigrams on both sides place it. A phrase needs a character's
+ * own position only next to what is not a Han character touching it (a
+ * Latin word, a digit run, punctuation), and there the character ends its
+ * run; next to another character it matches through their bigram as well
+ * (gw_query.c). Its term frequency still counts every occurrence. */
+static inline int gw_char_position_kept(const gw_token *t) { return t->kind != GW_T_CHAR || !t->inner; }
 
 typedef struct gw_analyzer gw_analyzer;
 

@@ -94,7 +94,7 @@ static int expect_field(checker *c, uint32_t docid, unsigned fid, const char *te
 		const gw_tgroup *g = &l->g[i];
 		gw_term_key(&c->key, fid, g->kind, (const char *)l->terms.p + g->off, g->len);
 		c->sum_docs += entry_hash(c->key.p, c->key.len, docid, g->tf, l->pos + g->first,
-		                          gw_kind_positions(g->kind) ? g->tf : 0);
+		                          gw_kind_positions(g->kind) ? g->npos : 0);
 		c->n_docs++;
 	}
 	return 0;
@@ -215,10 +215,12 @@ static int on_chunk(void *ctx, const void *key, size_t klen, const void *val, si
 			problem(c, "posting for docid %u, which is not stored", e.docid);
 		if (ensure_pos(c, e.tf))
 			return 1;
+		/* A character's entry keeps some of its positions (any
+		 * missing one shows in the hash against the analysis). */
 		npos = gw_entry_positions(&e, c->pos);
-		if (positions ? npos != e.tf : e.plen != 0)
+		if (positions ? (*(const unsigned char *)key == GW_T_CHAR ? npos > e.tf : npos != e.tf) : e.plen != 0)
 			problem(c, "chunk at docid %u: positions damaged", first);
-		c->sum_post += entry_hash(key, klen - 4, e.docid, e.tf, c->pos, positions ? e.tf : 0);
+		c->sum_post += entry_hash(key, klen - 4, e.docid, e.tf, c->pos, positions ? npos : 0);
 		c->n_post++;
 		prev = e.docid;
 		n++;

@@ -7,6 +7,7 @@
 /* An element's postings: the union of its alternatives' lists. */
 typedef struct elit {
 	gw_pl **pl;
+	uint32_t *back;    /* per list: its positions are this many before the element's */
 	int n, cap;
 	uint32_t docid;
 	uint32_t off;
@@ -56,6 +57,7 @@ static void elit_close(elit *e)
 	for (int i = 0; i < e->n; i++)
 		gw_pl_close(e->pl[i]);
 	free(e->pl);
+	free(e->back);
 	free(e->pos);
 	memset(e, 0, sizeof *e);
 }
@@ -111,7 +113,7 @@ static inline uint32_t elit_skip(elit *e, uint32_t target)
 	return elit_skip_lists(e, target);
 }
 
-static gw_rc elit_add(elit *e, gw_txn *t, const void *key, size_t klen, gw_err *err)
+static gw_rc elit_add(elit *e, gw_txn *t, const void *key, size_t klen, uint32_t back, gw_err *err)
 {
 	gw_pl *pl;
 
@@ -122,15 +124,19 @@ static gw_rc elit_add(elit *e, gw_txn *t, const void *key, size_t klen, gw_err *
 	if (e->n == e->cap) {
 		int cap = e->cap ? e->cap * 2 : 4;
 		gw_pl **np = realloc(e->pl, (size_t)cap * sizeof *np);
-		if (!np) {
+		uint32_t *nb = np ? realloc(e->back, (size_t)cap * sizeof *nb) : NULL;
+		if (np)
+			e->pl = np;
+		if (!nb) {
 			gw_pl_close(pl);
 			return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 		}
-		e->pl = np;
+		e->back = nb;
 		e->cap = cap;
 	}
 	if (!e->no_df) /* walks the chunk headers */
 		e->df += gw_pl_df(pl);
+	e->back[e->n] = back;
 	e->pl[e->n++] = pl;
 	return GW_OK;
 }
@@ -146,7 +152,7 @@ static int on_prefix_term(void *ctx, const void *tkey, size_t tklen)
 {
 	expand *x = ctx;
 
-	return elit_add(x->e, x->t, tkey, tklen, x->err) != GW_OK || ++x->count >= GW_PREFIX_MAX;
+	return elit_add(x->e, x->t, tkey, tklen, 0, x->err) != GW_OK || ++x->count >= GW_PREFIX_MAX;
 }
 
 static gw_rc elit_open(elit *e, gw_txn *t, const gw_query *q, const gw_qterm *alts, int nalt,
@@ -164,7 +170,7 @@ static gw_rc elit_open(elit *e, gw_txn *t, const gw_query *q, const gw_qterm *al
 			continue;
 		}
 		gw_term_key(key, fid, alts[i].kind, gw_qterm_str(q, &alts[i]), alts[i].len);
-		if (elit_add(e, t, key->p, key->len, err))
+		if (elit_add(e, t, key->p, key->len, alts[i].back, err))
 			return err->rc;
 	}
 	return GW_OK;
@@ -195,13 +201,23 @@ static int elit_positions(elit *e)
 	}
 	e->npos = 0;
 	for (int i = 0; i < e->n; i++) {
+		size_t from = e->npos;
 		if (!e->pl[i] || gw_pl_entry(e->pl[i])->docid != e->docid)
 			continue;
 		e->npos += gw_entry_positions(gw_pl_entry(e->pl[i]), e->pos + e->npos);
+		for (size_t k = from; e->back[i] && k < e->npos; k++)
+			e->pos[k] += e->back[i];
 		lists++;
 	}
-	if (lists > 1 && e->npos > 1) /* alternatives at one docid: merge */
+	if (lists > 1 && e->npos > 1) { /* alternatives at one docid: merge */
+		size_t m = 1;
 		qsort(e->pos, e->npos, sizeof *e->pos, cmp_u32);
+		/* A character and its bigram may both place it. */
+		for (size_t k = 1; k < e->npos; k++)
+			if (e->pos[k] != e->pos[m - 1])
+				e->pos[m++] = e->pos[k];
+		e->npos = m;
+	}
 	return 0;
 }
 
@@ -293,6 +309,11 @@ static gw_rc check_doc(elit *el, size_t n, elit *word, int have_word, uint32_t d
 			return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	if (count_phrase(el, n, &m, out))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	/* One element matches wherever it is: its frequency is its entries'
+	 * (a character's keep some of their positions only; NEAR reads the
+	 * rest off the text: gw_search.c). */
+	if (n == 1)
+		m.tf = elit_tf(&el[0]);
 	if (!m.tf)
 		out->nanchors = m.aoff;
 	else if (push_match(out, &m))

@@ -111,7 +111,7 @@ static size_t put_chunk_header(unsigned char *out, uint32_t first, uint32_t last
 	return len + gw_varint_put(out + len, last - first);
 }
 
-void gw_plist_add(gw_plist *l, uint32_t docid, const uint32_t *pos, uint32_t tf)
+void gw_plist_add(gw_plist *l, uint32_t docid, const uint32_t *pos, uint32_t npos, uint32_t tf)
 {
 	size_t plen = 0;
 	uint32_t prev = 0;
@@ -120,7 +120,7 @@ void gw_plist_add(gw_plist *l, uint32_t docid, const uint32_t *pos, uint32_t tf)
 	/* The caller made room for the whole entry (every list gets an entry
 	 * per document: the hot path of indexing). plen precedes the
 	 * positions it measures: it comes from the deltas' sizes first. */
-	for (uint32_t i = 0; pos && i < tf; i++) {
+	for (uint32_t i = 0; pos && i < npos; i++) {
 		plen += u32_len(pos[i] - prev);
 		prev = pos[i];
 	}
@@ -130,7 +130,7 @@ void gw_plist_add(gw_plist *l, uint32_t docid, const uint32_t *pos, uint32_t tf)
 	if (tf != 1)
 		p += gw_varint_put(p, tf);
 	prev = 0;
-	for (uint32_t i = 0; pos && i < tf; i++) {
+	for (uint32_t i = 0; pos && i < npos; i++) {
 		p += gw_varint_put(p, pos[i] - prev);
 		prev = pos[i];
 	}

@@ -7,7 +7,7 @@
  * the value is:
  *
  *   chunk  := ndocs:varint  span:varint  entry{ndocs}
- *   entry  := docid_delta:varint  x:varint  [tf:varint]  pos_delta:varint{tf}
+ *   entry  := docid_delta:varint  x:varint  [tf:varint]  pos_delta:varint{npos}
  *
  * span is the chunk's last docid minus its first. x is plen << 1, | 1 when
  * the document has the term once: then tf is not written (two thirds of
@@ -16,8 +16,11 @@
  * first two bytes, in both forms, without a branch (when they and tf are
  * one byte each). docid_delta is relative to the previous entry's docid,
  * the first entry's to the chunk's first docid (so it is 0). Positions
- * ascend; the first delta is relative to 0. Terms of a kind without
- * positions (word terms: gw_kind_positions) have plen 0.
+ * ascend; the first delta is relative to 0. npos is tf but for a
+ * character, whose entry keeps only the positions at either end of a run
+ * of touching Han characters (gw_char_position_kept; npos from plen, by
+ * decoding). Terms of a kind without positions (word terms:
+ * gw_kind_positions) have plen 0.
  *
  * The same entry encoding, with the first docid_delta relative to 0, is used
  * for a batch's in-memory lists (gw_plist) before they are merged into
@@ -112,7 +115,8 @@ static inline int gw_entry_seek(gw_entry_reader *r, uint32_t target, gw_entry *e
 static inline int gw_entry_next_fast(gw_entry_reader *r, gw_entry *e) { return gw_entry_seek(r, 0, e); }
 
 /* Decodes the positions of e into out (room for e->tf); returns the count
- * decoded (== tf unless damaged). */
+ * decoded: tf, but for a character's entry (gw_char_position_kept) those
+ * kept, and fewer if damaged. */
 uint32_t gw_entry_positions(const gw_entry *e, uint32_t *out);
 
 /* A growing list of entries for one term, in docid order. Its memory
@@ -126,10 +130,11 @@ typedef struct gw_plist {
 
 /* The most bytes an entry of tf positions takes. */
 #define GW_PLIST_ENTRY_MAX(tf) (15 + 5 * (size_t)(tf))
-/* Appends an entry (docid > the last one added) with positions pos[0..tf),
- * or with none (plen 0) if pos is NULL. The list must have room for
+/* Appends an entry (docid > the last one added) of tf occurrences, with
+ * the positions pos[0..npos) (npos <= tf: see gw_char_position_kept), or
+ * with none (plen 0) if pos is NULL. The list must have room for
  * GW_PLIST_ENTRY_MAX(tf) more bytes. */
-void gw_plist_add(gw_plist *l, uint32_t docid, const uint32_t *pos, uint32_t tf);
+void gw_plist_add(gw_plist *l, uint32_t docid, const uint32_t *pos, uint32_t npos, uint32_t tf);
 /* A reader over the list's entries. */
 void gw_plist_reader(const gw_plist *l, gw_entry_reader *r);
 /* Appends the list b (every docid above out's last) to the list whose

@@ -103,6 +103,47 @@ static void add_elem(builder *b, uint32_t off, int kind, size_t toff, size_t tle
 	gw_buf_append(&b->el, &e, sizeof e);
 }
 
+/* The bigram of the characters at positions a and a + 1 (both GW_T_CHAR)
+ * as an alternative of e, back positions before it. */
+static void add_bigram_alt(builder *b, gw_qelem *e, size_t a, uint32_t back)
+{
+	const qpos *x = &b->pos[a], *y = &b->pos[a + 1];
+	char both[32];
+
+	if (x->tok_len + y->tok_len > sizeof both)
+		return;
+	memcpy(both, b->terms.p + x->tok_off, x->tok_len);
+	memcpy(both + x->tok_len, b->terms.p + y->tok_off, y->tok_len);
+	e->alt[e->nalt].kind = GW_T_BIGRAM;
+	e->alt[e->nalt].off = add_term(b, both, x->tok_len + y->tok_len);
+	e->alt[e->nalt].len = x->tok_len + y->tok_len;
+	e->alt[e->nalt].back = back;
+	e->nalt++;
+}
+
+/* A character alone between other tokens of the phrase: its own list
+ * keeps its position only where it ends a run of touching Han characters
+ * (gw_char_position_kept). Next to another character of the phrase that
+ * it does not touch (江 苏, one position apart across the space), the
+ * document may have the two touching, inside a longer run (江苏省): the
+ * bigram they make, at the left one's position, finds those. */
+static void add_char_elem(builder *b, size_t p)
+{
+	gw_qelem e;
+
+	memset(&e, 0, sizeof e);
+	e.off = (uint32_t)p;
+	e.alt[0].kind = GW_T_CHAR;
+	e.alt[0].off = b->pos[p].tok_off;
+	e.alt[0].len = b->pos[p].tok_len;
+	e.nalt = 1;
+	if (p > 0 && b->pos[p - 1].kind == GW_T_CHAR && b->terms.p)
+		add_bigram_alt(b, &e, p - 1, 1);
+	if (p + 1 < b->npos && b->pos[p + 1].kind == GW_T_CHAR && b->terms.p)
+		add_bigram_alt(b, &e, p, 0);
+	gw_buf_append(&b->el, &e, sizeof e);
+}
+
 /* Turns the analyzed positions of one part into phrase elements. */
 static void make_elems(builder *b, int quoted)
 {
@@ -112,7 +153,7 @@ static void make_elems(builder *b, int quoted)
 			if (q->bi_len)
 				add_elem(b, (uint32_t)p, GW_T_BIGRAM, q->bi_off, q->bi_len, 0);
 			else if (!(p > 0 && b->pos[p - 1].bi_len))
-				add_elem(b, (uint32_t)p, GW_T_CHAR, q->tok_off, q->tok_len, 0);
+				add_char_elem(b, p);
 		} else if (q->kind == GW_T_TERM) {
 			const char *t = b->terms.p ? (const char *)b->terms.p + q->tok_off : "";
 			if (quoted || !is_az(t, q->tok_len))

@@ -42,12 +42,16 @@
 #include "gw_analyzer.h"
 #include "gw_err.h"
 
-#define GW_QALT_MAX 2 /* a word and its stem */
+/* A word and its stem; or a character and the bigrams it makes with its
+ * neighbours in the phrase (gw_char_position_kept). */
+#define GW_QALT_MAX 3
 
 typedef struct gw_qterm {
 	int kind;        /* GW_T_* */
 	int prefix;      /* 1: every term that starts with these bytes */
 	size_t off, len; /* term bytes in gw_query.terms */
+	uint32_t back;   /* the term's position is this many before the
+	                  * element's (1: a bigram that ends on its character) */
 } gw_qterm;
 
 /* One element of a phrase: any of its alternative terms at offset off. */

@@ -10,6 +10,7 @@
 #include "gw_index_impl.h"
 #include "gw_lens.h"
 #include "gw_norms.h"
+#include "gw_record.h"
 #include "gw_match.h"
 #include "gw_notice.h"
 #include "gw_store.h"
@@ -868,6 +869,78 @@ static int merge_runs(gw_matches *v, size_t mid, gw_match **tmp, size_t *tmp_cap
 	return 0;
 }
 
+/* Collects the positions of one character term in an analyzed text. */
+typedef struct char_pos {
+	const char *term;
+	size_t len;
+	gw_matches *v;
+	uint32_t n;
+	int oom;
+} char_pos;
+
+static int on_char(void *ctx, const gw_token *t)
+{
+	char_pos *c = ctx;
+
+	if (t->kind != GW_T_CHAR || t->len != c->len || memcmp(t->term, c->term, c->len) != 0 ||
+	    c->n >= GW_ANCHORS_MAX)
+		return 0;
+	if (c->v->nanchors == c->v->anchors_cap) {
+		size_t cap = c->v->anchors_cap ? 2 * c->v->anchors_cap : 256;
+		uint32_t *a = realloc(c->v->anchors, cap * sizeof *a);
+		if (!a) {
+			c->oom = 1;
+			return 1;
+		}
+		c->v->anchors = a;
+		c->v->anchors_cap = cap;
+	}
+	c->v->anchors[c->v->nanchors++] = t->pos;
+	c->n++;
+	return 0;
+}
+
+/* The anchors of part p's matches when the part is one character: its
+ * postings keep its positions at the ends of its runs only
+ * (gw_char_position_kept), and NEAR needs them all, so they are read off
+ * the matched documents' stored texts (NEAR on a single character is
+ * rare; a phrase never needs this). The anchors are rebuilt in place. */
+static gw_rc char_anchors(gw_results *r, gw_matches *v, size_t p, gw_err *err)
+{
+	const gw_qpart *part = &r->q->parts[p];
+	const gw_qterm *c = &r->q->el[part->first].alt[0];
+	gw_buf unz = GW_BUF_INIT;
+	gw_rc rc = GW_OK;
+
+	if (part->n != 1 || r->q->el[part->first].nalt != 1 || c->kind != GW_T_CHAR || c->prefix)
+		return GW_OK;
+	if (!r->unpacker.dict && gw_txn_zdict(r->t, &r->unpacker.dict, err))
+		return err->rc;
+	v->nanchors = 0;
+	for (size_t i = 0; i < v->n && rc == GW_OK; i++) {
+		char_pos cp = {gw_qterm_str(r->q, c), c->len, v, 0, 0};
+		const void *val;
+		size_t len;
+		gw_record rec;
+		int k;
+		v->m[i].aoff = (uint32_t)v->nanchors;
+		v->m[i].an = 0;
+		if ((rc = gw_doc_get(r->t, v->m[i].docid, &val, &len, err)))
+			break;
+		if (gw_record_parse(val, len, &rec, 1, &unz, &r->unpacker) ||
+		    (k = gw_record_field(&rec, v->m[i].fid)) < 0) {
+			rc = gw_err_set(err, GW_EFORMAT, 0, "damaged record of docid %u", v->m[i].docid);
+			break;
+		}
+		rc = gw_analyze(r->an, rec.text[k], rec.text_len[k], 0, 0, on_char, &cp, NULL, err);
+		if (rc == GW_OK && cp.oom)
+			rc = gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+		v->m[i].an = cp.n;
+	}
+	gw_buf_free(&unz);
+	return rc;
+}
+
 /* The documents of part p: every field it may match in, or only the
  * candidate documents cand (sorted) when given. */
 static gw_rc match_one(gw_results *r, partm *pm, size_t p, const docset *cand, gw_match **tmp,
@@ -884,6 +957,8 @@ static gw_rc match_one(gw_results *r, partm *pm, size_t p, const docset *cand, g
 		if (merge_runs(v, mid, tmp, tmp_cap))
 			return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	}
+	if (r->q->anchors && char_anchors(r, v, p, err))
+		return err->rc;
 	pm[p].docs = malloc((v->n ? v->n : 1) * sizeof *pm[p].docs);
 	if (!pm[p].docs)
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");

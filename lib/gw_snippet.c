@@ -130,7 +130,7 @@ static int part_at(const hl *h, const gw_query *q, const gw_qpart *part, size_t 
 		const gw_qelem *e = &q->el[part->first + i];
 		int ok = 0;
 		for (int k = 0; k < e->nalt && !ok; k++)
-			ok = alt_at(h, q, &e->alt[k], a + e->off);
+			ok = a + e->off >= e->alt[k].back && alt_at(h, q, &e->alt[k], a + e->off - e->alt[k].back);
 		if (!ok)
 			return 0;
 	}

@@ -109,6 +109,7 @@ static long group_of(gw_toklist *l, const gw_token *t)
 	g->off = (uint32_t)l->terms.len;
 	g->len = (uint32_t)t->len;
 	g->tf = 0;
+	g->npos = 0;
 	g->slot = (uint32_t)j;
 	g->kind = t->kind;
 	gw_buf_append(&l->terms, t->term, t->len);
@@ -143,6 +144,9 @@ int gw_toklist_add(void *ctx, const gw_token *t)
 		return 1;
 	}
 	l->g[gi].tf++;
+	if (!gw_char_position_kept(t))
+		return 0;
+	l->g[gi].npos++;
 	l->gid[l->n] = (uint32_t)gi;
 	l->pos[l->n++] = t->pos;
 	return 0;
@@ -164,12 +168,16 @@ void gw_toklist_finish(gw_toklist *l)
 {
 	uint32_t at = 0, *out;
 
-	if (l->oom || !l->n)
+	if (l->oom)
+		return;
+	for (size_t i = 0; i < l->ng && !l->n; i++) /* no position kept */
+		l->g[i].first = 0;
+	if (!l->n)
 		return;
 	for (size_t i = 0; i < l->ng; i++) {
 		l->g[i].first = at;
-		at += l->g[i].tf;
-		l->g[i].tf = 0; /* counted again while placing */
+		at += l->g[i].npos;
+		l->g[i].npos = 0; /* counted again while placing */
 	}
 	if (!(out = malloc(l->cap * sizeof *out))) {
 		l->oom = 1;
@@ -177,7 +185,7 @@ void gw_toklist_finish(gw_toklist *l)
 	}
 	for (size_t i = 0; i < l->n; i++) {
 		gw_tgroup *g = &l->g[l->gid[i]];
-		out[g->first + g->tf++] = l->pos[i];
+		out[g->first + g->npos++] = l->pos[i];
 	}
 	free(l->pos);
 	l->pos = out;

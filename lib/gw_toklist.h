@@ -10,8 +10,9 @@
 #include "gw_analyzer.h"
 #include "gw_buf.h"
 
-/* One distinct term of a field: its kind and bytes, and its positions
- * pos[first .. first + tf) once the list is finished. */
+/* One distinct term of a field: its kind and bytes, its occurrences (tf)
+ * and the positions of those the postings keep (gw_char_position_kept),
+ * pos[first .. first + npos) once the list is finished. */
 typedef struct gw_tgroup {
 	uint64_t hash;    /* of the kind and the term bytes (process-local) */
 	uint64_t head;    /* the term's first 8 bytes, zero-padded */
@@ -19,6 +20,7 @@ typedef struct gw_tgroup {
 	uint32_t len;
 	uint32_t first;
 	uint32_t tf;
+	uint32_t npos;
 	uint32_t slot;    /* in the list's lookup table */
 	int kind;
 } gw_tgroup;

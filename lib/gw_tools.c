@@ -224,8 +224,10 @@ static gw_rc dump_terms(gw_index *ix, const char *text, size_t len, gw_toklist *
 		const gw_tgroup *g = &toks->g[order[i]];
 		gw_buf_printf(out, "  %s ", kind_name(g->kind));
 		gw_buf_append(out, (const char *)toks->terms.p + g->off, g->len);
-		for (uint32_t k = 0; k < g->tf; k++)
+		for (uint32_t k = 0; k < g->npos; k++)
 			gw_buf_printf(out, "%s%u", k ? "," : " @", toks->pos[g->first + k]);
+		if (g->npos < g->tf) /* a character inside runs (gw_char_position_kept) */
+			gw_buf_printf(out, " (%u in all)", g->tf);
 		gw_buf_putc(out, '\n');
 	}
 	free(order);

@@ -61,6 +61,28 @@ static void check_same_terms(const char *a, const char *b)
 	free(tb);
 }
 
+static int on_char_inner(void *ctx, const gw_token *t)
+{
+	if (t->kind == GW_T_CHAR)
+		gw_buf_printf(ctx, "%.*s%s", (int)t->len, t->term, t->inner ? "+" : "");
+	return 0;
+}
+
+/* A character is inner when Han characters touch it on both sides: its
+ * position is then left out of the postings (gw_char_position_kept). */
+static void test_inner_characters(void)
+{
+	gw_buf out = GW_BUF_INIT;
+	gw_err err;
+
+	gw_err_clear(&err);
+	CHECK(gw_analyze(an, "江苏省科技厅，73号 一 中国", strlen("江苏省科技厅，73号 一 中国"), 0, GW_AN_ALL,
+	                 on_char_inner, &out, NULL, &err) == GW_OK);
+	gw_buf_putc(&out, 0);
+	CHECK_STR((const char *)out.p, "江苏+省+科+技+厅号一中国");
+	gw_buf_free(&out);
+}
+
 static void test_title_both_scripts(void)
 {
 	const char *trad = "科技部關于第三批國家專業化眾創空間備案示范的通知";
@@ -313,6 +335,7 @@ int main(void)
 		return 1;
 	}
 	RUN(test_title_both_scripts);
+	RUN(test_inner_characters);
 	RUN(test_icu_words_after_folding);
 	RUN(test_document_numbers);
 	RUN(test_width_and_case);

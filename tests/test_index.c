@@ -54,6 +54,36 @@ static void test_exact_substring(void)
 	gw_index_close(ix);
 }
 
+/* A character's postings keep its positions at the ends of its runs only
+ * (gw_char_position_kept); phrases and NEAR find it inside runs too. */
+static void test_char_positions_in_runs(void)
+{
+	gw_index *ix = gw_t_open_new();
+
+	gw_t_begin(ix);
+	gw_t_put(ix, "run", "t", "江苏省科技厅");
+	gw_t_put(ix, "apart", "t", "江 苏 省");
+	gw_t_put(ix, "digit", "t", "第73号文件");
+	gw_t_put(ix, "near", "t", "浙江省人民政府 abc");
+	gw_t_commit(ix);
+	CHECK(gw_t_check_ok(ix));
+	/* Single characters a position apart: touching inside a run (through
+	 * their bigram), or apart (their own positions, at the runs' ends). */
+	CHECK_STR(gw_t_hit_set(ix, "\"江 苏\"", NULL), "apart run");
+	CHECK_STR(gw_t_hit_set(ix, "\"苏 省\"", NULL), "apart run");
+	CHECK_STR(gw_t_hit_set(ix, "\"科 技\"", NULL), "run");
+	CHECK_STR(gw_t_hit_set(ix, "\"省 科\"", NULL), "run");
+	CHECK_STR(gw_t_hit_set(ix, "\"苏 科\"", NULL), "");
+	/* Next to a number the character ends its run. */
+	CHECK_STR(gw_t_hit_set(ix, "73号", NULL), "digit");
+	CHECK_STR(gw_t_hit_set(ix, "\"第 73\"", NULL), "digit");
+	/* 省 is inside 浙江省人民政府, five positions before abc. */
+	CHECK_STR(gw_t_hit_set(ix, "省 NEAR/5 abc", NULL), "near");
+	CHECK_STR(gw_t_hit_set(ix, "省 NEAR/2 abc", NULL), "");
+	CHECK_STR(gw_t_hit_set(ix, "省", NULL), "apart near run");
+	gw_index_close(ix);
+}
+
 static void test_replace_by_id(void)
 {
 	gw_index *ix = gw_t_open_new();
@@ -345,6 +375,7 @@ int main(void)
 		return 1;
 	RUN(test_add_and_search);
 	RUN(test_exact_substring);
+	RUN(test_char_positions_in_runs);
 	RUN(test_replace_by_id);
 	RUN(test_same_id_twice_in_a_batch);
 	RUN(test_delete_by_id);

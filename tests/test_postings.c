@@ -62,7 +62,7 @@ static void make_list(gw_plist *l, uint32_t n, uint32_t step)
 			l->p = p;
 			l->cap = l->cap * 2 + GW_PLIST_ENTRY_MAX(tf);
 		}
-		gw_plist_add(l, d, pos, tf);
+		gw_plist_add(l, d, pos, tf, tf);
 	}
 }
 
@@ -160,7 +160,7 @@ static void test_cut_chunks(void)
 					uint32_t d = offsets[oi] + 1 + i * 3, tf = wide ? 40 : d % 5 + 1;
 					for (uint32_t k = 0; k < tf; k++)
 						pos[k] = d % 7 + k * 1000;
-					gw_plist_add(&l, d, pos, tf);
+					gw_plist_add(&l, d, pos, tf, tf);
 				}
 				gw_chunk_builder_init(&b);
 				gw_plist_reader(&l, &r);
@@ -240,12 +240,12 @@ static void make_mixed_list(gw_plist *l)
 		d += 1 + (seed >> 8) % (i % 3 == 0 ? 100000 : 60);
 		tf = i % 50 == 7 ? 40 : 1 + (seed >> 4) % 4;
 		if (i % 7 == 3) { /* no positions */
-			gw_plist_add(l, d, NULL, i % 21 == 3 ? 300 + (seed >> 9) % 1000 : tf);
+			gw_plist_add(l, d, NULL, 0, i % 21 == 3 ? 300 + (seed >> 9) % 1000 : tf);
 			continue;
 		}
 		for (uint32_t k = 0; k < tf; k++)
 			pos[k] = at += (seed >> (k % 8 + 3)) % (k % 2 ? 20 : 70000);
-		gw_plist_add(l, d, pos, tf);
+		gw_plist_add(l, d, pos, tf, tf);
 	}
 }
 
