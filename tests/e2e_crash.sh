@@ -95,9 +95,13 @@ end_check
 begin "a first build killed at random moments: no index or an empty one, never part of one; a new run completes it"
 # A first build goes to IX.rebuild-PID, committing as it goes (here every
 # 100 kB: about a hundred times in the second or so this build takes), and
-# is swapped in at the end; the index itself is made empty first.
+# is swapped in at the end; the index itself is made empty first. A 1 MB
+# postings budget makes it spill runs to a temporary file and merge them at
+# the end (lib/gw_runs.c), so kills land in those too.
 IX4=$T/ix4
 gen 12000 0 zzz >"$T/z.jsonl"
+GONGWEN_BUDGET=1000000
+export GONGWEN_BUDGET
 dur=$(secs env GONGWEN_CHECKPOINT=100000 "$IDX" -q -i "$IX4" "$T/z.jsonl")
 k=0
 hits=0
@@ -125,8 +129,10 @@ done
 [ "$hits" -gt 0 ] || fails "at least one kill during a build" "$hits of $KILLS"
 run "$IDX" -i "$IX4" "$T/z.jsonl"
 check_exit 0
+unset GONGWEN_BUDGET
 check_true "all 12000 documents after a full run" test "$("$SRCH" -i "$IX4" --count zzz)" = 12000
 check_true "the killed runs' build directories are removed" sh -c "! ls -d '$IX4'.rebuild-* 2>/dev/null"
+check_true "no temporary postings left anywhere" sh -c "! ls -a '$T' '$IX4' | grep -q gongwen-runs"
 end_check
 
 begin "searchers running while batches commit: no errors, only committed states"
