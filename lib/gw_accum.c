@@ -58,8 +58,14 @@ struct gw_accum {
 	group *g;         /* scratch: one call's groups */
 	size_t g_cap;
 	gw_runs *runs;    /* lists spilled by gw_accum_spill, NULL before */
-	gw_buf merged;    /* scratch: a term's list from the runs */
+	gw_buf merged;    /* scratch: a term's list from the runs (flush_merging) */
+	gw_buf mkey;      /* its key */
+	gw_buf scratch;   /* a run's list too long for its reader's buffer */
+	size_t merge_cap; /* merged's bytes at most (gw_accum_set_merge_cap) */
 };
+
+/* The default of gw_accum_set_merge_cap. */
+enum { MERGE_CAP = 4 << 20 };
 
 /* A radix sort entry: a key's first 8 bytes, big-endian, and its slot. */
 typedef struct keyed {
@@ -100,7 +106,14 @@ static keyed *radix_sort(keyed *a, keyed *tmp, size_t n)
 	return a;
 }
 
-gw_accum *gw_accum_new(void) { return calloc(1, sizeof(gw_accum)); }
+gw_accum *gw_accum_new(void)
+{
+	gw_accum *a = calloc(1, sizeof(gw_accum));
+
+	if (a)
+		a->merge_cap = MERGE_CAP;
+	return a;
+}
 
 void gw_accum_clear(gw_accum *a)
 {
@@ -135,6 +148,8 @@ void gw_accum_free(gw_accum *a)
 	free(a->s);
 	gw_runs_free(a->runs);
 	gw_buf_free(&a->merged);
+	gw_buf_free(&a->mkey);
+	gw_buf_free(&a->scratch);
 	gw_buf_free(&a->gkeys);
 	free(a->g);
 	free(a);
@@ -401,6 +416,37 @@ static int key_cmp(const unsigned char *a, size_t alen, const unsigned char *b, 
 	return c ? c : (alen > blen) - (alen < blen);
 }
 
+/* What reading the runs may hold in buffers at once, however many runs. */
+enum { RUN_READ_MEMORY = 16 << 20 };
+
+/* Appends list b of the term being merged, key[0..klen), to a->merged
+ * (whose count and last docid are in *m). Past a->merge_cap bytes what
+ * a->merged holds is written first and it starts again: the store then
+ * extends the term's last chunk, so the chunks come out the same, and a
+ * term's list is never all in memory. A list that long alone is written
+ * from where it is. */
+static gw_rc merge_in(gw_accum *a, gw_txn *t, const unsigned char *key, size_t klen, gw_plist *m,
+                      const gw_plist *b, gw_err *err)
+{
+	if (m->ndocs && a->merged.len + b->len > a->merge_cap) {
+		m->p = a->merged.p;
+		m->len = a->merged.len;
+		if (gw_post_append(t, key, klen, m, err))
+			return err->rc;
+		gw_buf_reset(&a->merged);
+		memset(m, 0, sizeof *m);
+	}
+	if (!m->ndocs && b->len > a->merge_cap)
+		return gw_post_append(t, key, klen, b, err);
+	if (gw_plist_concat(&a->merged, m, b))
+		return gw_err_set(err, GW_EFORMAT, 0, "temporary postings out of docid order");
+	if (!gw_buf_ok(&a->merged))
+		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	m->p = a->merged.p;
+	m->len = a->merged.len;
+	return GW_OK;
+}
+
 /* The flush of an accumulator that spilled: the runs and the lists in
  * memory (order), merged by key, a term's lists in docid order (the runs',
  * then memory's), each term written once. */
@@ -408,44 +454,56 @@ static gw_rc flush_merging(gw_accum *a, slot **order, gw_txn *t, uint64_t checkp
 {
 	size_t i = 0;
 
-	if (gw_runs_merge_begin(a->runs, err))
+	if (gw_runs_merge_begin(a->runs, RUN_READ_MEMORY, err))
 		return err->rc;
 	for (;;) {
-		const unsigned char *rk, *key;
-		size_t rklen, klen;
-		int more = gw_runs_peek(a->runs, &rk, &rklen), c;
-		gw_plist m, *l;
+		const unsigned char *rk;
+		size_t rklen;
+		int more = gw_runs_peek(a->runs, &rk, &rklen, err), c;
+		if (more < 0)
+			return err->rc;
 		if (!more && i == a->n)
 			break;
 		c = !more ? 1 : i == a->n ? -1 : key_cmp(rk, rklen, slot_key(a, order[i]), order[i]->klen);
 		if (c > 0) { /* only in memory */
-			key = slot_key(a, order[i]);
-			klen = order[i]->klen;
-			l = &order[i++]->list;
+			if (gw_post_append(t, slot_key(a, order[i]), order[i]->klen, &order[i]->list, err))
+				return err->rc;
+			i++;
 		} else {
+			gw_plist m;
 			memset(&m, 0, sizeof m);
 			gw_buf_reset(&a->merged);
-			if (gw_runs_take(a->runs, &key, &klen, &m, &a->merged, err))
+			/* The key outlives the take that ends peek's pointer. */
+			gw_buf_reset(&a->mkey);
+			gw_buf_append(&a->mkey, rk, rklen);
+			if (!gw_buf_ok(&a->mkey))
+				return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+			do {
+				gw_plist b;
+				if (gw_runs_take(a->runs, &b, &a->scratch, err) ||
+				    merge_in(a, t, a->mkey.p, a->mkey.len, &m, &b, err) ||
+				    (more = gw_runs_peek(a->runs, &rk, &rklen, err)) < 0)
+					return err->rc;
+			} while (more && rklen == a->mkey.len && memcmp(rk, a->mkey.p, rklen) == 0);
+			/* In memory too: its docids come last. */
+			if (c == 0 && merge_in(a, t, a->mkey.p, a->mkey.len, &m, &order[i++]->list, err))
 				return err->rc;
-			if (c == 0) { /* in memory too: its docids come last */
-				if (gw_plist_concat(&a->merged, &m, &order[i++]->list) || !gw_buf_ok(&a->merged))
-					return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
-				m.p = a->merged.p;
-				m.len = a->merged.len;
-			}
-			l = &m;
+			if (m.ndocs && gw_post_append(t, a->mkey.p, a->mkey.len, &m, err))
+				return err->rc;
 		}
-		if (gw_post_append(t, key, klen, l, err))
-			return err->rc;
 		if (checkpoint && gw_txn_written(t) >= checkpoint && gw_txn_checkpoint(t, err))
 			return err->rc;
 	}
 	gw_runs_reset(a->runs);
-	/* One long list must not keep its size for the rest of the batch. */
+	/* Long lists must not keep their size for the rest of the batch. */
 	if (a->merged.cap > ARENA_BLOCK)
 		gw_buf_free(&a->merged);
+	if (a->scratch.cap > ARENA_BLOCK)
+		gw_buf_free(&a->scratch);
 	return GW_OK;
 }
+
+void gw_accum_set_merge_cap(gw_accum *a, size_t bytes) { a->merge_cap = bytes ? bytes : MERGE_CAP; }
 
 gw_rc gw_accum_flush(gw_accum *a, gw_txn *t, uint64_t checkpoint, gw_err *err)
 {

@@ -35,6 +35,9 @@ gw_rc gw_accum_flush(gw_accum *a, gw_txn *t, uint64_t checkpoint, gw_err *err);
  * directory dir (gw_runs.h) and empties a, for gw_accum_flush to merge: a
  * batch past its budget then writes each term once. */
 gw_rc gw_accum_spill(gw_accum *a, const char *dir, gw_err *err);
+/* The most bytes of a term's list gw_accum_flush holds while merging it
+ * from runs (0: the default, 4 MB); tests set a few bytes. */
+void gw_accum_set_merge_cap(gw_accum *a, size_t bytes);
 /* Empties a without writing. */
 void gw_accum_clear(gw_accum *a);
 /* Bytes held (for memory budgets and stats). */

@@ -8,17 +8,16 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Bytes buffered for writing, and for reading each run while merging (the
- * merge holds one buffer a run: a 16x build makes a few dozen runs). */
-enum { WBUF = 1 << 20, RBUF = 1 << 18 };
+/* Bytes buffered for writing. */
+enum { WBUF = 1 << 20 };
 
 typedef struct run_reader {
 	uint64_t at, end;   /* file offset of the next byte to read; the run's end */
-	unsigned char *buf;
+	unsigned char *buf; /* gw_runs.rbuf bytes */
 	size_t pos, len;    /* unread bytes: buf[pos..len) */
 	gw_buf key;         /* the current record's key */
-	gw_plist list;      /* its count and last docid; bytes in lbytes */
-	gw_buf lbytes;
+	gw_plist list;      /* its list: bytes in buf, or p NULL and at list_at */
+	uint64_t list_at;
 	int has;            /* 1 while there is a current record */
 } run_reader;
 
@@ -34,7 +33,8 @@ struct gw_runs {
 	 * (key, run), so equal keys come out in run order. */
 	run_reader *rd;
 	size_t *heap, nheap;
-	gw_buf taken;       /* the key gw_runs_take last took */
+	size_t rbuf;        /* each reader's buffer */
+	size_t pending;     /* the reader the last take took from, SIZE_MAX if none */
 };
 
 gw_runs *gw_runs_new(const char *dir)
@@ -54,7 +54,6 @@ static void free_readers(gw_runs *r)
 	for (size_t i = 0; r->rd && i < r->nruns; i++) {
 		free(r->rd[i].buf);
 		gw_buf_free(&r->rd[i].key);
-		gw_buf_free(&r->rd[i].lbytes);
 	}
 	free(r->rd);
 	free(r->heap);
@@ -72,7 +71,6 @@ void gw_runs_free(gw_runs *r)
 		close(r->fd);
 	free(r->starts);
 	gw_buf_free(&r->w);
-	gw_buf_free(&r->taken);
 	free(r->dir);
 	free(r);
 }
@@ -185,7 +183,14 @@ gw_rc gw_runs_end(gw_runs *r, gw_err *err)
 	return GW_OK;
 }
 
-/* ---- merging ---- */
+/* ---- merging ----
+ * Memory stays bounded however many runs there are and however long a
+ * term's list is: each reader's buffer shrinks as runs multiply (their
+ * sum is the memory gw_runs_merge_begin is given), a list is read only
+ * when it is taken, one run's at a time, and a list that did not fit in
+ * its reader's buffer is read into the caller's buffer. */
+
+enum { RBUF_MIN = 16 << 10, RBUF_MAX = 1 << 18 };
 
 /* Reads more of rd's run into its buffer, keeping the unread bytes.
  * -1 on a read error (errno set). */
@@ -194,8 +199,8 @@ static int refill(const gw_runs *r, run_reader *rd)
 	memmove(rd->buf, rd->buf + rd->pos, rd->len - rd->pos);
 	rd->len -= rd->pos;
 	rd->pos = 0;
-	while (rd->len < RBUF && rd->at < rd->end) {
-		size_t want = RBUF - rd->len;
+	while (rd->len < r->rbuf && rd->at < rd->end) {
+		size_t want = r->rbuf - rd->len;
 		ssize_t k;
 		if (want > rd->end - rd->at)
 			want = (size_t)(rd->end - rd->at);
@@ -230,54 +235,53 @@ static int read_varint(const gw_runs *r, run_reader *rd, uint64_t *v)
 	return 0;
 }
 
-/* Copies n bytes of rd's run to out: what the buffer holds, then the rest
- * straight from the file. */
-static int read_bytes(const gw_runs *r, run_reader *rd, gw_buf *out, size_t n)
-{
-	size_t have = rd->len - rd->pos < n ? rd->len - rd->pos : n;
-
-	gw_buf_reset(out);
-	if (gw_buf_reserve(out, n ? n : 1)) {
-		errno = ENOMEM;
-		return -1;
-	}
-	memcpy(out->p, rd->buf + rd->pos, have);
-	rd->pos += have;
-	out->len = have;
-	while (out->len < n) {
-		ssize_t k = rd->at < rd->end ? pread(r->fd, out->p + out->len, n - out->len, (off_t)rd->at) : 0;
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0) {
-			if (k == 0)
-				errno = EIO;
-			return -1;
-		}
-		out->len += (size_t)k;
-		rd->at += (uint64_t)k;
-	}
-	return 0;
-}
-
-/* Reads rd's next record (rd->has 0 at the end of its run). */
+/* Reads rd's next record header, and notes where its list is: in the
+ * buffer (list.p set) or in the file (list.p NULL, at list_at), passed
+ * over either way. rd->has 0 at the end of its run. */
 static gw_rc next_record(const gw_runs *r, run_reader *rd, gw_err *err)
 {
 	uint64_t klen, ndocs, last, len;
+	size_t avail;
 
 	rd->has = 0;
 	if (rd->pos == rd->len && rd->at == rd->end)
 		return GW_OK;
-	if (read_varint(r, rd, &klen) || klen > 4096 || read_bytes(r, rd, &rd->key, (size_t)klen) ||
-	    read_varint(r, rd, &ndocs) || read_varint(r, rd, &last) || read_varint(r, rd, &len) ||
-	    ndocs > UINT32_MAX || last > UINT32_MAX || read_bytes(r, rd, &rd->lbytes, (size_t)len))
-		return errno == ENOMEM ? gw_err_set(err, GW_ENOMEM, 0, "out of memory")
-		                       : io_err(r, err, errno ? errno : EIO, "read");
-	rd->list.p = rd->lbytes.p;
-	rd->list.len = rd->lbytes.len;
+	errno = 0;
+	if (read_varint(r, rd, &klen) || klen > 4096 || (rd->len - rd->pos < klen && refill(r, rd)) ||
+	    rd->len - rd->pos < klen)
+		goto fail;
+	gw_buf_reset(&rd->key);
+	gw_buf_append(&rd->key, rd->buf + rd->pos, (size_t)klen);
+	if (!gw_buf_ok(&rd->key))
+		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	rd->pos += (size_t)klen;
+	if (read_varint(r, rd, &ndocs) || read_varint(r, rd, &last) || read_varint(r, rd, &len) ||
+	    ndocs > UINT32_MAX || last > UINT32_MAX || len > rd->end)
+		goto fail;
 	rd->list.ndocs = (uint32_t)ndocs;
 	rd->list.last_docid = (uint32_t)last;
+	rd->list.len = (size_t)len;
+	avail = rd->len - rd->pos;
+	if (len > avail && len <= r->rbuf / 2) {
+		if (refill(r, rd))
+			goto fail;
+		avail = rd->len - rd->pos;
+	}
+	if (len <= avail) {
+		rd->list.p = rd->buf + rd->pos;
+		rd->pos += (size_t)len;
+	} else { /* longer than the buffer: read when taken */
+		rd->list.p = NULL;
+		rd->list_at = rd->at - avail;
+		if (rd->list_at + len > rd->end)
+			goto fail;
+		rd->at = rd->list_at + len;
+		rd->pos = rd->len;
+	}
 	rd->has = 1;
 	return GW_OK;
+fail:
+	return io_err(r, err, errno ? errno : EIO, "read");
 }
 
 /* LMDB's key order; equal keys by run. */
@@ -322,11 +326,14 @@ static void heap_pop(gw_runs *r)
 		r->heap[i] = last;
 }
 
-gw_rc gw_runs_merge_begin(gw_runs *r, gw_err *err)
+gw_rc gw_runs_merge_begin(gw_runs *r, size_t memory, gw_err *err)
 {
 	if (gw_runs_end(r, err))
 		return err->rc;
 	free_readers(r);
+	r->rbuf = r->nruns ? memory / r->nruns : RBUF_MAX;
+	r->rbuf = r->rbuf < RBUF_MIN ? RBUF_MIN : r->rbuf > RBUF_MAX ? RBUF_MAX : r->rbuf;
+	r->pending = SIZE_MAX;
 	r->rd = calloc(r->nruns ? r->nruns : 1, sizeof *r->rd);
 	r->heap = malloc((r->nruns ? r->nruns : 1) * sizeof *r->heap);
 	if (!r->rd || !r->heap)
@@ -335,7 +342,7 @@ gw_rc gw_runs_merge_begin(gw_runs *r, gw_err *err)
 		run_reader *rd = &r->rd[i];
 		rd->at = r->starts[i];
 		rd->end = r->starts[i + 1];
-		if (!(rd->buf = malloc(RBUF)))
+		if (!(rd->buf = malloc(r->rbuf)))
 			return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 		if (next_record(r, rd, err))
 			return err->rc;
@@ -345,8 +352,25 @@ gw_rc gw_runs_merge_begin(gw_runs *r, gw_err *err)
 	return GW_OK;
 }
 
-int gw_runs_peek(gw_runs *r, const unsigned char **key, size_t *klen)
+/* Moves on the reader whose list the last take gave (its buffer held it). */
+static gw_rc advance_pending(gw_runs *r, gw_err *err)
 {
+	size_t run = r->pending;
+
+	if (run == SIZE_MAX)
+		return GW_OK;
+	r->pending = SIZE_MAX;
+	if (next_record(r, &r->rd[run], err))
+		return err->rc;
+	if (r->rd[run].has)
+		heap_push(r, run);
+	return GW_OK;
+}
+
+int gw_runs_peek(gw_runs *r, const unsigned char **key, size_t *klen, gw_err *err)
+{
+	if (advance_pending(r, err))
+		return -1;
 	if (!r->nheap)
 		return 0;
 	*key = r->rd[r->heap[0]].key.p;
@@ -354,34 +378,34 @@ int gw_runs_peek(gw_runs *r, const unsigned char **key, size_t *klen)
 	return 1;
 }
 
-gw_rc gw_runs_take(gw_runs *r, const unsigned char **key, size_t *klen, gw_plist *l, gw_buf *lbuf,
-                   gw_err *err)
+gw_rc gw_runs_take(gw_runs *r, gw_plist *l, gw_buf *scratch, gw_err *err)
 {
-	run_reader *top = &r->rd[r->heap[0]];
+	run_reader *rd;
+	size_t run;
 
-	gw_buf_reset(&r->taken);
-	gw_buf_append(&r->taken, top->key.p, top->key.len);
-	if (!gw_buf_ok(&r->taken))
+	if (advance_pending(r, err))
+		return err->rc;
+	if (!r->nheap)
+		return gw_err_set(err, GW_EINVAL, 0, "no run left to take from");
+	run = r->heap[0];
+	rd = &r->rd[run];
+	heap_pop(r);
+	r->pending = run;
+	*l = rd->list;
+	if (l->p)
+		return GW_OK;
+	gw_buf_reset(scratch);
+	if (gw_buf_reserve(scratch, l->len ? l->len : 1))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
-	while (r->nheap) {
-		size_t run = r->heap[0];
-		run_reader *rd = &r->rd[run];
-		if (rd->key.len != r->taken.len || memcmp(rd->key.p, r->taken.p, r->taken.len) != 0)
-			break;
-		if (gw_plist_concat(lbuf, l, &rd->list))
-			return gw_err_set(err, GW_EFORMAT, 0, "temporary postings out of docid order");
-		heap_pop(r);
-		if (next_record(r, rd, err))
-			return err->rc;
-		if (rd->has)
-			heap_push(r, run);
+	for (size_t got = 0; got < l->len;) {
+		ssize_t k = pread(r->fd, scratch->p + got, l->len - got, (off_t)(rd->list_at + got));
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return io_err(r, err, k < 0 ? errno : EIO, "read");
+		got += (size_t)k;
 	}
-	if (!gw_buf_ok(lbuf))
-		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
-	l->p = lbuf->p;
-	l->len = lbuf->len;
-	l->cap = lbuf->cap;
-	*key = r->taken.p;
-	*klen = r->taken.len;
+	scratch->len = l->len;
+	l->p = scratch->p;
 	return GW_OK;
 }

@@ -41,16 +41,18 @@ gw_rc gw_runs_end(gw_runs *r, gw_err *err);
 /* Runs written and not yet merged. */
 size_t gw_runs_count(const gw_runs *r);
 
-/* Merging: gw_runs_merge_begin ends the run being written and reads the
- * first record of each; gw_runs_peek gives the smallest key not taken yet
- * (1; 0 when every run is read), valid until the next take; gw_runs_take
- * appends that key's lists from every run, in run (so docid) order, to the
- * list in lbuf whose count and last docid are in *l (gw_plist_concat),
- * points l's bytes at lbuf, and gives the key (valid until the next take). */
-gw_rc gw_runs_merge_begin(gw_runs *r, gw_err *err);
-int gw_runs_peek(gw_runs *r, const unsigned char **key, size_t *klen);
-gw_rc gw_runs_take(gw_runs *r, const unsigned char **key, size_t *klen, gw_plist *l, gw_buf *lbuf,
-                   gw_err *err);
+/* Merging. gw_runs_merge_begin ends the run being written and reads the
+ * first record of each, with memory bytes of read buffers in all (each
+ * between 16 and 256 KB). gw_runs_peek gives the smallest key not taken
+ * yet (1; 0 when every run is read; -1 on error), valid until the next
+ * peek or take; gw_runs_take gives the list of one run at that key, the
+ * runs in order (so in docid order: call it while peek gives the same
+ * key), valid until the next peek or take; its bytes are in a reader's
+ * buffer, or read into scratch when longer. Only one run's list is read at
+ * a time: a term's lists are never all in memory at once. */
+gw_rc gw_runs_merge_begin(gw_runs *r, size_t memory, gw_err *err);
+int gw_runs_peek(gw_runs *r, const unsigned char **key, size_t *klen, gw_err *err);
+gw_rc gw_runs_take(gw_runs *r, gw_plist *l, gw_buf *scratch, gw_err *err);
 /* Forgets every run (the file is emptied, its space given back). */
 void gw_runs_reset(gw_runs *r);
 
