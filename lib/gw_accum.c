@@ -362,10 +362,8 @@ static int slot_cmp(const void *pa, const void *pb, void *ctx)
 {
 	const slot *a = *(slot *const *)pa, *b = *(slot *const *)pb;
 	const gw_accum *cmp_accum = ctx;
-	size_t n = a->klen < b->klen ? a->klen : b->klen;
-	int c = memcmp(slot_key(cmp_accum, a), slot_key(cmp_accum, b), n);
 
-	return c ? c : (a->klen > b->klen) - (a->klen < b->klen);
+	return gw_key_cmp(slot_key(cmp_accum, a), a->klen, slot_key(cmp_accum, b), b->klen);
 }
 
 /* The slots in key order (LMDB inserts are then sequential): a radix sort
@@ -406,14 +404,6 @@ static slot **sorted_slots(gw_accum *a)
 	}
 	free(k);
 	return order;
-}
-
-/* LMDB's key order. */
-static int key_cmp(const unsigned char *a, size_t alen, const unsigned char *b, size_t blen)
-{
-	int c = memcmp(a, b, alen < blen ? alen : blen);
-
-	return c ? c : (alen > blen) - (alen < blen);
 }
 
 /* What reading the runs may hold in buffers at once, however many runs. */
@@ -464,7 +454,7 @@ static gw_rc flush_merging(gw_accum *a, slot **order, gw_txn *t, uint64_t checkp
 			return err->rc;
 		if (!more && i == a->n)
 			break;
-		c = !more ? 1 : i == a->n ? -1 : key_cmp(rk, rklen, slot_key(a, order[i]), order[i]->klen);
+		c = !more ? 1 : i == a->n ? -1 : gw_key_cmp(rk, rklen, slot_key(a, order[i]), order[i]->klen);
 		if (c > 0) { /* only in memory */
 			if (gw_post_append(t, slot_key(a, order[i]), order[i]->klen, &order[i]->list, err))
 				return err->rc;

@@ -185,13 +185,13 @@ static void warnf(gw_index *ix, const char *fmt, ...)
 
 gw_rc gw_index_begin(gw_index *ix, gw_err *err)
 {
+	const gw_zdict *z = NULL;
+	gw_txn *t;
+
 	if (!ix->write)
 		return gw_err_set(err, GW_EINVAL, 0, "index not opened for writing");
 	if (ix->b.open)
 		return gw_err_set(err, GW_EINVAL, 0, "a batch is already open");
-	const gw_zdict *z = NULL;
-	gw_txn *t;
-
 	stream_abort(ix);
 	batch_free(&ix->b);
 	if (gw_store_begin(ix->s, 0, &t, err))
@@ -918,8 +918,7 @@ static gw_rc pick_zdict(applier *ap, gw_err *err)
 
 	if (ap->zdict_picked)
 		return GW_OK;
-	if (gw_txn_zdict(ap->t, &z, err))
-		return err->rc;
+	z = ap->unpacker.dict; /* the index's, read by the first window (apply) */
 	if (!z) {
 		texts = malloc((b->nfields ? b->nfields : 1) * sizeof *texts);
 		lens = malloc((b->nfields ? b->nfields : 1) * sizeof *lens);
@@ -930,7 +929,8 @@ static gw_rc pick_zdict(applier *ap, gw_err *err)
 		}
 		for (size_t i = 0; i < b->nfields && b->fields[i].val_off < GW_ZDICT_SPAN; i++) {
 			const gw_pfield *pf = &b->fields[i];
-			if ((pf->name_len && b->arena.p[pf->name_off] == '_') || pf->val_len < GW_RECORD_ZIP_MIN)
+			if (!gw_field_name_indexed((const char *)b->arena.p + pf->name_off, pf->name_len) ||
+			    pf->val_len < GW_RECORD_ZIP_MIN)
 				continue;
 			texts[n] = (const char *)b->arena.p + pf->val_off;
 			lens[n++] = pf->val_len;

@@ -133,7 +133,7 @@ static gw_rc analyze_doc(gw_analyzer *an, gw_packer *z, const gw_zdict *dict, gw
 		gw_buf_reset(&f->fold);
 		gw_toklist_reset(&f->toks);
 		f->flen = 0;
-		f->indexed = !(in[i].name_len && in[i].name[0] == '_');
+		f->indexed = gw_field_name_indexed(in[i].name, in[i].name_len);
 		if (gw_analyzer_fold(an, in[i].name, in[i].name_len, &f->fold, err))
 			return err->rc;
 		/* Packed here, on the analysis threads, not by the writer;

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "gw_store.h"
+
 /* Bytes buffered for writing. */
 enum { WBUF = 1 << 20 };
 
@@ -288,11 +290,8 @@ fail:
 static int before(const gw_runs *r, size_t a, size_t b)
 {
 	const gw_buf *x = &r->rd[a].key, *y = &r->rd[b].key;
-	size_t n = x->len < y->len ? x->len : y->len;
-	int c = memcmp(x->p, y->p, n);
+	int c = gw_key_cmp(x->p, x->len, y->p, y->len);
 
-	if (c == 0)
-		c = (x->len > y->len) - (x->len < y->len);
 	return c ? c < 0 : a < b;
 }
 

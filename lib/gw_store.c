@@ -486,13 +486,6 @@ static gw_rc put_append(gw_txn *t, MDB_dbi dbi, const void *k, size_t kl, const 
 }
 
 /* Compares keys as LMDB's default order does: bytes, then length. */
-static int key_cmp(const void *a, size_t al, const void *b, size_t bl)
-{
-	int c = memcmp(a, b, al < bl ? al : bl);
-
-	return c ? c : (al > bl) - (al < bl);
-}
-
 static gw_rc del(gw_txn *t, MDB_dbi dbi, const void *k, size_t kl, gw_err *err)
 {
 	MDB_val key = {kl, (void *)k};
@@ -647,7 +640,7 @@ gw_rc gw_fields_load(gw_txn *t, gw_fieldtab *ft, gw_err *err)
 
 int gw_field_indexed(const gw_fieldtab *ft, unsigned fid)
 {
-	return fid >= 1 && fid <= ft->n && ft->fold[fid][0] != '_';
+	return fid >= 1 && fid <= ft->n && gw_field_name_indexed(ft->fold[fid], strlen(ft->fold[fid]));
 }
 
 unsigned gw_field_find(const gw_fieldtab *ft, const char *fold, size_t fold_len)
@@ -945,7 +938,7 @@ static int above_post_max(gw_txn *t, const unsigned char *k, size_t klen)
 		}
 		t->post_max_known = 1;
 	}
-	return key_cmp(k, klen, t->post_max, t->post_max_len) > 0;
+	return gw_key_cmp(k, klen, t->post_max, t->post_max_len) > 0;
 }
 
 /* Room for the chunk value of size bytes at chunk key kb (klen bytes),

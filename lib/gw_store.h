@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "gw_buf.h"
 #include "gw_err.h"
@@ -33,6 +34,15 @@ gw_rc gw_store_grow(gw_store *s, gw_err *err);
  * batch that checkpoints could not be replayed at all). */
 #define GW_STORE_RESERVE ((uint64_t)256 << 30)
 gw_rc gw_store_reserve(gw_store *s, int always, gw_err *err);
+
+/* LMDB's default key order, which every sorted list of keys written to it
+ * must follow: bytes compared, then the shorter first. */
+static inline int gw_key_cmp(const void *a, size_t alen, const void *b, size_t blen)
+{
+	int c = memcmp(a, b, alen < blen ? alen : blen);
+
+	return c ? c : (alen > blen) - (alen < blen);
+}
 
 /* Transactions. A read transaction sees the last commit when it began. */
 gw_rc gw_store_begin(gw_store *s, int write, gw_txn **out, gw_err *err);
@@ -77,8 +87,11 @@ void gw_fieldtab_free(gw_fieldtab *ft);
 /* Returns the id of the folded name, adding it (write txn) if new. */
 gw_rc gw_field_intern(gw_txn *t, gw_fieldtab *ft, const char *fold, size_t fold_len,
                       const char *name, size_t name_len, unsigned *fid, gw_err *err);
-/* 1 if field fid is indexed. Fields whose name starts with '_' are stored
- * only: kept with the document and shown by search, never analyzed. */
+/* 1 if a field of this name (as given or folded) is indexed. Fields whose
+ * name starts with '_' are stored only: kept with the document and shown
+ * by search, never analyzed nor packed. */
+static inline int gw_field_name_indexed(const char *name, size_t len) { return !(len && name[0] == '_'); }
+/* 1 if field fid is indexed (gw_field_name_indexed of its name). */
 int gw_field_indexed(const gw_fieldtab *ft, unsigned fid);
 /* Id of a folded name, 0 if unknown. */
 unsigned gw_field_find(const gw_fieldtab *ft, const char *fold, size_t fold_len);
