@@ -38,7 +38,7 @@ static int push_match(gw_matches *v, const gw_match *m)
 	return 0;
 }
 
-static int push_anchor(gw_matches *v, uint32_t a)
+int gw_matches_push_anchor(gw_matches *v, uint32_t a)
 {
 	if (v->nanchors == v->anchors_cap) {
 		size_t cap = v->anchors_cap ? v->anchors_cap * 2 : 1024;
@@ -250,7 +250,7 @@ static int count_phrase(elit *el, size_t n, gw_match *m, gw_matches *out)
 			continue;
 		m->tf++;
 		if (m->an < GW_ANCHORS_MAX) {
-			if (push_anchor(out, anchor))
+			if (gw_matches_push_anchor(out, anchor))
 				return -1;
 			m->an++;
 		}

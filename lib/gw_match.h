@@ -38,6 +38,8 @@ typedef struct gw_matches {
 } gw_matches;
 
 void gw_matches_free(gw_matches *v);
+/* Appends anchor a to v->anchors; -1 if out of memory. */
+int gw_matches_push_anchor(gw_matches *v, uint32_t a);
 
 /* Appends the matches of part pi of q in field fid, in docid order. With
  * cand (sorted, ncand > 0 or cand non-NULL) only those documents are

@@ -869,6 +869,15 @@ static int merge_runs(gw_matches *v, size_t mid, gw_match **tmp, size_t *tmp_cap
 	return 0;
 }
 
+/* The results' unpacker, given the index's dictionary on first use; NULL
+ * (err set) if it cannot be read. */
+static gw_unpacker *results_unpacker(gw_results *r, gw_err *err)
+{
+	if (!r->unpacker.dict && gw_txn_zdict(r->t, &r->unpacker.dict, err))
+		return NULL;
+	return &r->unpacker;
+}
+
 /* Collects the positions of one character term in an analyzed text. */
 typedef struct char_pos {
 	const char *term;
@@ -885,17 +894,10 @@ static int on_char(void *ctx, const gw_token *t)
 	if (t->kind != GW_T_CHAR || t->len != c->len || memcmp(t->term, c->term, c->len) != 0 ||
 	    c->n >= GW_ANCHORS_MAX)
 		return 0;
-	if (c->v->nanchors == c->v->anchors_cap) {
-		size_t cap = c->v->anchors_cap ? 2 * c->v->anchors_cap : 256;
-		uint32_t *a = realloc(c->v->anchors, cap * sizeof *a);
-		if (!a) {
-			c->oom = 1;
-			return 1;
-		}
-		c->v->anchors = a;
-		c->v->anchors_cap = cap;
+	if (gw_matches_push_anchor(c->v, t->pos)) {
+		c->oom = 1;
+		return 1;
 	}
-	c->v->anchors[c->v->nanchors++] = t->pos;
 	c->n++;
 	return 0;
 }
@@ -910,11 +912,12 @@ static gw_rc char_anchors(gw_results *r, gw_matches *v, size_t p, gw_err *err)
 	const gw_qpart *part = &r->q->parts[p];
 	const gw_qterm *c = &r->q->el[part->first].alt[0];
 	gw_buf unz = GW_BUF_INIT;
+	gw_unpacker *u;
 	gw_rc rc = GW_OK;
 
 	if (part->n != 1 || r->q->el[part->first].nalt != 1 || c->kind != GW_T_CHAR || c->prefix)
 		return GW_OK;
-	if (!r->unpacker.dict && gw_txn_zdict(r->t, &r->unpacker.dict, err))
+	if (!(u = results_unpacker(r, err)))
 		return err->rc;
 	v->nanchors = 0;
 	for (size_t i = 0; i < v->n && rc == GW_OK; i++) {
@@ -927,7 +930,7 @@ static gw_rc char_anchors(gw_results *r, gw_matches *v, size_t p, gw_err *err)
 		v->m[i].an = 0;
 		if ((rc = gw_doc_get(r->t, v->m[i].docid, &val, &len, err)))
 			break;
-		if (gw_record_parse(val, len, &rec, 1, &unz, &r->unpacker) ||
+		if (gw_record_parse(val, len, &rec, 1, &unz, u) ||
 		    (k = gw_record_field(&rec, v->m[i].fid)) < 0) {
 			rc = gw_err_set(err, GW_EFORMAT, 0, "damaged record of docid %u", v->m[i].docid);
 			break;
@@ -1397,16 +1400,17 @@ gw_rc gw_results_record(gw_results *r, size_t i, gw_record *rec, gw_err *err)
 {
 	const void *val;
 	size_t len;
+	gw_unpacker *u;
 	gw_rc rc = hit_value(r, i, &val, &len, err);
 
 	if (rc)
 		return rc;
 	if (!r->unz && !(r->unz = calloc(r->nhits ? r->nhits : 1, sizeof *r->unz)))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
-	if (!r->unpacker.dict && gw_txn_zdict(r->t, &r->unpacker.dict, err))
+	if (!(u = results_unpacker(r, err)))
 		return err->rc;
 	/* Each hit unpacks into a buffer of its own, kept with the results. */
-	if (gw_record_parse(val, len, rec, 1, &r->unz[i], &r->unpacker))
+	if (gw_record_parse(val, len, rec, 1, &r->unz[i], u))
 		return gw_err_set(err, GW_EFORMAT, 0, "damaged record of docid %u", r->hits[i].docid);
 	return GW_OK;
 }
