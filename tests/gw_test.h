@@ -49,6 +49,29 @@ static int gw_t_pass, gw_t_fail;
 #define TEST_EXIT() (gw_t_fail ? 1 : 0)
 
 /* Removes a test's scratch directory (made with mkdtemp) and all in it. */
+/* Scratch space: gw_t_scratch_make("name") makes /tmp/gw-test-name-XXXXXX,
+ * gw_t_scratch() is its path; remove it with gw_t_rmtree. */
+/* The scratch directory ("" until gw_t_scratch_make). */
+static inline char *gw_t_scratch(void)
+{
+	static char dir[64];
+
+	return dir;
+}
+
+/* Makes the scratch directory; 0 (and a FAIL line) if it cannot. */
+static inline int gw_t_scratch_make(const char *name)
+{
+	char *dir = gw_t_scratch();
+
+	snprintf(dir, 64, "/tmp/gw-test-%s-XXXXXX", name);
+	if (!mkdtemp(dir)) {
+		printf("FAIL mkdtemp\n");
+		return 0;
+	}
+	return 1;
+}
+
 static inline void gw_t_rmtree(const char *dir)
 {
 	char cmd[300];

@@ -1,9 +1,8 @@
 /* gw_test_index: helpers for tests that build a small index and look at
  * what queries find. It includes gw_test.h (CHECK) and the index headers.
  *
- * Scratch space: gw_t_scratch_make("name") makes /tmp/gw-test-name-XXXXXX,
- * gw_t_fresh_path() names a new index directory in it, gw_t_scratch() is
- * its path (remove it with gw_t_rmtree). Helpers print the error of a
+ * Scratch space (gw_test.h: gw_t_scratch_make): gw_t_fresh_path() names a
+ * new index directory in it. Helpers print the error of a
  * failed call to stderr; the ones that assert (begin, commit) do so with
  * CHECK, so they count only inside a RUN case. */
 #ifndef GW_TEST_INDEX_H
@@ -21,27 +20,6 @@
 
 /* Marks the stats of a commit that failed (added and replaced). */
 #define GW_T_FAILED 999999
-
-/* The scratch directory ("" until gw_t_scratch_make). */
-static inline char *gw_t_scratch(void)
-{
-	static char dir[64];
-
-	return dir;
-}
-
-/* Makes the scratch directory; 0 (and a FAIL line) if it cannot. */
-static inline int gw_t_scratch_make(const char *name)
-{
-	char *dir = gw_t_scratch();
-
-	snprintf(dir, 64, "/tmp/gw-test-%s-XXXXXX", name);
-	if (!mkdtemp(dir)) {
-		printf("FAIL mkdtemp\n");
-		return 0;
-	}
-	return 1;
-}
 
 /* A new index directory path under the scratch directory (not created;
  * valid until the next call). */

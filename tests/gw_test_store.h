@@ -6,11 +6,10 @@
 #include "gw_store.h"
 #include "gw_test.h"
 
-/* A new store in dir (a fresh subdirectory each call) with the fields
- * names[0..] (NULL-ended) interned as fids 1, 2, ..., and a write txn
- * begun in *t. */
-static inline gw_store *gw_t_fresh_store(const char *dir, const char *const *names, gw_txn **t,
-                                         gw_fieldtab *ft)
+/* A new store in the scratch directory (gw_t_scratch_make first; a fresh
+ * subdirectory each call) with the fields names[0..] (NULL-ended)
+ * interned as fids 1, 2, ..., and a write txn begun in *t. */
+static inline gw_store *gw_t_fresh_store(const char *const *names, gw_txn **t, gw_fieldtab *ft)
 {
 	static int n;
 	char path[300];
@@ -19,7 +18,7 @@ static inline gw_store *gw_t_fresh_store(const char *dir, const char *const *nam
 	gw_err err;
 
 	gw_err_clear(&err);
-	snprintf(path, sizeof path, "%s/s%d", dir, n++);
+	snprintf(path, sizeof path, "%s/s%d", gw_t_scratch(), n++);
 	CHECK(gw_store_open(&s, path, GW_OPEN_CREATE, &err) == GW_OK);
 	CHECK(s && gw_store_begin(s, 1, t, &err) == GW_OK);
 	memset(ft, 0, sizeof *ft);

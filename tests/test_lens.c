@@ -8,14 +8,12 @@
 #include "gw_test.h"
 #include "gw_test_store.h"
 
-static char dir[] = "/tmp/gw_test_lens_XXXXXX";
-
 /* A store with fields 1 ("title", indexed) and 2 ("_source", stored only). */
 static gw_store *fresh_store(gw_txn **t, gw_fieldtab *ft)
 {
 	static const char *const names[] = {"title", "_source", NULL};
 
-	return gw_t_fresh_store(dir, names, t, ft);
+	return gw_t_fresh_store(names, t, ft);
 }
 
 /* Closes what fresh_store opened, and the test's buffers. */
@@ -269,15 +267,13 @@ static void test_damaged(void)
 
 int main(void)
 {
-	if (!mkdtemp(dir)) {
-		printf("FAIL mkdtemp\n");
+	if (!gw_t_scratch_make("lens"))
 		return 1;
-	}
 	RUN(test_add_read);
 	RUN(test_remove);
 	RUN(test_cache_follows_commits);
 	RUN(test_queue);
 	RUN(test_damaged);
-	gw_t_rmtree(dir);
+	gw_t_rmtree(gw_t_scratch());
 	return TEST_EXIT();
 }

@@ -10,15 +10,13 @@
 #include "gw_test.h"
 #include "gw_test_store.h"
 
-static char dir[] = "/tmp/gw_test_norms_XXXXXX";
-
 /* A store with fields 1 "title", 2 "body" (indexed) and 3 "_source"
  * (stored only), in a write txn. */
 static gw_store *fresh_store(gw_txn **t, gw_fieldtab *ft)
 {
 	static const char *const names[] = {"title", "body", "_source", NULL};
 
-	return gw_t_fresh_store(dir, names, t, ft);
+	return gw_t_fresh_store(names, t, ft);
 }
 
 /* The length code never decodes above the length: exact below 32768,
@@ -154,13 +152,11 @@ static void test_queue_read(void)
 
 int main(void)
 {
-	if (!mkdtemp(dir)) {
-		printf("FAIL mkdtemp\n");
+	if (!gw_t_scratch_make("norms"))
 		return 1;
-	}
 	RUN(test_codes);
 	RUN(test_norm_of_and_sets);
 	RUN(test_queue_read);
-	gw_t_rmtree(dir);
+	gw_t_rmtree(gw_t_scratch());
 	return TEST_EXIT();
 }
