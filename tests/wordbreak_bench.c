@@ -234,28 +234,16 @@ static size_t m_gw_fold(bench *b, const char *s, size_t len)
 	return b->fold.len;
 }
 
-/* The indexer's call (gw_index.c analyze_field, gw_prean.c analyze_doc). */
+/* The indexer's call (gw_index.c, gw_prean.c): analysis into a list of
+ * tokens grouped by term. */
 static size_t m_gw_an(bench *b, const char *s, size_t len)
 {
 	gw_err err;
 
 	gw_err_clear(&err);
-	gw_toklist_reset(&b->toks);
-	if (gw_analyze(b->an, s, len, 0, GW_AN_ALL, gw_toklist_add, &b->toks, NULL, &err))
-		die("gw_analyze failed", err.msg);
-	if (b->toks.oom)
-		die("out of memory", NULL);
+	if (gw_toklist_analyze(&b->toks, b->an, s, len, NULL, &err))
+		die("gw_toklist_analyze failed", err.msg);
 	return b->toks.n;
-}
-
-/* ... plus grouping the positions, i.e. all a gw_prean worker does for one
- * field (but deflating it for storage). */
-static size_t m_gw_an_sort(bench *b, const char *s, size_t len)
-{
-	size_t n = m_gw_an(b, s, len);
-
-	gw_toklist_finish(&b->toks);
-	return n;
 }
 
 static double now(clockid_t id)
@@ -300,8 +288,7 @@ static method methods[] = {
 	{.key = "icu-wb", .what = "ICU word break: u_strFromUTF8 + UBRK_WORD \"zh\"", .fn = m_icu_wb},
 	{.key = "icu-nfkc", .what = "ICU u_strFromUTF8 + NFKC_Casefold only", .fn = m_icu_nfkc},
 	{.key = "icu-nfkc-wb", .what = "ICU NFKC_Casefold + word break", .fn = m_icu_nfkc_wb},
-	{.key = "gw-an", .what = "gw_analyze(ALL) -> gw_toklist_add (indexer's call)", .fn = m_gw_an},
-	{.key = "gw-an-sort", .what = "  + gw_toklist_finish (a gw_prean worker's field)", .fn = m_gw_an_sort},
+	{.key = "gw-an", .what = "gw_toklist_analyze (indexer's call)", .fn = m_gw_an},
 	{.key = "gw-an-null", .what = "gw_analyze(ALL), counting sink", .fn = m_gw_an_null},
 	{.key = "gw-an-nowords", .what = "gw_analyze(BIGRAMS|STEMS), no ICU words", .fn = m_gw_an_nowords},
 	{.key = "gw-an-min", .what = "gw_analyze(0): fold + CHAR/TERM only", .fn = m_gw_an_min},
