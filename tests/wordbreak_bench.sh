@@ -116,7 +116,7 @@ awk -v t="$TEXT_BYTES" -v f="$FILE_BYTES" -v c="$CORPUS" -v r="$REPS" -v n="$(np
 header
 an_row "ICU word break (UTF-8->UTF-16, UBRK_WORD zh)" icu-wb
 an_row "ICU NFKC_Casefold + word break" icu-nfkc-wb
-an_row "gongwen analyzer, 1 thread (gw_toklist_analyze: tokens by term)" gw-an
+an_row "gongwen analyzer into token lists (gw_toklist_analyze)" gw-an
 idx_row "gongwen-index -j 1" 1
 idx_row "gongwen-index -j 2" 2
 echo
