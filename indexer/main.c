@@ -731,6 +731,15 @@ static void print_size(const char *what, uint64_t bytes)
 	printf("%-18s %llu (%.1f MB)\n", what, (unsigned long long)bytes, (double)bytes / 1e6);
 }
 
+/* Entries of the database of that name (gw_store_db_stats). */
+static uint64_t db_entries(const gw_index_stats *st, const char *name)
+{
+	for (int i = 0; i < GW_STORE_NDBS; i++)
+		if (strcmp(st->db[i].name, name) == 0)
+			return st->db[i].entries;
+	return 0;
+}
+
 /* --stats: returns the exit status. */
 static int stats_index(const opts *o)
 {
@@ -761,7 +770,8 @@ static int stats_index(const opts *o)
 	printf("text dictionary    %zu bytes\n", st.zdict_bytes);
 	printf("distinct terms     %llu\n", (unsigned long long)st.terms);
 	printf("postings           %llu\n", (unsigned long long)st.postings);
-	printf("chunks             %llu\n", (unsigned long long)st.chunks);
+	printf("chunks             %llu (%llu small lists in %llu blocks)\n", (unsigned long long)st.chunks,
+	       (unsigned long long)(st.chunks - db_entries(&st, "post")), (unsigned long long)db_entries(&st, "small"));
 	print_size("file bytes", st.file_bytes);
 	print_size("used bytes", st.used_bytes);
 	print_size("free bytes", st.free_bytes);

@@ -195,6 +195,7 @@ static int on_chunk(void *ctx, const void *key, size_t klen, const void *val, si
 	gw_entry_reader r;
 	gw_entry e;
 	uint32_t first, last, n = 0, prev = 0, npos;
+	unsigned fid;
 	int rc, positions;
 
 	c->rep.chunks++;
@@ -204,6 +205,11 @@ static int on_chunk(void *ctx, const void *key, size_t klen, const void *val, si
 	}
 	first = gw_be32_get((const unsigned char *)key + klen - 4);
 	positions = gw_kind_positions(*(const unsigned char *)key);
+	fid = ((const unsigned char *)key)[klen - 5];
+	/* Queries skip a field whose kinds lack the term's. */
+	if (fid > c->ft.n || !(c->ft.kinds[fid] & gw_kind_bit(*(const unsigned char *)key)))
+		problem(c, "chunk at docid %u: field %u does not list the kind '%c' of its term", first, fid,
+		        *(const char *)key);
 	if (gw_chunk_open(&r, val, vlen, first, &last)) {
 		problem(c, "damaged chunk");
 		return 0;

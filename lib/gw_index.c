@@ -477,7 +477,7 @@ static gw_rc save_counters(applier *ap, gw_err *err)
 		if (gw_meta_put(ap->t, key, ap->fdocs[f], err))
 			return err->rc;
 	}
-	return GW_OK;
+	return gw_fields_save_kinds(ap->t, &ap->ft, err);
 }
 
 /* How often the batch commits as it goes: only while staging, else 0. */
@@ -646,6 +646,7 @@ static gw_rc add_doc(applier *ap, const gw_pdoc *d, const gw_predoc *pre, gw_err
 			return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 		ap->flen[r.fid[i]] += r.flen[i];
 		ap->fdocs[r.fid[i]]++;
+		ap->ft.kinds[r.fid[i]] |= f->toks.kinds;
 	}
 	/* For the same-script ranking bonus. */
 	r.script = gw_script_of(pre->trad, pre->simp);

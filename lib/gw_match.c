@@ -443,6 +443,23 @@ struct gw_pcur {
 	pfield f[];
 };
 
+int gw_part_in_field(const gw_query *q, size_t pi, const gw_fieldtab *ft, unsigned f)
+{
+	const gw_qpart *part = &q->parts[pi];
+
+	if (!gw_field_indexed(ft, f) || (part->fid && part->fid != f))
+		return 0;
+	for (size_t i = 0; i < part->n; i++) {
+		const gw_qelem *qe = &q->el[part->first + i];
+		uint64_t want = 0;
+		for (int a = 0; a < qe->nalt; a++)
+			want |= gw_kind_bit(qe->alt[a].kind);
+		if (!(want & ft->kinds[f]))
+			return 0;
+	}
+	return 1;
+}
+
 gw_rc gw_pcur_open(gw_txn *t, const gw_query *q, size_t pi, const gw_fieldtab *ft, gw_pcur **out,
                    gw_err *err)
 {
@@ -458,7 +475,7 @@ gw_rc gw_pcur_open(gw_txn *t, const gw_query *q, size_t pi, const gw_fieldtab *f
 	c->part = pi;
 	for (unsigned f = 1; f <= ft->n && rc == GW_OK; f++) {
 		pfield *pf = &c->f[c->n];
-		if (!gw_field_indexed(ft, f) || (part->fid && part->fid != f))
+		if (!gw_part_in_field(q, pi, ft, f))
 			continue;
 		if ((rc = elit_open(&pf->el, t, q, qe->alt, qe->nalt, f, 1, &key, err)) == GW_OK && pf->el.n &&
 		    part->has_word && (rc = elit_open(&pf->word, t, q, &part->word, 1, f, 0, &key, err)) == GW_OK)

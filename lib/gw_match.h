@@ -59,8 +59,13 @@ gw_rc gw_match_df(gw_txn *t, const gw_query *q, size_t pi, unsigned fid, uint64_
  * transaction is; close it with gw_pcur_close. */
 typedef struct gw_pcur gw_pcur;
 
-/* Opens part pi of q (which must have one element) on the fields ft
- * marks indexed (only the part's field if it names one). *out is NULL
+/* 1 if part pi of q can match in field f: f is indexed, the part names
+ * no other field, and every element of the part has a term of a kind the
+ * field has had (gw_fieldtab.kinds). */
+int gw_part_in_field(const gw_query *q, size_t pi, const gw_fieldtab *ft, unsigned f);
+
+/* Opens part pi of q (which must have one element) on the fields where it
+ * can match (gw_part_in_field). *out is NULL
  * when the part matches nowhere. Errors: store errors, GW_ENOMEM. */
 gw_rc gw_pcur_open(gw_txn *t, const gw_query *q, size_t pi, const gw_fieldtab *ft, gw_pcur **out,
                    gw_err *err);

@@ -953,7 +953,7 @@ static gw_rc match_one(gw_results *r, partm *pm, size_t p, const docset *cand, g
 
 	for (unsigned f = 1; f <= r->ft.n; f++) {
 		size_t mid = v->n;
-		if (!gw_field_indexed(&r->ft, f) || (r->q->parts[p].fid && r->q->parts[p].fid != f))
+		if (!gw_part_in_field(r->q, p, &r->ft, f))
 			continue;
 		if (gw_match_part(r->t, r->q, p, f, cand ? cand->d : NULL, cand ? cand->n : 0, v, err))
 			return err->rc;
@@ -996,7 +996,7 @@ static gw_rc estimate_df(gw_results *r, size_t p, double *df, gw_err *err)
 	uint64_t sum = 0, d;
 
 	for (unsigned f = 1; f <= r->ft.n; f++) {
-		if (!gw_field_indexed(&r->ft, f) || (r->q->parts[p].fid && r->q->parts[p].fid != f))
+		if (!gw_part_in_field(r->q, p, &r->ft, f))
 			continue;
 		if (gw_match_df(r->t, r->q, p, f, &d, err))
 			return err->rc;
@@ -1431,8 +1431,7 @@ static gw_rc explain_part(gw_results *r, size_t p, uint32_t docid, const gw_reco
 	int word = 0;
 
 	for (unsigned f = 1; f <= r->ft.n; f++)
-		if (gw_field_indexed(&r->ft, f) && (!part->fid || part->fid == f) &&
-		    gw_match_part(r->t, r->q, p, f, &docid, 1, &v, err)) {
+		if (gw_part_in_field(r->q, p, &r->ft, f) && gw_match_part(r->t, r->q, p, f, &docid, 1, &v, err)) {
 			gw_matches_free(&v);
 			return err->rc;
 		}

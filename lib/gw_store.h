@@ -11,7 +11,7 @@
 #include "gw_err.h"
 #include "gw_postings.h"
 
-#define GW_FORMAT_VERSION 8
+#define GW_FORMAT_VERSION 9
 #define GW_MAX_FIELDS 255
 
 typedef struct gw_store gw_store;
@@ -81,8 +81,17 @@ typedef struct gw_fieldtab {
 	unsigned n;                   /* ids 1..n are in use */
 	char *name[GW_MAX_FIELDS + 1];  /* display name by id (owned) */
 	char *fold[GW_MAX_FIELDS + 1];  /* folded name by id (owned) */
+	/* The kinds of term the field has had (bit kind & 63 of a GW_T_*
+	 * byte; meta "fkinds"): a query skips a field that cannot hold
+	 * one of its parts (a Han bigram in a field of Latin codes). Bits
+	 * are set as documents are added and never cleared. */
+	uint64_t kinds[GW_MAX_FIELDS + 1];
 } gw_fieldtab;
+/* The bit of a GW_T_* kind in gw_fieldtab.kinds. */
+static inline uint64_t gw_kind_bit(int kind) { return (uint64_t)1 << (kind & 63); }
 gw_rc gw_fields_load(gw_txn *t, gw_fieldtab *ft, gw_err *err);
+/* Stores ft's kinds (gw_fieldtab.kinds) for gw_fields_load. */
+gw_rc gw_fields_save_kinds(gw_txn *t, const gw_fieldtab *ft, gw_err *err);
 void gw_fieldtab_free(gw_fieldtab *ft);
 /* Returns the id of the folded name, adding it (write txn) if new. */
 gw_rc gw_field_intern(gw_txn *t, gw_fieldtab *ft, const char *fold, size_t fold_len,
@@ -191,9 +200,10 @@ typedef struct gw_store_stat {
 } gw_store_stat;
 gw_rc gw_store_stat_get(gw_txn *t, gw_store_stat *st, gw_err *err);
 
-/* Per-database figures (mdb_stat) of the six databases, in the order
- * meta, fields, ids, docs, lens, norms, post. name is a static string. */
-#define GW_STORE_NDBS 7
+/* Per-database figures (mdb_stat) of the databases, in the order
+ * meta, fields, ids, docs, lens, norms, post, small. name is a static
+ * string. */
+#define GW_STORE_NDBS 8
 typedef struct gw_db_stat {
 	const char *name;
 	uint64_t entries, pages, bytes; /* bytes = pages * page size */
@@ -210,8 +220,9 @@ gw_rc gw_store_copy_packed(gw_store *s, const char *dest, gw_err *err);
 
 
 
-/* Calls fn for every postings chunk in key order (stops on non-zero). The
- * key is the term key + be32 first docid. */
+/* Calls fn for every postings chunk (stops on non-zero): the chunks of
+ * post in key order, then the small lists in key order (gw_tblock.h), each
+ * as its one chunk. The key is the term key + be32 first docid. */
 gw_rc gw_post_each(gw_txn *t,
                    int (*fn)(void *ctx, const void *key, size_t klen, const void *val, size_t vlen),
                    void *ctx, gw_err *err);

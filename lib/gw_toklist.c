@@ -11,6 +11,7 @@ void gw_toklist_reset(gw_toklist *l)
 		l->tab[l->g[i].slot] = 0;
 	l->ng = 0;
 	l->n = 0;
+	l->kinds = 0;
 	l->oom = 0;
 	gw_buf_reset(&l->terms);
 }
@@ -112,6 +113,7 @@ static long group_of(gw_toklist *l, const gw_token *t)
 	g->npos = 0;
 	g->slot = (uint32_t)j;
 	g->kind = t->kind;
+	l->kinds |= gw_kind_bit(t->kind);
 	gw_buf_append(&l->terms, t->term, t->len);
 	if (!gw_buf_ok(&l->terms))
 		return -1;

@@ -9,6 +9,7 @@
 
 #include "gw_analyzer.h"
 #include "gw_buf.h"
+#include "gw_store.h"
 
 /* One distinct term of a field: its kind and bytes, its occurrences (tf)
  * and the positions of those the postings keep (gw_char_position_kept),
@@ -38,6 +39,7 @@ typedef struct gw_toklist {
 	size_t n, cap;    /* tokens */
 	uint32_t *tab;    /* lookup table (while adding): group index + 1, 0 empty */
 	size_t tab_cap;
+	uint64_t kinds;   /* the kinds of its terms (gw_kind_bit) */
 	int oom;
 } gw_toklist;
 

@@ -115,7 +115,7 @@ check_contains out " notices, "
 check_contains out " records, "
 check_contains out "distinct terms"
 check_contains out "postings"
-check_contains out "format             8"
+check_contains out "format             9"
 check_contains out "post "
 check_contains out "lens "
 end_check
@@ -171,7 +171,7 @@ if command -v mdb_load >/dev/null 2>&1; then
 	mdb_stat -a "$T/v6" | grep -c "^Status of" >"$T/v6.dbs"
 	run "$SRCH" -i "$T/v6" 众创空间
 	check_exit 2
-	check_contains err "has format 6 / analyzer 1, this gongwen reads format 8"
+	check_contains err "has format 6 / analyzer 1, this gongwen reads format 9"
 	check_contains err "rebuild the index"
 	run "$IDX" -i "$T/v6" corpus/
 	check_exit 2
