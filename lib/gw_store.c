@@ -92,7 +92,7 @@
  * norms; 7 -> 8 packed texts with zstd and a dictionary instead of deflate
  * (docs: 13.1 -> 10.3 MB) and kept a character's positions at the ends of
  * its runs only (gw_char_position_kept; post: 29.9 -> 26.2 MB); 8 -> 9 moved
- * small posting lists into blocks (post and small: 26.2 -> 23.6 MB) and
+ * small posting lists into blocks (post and small: 26.2 -> 22.7 MB) and
  * added the kinds of term of each field (meta "fkinds"). An
  * index of an older format is refused with GW_EVERSION: rebuild it. */
 #include "gw_store.h"
@@ -194,6 +194,7 @@ static void span_free(small_span *s);
 struct gw_pl {
 	gw_pl_head h;      /* first: gw_pl_skip reads it (gw_store.h) */
 	MDB_cursor *cur;   /* on post; NULL for a small list (its one chunk in h.r) */
+	unsigned char small[GW_SMALL_BYTES]; /* a small list's chunk (gw_tblock_chunk) */
 	unsigned char *key; /* term key prefix (owned) */
 	size_t klen;
 	int64_t df;        /* -1 until computed */
@@ -1254,9 +1255,15 @@ static gw_rc span_add_block(small_span *s, const MDB_val *v, gw_err *err)
 
 	gw_tblock_open(&r, v->mv_data, v->mv_size);
 	while ((rc = gw_tblock_next(&r)) == 1) {
+		unsigned char chunk[GW_SMALL_BYTES];
+		size_t clen = gw_tblock_chunk(&r, chunk);
+		if (clen == 0) {
+			rc = -1;
+			break;
+		}
 		if (span_insert_at(s, s->n))
 			return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
-		span_set(s, s->n - 1, r.key, r.klen, r.first, r.chunk, r.clen);
+		span_set(s, s->n - 1, r.key, r.klen, r.first, chunk, clen);
 	}
 	if (rc < 0)
 		return gw_err_set(err, GW_EFORMAT, 0, "damaged block of small posting lists");
@@ -1274,8 +1281,9 @@ static gw_rc put_block(gw_txn *t, size_t from, size_t to, gw_err *err)
 
 	gw_buf_reset(b);
 	for (size_t i = from; i < to; i++)
-		gw_tblock_put(b, i > from ? ent_key(s, i - 1) : NULL, i > from ? s->e[i - 1].klen : 0, ent_key(s, i),
-		              s->e[i].klen, s->e[i].first, s->chunks.p + s->e[i].coff, s->e[i].clen);
+		if (gw_tblock_put(b, i > from ? ent_key(s, i - 1) : NULL, i > from ? s->e[i - 1].klen : 0, ent_key(s, i),
+		                  s->e[i].klen, s->e[i].first, s->chunks.p + s->e[i].coff, s->e[i].clen))
+			return gw_err_set(err, GW_EFORMAT, 0, "damaged posting list");
 	if (!gw_buf_ok(b))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	if (reserve_put(t, t->s->small, &t->small_max, ent_key(s, to - 1), s->e[to - 1].klen, b->len, &at, err))
@@ -1726,6 +1734,7 @@ static int pl_load(gw_pl *pl, MDB_val *k, MDB_val *v)
 static int pl_open_small(gw_pl *pl, gw_txn *t, const void *k, size_t klen, gw_err *err)
 {
 	gw_tblock_reader r;
+	size_t clen;
 	int lrc, found;
 
 	/* A write txn's edits are in its span until written. */
@@ -1737,7 +1746,8 @@ static int pl_open_small(gw_pl *pl, gw_txn *t, const void *k, size_t klen, gw_er
 		               : (lmdb_err(err, lrc, "cannot read postings"), -1);
 	if (!found)
 		return 0;
-	if (gw_chunk_open(&pl->h.r, r.chunk, r.clen, r.first, &pl->h.chunk_last)) {
+	clen = gw_tblock_chunk(&r, pl->small);
+	if (clen == 0 || gw_chunk_open(&pl->h.r, pl->small, clen, r.first, &pl->h.chunk_last)) {
 		gw_err_set(err, GW_EFORMAT, 0, "damaged posting list");
 		return -1;
 	}
@@ -1946,7 +1956,7 @@ static gw_rc small_each(gw_txn *t, int (*fn)(void *ctx, const void *key, size_t 
 	MDB_cursor *cur;
 	MDB_val k, v;
 	gw_tblock_reader r;
-	unsigned char key[GW_TBLOCK_KEY_MAX + 4];
+	unsigned char key[GW_TBLOCK_KEY_MAX + 4], chunk[GW_SMALL_BYTES];
 	int rc = mdb_cursor_open(t->txn, t->s->small, &cur), brc = 0, stop = 0, ends = 1;
 
 	if (rc)
@@ -1961,8 +1971,13 @@ static gw_rc small_each(gw_txn *t, int (*fn)(void *ctx, const void *key, size_t 
 		ends = 0;
 		gw_tblock_open(&r, v.mv_data, v.mv_size);
 		while (brc >= 0 && !stop && !ends && (brc = gw_tblock_next(&r)) == 1) {
+			size_t clen = gw_tblock_chunk(&r, chunk);
+			if (clen == 0) {
+				brc = -1;
+				break;
+			}
 			chunk_key(key, r.key, r.klen, r.first);
-			stop = fn(ctx, key, r.klen + 4, r.chunk, r.clen);
+			stop = fn(ctx, key, r.klen + 4, chunk, clen);
 			ends = gw_tblock_ends(r.key, r.klen);
 		}
 		/* Its key is its last term's. */

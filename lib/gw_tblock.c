@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "gw_postings.h"
 #include "gw_store.h"
 
 int gw_tblock_ends(const void *k, size_t len)
@@ -12,20 +13,62 @@ int gw_tblock_ends(const void *k, size_t len)
 	return ((h ^ h >> 32) & (GW_TBLOCK_SPAN - 1)) == 0;
 }
 
-void gw_tblock_put(gw_buf *out, const void *prev, size_t prevlen, const void *k, size_t klen, uint32_t first,
-                   const void *chunk, size_t clen)
+int gw_tblock_put(gw_buf *out, const void *prev, size_t prevlen, const void *k, size_t klen, uint32_t first,
+                  const void *chunk, size_t clen)
 {
-	const unsigned char *a = prev, *b = k;
+	const unsigned char *a = prev, *b = k, *body = chunk, *end = body + clen;
+	uint64_t ndocs, span;
 	size_t shared = 0;
 
+	/* The body: past the header and the first entry's docid delta. */
+	if (clen > GW_SMALL_BYTES || gw_varint_get(&body, end, &ndocs) || gw_varint_get(&body, end, &span) ||
+	    body == end || *body != 0)
+		return -1;
+	body++;
 	while (prev && shared < prevlen && shared < klen && a[shared] == b[shared])
 		shared++;
 	gw_buf_put_varint(out, shared);
 	gw_buf_put_varint(out, klen - shared);
 	gw_buf_append(out, b + shared, klen - shared);
 	gw_buf_put_varint(out, first);
-	gw_buf_put_varint(out, clen);
-	gw_buf_append(out, chunk, clen);
+	gw_buf_put_varint(out, (uint64_t)(end - body));
+	gw_buf_append(out, body, (size_t)(end - body));
+	return 0;
+}
+
+size_t gw_tblock_chunk(const gw_tblock_reader *r, unsigned char out[GW_SMALL_BYTES])
+{
+	unsigned char one[GW_SMALL_BYTES];
+	gw_entry_reader er;
+	gw_entry e;
+	uint32_t n = 0, last = r->first;
+	size_t len;
+	int rc;
+
+	/* Count the entries (and find the last docid) with the delta put
+	 * back in front, then write the header before them. */
+	if (r->blen + 1 > sizeof one)
+		return 0;
+	one[0] = 0;
+	memcpy(one + 1, r->body, r->blen);
+	er.p = one;
+	er.end = one + 1 + r->blen;
+	er.docid = r->first;
+	er.left = GW_CHUNK_DOCS;
+	while ((rc = gw_entry_next(&er, &e)) == 1) {
+		n++;
+		last = e.docid;
+		if (er.p == er.end)
+			break;
+	}
+	if (rc != 1 || er.p != er.end)
+		return 0;
+	len = gw_varint_put(out, n);
+	len += gw_varint_put(out + len, last - r->first);
+	if (len + 1 + r->blen > GW_SMALL_BYTES)
+		return 0;
+	memcpy(out + len, one, 1 + r->blen);
+	return len + 1 + r->blen;
 }
 
 void gw_tblock_open(gw_tblock_reader *r, const void *block, size_t len)
@@ -34,8 +77,8 @@ void gw_tblock_open(gw_tblock_reader *r, const void *block, size_t len)
 	r->end = r->p + len;
 	r->klen = 0;
 	r->first = 0;
-	r->chunk = NULL;
-	r->clen = 0;
+	r->body = NULL;
+	r->blen = 0;
 }
 
 int gw_tblock_next(gw_tblock_reader *r)
@@ -59,11 +102,11 @@ int gw_tblock_next(gw_tblock_reader *r)
 	r->klen = shared + slen;
 	r->p += slen;
 	if (gw_varint_get(&r->p, r->end, &first) || first > UINT32_MAX || gw_varint_get(&r->p, r->end, &clen) ||
-	    clen == 0 || clen > (size_t)(r->end - r->p))
+	    clen > (size_t)(r->end - r->p))
 		return -1;
 	r->first = (uint32_t)first;
-	r->chunk = r->p;
-	r->clen = (size_t)clen;
+	r->body = r->p;
+	r->blen = (size_t)clen;
 	r->p += clen;
 	return 1;
 }
@@ -100,14 +143,14 @@ int gw_tblock_find(gw_tblock_reader *r, const void *block, size_t len, const voi
 				cmp = i < slen ? 1 : shared + slen < klen ? -1 : 0;
 		}
 		if (gw_varint_get(&r->p, r->end, &first) || first > UINT32_MAX ||
-		    gw_varint_get(&r->p, r->end, &clen) || clen == 0 || clen > (size_t)(r->end - r->p))
+		    gw_varint_get(&r->p, r->end, &clen) || clen > (size_t)(r->end - r->p))
 			return -1;
 		if (cmp > 0)
 			return 0;
 		if (cmp == 0) {
 			r->first = (uint32_t)first;
-			r->chunk = r->p;
-			r->clen = (size_t)clen;
+			r->body = r->p;
+			r->blen = (size_t)clen;
 			return 1;
 		}
 		r->p += clen;

@@ -9,12 +9,15 @@
  * the term key of a block's last entry):
  *
  *   block := entry+
- *   entry := shared:varint  slen:varint  suffix[slen]  first:varint  clen:varint  chunk[clen]
+ *   entry := shared:varint  slen:varint  suffix[slen]  first:varint  blen:varint  body[blen]
  *
  * An entry's term key is the previous entry's first `shared` bytes, then
  * suffix (the first entry's: suffix alone, shared 0); term keys ascend in
  * LMDB's order (gw_key_cmp). first is the chunk's first docid, which a
- * postings key holds (the chunk is as gw_postings.h has it).
+ * postings key holds, and body the chunk's entries (gw_postings.h) but
+ * for the first one's docid delta, which is 0: the chunk without its
+ * header and that byte, three bytes of a small list's eight on average.
+ * gw_tblock_chunk puts them back from the entries themselves.
  *
  * Where blocks end is a function of the small terms alone, not of the
  * order they were written in: a block ends after each term key for which
@@ -45,9 +48,10 @@
 int gw_tblock_ends(const void *k, size_t len);
 
 /* Appends an entry for term key k (the previous entry's key prev, NULL
- * for a block's first) to out. */
-void gw_tblock_put(gw_buf *out, const void *prev, size_t prevlen, const void *k, size_t klen, uint32_t first,
-                   const void *chunk, size_t clen);
+ * for a block's first) and its chunk (first docid first, at most
+ * GW_SMALL_BYTES) to out. -1 if the chunk is damaged (nothing appended). */
+int gw_tblock_put(gw_buf *out, const void *prev, size_t prevlen, const void *k, size_t klen, uint32_t first,
+                  const void *chunk, size_t clen);
 
 /* Reads a block's entries in order. */
 typedef struct gw_tblock_reader {
@@ -55,16 +59,19 @@ typedef struct gw_tblock_reader {
 	unsigned char key[GW_TBLOCK_KEY_MAX];
 	size_t klen;                 /* the current entry's term key: key[0..klen) */
 	uint32_t first;              /* its chunk's first docid */
-	const unsigned char *chunk;  /* its chunk, in the block */
-	size_t clen;
+	const unsigned char *body;   /* its chunk's body, in the block */
+	size_t blen;
 } gw_tblock_reader;
 
 void gw_tblock_open(gw_tblock_reader *r, const void *block, size_t len);
 /* The next entry: 1, 0 at the end, -1 if the block is damaged (an entry
  * past its end, or a key too long or not above the one before). */
 int gw_tblock_next(gw_tblock_reader *r);
-/* Finds term key k in the block: 1 (r->first, chunk and clen are its
+/* Finds term key k in the block: 1 (r->first, body and blen are its
  * entry's; r->key is not filled), 0 absent, -1 damaged. */
 int gw_tblock_find(gw_tblock_reader *r, const void *block, size_t len, const void *k, size_t klen);
+/* The chunk of the entry r is at, into out (room for GW_SMALL_BYTES):
+ * its length, or 0 if the entry is damaged. */
+size_t gw_tblock_chunk(const gw_tblock_reader *r, unsigned char out[GW_SMALL_BYTES]);
 
 #endif

@@ -23,14 +23,15 @@ static void test_block_round_trip(void)
 	gw_buf b = GW_BUF_INIT;
 	gw_tblock_reader r;
 	char k[40], prev[40] = "";
-	unsigned char chunk[8] = {1, 0, 0, 9};
+	/* One document at docid first, tf 1, position i. */
+	unsigned char chunk[8] = {1, 0, 0, 1 << 1 | 1}, rebuilt[GW_SMALL_BYTES];
 	size_t plen = 0;
 	int n = 0;
 
 	for (int i = 0; i < 100; i++) {
 		size_t kl = (size_t)sprintf(k, "term-%03d%s", i, i % 7 ? "" : "-longer");
 		chunk[4] = (unsigned char)i;
-		gw_tblock_put(&b, i ? prev : NULL, plen, k, kl, (uint32_t)i * 1000, chunk, 5);
+		CHECK(gw_tblock_put(&b, i ? prev : NULL, plen, k, kl, (uint32_t)i * 1000, chunk, 5) == 0);
 		memcpy(prev, k, kl);
 		plen = kl;
 	}
@@ -39,11 +40,13 @@ static void test_block_round_trip(void)
 	while (gw_tblock_next(&r) == 1) {
 		size_t kl = (size_t)sprintf(k, "term-%03d%s", n, n % 7 ? "" : "-longer");
 		CHECK(r.klen == kl && memcmp(r.key, k, kl) == 0);
-		CHECK(r.first == (uint32_t)n * 1000 && r.clen == 5 && r.chunk[4] == n);
+		chunk[4] = (unsigned char)n;
+		CHECK(r.first == (uint32_t)n * 1000 && r.blen == 2 && r.body[1] == n);
+		CHECK(gw_tblock_chunk(&r, rebuilt) == 5 && memcmp(rebuilt, chunk, 5) == 0);
 		n++;
 	}
 	CHECK(n == 100 && r.p == r.end);
-	CHECK(gw_tblock_find(&r, b.p, b.len, "term-043", 8) == 1 && r.first == 43000 && r.chunk[4] == 43);
+	CHECK(gw_tblock_find(&r, b.p, b.len, "term-043", 8) == 1 && r.first == 43000 && r.body[1] == 43);
 	CHECK(gw_tblock_find(&r, b.p, b.len, "term-042-longer", 15) == 1 && r.first == 42000);
 	CHECK(gw_tblock_find(&r, b.p, b.len, "term-042", 8) == 0);
 	CHECK(gw_tblock_find(&r, b.p, b.len, "term-0435", 9) == 0);
@@ -75,7 +78,7 @@ static void test_block_round_trip(void)
 			got = gw_tblock_find(&r, b.p, b.len, probe, pl);
 			CHECK(got == want);
 			if (got == 1)
-				CHECK(r.clen == 5 && r.first % 1000 == 0);
+				CHECK(r.blen == 2 && r.first % 1000 == 0);
 		}
 	}
 	/* Cut short, every entry's end: damaged, not read past. */
@@ -86,12 +89,22 @@ static void test_block_round_trip(void)
 			;
 		CHECK(rc == -1 || r.p == r.end);
 	}
+	/* A chunk that does not start as chunks do is refused. */
+	chunk[2] = 1;
+	CHECK(gw_tblock_put(&b, NULL, 0, "x", 1, 1, chunk, 5) == -1);
+	chunk[2] = 0;
 	/* A key not above the one before. */
 	gw_buf_reset(&b);
 	gw_tblock_put(&b, NULL, 0, "b", 1, 1, chunk, 5);
 	gw_tblock_put(&b, NULL, 0, "a", 1, 2, chunk, 5);
 	gw_tblock_open(&r, b.p, b.len);
 	CHECK(gw_tblock_next(&r) == 1 && gw_tblock_next(&r) == -1);
+	/* A body whose entry runs past it: no chunk. */
+	gw_buf_reset(&b);
+	chunk[3] = 5 << 1 | 1; /* five bytes of positions, one there */
+	gw_tblock_put(&b, NULL, 0, "c", 1, 1, chunk, 5);
+	gw_tblock_open(&r, b.p, b.len);
+	CHECK(gw_tblock_next(&r) == 1 && gw_tblock_chunk(&r, rebuilt) == 0);
 	gw_buf_free(&b);
 }
 
