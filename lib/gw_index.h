@@ -1,5 +1,5 @@
 /* gw_index: the index as a whole: open/close, batches of changes, stored
- * documents. The only place that knows the LMDB layout is gw_store.c.
+ * documents. Only gw_store.c and gw_post.c know the LMDB layout.
  *
  * Writing: gw_index_begin(), any number of gw_index_put()/gw_index_delete(),
  * then gw_index_commit() (all of the batch becomes visible to readers at

@@ -3,7 +3,7 @@
  * A posting list is stored as chunks of at most GW_CHUNK_DOCS documents
  * (closed early once a chunk passes GW_CHUNK_BYTES), so that changing one
  * document rewrites one small value, and a reader can skip whole chunks by
- * their header. The chunk's first docid is in its LMDB key (gw_store.c);
+ * their header. The chunk's first docid is in its LMDB key (gw_post.c);
  * the value is:
  *
  *   chunk  := ndocs:varint  span:varint  entry{ndocs}
@@ -148,7 +148,7 @@ int gw_plist_concat(gw_buf *out, gw_plist *o, const gw_plist *b);
 /* Cuts a list into the chunks gw_chunk_builder would make of it, without
  * re-encoding an entry: a chunk's entries are a slice of the list's bytes
  * but for the first docid delta (0 in a chunk). The flush of a first
- * build writes every list this way (gw_store.c). */
+ * build writes every list this way (gw_post.c). */
 typedef struct gw_plist_cut {
 	gw_entry_reader r;            /* the list, after the chunks cut so far */
 	const unsigned char *from, *to; /* slice: the entries after the first delta */

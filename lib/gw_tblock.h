@@ -5,7 +5,7 @@
  * documents. As a postings record of its own, such a chunk of about six
  * bytes would cost its term key again with the chunk's first docid, and
  * LMDB's node header: some 23 bytes. Small terms share records instead,
- * blocks of neighbouring terms (gw_store.c: the "small" database, keyed by
+ * blocks of neighbouring terms (gw_post.c: the "small" database, keyed by
  * the term key of a block's last entry):
  *
  *   block := entry+
@@ -40,7 +40,7 @@
  * bytes on average, which a lookup scans in a few hundred instructions
  * (16 saved 0.06 MB on zh-docs and cost 40% more instructions a lookup). */
 #define GW_TBLOCK_SPAN 8
-/* The longest term key (gw_store.c refuses longer ones). */
+/* The longest term key (gw_post.c refuses longer ones). */
 #define GW_TBLOCK_KEY_MAX 507
 
 /* 1 if a block ends after the term key k (FNV-1a of its bytes; part of
