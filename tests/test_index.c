@@ -369,6 +369,32 @@ static void test_other_fields_and_title_weight(void)
 	gw_index_close(ix);
 }
 
+/* Each field records the kinds of term it has had, and keeps them across
+ * batches: a query skips a field only while no document has put a term
+ * of a kind the query needs there (a Han term in a field of Latin codes). */
+static void test_field_kinds(void)
+{
+	gw_index *ix = gw_t_open_new();
+	gw_t_kv a[] = {{"title", "普通标题"}, {"code", "abc-123 XYZ"}, {NULL, NULL}};
+	gw_t_kv b[] = {{"title", "other"}, {"code", "编码规则 v2"}, {NULL, NULL}};
+
+	gw_t_begin(ix);
+	CHECK(gw_t_put_kv(ix, "latin-code", a) == GW_OK);
+	gw_t_commit(ix);
+	CHECK_STR(gw_t_hits(ix, "编码", NULL), "");
+	CHECK_STR(gw_t_hits(ix, "xyz", NULL), "latin-code");
+	gw_t_begin(ix);
+	CHECK(gw_t_put_kv(ix, "han-code", b) == GW_OK);
+	gw_t_commit(ix);
+	CHECK(gw_t_check_ok(ix));
+	CHECK_STR(gw_t_hits(ix, "编码", NULL), "han-code");
+	CHECK_STR(gw_t_hits(ix, "編碼規則", NULL), "han-code");
+	CHECK_STR(gw_t_hits(ix, "规", NULL), "han-code");
+	CHECK_STR(gw_t_hits(ix, "标题", NULL), "latin-code");
+	CHECK_STR(gw_t_hits(ix, "xyz", NULL), "latin-code");
+	gw_index_close(ix);
+}
+
 int main(void)
 {
 	if (!gw_t_scratch_make("index"))
@@ -387,6 +413,7 @@ int main(void)
 	RUN(test_invalid_utf8);
 	RUN(test_bad_documents);
 	RUN(test_other_fields_and_title_weight);
+	RUN(test_field_kinds);
 	gw_t_rmtree(gw_t_scratch());
 	return TEST_EXIT();
 }
