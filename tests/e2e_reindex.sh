@@ -165,7 +165,7 @@ if command -v mdb_load >/dev/null 2>&1; then
 	mkdir -p "$T/v6"
 	for db in meta fields ids docs lens post; do
 		mdb_dump -s $db "$T/c" >"$T/v6.$db" || fails "mdb_dump -s $db" ""
-		[ $db = meta ] && sed -i '/^ 666f726d6174$/{n;s/^ 0[0-9]/ 06/}' "$T/v6.$db"
+		[ $db = meta ] && sed -i '/^ 666f726d6174$/{n;s/^ [0-9a-f][0-9a-f]/ 06/}' "$T/v6.$db"
 		mdb_load -s $db -f "$T/v6.$db" "$T/v6" 2>/dev/null || fails "mdb_load -s $db" ""
 	done
 	mdb_stat -a "$T/v6" | grep -c "^Status of" >"$T/v6.dbs"
