@@ -427,7 +427,8 @@ static gw_rc span_flush(gw_txn *t, gw_err *err)
 	small_span *s = &t->span;
 	MDB_cursor *cur = NULL;
 	size_t done;
-	int rc;
+	gw_rc rc = GW_OK;
+	int lrc;
 
 	if (!s->on)
 		return GW_OK;
@@ -438,33 +439,47 @@ static gw_rc span_flush(gw_txn *t, gw_err *err)
 	if (span_drop_old(t, err))
 		return err->rc;
 	for (;;) {
-		if (span_put_blocks(t, &done, err) || span_drop_head(s, done, err))
-			return err->rc;
+		if (span_put_blocks(t, &done, err) || span_drop_head(s, done, err)) {
+			rc = err->rc;
+			break;
+		}
 		if (s->n == 0)
 			break;
 		if (s->has_hi) {
 			MDB_val k = {s->hi.len, s->hi.p}, v;
-			if (!cur && (rc = mdb_cursor_open(t->txn, t->s->small, &cur)))
-				return gw_store_lmdb_err(err, rc, "cannot open cursor");
-			rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-			if (rc == 0) { /* the next block: it joins the tail */
+			if (!cur && (lrc = mdb_cursor_open(t->txn, t->s->small, &cur))) {
+				rc = gw_store_lmdb_err(err, lrc, "cannot open cursor");
+				break;
+			}
+			lrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+			if (lrc == 0) { /* the next block: it joins the tail */
 				set_key(&s->hi, &s->has_hi, k.mv_data, k.mv_size);
-				if (span_add_block(s, &v, err))
-					return err->rc;
-				if ((rc = mdb_cursor_del(cur, 0)))
-					return gw_store_write_err(t->s, err, rc, "cannot delete postings");
+				if (span_add_block(s, &v, err)) {
+					rc = err->rc;
+					break;
+				}
+				if ((lrc = mdb_cursor_del(cur, 0))) {
+					rc = gw_store_write_err(t->s, err, lrc, "cannot delete postings");
+					break;
+				}
 				continue;
 			}
-			if (rc != MDB_NOTFOUND)
-				return gw_store_lmdb_err(err, rc, "cannot read postings");
+			if (lrc != MDB_NOTFOUND) {
+				rc = gw_store_lmdb_err(err, lrc, "cannot read postings");
+				break;
+			}
 		}
 		/* The database's last block. */
-		if (put_block(t, 0, s->n, err))
-			return err->rc;
+		rc = put_block(t, 0, s->n, err);
 		break;
 	}
-	span_reset(s);
-	return GW_OK;
+	/* A write txn's cursor would otherwise stay until the txn ends, and
+	 * LMDB adjusts every open cursor at each write. */
+	if (cur)
+		mdb_cursor_close(cur);
+	if (rc == GW_OK)
+		span_reset(s);
+	return rc;
 }
 
 /* Reads into t->span the span that holds term key k, unless it has it
