@@ -82,6 +82,21 @@ static inline uint32_t gw_be32_get(const unsigned char *p)
 	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
 }
 
+/* Little-endian 64-bit helpers for stored counters and hashes. */
+static inline void gw_le64_put(unsigned char *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+static inline uint64_t gw_le64_get(const unsigned char *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
 /* FNV-1a over n bytes, continuing from h (start with GW_HASH_INIT). For
  * in-memory hash tables and checksums; never stored on disk. */
 #define GW_HASH_INIT 1469598103934665603ull

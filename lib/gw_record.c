@@ -40,9 +40,7 @@ int gw_record_parse(const void *val, size_t len, gw_record *r, int texts, gw_buf
 	p += n;
 	if (end - p < 9)
 		return -1;
-	r->hash = 0;
-	for (int i = 7; i >= 0; i--)
-		r->hash = (r->hash << 8) | p[i];
+	r->hash = gw_le64_get(p);
 	p += 8;
 	r->script = *p++;
 	if (get_len(&p, end, &n) || n > GW_MAX_FIELDS)
@@ -115,11 +113,13 @@ int gw_record_parse(const void *val, size_t len, gw_record *r, int texts, gw_buf
 
 void gw_record_build(gw_buf *out, const gw_record *r)
 {
+	unsigned char h8[8];
+
 	gw_buf_reset(out);
 	gw_buf_put_varint(out, r->id_len);
 	gw_buf_append(out, r->id, r->id_len);
-	for (int i = 0; i < 8; i++)
-		gw_buf_putc(out, (int)((r->hash >> (8 * i)) & 0xff));
+	gw_le64_put(h8, r->hash);
+	gw_buf_append(out, h8, 8);
 	gw_buf_putc(out, r->script);
 	gw_buf_put_varint(out, r->nf);
 	for (unsigned i = 0; i < r->nf; i++) {
@@ -311,12 +311,8 @@ static uint64_t mix_bytes(uint64_t h, const char *p, size_t n)
 	uint64_t w;
 
 	h = mix(h, (uint64_t)n);
-	for (; n >= 8; s += 8, n -= 8) {
-		w = 0;
-		for (int i = 7; i >= 0; i--)
-			w = (w << 8) | s[i];
-		h = mix(h, w);
-	}
+	for (; n >= 8; s += 8, n -= 8)
+		h = mix(h, gw_le64_get(s));
 	if (n) {
 		w = 0;
 		for (size_t i = n; i-- > 0;)

@@ -554,7 +554,6 @@ gw_rc gw_meta_get(gw_txn *t, const char *key, uint64_t *v, gw_err *err)
 {
 	MDB_val val;
 	gw_rc rc = get(t, t->s->meta, key, strlen(key), &val, err);
-	uint64_t r = 0;
 
 	*v = 0;
 	if (rc == GW_ENOTFOUND)
@@ -563,9 +562,7 @@ gw_rc gw_meta_get(gw_txn *t, const char *key, uint64_t *v, gw_err *err)
 		return rc;
 	if (val.mv_size != 8)
 		return gw_err_set(err, GW_EFORMAT, 0, "damaged meta value '%s'", key);
-	for (int i = 7; i >= 0; i--)
-		r = (r << 8) | ((const unsigned char *)val.mv_data)[i];
-	*v = r;
+	*v = gw_le64_get(val.mv_data);
 	return GW_OK;
 }
 
@@ -573,8 +570,7 @@ gw_rc gw_meta_put(gw_txn *t, const char *key, uint64_t v, gw_err *err)
 {
 	unsigned char b[8];
 
-	for (int i = 0; i < 8; i++)
-		b[i] = (unsigned char)(v >> (8 * i));
+	gw_le64_put(b, v);
 	return put(t, t->s->meta, key, strlen(key), b, 8, err);
 }
 
@@ -627,8 +623,7 @@ gw_rc gw_fields_load(gw_txn *t, gw_fieldtab *ft, gw_err *err)
 	/* The fields' kinds: 8 bytes (little-endian) a field, from field 1. */
 	if ((rc = get(t, t->s->meta, FKINDS_KEY, sizeof FKINDS_KEY - 1, &v, err)) == GW_OK) {
 		for (unsigned i = 1; i <= ft->n && i * 8 <= v.mv_size; i++)
-			for (int b = 7; b >= 0; b--)
-				ft->kinds[i] = ft->kinds[i] << 8 | ((const unsigned char *)v.mv_data)[(i - 1) * 8 + b];
+			ft->kinds[i] = gw_le64_get((const unsigned char *)v.mv_data + (i - 1) * 8);
 	} else if (rc != GW_ENOTFOUND) {
 		return rc;
 	}
@@ -640,8 +635,7 @@ gw_rc gw_fields_save_kinds(gw_txn *t, const gw_fieldtab *ft, gw_err *err)
 	unsigned char v[8 * GW_MAX_FIELDS];
 
 	for (unsigned i = 1; i <= ft->n; i++)
-		for (int b = 0; b < 8; b++)
-			v[(i - 1) * 8 + b] = (unsigned char)(ft->kinds[i] >> (8 * b));
+		gw_le64_put(v + (i - 1) * 8, ft->kinds[i]);
 	return put(t, t->s->meta, FKINDS_KEY, sizeof FKINDS_KEY - 1, v, 8 * ft->n, err);
 }
 
