@@ -42,6 +42,8 @@ enum {
  * and each of its occurrences is an occurrence of that run, so its
  * frequency is the count wanted. (1.9 MB of zh-docs' postings.) */
 static inline int gw_kind_positions(int kind) { return kind != GW_T_WORD; }
+/* A kind's bit in a set of kinds (gw_toklist.kinds, gw_fieldtab.kinds). */
+static inline uint64_t gw_kind_bit(int kind) { return (uint64_t)1 << (kind & 63); }
 
 /* Which optional tokens to produce. Position tokens (CHAR, TERM) always are. */
 enum {

@@ -87,8 +87,6 @@ typedef struct gw_fieldtab {
 	 * are set as documents are added and never cleared. */
 	uint64_t kinds[GW_MAX_FIELDS + 1];
 } gw_fieldtab;
-/* The bit of a GW_T_* kind in gw_fieldtab.kinds. */
-static inline uint64_t gw_kind_bit(int kind) { return (uint64_t)1 << (kind & 63); }
 gw_rc gw_fields_load(gw_txn *t, gw_fieldtab *ft, gw_err *err);
 /* Stores ft's kinds (gw_fieldtab.kinds) for gw_fields_load. */
 gw_rc gw_fields_save_kinds(gw_txn *t, const gw_fieldtab *ft, gw_err *err);

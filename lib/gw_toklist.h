@@ -9,7 +9,6 @@
 
 #include "gw_analyzer.h"
 #include "gw_buf.h"
-#include "gw_store.h"
 
 /* One distinct term of a field: its kind and bytes, its occurrences (tf)
  * and the positions of those the postings keep (gw_char_position_kept),
