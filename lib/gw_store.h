@@ -1,5 +1,6 @@
-/* gw_store: the LMDB layer, and the only file that includes <lmdb.h>.
- * The on-disk format is documented at the top of gw_store.c. */
+/* gw_store: the LMDB layer (gw_store.c, and gw_post.c for the posting lists:
+ * only they include <lmdb.h>). The on-disk format is documented at the top
+ * of gw_store.c. */
 #ifndef GW_STORE_H
 #define GW_STORE_H
 
