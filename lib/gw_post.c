@@ -214,31 +214,17 @@ static int small_lookup(gw_txn *t, const void *k, size_t klen, gw_tblock_reader 
 	int rc, found = 0;
 
 	*lrc = 0;
-	if (!t->write && t->sb_on && gw_key_cmp(k, klen, t->sb_from, t->sb_from_len) >= 0 &&
-	    (!t->sb_val.mv_data || gw_key_cmp(k, klen, t->sb_key.mv_data, t->sb_key.mv_size) <= 0)) {
-		rc = t->sb_val.mv_data ? 0 : MDB_NOTFOUND;
-		val = t->sb_val;
-	} else {
-		/* A query looks up many terms: a read txn keeps its cursor. */
-		if (!cur && (rc = mdb_cursor_open(t->txn, t->s->small, &cur))) {
-			*lrc = rc;
-			return 0;
-		}
-		/* The block whose last key is the first at or above k. */
-		rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-		if (t->write) {
-			mdb_cursor_close(cur);
-		} else {
-			t->small_rcur = cur;
-			t->sb_on = (rc == 0 || rc == MDB_NOTFOUND) && klen <= sizeof t->sb_from;
-			if (t->sb_on) {
-				memcpy(t->sb_from, k, klen);
-				t->sb_from_len = klen;
-				t->sb_key = rc == 0 ? key : (MDB_val){0, NULL};
-				t->sb_val = rc == 0 ? val : (MDB_val){0, NULL};
-			}
-		}
+	/* A query looks up many terms: a read txn keeps its cursor. */
+	if (!cur && (rc = mdb_cursor_open(t->txn, t->s->small, &cur))) {
+		*lrc = rc;
+		return 0;
 	}
+	/* The block whose last key is the first at or above k. */
+	rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+	if (t->write)
+		mdb_cursor_close(cur);
+	else
+		t->small_rcur = cur;
 	if (rc == 0) {
 		found = gw_tblock_find(r, val.mv_data, val.mv_size, k, klen);
 		if (found < 0)
@@ -299,7 +285,7 @@ static int span_insert_at(small_span *s, size_t at)
 }
 
 /* Sets entry i to key k (if k) and the chunk; the bytes go at the end of
- * keys and chunks (span_compact reclaims what they replace). */
+ * keys and chunks (span_drop_head reclaims what they replace). */
 static void span_set(small_span *s, size_t i, const void *k, size_t klen, uint32_t first, const void *chunk,
                      size_t clen)
 {
@@ -554,19 +540,17 @@ static gw_rc small_get(gw_txn *t, const void *k, size_t klen, size_t *i, int *fo
 	return GW_OK;
 }
 
-/* Sets term key k's small list to the chunk (first docid first). When a
+/* Sets term key k's small list to the chunk (first docid first), at
+ * entry i of t->span as small_get found it (found: k's own). When a
  * term is added after every other, what comes before it and ends a block
  * is written at once: a first build adds its terms in order, and the span
  * then holds one block at a time. */
-static gw_rc small_put(gw_txn *t, const void *k, size_t klen, uint32_t first, const void *chunk, size_t clen,
-                       gw_err *err)
+static gw_rc span_store(gw_txn *t, size_t i, int found, const void *k, size_t klen, uint32_t first,
+                        const void *chunk, size_t clen, gw_err *err)
 {
 	small_span *s = &t->span;
-	size_t i, done;
-	int found;
+	size_t done;
 
-	if (small_get(t, k, klen, &i, &found, err))
-		return err->rc;
 	if (!found && span_insert_at(s, i))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	span_set(s, i, found ? NULL : k, klen, first, chunk, clen);
@@ -634,7 +618,7 @@ static gw_rc append_unbig(gw_txn *t, const void *tkey, size_t tklen, const gw_pl
 	small_span *s = &t->span;
 	unsigned char one[GW_SMALL_BYTES];
 	uint32_t first;
-	size_t i, n;
+	size_t i = 0, n;
 	int found;
 	gw_plist o;
 
@@ -642,7 +626,7 @@ static gw_rc append_unbig(gw_txn *t, const void *tkey, size_t tklen, const gw_pl
 		return err->rc;
 	if (!found) {
 		if ((n = small_chunk_of(l, one, &first)))
-			return small_put(t, tkey, tklen, first, one, n, err);
+			return span_store(t, i, 0, tkey, tklen, first, one, n, err);
 		return put_new_list(t, tkey, tklen, l, err);
 	}
 	if (plist_of_chunk(&t->joined, &o, s->chunks.p + s->e[i].coff, s->e[i].clen, s->e[i].first) ||
@@ -654,7 +638,7 @@ static gw_rc append_unbig(gw_txn *t, const void *tkey, size_t tklen, const gw_pl
 	o.p = t->joined.p;
 	o.len = o.cap = t->joined.len;
 	if ((n = small_chunk_of(&o, one, &first)))
-		return small_put(t, tkey, tklen, first, one, n, err);
+		return span_store(t, i, 1, tkey, tklen, first, one, n, err);
 	small_del(t, i);
 	return put_new_list(t, tkey, tklen, &o, err);
 }
@@ -705,20 +689,17 @@ static gw_rc remove_small(gw_txn *t, const void *k, size_t klen, const uint32_t 
 	gw_chunk_builder *b = &t->cb;
 	gw_entry_reader r;
 	gw_entry e;
-	unsigned char one[GW_SMALL_BYTES];
 	uint32_t first;
-	size_t i, at = 0, len;
+	size_t i = 0, at = 0;
 	int found, rc;
 
 	if (small_get(t, k, klen, &i, &found, err))
 		return err->rc;
 	if (!found)
 		return GW_OK;
-	len = s->e[i].clen;
-	if (len > sizeof one)
-		return gw_err_set(err, GW_EFORMAT, 0, "damaged posting list");
-	memcpy(one, s->chunks.p + s->e[i].coff, len);
-	if (gw_chunk_open(&r, one, len, s->e[i].first, NULL))
+	/* The builder copies the entries it keeps: span_store may then move
+	 * the span's chunks. */
+	if (gw_chunk_open(&r, s->chunks.p + s->e[i].coff, s->e[i].clen, s->e[i].first, NULL))
 		return gw_err_set(err, GW_EFORMAT, 0, "damaged posting list");
 	gw_chunk_builder_reset(b);
 	while ((rc = gw_entry_next(&r, &e)) == 1) {
@@ -735,7 +716,7 @@ static gw_rc remove_small(gw_txn *t, const void *k, size_t klen, const uint32_t 
 	}
 	if (!gw_chunk_builder_ok(b))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
-	return small_put(t, k, klen, first, b->out.p, b->out.len, err);
+	return span_store(t, i, 1, k, klen, first, b->out.p, b->out.len, err);
 }
 
 gw_rc gw_post_remove_many(gw_txn *t, const void *tkey, size_t tklen, const uint32_t *docids, size_t n,

@@ -60,14 +60,6 @@ struct gw_txn {
 	gw_buf block;       /* a block being written (put_block) */
 	gw_buf joined;      /* a small list and a batch's, joined (append_unbig) */
 	MDB_cursor *small_rcur; /* a read txn's cursor on small (small_lookup) */
-	/* The block small_lookup found last in a read txn, and the key it
-	 * looked for: every key from that one to the block's is in it (a
-	 * query looks its terms up in each field, neighbouring keys). No
-	 * block (sb_val.mv_data NULL): none is at or above sb_from. */
-	unsigned char sb_from[GW_TBLOCK_KEY_MAX];
-	size_t sb_from_len;
-	int sb_on;
-	MDB_val sb_key, sb_val;
 	/* Reused by every postings write of the txn: a first build writes
 	 * hundreds of thousands of terms, most of them one small chunk. */
 	gw_chunk_builder cb;
