@@ -37,7 +37,7 @@ CPPFLAGS := -D_GNU_SOURCE -Ilib -I$(B)/gen
 CFLAGS_ALL = $(WARN) $(OPT) $(CPPFLAGS) $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
 LDFLAGS_ALL = $(OPT) $(LDFLAGS)
 
-LIB_SRC := $(wildcard lib/*.c)
+LIB_SRC := $(wildcard lib/*/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/gw_t2s_table.o
 IDX_SRC := $(wildcard indexer/*.c)
 IDX_OBJ := $(IDX_SRC:%.c=$(B)/%.o)
@@ -75,7 +75,7 @@ $(B)/.deps-ok: | deps
 	@mkdir -p $(B) && touch $@
 
 # The Traditional->Simplified table is generated from ICU's data at build time.
-$(B)/gen_t2s: lib/gen/gen_t2s.c | $(B)/.deps-ok
+$(B)/gen_t2s: lib/text/gen/gen_t2s.c | $(B)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -O2 $(CPPFLAGS) $(PKG_CFLAGS) $< -o $@ $(PKG_LIBS)
 

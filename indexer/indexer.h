@@ -1,81 +1,12 @@
-/* indexer: what the parts of gongwen-index share: the readers of input
- * files (one per format) and the walk that finds them.
- *
- * The readers know nothing of the index. Each document they produce goes
- * to a sink callback; each problem with the input (a file that cannot be
- * opened, a malformed JSON line, a document the sink refused) goes to a
- * report callback as one message with its file and line, and counts as one
- * rejection. Nothing stops the batch: after an error, reading goes on with
- * the next line or file. main.c plugs the index in as the sink; the tests
- * plug in a recorder. */
+/* indexer: what the parts of gongwen-index share beyond the readers of
+ * lib/read: the walk (walk.c) that turns command-line paths into calls of
+ * the readers. */
 #ifndef GW_INDEXER_H
 #define GW_INDEXER_H
 
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
+#include "read/gw_input.h"
 
-#include "gw_buf.h"
-#include "gw_doc.h"
-#include "gw_err.h"
-
-/* The UTF-8 byte order mark that Windows editors put before text. */
-#define GW_UTF8_BOM "\xEF\xBB\xBF"
-
-/* Takes one document. file names the input it came from (the document id
- * for .txt notices, the file name or "<stdin>" for JSON Lines) and line is
- * its 1-based line number, or 0 when the format has no lines. The doc and
- * everything it points to are borrowed until the sink returns. Returns
- * GW_OK, or an error with err set: the document is then reported as
- * "file:line: err->msg" and rejected. */
-typedef gw_rc (*gw_doc_sink)(void *ctx, const gw_doc *doc, const char *file,
-                             long line, gw_err *err);
-
-/* Hears of one rejected input: msg is git style (lower case, no final
- * period); line is 0 when the problem concerns the file as a whole. */
-typedef void (*gw_report_fn)(void *ctx, const char *file, long line,
-                             const char *msg);
-
-/* The state of one run of the readers; set up with gw_input_init. The
- * counters are for the caller to read. */
-typedef struct gw_input {
-	gw_doc_sink sink;
-	void *sink_ctx;
-	gw_report_fn report;
-	void *report_ctx;
-	size_t ndocs;     /* documents the sink accepted */
-	size_t nrejected; /* documents and files rejected (each reported) */
-	uint64_t nbytes;  /* bytes of input read */
-	/* The CSV/TSV column that holds the record ids (--id-column), or
-	 * NULL for "<file>#<row>"; set by the caller after gw_input_init.
-	 * Borrowed for the run. */
-	const char *id_column;
-} gw_input;
-
-/* input.c: the shared plumbing. */
-void gw_input_init(gw_input *in, gw_doc_sink sink, void *sink_ctx,
-                   gw_report_fn report, void *report_ctx);
-/* Reports "file[:line]: <fmt...>" and counts one rejection. */
-void gw_input_reject(gw_input *in, const char *file, long line,
-                     const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
-/* Hands doc to the sink; counts it as accepted or reports the sink's error
- * and counts it as rejected. */
-void gw_input_deliver(gw_input *in, const gw_doc *doc, const char *file,
-                      long line);
-
-/* Reads all of fp (not closed) into b, counting the bytes read; on a read
- * error or out of memory reports it as a rejection of name and returns -1. */
-int gw_input_slurp(gw_input *in, const char *name, FILE *fp, gw_buf *b);
-
-/* Narrows [*b, *e) to the text between its leading and trailing white
- * space: ASCII white space and U+3000 IDEOGRAPHIC SPACE. */
-void gw_input_trim(const char **b, const char **e);
-
-/* walk.c: command-line paths. path is "-" (JSON Lines on stdin), a
+/* Command-line paths. path is "-" (JSON Lines on stdin), a
  * directory (walked recursively in strcmp order of names; names starting
  * with '.' skipped, symbolic links to directories not followed, files other
  * than .txt and .jsonl skipped silently), a .txt or a .jsonl file (the
@@ -83,70 +14,5 @@ void gw_input_trim(const char **b, const char **e);
  * is reported and rejected. File names are normalized with
  * gw_path_normalize before they are used as ids or in messages. */
 void gw_input_path(gw_input *in, const char *path);
-
-/* input_txt.c: one notice per .txt file. The first line that is not empty
- * once trimmed of whitespace (ASCII, U+3000 and a leading UTF-8 BOM) is the
- * field "title", trimmed; everything after that line, verbatim, is the field
- * "body" (possibly empty). id is the document id and also names the file in
- * messages. A text with no such line is rejected as "empty document". */
-void gw_input_txt_mem(gw_input *in, const char *id, const char *text,
-                      size_t len);
-/* Reads all of fp (not closed) and passes it to gw_input_txt_mem. */
-void gw_input_txt(gw_input *in, const char *id, FILE *fp);
-
-/* input_jsonl.c: one document per line of fp (not closed), each a JSON
- * object. Member "id" (a string, or a number whose text is used) is the id;
- * every other member with a string value becomes a field of that name;
- * members of other types are ignored. Lines that are empty or white space
- * are skipped; lines of any length are read. name names the input in
- * messages, e.g. "data.jsonl:17: missing \"id\"". */
-void gw_input_jsonl(gw_input *in, const char *name, FILE *fp);
-
-/* notice_docs.c: delivers a parsed notice (gw_notice.h) as documents:
- * the notice itself, id `id`, its standard parts as fields (title, number,
- * addressees, body, ...) plus "_type" = "notice"; and one record per table
- * row, id "<id>#<table>.<row>" (1-based), its cells as fields named by the
- * header, plus the stored-only link fields "_type" = "record", "_notice"
- * (the notice id), "_notice_title", "_number", "_date", "_row". The
- * notice's notes are reported with gw_input_warn as "file:line: msg". */
-struct gw_notice;
-void gw_input_notice(gw_input *in, const char *id, const struct gw_notice *n);
-
-/* input_html.c: one notice per .html/.htm file: the page's bytes go
- * through gw_notice_parse_html (any charset it knows) and the notice to
- * gw_input_notice under id, which also names the file in messages. A page
- * that cannot be used is rejected as "id: msg" (e.g. "not an HTML
- * document: ..."). */
-void gw_input_html_mem(gw_input *in, const char *id, const char *bytes, size_t len);
-/* Reads all of fp (not closed) and passes it to gw_input_html_mem. */
-void gw_input_html(gw_input *in, const char *id, FILE *fp);
-
-/* input_csv.c: records from a CSV (delim ',') or TSV (delim '\t') file,
- * RFC 4180 quoting (lib/gw_csv.h), a UTF-8 BOM and CRLF allowed. The first
- * row is the header: its trimmed cells name the fields (an empty one
- * "column N", a repeated one "名称 2"). Every later row is one document:
- * its non-empty cells (trimmed) as fields named by the header, plus the
- * stored-only "_type" = "record" and "_row" = the 1-based data row; a row
- * of empty cells is skipped. The id is the cell of column id_column when
- * it is not NULL (the header must have it: else the file is rejected; a
- * row with an empty id is rejected), else "<name>#<row>". A row with more
- * cells than the header loses the extra ones (a warning if they are not
- * empty); a row with fewer has the missing ones empty. A broken row is
- * rejected as "name:line: row N: invalid CSV: ..." and still counts as a
- * row; reading goes on at the next line. Documents are delivered with the
- * line their row starts on. */
-void gw_input_csv_mem(gw_input *in, const char *name, const char *text, size_t len,
-                      int delim, const char *id_column);
-/* Reads all of fp (not closed) and passes it to gw_input_csv_mem. */
-void gw_input_csv(gw_input *in, const char *name, FILE *fp, int delim,
-                  const char *id_column);
-
-/* Reports a warning about the input ("file[:line]: warning: msg"); unlike
- * gw_input_reject it does not count as a rejection. */
-void gw_input_warn(gw_input *in, const char *file, long line, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
 
 #endif

@@ -26,11 +26,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "gw_buf.h"
-#include "gw_check.h"
-#include "gw_index.h"
-#include "gw_path.h"
-#include "gw_tools.h"
+#include "base/gw_buf.h"
+#include "tools/gw_check.h"
+#include "index/gw_index.h"
+#include "base/gw_path.h"
+#include "tools/gw_tools.h"
 #include "indexer.h"
 
 #define PROG "gongwen-index"

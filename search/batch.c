@@ -18,7 +18,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "gw_json.h"
+#include "read/gw_json.h"
 #include "search.h"
 
 static double now_us(void)

@@ -13,8 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "gw_buf.h"
-#include "gw_path.h"
+#include "base/gw_buf.h"
+#include "base/gw_path.h"
 #include "search.h"
 
 #define PROG "gongwen-search"

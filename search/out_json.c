@@ -15,7 +15,7 @@
  * The hit objects are shared with --batch --json (batch.c), without "v". */
 #include <string.h>
 
-#include "gw_json.h"
+#include "read/gw_json.h"
 #include "search.h"
 
 #define SNIPPET_CHARS 90

@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "gw_snippet.h"
+#include "search/gw_snippet.h"
 #include "search.h"
 
 #define SNIPPET_CHARS 90

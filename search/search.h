@@ -5,10 +5,10 @@
 
 #include <stdio.h>
 
-#include "gw_buf.h"
-#include "gw_index.h"
-#include "gw_search.h"
-#include "gw_snippet.h"
+#include "base/gw_buf.h"
+#include "index/gw_index.h"
+#include "search/gw_search.h"
+#include "search/gw_snippet.h"
 
 /* The version of the --json shapes ("v"). Within a version keys are only
  * ever added; removing a key or changing its meaning bumps it. */

@@ -97,7 +97,7 @@ begin "a first build killed at random moments: no index or an empty one, never p
 # 100 kB: about a hundred times in the second or so this build takes), and
 # is swapped in at the end; the index itself is made empty first. A 1 MB
 # postings budget makes it spill runs to a temporary file and merge them at
-# the end (lib/gw_runs.c), so kills land in those too.
+# the end (lib/index/gw_runs.c), so kills land in those too.
 IX4=$T/ix4
 gen 12000 0 zzz >"$T/z.jsonl"
 GONGWEN_BUDGET=1000000

@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gw_check.h"
-#include "gw_index.h"
-#include "gw_search.h"
+#include "tools/gw_check.h"
+#include "index/gw_index.h"
+#include "search/gw_search.h"
 #include "gw_test.h"
 
 /* Marks the stats of a commit that failed (added and replaced). */

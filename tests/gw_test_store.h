@@ -3,7 +3,7 @@
 #ifndef GW_TEST_STORE_H
 #define GW_TEST_STORE_H
 
-#include "gw_store.h"
+#include "store/gw_store.h"
 #include "gw_test.h"
 
 /* A new store in the scratch directory (gw_t_scratch_make first; a fresh

@@ -10,7 +10,7 @@ export GW_BUILD
 out=$(mktemp)
 one=$(mktemp)
 trap 'rm -f "$out" "$one"' EXIT
-for t in "$@" tests/e2e_*.sh; do
+for t in "$@" tests/check_*.sh tests/e2e_*.sh; do
 	[ -e "$t" ] || continue
 	case "$t" in
 	*.sh) sh "$t" >"$one" 2>&1 ;;

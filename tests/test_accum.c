@@ -7,9 +7,9 @@
  * the chunks the first one wrote, and spilled runs merge with the lists
  * in memory. Each of those paths is exercised here and
  * every posting read back and compared with what was added. */
-#include "gw_accum.h"
-#include "gw_removals.h"
-#include "gw_store.h"
+#include "index/gw_accum.h"
+#include "index/gw_removals.h"
+#include "store/gw_store.h"
 #include "gw_test_index.h"
 
 enum { NTERMS = 6000, NDOCS = 24, HALF = 12, FID = 1 };

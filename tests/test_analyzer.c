@@ -5,7 +5,7 @@
 
 #include <libstemmer.h>
 
-#include "gw_analyzer.h"
+#include "text/gw_analyzer.h"
 #include "gw_test.h"
 
 static gw_analyzer *an;

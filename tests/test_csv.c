@@ -1,5 +1,5 @@
-/* test_csv: the CSV/TSV record reader (lib/gw_csv) and the indexer's CSV
- * reader on top of it (indexer/input_csv.c).
+/* test_csv: the CSV/TSV record reader (lib/read/gw_csv.c) and the indexer's CSV
+ * reader on top of it (lib/read/gw_csv_records.c).
  *
  * Reader cases are a table of input -> every record the reader gives, as
  * one string "LINE:field|field;..." with broken records as
@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gw_buf.h"
-#include "gw_csv.h"
+#include "base/gw_buf.h"
+#include "read/gw_csv.h"
 #include "gw_test.h"
 #include "../indexer/indexer.h"
 

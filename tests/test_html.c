@@ -1,5 +1,5 @@
-/* test_html: notices as web pages (lib/gw_html.c, gw_notice_parse_html),
- * and the indexer's .html reader on top of it (indexer/input_html.c).
+/* test_html: notices as web pages (lib/read/gw_html.c, gw_notice_parse_html),
+ * and the indexer's .html reader on top of it (lib/read/gw_html.c).
  *
  * The bundled page corpus/notice-html-2022.html and the pages in
  * tests/data/html are checked part by part and cell by cell: merged cells
@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gw_buf.h"
-#include "gw_notice.h"
+#include "base/gw_buf.h"
+#include "read/gw_html.h"
 #include "gw_test.h"
 #include "../indexer/indexer.h"
 

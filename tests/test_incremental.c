@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "gw_tools.h"
+#include "tools/gw_tools.h"
 #include "gw_test_index.h"
 
 /* Puts a document with a title, a body and a "_source". */

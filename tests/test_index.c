@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "gw_store.h"
+#include "store/gw_store.h"
 #include "gw_test_index.h"
 
 static void test_add_and_search(void)

@@ -1,5 +1,5 @@
-/* test_input: the readers of gongwen-index (indexer/walk.c, input_txt.c,
- * input_jsonl.c) and lib/gw_path, without an index: a recording sink turns
+/* test_input: the readers of gongwen-index (indexer/walk.c, lib/read/gw_txt.c,
+ * gw_jsonl.c) and lib/base/gw_path, without an index: a recording sink turns
  * every document into one line of text ("id{field=value}...") and every
  * report into "file:line: message", and the tests compare those with tables
  * of expected output. The directory walk runs on a tree made with mkdtemp
@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "gw_buf.h"
-#include "gw_path.h"
+#include "base/gw_buf.h"
+#include "base/gw_path.h"
 #include "gw_test.h"
 #include "../indexer/indexer.h"
 

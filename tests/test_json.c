@@ -7,9 +7,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "gw_json.h"
+#include "read/gw_json.h"
 #include "gw_test.h"
-#include "gw_utf8.h"
+#include "text/gw_utf8.h"
 
 #define GUO "\xE5\x9C\x8B"     /* 國 U+570B */
 #define JI "\xF0\xA0\xAE\xB7"  /* 𠮷 U+20BB7 */

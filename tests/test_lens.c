@@ -2,9 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gw_index.h"
-#include "gw_lens.h"
-#include "gw_store.h"
+#include "index/gw_index.h"
+#include "store/gw_lens.h"
+#include "store/gw_store.h"
 #include "gw_test.h"
 #include "gw_test_store.h"
 

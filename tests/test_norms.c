@@ -3,10 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gw_analyzer.h"
-#include "gw_index.h"
-#include "gw_norms.h"
-#include "gw_store.h"
+#include "text/gw_analyzer.h"
+#include "index/gw_index.h"
+#include "store/gw_norms.h"
+#include "store/gw_store.h"
 #include "gw_test.h"
 #include "gw_test_store.h"
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gw_notice.h"
+#include "notice/gw_notice.h"
 #include "gw_test.h"
 
 /* want NULL: the part must be absent. */

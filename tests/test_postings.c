@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gw_postings.h"
+#include "store/gw_postings.h"
 #include "gw_test.h"
 
 static void test_varint_round_trip(void)

@@ -2,7 +2,7 @@
  * or without a dictionary). */
 #include <string.h>
 
-#include "gw_record.h"
+#include "store/gw_record.h"
 #include "gw_test.h"
 
 static gw_packer *zc; /* the tests' compressor */

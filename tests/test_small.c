@@ -9,9 +9,9 @@
  * wherever it is. */
 #include <lmdb.h>
 
-#include "gw_postings.h"
-#include "gw_store.h"
-#include "gw_tblock.h"
+#include "store/gw_postings.h"
+#include "store/gw_store.h"
+#include "store/gw_tblock.h"
 #include "gw_test_index.h"
 
 enum { NT = 3000, FID = 2, OTHER_FID = 3 };

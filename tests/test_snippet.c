@@ -2,7 +2,7 @@
  * start is analyzed first (gw_snippet.c). */
 #include <string.h>
 
-#include "gw_snippet.h"
+#include "search/gw_snippet.h"
 #include "gw_test_index.h"
 
 static gw_index *ix;

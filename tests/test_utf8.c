@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 #include "gw_test.h"
-#include "gw_utf8.h"
+#include "text/gw_utf8.h"
 
 /* "國" U+570B and "𠮷" U+20BB7 (outside the BMP), as bytes. */
 #define GUO "\xE5\x9C\x8B"

@@ -21,10 +21,10 @@
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 
-#include "gw_analyzer.h"
-#include "gw_json.h"
-#include "gw_toklist.h"
-#include "gw_utf8.h"
+#include "text/gw_analyzer.h"
+#include "read/gw_json.h"
+#include "text/gw_toklist.h"
+#include "text/gw_utf8.h"
 
 typedef struct text {
 	size_t off, len;
@@ -86,7 +86,7 @@ static int add_text(corpus *c, const char *s, size_t len)
 	return gw_buf_ok(&c->bytes) ? 0 : -1;
 }
 
-/* The indexed fields of each line, as input_jsonl.c + gw_prean.c pick them. */
+/* The indexed fields of each line, as gw_jsonl.c + gw_prean.c pick them. */
 static void load(corpus *c, const char *path)
 {
 	FILE *fp = fopen(path, "r");
@@ -327,7 +327,7 @@ static void setup(bench *b, const corpus *c)
 	b->nf = malloc((size_t)b->nf_cap * sizeof *b->nf);
 	if (!b->u16 || !b->nf)
 		die("out of memory", NULL);
-	/* "zh" as the analyzer opens it (lib/gw_analyzer.c run_words). */
+	/* "zh" as the analyzer opens it (lib/text/gw_analyzer.c run_words). */
 	b->brk = ubrk_open(UBRK_WORD, "zh", NULL, 0, &st);
 	if (U_FAILURE(st))
 		die("ubrk_open failed", u_errorName(st));

@@ -1,0 +1,82 @@
+/* gw_notice: the structure of an official notice (公文) and the records in
+ * its tables, as parsed from plain text (gw_notice_parse_text, gw_notice.c);
+ * the readers of other formats (lib/read: gw_html.c) fill the same structure.
+ *
+ * A notice has named parts (title, number, addressees, body, closing,
+ * attachments, issuer, date, disclosure, and trailing material that is not
+ * part of the notice) and zero or more tables. A table has a header row that
+ * names its columns and data rows; each data row becomes a record. Every
+ * string is a copy owned by the gw_notice (UTF-8, NUL-terminated).
+ *
+ * Problems that do not stop parsing (a ragged row repaired or dropped, a
+ * merged cell restored) are collected as notes with the 1-based source
+ * line, so the indexer can report "file:line: ...". */
+#ifndef GW_NOTICE_H
+#define GW_NOTICE_H
+
+#include <stddef.h>
+
+#include "base/gw_err.h"
+
+/* The standard parts, in document order. Their field names (what the index
+ * stores them under) are GW_NOTICE_FIELD_NAMES, in the same order. */
+typedef enum {
+	GW_NP_TITLE,       /* "title": may wrap over two lines, joined */
+	GW_NP_NUMBER,      /* "number": 國科發區〔2020〕73號, 工信部科〔2021〕15号, 第12号 */
+	GW_NP_ADDRESSEES,  /* "addressees": the line ending in ： or : after the number */
+	GW_NP_BODY,        /* "body": the main text */
+	GW_NP_CLOSING,     /* "closing": 特此通知。 特此公告。 etc. */
+	GW_NP_ATTACHMENTS, /* "attachments": the 附件：... list (all its lines) */
+	GW_NP_ISSUER,      /* "issuer": the signing organisation, letter spacing removed (科 技 部 -> 科技部) */
+	GW_NP_DATE,        /* "date": ISO 8601, 2020-03-25 (from 2020年3月25日, 2020-3-25, 2020.03.25, 2020/3/25, 二〇二〇年三月二十五日) */
+	GW_NP_DISCLOSURE,  /* "disclosure": (此件主動公開) and the like, without the brackets */
+	GW_NP_APPENDIX,    /* "appendix": text of the attachment pages that is not a table (e.g. 附件 + its heading) */
+	GW_NP_TRAILING,    /* "related": material after the notice that is not part of it (e.g. news snippets) */
+	GW_NP_COUNT
+} gw_notice_part;
+
+#define GW_NOTICE_FIELD_NAMES                                                                   \
+	{"title", "number", "addressees", "body", "closing", "attachments", "issuer", "date", \
+	 "disclosure", "appendix", "related"}
+
+typedef struct gw_table_row {
+	char **cells;      /* ncols cells (after repair), "" for empty */
+	long line;         /* 1-based source line of the row (HTML: 0) */
+	int repaired;      /* 1 if merged cells were restored from the row above */
+} gw_table_row;
+
+typedef struct gw_table {
+	char *caption;     /* the heading just above the table, or "" (e.g. 第三批國家專業化眾創空間示範名單) */
+	char **header;     /* ncols column names, trimmed; an empty name becomes "column N" */
+	size_t ncols;
+	gw_table_row *rows;
+	size_t nrows;
+	long line;         /* 1-based source line of the header */
+} gw_table;
+
+typedef struct gw_notice_note {
+	long line;         /* 1-based source line (0 if unknown) */
+	char *msg;         /* e.g. "table row 2: 3 cells for 4 columns; restored 省份 from the row above" */
+} gw_notice_note;
+
+typedef struct gw_notice {
+	char *part[GW_NP_COUNT]; /* NULL when absent */
+	gw_table *tables;
+	size_t ntables;
+	gw_notice_note *notes;
+	size_t nnotes;
+} gw_notice;
+
+/* Parses a plain-text notice (UTF-8; a leading BOM and CRLF are fine).
+ * Never fails on content: text with no recognisable structure gives title
+ * (first non-empty line) + body (the rest). Table rows are lines with cells
+ * separated by '|' (leading/trailing '|' optional) or by tabs; the first
+ * such line of a block is the header. *out must be freed with
+ * gw_notice_free. Errors: GW_ENOMEM only. */
+gw_rc gw_notice_parse_text(const char *text, size_t len, gw_notice *out, gw_err *err);
+
+/* Frees every string and array in n (n itself is not freed) and zeroes it;
+ * absent parts and NULL members are fine; n may be NULL. */
+void gw_notice_free(gw_notice *n);
+
+#endif

@@ -1,0 +1,123 @@
+/* gw_input: the plumbing every reader of gongwen-index shares: where documents
+ * go, where problems are reported, the counts of both, and what counts as
+ * white space (see gw_input.h). Keeping it in one place is what makes "each
+ * error is reported once and counted once" hold for every input format. */
+#include "read/gw_input.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#define IDEOGRAPHIC_SPACE "\xE3\x80\x80" /* U+3000 */
+
+void gw_input_init(gw_input *in, gw_doc_sink sink, void *sink_ctx,
+                   gw_report_fn report, void *report_ctx)
+{
+	in->sink = sink;
+	in->sink_ctx = sink_ctx;
+	in->report = report;
+	in->report_ctx = report_ctx;
+	in->ndocs = 0;
+	in->nrejected = 0;
+	in->nbytes = 0;
+	in->id_column = NULL;
+}
+
+void gw_input_reject(gw_input *in, const char *file, long line,
+                     const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	in->nrejected++;
+	if (in->report)
+		in->report(in->report_ctx, file, line, msg);
+}
+
+void gw_input_warn(gw_input *in, const char *file, long line, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	int n = snprintf(msg, sizeof msg, "warning: ");
+
+	va_start(ap, fmt);
+	vsnprintf(msg + n, sizeof msg - (size_t)n, fmt, ap);
+	va_end(ap);
+	if (in->report)
+		in->report(in->report_ctx, file, line, msg);
+}
+
+int gw_input_slurp(gw_input *in, const char *name, FILE *fp, gw_buf *b)
+{
+	size_t n;
+
+	do {
+		if (gw_buf_reserve(b, 65536))
+			break;
+		n = fread(b->p + b->len, 1, b->cap - b->len, fp);
+		b->len += n;
+	} while (n > 0);
+	in->nbytes += b->len;
+	if (ferror(fp))
+		gw_input_reject(in, name, 0, "read error: %s", strerror(errno));
+	else if (!gw_buf_ok(b))
+		gw_input_reject(in, name, 0, "out of memory");
+	else
+		return 0;
+	return -1;
+}
+
+void gw_input_deliver(gw_input *in, const gw_doc *doc, const char *file,
+                      long line)
+{
+	gw_err err;
+	gw_rc rc;
+
+	gw_err_clear(&err);
+	rc = in->sink(in->sink_ctx, doc, file, line, &err);
+	if (rc == GW_OK) {
+		in->ndocs++;
+		return;
+	}
+	gw_input_reject(in, file, line, "%s", err.msg[0] ? err.msg : gw_rc_name(rc));
+}
+
+static int is_ascii_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' ||
+	       c == '\v';
+}
+
+/* Bytes of white space (ASCII or U+3000) that start at p, 0 if none. */
+static size_t space_after(const char *p, const char *end)
+{
+	if (p < end && is_ascii_space(*p))
+		return 1;
+	if (end - p >= 3 && memcmp(p, IDEOGRAPHIC_SPACE, 3) == 0)
+		return 3;
+	return 0;
+}
+
+/* Bytes of white space (ASCII or U+3000) that end at p, 0 if none. */
+static size_t space_before(const char *start, const char *p)
+{
+	if (p > start && is_ascii_space(p[-1]))
+		return 1;
+	if (p - start >= 3 && memcmp(p - 3, IDEOGRAPHIC_SPACE, 3) == 0)
+		return 3;
+	return 0;
+}
+
+void gw_input_trim(const char **b, const char **e)
+{
+	size_t n;
+
+	while ((n = space_after(*b, *e)) > 0)
+		*b += n;
+	while ((n = space_before(*b, *e)) > 0)
+		*e -= n;
+}

@@ -1,0 +1,246 @@
+/* gw_norms: a length, script and field set code per document (see
+ * gw_norms.h). */
+#include "store/gw_norms.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+uint32_t gw_norm_make(uint64_t len, int script, unsigned fset)
+{
+	uint64_t code = len < 32768 ? len : 32768 + ((len - 32768) >> 8);
+
+	if (code > 0xffff)
+		code = 0xffff; /* decodes to less than len: still a floor */
+	if (fset > GW_FSET_OTHER)
+		fset = GW_FSET_OTHER;
+	return 1u << 31 | (uint32_t)(script & 3) << 29 | (uint32_t)fset << 16 | (uint32_t)code;
+}
+
+/* ---- field sets ----
+ * Stored as: nsets:varint, then per set nfids:varint fid:u8{nfids}. */
+
+static int fsets_room(gw_fsets *fs)
+{
+	if (fs->n < fs->cap)
+		return 0;
+	size_t cap = fs->cap ? fs->cap * 2 : 16;
+	uint32_t *off = realloc(fs->off, (cap + 1) * sizeof *off);
+	if (!off)
+		return -1;
+	if (!fs->off)
+		off[0] = 0;
+	fs->off = off;
+	fs->cap = cap;
+	return 0;
+}
+
+/* Appends the set fids[0..n) (already sorted); -1 if out of memory. */
+static int fsets_push(gw_fsets *fs, const unsigned char *fids, size_t n)
+{
+	if (fsets_room(fs))
+		return -1;
+	gw_buf_append(&fs->b, fids, n);
+	if (!gw_buf_ok(&fs->b))
+		return -1;
+	fs->off[fs->n + 1] = (uint32_t)fs->b.len;
+	fs->n++;
+	return 0;
+}
+
+gw_rc gw_fsets_load(gw_txn *t, gw_fsets *fs, gw_err *err)
+{
+	const unsigned char *p, *end;
+	size_t len;
+	uint64_t n, k;
+	gw_rc rc;
+
+	memset(fs, 0, sizeof *fs);
+	if ((rc = gw_fsets_get(t, (const void **)&p, &len, err)) == GW_ENOTFOUND)
+		return GW_OK;
+	if (rc)
+		return rc;
+	end = p + len;
+	if (gw_varint_get(&p, end, &n) || n > GW_FSETS_MAX)
+		goto damaged;
+	for (uint64_t i = 0; i < n; i++) {
+		if (gw_varint_get(&p, end, &k) || k > (uint64_t)(end - p) || k > GW_MAX_FIELDS)
+			goto damaged;
+		if (fsets_push(fs, p, (size_t)k)) {
+			gw_fsets_free(fs);
+			return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+		}
+		p += k;
+	}
+	if (p == end)
+		return GW_OK;
+damaged:
+	gw_fsets_free(fs);
+	return gw_err_set(err, GW_EFORMAT, 0, "damaged field sets in norms");
+}
+
+gw_rc gw_fsets_save(gw_fsets *fs, gw_txn *t, gw_err *err)
+{
+	gw_buf out = GW_BUF_INIT;
+	gw_rc rc;
+
+	if (!fs->dirty)
+		return GW_OK;
+	gw_buf_put_varint(&out, fs->n);
+	for (size_t i = 0; i < fs->n; i++) {
+		gw_buf_put_varint(&out, fs->off[i + 1] - fs->off[i]);
+		gw_buf_append(&out, fs->b.p + fs->off[i], fs->off[i + 1] - fs->off[i]);
+	}
+	rc = gw_buf_ok(&out) ? gw_fsets_put(t, out.p, out.len, err) : gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	gw_buf_free(&out);
+	if (rc == GW_OK)
+		fs->dirty = 0;
+	return rc;
+}
+
+void gw_fsets_free(gw_fsets *fs)
+{
+	gw_buf_free(&fs->b);
+	free(fs->off);
+	memset(fs, 0, sizeof *fs);
+}
+
+size_t gw_fsets_get_set(const gw_fsets *fs, size_t i, const unsigned char **fids)
+{
+	*fids = fs->b.p + fs->off[i];
+	return fs->off[i + 1] - fs->off[i];
+}
+
+static int same_set(const gw_fsets *fs, size_t i, const unsigned char *fids, size_t n)
+{
+	return fs->off[i + 1] - fs->off[i] == n && (n == 0 || memcmp(fs->b.p + fs->off[i], fids, n) == 0);
+}
+
+/* The number of the set fids[0..n) in fs, added if add; GW_FSET_OTHER if
+ * absent (or no more can be added). */
+static unsigned fset_id(gw_fsets *fs, const unsigned char *fids, size_t n, int add)
+{
+	if (fs->last < fs->n && same_set(fs, fs->last, fids, n))
+		return (unsigned)fs->last;
+	for (size_t i = 0; i < fs->n; i++)
+		if (same_set(fs, i, fids, n))
+			return (unsigned)(fs->last = i);
+	if (!add || fs->n >= GW_FSETS_MAX || fsets_push(fs, fids, n))
+		return GW_FSET_OTHER;
+	fs->dirty = 1;
+	return (unsigned)(fs->last = fs->n - 1);
+}
+
+uint32_t gw_norm_of(const gw_record *r, const gw_fieldtab *ft, gw_fsets *fs, int add)
+{
+	unsigned char fids[GW_MAX_FIELDS];
+	size_t n = 0;
+	uint64_t len = 0;
+
+	for (unsigned i = 0; i < r->nf; i++) {
+		if (!gw_field_indexed(ft, r->fid[i]))
+			continue;
+		len += r->flen[i];
+		/* Insertion sort: a document has a handful of fields. */
+		size_t j = n++;
+		for (; j > 0 && fids[j - 1] > r->fid[i]; j--)
+			fids[j] = fids[j - 1];
+		fids[j] = (unsigned char)r->fid[i];
+	}
+	return gw_norm_make(len, r->script, fset_id(fs, fids, n, add));
+}
+
+/* ---- the queue ---- */
+
+gw_rc gw_norms_queue_add(gw_norms_queue *q, uint32_t docid, uint32_t norm, gw_err *err)
+{
+	unsigned char le[4];
+
+	for (int i = 0; i < 4; i++)
+		le[i] = (unsigned char)(norm >> (8 * i));
+	return gw_blockq_add(q, docid, le, sizeof le, err);
+}
+
+/* A block with the queued norms of run written into its stored ones
+ * old[0..len), grown with zeros (no norm) up to the last. */
+static gw_rc merge_norms(uint32_t block, const unsigned char *old, size_t len, gw_blockq_run run, gw_buf *out,
+                         gw_err *err)
+{
+	const unsigned char *val;
+	uint32_t docid;
+	size_t n;
+
+	if (len % 4)
+		return gw_err_set(err, GW_EFORMAT, 0, "damaged norms block %u", block);
+	if (len)
+		gw_buf_append(out, old, len);
+	while (gw_blockq_next(&run, &docid, &val, &n)) {
+		size_t at = 4 * (docid % GW_NORMS_BLOCK);
+		if (n != 4)
+			return gw_err_set(err, GW_EINVAL, 0, "norms queue: a value of %zu bytes", n);
+		if (at + 4 > out->len && gw_buf_reserve(out, at + 4 - out->len) == 0) {
+			memset(out->p + out->len, 0, at + 4 - out->len);
+			out->len = at + 4;
+		}
+		if (!gw_buf_ok(out))
+			return GW_OK; /* out of memory: the flush says so */
+		memcpy(out->p + at, val, 4);
+	}
+	return GW_OK;
+}
+
+gw_rc gw_norms_queue_flush(gw_norms_queue *q, gw_txn *t, gw_buf *scratch, gw_err *err)
+{
+	return gw_blockq_flush(q, t, GW_BT_NORMS, GW_NORMS_BLOCK, merge_norms, scratch, err);
+}
+
+void gw_norms_queue_free(gw_norms_queue *q) { gw_blockq_free(q); }
+
+/* ---- the reader ---- */
+
+void gw_norms_reader_init(gw_norms_reader *rd, gw_txn *t)
+{
+	memset(rd, 0, sizeof *rd);
+	rd->t = t;
+	rd->block = UINT32_MAX;
+}
+
+/* Holds block in rd (n = 0 if it has no value or a damaged one). */
+static void load(gw_norms_reader *rd, uint32_t block)
+{
+	const void *v;
+	size_t len;
+
+	rd->block = block;
+	rd->n = 0;
+	if (!rd->cur) {
+		gw_err e;
+		gw_err_clear(&e);
+		if (gw_block_cursor_open(rd->t, GW_BT_NORMS, &rd->cur, &e)) {
+			rd->broken = 1;
+			return;
+		}
+	}
+	if (gw_block_cursor_get(rd->cur, block, &v, &len) == 0 && len % 4 == 0) {
+		rd->p = v;
+		rd->n = len / 4;
+	}
+}
+
+uint32_t gw_norms_read(gw_norms_reader *rd, uint32_t docid)
+{
+	uint32_t low = docid % GW_NORMS_BLOCK;
+	const unsigned char *x;
+
+	if (docid / GW_NORMS_BLOCK != rd->block && !rd->broken)
+		load(rd, docid / GW_NORMS_BLOCK);
+	if (rd->broken || low >= rd->n)
+		return 0;
+	x = rd->p + 4 * low;
+	return (uint32_t)x[0] | (uint32_t)x[1] << 8 | (uint32_t)x[2] << 16 | (uint32_t)x[3] << 24;
+}
+
+void gw_norms_reader_close(gw_norms_reader *rd)
+{
+	gw_block_cursor_close(rd->cur);
+	rd->cur = NULL;
+}

@@ -1,0 +1,85 @@
+/* gw_store_impl: what gw_store.c (the environment, transactions and the
+ * small tables) and gw_post.c (posting lists: post and small) share.
+ * Private to those two files. */
+#ifndef GW_STORE_IMPL_H
+#define GW_STORE_IMPL_H
+
+#include <lmdb.h>
+#include <pthread.h>
+
+#include "store/gw_postings.h"
+#include "store/gw_record.h"
+#include "store/gw_store.h"
+#include "store/gw_tblock.h"
+
+struct gw_store {
+	MDB_env *env;
+	MDB_dbi meta, fields, ids, docs, lens, norms, post, small;
+	int missing;       /* databases the index lacks (open_dbs) */
+	int write;
+	char *path;
+	/* The index's zstd dictionary, read by the first read txn that
+	 * needs it (gw_txn_zdict): once written, it never changes. */
+	gw_zdict *zdict;
+	pthread_mutex_t zlock;
+};
+
+/* An upper bound of a database's last key in a write txn (above_max):
+ * keys above it are appended. */
+typedef struct key_max {
+	unsigned char k[600];
+	size_t len;
+	int known;
+} key_max;
+
+/* The small posting lists (gw_tblock.h) of one span of the small
+ * database, decoded for a write txn's merges and removals to edit: every
+ * small term key k with lo < k <= hi (no lo: from the first; no hi: to
+ * the last). Merges and removals go in key order, so a span is read and
+ * written back once per flush (span_flush; at the latest, at commit). */
+typedef struct small_ent {
+	size_t koff, klen, coff, clen; /* in keys, chunks */
+	uint32_t first;
+} small_ent;
+
+typedef struct small_span {
+	int on, dirty;
+	small_ent *e;
+	size_t n, cap;
+	gw_buf keys, chunks;
+	gw_buf lo, hi, old; /* old: the key of the block read, deleted when written */
+	int has_lo, has_hi, has_old;
+} small_span;
+
+struct gw_txn {
+	gw_store *s;
+	MDB_txn *txn;
+	int write;
+	key_max post_max, small_max;
+	small_span span;
+	gw_buf block;       /* a block being written (put_block) */
+	gw_buf joined;      /* a small list and a batch's, joined (append_unbig) */
+	MDB_cursor *small_rcur; /* a read txn's cursor on small (small_lookup) */
+	/* Reused by every postings write of the txn: a first build writes
+	 * hundreds of thousands of terms, most of them one small chunk. */
+	gw_chunk_builder cb;
+	/* Reused by the merges and removals of a write txn (post_cursor);
+	 * closed by LMDB when the txn ends, forgotten at a checkpoint. */
+	MDB_cursor *post_cur;
+	uint64_t written;   /* bytes of keys and values put (see gw_txn_written) */
+	/* A write txn's own copy of the dictionary (it may have written it). */
+	gw_zdict *zdict;
+	int zdict_read;
+};
+
+/* An LMDB error as a gw_err (disk full, quota and file size get their
+ * own words); gw_store_write_err for a call that may write data.mdb. */
+gw_rc gw_store_lmdb_err(gw_err *err, int rc, const char *what);
+gw_rc gw_store_write_err(const gw_store *s, gw_err *err, int rc, const char *what);
+
+/* gw_post.c's part of a transaction: writes back its span of small
+ * lists (before a commit), and frees what it holds. */
+gw_rc gw_post_txn_flush(gw_txn *t, gw_err *err);
+void gw_post_txn_free(gw_txn *t);
+
+#endif
