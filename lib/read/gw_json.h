@@ -11,11 +11,10 @@
 
 #include <stddef.h>
 
+#include "base/gw_limits.h"
 #include "base/gw_buf.h"
 #include "base/gw_err.h"
 
-/* Deepest nesting accepted; the top-level object counts as 1. */
-#define GW_JSON_MAX_DEPTH 64
 
 enum {
 	GW_JSON_STRING = 1, /* val: the unescaped bytes */

@@ -11,13 +11,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/gw_limits.h"
 #include "search/gw_query.h"
 #include "store/gw_store.h"
 
-/* Terms a prefix expands to, at most, per field. */
-#define GW_PREFIX_MAX 256
-/* Anchors kept per match (for NEAR and proximity). */
-#define GW_ANCHORS_MAX 256
 
 /* One part's occurrences in one field of one document. */
 typedef struct gw_match {

@@ -25,11 +25,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/gw_limits.h"
 #include "index/gw_index.h"
 #include "search/gw_query.h"
 #include "store/gw_record.h"
 
-#define GW_MAX_WEIGHTS 32
 
 typedef struct gw_rank_params {
 	double k1, b;

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/gw_limits.h"
 #include "base/gw_buf.h"
 #include "store/gw_store.h"
 
@@ -33,8 +34,6 @@ enum {
 	GW_PACK_ZSTD_DICT = 2 /* a zstd frame made with the index's dictionary */
 };
 
-/* The longest id a document may have, in bytes. */
-#define GW_ID_MAX 500
 
 /* Texts of at least this many bytes are stored packed, the others as they
  * are (the short fields filters and facets read). */

@@ -8,12 +8,12 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "base/gw_limits.h"
 #include "base/gw_buf.h"
 #include "base/gw_err.h"
 #include "store/gw_postings.h"
 
 #define GW_FORMAT_VERSION 9
-#define GW_MAX_FIELDS 255
 
 typedef struct gw_store gw_store;
 typedef struct gw_txn gw_txn;

@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/gw_limits.h"
 #include "base/gw_buf.h"
 #include "base/gw_err.h"
 
@@ -53,9 +54,6 @@ enum {
 	GW_AN_ALL = 7
 };
 
-/* Longest term in bytes; longer Latin words are cut at a code point
- * boundary (documents and queries alike, so they still match). */
-#define GW_TERM_MAX 120
 
 typedef struct gw_token {
 	int kind;           /* GW_T_* */
