@@ -94,3 +94,24 @@ int gw_varint_get_slow(const unsigned char **pp, const unsigned char *end, uint6
 	}
 	return -1;
 }
+
+int gw_array_grow(void **p, size_t *cap, size_t need, size_t size, size_t first)
+{
+	size_t c = *cap ? *cap : (first ? first : 1);
+	void *np;
+
+	if (need <= *cap)
+		return 0;
+	while (c < need) {
+		if (c > SIZE_MAX / 2)
+			return -1;
+		c *= 2;
+	}
+	if (c > SIZE_MAX / size)
+		return -1;
+	if (!(np = realloc(*p, c * size)))
+		return -1;
+	*p = np;
+	*cap = c;
+	return 0;
+}

@@ -33,6 +33,12 @@ void gw_buf_printf(gw_buf *b, const char *fmt, ...)
 /* Appends v as an unsigned varint (7 bits a byte, low first, <= 10 bytes). */
 void gw_buf_put_varint(gw_buf *b, uint64_t v);
 static inline int gw_buf_ok(const gw_buf *b) { return !b->oom; }
+
+/* Grows the array *p of *cap elements of size bytes each so that it holds
+ * at least need: the capacity doubles from first (or from *cap) until it
+ * does, so appends one at a time cost O(1) each. Returns 0, or -1 when the
+ * size would overflow or memory runs out (*p and *cap are then unchanged). */
+int gw_array_grow(void **p, size_t *cap, size_t need, size_t size, size_t first);
 static inline void gw_buf_reset(gw_buf *b) { b->len = 0; }
 
 /* Writes v as a varint at p (room for 10 bytes); returns bytes written.

@@ -188,14 +188,8 @@ static unsigned char *arena_alloc(gw_accum *a, size_t n)
 	if (n > a->free_left) {
 		size_t size = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
 		unsigned char *b;
-		if (a->nblocks == a->blocks_cap) {
-			size_t cap = a->blocks_cap ? a->blocks_cap * 2 : 64;
-			unsigned char **nb = realloc(a->blocks, cap * sizeof *nb);
-			if (!nb)
-				return NULL;
-			a->blocks = nb;
-			a->blocks_cap = cap;
-		}
+		if (gw_array_grow((void **)&a->blocks, &a->blocks_cap, a->nblocks + 1, sizeof *a->blocks, 64))
+			return NULL;
 		if (!(b = malloc(size)))
 			return NULL;
 		a->blocks[a->nblocks++] = b;

@@ -314,23 +314,6 @@ static int seen_add(gw_batch *b, const char *id, size_t n)
 	return gw_buf_ok(&b->seen) ? 0 : -1;
 }
 
-static int grow_array(void **p, size_t *cap, size_t need, size_t size)
-{
-	size_t c = *cap ? *cap : 64;
-	void *np;
-
-	if (need <= *cap)
-		return 0;
-	while (c < need)
-		c *= 2;
-	np = realloc(*p, c * size);
-	if (!np)
-		return -1;
-	*p = np;
-	*cap = c;
-	return 0;
-}
-
 static gw_rc check_doc(const gw_doc *doc, gw_err *err)
 {
 	if (doc->id_len == 0)
@@ -395,8 +378,8 @@ gw_rc gw_index_put(gw_index *ix, const gw_doc *doc, gw_err *err)
 		return gw_err_set(err, ix->broken, ix->broken_sys, "%s", ix->broken_msg);
 	if (check_doc(doc, err))
 		return err->rc;
-	if (grow_array((void **)&b->docs, &b->docs_cap, b->ndocs + 1, sizeof *b->docs) ||
-	    grow_array((void **)&b->fields, &b->fields_cap, b->nfields + doc->nfields, sizeof *b->fields) ||
+	if (gw_array_grow((void **)&b->docs, &b->docs_cap, b->ndocs + 1, sizeof *b->docs, 64) ||
+	    gw_array_grow((void **)&b->fields, &b->fields_cap, b->nfields + doc->nfields, sizeof *b->fields, 64) ||
 	    ((b->ndocs + 1) * 2 > b->nslots && rehash(b)))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	s = id_slot(b, doc->id, doc->id_len);
@@ -433,7 +416,7 @@ gw_rc gw_index_delete(gw_index *ix, const char *id, size_t id_len, gw_err *err)
 
 	if (!b->open)
 		return gw_err_set(err, GW_EINVAL, 0, "no batch open");
-	if (grow_array((void **)&b->dels, &b->dels_cap, b->ndels + 1, sizeof *b->dels))
+	if (gw_array_grow((void **)&b->dels, &b->dels_cap, b->ndels + 1, sizeof *b->dels, 64))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	supersede(b, id, id_len);
 	b->dels[b->ndels++] = b->arena.len;
@@ -703,7 +686,7 @@ static int on_prune_doc(void *ctx, uint32_t docid, const void *val, size_t len)
 		return 0;
 	if ((b->nslots && *id_slot((gw_batch *)b, r.id, r.id_len)) || seen_has(b, r.id, r.id_len))
 		return 0; /* put in this batch: it stays (added, replaced or unchanged) */
-	if (grow_array((void **)&p->docids, &p->cap, p->n + 1, sizeof *p->docids)) {
+	if (gw_array_grow((void **)&p->docids, &p->cap, p->n + 1, sizeof *p->docids, 64)) {
 		p->oom = 1;
 		return 1;
 	}

@@ -86,14 +86,8 @@ static long key_id(gw_removals *r, const void *k, size_t n)
 		if (e->len == n && memcmp(r->keys.p + e->off, k, n) == 0)
 			return (long)(r->tab[j] - 1);
 	}
-	if (r->nk == r->k_cap) {
-		size_t cap = r->k_cap ? r->k_cap * 2 : 1024;
-		rkey *nk = realloc(r->k, cap * sizeof *nk);
-		if (!nk)
-			return -1;
-		r->k = nk;
-		r->k_cap = cap;
-	}
+	if (gw_array_grow((void **)&r->k, &r->k_cap, r->nk + 1, sizeof *r->k, 1024))
+		return -1;
 	r->k[r->nk].off = r->keys.len;
 	r->k[r->nk].len = (uint32_t)n;
 	gw_buf_append(&r->keys, k, n);
@@ -109,14 +103,8 @@ int gw_removals_add(gw_removals *r, const void *k, size_t klen, uint32_t docid)
 
 	if (id < 0)
 		return -1;
-	if (r->np == r->p_cap) {
-		size_t cap = r->p_cap ? r->p_cap * 2 : 4096;
-		uint64_t *np = realloc(r->pairs, cap * sizeof *np);
-		if (!np)
-			return -1;
-		r->pairs = np;
-		r->p_cap = cap;
-	}
+	if (gw_array_grow((void **)&r->pairs, &r->p_cap, r->np + 1, sizeof *r->pairs, 4096))
+		return -1;
 	r->pairs[r->np++] = (uint64_t)id << 32 | docid;
 	return 0;
 }

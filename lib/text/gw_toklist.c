@@ -94,16 +94,10 @@ static long group_of(gw_toklist *l, const gw_token *t)
 		    (t->len <= 8 || memcmp(l->terms.p + g->off + 8, t->term + 8, t->len - 8) == 0))
 			return (long)(l->tab[j] - 1);
 	}
-	if (l->ng == l->g_cap) {
-		/* Small at first: a window's documents each keep a list per
-		 * field, most of them titles and short cells. */
-		size_t cap = l->g_cap ? l->g_cap * 2 : 16;
-		gw_tgroup *ng = realloc(l->g, cap * sizeof *ng);
-		if (!ng)
-			return -1;
-		l->g = ng;
-		l->g_cap = cap;
-	}
+	/* Small at first: a window's documents each keep a list per field,
+	 * most of them titles and short cells. */
+	if (gw_array_grow((void **)&l->g, &l->g_cap, l->ng + 1, sizeof *l->g, 16))
+		return -1;
 	g = &l->g[l->ng];
 	g->hash = h;
 	g->head = head;
