@@ -32,6 +32,7 @@
 #include "index/gw_prean.h"
 #include "store/gw_record.h"
 #include "index/gw_removals.h"
+#include "text/gw_escape.h"
 #include "text/gw_utf8.h"
 
 #define PREAN_WINDOW 256
@@ -172,7 +173,7 @@ static void warnf(gw_index *ix, const char *fmt, ...)
 
 static void warnf(gw_index *ix, const char *fmt, ...)
 {
-	char msg[600];
+	char msg[1200];
 	va_list ap;
 
 	if (!ix->warn)
@@ -333,6 +334,8 @@ static int grow_array(void **p, size_t *cap, size_t need, size_t size)
 
 static gw_rc check_doc(const gw_doc *doc, gw_err *err)
 {
+	char q[GW_EXCERPT_SIZE];
+
 	if (doc->id_len == 0)
 		return gw_err_set(err, GW_EINVAL, 0, "empty id");
 	if (doc->id_len > GW_ID_MAX)
@@ -345,13 +348,17 @@ static gw_rc check_doc(const gw_doc *doc, gw_err *err)
 		const gw_field *f = &doc->fields[i];
 		if (f->name_len == 0)
 			return gw_err_set(err, GW_EINVAL, 0, "empty field name");
-		if (f->name_len > 200 || !gw_utf8_valid(f->name, f->name_len))
-			return gw_err_set(err, GW_EINVAL, 0, "bad field name");
+		if (f->name_len > 200)
+			return gw_err_set(err, GW_EINVAL, 0, "field name '%s' is %zu bytes, more than 200",
+			                  gw_excerpt(q, f->name, f->name_len), f->name_len);
+		if (!gw_utf8_valid(f->name, f->name_len))
+			return gw_err_set(err, GW_EINVAL, 0, "field name '%s' is not valid UTF-8",
+			                  gw_excerpt(q, f->name, f->name_len));
 		for (size_t j = 0; j < i; j++)
 			if (doc->fields[j].name_len == f->name_len &&
 			    memcmp(doc->fields[j].name, f->name, f->name_len) == 0)
-				return gw_err_set(err, GW_EINVAL, 0, "field '%.*s' given twice",
-				                  (int)f->name_len, f->name);
+				return gw_err_set(err, GW_EINVAL, 0, "field '%s' given twice",
+				                  gw_excerpt(q, f->name, f->name_len));
 	}
 	return GW_OK;
 }
@@ -360,11 +367,13 @@ static gw_rc check_doc(const gw_doc *doc, gw_err *err)
 static void copy_value(gw_index *ix, const gw_doc *doc, const gw_field *f)
 {
 	size_t bad = 0, n = gw_utf8_sanitize(&ix->b.arena, f->val, f->val_len, &bad);
+	char qid[GW_EXCERPT_SIZE], qname[GW_EXCERPT_SIZE];
 
 	if (n)
-		warnf(ix, "document '%.*s' field '%.*s': invalid UTF-8 at byte %zu replaced with U+FFFD "
+		warnf(ix, "document '%s' field '%s': invalid UTF-8 at byte %zu replaced with U+FFFD "
 		          "(%zu sequence%s)",
-		      (int)doc->id_len, doc->id, (int)f->name_len, f->name, bad, n, n == 1 ? "" : "s");
+		      gw_excerpt(qid, doc->id, doc->id_len), gw_excerpt(qname, f->name, f->name_len),
+		      bad, n, n == 1 ? "" : "s");
 }
 
 /* A window that failed to apply breaks its batch: the transaction is

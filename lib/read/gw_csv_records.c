@@ -13,6 +13,7 @@
 
 #include "base/gw_buf.h"
 #include "read/gw_csv.h"
+#include "text/gw_escape.h"
 
 /* One file's state: its name, the header and the fields of a row. */
 typedef struct csv_file {
@@ -88,6 +89,8 @@ static int read_header(csv_file *f, const gw_csv *r)
 /* Finds the --id-column column; reports and returns -1 if there is none. */
 static int find_id_column(csv_file *f, const char *id_column, long line)
 {
+	char q[GW_EXCERPT_SIZE];
+
 	f->id_col = (size_t)-1;
 	if (!id_column)
 		return 0;
@@ -97,7 +100,7 @@ static int find_id_column(csv_file *f, const char *id_column, long line)
 			return 0;
 		}
 	gw_input_reject(f->in, f->name, line, "no column '%s' for --id-column in the header",
-	                id_column);
+	                gw_excerpt_str(q, id_column));
 	return -1;
 }
 
@@ -116,8 +119,9 @@ static int row_id(csv_file *f, const gw_csv *r, long row)
 	e = b + (f->id_col < r->nfields ? r->fields[f->id_col].len : 0);
 	gw_input_trim(&b, &e);
 	if (b == e) {
+		char q[GW_EXCERPT_SIZE];
 		gw_input_reject(f->in, f->name, r->line, "row %ld: empty id in column '%s'", row,
-		                f->cols[f->id_col]);
+		                gw_excerpt_str(q, f->cols[f->id_col]));
 		return -1;
 	}
 	gw_buf_append(&f->id, b, (size_t)(e - b));

@@ -40,6 +40,7 @@
 
 #include "base/gw_buf.h"
 #include "read/gw_input.h"
+#include "text/gw_escape.h"
 #include "text/gw_utf8.h"
 
 #define SNIFF_LEN 8192         /* bytes searched for a charset declaration */
@@ -206,11 +207,12 @@ static gw_rc convert(const char *name, const char *label, const char *p, size_t 
 	UErrorCode st = U_ZERO_ERROR;
 	UConverter *cv = ucnv_open(name, &st);
 	UChar *u = NULL;
+	char q[GW_EXCERPT_SIZE];
 	int32_t n;
 	gw_rc rc;
 
 	if (U_FAILURE(st))
-		return gw_err_set(err, GW_EINVAL, st, "unsupported charset '%s'", label);
+		return gw_err_set(err, GW_EINVAL, st, "unsupported charset '%s'", gw_excerpt_str(q, label));
 	n = ucnv_toUChars(cv, NULL, 0, p, (int32_t)len, &st);
 	if (st == U_BUFFER_OVERFLOW_ERROR || U_SUCCESS(st)) {
 		st = U_ZERO_ERROR;
@@ -222,8 +224,8 @@ static gw_rc convert(const char *name, const char *label, const char *p, size_t 
 	}
 	ucnv_close(cv);
 	if (U_FAILURE(st))
-		rc = gw_err_set(err, GW_EINVAL, st, "cannot decode the page as '%s': %s", label,
-		                u_errorName(st));
+		rc = gw_err_set(err, GW_EINVAL, st, "cannot decode the page as '%s': %s",
+		                gw_excerpt_str(q, label), u_errorName(st));
 	else
 		rc = utf16_to_utf8(u, n, out, err);
 	free(u);
