@@ -557,6 +557,42 @@ static void test_path_errors(void)
 	rec_free(&r);
 }
 
+/* ---- binary files ---- */
+
+static void test_binary(void)
+{
+	static const struct {
+		const char *s;
+		size_t n;
+		int binary;
+	} cases[] = {
+	    {"关于推进集成电路领域的通知\n正文。", 0, 0},
+	    {"plain ASCII\r\nwith CRLF and \x1b[1mESC\x1b[0m\n", 0, 0},
+	    {"text\0with a NUL", 16, 1},
+	    {"\x7f\x45\x4c\x46\x02\x01\x01\x03\x3e\x01\x40\x10\x90\x80\xff\xfe", 16, 1},
+	    {"a few \xff bad \xfe bytes in a long enough line of text", 0, 0},
+	    /* 关于推进 in GBK: invalid UTF-8, but text */
+	    {"\xb9\xd8\xd3\xda\xcd\xc6\xbd\xf8\xb9\xd8\xd3\xda\xcd\xc6\xbd\xf8\n", 0, 0},
+	    {"", 0, 0},
+	};
+	char block[GW_SNIFF_LEN + 2];
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		size_t n = cases[i].n ? cases[i].n : strlen(cases[i].s);
+		if (gw_input_binary(cases[i].s, n) != cases[i].binary) {
+			fprintf(stderr, "  case %zu: expected %d\n", i, cases[i].binary);
+			gw_t_failed++;
+		}
+	}
+	/* A character cut by the end of the sniffed block is not held against
+	 * the text; a NUL after the block is not seen. */
+	memset(block, 'a', sizeof block);
+	memcpy(block + GW_SNIFF_LEN - 1, "\xe4\xb8\x80", 3);
+	CHECK(gw_input_binary(block, GW_SNIFF_LEN + 2) == 0);
+	block[GW_SNIFF_LEN + 1] = 0;
+	CHECK(gw_input_binary(block, GW_SNIFF_LEN + 2) == 0);
+}
+
 int main(void)
 {
 	RUN(test_txt_split);
@@ -565,6 +601,7 @@ int main(void)
 	RUN(test_jsonl);
 	RUN(test_jsonl_bom_and_empty);
 	RUN(test_jsonl_long_line);
+	RUN(test_binary);
 	RUN(test_sink_error);
 	RUN(test_path_normalize);
 	RUN(test_default_index_path);

@@ -230,6 +230,8 @@ void gw_input_csv_mem(gw_input *in, const char *name, const char *text, size_t l
 	csv_file f = {in, name, NULL, 0, (size_t)-1, NULL, GW_BUF_INIT};
 	gw_csv r;
 
+	if (gw_input_skip_binary(in, name, text, len))
+		return;
 	gw_csv_init(&r, text, len, delim);
 	if (first_row(&f, &r, id_column) == 0)
 		read_rows(&f, &r);

@@ -1357,6 +1357,16 @@ static gw_rc parse_utf8(const char *s, size_t n, gw_notice *out, gw_err *err)
 	return rc;
 }
 
+/* Parses the page once decoded to UTF-8 (decode_page) into out. */
+static gw_rc parse_decoded(const gw_buf *page, gw_notice *out, gw_err *err)
+{
+	gw_rc rc = check_page((const char *)page->p, page->len, err);
+
+	if (rc == GW_OK)
+		rc = parse_utf8((const char *)page->p, page->len, out, err);
+	return rc;
+}
+
 gw_rc gw_notice_parse_html(const char *bytes, size_t len, gw_notice *out, gw_err *err)
 {
 	gw_buf page = GW_BUF_INIT;
@@ -1367,9 +1377,7 @@ gw_rc gw_notice_parse_html(const char *bytes, size_t len, gw_notice *out, gw_err
 		return gw_err_set(err, GW_EINVAL, 0, "page too large (%zu bytes)", len);
 	rc = decode_page(bytes, len, &page, err);
 	if (rc == GW_OK)
-		rc = check_page((const char *)page.p, page.len, err);
-	if (rc == GW_OK)
-		rc = parse_utf8((const char *)page.p, page.len, out, err);
+		rc = parse_decoded(&page, out, err);
 	gw_buf_free(&page);
 	if (rc != GW_OK) {
 		gw_notice_free(out);
@@ -1380,16 +1388,35 @@ gw_rc gw_notice_parse_html(const char *bytes, size_t len, gw_notice *out, gw_err
 
 /* The reader of gongwen-index (gw_input.h): one notice per .html/.htm file,
  * turned by gw_notice_docs.c into the notice document and one record per
- * table row. A page that cannot be used (binary data, an unknown charset,
- * no text) is reported as "file: message" and rejected; the batch goes on. */
+ * table row. A page that cannot be used (an unknown charset, no text) is
+ * reported as "file: message" and rejected; the batch goes on. A file that
+ * is not text is "binary file, skipped", judged once the page is decoded
+ * from its charset (a GBK or Big5 page is text): a NUL byte, or mostly
+ * undecodable characters. */
 void gw_input_html_mem(gw_input *in, const char *id, const char *bytes, size_t len)
 {
+	gw_buf page = GW_BUF_INIT;
 	gw_notice n;
 	gw_err err;
+	gw_rc rc = GW_OK;
 
 	gw_err_clear(&err);
-	if (gw_notice_parse_html(bytes, len, &n, &err) != GW_OK) {
+	memset(&n, 0, sizeof n);
+	if (len > INT_MAX / 4)
+		rc = gw_err_set(&err, GW_EINVAL, 0, "page too large (%zu bytes)", len);
+	else if (memchr(bytes, 0, len < GW_SNIFF_LEN ? len : GW_SNIFF_LEN) ||
+	         ((rc = decode_page(bytes, len, &page, &err)) == GW_OK &&
+	          gw_input_binary((const char *)page.p, page.len))) {
+		gw_input_reject(in, id, 0, "binary file, skipped");
+		gw_buf_free(&page);
+		return;
+	}
+	if (rc == GW_OK)
+		rc = parse_decoded(&page, &n, &err);
+	gw_buf_free(&page);
+	if (rc != GW_OK) {
 		gw_input_reject(in, id, 0, "%s", err.msg[0] ? err.msg : gw_rc_name(err.rc));
+		gw_notice_free(&n);
 		return;
 	}
 	gw_input_notice(in, id, &n);

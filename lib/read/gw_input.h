@@ -68,8 +68,26 @@ void gw_input_deliver(gw_input *in, const gw_doc *doc, const char *file,
                       long line);
 
 /* Reads all of fp (not closed) into b, counting the bytes read; on a read
- * error or out of memory reports it as a rejection of name and returns -1. */
+ * error, out of memory or a file of more than GW_FILE_MAX bytes
+ * (gw_limits.h; a regular file that large is not read at all) reports it
+ * as a rejection of name and returns -1. */
 int gw_input_slurp(gw_input *in, const char *name, FILE *fp, gw_buf *b);
+
+/* Bytes at the start of an input that decide whether it is text. */
+#define GW_SNIFF_LEN 8192
+
+/* Whether the input that starts with p[0..len) is not text, judged on its
+ * first GW_SNIFF_LEN bytes as grep and ripgrep do: a NUL byte, or more
+ * than a quarter of its characters invalid UTF-8, U+FFFD or control
+ * characters other than white space and ESC, unless it reads as GBK
+ * (GB18030) text. The HTML reader asks after decoding the page from its
+ * charset, so GBK and Big5 pages are text. */
+int gw_input_binary(const char *p, size_t len);
+
+/* If gw_input_binary(p, len), rejects name as "binary file, skipped" (one
+ * message, one rejection: the file is not read further) and returns 1;
+ * else returns 0. */
+int gw_input_skip_binary(gw_input *in, const char *name, const char *p, size_t len);
 
 /* Narrows [*b, *e) to the text between its leading and trailing white
  * space: ASCII white space and U+3000 IDEOGRAPHIC SPACE. */
