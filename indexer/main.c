@@ -325,6 +325,9 @@ static gw_rc put(void *ctx, const gw_doc *doc, const char *file, long line,
 		              (double)*r->nbytes / 1e6 / (now() - r->t0 + 1e-9));
 
 	/* Add "_source" = file (replacing one the input may have). */
+	if (doc->nfields > GW_MAX_FIELDS)
+		return gw_err_set(err, GW_EINVAL, 0, "%zu fields, more than GW_MAX_FIELDS (%d)",
+		                  doc->nfields, GW_MAX_FIELDS);
 	d.nfields = 0;
 	for (size_t i = 0; i < doc->nfields && i < GW_MAX_FIELDS; i++)
 		if (!(doc->fields[i].name_len == 7 && memcmp(doc->fields[i].name, "_source", 7) == 0))

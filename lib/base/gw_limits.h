@@ -43,8 +43,9 @@
 /* Longest table cell (a CSV/TSV cell, a cell of a notice's table), in
  * bytes: the row holding it is rejected. */
 #define GW_CELL_MAX 65536
-/* Columns of a table: a CSV/TSV file whose header has more is rejected, a
- * notice's table with more gives no records (the notice is indexed).
+/* Columns of a table: a CSV/TSV file whose header has more is rejected, an
+ * HTML table with more (spans expanded) is read as text with a warning, a
+ * .txt notice's table with more gives no records (the notice is indexed).
  * Leaves room under GW_MAX_FIELDS for a record's link fields. */
 #define GW_TABLE_COLS_MAX 200
 /* Data rows of one table of a notice (.txt, .html): the rows past it give

@@ -335,22 +335,32 @@ static int grow_array(void **p, size_t *cap, size_t need, size_t size)
 static gw_rc check_doc(const gw_doc *doc, gw_err *err)
 {
 	char q[GW_EXCERPT_SIZE];
+	size_t total = 0;
 
 	if (doc->id_len == 0)
 		return gw_err_set(err, GW_EINVAL, 0, "empty id");
 	if (doc->id_len > GW_ID_MAX)
-		return gw_err_set(err, GW_EINVAL, 0, "id longer than %d bytes", GW_ID_MAX);
+		return gw_err_set(err, GW_EINVAL, 0, "id of %zu bytes, more than GW_ID_MAX (%d)",
+		                  doc->id_len, GW_ID_MAX);
 	if (!gw_utf8_valid(doc->id, doc->id_len) || memchr(doc->id, 0, doc->id_len))
 		return gw_err_set(err, GW_EINVAL, 0, "id is not valid UTF-8 text");
 	if (doc->nfields > GW_MAX_FIELDS)
-		return gw_err_set(err, GW_EINVAL, 0, "too many fields");
+		return gw_err_set(err, GW_EINVAL, 0, "%zu fields, more than GW_MAX_FIELDS (%d)",
+		                  doc->nfields, GW_MAX_FIELDS);
 	for (size_t i = 0; i < doc->nfields; i++) {
 		const gw_field *f = &doc->fields[i];
 		if (f->name_len == 0)
 			return gw_err_set(err, GW_EINVAL, 0, "empty field name");
-		if (f->name_len > 200)
-			return gw_err_set(err, GW_EINVAL, 0, "field name '%s' is %zu bytes, more than 200",
-			                  gw_excerpt(q, f->name, f->name_len), f->name_len);
+		if (f->name_len > GW_FIELD_NAME_MAX)
+			return gw_err_set(err, GW_EINVAL, 0,
+			                  "field name '%s' is %zu bytes, more than GW_FIELD_NAME_MAX (%d)",
+			                  gw_excerpt(q, f->name, f->name_len), f->name_len,
+			                  GW_FIELD_NAME_MAX);
+		if (f->val_len > GW_FIELD_MAX)
+			return gw_err_set(err, GW_EINVAL, 0,
+			                  "field '%s' is %zu bytes, more than GW_FIELD_MAX (%d)",
+			                  gw_excerpt(q, f->name, f->name_len), f->val_len, GW_FIELD_MAX);
+		total += f->val_len;
 		if (!gw_utf8_valid(f->name, f->name_len))
 			return gw_err_set(err, GW_EINVAL, 0, "field name '%s' is not valid UTF-8",
 			                  gw_excerpt(q, f->name, f->name_len));
@@ -360,6 +370,9 @@ static gw_rc check_doc(const gw_doc *doc, gw_err *err)
 				return gw_err_set(err, GW_EINVAL, 0, "field '%s' given twice",
 				                  gw_excerpt(q, f->name, f->name_len));
 	}
+	if (total > GW_DOC_MAX)
+		return gw_err_set(err, GW_EINVAL, 0, "document of %zu bytes, more than GW_DOC_MAX (%d)",
+		                  total, GW_DOC_MAX);
 	return GW_OK;
 }
 

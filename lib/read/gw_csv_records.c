@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/gw_buf.h"
+#include "base/gw_limits.h"
 #include "read/gw_csv.h"
 #include "text/gw_escape.h"
 
@@ -43,6 +44,21 @@ static char *trimmed(const gw_csv_field *fld)
 	return strndup(b, (size_t)(e - b));
 }
 
+/* Cuts the header cell s of column c to GW_FIELD_NAME_MAX bytes (less
+ * room for a " N" suffix) at a character boundary, with a warning. */
+static void cut_name(csv_file *f, size_t c, char *s)
+{
+	size_t len = strlen(s), max = GW_FIELD_NAME_MAX - 8;
+
+	if (len <= max)
+		return;
+	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+		max--;
+	s[max] = '\0';
+	gw_input_warn(f->in, f->name, 1, "the name of column %zu is %zu bytes, cut to %zu (GW_FIELD_NAME_MAX is %d)",
+	              c + 1, len, max, GW_FIELD_NAME_MAX);
+}
+
 /* Names column c: its header cell, "column N" when that is empty, and
  * "名称 2" for the second column called 名称 (a document cannot hold two
  * fields of one name). Returns 0, or -1 when out of memory. */
@@ -54,6 +70,7 @@ static int name_column(csv_file *f, size_t c, const gw_csv_field *fld)
 
 	if (!s)
 		return -1;
+	cut_name(f, c, s);
 	if (!s[0])
 		gw_buf_printf(&b, "column %zu", c + 1);
 	else
@@ -143,6 +160,22 @@ static void check_extra(csv_file *f, const gw_csv *r, long row)
 	}
 }
 
+/* Rejects data row `row` when one of its cells is longer than GW_CELL_MAX;
+ * returns 1 then. */
+static int cell_too_long(csv_file *f, const gw_csv *r, long row)
+{
+	char q[GW_EXCERPT_SIZE];
+
+	for (size_t c = 0; c < f->ncols && c < r->nfields; c++)
+		if (r->fields[c].len > GW_CELL_MAX) {
+			gw_input_reject(f->in, f->name, r->line,
+			                "row %ld: cell of column '%s' is %zu bytes, more than GW_CELL_MAX (%d)",
+			                row, gw_excerpt_str(q, f->cols[c]), r->fields[c].len, GW_CELL_MAX);
+			return 1;
+		}
+	return 0;
+}
+
 /* Delivers data row `row` (1-based) as one record; a row whose cells are
  * all empty is skipped. */
 static void deliver_row(csv_file *f, const gw_csv *r, long row)
@@ -151,6 +184,8 @@ static void deliver_row(csv_file *f, const gw_csv *r, long row)
 	size_t n = 0;
 	gw_doc doc;
 
+	if (cell_too_long(f, r, row))
+		return;
 	for (size_t c = 0; c < f->ncols && c < r->nfields; c++) {
 		const char *b = r->fields[c].val, *e = b + r->fields[c].len;
 		gw_input_trim(&b, &e);
@@ -215,6 +250,12 @@ static int first_row(csv_file *f, gw_csv *r, const char *id_column)
 	}
 	if (!got) {
 		gw_input_reject(f->in, f->name, 0, "empty file: no header row");
+		return -1;
+	}
+	if (r->nfields > GW_TABLE_COLS_MAX) {
+		gw_input_reject(f->in, f->name, r->line,
+		                "header of %zu columns, more than GW_TABLE_COLS_MAX (%d); file not read",
+		                r->nfields, GW_TABLE_COLS_MAX);
 		return -1;
 	}
 	if (read_header(f, r)) {

@@ -39,6 +39,7 @@
 #include <unicode/ustring.h>
 
 #include "base/gw_buf.h"
+#include "base/gw_limits.h"
 #include "read/gw_input.h"
 #include "text/gw_escape.h"
 #include "text/gw_utf8.h"
@@ -744,6 +745,8 @@ typedef struct grid {
 	char **texts;       /* the cell texts the slots point to (owned) */
 	size_t ntexts, xcap;
 	int layout;         /* the table is for layout: read it as text */
+	int too_big;        /* ... because it has more than MAX_GRID cells */
+	int too_wide;       /* ... or more than GW_TABLE_COLS_MAX columns */
 } grid;
 
 static void grid_free(grid *g)
@@ -816,7 +819,7 @@ static int grow_row(grow *row, size_t n)
 static int place(grid *g, size_t r, size_t c, size_t rs, size_t cs, const char *s)
 {
 	if (g->ncells + rs * cs > MAX_GRID) {
-		g->layout = 1;
+		g->layout = g->too_big = 1;
 		return 0;
 	}
 	g->ncells += rs * cs;
@@ -848,6 +851,27 @@ static int keep_text(grid *g, char *s)
 	return 0;
 }
 
+static int add_note(walker *w, long line, char *msg);
+static char *str_printf(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/* Notes a rowspan or colspan that span() clamped to the HTML standard's
+ * limit, so that the cut is said. */
+static int note_span(walker *w, const xmlNode *td, const char *name, size_t got, size_t max)
+{
+	const char *v = attr(td, name);
+	char q[GW_EXCERPT_SIZE];
+
+	if (got < max || !v || strtol(v, NULL, 10) <= (long)max)
+		return 0;
+	return add_note(w, xmlGetLineNo(td),
+	                str_printf("table %zu: %s=%s clamped to %zu (the HTML standard's limit)",
+	                           w->ntables + 1, name, gw_excerpt_str(q, v), max));
+}
+
 /* Reads the cells of row r (the <tr> tr) into g. */
 static int read_row(walker *w, grid *g, size_t r, const xmlNode *tr)
 {
@@ -861,6 +885,9 @@ static int read_row(walker *w, grid *g, size_t r, const xmlNode *tr)
 
 		if (!is_cell(td) || skipped(td))
 			continue;
+		if (note_span(w, td, "colspan", cs, MAX_COLSPAN) ||
+		    note_span(w, td, "rowspan", rs, MAX_ROWSPAN))
+			return -1;
 		if (rs == 0 || rs > g->nrows - r) /* rowspan="0": to the end */
 			rs = g->nrows - r;
 		while (c < g->rows[r].n && g->rows[r].cells[c])
@@ -904,6 +931,8 @@ static int build_grid(walker *w, const xmlNode *table, grid *g)
 		rc = read_row(w, g, r, trs[r]);
 	if (w->cell_heading || g->ncols < 2)
 		g->layout = 1;
+	if (g->ncols > GW_TABLE_COLS_MAX)
+		g->layout = g->too_wide = 1;
 	free(trs);
 	return rc;
 }
@@ -1145,6 +1174,18 @@ static int data_table(walker *w, const xmlNode *table)
 	int rc;
 
 	if (build_grid(w, table, &g) || g.layout) {
+		if (g.too_big &&
+		    add_note(w, xmlGetLineNo(table),
+		             str_printf("table of more than %d cells (rowspan and colspan expanded): "
+		                        "read as text",
+		                        MAX_GRID)))
+			w->oom = 1;
+		if (g.too_wide &&
+		    add_note(w, xmlGetLineNo(table),
+		             str_printf("table of %zu columns, more than GW_TABLE_COLS_MAX (%d): read "
+		                        "as text",
+		                        g.ncols, GW_TABLE_COLS_MAX)))
+			w->oom = 1;
 		w->oom |= !g.layout;
 		grid_free(&g);
 		return !g.layout;
