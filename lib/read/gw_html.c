@@ -12,10 +12,14 @@
  *      ICU, so libxml2 only ever sees UTF-8 (it is told so, and told to
  *      ignore the <meta>); a page that is mostly undecodable or binary, or
  *      has no tag, is refused;
- *   2. libxml2's forgiving HTML parser builds the tree (entities decoded);
+ *   2. libxml2's forgiving HTML parser builds the tree (entities decoded),
+ *      however deep (XML_PARSE_HUGE: its own limit, 256, would drop the
+ *      rest of the page);
  *   3. a walk of the tree writes the visible text, one line per block,
  *      skipping scripts, styles and navigation, and turns each data table
  *      into a gw_table with its merged cells expanded into a full grid;
+ *      below GW_HTML_MAX_DEPTH levels it reads plain text without
+ *      recursion, with a warning;
  *   4. the text goes through gw_notice_parse_text for the standard parts,
  *      the tables are added, and the title is fixed up from the headings
  *      of the page when the text alone did not find a good one.
@@ -45,7 +49,6 @@
 #include "text/gw_utf8.h"
 
 #define SNIFF_LEN 8192         /* bytes searched for a charset declaration */
-#define MAX_DEPTH 512          /* deeper elements are ignored */
 #define MAX_COLSPAN 1000       /* the HTML standard's limits on spans */
 #define MAX_ROWSPAN 65534
 #define MAX_GRID 1000000       /* cells; a bigger table is read as text */
@@ -608,6 +611,7 @@ typedef struct walker {
 	char *head_title;     /* <title>, site name stripped */
 	char *meta_title;     /* <meta name="ArticleTitle"> */
 	int depth;
+	int deep_noted;       /* the walk went past GW_HTML_MAX_DEPTH (noted once) */
 	int heading;          /* inside an <h1>..<h6> or a *title* element */
 	int cell_heading;     /* a heading was seen inside a table cell */
 	int oom;
@@ -615,6 +619,12 @@ typedef struct walker {
 
 static void walk(walker *w, const xmlNode *node, text *t, int in_cell);
 static int data_table(walker *w, const xmlNode *table);
+static int add_note(walker *w, long line, char *msg);
+static char *str_printf(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
 
 /* The visible text of el on one line (malloc'd; NULL if out of memory). */
 static char *element_text(walker *w, const xmlNode *el)
@@ -634,15 +644,17 @@ static int titled(const xmlNode *el)
 	return attr_has(el, "class", "title") || attr_has(el, "id", "title");
 }
 
-/* Whether the text under n is at most *left bytes long (uses up *left). */
-static int text_within(const xmlNode *n, size_t *left)
+/* Whether the text under n is at most *left bytes long (uses up *left);
+ * elements nested more than depth levels below n make it not short, so
+ * that the recursion stays bounded. */
+static int text_within(const xmlNode *n, size_t *left, int depth)
 {
 	for (const xmlNode *c = n->children; c; c = c->next) {
 		size_t len = c->type == XML_TEXT_NODE && c->content ? strlen((const char *)c->content) : 0;
 		if (len > *left)
 			return 0;
 		*left -= len;
-		if (c->type == XML_ELEMENT_NODE && !text_within(c, left))
+		if (c->type == XML_ELEMENT_NODE && (depth == 0 || !text_within(c, left, depth - 1)))
 			return 0;
 	}
 	return 1;
@@ -652,7 +664,7 @@ static int text_within(const xmlNode *n, size_t *left)
  * *title* element that short is a heading, a longer one is a container. */
 static int short_text(const xmlNode *el, size_t max)
 {
-	return text_within(el, &max);
+	return text_within(el, &max, GW_HTML_MAX_DEPTH);
 }
 
 /* Keeps the first <h1>, <h2> and element whose class or id says "title"
@@ -713,13 +725,71 @@ static void walk_element(walker *w, const xmlNode *el, text *t, int in_cell)
 		text_sep(t);
 }
 
+/* The next node after n in document order under top (n's children
+ * first, unless down is 0), or NULL at the end of top's subtree; a block
+ * element left on the way up breaks the line. */
+static const xmlNode *next_flat(const xmlNode *top, const xmlNode *n, int down, text *t)
+{
+	if (down && n->children)
+		return n->children;
+	for (; n != top; n = n->parent) {
+		if (n->type == XML_ELEMENT_NODE && is_any(n, block_tags))
+			text_break(t);
+		if (n->next)
+			return n->next;
+	}
+	return NULL;
+}
+
+/* The text under top as plain text, without recursion: what the walk does
+ * below GW_HTML_MAX_DEPTH, where a page nested that deep (100,000 <div>s,
+ * say) would exhaust the stack. Skipped elements (scripts, navigation) are
+ * still skipped and blocks still break lines, but tables are text and
+ * headings are not title candidates. */
+static void flat_text(const xmlNode *top, text *t)
+{
+	const xmlNode *n = top->children;
+
+	while (n) {
+		int down = 0;
+		if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content)
+			text_put(t, (const char *)n->content);
+		else if (n->type == XML_ELEMENT_NODE && is(n, "br"))
+			text_break(t);
+		else if (n->type == XML_ELEMENT_NODE && !skipped(n)) {
+			if (is_any(n, block_tags))
+				text_break(t);
+			else if (is_any(n, table_parts))
+				text_sep(t);
+			down = 1;
+		}
+		n = next_flat(top, n, down, t);
+	}
+}
+
+/* Past GW_HTML_MAX_DEPTH, the walk reads node's text flat, once noted. */
+static void walk_deep(walker *w, const xmlNode *node, text *t)
+{
+	if (!w->deep_noted) {
+		w->deep_noted = 1;
+		if (add_note(w, xmlGetLineNo(node),
+		             str_printf("elements nested deeper than %d levels (GW_HTML_MAX_DEPTH): "
+		                        "read as plain text",
+		                        GW_HTML_MAX_DEPTH)))
+			w->oom = 1;
+	}
+	flat_text(node, t);
+}
+
 /* Writes the visible text under node to t. Outside table cells (in_cell
  * 0), data tables go to w->tables instead and headings are noted as title
  * candidates; inside a cell, everything is text, nested tables included. */
 static void walk(walker *w, const xmlNode *node, text *t, int in_cell)
 {
-	if (w->depth >= MAX_DEPTH)
+	if (w->depth >= GW_HTML_MAX_DEPTH) {
+		walk_deep(w, node, t);
 		return;
+	}
 	for (const xmlNode *c = node->children; c; c = c->next) {
 		if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content)
 			text_put(t, (const char *)c->content);
@@ -850,13 +920,6 @@ static int keep_text(grid *g, char *s)
 	g->texts[g->ntexts++] = s;
 	return 0;
 }
-
-static int add_note(walker *w, long line, char *msg);
-static char *str_printf(const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 1, 2)))
-#endif
-    ;
 
 /* Notes a rowspan or colspan that span() clamped to the HTML standard's
  * limit, so that the cut is said. */
@@ -1022,12 +1085,6 @@ static int add_note(walker *w, long line, char *msg)
 	w->notes[w->nnotes++] = (gw_notice_note){line, msg};
 	return 0;
 }
-
-static char *str_printf(const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 1, 2)))
-#endif
-    ;
 
 /* A malloc'd message (cut at 511 bytes), or NULL. */
 static char *str_printf(const char *fmt, ...)
@@ -1375,18 +1432,39 @@ static gw_rc walk_page(walker *w, htmlDocPtr doc, gw_err *err)
 	return GW_OK;
 }
 
+/* Whether libxml2 stopped parsing at its nesting limit. */
+static int libxml2_too_deep(htmlParserCtxtPtr ctxt)
+{
+	const xmlError *e = xmlCtxtGetLastError(ctxt);
+
+	return e && e->message && strstr(e->message, "Excessive depth") != NULL;
+}
+
 /* Parses the UTF-8 page s[0..n) into out. */
 static gw_rc parse_utf8(const char *s, size_t n, gw_notice *out, gw_err *err)
 {
+	/* XML_PARSE_HUGE lifts libxml2's depth limit (256), at which it
+	 * stops parsing and drops the rest of the page; the walk bounds its
+	 * own depth (GW_HTML_MAX_DEPTH). */
 	const int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-	                 HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC;
-	htmlDocPtr doc = htmlReadMemory(s, (int)n, NULL, "UTF-8", opts);
+	                 HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC | XML_PARSE_HUGE;
+	htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
+	htmlDocPtr doc = ctxt ? htmlCtxtReadMemory(ctxt, s, (int)n, NULL, "UTF-8", opts) : NULL;
+	int too_deep = ctxt && libxml2_too_deep(ctxt);
 	walker w;
 	gw_rc rc;
 
+	if (ctxt)
+		htmlFreeParserCtxt(ctxt);
 	if (!doc)
 		return gw_err_set(err, GW_EINVAL, 0, "not an HTML document");
 	memset(&w, 0, sizeof w);
+	/* A libxml2 that keeps a depth limit under XML_PARSE_HUGE (2.11 and
+	 * later: 2048) stops there and drops the rest of the page: say so. */
+	if (too_deep && add_note(&w, 0,
+	                         str_printf("the page is nested deeper than libxml2 parses: "
+	                                    "the text after that point is not indexed")))
+		w.oom = 1;
 	rc = walk_page(&w, doc, err);
 	xmlFreeDoc(doc);
 	if (rc == GW_OK)
