@@ -422,6 +422,11 @@ gw_rc gw_index_put(gw_index *ix, const gw_doc *doc, gw_err *err)
 	    ((b->ndocs + 1) * 2 > b->nslots && rehash(b)))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	s = id_slot(b, doc->id, doc->id_len);
+	if (*s || seen_has(b, doc->id, doc->id_len)) {
+		char q[GW_EXCERPT_SIZE];
+		warnf(ix, "id '%s' given twice in this batch: this document replaces the earlier one",
+		      gw_excerpt(q, doc->id, doc->id_len));
+	}
 	if (*s)
 		b->docs[*s - 1].dead = 1;
 	d = &b->docs[b->ndocs];
