@@ -107,8 +107,10 @@ void gw_input_txt(gw_input *in, const char *id, FILE *fp);
  * object. Member "id" (a string, or a number whose text is used) is the id;
  * every other member with a string value becomes a field of that name;
  * members of other types are ignored. Lines that are empty or white space
- * are skipped; lines of any length are read. name names the input in
- * messages, e.g. "data.jsonl:17: missing \"id\"". */
+ * are skipped; a line longer than GW_LINE_MAX is rejected without being
+ * held in memory; an input whose first block is binary (gw_input_binary)
+ * is rejected as a whole. name names the input in messages, e.g.
+ * "data.jsonl:17: missing \"id\"". */
 void gw_input_jsonl(gw_input *in, const char *name, FILE *fp);
 
 /* gw_notice_docs.c: delivers a parsed notice (gw_notice.h) as documents:
