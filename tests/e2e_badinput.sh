@@ -338,6 +338,35 @@ finds 最深处的文字 "$D/deep.html"
 finds 页面结尾文字 "$D/deep.html"
 end_check
 
+# --- limits ----------------------------------------------------------------
+
+begin "limits of a document: a field past GW_FIELD_MAX, more than GW_MAX_FIELDS fields, an id past GW_ID_MAX, a 201-column CSV; each rejected, named; exit 1"
+batch limits
+python3 -c '
+import json, sys
+w = sys.stdout.write
+w(json.dumps({"id": "big-field", "body": "x" * (8 * 1024 * 1024 + 1)}) + "\n")
+w(json.dumps(dict([("id", "many")] + [("f%d" % i, "v") for i in range(300)])) + "\n")
+w(json.dumps({"id": "i" * 501, "title": "t"}) + "\n")
+w(json.dumps({"id": "limits-ok", "title": "限度之内的记录"}) + "\n")
+' >"$D/l.jsonl"
+python3 -c '
+print(",".join("c%d" % i for i in range(201)))
+print(",".join("v" for i in range(201)))
+' >"$D/wide.csv"
+index "$D"
+check_exit 1
+err_line "$D/l.jsonl:1: field 'body' is 8388609 bytes, more than GW_FIELD_MAX (8388608)"
+err_line "$D/l.jsonl:2: 300 fields, more than GW_MAX_FIELDS (255)"
+err_line "$D/l.jsonl:3: id of 501 bytes, more than GW_ID_MAX (500)"
+err_line "$D/wide.csv:1: header of 201 columns, more than GW_TABLE_COLS_MAX (200); file not read"
+summary 3 4
+msg_lines 4
+clean_err
+good_found limits
+finds 限度之内的记录 limits-ok
+end_check
+
 # --- the walk -----------------------------------------------------------------
 
 begin "a symbolic link loop named .txt: 'cannot open: Too many levels of symbolic links' for each; exit 1"
