@@ -63,9 +63,13 @@ static FILE *open_regular(gw_input *in, const char *path)
 		cannot_open(in, path);
 		return NULL;
 	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		gw_input_reject(in, path, 0, "not a regular file (%s), skipped",
-		                fstat(fd, &st) != 0 ? strerror(errno) : file_type(st.st_mode));
+	if (fstat(fd, &st) != 0) {
+		cannot_open(in, path);
+		close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		gw_input_reject(in, path, 0, "not a regular file (%s), skipped", file_type(st.st_mode));
 		close(fd);
 		return NULL;
 	}

@@ -311,8 +311,8 @@ batch span
 } >"$D/span.html"
 index "$D"
 check_exit 0
-err_line "$D/span.html:3: warning: table 1: rowspan=99999 clamped to 65534 (the HTML standard's limit)"
-err_line "$D/span.html:3: warning: table 1: colspan=100000 clamped to 1000 (the HTML standard's limit)"
+err_line "$D/span.html:3: warning: table 1: rowspan=99999 clamped to 65534 (GW_HTML_MAX_ROWSPAN, the HTML standard's limit)"
+err_line "$D/span.html:3: warning: table 1: colspan=100000 clamped to 1000 (GW_HTML_MAX_COLSPAN, the HTML standard's limit)"
 err_line "$D/span.html:2: warning: table of 1001 columns, more than GW_TABLE_COLS_MAX (200): read as text"
 summary 3 0
 clean_err

@@ -51,6 +51,13 @@
 /* Data rows of one table of a notice (.txt, .html): the rows past it give
  * no records, with one error. CSV/TSV files are bounded by GW_FILE_MAX. */
 #define GW_TABLE_ROWS_MAX 100000
+/* An HTML cell's colspan and rowspan are clamped to these, the HTML
+ * standard's limits, with a warning. */
+#define GW_HTML_MAX_COLSPAN 1000
+#define GW_HTML_MAX_ROWSPAN 65534
+/* Cells of an HTML table once its spans are expanded: a larger table is
+ * read as text, with a warning. */
+#define GW_HTML_MAX_CELLS 1000000
 /* Elements nested deeper than this in an HTML page are read as plain
  * text (no tables, headings or skipped navigation below it), with a
  * warning; libxml2 builds the whole tree (its own limit, 256, is lifted). */

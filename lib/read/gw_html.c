@@ -49,9 +49,6 @@
 #include "text/gw_utf8.h"
 
 #define SNIFF_LEN 8192         /* bytes searched for a charset declaration */
-#define MAX_COLSPAN 1000       /* the HTML standard's limits on spans */
-#define MAX_ROWSPAN 65534
-#define MAX_GRID 1000000       /* cells; a bigger table is read as text */
 #define LAYOUT_CELL_LEN 1000   /* bytes of text that make a cell "layout" */
 #define MAX_CAPTION_LEN 200    /* a longer line above a table is not its caption */
 #define MAX_TITLE_LEN 300      /* a longer heading is not a title */
@@ -815,7 +812,7 @@ typedef struct grid {
 	char **texts;       /* the cell texts the slots point to (owned) */
 	size_t ntexts, xcap;
 	int layout;         /* the table is for layout: read it as text */
-	int too_big;        /* ... because it has more than MAX_GRID cells */
+	int too_big;        /* ... because it has more than GW_HTML_MAX_CELLS cells */
 	int too_wide;       /* ... or more than GW_TABLE_COLS_MAX columns */
 } grid;
 
@@ -888,7 +885,7 @@ static int grow_row(grow *row, size_t n)
 /* Puts s into the rs x cs block of slots at (r, c). */
 static int place(grid *g, size_t r, size_t c, size_t rs, size_t cs, const char *s)
 {
-	if (g->ncells + rs * cs > MAX_GRID) {
+	if (g->ncells + rs * cs > GW_HTML_MAX_CELLS) {
 		g->layout = g->too_big = 1;
 		return 0;
 	}
@@ -923,7 +920,8 @@ static int keep_text(grid *g, char *s)
 
 /* Notes a rowspan or colspan that span() clamped to the HTML standard's
  * limit, so that the cut is said. */
-static int note_span(walker *w, const xmlNode *td, const char *name, size_t got, size_t max)
+static int note_span(walker *w, const xmlNode *td, const char *name, size_t got, size_t max,
+                     const char *limit)
 {
 	const char *v = attr(td, name);
 	char q[GW_EXCERPT_SIZE];
@@ -931,8 +929,8 @@ static int note_span(walker *w, const xmlNode *td, const char *name, size_t got,
 	if (got < max || !v || strtol(v, NULL, 10) <= (long)max)
 		return 0;
 	return add_note(w, xmlGetLineNo(td),
-	                str_printf("table %zu: %s=%s clamped to %zu (the HTML standard's limit)",
-	                           w->ntables + 1, name, gw_excerpt_str(q, v), max));
+	                str_printf("table %zu: %s=%s clamped to %zu (%s, the HTML standard's limit)",
+	                           w->ntables + 1, name, gw_excerpt_str(q, v), max, limit));
 }
 
 /* Reads the cells of row r (the <tr> tr) into g. */
@@ -942,14 +940,14 @@ static int read_row(walker *w, grid *g, size_t r, const xmlNode *tr)
 
 	g->rows[r].line = xmlGetLineNo(tr);
 	for (const xmlNode *td = tr->children; td && !g->layout; td = td->next) {
-		size_t cs = span(td, "colspan", 1, 1, MAX_COLSPAN);
-		size_t rs = span(td, "rowspan", 1, 0, MAX_ROWSPAN);
+		size_t cs = span(td, "colspan", 1, 1, GW_HTML_MAX_COLSPAN);
+		size_t rs = span(td, "rowspan", 1, 0, GW_HTML_MAX_ROWSPAN);
 		char *s;
 
 		if (!is_cell(td) || skipped(td))
 			continue;
-		if (note_span(w, td, "colspan", cs, MAX_COLSPAN) ||
-		    note_span(w, td, "rowspan", rs, MAX_ROWSPAN))
+		if (note_span(w, td, "colspan", cs, GW_HTML_MAX_COLSPAN, "GW_HTML_MAX_COLSPAN") ||
+		    note_span(w, td, "rowspan", rs, GW_HTML_MAX_ROWSPAN, "GW_HTML_MAX_ROWSPAN"))
 			return -1;
 		if (rs == 0 || rs > g->nrows - r) /* rowspan="0": to the end */
 			rs = g->nrows - r;
@@ -1233,9 +1231,9 @@ static int data_table(walker *w, const xmlNode *table)
 	if (build_grid(w, table, &g) || g.layout) {
 		if (g.too_big &&
 		    add_note(w, xmlGetLineNo(table),
-		             str_printf("table of more than %d cells (rowspan and colspan expanded): "
-		                        "read as text",
-		                        MAX_GRID)))
+		             str_printf("table of more than %d cells (rowspan and colspan expanded), "
+		                        "GW_HTML_MAX_CELLS: read as text",
+		                        GW_HTML_MAX_CELLS)))
 			w->oom = 1;
 		if (g.too_wide &&
 		    add_note(w, xmlGetLineNo(table),
