@@ -116,7 +116,8 @@ static int gb18030_text(const char *p, size_t n)
 		                                    c != '\f' && c != '\v');
 	}
 	ucnv_close(cv);
-	return U_SUCCESS(st) && bad * 20 <= total;
+	/* An error (a character cut by the end of the block) ends the count. */
+	return total > 0 && bad * 20 <= total;
 }
 
 int gw_input_binary(const char *p, size_t len)

@@ -121,8 +121,9 @@ static void end_line(jsonl *r, line_acc *l)
 		gw_input_reject(r->in, r->name, l->lineno, "out of memory");
 	else
 		read_line(r, l->lineno, l->len ? (const char *)l->b.p : "", l->len);
-	gw_buf_free(&l->b); /* a long line's buffer is not kept for the rest */
-	l->b = (gw_buf)GW_BUF_INIT;
+	if (l->b.cap > (1 << 20))
+		gw_buf_free(&l->b); /* a long line's buffer is not kept for the rest */
+	gw_buf_reset(&l->b);
 	l->len = 0;
 }
 
