@@ -32,6 +32,7 @@
 #include "base/gw_path.h"
 #include "tools/gw_tools.h"
 #include "indexer.h"
+#include "text/gw_escape.h"
 
 #define PROG "gongwen-index"
 
@@ -214,12 +215,27 @@ static int parse_args(int argc, char **argv, opts *o)
 	return ARGS_OK;
 }
 
+/* Writes s to stderr escaped (gw_escape.h): file names and messages may
+ * quote input, and nothing raw reaches the terminal. The readers escape and
+ * cut what they quote already; this pass only guards the rest (a file name
+ * with a newline in it, say), and leaves escaped text as it is. */
+static void put_escaped(const char *s)
+{
+	gw_buf b = GW_BUF_INIT;
+
+	gw_escape(&b, s, strlen(s), 0);
+	if (gw_buf_ok(&b))
+		fwrite(b.p, 1, b.len, stderr);
+	gw_buf_free(&b);
+}
+
 static void print_where(const char *file, long line)
 {
+	put_escaped(file);
 	if (line > 0)
-		fprintf(stderr, "%s:%ld: ", file, line);
+		fprintf(stderr, ":%ld: ", line);
 	else
-		fprintf(stderr, "%s: ", file);
+		fputs(": ", stderr);
 }
 
 /* ctx is the run (for -q, which hides warnings but never rejections). */
@@ -230,7 +246,8 @@ static void report(void *ctx, const char *file, long line, const char *msg)
 	if (r && r->quiet && strncmp(msg, "warning: ", 9) == 0)
 		return;
 	print_where(file, line);
-	fprintf(stderr, "%s\n", msg);
+	put_escaped(msg);
+	fputc('\n', stderr);
 }
 
 static void warn(void *ctx, const char *msg)
@@ -243,7 +260,9 @@ static void warn(void *ctx, const char *msg)
 		print_where(r->file, r->line);
 	else
 		fprintf(stderr, PROG ": ");
-	fprintf(stderr, "warning: %s\n", msg);
+	fputs("warning: ", stderr);
+	put_escaped(msg);
+	fputc('\n', stderr);
 }
 
 static double now(void)
@@ -306,6 +325,9 @@ static gw_rc put(void *ctx, const gw_doc *doc, const char *file, long line,
 		              (double)*r->nbytes / 1e6 / (now() - r->t0 + 1e-9));
 
 	/* Add "_source" = file (replacing one the input may have). */
+	if (doc->nfields > GW_MAX_FIELDS)
+		return gw_err_set(err, GW_EINVAL, 0, "%zu fields, more than GW_MAX_FIELDS (%d)",
+		                  doc->nfields, GW_MAX_FIELDS);
 	d.nfields = 0;
 	for (size_t i = 0; i < doc->nfields && i < GW_MAX_FIELDS; i++)
 		if (!(doc->fields[i].name_len == 7 && memcmp(doc->fields[i].name, "_source", 7) == 0))
@@ -667,11 +689,12 @@ static gw_index *open_ro(const opts *o)
 /* Queues one id for deletion; a bad one is reported. */
 static void delete_one(gw_index *ix, const char *id, size_t len, size_t *bad)
 {
+	char q[GW_EXCERPT_SIZE];
 	gw_err err;
 
 	gw_err_clear(&err);
 	if (gw_index_delete(ix, id, len, &err) != GW_OK) {
-		fprintf(stderr, PROG ": cannot delete '%.*s': %s\n", (int)len, id, err.msg);
+		fprintf(stderr, PROG ": cannot delete '%s': %s\n", gw_excerpt(q, id, len), err.msg);
 		++*bad;
 	}
 }

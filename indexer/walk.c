@@ -8,10 +8,12 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/gw_path.h"
 
@@ -40,14 +42,51 @@ static void cannot_open(gw_input *in, const char *path)
 	gw_input_reject(in, path, 0, "cannot open: %s", strerror(errno));
 }
 
+/* What a file that is not a regular one is, for messages. */
+static const char *file_type(mode_t m)
+{
+	return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" : S_ISSOCK(m) ? "a socket" :
+	       S_ISCHR(m) ? "a character device" : S_ISBLK(m) ? "a block device" : "not a file";
+}
+
+/* Opens path for reading if it is a regular file; else reports why not and
+ * returns NULL. The open does not block (a FIFO with no writer would hang
+ * the batch) and the type is checked on what was opened, so a file
+ * replaced between the walk's lstat and the open is judged as it is now. */
+static FILE *open_regular(gw_input *in, const char *path)
+{
+	struct stat st;
+	FILE *fp;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0) {
+		cannot_open(in, path);
+		return NULL;
+	}
+	if (fstat(fd, &st) != 0) {
+		cannot_open(in, path);
+		close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		gw_input_reject(in, path, 0, "not a regular file (%s), skipped", file_type(st.st_mode));
+		close(fd);
+		return NULL;
+	}
+	if (fcntl(fd, F_SETFL, 0) != 0 || !(fp = fdopen(fd, "rb"))) {
+		cannot_open(in, path);
+		close(fd);
+		return NULL;
+	}
+	return fp;
+}
+
 static void read_file(gw_input *in, const char *path, enum kind k)
 {
-	FILE *fp = fopen(path, "rb");
+	FILE *fp = open_regular(in, path);
 
-	if (!fp) {
-		cannot_open(in, path);
+	if (!fp)
 		return;
-	}
 	if (k == KIND_TXT)
 		gw_input_txt(in, path, fp);
 	else if (k == KIND_HTML)
@@ -138,8 +177,11 @@ static void walk_entry(gw_input *in, const char *path)
 		cannot_open(in, path);
 		return;
 	}
-	if (S_ISREG(st.st_mode))
-		read_file(in, path, k);
+	if (S_ISDIR(st.st_mode)) /* a link to a directory: not followed */
+		return;
+	/* A FIFO, socket or device with a known extension is reported (and
+	 * not opened) by read_file. */
+	read_file(in, path, k);
 }
 
 /* Reads dir + "/" + names[i] for every name, in order. */

@@ -13,6 +13,8 @@
 #include "base/gw_buf.h"
 #include "base/gw_path.h"
 #include "gw_test.h"
+#include "base/gw_limits.h"
+#include "notice/gw_notice.h"
 #include "../indexer/indexer.h"
 
 #define U3000 "\xE3\x80\x80" /* IDEOGRAPHIC SPACE */
@@ -557,6 +559,130 @@ static void test_path_errors(void)
 	rec_free(&r);
 }
 
+/* ---- binary files ---- */
+
+static void test_binary(void)
+{
+	static const struct {
+		const char *s;
+		size_t n;
+		int binary;
+	} cases[] = {
+	    {"关于推进集成电路领域的通知\n正文。", 0, 0},
+	    {"plain ASCII\r\nwith CRLF and \x1b[1mESC\x1b[0m\n", 0, 0},
+	    {"text\0with a NUL", 16, 1},
+	    {"\x7f\x45\x4c\x46\x02\x01\x01\x03\x3e\x01\x40\x10\x90\x80\xff\xfe", 16, 1},
+	    {"a few \xff bad \xfe bytes in a long enough line of text", 0, 0},
+	    /* 关于推进 in GBK: invalid UTF-8, but text */
+	    {"\xb9\xd8\xd3\xda\xcd\xc6\xbd\xf8\xb9\xd8\xd3\xda\xcd\xc6\xbd\xf8\n", 0, 0},
+	    {"", 0, 0},
+	};
+	char block[GW_SNIFF_LEN + 2];
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		size_t n = cases[i].n ? cases[i].n : strlen(cases[i].s);
+		if (gw_input_binary(cases[i].s, n) != cases[i].binary) {
+			fprintf(stderr, "  case %zu: expected %d\n", i, cases[i].binary);
+			gw_t_failed++;
+		}
+	}
+	/* A character cut by the end of the sniffed block is not held against
+	 * the text; a NUL after the block is not seen. */
+	memset(block, 'a', sizeof block);
+	memcpy(block + GW_SNIFF_LEN - 1, "\xe4\xb8\x80", 3);
+	CHECK(gw_input_binary(block, GW_SNIFF_LEN + 2) == 0);
+	block[GW_SNIFF_LEN + 1] = 0;
+	CHECK(gw_input_binary(block, GW_SNIFF_LEN + 2) == 0);
+}
+
+/* ---- the limits of a notice's tables ---- */
+
+typedef struct counts {
+	size_t docs, msgs;
+	char first_msg[512];
+} counts;
+
+static gw_rc count_doc(void *ctx, const gw_doc *doc, const char *file, long line, gw_err *err)
+{
+	(void)doc, (void)file, (void)line, (void)err;
+	((counts *)ctx)->docs++;
+	return GW_OK;
+}
+
+static void count_msg(void *ctx, const char *file, long line, const char *msg)
+{
+	counts *c = ctx;
+
+	if (c->msgs++ == 0)
+		snprintf(c->first_msg, sizeof c->first_msg, "%s:%ld: %s", file, line, msg);
+}
+
+/* A notice titled "t" with one table of ncols x nrows cells "v", the
+ * header "c0".."cN"; rows start on line 10. */
+static void make_notice(gw_notice *n, size_t ncols, size_t nrows)
+{
+	gw_table *t;
+
+	memset(n, 0, sizeof *n);
+	n->part[GW_NP_TITLE] = strdup("t");
+	n->tables = t = calloc(1, sizeof *t);
+	n->ntables = 1;
+	t->caption = strdup("");
+	t->header = calloc(ncols, sizeof *t->header);
+	t->ncols = ncols;
+	t->line = 9;
+	for (size_t c = 0; c < ncols; c++) {
+		char name[32];
+		snprintf(name, sizeof name, "c%zu", c);
+		t->header[c] = strdup(name);
+	}
+	t->rows = calloc(nrows, sizeof *t->rows);
+	t->nrows = nrows;
+	for (size_t r = 0; r < nrows; r++) {
+		t->rows[r].line = 10 + (long)r;
+		t->rows[r].cells = calloc(ncols, sizeof *t->rows[r].cells);
+		for (size_t c = 0; c < ncols; c++)
+			t->rows[r].cells[c] = strdup("v");
+	}
+}
+
+static void test_notice_table_limits(void)
+{
+	gw_input in;
+	gw_notice n;
+	counts c;
+
+	memset(&c, 0, sizeof c);
+	gw_input_init(&in, count_doc, &c, count_msg, &c);
+	make_notice(&n, GW_TABLE_COLS_MAX + 1, 3);
+	gw_input_notice(&in, "n.txt", &n);
+	CHECK(c.docs == 1 && c.msgs == 1 && in.nrejected == 1);
+	CHECK_STR(c.first_msg, "n.txt:9: table 1: 201 columns, more than GW_TABLE_COLS_MAX (200); "
+	                       "its 3 rows give no records");
+	gw_notice_free(&n);
+
+	memset(&c, 0, sizeof c);
+	gw_input_init(&in, count_doc, &c, count_msg, &c);
+	make_notice(&n, 2, GW_TABLE_ROWS_MAX + 2);
+	gw_input_notice(&in, "n.txt", &n);
+	CHECK(c.docs == 1 + GW_TABLE_ROWS_MAX && c.msgs == 1 && in.nrejected == 1);
+	CHECK_STR(c.first_msg, "n.txt:9: table 1: 100002 rows, more than GW_TABLE_ROWS_MAX (100000); "
+	                       "the rows after row 100000 give no records");
+	gw_notice_free(&n);
+
+	memset(&c, 0, sizeof c);
+	gw_input_init(&in, count_doc, &c, count_msg, &c);
+	make_notice(&n, 2, 3);
+	free(n.tables[0].rows[1].cells[1]);
+	n.tables[0].rows[1].cells[1] = calloc(GW_CELL_MAX + 2, 1);
+	memset(n.tables[0].rows[1].cells[1], 'x', GW_CELL_MAX + 1);
+	gw_input_notice(&in, "n.txt", &n);
+	CHECK(c.docs == 3 && c.msgs == 1 && in.nrejected == 1);
+	CHECK_STR(c.first_msg, "n.txt:11: table 1 row 2: cell of column 'c1' is 65537 bytes, more "
+	                       "than GW_CELL_MAX (65536)");
+	gw_notice_free(&n);
+}
+
 int main(void)
 {
 	RUN(test_txt_split);
@@ -565,6 +691,8 @@ int main(void)
 	RUN(test_jsonl);
 	RUN(test_jsonl_bom_and_empty);
 	RUN(test_jsonl_long_line);
+	RUN(test_binary);
+	RUN(test_notice_table_limits);
 	RUN(test_sink_error);
 	RUN(test_path_normalize);
 	RUN(test_default_index_path);

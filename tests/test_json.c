@@ -235,11 +235,11 @@ static void test_depth_limit(void)
 	free(s);
 	s = nested(GW_JSON_MAX_DEPTH, &n);
 	CHECK(parse_exact(&obj, s, n, &err) == GW_EINVAL);
-	CHECK_STR(err.msg, "invalid JSON: nesting deeper than 64 levels at byte 68");
+	CHECK_STR(err.msg, "invalid JSON: nesting deeper than 64 levels (GW_JSON_MAX_DEPTH) at byte 68");
 	free(s);
 	s = nested(100000, &n);
 	CHECK(parse_exact(&obj, s, n, &err) == GW_EINVAL);
-	CHECK_STR(err.msg, "invalid JSON: nesting deeper than 64 levels at byte 68");
+	CHECK_STR(err.msg, "invalid JSON: nesting deeper than 64 levels (GW_JSON_MAX_DEPTH) at byte 68");
 	free(s);
 	gw_json_obj_free(&obj);
 }
@@ -264,7 +264,7 @@ static void test_deep_objects(void)
 	for (i = 0; i <= GW_JSON_MAX_DEPTH; i++)
 		gw_buf_putc(&b, '}');
 	CHECK(parse_exact(&obj, (const char *)b.p, b.len, &err) == GW_EINVAL);
-	CHECK_STR(err.msg, "invalid JSON: nesting deeper than 64 levels at byte 320");
+	CHECK_STR(err.msg, "invalid JSON: nesting deeper than 64 levels (GW_JSON_MAX_DEPTH) at byte 320");
 	gw_json_obj_free(&obj);
 	gw_buf_free(&b);
 }

@@ -20,11 +20,48 @@
 /* Longest term in bytes; longer Latin words are cut at a code point
  * boundary (documents and queries alike, so they still match). */
 #define GW_TERM_MAX 120
+/* Longest field name, in bytes: a document with a longer one is rejected
+ * (a table's column name is cut to it, at a character, with a warning). */
+#define GW_FIELD_NAME_MAX 200
+/* Longest field value, in bytes: a document with a longer one is rejected. */
+#define GW_FIELD_MAX (8 << 20)
+/* Bytes of all of a document's field values together: a larger document
+ * is rejected. */
+#define GW_DOC_MAX (16 << 20)
 
 /* Input formats */
 
+/* Largest file read whole (.txt, .html, .csv, .tsv): a larger one is
+ * rejected unread. JSON Lines files and stdin are read a line at a time
+ * and have no size limit. */
+#define GW_FILE_MAX (64 << 20)
+/* Longest line of JSON Lines, in bytes: a longer line is rejected (and
+ * skipped without being held in memory); the lines after it are read. */
+#define GW_LINE_MAX (16 << 20)
 /* Deepest JSON nesting accepted; the top-level object counts as 1. */
 #define GW_JSON_MAX_DEPTH 64
+/* Longest table cell (a CSV/TSV cell, a cell of a notice's table), in
+ * bytes: the row holding it is rejected. */
+#define GW_CELL_MAX 65536
+/* Columns of a table: a CSV/TSV file whose header has more is rejected, an
+ * HTML table with more (spans expanded) is read as text with a warning, a
+ * .txt notice's table with more gives no records (the notice is indexed).
+ * Leaves room under GW_MAX_FIELDS for a record's link fields. */
+#define GW_TABLE_COLS_MAX 200
+/* Data rows of one table of a notice (.txt, .html): the rows past it give
+ * no records, with one error. CSV/TSV files are bounded by GW_FILE_MAX. */
+#define GW_TABLE_ROWS_MAX 100000
+/* An HTML cell's colspan and rowspan are clamped to these, the HTML
+ * standard's limits, with a warning. */
+#define GW_HTML_MAX_COLSPAN 1000
+#define GW_HTML_MAX_ROWSPAN 65534
+/* Cells of an HTML table once its spans are expanded: a larger table is
+ * read as text, with a warning. */
+#define GW_HTML_MAX_CELLS 1000000
+/* Elements nested deeper than this in an HTML page are read as plain
+ * text (no tables, headings or skipped navigation below it), with a
+ * warning; libxml2 builds the whole tree (its own limit, 256, is lifted). */
+#define GW_HTML_MAX_DEPTH 512
 
 /* Queries */
 

@@ -32,6 +32,7 @@
 #include "index/gw_prean.h"
 #include "store/gw_record.h"
 #include "index/gw_removals.h"
+#include "text/gw_escape.h"
 #include "text/gw_utf8.h"
 
 #define PREAN_WINDOW 256
@@ -172,7 +173,7 @@ static void warnf(gw_index *ix, const char *fmt, ...)
 
 static void warnf(gw_index *ix, const char *fmt, ...)
 {
-	char msg[600];
+	char msg[1200];
 	va_list ap;
 
 	if (!ix->warn)
@@ -316,26 +317,45 @@ static int seen_add(gw_batch *b, const char *id, size_t n)
 
 static gw_rc check_doc(const gw_doc *doc, gw_err *err)
 {
+	char q[GW_EXCERPT_SIZE];
+	size_t total = 0;
+
 	if (doc->id_len == 0)
 		return gw_err_set(err, GW_EINVAL, 0, "empty id");
 	if (doc->id_len > GW_ID_MAX)
-		return gw_err_set(err, GW_EINVAL, 0, "id longer than %d bytes", GW_ID_MAX);
+		return gw_err_set(err, GW_EINVAL, 0, "id of %zu bytes, more than GW_ID_MAX (%d)",
+		                  doc->id_len, GW_ID_MAX);
 	if (!gw_utf8_valid(doc->id, doc->id_len) || memchr(doc->id, 0, doc->id_len))
 		return gw_err_set(err, GW_EINVAL, 0, "id is not valid UTF-8 text");
 	if (doc->nfields > GW_MAX_FIELDS)
-		return gw_err_set(err, GW_EINVAL, 0, "too many fields");
+		return gw_err_set(err, GW_EINVAL, 0, "%zu fields, more than GW_MAX_FIELDS (%d)",
+		                  doc->nfields, GW_MAX_FIELDS);
 	for (size_t i = 0; i < doc->nfields; i++) {
 		const gw_field *f = &doc->fields[i];
 		if (f->name_len == 0)
 			return gw_err_set(err, GW_EINVAL, 0, "empty field name");
-		if (f->name_len > 200 || !gw_utf8_valid(f->name, f->name_len))
-			return gw_err_set(err, GW_EINVAL, 0, "bad field name");
+		if (f->name_len > GW_FIELD_NAME_MAX)
+			return gw_err_set(err, GW_EINVAL, 0,
+			                  "field name '%s' is %zu bytes, more than GW_FIELD_NAME_MAX (%d)",
+			                  gw_excerpt(q, f->name, f->name_len), f->name_len,
+			                  GW_FIELD_NAME_MAX);
+		if (f->val_len > GW_FIELD_MAX)
+			return gw_err_set(err, GW_EINVAL, 0,
+			                  "field '%s' is %zu bytes, more than GW_FIELD_MAX (%d)",
+			                  gw_excerpt(q, f->name, f->name_len), f->val_len, GW_FIELD_MAX);
+		total += f->val_len;
+		if (!gw_utf8_valid(f->name, f->name_len))
+			return gw_err_set(err, GW_EINVAL, 0, "field name '%s' is not valid UTF-8",
+			                  gw_excerpt(q, f->name, f->name_len));
 		for (size_t j = 0; j < i; j++)
 			if (doc->fields[j].name_len == f->name_len &&
 			    memcmp(doc->fields[j].name, f->name, f->name_len) == 0)
-				return gw_err_set(err, GW_EINVAL, 0, "field '%.*s' given twice",
-				                  (int)f->name_len, f->name);
+				return gw_err_set(err, GW_EINVAL, 0, "field '%s' given twice",
+				                  gw_excerpt(q, f->name, f->name_len));
 	}
+	if (total > GW_DOC_MAX)
+		return gw_err_set(err, GW_EINVAL, 0, "document of %zu bytes, more than GW_DOC_MAX (%d)",
+		                  total, GW_DOC_MAX);
 	return GW_OK;
 }
 
@@ -343,11 +363,13 @@ static gw_rc check_doc(const gw_doc *doc, gw_err *err)
 static void copy_value(gw_index *ix, const gw_doc *doc, const gw_field *f)
 {
 	size_t bad = 0, n = gw_utf8_sanitize(&ix->b.arena, f->val, f->val_len, &bad);
+	char qid[GW_EXCERPT_SIZE], qname[GW_EXCERPT_SIZE];
 
 	if (n)
-		warnf(ix, "document '%.*s' field '%.*s': invalid UTF-8 at byte %zu replaced with U+FFFD "
+		warnf(ix, "document '%s' field '%s': invalid UTF-8 at byte %zu replaced with U+FFFD "
 		          "(%zu sequence%s)",
-		      (int)doc->id_len, doc->id, (int)f->name_len, f->name, bad, n, n == 1 ? "" : "s");
+		      gw_excerpt(qid, doc->id, doc->id_len), gw_excerpt(qname, f->name, f->name_len),
+		      bad, n, n == 1 ? "" : "s");
 }
 
 /* A window that failed to apply breaks its batch: the transaction is
@@ -383,6 +405,11 @@ gw_rc gw_index_put(gw_index *ix, const gw_doc *doc, gw_err *err)
 	    ((b->ndocs + 1) * 2 > b->nslots && rehash(b)))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	s = id_slot(b, doc->id, doc->id_len);
+	if (*s || seen_has(b, doc->id, doc->id_len)) {
+		char q[GW_EXCERPT_SIZE];
+		warnf(ix, "id '%s' given twice in this batch: this document replaces the earlier one",
+		      gw_excerpt(q, doc->id, doc->id_len));
+	}
 	if (*s)
 		b->docs[*s - 1].dead = 1;
 	d = &b->docs[b->ndocs];

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "base/gw_buf.h"
+#include "text/gw_escape.h"
 #include "text/gw_utf8.h"
 
 #define MAX_REFS       256            /* reference rows that score a short row */
@@ -562,6 +563,7 @@ static int fill_long(gw_notice *n, gw_table *t, const rowv *r, gw_table_row *row
 {
 	size_t last = t->ncols - 1;
 	gw_buf b = GW_BUF_INIT;
+	char q[GW_EXCERPT_SIZE];
 
 	for (size_t c = 0; c < last; c++)
 		if (!(row->cells[c] = dupn(r->cell[c].s, r->cell[c].len)))
@@ -577,7 +579,7 @@ static int fill_long(gw_notice *n, gw_table *t, const rowv *r, gw_table_row *row
 	row->cells[last] = (char *)b.p;
 	return gw_table_note(n, r->line,
 	                     "table row %zu: %zu cells for %zu columns; extra cells joined into %s",
-	                     t->nrows, r->nfilled, t->ncols, t->header[last]);
+	                     t->nrows, r->nfilled, t->ncols, gw_excerpt_str(q, t->header[last]));
 }
 
 static int fill_short(gw_notice *n, builder *b, gw_table *t, const rowv *r, gw_table_row *row)
@@ -585,6 +587,7 @@ static int fill_short(gw_notice *n, builder *b, gw_table *t, const rowv *r, gw_t
 	const gw_table_row *above = t->nrows >= 2 ? &t->rows[t->nrows - 2] : NULL;
 	size_t *where = malloc(r->nfilled * sizeof *where);
 	gw_buf names = GW_BUF_INIT;
+	char q[GW_EXCERPT_SIZE];
 	int scored, rc = -1;
 
 	if (!where || (scored = choose(b, t, r, where)) < 0)
@@ -598,7 +601,7 @@ static int fill_short(gw_notice *n, builder *b, gw_table *t, const rowv *r, gw_t
 			continue;
 		if (!(row->cells[c] = dupn(v, strlen(v))))
 			goto out;
-		gw_buf_printf(&names, "%s%s", names.len ? ", " : "", t->header[c]);
+		gw_buf_printf(&names, "%s%s", names.len ? ", " : "", gw_excerpt_str(q, t->header[c]));
 	}
 	gw_buf_putc(&names, '\0');
 	if (!gw_buf_ok(&names))

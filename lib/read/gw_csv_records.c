@@ -12,7 +12,9 @@
 #include <string.h>
 
 #include "base/gw_buf.h"
+#include "base/gw_limits.h"
 #include "read/gw_csv.h"
+#include "text/gw_escape.h"
 
 /* One file's state: its name, the header and the fields of a row. */
 typedef struct csv_file {
@@ -42,6 +44,21 @@ static char *trimmed(const gw_csv_field *fld)
 	return strndup(b, (size_t)(e - b));
 }
 
+/* Cuts the header cell s of column c to GW_FIELD_NAME_MAX bytes (less
+ * room for a " N" suffix) at a character boundary, with a warning. */
+static void cut_name(csv_file *f, size_t c, char *s)
+{
+	size_t len = strlen(s), max = GW_FIELD_NAME_MAX - 8;
+
+	if (len <= max)
+		return;
+	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+		max--;
+	s[max] = '\0';
+	gw_input_warn(f->in, f->name, 1, "the name of column %zu is %zu bytes, cut to %zu (GW_FIELD_NAME_MAX is %d)",
+	              c + 1, len, max, GW_FIELD_NAME_MAX);
+}
+
 /* Names column c: its header cell, "column N" when that is empty, and
  * "名称 2" for the second column called 名称 (a document cannot hold two
  * fields of one name). Returns 0, or -1 when out of memory. */
@@ -53,6 +70,7 @@ static int name_column(csv_file *f, size_t c, const gw_csv_field *fld)
 
 	if (!s)
 		return -1;
+	cut_name(f, c, s);
 	if (!s[0])
 		gw_buf_printf(&b, "column %zu", c + 1);
 	else
@@ -88,6 +106,8 @@ static int read_header(csv_file *f, const gw_csv *r)
 /* Finds the --id-column column; reports and returns -1 if there is none. */
 static int find_id_column(csv_file *f, const char *id_column, long line)
 {
+	char q[GW_EXCERPT_SIZE];
+
 	f->id_col = (size_t)-1;
 	if (!id_column)
 		return 0;
@@ -97,7 +117,7 @@ static int find_id_column(csv_file *f, const char *id_column, long line)
 			return 0;
 		}
 	gw_input_reject(f->in, f->name, line, "no column '%s' for --id-column in the header",
-	                id_column);
+	                gw_excerpt_str(q, id_column));
 	return -1;
 }
 
@@ -116,8 +136,9 @@ static int row_id(csv_file *f, const gw_csv *r, long row)
 	e = b + (f->id_col < r->nfields ? r->fields[f->id_col].len : 0);
 	gw_input_trim(&b, &e);
 	if (b == e) {
+		char q[GW_EXCERPT_SIZE];
 		gw_input_reject(f->in, f->name, r->line, "row %ld: empty id in column '%s'", row,
-		                f->cols[f->id_col]);
+		                gw_excerpt_str(q, f->cols[f->id_col]));
 		return -1;
 	}
 	gw_buf_append(&f->id, b, (size_t)(e - b));
@@ -139,6 +160,22 @@ static void check_extra(csv_file *f, const gw_csv *r, long row)
 	}
 }
 
+/* Rejects data row `row` when one of its cells is longer than GW_CELL_MAX;
+ * returns 1 then. */
+static int cell_too_long(csv_file *f, const gw_csv *r, long row)
+{
+	char q[GW_EXCERPT_SIZE];
+
+	for (size_t c = 0; c < f->ncols && c < r->nfields; c++)
+		if (r->fields[c].len > GW_CELL_MAX) {
+			gw_input_reject(f->in, f->name, r->line,
+			                "row %ld: cell of column '%s' is %zu bytes, more than GW_CELL_MAX (%d)",
+			                row, gw_excerpt_str(q, f->cols[c]), r->fields[c].len, GW_CELL_MAX);
+			return 1;
+		}
+	return 0;
+}
+
 /* Delivers data row `row` (1-based) as one record; a row whose cells are
  * all empty is skipped. */
 static void deliver_row(csv_file *f, const gw_csv *r, long row)
@@ -147,6 +184,8 @@ static void deliver_row(csv_file *f, const gw_csv *r, long row)
 	size_t n = 0;
 	gw_doc doc;
 
+	if (cell_too_long(f, r, row))
+		return;
 	for (size_t c = 0; c < f->ncols && c < r->nfields; c++) {
 		const char *b = r->fields[c].val, *e = b + r->fields[c].len;
 		gw_input_trim(&b, &e);
@@ -213,6 +252,12 @@ static int first_row(csv_file *f, gw_csv *r, const char *id_column)
 		gw_input_reject(f->in, f->name, 0, "empty file: no header row");
 		return -1;
 	}
+	if (r->nfields > GW_TABLE_COLS_MAX) {
+		gw_input_reject(f->in, f->name, r->line,
+		                "header of %zu columns, more than GW_TABLE_COLS_MAX (%d); file not read",
+		                r->nfields, GW_TABLE_COLS_MAX);
+		return -1;
+	}
 	if (read_header(f, r)) {
 		gw_input_reject(f->in, f->name, r->line, "out of memory");
 		return -1;
@@ -226,6 +271,8 @@ void gw_input_csv_mem(gw_input *in, const char *name, const char *text, size_t l
 	csv_file f = {in, name, NULL, 0, (size_t)-1, NULL, GW_BUF_INIT};
 	gw_csv r;
 
+	if (gw_input_skip_binary(in, name, text, len))
+		return;
 	gw_csv_init(&r, text, len, delim);
 	if (first_row(&f, &r, id_column) == 0)
 		read_rows(&f, &r);

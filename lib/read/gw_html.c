@@ -12,10 +12,14 @@
  *      ICU, so libxml2 only ever sees UTF-8 (it is told so, and told to
  *      ignore the <meta>); a page that is mostly undecodable or binary, or
  *      has no tag, is refused;
- *   2. libxml2's forgiving HTML parser builds the tree (entities decoded);
+ *   2. libxml2's forgiving HTML parser builds the tree (entities decoded),
+ *      however deep (XML_PARSE_HUGE: its own limit, 256, would drop the
+ *      rest of the page);
  *   3. a walk of the tree writes the visible text, one line per block,
  *      skipping scripts, styles and navigation, and turns each data table
  *      into a gw_table with its merged cells expanded into a full grid;
+ *      below GW_HTML_MAX_DEPTH levels it reads plain text without
+ *      recursion, with a warning;
  *   4. the text goes through gw_notice_parse_text for the standard parts,
  *      the tables are added, and the title is fixed up from the headings
  *      of the page when the text alone did not find a good one.
@@ -39,14 +43,12 @@
 #include <unicode/ustring.h>
 
 #include "base/gw_buf.h"
+#include "base/gw_limits.h"
 #include "read/gw_input.h"
+#include "text/gw_escape.h"
 #include "text/gw_utf8.h"
 
 #define SNIFF_LEN 8192         /* bytes searched for a charset declaration */
-#define MAX_DEPTH 512          /* deeper elements are ignored */
-#define MAX_COLSPAN 1000       /* the HTML standard's limits on spans */
-#define MAX_ROWSPAN 65534
-#define MAX_GRID 1000000       /* cells; a bigger table is read as text */
 #define LAYOUT_CELL_LEN 1000   /* bytes of text that make a cell "layout" */
 #define MAX_CAPTION_LEN 200    /* a longer line above a table is not its caption */
 #define MAX_TITLE_LEN 300      /* a longer heading is not a title */
@@ -206,11 +208,12 @@ static gw_rc convert(const char *name, const char *label, const char *p, size_t 
 	UErrorCode st = U_ZERO_ERROR;
 	UConverter *cv = ucnv_open(name, &st);
 	UChar *u = NULL;
+	char q[GW_EXCERPT_SIZE];
 	int32_t n;
 	gw_rc rc;
 
 	if (U_FAILURE(st))
-		return gw_err_set(err, GW_EINVAL, st, "unsupported charset '%s'", label);
+		return gw_err_set(err, GW_EINVAL, st, "unsupported charset '%s'", gw_excerpt_str(q, label));
 	n = ucnv_toUChars(cv, NULL, 0, p, (int32_t)len, &st);
 	if (st == U_BUFFER_OVERFLOW_ERROR || U_SUCCESS(st)) {
 		st = U_ZERO_ERROR;
@@ -222,8 +225,8 @@ static gw_rc convert(const char *name, const char *label, const char *p, size_t 
 	}
 	ucnv_close(cv);
 	if (U_FAILURE(st))
-		rc = gw_err_set(err, GW_EINVAL, st, "cannot decode the page as '%s': %s", label,
-		                u_errorName(st));
+		rc = gw_err_set(err, GW_EINVAL, st, "cannot decode the page as '%s': %s",
+		                gw_excerpt_str(q, label), u_errorName(st));
 	else
 		rc = utf16_to_utf8(u, n, out, err);
 	free(u);
@@ -605,6 +608,7 @@ typedef struct walker {
 	char *head_title;     /* <title>, site name stripped */
 	char *meta_title;     /* <meta name="ArticleTitle"> */
 	int depth;
+	int deep_noted;       /* the walk went past GW_HTML_MAX_DEPTH (noted once) */
 	int heading;          /* inside an <h1>..<h6> or a *title* element */
 	int cell_heading;     /* a heading was seen inside a table cell */
 	int oom;
@@ -612,6 +616,12 @@ typedef struct walker {
 
 static void walk(walker *w, const xmlNode *node, text *t, int in_cell);
 static int data_table(walker *w, const xmlNode *table);
+static int add_note(walker *w, long line, char *msg);
+static char *str_printf(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
 
 /* The visible text of el on one line (malloc'd; NULL if out of memory). */
 static char *element_text(walker *w, const xmlNode *el)
@@ -631,15 +641,17 @@ static int titled(const xmlNode *el)
 	return attr_has(el, "class", "title") || attr_has(el, "id", "title");
 }
 
-/* Whether the text under n is at most *left bytes long (uses up *left). */
-static int text_within(const xmlNode *n, size_t *left)
+/* Whether the text under n is at most *left bytes long (uses up *left);
+ * elements nested more than depth levels below n make it not short, so
+ * that the recursion stays bounded. */
+static int text_within(const xmlNode *n, size_t *left, int depth)
 {
 	for (const xmlNode *c = n->children; c; c = c->next) {
 		size_t len = c->type == XML_TEXT_NODE && c->content ? strlen((const char *)c->content) : 0;
 		if (len > *left)
 			return 0;
 		*left -= len;
-		if (c->type == XML_ELEMENT_NODE && !text_within(c, left))
+		if (c->type == XML_ELEMENT_NODE && (depth == 0 || !text_within(c, left, depth - 1)))
 			return 0;
 	}
 	return 1;
@@ -649,7 +661,7 @@ static int text_within(const xmlNode *n, size_t *left)
  * *title* element that short is a heading, a longer one is a container. */
 static int short_text(const xmlNode *el, size_t max)
 {
-	return text_within(el, &max);
+	return text_within(el, &max, GW_HTML_MAX_DEPTH);
 }
 
 /* Keeps the first <h1>, <h2> and element whose class or id says "title"
@@ -710,13 +722,71 @@ static void walk_element(walker *w, const xmlNode *el, text *t, int in_cell)
 		text_sep(t);
 }
 
+/* The next node after n in document order under top (n's children
+ * first, unless down is 0), or NULL at the end of top's subtree; a block
+ * element left on the way up breaks the line. */
+static const xmlNode *next_flat(const xmlNode *top, const xmlNode *n, int down, text *t)
+{
+	if (down && n->children)
+		return n->children;
+	for (; n != top; n = n->parent) {
+		if (n->type == XML_ELEMENT_NODE && is_any(n, block_tags))
+			text_break(t);
+		if (n->next)
+			return n->next;
+	}
+	return NULL;
+}
+
+/* The text under top as plain text, without recursion: what the walk does
+ * below GW_HTML_MAX_DEPTH, where a page nested that deep (100,000 <div>s,
+ * say) would exhaust the stack. Skipped elements (scripts, navigation) are
+ * still skipped and blocks still break lines, but tables are text and
+ * headings are not title candidates. */
+static void flat_text(const xmlNode *top, text *t)
+{
+	const xmlNode *n = top->children;
+
+	while (n) {
+		int down = 0;
+		if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content)
+			text_put(t, (const char *)n->content);
+		else if (n->type == XML_ELEMENT_NODE && is(n, "br"))
+			text_break(t);
+		else if (n->type == XML_ELEMENT_NODE && !skipped(n)) {
+			if (is_any(n, block_tags))
+				text_break(t);
+			else if (is_any(n, table_parts))
+				text_sep(t);
+			down = 1;
+		}
+		n = next_flat(top, n, down, t);
+	}
+}
+
+/* Past GW_HTML_MAX_DEPTH, the walk reads node's text flat, once noted. */
+static void walk_deep(walker *w, const xmlNode *node, text *t)
+{
+	if (!w->deep_noted) {
+		w->deep_noted = 1;
+		if (add_note(w, xmlGetLineNo(node),
+		             str_printf("elements nested deeper than %d levels (GW_HTML_MAX_DEPTH): "
+		                        "read as plain text",
+		                        GW_HTML_MAX_DEPTH)))
+			w->oom = 1;
+	}
+	flat_text(node, t);
+}
+
 /* Writes the visible text under node to t. Outside table cells (in_cell
  * 0), data tables go to w->tables instead and headings are noted as title
  * candidates; inside a cell, everything is text, nested tables included. */
 static void walk(walker *w, const xmlNode *node, text *t, int in_cell)
 {
-	if (w->depth >= MAX_DEPTH)
+	if (w->depth >= GW_HTML_MAX_DEPTH) {
+		walk_deep(w, node, t);
 		return;
+	}
 	for (const xmlNode *c = node->children; c; c = c->next) {
 		if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content)
 			text_put(t, (const char *)c->content);
@@ -742,6 +812,8 @@ typedef struct grid {
 	char **texts;       /* the cell texts the slots point to (owned) */
 	size_t ntexts, xcap;
 	int layout;         /* the table is for layout: read it as text */
+	int too_big;        /* ... because it has more than GW_HTML_MAX_CELLS cells */
+	int too_wide;       /* ... or more than GW_TABLE_COLS_MAX columns */
 } grid;
 
 static void grid_free(grid *g)
@@ -813,8 +885,8 @@ static int grow_row(grow *row, size_t n)
 /* Puts s into the rs x cs block of slots at (r, c). */
 static int place(grid *g, size_t r, size_t c, size_t rs, size_t cs, const char *s)
 {
-	if (g->ncells + rs * cs > MAX_GRID) {
-		g->layout = 1;
+	if (g->ncells + rs * cs > GW_HTML_MAX_CELLS) {
+		g->layout = g->too_big = 1;
 		return 0;
 	}
 	g->ncells += rs * cs;
@@ -846,6 +918,21 @@ static int keep_text(grid *g, char *s)
 	return 0;
 }
 
+/* Notes a rowspan or colspan that span() clamped to the HTML standard's
+ * limit, so that the cut is said. */
+static int note_span(walker *w, const xmlNode *td, const char *name, size_t got, size_t max,
+                     const char *limit)
+{
+	const char *v = attr(td, name);
+	char q[GW_EXCERPT_SIZE];
+
+	if (got < max || !v || strtol(v, NULL, 10) <= (long)max)
+		return 0;
+	return add_note(w, xmlGetLineNo(td),
+	                str_printf("table %zu: %s=%s clamped to %zu (%s, the HTML standard's limit)",
+	                           w->ntables + 1, name, gw_excerpt_str(q, v), max, limit));
+}
+
 /* Reads the cells of row r (the <tr> tr) into g. */
 static int read_row(walker *w, grid *g, size_t r, const xmlNode *tr)
 {
@@ -853,12 +940,15 @@ static int read_row(walker *w, grid *g, size_t r, const xmlNode *tr)
 
 	g->rows[r].line = xmlGetLineNo(tr);
 	for (const xmlNode *td = tr->children; td && !g->layout; td = td->next) {
-		size_t cs = span(td, "colspan", 1, 1, MAX_COLSPAN);
-		size_t rs = span(td, "rowspan", 1, 0, MAX_ROWSPAN);
+		size_t cs = span(td, "colspan", 1, 1, GW_HTML_MAX_COLSPAN);
+		size_t rs = span(td, "rowspan", 1, 0, GW_HTML_MAX_ROWSPAN);
 		char *s;
 
 		if (!is_cell(td) || skipped(td))
 			continue;
+		if (note_span(w, td, "colspan", cs, GW_HTML_MAX_COLSPAN, "GW_HTML_MAX_COLSPAN") ||
+		    note_span(w, td, "rowspan", rs, GW_HTML_MAX_ROWSPAN, "GW_HTML_MAX_ROWSPAN"))
+			return -1;
 		if (rs == 0 || rs > g->nrows - r) /* rowspan="0": to the end */
 			rs = g->nrows - r;
 		while (c < g->rows[r].n && g->rows[r].cells[c])
@@ -902,6 +992,8 @@ static int build_grid(walker *w, const xmlNode *table, grid *g)
 		rc = read_row(w, g, r, trs[r]);
 	if (w->cell_heading || g->ncols < 2)
 		g->layout = 1;
+	if (g->ncols > GW_TABLE_COLS_MAX)
+		g->layout = g->too_wide = 1;
 	free(trs);
 	return rc;
 }
@@ -991,12 +1083,6 @@ static int add_note(walker *w, long line, char *msg)
 	w->notes[w->nnotes++] = (gw_notice_note){line, msg};
 	return 0;
 }
-
-static char *str_printf(const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 1, 2)))
-#endif
-    ;
 
 /* A malloc'd message (cut at 511 bytes), or NULL. */
 static char *str_printf(const char *fmt, ...)
@@ -1143,6 +1229,18 @@ static int data_table(walker *w, const xmlNode *table)
 	int rc;
 
 	if (build_grid(w, table, &g) || g.layout) {
+		if (g.too_big &&
+		    add_note(w, xmlGetLineNo(table),
+		             str_printf("table of more than %d cells (rowspan and colspan expanded), "
+		                        "GW_HTML_MAX_CELLS: read as text",
+		                        GW_HTML_MAX_CELLS)))
+			w->oom = 1;
+		if (g.too_wide &&
+		    add_note(w, xmlGetLineNo(table),
+		             str_printf("table of %zu columns, more than GW_TABLE_COLS_MAX (%d): read "
+		                        "as text",
+		                        g.ncols, GW_TABLE_COLS_MAX)))
+			w->oom = 1;
 		w->oom |= !g.layout;
 		grid_free(&g);
 		return !g.layout;
@@ -1332,18 +1430,39 @@ static gw_rc walk_page(walker *w, htmlDocPtr doc, gw_err *err)
 	return GW_OK;
 }
 
+/* Whether libxml2 stopped parsing at its nesting limit. */
+static int libxml2_too_deep(htmlParserCtxtPtr ctxt)
+{
+	const xmlError *e = xmlCtxtGetLastError(ctxt);
+
+	return e && e->message && strstr(e->message, "Excessive depth") != NULL;
+}
+
 /* Parses the UTF-8 page s[0..n) into out. */
 static gw_rc parse_utf8(const char *s, size_t n, gw_notice *out, gw_err *err)
 {
+	/* XML_PARSE_HUGE lifts libxml2's depth limit (256), at which it
+	 * stops parsing and drops the rest of the page; the walk bounds its
+	 * own depth (GW_HTML_MAX_DEPTH). */
 	const int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-	                 HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC;
-	htmlDocPtr doc = htmlReadMemory(s, (int)n, NULL, "UTF-8", opts);
+	                 HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC | XML_PARSE_HUGE;
+	htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
+	htmlDocPtr doc = ctxt ? htmlCtxtReadMemory(ctxt, s, (int)n, NULL, "UTF-8", opts) : NULL;
+	int too_deep = ctxt && libxml2_too_deep(ctxt);
 	walker w;
 	gw_rc rc;
 
+	if (ctxt)
+		htmlFreeParserCtxt(ctxt);
 	if (!doc)
 		return gw_err_set(err, GW_EINVAL, 0, "not an HTML document");
 	memset(&w, 0, sizeof w);
+	/* A libxml2 that keeps a depth limit under XML_PARSE_HUGE (2.11 and
+	 * later: 2048) stops there and drops the rest of the page: say so. */
+	if (too_deep && add_note(&w, 0,
+	                         str_printf("the page is nested deeper than libxml2 parses: "
+	                                    "the text after that point is not indexed")))
+		w.oom = 1;
 	rc = walk_page(&w, doc, err);
 	xmlFreeDoc(doc);
 	if (rc == GW_OK)
@@ -1352,6 +1471,16 @@ static gw_rc parse_utf8(const char *s, size_t n, gw_notice *out, gw_err *err)
 	if (rc == GW_OK && (move_tables(&w, out) || fix_title(&w, out)))
 		rc = gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	walker_free(&w);
+	return rc;
+}
+
+/* Parses the page once decoded to UTF-8 (decode_page) into out. */
+static gw_rc parse_decoded(const gw_buf *page, gw_notice *out, gw_err *err)
+{
+	gw_rc rc = check_page((const char *)page->p, page->len, err);
+
+	if (rc == GW_OK)
+		rc = parse_utf8((const char *)page->p, page->len, out, err);
 	return rc;
 }
 
@@ -1365,9 +1494,7 @@ gw_rc gw_notice_parse_html(const char *bytes, size_t len, gw_notice *out, gw_err
 		return gw_err_set(err, GW_EINVAL, 0, "page too large (%zu bytes)", len);
 	rc = decode_page(bytes, len, &page, err);
 	if (rc == GW_OK)
-		rc = check_page((const char *)page.p, page.len, err);
-	if (rc == GW_OK)
-		rc = parse_utf8((const char *)page.p, page.len, out, err);
+		rc = parse_decoded(&page, out, err);
 	gw_buf_free(&page);
 	if (rc != GW_OK) {
 		gw_notice_free(out);
@@ -1378,16 +1505,35 @@ gw_rc gw_notice_parse_html(const char *bytes, size_t len, gw_notice *out, gw_err
 
 /* The reader of gongwen-index (gw_input.h): one notice per .html/.htm file,
  * turned by gw_notice_docs.c into the notice document and one record per
- * table row. A page that cannot be used (binary data, an unknown charset,
- * no text) is reported as "file: message" and rejected; the batch goes on. */
+ * table row. A page that cannot be used (an unknown charset, no text) is
+ * reported as "file: message" and rejected; the batch goes on. A file that
+ * is not text is "binary file, skipped", judged once the page is decoded
+ * from its charset (a GBK or Big5 page is text): a NUL byte, or mostly
+ * undecodable characters. */
 void gw_input_html_mem(gw_input *in, const char *id, const char *bytes, size_t len)
 {
+	gw_buf page = GW_BUF_INIT;
 	gw_notice n;
 	gw_err err;
+	gw_rc rc = GW_OK;
 
 	gw_err_clear(&err);
-	if (gw_notice_parse_html(bytes, len, &n, &err) != GW_OK) {
+	memset(&n, 0, sizeof n);
+	if (len > INT_MAX / 4)
+		rc = gw_err_set(&err, GW_EINVAL, 0, "page too large (%zu bytes)", len);
+	else if (memchr(bytes, 0, len < GW_SNIFF_LEN ? len : GW_SNIFF_LEN) ||
+	         ((rc = decode_page(bytes, len, &page, &err)) == GW_OK &&
+	          gw_input_binary((const char *)page.p, page.len))) {
+		gw_input_reject(in, id, 0, "binary file, skipped");
+		gw_buf_free(&page);
+		return;
+	}
+	if (rc == GW_OK)
+		rc = parse_decoded(&page, &n, &err);
+	gw_buf_free(&page);
+	if (rc != GW_OK) {
 		gw_input_reject(in, id, 0, "%s", err.msg[0] ? err.msg : gw_rc_name(err.rc));
+		gw_notice_free(&n);
 		return;
 	}
 	gw_input_notice(in, id, &n);

@@ -7,7 +7,14 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include <unicode/ucnv.h>
+
+#include "base/gw_limits.h"
+#include "text/gw_utf8.h"
 
 #define IDEOGRAPHIC_SPACE "\xE3\x80\x80" /* U+3000 */
 
@@ -51,24 +58,93 @@ void gw_input_warn(gw_input *in, const char *file, long line, const char *fmt, .
 		in->report(in->report_ctx, file, line, msg);
 }
 
+/* Rejects a file of more than GW_FILE_MAX bytes before reading it, when
+ * fstat can tell (a regular file); returns -1 then. */
+static int too_large(gw_input *in, const char *name, FILE *fp)
+{
+	struct stat st;
+
+	if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= GW_FILE_MAX)
+		return 0;
+	gw_input_reject(in, name, 0, "file of %lld bytes, more than GW_FILE_MAX (%d), not read",
+	                (long long)st.st_size, GW_FILE_MAX);
+	return -1;
+}
+
 int gw_input_slurp(gw_input *in, const char *name, FILE *fp, gw_buf *b)
 {
 	size_t n;
 
+	if (too_large(in, name, fp))
+		return -1;
 	do {
 		if (gw_buf_reserve(b, 65536))
 			break;
 		n = fread(b->p + b->len, 1, b->cap - b->len, fp);
 		b->len += n;
-	} while (n > 0);
+	} while (n > 0 && b->len <= GW_FILE_MAX);
 	in->nbytes += b->len;
 	if (ferror(fp))
 		gw_input_reject(in, name, 0, "read error: %s", strerror(errno));
 	else if (!gw_buf_ok(b))
 		gw_input_reject(in, name, 0, "out of memory");
+	else if (b->len > GW_FILE_MAX) /* it grew while we read it, or a pipe */
+		gw_input_reject(in, name, 0, "file of more than GW_FILE_MAX (%d) bytes, not read",
+		                GW_FILE_MAX);
 	else
 		return 0;
 	return -1;
+}
+
+/* Whether p[0..n) decoded as GB18030 (GBK's superset) is text: at most one
+ * character in twenty undecodable or a control character. */
+static int gb18030_text(const char *p, size_t n)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	UConverter *cv = ucnv_open("GB18030", &st);
+	const char *src = p;
+	size_t total = 0, bad = 0;
+
+	if (U_FAILURE(st))
+		return 0;
+	while (src < p + n && U_SUCCESS(st)) {
+		UChar32 c = ucnv_getNextUChar(cv, &src, p + n, &st);
+		if (U_FAILURE(st))
+			break;
+		total++;
+		bad += c == 0xFFFD || c == 0x1A || (c < 0x20 && c != '\t' && c != '\n' && c != '\r' &&
+		                                    c != '\f' && c != '\v');
+	}
+	ucnv_close(cv);
+	/* An error (a character cut by the end of the block) ends the count. */
+	return total > 0 && bad * 20 <= total;
+}
+
+int gw_input_binary(const char *p, size_t len)
+{
+	size_t n = len < GW_SNIFF_LEN ? len : GW_SNIFF_LEN, i = 0, total = 0, bad = 0;
+
+	if (memchr(p, 0, n))
+		return 1;
+	while (i < n) {
+		int32_t c = gw_utf8_next(p, n, &i);
+		if (c < 0 && i == n && n < len)
+			break; /* a character cut by the end of the block */
+		total++;
+		bad += c < 0 || c == 0xFFFD || c == 0x7F ||
+		       (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' &&
+		        c != 0x1B);
+	}
+	/* Mostly not UTF-8 text: binary, unless it is GBK text. */
+	return bad * 4 > total && !gb18030_text(p, n);
+}
+
+int gw_input_skip_binary(gw_input *in, const char *name, const char *p, size_t len)
+{
+	if (!gw_input_binary(p, len))
+		return 0;
+	gw_input_reject(in, name, 0, "binary file, skipped");
+	return 1;
 }
 
 void gw_input_deliver(gw_input *in, const gw_doc *doc, const char *file,

@@ -68,8 +68,26 @@ void gw_input_deliver(gw_input *in, const gw_doc *doc, const char *file,
                       long line);
 
 /* Reads all of fp (not closed) into b, counting the bytes read; on a read
- * error or out of memory reports it as a rejection of name and returns -1. */
+ * error, out of memory or a file of more than GW_FILE_MAX bytes
+ * (gw_limits.h; a regular file that large is not read at all) reports it
+ * as a rejection of name and returns -1. */
 int gw_input_slurp(gw_input *in, const char *name, FILE *fp, gw_buf *b);
+
+/* Bytes at the start of an input that decide whether it is text. */
+#define GW_SNIFF_LEN 8192
+
+/* Whether the input that starts with p[0..len) is not text, judged on its
+ * first GW_SNIFF_LEN bytes as grep and ripgrep do: a NUL byte, or more
+ * than a quarter of its characters invalid UTF-8, U+FFFD or control
+ * characters other than white space and ESC, unless it reads as GBK
+ * (GB18030) text. The HTML reader asks after decoding the page from its
+ * charset, so GBK and Big5 pages are text. */
+int gw_input_binary(const char *p, size_t len);
+
+/* If gw_input_binary(p, len), rejects name as "binary file, skipped" (one
+ * message, one rejection: the file is not read further) and returns 1;
+ * else returns 0. */
+int gw_input_skip_binary(gw_input *in, const char *name, const char *p, size_t len);
 
 /* Narrows [*b, *e) to the text between its leading and trailing white
  * space: ASCII white space and U+3000 IDEOGRAPHIC SPACE. */
@@ -89,8 +107,10 @@ void gw_input_txt(gw_input *in, const char *id, FILE *fp);
  * object. Member "id" (a string, or a number whose text is used) is the id;
  * every other member with a string value becomes a field of that name;
  * members of other types are ignored. Lines that are empty or white space
- * are skipped; lines of any length are read. name names the input in
- * messages, e.g. "data.jsonl:17: missing \"id\"". */
+ * are skipped; a line longer than GW_LINE_MAX is rejected without being
+ * held in memory; an input whose first block is binary (gw_input_binary)
+ * is rejected as a whole. name names the input in messages, e.g.
+ * "data.jsonl:17: missing \"id\"". */
 void gw_input_jsonl(gw_input *in, const char *name, FILE *fp);
 
 /* gw_notice_docs.c: delivers a parsed notice (gw_notice.h) as documents:

@@ -251,7 +251,9 @@ static gw_rc parse_literal(parser *p, int *type)
 static gw_rc enter(parser *p)
 {
 	if (p->depth >= GW_JSON_MAX_DEPTH)
-		return fail(p, p->pos, "nesting deeper than 64 levels");
+		return gw_err_set(p->err, GW_EINVAL, 0,
+		                  "invalid JSON: nesting deeper than %d levels (GW_JSON_MAX_DEPTH) at byte %zu",
+		                  GW_JSON_MAX_DEPTH, p->pos);
 	p->depth++;
 	p->pos++;
 	skip_ws(p);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "base/gw_limits.h"
 #include "read/gw_json.h"
 
 /* One reader's state; obj and fields are reused from line to line. */
@@ -100,23 +101,83 @@ static void read_line(jsonl *r, long lineno, const char *line, size_t len)
 		gw_input_reject(r->in, r->name, lineno, "%s", err.msg);
 }
 
+/* The line being gathered from the chunks read: its bytes, or only its
+ * length once it is longer than GW_LINE_MAX (it is then rejected whole,
+ * and never held in memory). */
+typedef struct line_acc {
+	gw_buf b;
+	size_t len;
+	long lineno;
+} line_acc;
+
+/* The line is complete: read it, or reject it as too long. */
+static void end_line(jsonl *r, line_acc *l)
+{
+	l->lineno++;
+	if (l->len > GW_LINE_MAX)
+		gw_input_reject(r->in, r->name, l->lineno, "line of %zu bytes, more than GW_LINE_MAX (%d)",
+		                l->len, GW_LINE_MAX);
+	else if (!gw_buf_ok(&l->b))
+		gw_input_reject(r->in, r->name, l->lineno, "out of memory");
+	else
+		read_line(r, l->lineno, l->len ? (const char *)l->b.p : "", l->len);
+	if (l->b.cap > (1 << 20))
+		gw_buf_free(&l->b); /* a long line's buffer is not kept for the rest */
+	gw_buf_reset(&l->b);
+	l->len = 0;
+}
+
+/* Adds p[0..n) (no newline in it) to the line. */
+static void add_bytes(line_acc *l, const char *p, size_t n)
+{
+	l->len += n;
+	if (l->len <= GW_LINE_MAX)
+		gw_buf_append(&l->b, p, n);
+	else
+		gw_buf_free(&l->b);
+}
+
+/* Splits a chunk into lines. */
+static void add_chunk(jsonl *r, line_acc *l, const char *p, size_t n)
+{
+	const char *end = p + n, *nl;
+
+	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		add_bytes(l, p, (size_t)(nl - p + 1));
+		end_line(r, l);
+		p = nl + 1;
+	}
+	add_bytes(l, p, (size_t)(end - p));
+}
+
 void gw_input_jsonl(gw_input *in, const char *name, FILE *fp)
 {
+	enum { CHUNK = 65536 };
 	jsonl r = {in, name, {0}, NULL, 0};
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	long lineno = 0;
+	line_acc l = {GW_BUF_INIT, 0, 0};
+	char *chunk = malloc(CHUNK);
+	size_t n;
+	int first = 1;
 
-	gw_json_obj_init(&r.obj);
-	while ((n = getline(&line, &cap, fp)) >= 0) {
-		in->nbytes += (uint64_t)n;
-		read_line(&r, ++lineno, line, (size_t)n);
+	if (!chunk) {
+		gw_input_reject(in, name, 0, "out of memory");
+		return;
 	}
+	gw_json_obj_init(&r.obj);
+	while ((n = fread(chunk, 1, CHUNK, fp)) > 0) {
+		in->nbytes += n;
+		if (first && gw_input_skip_binary(in, name, chunk, n))
+			goto out;
+		first = 0;
+		add_chunk(&r, &l, chunk, n);
+	}
+	if (l.len)
+		end_line(&r, &l);
 	if (ferror(fp))
-		gw_input_reject(in, name, lineno + 1, "read error: %s",
-		                strerror(errno));
-	free(line);
+		gw_input_reject(in, name, l.lineno + 1, "read error: %s", strerror(errno));
+out:
+	gw_buf_free(&l.b);
+	free(chunk);
 	free(r.fields);
 	gw_json_obj_free(&r.obj);
 }

@@ -36,6 +36,8 @@ void gw_input_txt_mem(gw_input *in, const char *id, const char *text,
 	gw_err err;
 	gw_buf clean = GW_BUF_INIT;
 
+	if (gw_input_skip_binary(in, id, text, len))
+		return;
 	if (!gw_utf8_valid(text, len)) {
 		size_t bad = 0, count = gw_utf8_sanitize(&clean, text, len, &bad);
 		warn_bad_utf8(in, id, text, bad, count);

@@ -1,0 +1,84 @@
+/* gw_escape: escaping and cutting input for messages (see gw_escape.h).
+ *
+ * One character at a time: the next code point is decoded with
+ * gw_utf8_next, which also says how many bytes an invalid sequence spans,
+ * and becomes one piece of at most 12 bytes, kept or escaped. Both outputs
+ * (a growing gw_buf, a fixed excerpt buffer) are loops over pieces. */
+#include "text/gw_escape.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "text/gw_utf8.h"
+
+#define ELLIPSIS "\xE2\x80\xA6" /* U+2026 */
+
+/* Whether cp is written as \uNNNN: C1 controls, U+2028/U+2029, and the
+ * bidirectional embeddings, overrides and isolates. */
+static int escaped_cp(int32_t cp)
+{
+	return (cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029 ||
+	       (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
+	       cp == 0x200E || cp == 0x200F || cp == 0x061C;
+}
+
+/* Writes the piece for the character at s[*i] into out (room for 13
+ * bytes) and advances *i; returns the piece's length. */
+static size_t piece(const char *s, size_t n, size_t *i, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t at = *i, len = 0;
+	int32_t cp = gw_utf8_next(s, n, i);
+
+	if (cp < 0 || cp < 0x20 || cp == 0x7F) {
+		for (size_t k = at; k < *i; k++) {
+			unsigned char c = (unsigned char)s[k];
+			out[len++] = '\\';
+			out[len++] = 'x';
+			out[len++] = hex[c >> 4];
+			out[len++] = hex[c & 15];
+		}
+		return len;
+	}
+	if (escaped_cp(cp))
+		return (size_t)snprintf(out, 13, "\\u%04x", (unsigned)cp);
+	memcpy(out, s + at, *i - at);
+	return *i - at;
+}
+
+void gw_escape(gw_buf *b, const char *s, size_t n, size_t max_chars)
+{
+	size_t i = 0, chars = 0;
+	char p[16];
+
+	while (i < n) {
+		if (max_chars && chars == max_chars) {
+			gw_buf_puts(b, ELLIPSIS);
+			return;
+		}
+		gw_buf_append(b, p, piece(s, n, &i, p));
+		chars++;
+	}
+}
+
+const char *gw_excerpt(char *out, const char *s, size_t n)
+{
+	size_t i = 0, chars = 0, len = 0;
+
+	while (i < n) {
+		if (chars == GW_EXCERPT_CHARS) {
+			memcpy(out + len, ELLIPSIS, 3);
+			len += 3;
+			break;
+		}
+		len += piece(s, n, &i, out + len);
+		chars++;
+	}
+	out[len] = '\0';
+	return out;
+}
+
+const char *gw_excerpt_str(char *out, const char *s)
+{
+	return gw_excerpt(out, s, s ? strlen(s) : 0);
+}
