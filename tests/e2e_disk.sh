@@ -4,8 +4,7 @@
 #   1. Full disk, simulated with a file size limit (ulimit -f, SIGXFSZ
 #      ignored: writes past it fail as on a full disk). Works anywhere.
 #   2. A real full disk: a small tmpfs, mounted in a mount namespace of our
-#      own (unshare); skipped, with a PASS that says so, where that is not
-#      allowed.
+#      own (unshare); SKIP lines that say why where that is not allowed.
 #   3. An index made read-only (chmod), and new indexes in directories that
 #      do not exist or are not writable. Root ignores permissions, so as
 #      root the indexer runs as nobody (setpriv) for these.
@@ -142,12 +141,15 @@ end_check
 # commands (full1..3) and a copy of the index after the failed batch.
 mkdir "$T/mnt"
 ns=
+nsno="unshare (util-linux) is not installed"
 if ! command -v unshare >/dev/null 2>&1; then
 	:
 elif unshare -rm sh -c 'mount -t tmpfs -o size=64k tmpfs "$1"' sh "$T/mnt" 2>/dev/null; then
 	ns="unshare -rm" # in a user namespace of our own: needs no privilege
 elif [ "$(id -u)" = 0 ] && unshare -m sh -c 'mount -t tmpfs -o size=64k tmpfs "$1"' sh "$T/mnt" 2>/dev/null; then
 	ns="unshare -m"
+else
+	nsno="cannot mount a tmpfs here (unshare -rm, or -m as root, refused)"
 fi
 
 # result N: the result of command N of full.sh as run's ($T/err, $rc).
@@ -158,7 +160,7 @@ result() {
 }
 
 if [ -z "$ns" ]; then
-	printf 'PASS %s: real full disk (tmpfs): skipped, cannot mount a tmpfs here\n' "$NAME"
+	skip_check "real full disk (tmpfs)" "$nsno"
 else
 	cat >"$T/full.sh" <<'EOF'
 set -u
@@ -210,8 +212,12 @@ EOF
 fi
 
 if [ "$as_user" = none ]; then
-	printf 'PASS %s: read-only index: skipped, running as root without setpriv\n' "$NAME"
-	printf 'PASS %s: new index in an unwritable directory: skipped, running as root without setpriv\n' "$NAME"
+	# Root ignores permissions, and cannot run these as nobody here.
+	for c in "read-only index (directory and files)" \
+	         "new index in an unwritable directory" \
+	         "first build into an empty index whose parent is not writable"; do
+		skip_check "$c" "running as root, and setpriv cannot make us nobody"
+	done
 else
 	begin "read-only index (directory and files): exit 2, one line naming the index, the index unchanged${as_user:+ (as nobody)}"
 	IX=$T/ro
