@@ -9,7 +9,10 @@
 #      do not exist or are not writable. Root ignores permissions, so as
 #      root the indexer runs as nobody (setpriv) for these.
 # "As it was": --check passes, and --stats' documents line and the results
-# of a few searches are byte for byte what they were before.
+# of a few searches are byte for byte what they were before; and data.mdb
+# has its size again (a failed commit leaves the pages it wrote past the
+# end of the index: lib/store/gw_store.c cuts them off), and on the tmpfs
+# the free space is back, so that the rest of the disk works.
 set -u -f
 NAME=e2e_disk
 cd "$(dirname "$0")/.." || exit 2
@@ -47,6 +50,13 @@ check_unchanged() {
 		      "$(diff "$T/before" "$T/after" | head -n 6)"
 }
 
+# check_size INDEX BYTES: INDEX's data.mdb is BYTES long.
+check_size() {
+	_sz=$(wc -c <"$1/data.mdb")
+	[ "$_sz" -eq "$2" ] ||
+		fails "data.mdb of $2 bytes, as before the batch" "$_sz bytes"
+}
+
 # limited BYTES CMD...: runs CMD with files limited to BYTES (RLIMIT_FSIZE;
 # sh's ulimit -f counts 512-byte blocks) and SIGXFSZ ignored, so that a
 # write past the limit fails (EFBIG, or a short write) instead of killing.
@@ -78,13 +88,15 @@ begin "full disk (file size limit), batch applied at once or in windows: exit 2,
 IX=$T/ix1
 cp -R "$BASE" "$IX"
 # Room for 64 KB more than the index has: far less than the batch needs.
-lim=$(($(wc -c <"$IX/data.mdb") + 65536))
+size0=$(wc -c <"$IX/data.mdb")
+lim=$((size0 + 65536))
 run limited "$lim" "$IDX" -q -i "$IX" corpus/ "$T/big.jsonl"
 check_exit 2
 check_lines err 1
 check_contains err "gongwen-index: cannot commit to index '$IX': write failed: "
 check_contains err "File too large (file size limit?); the index is unchanged"
 check_unchanged "$IX"
+check_size "$IX" "$size0"
 # The same when the batch is applied in windows as it is read.
 run limited "$lim" env GONGWEN_WINDOW=65536 "$IDX" -q -i "$IX" corpus/ "$T/big.jsonl"
 check_exit 2
@@ -92,6 +104,7 @@ check_lines err 1
 check_contains err "gongwen-index: cannot commit to index '$IX': "
 check_contains err "File too large (file size limit?); the index is unchanged"
 check_unchanged "$IX"
+check_size "$IX" "$size0"
 end_check
 
 begin "full disk (file size limit) with --rebuild: exit 2, no rebuild directory left, the index unchanged"
@@ -127,6 +140,7 @@ for after in 0 1000000; do
 	check_lines err 1
 	check_contains err "gongwen-index: cannot commit to index '$IX': write failed: Disk quota exceeded; the index is unchanged"
 	check_unchanged "$IX"
+	check_size "$IX" "$size0"
 done
 run env LD_PRELOAD="$SHIM" GW_FAIL_ERRNO=ENOSPC GW_FAIL_AFTER=8192 "$IDX" -q -i "$IX" --delete rec-2021-002
 check_exit 2
@@ -170,8 +184,18 @@ mount -t tmpfs -o size=16m tmpfs "$M" || exit 77
 cp -R "$T/base" "$M/ix"
 cat /dev/zero >"$M/fill" 2>/dev/null
 truncate -s -256K "$M/fill" || exit 78
+# space: data.mdb's size and the bytes free on the tmpfs.
+space() {
+	echo "$(wc -c <"$M/ix/data.mdb") $(df -B1 --output=avail "$M" | tail -n 1)"
+}
+space >"$T/full1.before"
 "$IDX" -q -i "$M/ix" corpus/ "$T/big.jsonl" >/dev/null 2>"$T/full1.err"
 echo $? >"$T/full1.rc"
+space >"$T/full1.after"
+# The same batch applied in windows as it is read.
+GONGWEN_WINDOW=65536 "$IDX" -q -i "$M/ix" corpus/ "$T/big.jsonl" >/dev/null 2>"$T/full4.err"
+echo $? >"$T/full4.rc"
+space >"$T/full4.after"
 cp -R "$M/ix" "$T/full_ix"
 # Full to the last byte: a new index.
 cat /dev/zero >>"$M/fill" 2>/dev/null
@@ -193,7 +217,25 @@ EOF
 	check_exit 2
 	check_lines err 1
 	check_contains err "gongwen-index: cannot commit to index '$T/mnt/ix': write failed: No space left on device (disk full?); the index is unchanged"
+	result 4
+	cmd="GONGWEN_WINDOW=65536 $IDX -q -i $T/mnt/ix corpus/ $T/big.jsonl   # on the full tmpfs"
+	check_exit 2
+	check_lines err 1
+	check_contains err "No space left on device (disk full?); the index is unchanged"
 	check_unchanged "$T/full_ix"
+	end_check
+
+	begin "real full disk (tmpfs): after the failed batches, data.mdb has its size and the disk its free space again"
+	cmd="$ns sh full.sh   # data.mdb's size and df's available bytes"
+	read -r sz0 av0 <"$T/full1.before" 2>/dev/null || { sz0=-1; av0=-1; }
+	for n in 1 4; do
+		read -r sz av <"$T/full$n.after" 2>/dev/null || { sz=-2; av=-2; }
+		[ "$sz" -eq "$sz0" ] ||
+			fails "data.mdb of $sz0 bytes after failed batch $n, as before" "$sz bytes"
+		# Within a page: tmpfs counts whole pages.
+		[ "$av" -ge $((av0 - 4096)) ] ||
+			fails "$av0 bytes free after failed batch $n, as before (within 4 KB)" "$av bytes free"
+	done
 	end_check
 
 	begin "real full disk (tmpfs): creating a new index fails cleanly (exit 2, no crash)"
