@@ -3,7 +3,8 @@
 #   make            build build/gongwen-index, build/gongwen-search, build/libgongwen.a
 #   make test       build and run every test; last line "N passed, N failed, N skipped"
 #   make check      the same but for the tests tagged slow (gw-test: slow), which
-#                   it reports as skipped: about 15 s instead of 45
+#                   it reports as skipped: make -j2 check took 15-23 s where
+#                   make -j2 test took 26-38 s (quiet - loaded machine)
 #   make -j2 test   (or make test JOBS=2) runs two tests at a time; TIMEOUT=S sets
 #                   the default time limit of a test (300 s); see tests/run.sh
 #   make SAN=1 test the same under AddressSanitizer + UBSan (in build-san/)

@@ -30,11 +30,15 @@
 #
 # Tags: a line containing "gw-test: TAG..." within the first 20 lines of a
 # script, or of a program's source (tests/x.c for $GW_BUILD/tests/x):
-#   slow          not run by make check. Tests over 15 s are slow. Measured
-#                 on 2 shared cores, alone / under SAN (make SAN=1):
-#                 e2e_crash.sh 27 / 30 s. The next: e2e_index.sh 11 / 13 s,
-#                 e2e_disk.sh 3 / 7 s, e2e_reindex.sh 4 / 6 s; the rest
-#                 under 4 s, most under 1 s.
+#   slow          not run by make check. Tests over about 15 s are slow:
+#                 e2e_crash.sh only. Seconds measured on the 2 shared
+#                 cores, quiet / loaded (load 5-7, make -j2) / SAN loaded:
+#                   e2e_crash.sh    14-27 / 17-24 / 59   (slow)
+#                   e2e_index.sh     6-11 /  9-10 / 27
+#                   e2e_readers.sh      - /   5   / 18
+#                   e2e_reindex.sh    1-4 /  4-6  /  9
+#                   e2e_disk.sh       1-3 /  2-3  / 12
+#                 the rest under 4 s, most under 1 s.
 #   timeout=S     the test's own time limit, in seconds
 #
 # Tests run at the same time, so none may use a fixed path or port: scratch
