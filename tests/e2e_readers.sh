@@ -9,8 +9,10 @@
 # the file grows by about a batch's worth each time. Opening the index for
 # writing clears such slots (gw_store_reader_check).
 # Here a searcher blocks mid-output, holding its read transaction, writing
-# hits to a pipe nobody reads; another, in --batch mode, keeps the index
-# open throughout. The same 4 batches, each replacing all 3000 documents,
+# hits to a pipe nobody reads (gongwen-search holds a search's transaction
+# until its hits are printed); another, in --batch mode, keeps the index
+# open throughout (--batch takes a transaction per query, so killed while
+# it waits for one it leaves a slot that claims no snapshot: harmless). The same 4 batches, each replacing all 3000 documents,
 # run three times: with no such reader, with it killed, and with it alive.
 set -u -f
 NAME=e2e_readers
