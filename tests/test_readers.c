@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "gongwen.h"
 #include "gw_test_index.h"
 
 static gw_index *ix;
@@ -79,6 +80,21 @@ static void test_own_reader_kept(void)
 	gw_results_free(r);
 }
 
+/* The same through the public API (gongwen.h), as a server would. */
+static void test_public_api(void)
+{
+	gongwen *db = NULL;
+	int dead = -1;
+
+	CHECK(gongwen_open(path, &db) == GONGWEN_OK);
+	CHECK(child_dies_reading());
+	CHECK(gongwen_reader_check(db, &dead) == GONGWEN_OK);
+	CHECK(dead == 1);
+	CHECK(gongwen_reader_check(db, &dead) == GONGWEN_OK);
+	CHECK(dead == 0);
+	gongwen_close(db);
+}
+
 int main(void)
 {
 	if (!gw_t_scratch_make("readers") || !(ix = gw_t_setup_begin()))
@@ -90,7 +106,9 @@ int main(void)
 		return 1;
 	RUN(test_dead_readers_are_freed);
 	RUN(test_own_reader_kept);
+	/* One handle on an index at a time in a process (LMDB's rule). */
 	gw_index_close(ix);
+	RUN(test_public_api);
 	gw_t_rmtree(gw_t_scratch());
 	return TEST_EXIT();
 }
