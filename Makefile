@@ -1,7 +1,12 @@
 # gongwen: one non-recursive Makefile.
 #
 #   make            build build/gongwen-index, build/gongwen-search, build/libgongwen.a
-#   make test       build and run every test; last line "N passed, N failed"
+#   make test       build and run every test; last line "N passed, N failed, N skipped"
+#   make check      the same but for the tests tagged slow (gw-test: slow), which
+#                   it reports as skipped: make -j2 check took 15-23 s where
+#                   make -j2 test took 26-38 s (quiet - loaded machine)
+#   make -j2 test   (or make test JOBS=2) runs two tests at a time; TIMEOUT=S sets
+#                   the default time limit of a test (300 s); see tests/run.sh
 #   make SAN=1 test the same under AddressSanitizer + UBSan (in build-san/)
 #   make run        index corpus/ into build/index and run two example searches
 #   make deps       install missing Debian packages (as root) or print the apt-get line
@@ -52,7 +57,7 @@ LIBGW := $(B)/libgongwen.a
 INDEXER := $(B)/gongwen-index
 SEARCHER := $(B)/gongwen-search
 
-.PHONY: all deps test run clean
+.PHONY: all deps test check run clean
 all: $(INDEXER) $(SEARCHER) $(LIBGW)
 
 deps:
@@ -121,8 +126,22 @@ $(FAIL_WRITES): tests/fail_writes.c
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -O2 -D_GNU_SOURCE -fPIC -shared $< -o $@ -ldl
 
-test: deps all $(TEST_BIN) $(FAIL_WRITES)
-	@GW_BUILD=$(B) sh tests/run.sh $(TEST_BIN)
+# The programs tests/run.sh runs besides the scripts it finds itself
+# (tests/check_*.sh, tests/e2e_*.sh): append to TEST_PROGS; what the tests
+# need built but are not tests (helpers, shims) goes in TEST_DEPS.
+TEST_PROGS := $(TEST_BIN)
+TEST_DEPS := $(FAIL_WRITES)
+
+# Tests at a time: JOBS=N, else make's -jN (bare -j: one a core), else 1.
+# Recursively expanded: MAKEFLAGS shows -jN only while recipes run.
+TEST_JOBS = $(or $(JOBS),$(if $(filter -j,$(MAKEFLAGS)),$(shell nproc)),$(patsubst -j%,%,$(filter -j%,$(MAKEFLAGS))),1)
+RUN_TESTS = GW_BUILD=$(B) JOBS=$(TEST_JOBS) GW_TIMEOUT=$(or $(TIMEOUT),300) sh tests/run.sh $(TEST_PROGS)
+
+test: deps all $(TEST_PROGS) $(TEST_DEPS)
+	@$(RUN_TESTS)
+
+check: deps all $(TEST_PROGS) $(TEST_DEPS)
+	@GW_QUICK=1 $(RUN_TESTS)
 
 RUN_INDEX := $(B)/index
 run: deps all

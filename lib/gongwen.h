@@ -80,6 +80,16 @@ int gongwen_open(const char *path, gongwen **out);
 /* Closes the handle. Free its results first. NULL does nothing. */
 void gongwen_close(gongwen *db);
 
+/* Frees the reader slots that processes which died in a search (killed,
+ * crashed) left in the index's lock file; *dead (if dead is not NULL) is
+ * how many. Such a slot claims the snapshot its search read, and while
+ * some process keeps the index open, no page freed since can be reused:
+ * every batch then grows the index. gongwen-index does this when it opens
+ * the index; a program that keeps a handle open for long (a server) calls
+ * it now and then, e.g. once a minute (it costs microseconds).
+ * Errors: GONGWEN_EINVAL (db holds only an error), GONGWEN_ELMDB. */
+int gongwen_reader_check(gongwen *db, int *dead);
+
 /* The message of the last failed call on db or on results or snippets made
  * from it; "" if the last call succeeded. NULL gives "out of memory" (what
  * a NULL handle from gongwen_open means). Valid until the next call on db. */

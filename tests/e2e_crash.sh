@@ -8,6 +8,8 @@
 #      xxx or all yyy, never a mix); running the batch again completes it.
 #   2. Searchers loop while batches commit: no search may fail (exit 2),
 #      and every count they see is one of the committed states.
+# About 27 s (tests/run.sh): not in make check.
+# gw-test: slow
 set -u -f
 NAME=e2e_crash
 cd "$(dirname "$0")/.." || exit 2

@@ -4,13 +4,15 @@
 #   1. Full disk, simulated with a file size limit (ulimit -f, SIGXFSZ
 #      ignored: writes past it fail as on a full disk). Works anywhere.
 #   2. A real full disk: a small tmpfs, mounted in a mount namespace of our
-#      own (unshare); skipped, with a PASS that says so, where that is not
-#      allowed.
+#      own (unshare); SKIP lines that say why where that is not allowed.
 #   3. An index made read-only (chmod), and new indexes in directories that
 #      do not exist or are not writable. Root ignores permissions, so as
 #      root the indexer runs as nobody (setpriv) for these.
 # "As it was": --check passes, and --stats' documents line and the results
-# of a few searches are byte for byte what they were before.
+# of a few searches are byte for byte what they were before; and data.mdb
+# has its size again (a failed commit leaves the pages it wrote past the
+# end of the index: lib/store/gw_store.c cuts them off), and on the tmpfs
+# the free space is back, so that the rest of the disk works.
 set -u -f
 NAME=e2e_disk
 cd "$(dirname "$0")/.." || exit 2
@@ -48,6 +50,13 @@ check_unchanged() {
 		      "$(diff "$T/before" "$T/after" | head -n 6)"
 }
 
+# check_size INDEX BYTES: INDEX's data.mdb is BYTES long.
+check_size() {
+	_sz=$(wc -c <"$1/data.mdb")
+	[ "$_sz" -eq "$2" ] ||
+		fails "data.mdb of $2 bytes, as before the batch" "$_sz bytes"
+}
+
 # limited BYTES CMD...: runs CMD with files limited to BYTES (RLIMIT_FSIZE;
 # sh's ulimit -f counts 512-byte blocks) and SIGXFSZ ignored, so that a
 # write past the limit fails (EFBIG, or a short write) instead of killing.
@@ -79,13 +88,15 @@ begin "full disk (file size limit), batch applied at once or in windows: exit 2,
 IX=$T/ix1
 cp -R "$BASE" "$IX"
 # Room for 64 KB more than the index has: far less than the batch needs.
-lim=$(($(wc -c <"$IX/data.mdb") + 65536))
+size0=$(wc -c <"$IX/data.mdb")
+lim=$((size0 + 65536))
 run limited "$lim" "$IDX" -q -i "$IX" corpus/ "$T/big.jsonl"
 check_exit 2
 check_lines err 1
 check_contains err "gongwen-index: cannot commit to index '$IX': write failed: "
 check_contains err "File too large (file size limit?); the index is unchanged"
 check_unchanged "$IX"
+check_size "$IX" "$size0"
 # The same when the batch is applied in windows as it is read.
 run limited "$lim" env GONGWEN_WINDOW=65536 "$IDX" -q -i "$IX" corpus/ "$T/big.jsonl"
 check_exit 2
@@ -93,6 +104,7 @@ check_lines err 1
 check_contains err "gongwen-index: cannot commit to index '$IX': "
 check_contains err "File too large (file size limit?); the index is unchanged"
 check_unchanged "$IX"
+check_size "$IX" "$size0"
 end_check
 
 begin "full disk (file size limit) with --rebuild: exit 2, no rebuild directory left, the index unchanged"
@@ -128,6 +140,7 @@ for after in 0 1000000; do
 	check_lines err 1
 	check_contains err "gongwen-index: cannot commit to index '$IX': write failed: Disk quota exceeded; the index is unchanged"
 	check_unchanged "$IX"
+	check_size "$IX" "$size0"
 done
 run env LD_PRELOAD="$SHIM" GW_FAIL_ERRNO=ENOSPC GW_FAIL_AFTER=8192 "$IDX" -q -i "$IX" --delete rec-2021-002
 check_exit 2
@@ -142,12 +155,15 @@ end_check
 # commands (full1..3) and a copy of the index after the failed batch.
 mkdir "$T/mnt"
 ns=
+nsno="unshare (util-linux) is not installed"
 if ! command -v unshare >/dev/null 2>&1; then
 	:
 elif unshare -rm sh -c 'mount -t tmpfs -o size=64k tmpfs "$1"' sh "$T/mnt" 2>/dev/null; then
 	ns="unshare -rm" # in a user namespace of our own: needs no privilege
 elif [ "$(id -u)" = 0 ] && unshare -m sh -c 'mount -t tmpfs -o size=64k tmpfs "$1"' sh "$T/mnt" 2>/dev/null; then
 	ns="unshare -m"
+else
+	nsno="cannot mount a tmpfs here (unshare -rm, or -m as root, refused)"
 fi
 
 # result N: the result of command N of full.sh as run's ($T/err, $rc).
@@ -158,7 +174,7 @@ result() {
 }
 
 if [ -z "$ns" ]; then
-	printf 'PASS %s: real full disk (tmpfs): skipped, cannot mount a tmpfs here\n' "$NAME"
+	skip_check "real full disk (tmpfs)" "$nsno"
 else
 	cat >"$T/full.sh" <<'EOF'
 set -u
@@ -168,8 +184,18 @@ mount -t tmpfs -o size=16m tmpfs "$M" || exit 77
 cp -R "$T/base" "$M/ix"
 cat /dev/zero >"$M/fill" 2>/dev/null
 truncate -s -256K "$M/fill" || exit 78
+# space: data.mdb's size and the bytes free on the tmpfs.
+space() {
+	echo "$(wc -c <"$M/ix/data.mdb") $(df -B1 --output=avail "$M" | tail -n 1)"
+}
+space >"$T/full1.before"
 "$IDX" -q -i "$M/ix" corpus/ "$T/big.jsonl" >/dev/null 2>"$T/full1.err"
 echo $? >"$T/full1.rc"
+space >"$T/full1.after"
+# The same batch applied in windows as it is read.
+GONGWEN_WINDOW=65536 "$IDX" -q -i "$M/ix" corpus/ "$T/big.jsonl" >/dev/null 2>"$T/full4.err"
+echo $? >"$T/full4.rc"
+space >"$T/full4.after"
 cp -R "$M/ix" "$T/full_ix"
 # Full to the last byte: a new index.
 cat /dev/zero >>"$M/fill" 2>/dev/null
@@ -191,7 +217,25 @@ EOF
 	check_exit 2
 	check_lines err 1
 	check_contains err "gongwen-index: cannot commit to index '$T/mnt/ix': write failed: No space left on device (disk full?); the index is unchanged"
+	result 4
+	cmd="GONGWEN_WINDOW=65536 $IDX -q -i $T/mnt/ix corpus/ $T/big.jsonl   # on the full tmpfs"
+	check_exit 2
+	check_lines err 1
+	check_contains err "No space left on device (disk full?); the index is unchanged"
 	check_unchanged "$T/full_ix"
+	end_check
+
+	begin "real full disk (tmpfs): after the failed batches, data.mdb has its size and the disk its free space again"
+	cmd="$ns sh full.sh   # data.mdb's size and df's available bytes"
+	read -r sz0 av0 <"$T/full1.before" 2>/dev/null || { sz0=-1; av0=-1; }
+	for n in 1 4; do
+		read -r sz av <"$T/full$n.after" 2>/dev/null || { sz=-2; av=-2; }
+		[ "$sz" -eq "$sz0" ] ||
+			fails "data.mdb of $sz0 bytes after failed batch $n, as before" "$sz bytes"
+		# Within a page: tmpfs counts whole pages.
+		[ "$av" -ge $((av0 - 4096)) ] ||
+			fails "$av0 bytes free after failed batch $n, as before (within 4 KB)" "$av bytes free"
+	done
 	end_check
 
 	begin "real full disk (tmpfs): creating a new index fails cleanly (exit 2, no crash)"
@@ -210,8 +254,12 @@ EOF
 fi
 
 if [ "$as_user" = none ]; then
-	printf 'PASS %s: read-only index: skipped, running as root without setpriv\n' "$NAME"
-	printf 'PASS %s: new index in an unwritable directory: skipped, running as root without setpriv\n' "$NAME"
+	# Root ignores permissions, and cannot run these as nobody here.
+	for c in "read-only index (directory and files)" \
+	         "new index in an unwritable directory" \
+	         "first build into an empty index whose parent is not writable"; do
+		skip_check "$c" "running as root, and setpriv cannot make us nobody"
+	done
 else
 	begin "read-only index (directory and files): exit 2, one line naming the index, the index unchanged${as_user:+ (as nobody)}"
 	IX=$T/ro

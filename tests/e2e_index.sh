@@ -292,7 +292,7 @@ for i in range(3000):
     print("{\"id\": \"p%d\", \"title\": \"t\", \"body\": \"%s\"}" % (i, "进度测试文本 " * 40))' >"$T/p.jsonl"
 run "$IDX" -i "$T/p1" "$T/p.jsonl"
 check_not_contains err "indexing:"
-if command -v script >/dev/null 2>&1; then
+if have script; then
 	script -qc "$IDX -i $T/p2 $T/p.jsonl" /dev/null >"$T/tty.out" 2>&1 </dev/null
 	grep -q "indexing: .* of 3000 documents" "$T/tty.out" ||
 		fails "a progress line under a pseudo-terminal" "$(show "$T/tty.out")"

@@ -137,7 +137,7 @@ check_contains err "not empty"
 end_check
 
 begin "--check finds a lens entry whose id is not its record's (ids print from lens, else from the record)"
-if command -v mdb_load >/dev/null 2>&1; then
+if have mdb_load; then
 	printf '{"id":"solo-1","title":"独立文件甲"}\n{"id":"solo-2","title":"独立文件乙"}\n' >"$T/lid.jsonl"
 	run "$IDX" -q -i "$T/lid" "$T/lid.jsonl"
 	run "$IDX" -i "$T/lid" --check
@@ -160,7 +160,7 @@ fi
 end_check
 
 begin "an index of format 6 (no norms table) is refused with 'rebuild the index', and left as it was"
-if command -v mdb_load >/dev/null 2>&1; then
+if have mdb_load; then
 	# Format 6 had every table but norms: copy the others, with format 6.
 	mkdir -p "$T/v6"
 	for db in meta fields ids docs lens post; do
@@ -207,7 +207,7 @@ end_check
 # same_as_j1 WHAT DIR: mdb_dump -a of DIR, its map size aside, is that of
 # the -j 1 build ($T/j1m.dump, made by the first check below).
 same_as_j1() {
-	if command -v mdb_dump >/dev/null 2>&1; then
+	if have mdb_dump; then
 		mdb_dump -a "$2" | grep -v '^mapsize=' >"$T/cmp.dump" 2>&1
 		check_true "$1" cmp -s "$T/j1m.dump" "$T/cmp.dump"
 	fi
@@ -226,7 +226,7 @@ check_true "the 1500 bodies, at least, packed with it" awk '/^stored texts/ {
 	n = $0; sub(/ zstd with the dictionary.*/, "", n); sub(/.* /, "", n); exit !(n >= 1500) }' "$T/out"
 run "$IDX" -j 2 -i "$T/j2" corpus/ "$T/j.jsonl"
 check_exit 0
-if command -v mdb_dump >/dev/null 2>&1; then
+if have mdb_dump; then
 	mdb_dump -a "$T/j1" >"$T/j1.dump" 2>&1
 	grep -v '^mapsize=' "$T/j1.dump" >"$T/j1m.dump"
 	mdb_dump -a "$T/j2" >"$T/j2.dump" 2>&1
@@ -316,7 +316,7 @@ export GONGWEN_BUDGET
 run "$IDX" -i "$T/j3" corpus/ "$T/j.jsonl"
 unset GONGWEN_BUDGET
 check_exit 0
-if command -v mdb_dump >/dev/null 2>&1; then
+if have mdb_dump; then
 	mdb_dump -a "$T/j3" >"$T/j3.dump" 2>&1
 	check_true "the dump equals the default build's" cmp -s "$T/j1.dump" "$T/j3.dump"
 fi

@@ -1,7 +1,9 @@
 /* gw_test: the tiny harness every tests/test_*.c uses.
  *
  * A test case is a function; CHECK records a failure with its line and goes
- * on. RUN prints "PASS name" or "FAIL name" (tests/run.sh counts these). */
+ * on. RUN prints "PASS name" or "FAIL name", SKIP "SKIP name: why"
+ * (tests/run.sh counts these). Tests run at the same time as others: their
+ * scratch space is gw_t_scratch_make's, never a fixed path. */
 #ifndef GW_TEST_H
 #define GW_TEST_H
 
@@ -43,6 +45,14 @@ static int gw_t_pass, gw_t_fail;
 			printf("PASS %s\n", #fn);             \
 			gw_t_pass++;                          \
 		}                                             \
+		fflush(stdout);                               \
+	} while (0)
+
+/* SKIP(fn, why): fn cannot run here (a SKIP line that says why, which
+ * tests/run.sh counts); never report a case that did not run as PASS. */
+#define SKIP(fn, why)                                         \
+	do {                                                  \
+		printf("SKIP %s: %s\n", #fn, why);            \
 		fflush(stdout);                               \
 	} while (0)
 

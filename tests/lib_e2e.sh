@@ -3,6 +3,9 @@
 # root. Provides $B, $IDX, $SRCH, a scratch directory $T removed on exit,
 # and the check helpers: begin/end_check around each check, run/run_in to
 # run a command, and check_* assertions that record failures in $why.
+# A check that cannot run here (a tool or a permission missing) calls
+# skip WHY, or is replaced by skip_check WHAT WHY: tests/run.sh counts
+# "SKIP" lines, and a check that did not run must never print PASS.
 B=${GW_BUILD:-build}
 IDX=$B/gongwen-index
 SRCH=$B/gongwen-search
@@ -20,6 +23,7 @@ trap 'rm -rf "$T"' EXIT
 trap 'exit 2' HUP INT TERM
 
 nfail=0
+skipped=
 why=
 what=
 
@@ -29,11 +33,37 @@ what=
 begin() {
 	what=$1
 	why=
+	skipped=
 }
 
-# end_check: prints PASS or FAIL (with the failed assertions) for the check.
+# skip WHY: the check (or a part of it) cannot run here, because WHY:
+# unless an assertion failed, it ends as SKIP, not PASS.
+skip() {
+	case "; $skipped; " in
+	*"; $1; "*) ;;
+	*) skipped=${skipped:+$skipped; }$1 ;;
+	esac
+}
+
+# skip_check WHAT WHY: a check that cannot run here at all.
+skip_check() {
+	printf 'SKIP %s: %s: %s\n' "$NAME" "$1" "$2"
+}
+
+# have CMD: CMD is installed; if not, the check is skipped (so:
+# "if have mdb_dump; then ... fi" inside a check).
+have() {
+	command -v "$1" >/dev/null 2>&1 && return 0
+	skip "$1 is not installed"
+	return 1
+}
+
+# end_check: prints PASS, SKIP (part of it could not run) or FAIL (with the
+# failed assertions) for the check.
 end_check() {
-	if [ -z "$why" ]; then
+	if [ -z "$why" ] && [ -n "$skipped" ]; then
+		printf 'SKIP %s: %s: %s\n' "$NAME" "$what" "$skipped"
+	elif [ -z "$why" ]; then
 		printf 'PASS %s: %s\n' "$NAME" "$what"
 	else
 		printf 'FAIL %s: %s\n%s' "$NAME" "$what" "$why"

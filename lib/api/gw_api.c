@@ -59,6 +59,16 @@ void gongwen_close(gongwen *db)
 	free(db);
 }
 
+int gongwen_reader_check(gongwen *db, int *dead)
+{
+	if (dead)
+		*dead = 0;
+	gw_err_clear(&db->err);
+	if (!db->ix)
+		return gw_err_set(&db->err, GW_EINVAL, 0, "the index is not open");
+	return gw_index_reader_check(db->ix, dead, &db->err);
+}
+
 const char *gongwen_errmsg(const gongwen *db) { return db ? db->err.msg : "out of memory"; }
 
 const char *gongwen_strerror(int rc) { return gw_rc_name((gw_rc)rc); }

@@ -89,6 +89,11 @@ gw_rc gw_index_open(gw_index **out, const char *path, int flags, gw_err *err)
 	return GW_OK;
 }
 
+gw_rc gw_index_reader_check(gw_index *ix, int *dead, gw_err *err)
+{
+	return gw_store_reader_check(ix->s, dead, err);
+}
+
 static void applier_free(applier *ap);
 static gw_rc stream_window(gw_index *ix, gw_err *err);
 

@@ -24,6 +24,11 @@ typedef struct gw_index gw_index;
 gw_rc gw_index_open(gw_index **out, const char *path, int flags, gw_err *err);
 /* Closes the index; aborts an uncommitted batch. NULL does nothing. */
 void gw_index_close(gw_index *ix);
+/* Frees the reader slots of processes that died in a search, which would
+ * keep every later batch from reusing freed pages (gw_store_reader_check);
+ * *dead (if not NULL): how many. Opening for writing does it; a
+ * long-running process calls it now and then. Errors: GW_ELMDB. */
+gw_rc gw_index_reader_check(gw_index *ix, int *dead, gw_err *err);
 
 /* Warnings that do not stop indexing (invalid UTF-8 replaced, ...) go to fn,
  * one line each, naming the document id, field and byte offset. Default: none. */

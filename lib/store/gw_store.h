@@ -29,6 +29,14 @@ enum {
  * analyzer versions: GW_EVERSION names both versions when they differ. */
 gw_rc gw_store_open(gw_store **out, const char *path, int flags, gw_err *err);
 void gw_store_close(gw_store *s);
+/* Frees the reader slots (in lock.mdb) of processes that died holding
+ * them; *dead (if dead is not NULL) is how many. A reader killed in a
+ * search leaves its slot claiming the snapshot it read, and no page freed
+ * after it can be reused: every batch then grows the file. Opening for
+ * writing does this; a process that keeps an index open for long (a
+ * server) calls it now and then, e.g. once a minute: it takes a lock on
+ * lock.mdb and tests each slot's process, microseconds. */
+gw_rc gw_store_reader_check(gw_store *s, int *dead, gw_err *err);
 /* The index directory s was opened on. */
 const char *gw_store_path(const gw_store *s);
 /* Doubles the map size; no transaction of this process may be open. */
