@@ -8,7 +8,8 @@
  * then reopened read only, as gongwen-search opens it. Each input is
  *   - parsed and run as gongwen-search runs it (the document-at-a-time plan
  *     where it applies), its hits' ids, records and snippets read and the
- *     first one explained;
+ *     first one explained; every hit must hold a part of the query in its
+ *     stored text (gw_highlight), so that a false hit is caught;
  *   - run again on the general plan: the same error, or the same total and
  *     the same hits with the same scores to the last bit (tests/test_plans.c
  *     holds the two plans to that);
@@ -141,7 +142,26 @@ static unsigned title_fid(const gw_results *r)
 	return 0;
 }
 
-/* Reads what the output formats read of r's hits. */
+/* 1 if some field of rec holds a part of q that is not negated: what
+ * every hit must (gw_highlight checks every element of a part on the
+ * stored text, the index only where its postings say). */
+static int holds(const gw_query *q, const gw_record *rec)
+{
+	gw_ranges rs;
+	gw_err err;
+	size_t n;
+
+	memset(&rs, 0, sizeof rs);
+	gw_err_clear(&err);
+	for (unsigned k = 0; k < rec->nf; k++)
+		if (rec->text[k])
+			GW_FUZZ_CHECK(gw_highlight(ix, q, rec->text[k], rec->text_len[k], &rs, &err) == GW_OK);
+	n = rs.n;
+	gw_ranges_free(&rs);
+	return n > 0;
+}
+
+/* Reads what the output formats read of r's hits; no hit is false. */
 static void read_hits(gw_results *r)
 {
 	gw_snippet sn;
@@ -156,6 +176,7 @@ static void read_hits(gw_results *r)
 		gw_err_clear(&err);
 		GW_FUZZ_CHECK(gw_results_id(r, i, &id, &len, &err) == GW_OK && len > 0);
 		GW_FUZZ_CHECK(gw_results_record(r, i, &rec, &err) == GW_OK);
+		GW_FUZZ_CHECK(holds(gw_results_query(r), &rec));
 		gw_snippet_free(&sn);
 		memset(&sn, 0, sizeof sn);
 		GW_FUZZ_CHECK(gw_snippet_make(ix, gw_results_query(r), &rec, title_fid(r), 90, &sn, &err) == GW_OK);
