@@ -118,8 +118,11 @@ void gongwen_options_init(gongwen_options *opts);
  * On success *out owns the results (free with gongwen_results_free, before
  * gongwen_close(db)); on failure *out is NULL.
  * Errors: GONGWEN_EINVAL (a query with nothing to search for, such as only
- * punctuation; a bad date or type), GONGWEN_ELMDB (e.g. this thread still
- * holds other results), GONGWEN_ENOMEM, GONGWEN_EFORMAT. */
+ * punctuation; a query past a limit of README.md's "Limits" on its bytes,
+ * parts or levels of nesting, the message naming the limit; a bad date or
+ * type), GONGWEN_ELMDB (e.g. this thread still
+ * holds other results), GONGWEN_ENOMEM, GONGWEN_EFORMAT (a damaged index,
+ * such as a matching document whose stored record cannot be read). */
 int gongwen_search(gongwen *db, const char *query, const gongwen_options *opts,
                    gongwen_results **out);
 

@@ -65,6 +65,18 @@
 
 /* Queries */
 
+/* Bytes of one query: a longer one is refused. With the two limits below
+ * it bounds the time and memory one query may take. */
+#define GW_QUERY_BYTES_MAX 65536
+/* Parts (words and phrases, each copy counted) of one query: more are
+ * refused. Every part is matched and scored, so this is the bound of the
+ * per-part arrays of a search. */
+#define GW_QUERY_PARTS_MAX 4096
+/* Levels of nesting in one query: groups "(", NOT or "-" and field: each
+ * open one; deeper is refused (the parser and the evaluator recurse once
+ * a level). */
+#define GW_QUERY_DEPTH_MAX 256
+
 /* Terms a prefix (word*) expands to, at most, per field; the rest of the
  * terms with that prefix are not searched. */
 #define GW_PREFIX_MAX 256

@@ -337,7 +337,8 @@ int gw_accum_add(gw_accum *a, unsigned fid, uint32_t docid, const gw_toklist *l)
 			if (!s)
 				return -1;
 			g[i].s = s;
-			PREFETCH(s->list.p + s->list.len);
+			if (s->list.p) /* a new list has none: NULL + 0 is undefined */
+				PREFETCH(s->list.p + s->list.len);
 		}
 		if (i >= AHEAD) {
 			const gw_tgroup *tg = &l->g[i - AHEAD];

@@ -4,6 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A match names its part in 16 bits. */
+_Static_assert(GW_QUERY_PARTS_MAX <= UINT16_MAX + 1, "gw_match.part holds a part index");
+
+/* Elements of a part kept on the stack while it is matched: a word, or a
+ * Han run of up to 9 characters. A longer phrase allocates its own. */
+#define SMALL_ELEMS 8
+
 /* An element's postings: the union of its alternatives' lists. */
 typedef struct elit {
 	gw_pl **pl;
@@ -15,6 +22,7 @@ typedef struct elit {
 	int no_df;         /* 1: df not needed (a word list), not counted */
 	uint32_t *pos;
 	size_t npos, pos_cap;
+	size_t k;          /* count_phrase's place in pos */
 } elit;
 
 void gw_matches_free(gw_matches *v)
@@ -221,20 +229,23 @@ static int elit_positions(elit *e)
 	return 0;
 }
 
-static int has_pos(const elit *e, size_t *k, uint32_t p)
+/* 1 if p is among e's positions; e->k moves forward (anchors come in
+ * order). */
+static int has_pos(elit *e, uint32_t p)
 {
-	while (*k < e->npos && e->pos[*k] < p)
-		(*k)++;
-	return *k < e->npos && e->pos[*k] == p;
+	while (e->k < e->npos && e->pos[e->k] < p)
+		e->k++;
+	return e->k < e->npos && e->pos[e->k] == p;
 }
 
-/* Counts phrase occurrences in the current document (all elements on it),
- * recording their anchors. */
+/* Counts phrase occurrences in the current document (all elements on it,
+ * every one checked), recording their anchors. */
 static int count_phrase(elit *el, size_t n, gw_match *m, gw_matches *out)
 {
-	size_t k[64] = {0};
 	elit *lead = &el[0];
 
+	for (size_t j = 1; j < n; j++)
+		el[j].k = 0;
 	m->tf = m->an = 0;
 	m->aoff = (uint32_t)out->nanchors;
 	for (size_t i = 0; i < lead->npos; i++) {
@@ -244,7 +255,7 @@ static int count_phrase(elit *el, size_t n, gw_match *m, gw_matches *out)
 			continue;
 		anchor = lead->pos[i] - lead->off;
 		for (j = 1; j < n; j++)
-			if (!has_pos(&el[j], &k[j], anchor + el[j].off))
+			if (!has_pos(&el[j], anchor + el[j].off))
 				break;
 		if (j < n)
 			continue;
@@ -357,14 +368,22 @@ static gw_rc drive(elit *el, size_t n, elit *word, int have_word, unsigned fid, 
 	return rc;
 }
 
-/* Opens the element iterators of part pi in field fid; *opened counts
- * those to close. Returns GW_OK with *empty set when some element has no
- * postings (then the part cannot match here). */
+/* Room for the n element iterators of a part: small (SMALL_ELEMS) or
+ * allocated; NULL if out of memory. */
+static elit *elems_alloc(elit *small, size_t n)
+{
+	return n <= SMALL_ELEMS ? small : malloc(n * sizeof(elit));
+}
+
+/* Opens the element iterators of part pi in field fid, all part->n of
+ * them (el has room); *opened counts those to close. Returns GW_OK with
+ * *empty set when some element has no postings (then the part cannot
+ * match here). */
 static gw_rc open_elems(gw_txn *t, const gw_query *q, size_t pi, unsigned fid, elit *el,
                         size_t *opened, int *empty, gw_buf *key, gw_err *err)
 {
 	const gw_qpart *part = &q->parts[pi];
-	size_t n = part->n < 64 ? part->n : 64;
+	size_t n = part->n;
 	gw_rc rc = GW_OK;
 
 	*empty = 0;
@@ -383,19 +402,24 @@ static gw_rc open_elems(gw_txn *t, const gw_query *q, size_t pi, unsigned fid, e
 
 gw_rc gw_match_df(gw_txn *t, const gw_query *q, size_t pi, unsigned fid, uint64_t *df, gw_err *err)
 {
-	elit el[64];
+	elit small[SMALL_ELEMS], *el = elems_alloc(small, q->parts[pi].n);
 	size_t opened = 0;
 	int empty = 0;
 	gw_buf key = GW_BUF_INIT;
-	gw_rc rc = open_elems(t, q, pi, fid, el, &opened, &empty, &key, err);
+	gw_rc rc;
 
 	*df = 0;
+	if (!el)
+		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	rc = open_elems(t, q, pi, fid, el, &opened, &empty, &key, err);
 	if (rc == GW_OK && !empty)
 		for (size_t i = 0; i < opened; i++)
 			if (i == 0 || el[i].df < *df)
 				*df = el[i].df;
 	for (size_t i = 0; i < opened; i++)
 		elit_close(&el[i]);
+	if (el != small)
+		free(el);
 	gw_buf_free(&key);
 	return rc;
 }
@@ -404,12 +428,14 @@ gw_rc gw_match_part(gw_txn *t, const gw_query *q, size_t pi, unsigned fid, const
                     size_t ncand, gw_matches *out, gw_err *err)
 {
 	const gw_qpart *part = &q->parts[pi];
-	elit el[64], word;
+	elit small[SMALL_ELEMS], *el = elems_alloc(small, part->n), word;
 	size_t opened = 0;
 	int have_word = 0, empty = 0;
 	gw_buf key = GW_BUF_INIT;
 	gw_rc rc;
 
+	if (!el)
+		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	memset(&word, 0, sizeof word);
 	rc = open_elems(t, q, pi, fid, el, &opened, &empty, &key, err);
 	if (rc == GW_OK && !empty && part->has_word &&
@@ -422,6 +448,8 @@ gw_rc gw_match_part(gw_txn *t, const gw_query *q, size_t pi, unsigned fid, const
 	}
 	for (size_t i = 0; i < opened; i++)
 		elit_close(&el[i]);
+	if (el != small)
+		free(el);
 	elit_close(&word);
 	gw_buf_free(&key);
 	return rc;

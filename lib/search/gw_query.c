@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/gw_buf.h"
+#include "base/gw_limits.h"
 #include "store/gw_store.h"
 
 /* What the analyzer said about one position of a part. */
@@ -22,12 +23,16 @@ typedef struct builder {
 	gw_buf parts;  /* gw_qpart array */
 	gw_buf nodes;  /* gw_qnode array */
 	gw_buf kids;   /* size_t array */
+	gw_buf stack;  /* size_t: the children of the rules being parsed, so
+	                * that no rule holds an array of its own (one buffer,
+	                * reused by every rule; each pops what it pushed) */
 	/* parse state */
 	gw_analyzer *an;
 	const gw_fieldtab *ft;
 	const char *text;
 	size_t len, at;  /* query text and the lexer's position */
 	int depth;       /* open groups */
+	int level;       /* nesting: groups, NOTs and field scopes being parsed */
 	size_t trad, simp; /* script counts over the parts */
 	gw_err *err;
 	qpos *pos;
@@ -195,6 +200,8 @@ static gw_rc add_part(builder *b, size_t off, size_t len, int quoted, int prefix
 	gw_analyzer_script(b->an, &b->trad, &b->simp);
 	if (prefix && b->npos == 1 && b->pos[0].kind == GW_T_TERM) {
 		add_elem(b, 0, GW_T_TERM, b->pos[0].tok_off, b->pos[0].tok_len, 0);
+		if (!gw_buf_ok(&b->el))
+			return gw_err_set(b->err, GW_ENOMEM, 0, "out of memory");
 		((gw_qelem *)b->el.p)[before].alt[0].prefix = 1;
 	} else {
 		make_elems(b, quoted);
@@ -446,11 +453,69 @@ static size_t add_node(builder *b, int kind, size_t part, const size_t *kids, si
 	return b->nodes.len / sizeof(gw_qnode) - 1;
 }
 
+/* Where a rule's children start on b->stack. */
+static size_t stack_top(const builder *b)
+{
+	return b->stack.len / sizeof(size_t);
+}
+
+static void push_kid(builder *b, size_t k)
+{
+	gw_buf_append(&b->stack, &k, sizeof k);
+}
+
+/* The node of kind over the children pushed since base (the child itself
+ * if there is one, SIZE_MAX if none), which it pops. Out of memory, the
+ * stack is not to be read: SIZE_MAX, and gw_query_parse reports it. */
+static size_t reduce(builder *b, size_t base, int kind, uint32_t near)
+{
+	size_t n = stack_top(b) - base, out = SIZE_MAX;
+
+	if (gw_buf_ok(&b->stack) && n > 0) {
+		const size_t *kids = (const size_t *)b->stack.p + base;
+		out = n > 1 ? add_node(b, kind, 0, kids, n, near) : kids[0];
+	}
+	b->stack.len = base * sizeof(size_t);
+	return out;
+}
+
+/* One more level of nesting (a group, a NOT, a field scope) at off:
+ * refused past GW_QUERY_DEPTH_MAX, since each level recurses. The caller
+ * leaves it with b->level--. */
+static gw_rc enter(builder *b, size_t off)
+{
+	if (++b->level <= GW_QUERY_DEPTH_MAX)
+		return GW_OK;
+	return gw_err_set(b->err, GW_EINVAL, 0,
+	                  "query nests more than %d levels deep at column %zu; the limit is %d "
+	                  "(GW_QUERY_DEPTH_MAX)",
+	                  GW_QUERY_DEPTH_MAX, column(b->text, off), GW_QUERY_DEPTH_MAX);
+}
+
 static gw_rc parse_or(builder *b, unsigned fid, size_t *out);
 
 static int is_operand_start(int kind)
 {
 	return kind == T_LP || kind == T_FIELD || kind == T_TEXT || kind == T_NOT || kind == T_MINUS;
+}
+
+static gw_rc parse_atom(builder *b, unsigned fid, size_t *out);
+
+/* "(" or ")" after its "(" (at off), one level down. */
+static gw_rc parse_group(builder *b, unsigned fid, size_t off, size_t *out)
+{
+	token close;
+
+	b->depth++;
+	if (peek(b, &close) || (close.kind == T_RP && (b->depth--, 1)))
+		return b->err->rc ? b->err->rc : syntax(b, off, "empty group '()'");
+	if (enter(b, off) || parse_or(b, fid, out) || next_token(b, &close))
+		return b->err->rc;
+	b->level--;
+	b->depth--;
+	if (close.kind != T_RP)
+		return syntax(b, off, "missing ')' for the '(' opened");
+	return GW_OK;
 }
 
 static gw_rc parse_atom(builder *b, unsigned fid, size_t *out)
@@ -462,18 +527,8 @@ static gw_rc parse_atom(builder *b, unsigned fid, size_t *out)
 	if (next_token(b, &t))
 		return b->err->rc;
 	switch (t.kind) {
-	case T_LP: {
-		token close;
-		b->depth++;
-		if (peek(b, &close) || (close.kind == T_RP && (b->depth--, 1)))
-			return b->err->rc ? b->err->rc : syntax(b, t.off, "empty group '()'");
-		if (parse_or(b, fid, out) || next_token(b, &close))
-			return b->err->rc;
-		b->depth--;
-		if (close.kind != T_RP)
-			return syntax(b, t.off, "missing ')' for the '(' opened");
-		return GW_OK;
-	}
+	case T_LP:
+		return parse_group(b, fid, t.off, out);
 	case T_FIELD: {
 		token v;
 		if (peek(b, &v))
@@ -481,7 +536,10 @@ static gw_rc parse_atom(builder *b, unsigned fid, size_t *out)
 		if (b->at >= b->len || space_at(b->text, b->len, b->at) || (v.kind != T_LP && v.kind != T_TEXT))
 			return gw_err_set(b->err, GW_EINVAL, 0, "bad query: empty value for field '%.*s' at column %zu",
 			                  (int)t.len, b->text + t.off, column(b->text, t.off));
-		return parse_atom(b, t.fid, out);
+		if (enter(b, t.off) || parse_atom(b, t.fid, out))
+			return b->err->rc;
+		b->level--;
+		return GW_OK;
 	}
 	case T_TEXT:
 		if (add_part(b, t.off, t.len, t.quoted, t.prefix, fid, &part))
@@ -498,27 +556,26 @@ static gw_rc parse_atom(builder *b, unsigned fid, size_t *out)
 
 static gw_rc parse_near(builder *b, unsigned fid, size_t *out)
 {
-	size_t kids[64], n = 0;
+	size_t base = stack_top(b), k;
 	uint32_t dist = 0;
 	token t;
 
-	if (parse_atom(b, fid, &kids[0]))
+	if (parse_atom(b, fid, &k))
 		return b->err->rc;
-	n = kids[0] != SIZE_MAX;
+	if (k != SIZE_MAX)
+		push_kid(b, k);
 	while (peek(b, &t) == GW_OK && t.kind == T_NEAR) {
-		size_t k;
 		next_token(b, &t);
 		dist = t.near;
 		if (parse_atom(b, fid, &k))
 			return b->err->rc;
-		if (k == SIZE_MAX || n == 0)
+		if (k == SIZE_MAX || stack_top(b) == base)
 			return syntax(b, t.off, "NEAR needs a word or phrase on both sides");
-		if (n < 64)
-			kids[n++] = k;
+		push_kid(b, k);
 	}
 	if (b->err->rc)
 		return b->err->rc;
-	*out = n > 1 ? add_node(b, GW_QN_NEAR, 0, kids, n, dist) : (n ? kids[0] : SIZE_MAX);
+	*out = reduce(b, base, GW_QN_NEAR, dist);
 	return GW_OK;
 }
 
@@ -532,24 +589,27 @@ static gw_rc parse_unary(builder *b, unsigned fid, size_t *out)
 	if (t.kind != T_NOT && t.kind != T_MINUS)
 		return parse_near(b, fid, out);
 	next_token(b, &t);
+	if (enter(b, t.off))
+		return b->err->rc;
 	if (peek(b, &t) == GW_OK && !is_operand_start(t.kind))
 		return syntax(b, t.off, "NOT or '-' needs a query part after it");
 	if (parse_unary(b, fid, &k))
 		return b->err->rc;
+	b->level--;
 	*out = k == SIZE_MAX ? SIZE_MAX : add_node(b, GW_QN_NOT, 0, &k, 1, 0);
 	return GW_OK;
 }
 
 static gw_rc parse_and(builder *b, unsigned fid, size_t *out)
 {
-	size_t kids[256], n = 0, k = SIZE_MAX;
+	size_t base = stack_top(b), k = SIZE_MAX;
 	token t;
 
 	for (;;) {
 		if (parse_unary(b, fid, &k))
 			return b->err->rc;
-		if (k != SIZE_MAX && n < 256)
-			kids[n++] = k;
+		if (k != SIZE_MAX)
+			push_kid(b, k);
 		if (peek(b, &t))
 			return b->err->rc;
 		if (t.kind == T_AND) {
@@ -561,13 +621,13 @@ static gw_rc parse_and(builder *b, unsigned fid, size_t *out)
 		if (!is_operand_start(t.kind))
 			break;
 	}
-	*out = n > 1 ? add_node(b, GW_QN_AND, 0, kids, n, 0) : (n ? kids[0] : SIZE_MAX);
+	*out = reduce(b, base, GW_QN_AND, 0);
 	return GW_OK;
 }
 
 static gw_rc parse_or(builder *b, unsigned fid, size_t *out)
 {
-	size_t kids[256], n = 0, k = SIZE_MAX;
+	size_t base = stack_top(b), k = SIZE_MAX;
 	token t;
 
 	if (peek(b, &t))
@@ -577,8 +637,8 @@ static gw_rc parse_or(builder *b, unsigned fid, size_t *out)
 	for (;;) {
 		if (parse_and(b, fid, &k))
 			return b->err->rc;
-		if (k != SIZE_MAX && n < 256)
-			kids[n++] = k;
+		if (k != SIZE_MAX)
+			push_kid(b, k);
 		if (peek(b, &t))
 			return b->err->rc;
 		if (t.kind != T_OR)
@@ -587,7 +647,7 @@ static gw_rc parse_or(builder *b, unsigned fid, size_t *out)
 		if (peek(b, &t) == GW_OK && !is_operand_start(t.kind))
 			return syntax(b, t.off, "OR needs a query part on both sides");
 	}
-	*out = n > 1 ? add_node(b, GW_QN_OR, 0, kids, n, 0) : (n ? kids[0] : SIZE_MAX);
+	*out = reduce(b, base, GW_QN_OR, 0);
 	return GW_OK;
 }
 
@@ -644,6 +704,9 @@ gw_rc gw_query_parse(gw_analyzer *an, const gw_fieldtab *ft, const char *text, s
 	gw_rc rc;
 
 	*out = NULL;
+	if (len > GW_QUERY_BYTES_MAX)
+		return gw_err_set(err, GW_EINVAL, 0, "query has %zu bytes; the limit is %d (GW_QUERY_BYTES_MAX)", len,
+		                  GW_QUERY_BYTES_MAX);
 	memset(&b, 0, sizeof b);
 	b.an = an;
 	b.ft = ft;
@@ -653,11 +716,18 @@ gw_rc gw_query_parse(gw_analyzer *an, const gw_fieldtab *ft, const char *text, s
 	rc = parse_or(&b, 0, &root);
 	if (rc == GW_OK && (rc = next_token(&b, &t)) == GW_OK && t.kind != T_END)
 		rc = syntax(&b, t.off, t.kind == T_RP ? "')' without '('" : "unexpected operator");
+	if (rc == GW_OK && !gw_buf_ok(&b.stack))
+		rc = gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	/* Parsed to the end, to tell how many: the bytes bound the work. */
+	if (rc == GW_OK && b.parts.len / sizeof(gw_qpart) > GW_QUERY_PARTS_MAX)
+		rc = gw_err_set(err, GW_EINVAL, 0, "query has %zu parts; the limit is %d (GW_QUERY_PARTS_MAX)",
+		                b.parts.len / sizeof(gw_qpart), GW_QUERY_PARTS_MAX);
 	if (rc == GW_OK && root == SIZE_MAX)
 		rc = gw_err_set(err, GW_EINVAL, 0, "query has nothing to search for (only punctuation or spaces)");
 	if (rc == GW_OK && (!gw_buf_ok(&b.terms) || !gw_buf_ok(&b.el) || !gw_buf_ok(&b.parts) ||
 	                    !gw_buf_ok(&b.nodes) || !gw_buf_ok(&b.kids) || !(*out = finish(&b, root))))
 		rc = gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	gw_buf_free(&b.stack);
 	if (rc == GW_OK && !positive(*out, root, 0)) {
 		gw_query_free(*out);
 		*out = NULL;

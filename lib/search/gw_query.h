@@ -14,6 +14,10 @@
  * the rest of the query; a stray ")" is punctuation. Errors (unbalanced
  * "(", an operator without operands, an empty field value, a query with no
  * part that is not negated) name the 1-based column in characters.
+ * Limits (base/gw_limits.h): a query of more than GW_QUERY_BYTES_MAX bytes
+ * or GW_QUERY_PARTS_MAX parts, or nested (groups, NOT/-, field:) more than
+ * GW_QUERY_DEPTH_MAX levels deep, is refused with GW_EINVAL and a message
+ * naming the limit; below them every part and operand is kept.
  *
  * A part (word or phrase) is analyzed like document text and matched as a
  * phrase: its elements at the same relative positions.
@@ -104,7 +108,8 @@ struct gw_fieldtab;
 /* Parses text; field names are looked up in ft (may be NULL: no fields).
  * *out owns the result (gw_query_free). GW_EINVAL with a message naming
  * the column (1-based, in characters) for an empty field value, or if no
- * part has anything to search for. */
+ * part has anything to search for; with one naming the limit for a query
+ * past GW_QUERY_BYTES_MAX, GW_QUERY_PARTS_MAX or GW_QUERY_DEPTH_MAX. */
 gw_rc gw_query_parse(gw_analyzer *an, const struct gw_fieldtab *ft, const char *text, size_t len,
                      gw_query **out, gw_err *err);
 

@@ -17,10 +17,18 @@
 
 struct ranker;
 
+/* Parts of a query whose per-part arrays fit in place (on the stack, or
+ * inside the results): nearly every query. Longer ones (up to
+ * GW_QUERY_PARTS_MAX) allocate theirs. */
+#define SMALL_PARTS 16
+
 struct gw_results {
 	gw_analyzer *an;   /* the index's (borrowed) */
 	struct ranker *rk; /* kept for gw_results_explain */
-	double df[64];     /* each part's document frequency (or its estimate) */
+	double *df;        /* each part's document frequency (or its estimate) */
+	double *idf, *ub;  /* the ranker's, by part: all three in part_small, or
+	                    * in one allocation at df */
+	double part_small[3 * SMALL_PARTS];
 	double ndocs;      /* documents in the index (N) */
 	size_t scored;     /* matches scored (the rest were skipped by MaxScore) */
 	size_t unread;     /* matches skipped on their norm, without a lens read */
@@ -49,6 +57,20 @@ typedef struct scored {
 	const char *date; /* stored ISO date, NULL if none */
 	size_t date_len;
 } scored;
+
+/* n elements of sz bytes for a search's per-part work, zeroed: small
+ * (room for SMALL_PARTS of them) or allocated; NULL if out of memory.
+ * tmp_free gives them back. */
+static void *tmp_array(void *small, size_t n, size_t sz)
+{
+	return n <= SMALL_PARTS ? memset(small, 0, n * sz) : calloc(n, sz);
+}
+
+static void tmp_free(void *p, const void *small)
+{
+	if (p != small)
+		free(p);
+}
 
 void gw_rank_defaults(gw_rank_params *p)
 {
@@ -106,8 +128,8 @@ typedef struct ranker {
 	double norm[GW_MAX_FIELDS + 1]; /* b / avg: tf~ = w tf / (1 - b + norm len) */
 	int indexed[GW_MAX_FIELDS + 1]; /* 1 if the field is indexed (counts in lengths) */
 	double focus;                   /* this query's focus power; 0: off */
-	double idf[64];
-	double ub[64];                  /* most a part can add to the sum of parts (0 if negated) */
+	double *idf;                    /* by part (gw_results' storage) */
+	double *ub;                     /* most a part can add to the sum of parts (0 if negated) */
 	double fmax;                    /* most doc_factor() can be */
 	double amax;                    /* the sum of every indexed field's average length */
 	double *aset;                   /* the same over each field set of norms (gw_norms.h) */
@@ -254,7 +276,7 @@ static double score_doc(const ranker *rk, const gw_query *q, const partm *pm, si
 {
 	double total = 0;
 
-	for (size_t p = 0; p < q->nparts && p < 64; p++) {
+	for (size_t p = 0; p < q->nparts; p++) {
 		size_t n;
 		const gw_match *m;
 		if (q->parts[p].negated || !(m = doc_matches_from(&pm[p], docid, &hint[p], &n)))
@@ -269,7 +291,7 @@ static double doc_bound(const ranker *rk, const gw_query *q, const partm *pm, si
 {
 	double ub = 0;
 
-	for (size_t p = 0; p < q->nparts && p < 64; p++) {
+	for (size_t p = 0; p < q->nparts; p++) {
 		size_t n;
 		if (rk->ub[p] > 0 && doc_matches_from(&pm[p], docid, &hint[p], &n))
 			ub += rk->ub[p];
@@ -748,6 +770,23 @@ static int needs_texts(const gw_search_opts *o)
 	return o->type || o->after || o->before || o->facet || o->sort_date;
 }
 
+/* The stored record of docid, short fields only (filters, facets and the
+ * date order read no packed text). */
+static gw_rc read_short(gw_results *r, uint32_t docid, gw_record *rec, gw_err *err)
+{
+	const void *val;
+	size_t len;
+	gw_rc rc = gw_doc_get(r->t, docid, &val, &len, err);
+
+	if (rc == GW_ENOTFOUND)
+		return gw_err_set(err, GW_EFORMAT, 0, "docid %u has no stored record", docid);
+	if (rc)
+		return rc;
+	if (gw_record_parse(val, len, rec, 1, NULL, NULL))
+		return gw_err_set(err, GW_EFORMAT, 0, "damaged record of docid %u", docid);
+	return GW_OK;
+}
+
 static gw_rc rank(gw_results *r, const docset *docs, const partm *pm, const ranker *rk,
                   const gw_search_opts *o, gw_err *err)
 {
@@ -761,28 +800,30 @@ static gw_rc rank(gw_results *r, const docset *docs, const partm *pm, const rank
 	size_t nheap = 0;
 	gw_lens_reader lens;
 	gw_norms_reader norms;
-	size_t hint[64] = {0};
+	size_t hint_small[SMALL_PARTS], *hint = tmp_array(hint_small, r->q->nparts, sizeof *hint);
+	gw_rc rc = GW_OK;
 
 	if (k > docs->n)
 		k = docs->n;
 	r->facets = r->fid_facet ? malloc((docs->n ? docs->n : 1) * sizeof *r->facets) : NULL;
-	if (!heap || (r->fid_facet && !r->facets)) {
+	if (!heap || !hint || (r->fid_facet && !r->facets)) {
 		free(heap);
+		tmp_free(hint, hint_small);
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	}
 	gw_lens_reader_init_cached(&lens, r->t, r->lens_cache);
 	gw_norms_reader_init(&norms, r->t);
 	for (size_t i = 0; i < docs->n; i++) {
 		size_t len;
-		const void *val;
 		gw_record rec;
 		scored sc = {docs->d[i], 0, NULL, 0};
 		double bound, factor; /* bound: read only once the heap is full */
 		rec.nf = 0;
-		/* Filters and facets read short fields, never packed. */
-		if (texts && (gw_doc_get(r->t, docs->d[i], &val, &len, err) != GW_OK ||
-		              gw_record_parse(val, len, &rec, texts, NULL, NULL)))
-			rec.nf = 0;
+		/* Filters and facets read short fields, never packed. A record
+		 * that cannot be read ends the search with its error (it used to
+		 * be skipped, its error left behind a search that succeeded). */
+		if (texts && (rc = read_short(r, docs->d[i], &rec, err)))
+			break;
 		if (texts && !passes(r, o, &rec, &sc))
 			continue;
 		if (texts && r->fid_facet) {
@@ -816,6 +857,11 @@ static gw_rc rank(gw_results *r, const docset *docs, const partm *pm, const rank
 	}
 	gw_lens_reader_close(&lens);
 	gw_norms_reader_close(&norms);
+	tmp_free(hint, hint_small);
+	if (rc) {
+		free(heap);
+		return rc;
+	}
 	return take_hits(r, heap, nheap, o, cmp, err);
 }
 
@@ -1015,15 +1061,21 @@ static gw_rc match_parts(gw_results *r, partm *pm, size_t np, double *df, gw_err
 {
 	const gw_qnode *root = &r->q->nodes[r->q->root];
 	gw_match *tmp = NULL;
-	size_t tmp_cap = 0, order[64], n = 0;
-	uint8_t done[64] = {0};
-	double est[64] = {0};
+	size_t tmp_cap = 0, n = 0;
+	size_t order_small[SMALL_PARTS], *order = tmp_array(order_small, np, sizeof *order);
+	uint8_t done_small[SMALL_PARTS], *done = tmp_array(done_small, np, sizeof *done);
+	double est_small[SMALL_PARTS], *est = tmp_array(est_small, np, sizeof *est);
 	docset cand = {NULL, 0};
 	gw_rc rc = GW_OK;
 
+	if (!order || !done || !est) {
+		rc = gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+		goto out;
+	}
+	/* A part is the child of one node only: n <= np. */
 	for (size_t k = 0; root->kind == GW_QN_AND && k < root->n; k++) {
 		const gw_qnode *kid = &r->q->nodes[r->q->kids[root->first + k]];
-		if (kid->kind == GW_QN_PART && kid->part < np && n < 64)
+		if (kid->kind == GW_QN_PART && kid->part < np)
 			order[n++] = kid->part;
 	}
 	if (n > 1) {
@@ -1031,7 +1083,7 @@ static gw_rc match_parts(gw_results *r, partm *pm, size_t np, double *df, gw_err
 		for (size_t k = 0; k < n && rc == GW_OK; k++)
 			rc = estimate_df(r, order[k], &est[order[k]], err);
 		if (rc)
-			return rc;
+			goto out;
 		qsort_r(order, n, sizeof order[0], by_rarity, &po);
 	}
 	for (size_t k = 0; k < n && rc == GW_OK; k++) {
@@ -1044,7 +1096,11 @@ static gw_rc match_parts(gw_results *r, partm *pm, size_t np, double *df, gw_err
 			/* Alone it is exact; beside others it takes the estimate
 			 * like them, so scores do not depend on the order. */
 			df[p] = n > 1 ? est[p] : (double)pm[p].ndocs;
-			if (set_alloc(&cand, pm[p].ndocs) == 0 && pm[p].ndocs)
+			if (set_alloc(&cand, pm[p].ndocs)) {
+				rc = gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+				break;
+			}
+			if (pm[p].ndocs)
 				memcpy(cand.d, pm[p].docs, pm[p].ndocs * sizeof *cand.d);
 			cand.n = pm[p].ndocs;
 			continue;
@@ -1057,8 +1113,12 @@ static gw_rc match_parts(gw_results *r, partm *pm, size_t np, double *df, gw_err
 	for (size_t p = 0; p < np && rc == GW_OK; p++)
 		if (!done[p] && (rc = match_one(r, pm, p, NULL, &tmp, &tmp_cap, err)) == GW_OK)
 			df[p] = (double)pm[p].ndocs;
+out:
 	free(cand.d);
 	free(tmp);
+	tmp_free(order, order_small);
+	tmp_free(done, done_small);
+	tmp_free(est, est_small);
 	return rc;
 }
 
@@ -1075,7 +1135,7 @@ static int direct_plan(const gw_results *r, const gw_search_opts *o)
 	const gw_qnode *root = &q->nodes[q->root];
 
 	if (o->general_plan || needs_texts(o) || q->anchors || root->kind != GW_QN_AND || root->n < 2 ||
-	    root->n != q->nparts || q->nparts > 64)
+	    root->n != q->nparts)
 		return 0;
 	for (size_t k = 0; k < root->n; k++) {
 		const gw_qnode *kid = &q->nodes[q->kids[root->first + k]];
@@ -1165,12 +1225,15 @@ done:
 static gw_rc rank_direct(gw_results *r, const ranker *rk, gw_pcur **cur, const double *df,
                          const gw_search_opts *o, gw_err *err)
 {
-	size_t np = r->q->nparts, order[64], k = hits_wanted(o);
+	size_t np = r->q->nparts, k = hits_wanted(o);
+	size_t order_small[SMALL_PARTS], *order = tmp_array(order_small, np, sizeof *order);
 	part_order po = {r->q, df};
 	scored *heap;
 	size_t nheap = 0;
 	int empty = 0;
 
+	if (!order)
+		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	for (size_t p = 0; p < np; p++) {
 		order[p] = p;
 		empty |= !cur[p];
@@ -1179,10 +1242,13 @@ static gw_rc rank_direct(gw_results *r, const ranker *rk, gw_pcur **cur, const d
 	/* The rarest part's estimate bounds the matches (and so the heap). */
 	if (k > df[order[0]])
 		k = (size_t)df[order[0]];
-	if (!(heap = malloc((k ? k : 1) * sizeof *heap)))
+	if (!(heap = malloc((k ? k : 1) * sizeof *heap))) {
+		tmp_free(order, order_small);
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	}
 	if (!empty)
 		walk_and(r, rk, cur, order, np, heap, &nheap, k);
+	tmp_free(order, order_small);
 	return take_hits(r, heap, nheap, o, by_score, err);
 }
 
@@ -1215,16 +1281,26 @@ static gw_rc run(gw_results *r, const gw_search_opts *o, gw_err *err)
 {
 	ranker rk;
 	gw_rank_params defaults;
-	size_t np = r->q->nparts < 64 ? r->q->nparts : 64;
-	partm pm[64];
-	double *df = r->df;
+	size_t np = r->q->nparts;
+	partm pm_small[SMALL_PARTS], *pm = tmp_array(pm_small, np, sizeof *pm);
+	gw_pcur *cur_small[SMALL_PARTS], **cur = tmp_array(cur_small, np, sizeof *cur);
+	double *df;
 	docset docs = {NULL, 0};
-	gw_pcur *cur[64] = {0};
 	int direct;
-	gw_rc rc;
+	gw_rc rc = GW_OK;
 
 	memset(&rk, 0, sizeof rk);
-	memset(pm, 0, sizeof pm);
+	/* df, idf and ub by part live as long as the results (explain reads
+	 * them): in place for a query of few parts. */
+	r->df = np <= SMALL_PARTS ? r->part_small : calloc(3 * np, sizeof *r->df);
+	if (!pm || !cur || !r->df) {
+		tmp_free(pm, pm_small);
+		tmp_free(cur, cur_small);
+		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	}
+	df = r->df;
+	rk.idf = r->idf = r->df + np;
+	rk.ub = r->ub = r->df + 2 * np;
 	gw_rank_defaults(&defaults);
 	direct = r->direct = direct_plan(r, o);
 	if ((rc = ranker_init(&rk, r->t, r->an, &r->ft, o->rank ? o->rank : &defaults, err)) == GW_OK &&
@@ -1255,6 +1331,8 @@ static gw_rc run(gw_results *r, const gw_search_opts *o, gw_err *err)
 		gw_matches_free(&pm[p].v);
 		free(pm[p].docs);
 	}
+	tmp_free(pm, pm_small);
+	tmp_free(cur, cur_small);
 	free(rk.aset);
 	rk.aset = NULL;
 	rk.naset = 0;
@@ -1337,6 +1415,8 @@ void gw_results_free(gw_results *r)
 	gw_txn_abort(r->t);
 	gw_fieldtab_free(&r->ft);
 	gw_query_free(r->q);
+	if (r->df != r->part_small)
+		free(r->df);
 	for (size_t i = 0; r->unz && i < r->nhits; i++)
 		gw_buf_free(&r->unz[i]);
 	free(r->unz);
@@ -1469,7 +1549,7 @@ gw_rc gw_results_explain(gw_results *r, size_t i, gw_buf *out, gw_err *err)
 	if (gw_results_record(r, i, &rec, err))
 		return err->rc;
 	gw_buf_printf(out, "score %.4f (BM25F: k1 %.2f, b %.2f)\n", r->hits[i].score, r->rk->p.k1, r->rk->p.b);
-	for (size_t p = 0; p < r->q->nparts && p < 64; p++)
+	for (size_t p = 0; p < r->q->nparts; p++)
 		if (!r->q->parts[p].negated && explain_part(r, p, r->hits[i].docid, &rec, out, &sum, err))
 			return err->rc;
 	same = same_script(r, &rec);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/gw_limits.h"
 #include "text/gw_analyzer.h"
 #include "store/gw_store_impl.h"
 
@@ -1112,8 +1113,12 @@ gw_rc gw_term_prefix_each(gw_txn *t, unsigned fid, int kind, const char *prefix,
 	small_prefix sp;
 	int stop = 0, more;
 
+	/* Terms are cut at GW_TERM_MAX bytes (gw_limits.h), queries' too, so
+	 * only a caller that skipped the analyzer gets here with a longer one:
+	 * refused rather than silently finding nothing. */
 	if (len + 1 > 500)
-		return GW_OK;
+		return gw_err_set(err, GW_EINVAL, 0, "prefix of %zu bytes is longer than any term (GW_TERM_MAX is %d)",
+		                  len, GW_TERM_MAX);
 	kb[0] = (unsigned char)kind;
 	memcpy(kb + 1, prefix, len);
 	if (t->write && span_flush(t, err))
