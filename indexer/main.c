@@ -637,7 +637,7 @@ static int check_index(const opts *o)
 	gw_rc rc;
 
 	gw_err_clear(&err);
-	if (gw_index_open(&ix, o->index, GW_OPEN_READ, &err) != GW_OK) {
+	if (gw_index_open(&ix, o->index, GW_OPEN_READ | GW_OPEN_VERIFY, &err) != GW_OK) {
 		open_failed(o->index, err.msg);
 		return 2;
 	}

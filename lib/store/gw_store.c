@@ -288,7 +288,9 @@ gw_rc gw_store_open(gw_store **out, const char *path, int flags, gw_err *err)
 		gw_store_close(s);
 		return err ? err->rc : GW_ELMDB;
 	}
-	if (open_dbs(s, create, err) || check_versions(s, err)) {
+	/* Before LMDB reads a page: it believes what pages say. */
+	if (gw_store_verify(s, s->write || (flags & GW_OPEN_VERIFY) ? GW_VERIFY_ALL : GW_VERIFY_BRANCHES, err) ||
+	    open_dbs(s, create, err) || check_versions(s, err)) {
 		gw_store_close(s);
 		return err->rc;
 	}

@@ -22,13 +22,23 @@ typedef struct gw_txn gw_txn;
 enum {
 	GW_OPEN_READ = 0,   /* read only; the index must exist */
 	GW_OPEN_WRITE = 1,  /* read-write; the index must exist */
-	GW_OPEN_CREATE = 3  /* read-write; created (with its directory) if absent */
+	GW_OPEN_CREATE = 3, /* read-write; created (with its directory) if absent */
+	GW_OPEN_VERIFY = 4  /* with GW_OPEN_READ: check every LMDB page on open,
+	                     * as writers always do (gw_store_verify) */
 };
 
 /* Opens (flags GW_OPEN_*) the index directory. Checks the format and
  * analyzer versions: GW_EVERSION names both versions when they differ. */
 gw_rc gw_store_open(gw_store **out, const char *path, int flags, gw_err *err);
 void gw_store_close(gw_store *s);
+/* Checks the LMDB pages of the last committed state (gw_verify.c): what
+ * is GW_VERIFY_ALL (every page, and the free list) or GW_VERIFY_BRANCHES
+ * (the main database and the branch pages, for a reader: cheap). A page
+ * that does not hold together gives GW_ECORRUPT naming the table and page.
+ * gw_store_open calls it before LMDB reads a page: GW_VERIFY_ALL for a
+ * writer or with GW_OPEN_VERIFY, GW_VERIFY_BRANCHES else. */
+enum { GW_VERIFY_BRANCHES = 0, GW_VERIFY_ALL = 1 };
+gw_rc gw_store_verify(gw_store *s, int what, gw_err *err);
 /* The index directory s was opened on. */
 const char *gw_store_path(const gw_store *s);
 /* Doubles the map size; no transaction of this process may be open. */
