@@ -164,7 +164,7 @@ static gw_rc feed(gw_txn *t, const void *tkey, size_t tklen, gw_entry_reader *r,
 	while ((rc = gw_entry_next_fast(r, &e)) == 1)
 		if (gw_chunk_builder_add(b, &e) && put_chunk(t, tkey, tklen, b, err))
 			return err->rc;
-	return rc < 0 ? gw_err_set(err, GW_EFORMAT, 0, "damaged posting list") : GW_OK;
+	return rc < 0 ? gw_damaged(err, "post", tkey, tklen, "chunk entries past its end or out of order") : GW_OK;
 }
 
 /* A new term's list: its chunks are cut from it (gw_plist_cut) and written
@@ -186,7 +186,7 @@ static gw_rc put_new_list(gw_txn *t, const void *tkey, size_t tklen, const gw_pl
 			return err->rc;
 		gw_plist_cut_write(&c, at);
 	}
-	return rc < 0 ? gw_err_set(err, GW_EFORMAT, 0, "damaged posting list") : GW_OK;
+	return rc < 0 ? gw_err_set(err, GW_EFORMAT, 0, "batch posting list out of order") : GW_OK;
 }
 
 /* The write txn's postings cursor (opened on first use). Merges and
@@ -301,7 +301,7 @@ static void span_set(small_span *s, size_t i, const void *k, size_t klen, uint32
 }
 
 /* Appends every entry of a block read from the database. */
-static gw_rc span_add_block(small_span *s, const MDB_val *v, gw_err *err)
+static gw_rc span_add_block(small_span *s, const MDB_val *k, const MDB_val *v, gw_err *err)
 {
 	gw_tblock_reader r;
 	int rc;
@@ -319,7 +319,7 @@ static gw_rc span_add_block(small_span *s, const MDB_val *v, gw_err *err)
 		span_set(s, s->n - 1, r.key, r.klen, r.first, chunk, clen);
 	}
 	if (rc < 0)
-		return gw_err_set(err, GW_EFORMAT, 0, "damaged block of small posting lists");
+		return gw_damaged(err, "small", k->mv_data, k->mv_size, "block entry past its end or out of order");
 	if (!gw_buf_ok(&s->keys) || !gw_buf_ok(&s->chunks))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	return GW_OK;
@@ -336,7 +336,7 @@ static gw_rc put_block(gw_txn *t, size_t from, size_t to, gw_err *err)
 	for (size_t i = from; i < to; i++)
 		if (gw_tblock_put(b, i > from ? ent_key(s, i - 1) : NULL, i > from ? s->e[i - 1].klen : 0, ent_key(s, i),
 		                  s->e[i].klen, s->e[i].first, s->chunks.p + s->e[i].coff, s->e[i].clen))
-			return gw_err_set(err, GW_EFORMAT, 0, "damaged posting list");
+			return gw_damaged(err, "small", ent_key(s, i), s->e[i].klen, "damaged small list");
 	if (!gw_buf_ok(b))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	if (reserve_put(t, t->s->small, &t->small_max, ent_key(s, to - 1), s->e[to - 1].klen, b->len, &at, err))
@@ -440,7 +440,7 @@ static gw_rc span_flush(gw_txn *t, gw_err *err)
 			lrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
 			if (lrc == 0) { /* the next block: it joins the tail */
 				set_key(&s->hi, &s->has_hi, k.mv_data, k.mv_size);
-				if (span_add_block(s, &v, err)) {
+				if (span_add_block(s, &k, &v, err)) {
 					rc = err->rc;
 					break;
 				}
@@ -499,7 +499,7 @@ static gw_rc span_load(gw_txn *t, const void *k, size_t klen, gw_err *err)
 	}
 	if (rc == 0) {
 		set_key(&s->old, &s->has_old, key.mv_data, key.mv_size);
-		if (span_add_block(s, &val, err)) {
+		if (span_add_block(s, &key, &val, err)) {
 			mdb_cursor_close(cur);
 			return err->rc;
 		}
@@ -631,7 +631,7 @@ static gw_rc append_unbig(gw_txn *t, const void *tkey, size_t tklen, const gw_pl
 	}
 	if (plist_of_chunk(&t->joined, &o, s->chunks.p + s->e[i].coff, s->e[i].clen, s->e[i].first) ||
 	    gw_plist_concat(&t->joined, &o, l))
-		return gw_buf_ok(&t->joined) ? gw_err_set(err, GW_EFORMAT, 0, "damaged posting list")
+		return gw_buf_ok(&t->joined) ? gw_damaged(err, "small", tkey, tklen, "damaged small list")
 		                             : gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	if (!gw_buf_ok(&t->joined))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
@@ -700,7 +700,7 @@ static gw_rc remove_small(gw_txn *t, const void *k, size_t klen, const uint32_t 
 	/* The builder copies the entries it keeps: span_store may then move
 	 * the span's chunks. */
 	if (gw_chunk_open(&r, s->chunks.p + s->e[i].coff, s->e[i].clen, s->e[i].first, NULL))
-		return gw_err_set(err, GW_EFORMAT, 0, "damaged posting list");
+		return gw_damaged(err, "small", k, klen, "damaged small list header");
 	gw_chunk_builder_reset(b);
 	while ((rc = gw_entry_next(&r, &e)) == 1) {
 		while (at < n && docids[at] < e.docid)
@@ -709,7 +709,7 @@ static gw_rc remove_small(gw_txn *t, const void *k, size_t klen, const uint32_t 
 			gw_chunk_builder_add(b, &e);
 	}
 	if (rc < 0)
-		return gw_err_set(err, GW_EFORMAT, 0, "damaged posting list");
+		return gw_damaged(err, "small", k, klen, "small list entries past its end");
 	if (!gw_chunk_builder_take(b, &first)) { /* nothing left */
 		small_del(t, i);
 		return GW_OK;
@@ -767,7 +767,7 @@ gw_rc gw_post_remove_many(gw_txn *t, const void *tkey, size_t tklen, const uint3
 				gw_chunk_builder_add(b, &e);
 		}
 		if (rc < 0) {
-			gw_err_set(err, GW_EFORMAT, 0, "damaged posting list");
+			gw_damaged(err, "post", k.mv_data, k.mv_size, "chunk entries past its end or out of order");
 			break;
 		}
 		if ((rc = mdb_cursor_del(cur, 0))) {
@@ -805,13 +805,13 @@ static int pl_open_small(gw_pl *pl, gw_txn *t, const void *k, size_t klen, gw_er
 		return -1;
 	found = small_lookup(t, k, klen, &r, &lrc);
 	if (lrc)
-		return lrc < 0 ? (gw_err_set(err, GW_EFORMAT, 0, "damaged block of small posting lists"), -1)
+		return lrc < 0 ? (gw_damaged(err, "small", k, klen, "block entry past its end or out of order"), -1)
 		               : (gw_store_lmdb_err(err, lrc, "cannot read postings"), -1);
 	if (!found)
 		return 0;
 	clen = gw_tblock_chunk(&r, pl->small);
 	if (clen == 0 || gw_chunk_open(&pl->h.r, pl->small, clen, r.first, &pl->h.chunk_last)) {
-		gw_err_set(err, GW_EFORMAT, 0, "damaged posting list");
+		gw_damaged(err, "small", k, klen, "damaged small list");
 		return -1;
 	}
 	pl->df = pl->h.r.left;
@@ -850,8 +850,9 @@ gw_rc gw_pl_open(gw_txn *t, const void *tkey, size_t tklen, gw_pl **out, gw_err 
 		return gw_store_lmdb_err(err, rc, "cannot read postings");
 	}
 	if ((rc = rc ? 0 : pl_load(pl, &k, &v)) < 0) {
+		gw_damaged(err, "post", k.mv_data, k.mv_size, "chunk header of %zu bytes damaged", v.mv_size);
 		gw_pl_close(pl);
-		return gw_err_set(err, GW_EFORMAT, 0, "damaged posting list");
+		return err ? err->rc : GW_ECORRUPT;
 	}
 	if (rc == 0) { /* no chunk: a small list, or no list */
 		mdb_cursor_close(pl->cur);
@@ -875,6 +876,21 @@ void gw_pl_close(gw_pl *pl)
 	free(pl);
 }
 
+/* Records damage met reading pl (its txn's sticky damage); returns -1. */
+static int pl_damaged(gw_pl *pl)
+{
+	gw_damaged(&pl->t->damage, pl->cur ? "post" : "small", pl->key, pl->klen,
+	           "chunk entries past its end or out of order");
+	return -1;
+}
+
+gw_rc gw_txn_damage(const gw_txn *t, gw_err *err)
+{
+	if (t->damage.rc == GW_OK)
+		return GW_OK;
+	return gw_err_set(err, t->damage.rc, 0, "%s", t->damage.msg);
+}
+
 int gw_pl_next(gw_pl *pl)
 {
 	MDB_val k, v;
@@ -884,13 +900,13 @@ int gw_pl_next(gw_pl *pl)
 		rc = gw_entry_next_fast(&pl->h.r, &pl->h.e);
 		pl->h.on = rc == 1;
 		if (rc != 0)
-			return rc;
+			return rc < 0 ? pl_damaged(pl) : rc;
 		if (!pl->cur || mdb_cursor_get(pl->cur, &k, &v, MDB_NEXT) != 0 || (rc = pl_load(pl, &k, &v)) == 0) {
 			pl->h.eof = 1;
 			break;
 		}
 		if (rc < 0)
-			return -1;
+			return pl_damaged(pl);
 	}
 	pl->h.on = 0;
 	return 0;
@@ -933,14 +949,14 @@ int gw_pl_skip_to(gw_pl *pl, uint32_t target)
 			return 0;
 		}
 		if (rc < 0)
-			return -1;
+			return pl_damaged(pl);
 		pl->h.on = 0;
 	}
 	/* Within the chunk, without gw_pl_next's call per entry. */
 	if ((rc = gw_entry_seek(&pl->h.r, target, &pl->h.e)) == 1)
 		return pl->h.on = 1;
 	if (rc < 0)
-		return pl->h.on = 0, -1;
+		return pl->h.on = 0, pl_damaged(pl);
 	while ((rc = gw_pl_next(pl)) == 1)
 		if (pl->h.e.docid >= target)
 			return 1;
@@ -1012,9 +1028,11 @@ static gw_rc small_each(gw_txn *t, int (*fn)(void *ctx, const void *key, size_t 
 		    (r.p != r.end || r.klen != k.mv_size || memcmp(r.key, k.mv_data, r.klen) != 0))
 			brc = -1;
 	}
+	if (brc < 0)
+		gw_damaged(err, "small", k.mv_data, k.mv_size, "block entry past its end, out of order or misplaced");
 	mdb_cursor_close(cur);
 	if (brc < 0)
-		return gw_err_set(err, GW_EFORMAT, 0, "damaged block of small posting lists");
+		return err ? err->rc : GW_ECORRUPT;
 	return (rc && rc != MDB_NOTFOUND) ? gw_store_lmdb_err(err, rc, "cannot read postings") : GW_OK;
 }
 
@@ -1180,7 +1198,7 @@ gw_rc gw_term_prefix_each(gw_txn *t, unsigned fid, int kind, const char *prefix,
 	if (rc && rc != MDB_NOTFOUND)
 		return gw_store_lmdb_err(err, rc, "cannot read postings");
 	if (sp.err)
-		return sp.err < 0 ? gw_err_set(err, GW_EFORMAT, 0, "damaged block of small posting lists")
+		return sp.err < 0 ? gw_damaged(err, "small", NULL, 0, "block entry past its end or out of order")
 		                  : gw_store_lmdb_err(err, sp.err, "cannot read postings");
 	return GW_OK;
 }

@@ -469,7 +469,7 @@ static gw_rc read_zdict(gw_txn *t, gw_zdict **out, gw_err *err)
 	if (rc)
 		return rc;
 	if (!(*out = gw_zdict_new(val.mv_data, val.mv_size)))
-		return gw_err_set(err, GW_EFORMAT, 0, "damaged or unreadable text dictionary");
+		return gw_err_set(err, GW_ECORRUPT, 0, "index damaged: table meta, key 'zdict': damaged or unreadable text dictionary");
 	return GW_OK;
 }
 
@@ -524,7 +524,7 @@ gw_rc gw_meta_get(gw_txn *t, const char *key, uint64_t *v, gw_err *err)
 	if (rc)
 		return rc;
 	if (val.mv_size != 8)
-		return gw_err_set(err, GW_EFORMAT, 0, "damaged meta value '%s'", key);
+		return gw_err_set(err, GW_ECORRUPT, 0, "index damaged: table meta, key '%s': not an 8-byte counter", key);
 	*v = gw_le64_get(val.mv_data);
 	return GW_OK;
 }
@@ -569,9 +569,10 @@ gw_rc gw_fields_load(gw_txn *t, gw_fieldtab *ft, gw_err *err)
 	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
 	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		unsigned fid = v.mv_size ? *(const unsigned char *)v.mv_data : 0;
-		if (fid == 0 || ft->fold[fid]) {
+		if (fid == 0 || fid > GW_MAX_FIELDS || ft->fold[fid]) {
+			gw_damaged(err, "fields", k.mv_data, k.mv_size, "field id %u out of range or taken twice", fid);
 			mdb_cursor_close(cur);
-			return gw_err_set(err, GW_EFORMAT, 0, "damaged field table");
+			return err ? err->rc : GW_ECORRUPT;
 		}
 		ft->fold[fid] = dupn(k.mv_data, k.mv_size);
 		ft->name[fid] = dupn((const char *)v.mv_data + 1, v.mv_size - 1);
@@ -581,8 +582,8 @@ gw_rc gw_fields_load(gw_txn *t, gw_fieldtab *ft, gw_err *err)
 	mdb_cursor_close(cur);
 	for (unsigned i = 1; i <= ft->n; i++)
 		if (!ft->fold[i] || !ft->name[i])
-			return gw_err_set(err, ft->fold[i] ? GW_ENOMEM : GW_EFORMAT, 0,
-			                  "cannot load field table");
+			return ft->fold[i] ? gw_err_set(err, GW_ENOMEM, 0, "out of memory")
+			                   : gw_damaged(err, "fields", NULL, 0, "no field of id %u", i);
 	/* The fields' kinds: 8 bytes (little-endian) a field, from field 1. */
 	if ((rc = get(t, t->s->meta, FKINDS_KEY, sizeof FKINDS_KEY - 1, &v, err)) == GW_OK) {
 		for (unsigned i = 1; i <= ft->n && i * 8 <= v.mv_size; i++)
@@ -805,7 +806,7 @@ gw_rc gw_id_get(gw_txn *t, const char *id, size_t len, uint32_t *docid, gw_err *
 	if (rc)
 		return rc;
 	if (v.mv_size != 4)
-		return gw_err_set(err, GW_EFORMAT, 0, "damaged id entry");
+		return gw_err_set(err, GW_ECORRUPT, 0, "index damaged: table ids: damaged id entry");
 	*docid = gw_be32_get(v.mv_data);
 	return GW_OK;
 }

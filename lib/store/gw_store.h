@@ -39,6 +39,19 @@ void gw_store_close(gw_store *s);
  * writer or with GW_OPEN_VERIFY, GW_VERIFY_BRANCHES else. */
 enum { GW_VERIFY_BRANCHES = 0, GW_VERIFY_ALL = 1 };
 gw_rc gw_store_verify(gw_store *s, int what, gw_err *err);
+/* Records damage found in a value read from the index: GW_ECORRUPT,
+ * "index damaged: table T, key 'K': what" (without key if key is NULL).
+ * The key is shown escaped and cut short: a term key of post or small as
+ * kind:term/fid (post: @first docid), a 4-byte key as its number. Returns
+ * the rc err holds afterwards (the first error wins). */
+gw_rc gw_damaged(gw_err *err, const char *table, const void *key, size_t klen, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+/* The first damage a posting list reader of t met (gw_pl_next,
+ * gw_pl_skip returned -1), into err: GW_ECORRUPT; GW_OK if none. */
+gw_rc gw_txn_damage(const gw_txn *t, gw_err *err);
 /* The index directory s was opened on. */
 const char *gw_store_path(const gw_store *s);
 /* Doubles the map size; no transaction of this process may be open. */

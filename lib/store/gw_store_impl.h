@@ -70,6 +70,9 @@ struct gw_txn {
 	/* A write txn's own copy of the dictionary (it may have written it). */
 	gw_zdict *zdict;
 	int zdict_read;
+	/* The first damage a posting list reader met (gw_pl_next and
+	 * gw_pl_skip return -1 and cannot say more): gw_txn_damage. */
+	gw_err damage;
 };
 
 /* An LMDB error as a gw_err (disk full, quota and file size get their
