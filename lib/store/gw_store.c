@@ -289,7 +289,7 @@ gw_rc gw_store_open(gw_store **out, const char *path, int flags, gw_err *err)
 		return err ? err->rc : GW_ELMDB;
 	}
 	/* Before LMDB reads a page: it believes what pages say. */
-	if (gw_store_verify(s, s->write || (flags & GW_OPEN_VERIFY) ? GW_VERIFY_ALL : GW_VERIFY_BRANCHES, err) ||
+	if (gw_store_verify(s, s->write || (flags & GW_OPEN_VERIFY) ? GW_VERIFY_ALL : GW_VERIFY_MAIN, err) ||
 	    open_dbs(s, create, err) || check_versions(s, err)) {
 		gw_store_close(s);
 		return err->rc;

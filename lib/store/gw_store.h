@@ -32,12 +32,12 @@ enum {
 gw_rc gw_store_open(gw_store **out, const char *path, int flags, gw_err *err);
 void gw_store_close(gw_store *s);
 /* Checks the LMDB pages of the last committed state (gw_verify.c): what
- * is GW_VERIFY_ALL (every page, and the free list) or GW_VERIFY_BRANCHES
- * (the main database and the branch pages, for a reader: cheap). A page
+ * is GW_VERIFY_ALL (every page, and the free list) or GW_VERIFY_MAIN
+ * (the main database's page and records only, for a reader: cheap). A page
  * that does not hold together gives GW_ECORRUPT naming the table and page.
  * gw_store_open calls it before LMDB reads a page: GW_VERIFY_ALL for a
- * writer or with GW_OPEN_VERIFY, GW_VERIFY_BRANCHES else. */
-enum { GW_VERIFY_BRANCHES = 0, GW_VERIFY_ALL = 1 };
+ * writer or with GW_OPEN_VERIFY, GW_VERIFY_MAIN else. */
+enum { GW_VERIFY_MAIN = 0, GW_VERIFY_ALL = 1 };
 gw_rc gw_store_verify(gw_store *s, int what, gw_err *err);
 /* Records damage found in a value read from the index: GW_ECORRUPT,
  * "index damaged: table T, key 'K': what" (without key if key is NULL).
