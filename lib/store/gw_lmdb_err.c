@@ -15,6 +15,9 @@
 
 gw_rc gw_store_lmdb_err(gw_err *err, int rc, const char *what)
 {
+	/* LMDB's own checks of its pages (it has few: gw_verify.c). */
+	if (rc == MDB_CORRUPTED || rc == MDB_PAGE_NOTFOUND || rc == MDB_INCOMPATIBLE)
+		return gw_err_set(err, GW_ECORRUPT, rc, "index damaged: %s: %s", what, mdb_strerror(rc));
 	if (rc == MDB_MAP_FULL)
 		return gw_err_set(err, GW_EFULL, rc, "%s: %s", what, mdb_strerror(rc));
 	/* Writing to the files failed (see write_err for EIO). */
