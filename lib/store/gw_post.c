@@ -58,7 +58,7 @@ static int seek_chunk(MDB_cursor *cur, const void *tkey, size_t tklen, uint32_t 
 	chunk_key(kb, tkey, tklen, docid);
 	k->mv_size = tklen + 4;
 	k->mv_data = kb;
-	rc = mdb_cursor_get(cur, k, v, MDB_SET_RANGE);
+	rc = gw_cursor_get(cur, k, v, MDB_SET_RANGE);
 	if (rc == 0 && is_chunk_of(k, tkey, tklen) &&
 	    gw_be32_get((unsigned char *)k->mv_data + tklen) == docid)
 		return 1;
@@ -66,7 +66,7 @@ static int seek_chunk(MDB_cursor *cur, const void *tkey, size_t tklen, uint32_t 
 		*lrc = rc;
 		return 0;
 	}
-	rc = mdb_cursor_get(cur, k, v, rc == MDB_NOTFOUND ? MDB_LAST : MDB_PREV);
+	rc = gw_cursor_get(cur, k, v, rc == MDB_NOTFOUND ? MDB_LAST : MDB_PREV);
 	if (rc) {
 		*lrc = rc == MDB_NOTFOUND ? 0 : rc;
 		return 0;
@@ -86,7 +86,7 @@ static int above_max(gw_txn *t, MDB_dbi dbi, key_max *m, const unsigned char *k,
 		m->len = sizeof m->k; /* unknown: above nothing */
 		memset(m->k, 0xff, sizeof m->k);
 		if (mdb_cursor_open(t->txn, dbi, &cur) == 0) {
-			int rc = mdb_cursor_get(cur, &lk, &lv, MDB_LAST);
+			int rc = gw_cursor_get(cur, &lk, &lv, MDB_LAST);
 			if (rc == MDB_NOTFOUND) {
 				m->len = 0;
 			} else if (rc == 0 && lk.mv_size <= sizeof m->k) {
@@ -220,7 +220,7 @@ static int small_lookup(gw_txn *t, const void *k, size_t klen, gw_tblock_reader 
 		return 0;
 	}
 	/* The block whose last key is the first at or above k. */
-	rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+	rc = gw_cursor_get(cur, &key, &val, MDB_SET_RANGE);
 	if (t->write)
 		mdb_cursor_close(cur);
 	else
@@ -437,7 +437,7 @@ static gw_rc span_flush(gw_txn *t, gw_err *err)
 				rc = gw_store_lmdb_err(err, lrc, "cannot open cursor");
 				break;
 			}
-			lrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+			lrc = gw_cursor_get(cur, &k, &v, MDB_SET_RANGE);
 			if (lrc == 0) { /* the next block: it joins the tail */
 				set_key(&s->hi, &s->has_hi, k.mv_data, k.mv_size);
 				if (span_add_block(s, &k, &v, err)) {
@@ -485,10 +485,10 @@ static gw_rc span_load(gw_txn *t, const void *k, size_t klen, gw_err *err)
 	s->on = 1;
 	if ((rc = mdb_cursor_open(t->txn, t->s->small, &cur)))
 		return gw_store_lmdb_err(err, rc, "cannot open cursor");
-	rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+	rc = gw_cursor_get(cur, &key, &val, MDB_SET_RANGE);
 	if (rc == MDB_NOTFOUND) {
 		/* Past the last block: k joins it, unless it ends a block. */
-		rc = mdb_cursor_get(cur, &key, &val, MDB_LAST);
+		rc = gw_cursor_get(cur, &key, &val, MDB_LAST);
 		if (rc == 0 && gw_tblock_ends(key.mv_data, key.mv_size)) {
 			set_key(&s->lo, &s->has_lo, key.mv_data, key.mv_size);
 			mdb_cursor_close(cur);
@@ -503,7 +503,7 @@ static gw_rc span_load(gw_txn *t, const void *k, size_t klen, gw_err *err)
 			mdb_cursor_close(cur);
 			return err->rc;
 		}
-		rc = mdb_cursor_get(cur, &key, &val, MDB_PREV);
+		rc = gw_cursor_get(cur, &key, &val, MDB_PREV);
 		if (rc == 0)
 			set_key(&s->lo, &s->has_lo, key.mv_data, key.mv_size);
 	}
@@ -844,7 +844,7 @@ gw_rc gw_pl_open(gw_txn *t, const void *tkey, size_t tklen, gw_pl **out, gw_err 
 	chunk_key(kb, tkey, tklen, 0);
 	k.mv_size = tklen + 4;
 	k.mv_data = kb;
-	rc = mdb_cursor_get(pl->cur, &k, &v, MDB_SET_RANGE);
+	rc = gw_cursor_get(pl->cur, &k, &v, MDB_SET_RANGE);
 	if (rc && rc != MDB_NOTFOUND) {
 		gw_pl_close(pl);
 		return gw_store_lmdb_err(err, rc, "cannot read postings");
@@ -901,7 +901,7 @@ int gw_pl_next(gw_pl *pl)
 		pl->h.on = rc == 1;
 		if (rc != 0)
 			return rc < 0 ? pl_damaged(pl) : rc;
-		if (!pl->cur || mdb_cursor_get(pl->cur, &k, &v, MDB_NEXT) != 0 || (rc = pl_load(pl, &k, &v)) == 0) {
+		if (!pl->cur || gw_cursor_get(pl->cur, &k, &v, MDB_NEXT) != 0 || (rc = pl_load(pl, &k, &v)) == 0) {
 			pl->h.eof = 1;
 			break;
 		}
@@ -934,7 +934,7 @@ int gw_pl_skip_to(gw_pl *pl, uint32_t target)
 			return 0;
 		}
 		if (steps < 2) {
-			found = mdb_cursor_get(pl->cur, &k, &v, MDB_NEXT) == 0;
+			found = gw_cursor_get(pl->cur, &k, &v, MDB_NEXT) == 0;
 		} else {
 			/* The chunk starting at target, or the last one before it
 			 * (at least the current one); then at most one more step. */
@@ -979,8 +979,8 @@ uint64_t gw_pl_df(gw_pl *pl)
 	chunk_key(kb, pl->key, pl->klen, 0);
 	k.mv_size = pl->klen + 4;
 	k.mv_data = kb;
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0 && is_chunk_of(&k, pl->key, pl->klen);
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+	for (rc = gw_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0 && is_chunk_of(&k, pl->key, pl->klen);
+	     rc = gw_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		uint32_t nd, last;
 		if (gw_chunk_header(v.mv_data, v.mv_size, gw_be32_get((unsigned char *)k.mv_data + pl->klen),
 		                    &nd, &last) == 0)
@@ -1004,8 +1004,8 @@ static gw_rc small_each(gw_txn *t, int (*fn)(void *ctx, const void *key, size_t 
 
 	if (rc)
 		return gw_store_lmdb_err(err, rc, "cannot read postings");
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0 && !stop && brc >= 0;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+	for (rc = gw_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0 && !stop && brc >= 0;
+	     rc = gw_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		/* A block ends where gw_tblock_ends says and nowhere else; the
 		 * last may end anywhere: a block before this one that did not
 		 * end so is damaged. */
@@ -1048,8 +1048,8 @@ gw_rc gw_post_each(gw_txn *t,
 		return err->rc;
 	if ((rc = mdb_cursor_open(t->txn, t->s->post, &cur)))
 		return gw_store_lmdb_err(err, rc, "cannot read postings");
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
+	for (rc = gw_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	     rc = gw_cursor_get(cur, &k, &v, MDB_NEXT))
 		if ((stop = fn(ctx, k.mv_data, k.mv_size, v.mv_data, v.mv_size)))
 			break;
 	mdb_cursor_close(cur);
@@ -1102,9 +1102,9 @@ static int small_prefix_next(small_prefix *sp)
 		if (sp->state == 0) {
 			k.mv_size = sp->plen;
 			k.mv_data = (void *)sp->p;
-			rc = mdb_cursor_get(sp->cur, &k, &v, MDB_SET_RANGE);
+			rc = gw_cursor_get(sp->cur, &k, &v, MDB_SET_RANGE);
 		} else {
-			rc = mdb_cursor_get(sp->cur, &k, &v, MDB_NEXT);
+			rc = gw_cursor_get(sp->cur, &k, &v, MDB_NEXT);
 		}
 		if (rc) {
 			sp->err = rc == MDB_NOTFOUND ? 0 : rc;
@@ -1149,14 +1149,14 @@ gw_rc gw_term_prefix_each(gw_txn *t, unsigned fid, int kind, const char *prefix,
 	more = small_prefix_next(&sp);
 	k.mv_size = len + 1;
 	k.mv_data = kb;
-	rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	rc = gw_cursor_get(cur, &k, &v, MDB_SET_RANGE);
 	while (rc == 0) {
 		const unsigned char *kp = k.mv_data;
 		size_t tklen = k.mv_size - 4; /* kind term NUL fid */
 		if (k.mv_size < len + 7 || memcmp(kp, kb, len + 1) != 0)
 			break;
 		if (tklen > sizeof last || kp[tklen - 2] != 0) {
-			rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT); /* not a term key */
+			rc = gw_cursor_get(cur, &k, &v, MDB_NEXT); /* not a term key */
 			continue;
 		}
 		if (kp[tklen - 1] != fid) {
@@ -1172,7 +1172,7 @@ gw_rc gw_term_prefix_each(gw_txn *t, unsigned fid, int kind, const char *prefix,
 				k.mv_size = tklen - 1;
 			}
 			k.mv_data = seek;
-			rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+			rc = gw_cursor_get(cur, &k, &v, MDB_SET_RANGE);
 			continue;
 		}
 		if (tklen != lastlen || memcmp(last, kp, tklen) != 0) { /* not another chunk of it */
@@ -1187,7 +1187,7 @@ gw_rc gw_term_prefix_each(gw_txn *t, unsigned fid, int kind, const char *prefix,
 			if (stop || (stop = fn(ctx, last, tklen)))
 				break;
 		}
-		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+		rc = gw_cursor_get(cur, &k, &v, MDB_NEXT);
 	}
 	while (more && !stop && (rc == 0 || rc == MDB_NOTFOUND)) {
 		stop = fn(ctx, sp.r.key, sp.r.klen);

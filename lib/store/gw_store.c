@@ -450,7 +450,7 @@ static gw_rc del(gw_txn *t, MDB_dbi dbi, const void *k, size_t kl, gw_err *err)
 static gw_rc get(gw_txn *t, MDB_dbi dbi, const void *k, size_t kl, MDB_val *val, gw_err *err)
 {
 	MDB_val key = {kl, (void *)k};
-	int rc = mdb_get(t->txn, dbi, &key, val);
+	int rc = gw_get(t->s, t->txn, dbi, &key, val);
 
 	if (rc == MDB_NOTFOUND)
 		return GW_ENOTFOUND;
@@ -566,8 +566,8 @@ gw_rc gw_fields_load(gw_txn *t, gw_fieldtab *ft, gw_err *err)
 	gw_fieldtab_free(ft);
 	if (rc)
 		return gw_store_lmdb_err(err, rc, "cannot read fields");
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+	for (rc = gw_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	     rc = gw_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		unsigned fid = v.mv_size ? *(const unsigned char *)v.mv_data : 0;
 		if (fid == 0 || fid > GW_MAX_FIELDS || ft->fold[fid]) {
 			gw_damaged(err, "fields", k.mv_data, k.mv_size, "field id %u out of range or taken twice", fid);
@@ -670,8 +670,8 @@ static gw_rc each_be32(gw_txn *t, MDB_dbi dbi, int (*fn)(void *ctx, uint32_t key
 
 	if (rc)
 		return gw_store_lmdb_err(err, rc, what);
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
+	for (rc = gw_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	     rc = gw_cursor_get(cur, &k, &v, MDB_NEXT))
 		if (k.mv_size != 4 || fn(ctx, gw_be32_get(k.mv_data), v.mv_data, v.mv_size))
 			break;
 	mdb_cursor_close(cur);
@@ -758,7 +758,7 @@ int gw_block_cursor_get(gw_block_cursor *c, uint32_t block, const void **val, si
 	int rc;
 
 	gw_be32_put(kb, block);
-	rc = mdb_cursor_get(c->cur, &k, &v, MDB_SET_KEY);
+	rc = gw_cursor_get(c->cur, &k, &v, MDB_SET_KEY);
 	if (rc)
 		return rc == MDB_NOTFOUND ? 1 : -1;
 	*val = v.mv_data;
@@ -843,7 +843,7 @@ gw_rc gw_store_stat_get(gw_txn *t, gw_store_stat *st, gw_err *err)
 	 * first word counts its pages. */
 	if ((rc = mdb_cursor_open(t->txn, 0, &cur)))
 		return gw_store_lmdb_err(err, rc, "cannot stat");
-	while (mdb_cursor_get(cur, &k, &v, MDB_NEXT) == 0)
+	while (gw_cursor_get(cur, &k, &v, MDB_NEXT) == 0)
 		if (v.mv_size >= sizeof(size_t)) {
 			size_t n;
 			memcpy(&n, v.mv_data, sizeof n);
@@ -871,8 +871,8 @@ gw_rc gw_id_each(gw_txn *t, int (*fn)(void *ctx, const char *id, size_t len, uin
 
 	if (rc)
 		return gw_store_lmdb_err(err, rc, "cannot read ids");
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
+	for (rc = gw_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	     rc = gw_cursor_get(cur, &k, &v, MDB_NEXT))
 		if (fn(ctx, k.mv_data, k.mv_size, v.mv_size == 4 ? gw_be32_get(v.mv_data) : 0))
 			break;
 	mdb_cursor_close(cur);
@@ -908,8 +908,8 @@ static gw_rc copy_db(gw_txn *src, MDB_dbi from, gw_txn *dst, MDB_dbi to, gw_err 
 
 	if ((lrc = mdb_cursor_open(src->txn, from, &cur)))
 		return gw_store_lmdb_err(err, lrc, "cannot read the index");
-	for (lrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); lrc == 0 && rc == GW_OK;
-	     lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+	for (lrc = gw_cursor_get(cur, &k, &v, MDB_FIRST); lrc == 0 && rc == GW_OK;
+	     lrc = gw_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		rc = put_append(dst, to, k.mv_data, k.mv_size, v.mv_data, v.mv_size, err);
 		/* Bound the copy's dirty pages as a staged build does. */
 		if (rc == GW_OK && dst->written >= ((uint64_t)64 << 20))

@@ -374,6 +374,26 @@ static gw_rc verify_txn(vstate *v, MDB_txn *txn)
 	return rc;
 }
 
+int gw_val_overflow_ok(const gw_store *s, const MDB_val *v)
+{
+	const unsigned char *page = (const unsigned char *)v->mv_data - PAGEHDRSZ;
+	struct stat st;
+	uint32_t n;
+	int fd;
+
+	/* An overflow value starts right after its first page's header. */
+	if (((uintptr_t)v->mv_data & (s->psize - 1)) != PAGEHDRSZ || (rd16(page + 10) & P_OVERFLOW) == 0)
+		return 0;
+	memcpy(&n, page + 12, 4);
+	if (v->mv_size > (uint64_t)n * s->psize - PAGEHDRSZ)
+		return 0;
+	/* The file as it is now: a reader may see pages committed since the
+	 * store was opened. */
+	if (mdb_env_get_fd(s->env, &fd) || fstat(fd, &st))
+		return 0;
+	return rd64(page) + n <= (uint64_t)st.st_size / s->psize;
+}
+
 gw_rc gw_store_verify(gw_store *s, int what, gw_err *err)
 {
 	MDB_stat st;
@@ -390,7 +410,9 @@ gw_rc gw_store_verify(gw_store *s, int what, gw_err *err)
 	if (mdb_env_get_fd(s->env, &fd) || fstat(fd, &fst))
 		return gw_err_set(err, GW_EIO, errno, "cannot stat '%s/data.mdb'", s->path);
 	mdb_env_stat(s->env, &st);
-	v.psize = st.ms_psize;
+	v.psize = s->psize = st.ms_psize;
+	/* gw_cursor_get finds s here. */
+	mdb_env_set_userctx(s->env, s);
 	v.npages = (uint64_t)fst.st_size / v.psize;
 	if (v.npages < 2) /* a new index: LMDB writes its metas at the first commit */
 		return GW_OK;
