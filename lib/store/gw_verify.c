@@ -400,32 +400,33 @@ gw_rc gw_store_verify(gw_store *s, int what, gw_err *err)
 	MDB_txn *txn;
 	struct stat fst;
 	vstate v;
-	void *map;
+	void *map = MAP_FAILED;
 	int fd, lrc;
-	gw_rc rc;
+	gw_rc rc = GW_OK;
 
 	memset(&v, 0, sizeof v);
 	v.err = err;
 	v.leaves = what == GW_VERIFY_ALL;
-	if (mdb_env_get_fd(s->env, &fd) || fstat(fd, &fst))
-		return gw_err_set(err, GW_EIO, errno, "cannot stat '%s/data.mdb'", s->path);
 	mdb_env_stat(s->env, &st);
 	v.psize = s->psize = st.ms_psize;
 	/* gw_cursor_get finds s here. */
 	mdb_env_set_userctx(s->env, s);
-	v.npages = (uint64_t)fst.st_size / v.psize;
-	if (v.npages < 2) /* a new index: LMDB writes its metas at the first commit */
-		return GW_OK;
-	map = mmap(NULL, (size_t)v.npages * v.psize, PROT_READ, MAP_SHARED, fd, 0);
-	if (map == MAP_FAILED)
-		return gw_err_set(err, GW_EIO, errno, "cannot map '%s/data.mdb': %s", s->path, strerror(errno));
-	v.map = map;
+	/* The snapshot first, then the file's size: a commit writes its pages
+	 * before its meta page, so the file holds every page of the snapshot
+	 * even if another process commits meanwhile. */
 	if ((lrc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &txn)))
-		rc = gw_store_lmdb_err(err, lrc, "cannot begin transaction");
+		return gw_store_lmdb_err(err, lrc, "cannot begin transaction");
+	if (mdb_env_get_fd(s->env, &fd) || fstat(fd, &fst))
+		rc = gw_err_set(err, GW_EIO, errno, "cannot stat '%s/data.mdb'", s->path);
+	else if ((v.npages = (uint64_t)fst.st_size / v.psize) < 2)
+		; /* a new index: LMDB writes its metas at the first commit */
+	else if ((map = mmap(NULL, (size_t)v.npages * v.psize, PROT_READ, MAP_SHARED, fd, 0)) == MAP_FAILED)
+		rc = gw_err_set(err, GW_EIO, errno, "cannot map '%s/data.mdb': %s", s->path, strerror(errno));
 	else {
+		v.map = map;
 		rc = verify_txn(&v, txn);
-		mdb_txn_abort(txn);
+		munmap(map, (size_t)v.npages * v.psize);
 	}
-	munmap(map, (size_t)v.npages * v.psize);
+	mdb_txn_abort(txn);
 	return rc;
 }
