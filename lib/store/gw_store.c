@@ -377,35 +377,6 @@ static void txn_free(gw_txn *t)
 	free(t);
 }
 
-/* Gives back the space a failed write transaction took: LMDB writes a
- * transaction's pages past the file's end as it spills or commits them,
- * and a disk that fills up mid-commit leaves data.mdb grown by all the
- * free space, though the committed state ends at the current meta page's
- * last page (mm_last_pg). Pages past it belong to no snapshot a reader can
- * have (readers see committed states only), and no writer can add any
- * while this holds the write lock (a write transaction, begun and aborted:
- * it writes nothing): cut the file there. Best effort: on any failure
- * the file stays as it is, as before. */
-static void give_back(gw_store *s)
-{
-	MDB_envinfo info;
-	MDB_stat st;
-	MDB_txn *txn;
-	struct stat fst;
-	off_t keep;
-	int fd;
-
-	if (mdb_txn_begin(s->env, NULL, 0, &txn))
-		return;
-	mdb_env_info(s->env, &info);
-	mdb_env_stat(s->env, &st);
-	keep = ((off_t)info.me_last_pgno + 1) * (off_t)st.ms_psize;
-	if (mdb_env_get_fd(s->env, &fd) == 0 && fstat(fd, &fst) == 0 && fst.st_size > keep &&
-	    info.me_last_pgno >= 1)
-		(void)!ftruncate(fd, keep);
-	mdb_txn_abort(txn);
-}
-
 gw_rc gw_txn_commit(gw_txn *t, gw_err *err)
 {
 	gw_store *s = t->s;
@@ -417,13 +388,7 @@ gw_rc gw_txn_commit(gw_txn *t, gw_err *err)
 	}
 	rc = mdb_txn_commit(t->txn);
 	txn_free(t);
-	if (rc == 0)
-		return GW_OK;
-	/* Named first: gw_store_write_err looks at the file's size and the
-	 * disk's free space, which give_back changes. */
-	gw_store_write_err(s, err, rc, "write failed");
-	give_back(s);
-	return err ? err->rc : GW_ELMDB;
+	return rc ? gw_store_write_err(s, err, rc, "write failed") : GW_OK;
 }
 
 gw_rc gw_txn_checkpoint(gw_txn *t, gw_err *err)
@@ -447,20 +412,11 @@ uint64_t gw_txn_written(const gw_txn *t) { return t->written; }
 
 void gw_txn_abort(gw_txn *t)
 {
-	gw_store *s;
-	int wrote;
-
 	if (!t)
 		return;
-	s = t->s;
-	/* A write txn may have grown the file (spilling dirty pages, or a
-	 * failed checkpoint: txn NULL). */
-	wrote = t->write;
-	if (t->txn)
+	if (t->txn) /* NULL after a failed checkpoint */
 		mdb_txn_abort(t->txn);
 	txn_free(t);
-	if (wrote)
-		give_back(s);
 }
 
 static gw_rc put(gw_txn *t, MDB_dbi dbi, const void *k, size_t kl, const void *v, size_t vl,
