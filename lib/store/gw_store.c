@@ -256,7 +256,7 @@ gw_rc gw_store_open(gw_store **out, const char *path, int flags, gw_err *err)
 {
 	gw_store *s;
 	struct stat st;
-	int rc, dead, create = (flags & GW_OPEN_CREATE) == GW_OPEN_CREATE;
+	int rc, create = (flags & GW_OPEN_CREATE) == GW_OPEN_CREATE;
 	char file[4096];
 
 	*out = NULL;
@@ -288,14 +288,6 @@ gw_rc gw_store_open(gw_store **out, const char *path, int flags, gw_err *err)
 		gw_store_close(s);
 		return err ? err->rc : GW_ELMDB;
 	}
-	/* A reader killed inside a read transaction leaves its slot in
-	 * lock.mdb, and LMDB keeps every page of that snapshot from reuse
-	 * until the slot is cleared: only when no process has the index
-	 * open (the next to open it resets the table) or by
-	 * mdb_reader_check. With a long-lived reader (a server) beside, each
-	 * batch would then grow data.mdb by what it rewrote. */
-	if (s->write)
-		mdb_reader_check(s->env, &dead);
 	/* Before LMDB reads a page: it believes what pages say. */
 	if (gw_store_verify(s, s->write || (flags & GW_OPEN_VERIFY) ? GW_VERIFY_ALL : GW_VERIFY_MAIN, err) ||
 	    open_dbs(s, create, err) || check_versions(s, err)) {
