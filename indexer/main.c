@@ -74,8 +74,9 @@ static const char usage_text[] =
     "              stdin, one a line); exit 1 if some id was not found\n"
     "\n"
     "Tools (instead of indexing):\n"
-    "  --check     verify the index: every posting agrees with the stored\n"
-    "              documents (exit 0 sound, 1 not)\n"
+    "  --check     verify the index: every LMDB page holds together and every\n"
+    "              posting agrees with the stored documents (exit 0 sound,\n"
+    "              1 not, 2 damaged past reading: \"index damaged: ...\")\n"
     "  --stats     documents (notices, records, other), fields, distinct terms,\n"
     "              postings, chunks, file size, versions, each LMDB database\n"
     "  --compact DEST\n"
@@ -659,7 +660,7 @@ static int check_index(const opts *o)
 	gw_rc rc;
 
 	gw_err_clear(&err);
-	if (gw_index_open(&ix, o->index, GW_OPEN_READ, &err) != GW_OK) {
+	if (gw_index_open(&ix, o->index, GW_OPEN_READ | GW_OPEN_VERIFY, &err) != GW_OK) {
 		open_failed(o->index, err.msg);
 		return 2;
 	}

@@ -89,7 +89,7 @@ static void test_norm_of_and_sets(void)
 	gw_fsets_free(&again);
 	CHECK(gw_fsets_put(t, "\x02\x01\x01\x05", 4, &err) == GW_OK);
 	gw_err_clear(&err);
-	CHECK(gw_fsets_load(t, &again, &err) == GW_EFORMAT);
+	CHECK(gw_fsets_load(t, &again, &err) == GW_ECORRUPT);
 	gw_fsets_free(&fs);
 	gw_txn_abort(t);
 	gw_store_close(s);
@@ -142,7 +142,7 @@ static void test_queue_read(void)
 	CHECK(gw_norms_read(&rd, 1030) == gw_norm_make(1030 * 3, 1, 2));
 	gw_norms_reader_close(&rd);
 	CHECK(gw_norms_queue_add(&q, 3, 7, &err) == GW_OK);
-	CHECK(gw_norms_queue_flush(&q, t, &scratch, &err) == GW_EFORMAT);
+	CHECK(gw_norms_queue_flush(&q, t, &scratch, &err) == GW_ECORRUPT);
 	gw_txn_abort(t);
 	gw_norms_queue_free(&q);
 	gw_buf_free(&scratch);

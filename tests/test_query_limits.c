@@ -386,8 +386,8 @@ static void test_read_error(void)
 	CHECK(t && gw_doc_del(t, docid, &err) == GW_OK);
 	CHECK(t && gw_txn_commit(t, &err) == GW_OK);
 	o.type = GW_TYPE_NOTICE; /* filters read every match's record */
-	CHECK(gw_search(ix, "科技", 6, &o, &r, &err) == GW_EFORMAT);
-	CHECK(r == NULL && err.rc == GW_EFORMAT && strstr(err.msg, "no stored record") != NULL);
+	CHECK(gw_search(ix, "科技", 6, &o, &r, &err) == GW_ECORRUPT);
+	CHECK(r == NULL && err.rc == GW_ECORRUPT && strstr(err.msg, "index damaged: table docs") != NULL);
 	gw_results_free(r);
 	r = NULL;
 	gw_err_clear(&err);

@@ -43,6 +43,7 @@ const char *gw_rc_name(gw_rc rc)
 	case GW_ELMDB: return "lmdb error";
 	case GW_EICU: return "icu error";
 	case GW_EFULL: return "index map full";
+	case GW_ECORRUPT: return "index damaged";
 	}
 	return "unknown error";
 }

@@ -18,7 +18,11 @@ typedef enum {
 	GW_EVERSION, /* the index was written by another format version */
 	GW_ELMDB,    /* LMDB failed; err->sys holds the LMDB code */
 	GW_EICU,     /* ICU failed; err->sys holds the UErrorCode */
-	GW_EFULL     /* the LMDB map is full (retryable after growing it) */
+	GW_EFULL,    /* the LMDB map is full (retryable after growing it) */
+	GW_ECORRUPT  /* the index is damaged: a length or an LMDB page read from
+	              * disk does not hold together; the message names the
+	              * table and the key or page ("index damaged: table post,
+	              * key ...: ...") */
 } gw_rc;
 
 typedef struct gw_err {

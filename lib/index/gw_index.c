@@ -577,7 +577,7 @@ static gw_rc remove_doc(applier *ap, uint32_t docid, const gw_predoc *pre, gw_er
 	}
 	rc = gw_doc_get(ap->t, docid, &val, &len, err);
 	if (rc)
-		return rc == GW_ENOTFOUND ? gw_err_set(err, GW_EFORMAT, 0, "id points to missing docid %u", docid) : rc;
+		return rc == GW_ENOTFOUND ? gw_err_set(err, GW_ECORRUPT, 0, "index damaged: table ids: id points to missing docid %u", docid) : rc;
 	/* LMDB values may move when the write txn changes pages: copy first. */
 	gw_buf_append(&copy, val, len);
 	if (!gw_buf_ok(&copy))
@@ -585,7 +585,7 @@ static gw_rc remove_doc(applier *ap, uint32_t docid, const gw_predoc *pre, gw_er
 	if (gw_record_parse(copy.p, copy.len, &r, 1, &unz, &ap->unpacker)) {
 		gw_buf_free(&copy);
 		gw_buf_free(&unz);
-		return gw_err_set(err, GW_EFORMAT, 0, "damaged record of docid %u", docid);
+		return gw_err_set(err, GW_ECORRUPT, 0, "index damaged: table docs, key '%u': damaged record", docid);
 	}
 	for (unsigned i = 0; i < r.nf && rc == GW_OK; i++) {
 		if (!gw_field_indexed(&ap->ft, r.fid[i]))

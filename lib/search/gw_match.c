@@ -197,9 +197,11 @@ static int elit_positions(elit *e)
 	size_t need = 0;
 	int lists = 0;
 
+	/* At most a position a byte of them: tf is read from the index, and
+	 * a damaged one must not size the buffer. */
 	for (int i = 0; i < e->n; i++)
 		if (e->pl[i] && gw_pl_entry(e->pl[i])->docid == e->docid)
-			need += gw_pl_entry(e->pl[i])->tf;
+			need += gw_entry_npos_max(gw_pl_entry(e->pl[i]));
 	if (need > e->pos_cap) {
 		uint32_t *p = realloc(e->pos, need * sizeof *p);
 		if (!p)

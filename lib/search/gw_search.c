@@ -779,11 +779,11 @@ static gw_rc read_short(gw_results *r, uint32_t docid, gw_record *rec, gw_err *e
 	gw_rc rc = gw_doc_get(r->t, docid, &val, &len, err);
 
 	if (rc == GW_ENOTFOUND)
-		return gw_err_set(err, GW_EFORMAT, 0, "docid %u has no stored record", docid);
+		return gw_err_set(err, GW_ECORRUPT, 0, "index damaged: table docs, key '%u': a match without a record", docid);
 	if (rc)
 		return rc;
 	if (gw_record_parse(val, len, rec, 1, NULL, NULL))
-		return gw_err_set(err, GW_EFORMAT, 0, "damaged record of docid %u", docid);
+		return gw_err_set(err, GW_ECORRUPT, 0, "index damaged: table docs, key '%u': record does not parse", docid);
 	return GW_OK;
 }
 
@@ -978,7 +978,7 @@ static gw_rc char_anchors(gw_results *r, gw_matches *v, size_t p, gw_err *err)
 			break;
 		if (gw_record_parse(val, len, &rec, 1, &unz, u) ||
 		    (k = gw_record_field(&rec, v->m[i].fid)) < 0) {
-			rc = gw_err_set(err, GW_EFORMAT, 0, "damaged record of docid %u", v->m[i].docid);
+			rc = gw_err_set(err, GW_ECORRUPT, 0, "index damaged: table docs, key '%u': damaged record", v->m[i].docid);
 			break;
 		}
 		rc = gw_analyze(r->an, rec.text[k], rec.text_len[k], 0, 0, on_char, &cp, NULL, err);
@@ -1375,7 +1375,9 @@ gw_rc gw_search(gw_index *ix, const char *query, size_t qlen, const gw_search_op
 		ix->lens_cache = gw_lens_cache_new();
 	r->lens_cache = ix->lens_cache;
 	find_fields(r, ix, opts);
-	if ((rc = run(r, opts, err))) {
+	/* A damaged posting list ends a match early (gw_pl_next returns -1):
+	 * the txn kept what it was. */
+	if ((rc = run(r, opts, err)) || (rc = gw_txn_damage(r->t, err))) {
 		gw_results_free(r);
 		return rc;
 	}
@@ -1443,7 +1445,7 @@ static gw_rc hit_value(gw_results *r, size_t i, const void **val, size_t *len, g
 	gw_rc rc = gw_doc_get(r->t, r->hits[i].docid, val, len, err);
 
 	if (rc == GW_ENOTFOUND)
-		return gw_err_set(err, GW_EFORMAT, 0, "hit %u has no stored record", r->hits[i].docid);
+		return gw_err_set(err, GW_ECORRUPT, 0, "index damaged: table docs, key '%u': a hit without a record", r->hits[i].docid);
 	return rc;
 }
 
@@ -1470,7 +1472,7 @@ gw_rc gw_results_id(gw_results *r, size_t i, const char **id, size_t *len, gw_er
 	if ((rc = hit_value(r, i, &val, &vlen, err)))
 		return rc;
 	if (gw_record_parse(val, vlen, &rec, 0, NULL, NULL))
-		return gw_err_set(err, GW_EFORMAT, 0, "damaged record of docid %u", r->hits[i].docid);
+		return gw_err_set(err, GW_ECORRUPT, 0, "index damaged: table docs, key '%u': damaged record", r->hits[i].docid);
 	*id = rec.id;
 	*len = rec.id_len;
 	return GW_OK;
@@ -1491,7 +1493,7 @@ gw_rc gw_results_record(gw_results *r, size_t i, gw_record *rec, gw_err *err)
 		return err->rc;
 	/* Each hit unpacks into a buffer of its own, kept with the results. */
 	if (gw_record_parse(val, len, rec, 1, &r->unz[i], u))
-		return gw_err_set(err, GW_EFORMAT, 0, "damaged record of docid %u", r->hits[i].docid);
+		return gw_err_set(err, GW_ECORRUPT, 0, "index damaged: table docs, key '%u': damaged record", r->hits[i].docid);
 	return GW_OK;
 }
 

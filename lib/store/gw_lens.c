@@ -130,7 +130,7 @@ static gw_rc add_body(gw_txn *t, uint32_t docid, const unsigned char *body, size
 	else if (rc)
 		return rc;
 	if (block_find(p, p + len, low, &at, &after) < 0)
-		return gw_err_set(err, GW_EFORMAT, 0, "damaged lens block %u", block);
+		return gw_err_set(err, GW_ECORRUPT, 0, "index damaged: table lens, key '%u': damaged block", block);
 	return rewrite_block(t, block, p, len, at, after, low, body, nbody, scratch, err);
 }
 
@@ -174,7 +174,7 @@ static gw_rc merge_entries(uint32_t block, const unsigned char *old, size_t len,
 		unsigned low = docid % GW_LENS_BLOCK;
 		int found = block_find(p, end, low, &at, &after);
 		if (found < 0)
-			return gw_err_set(err, GW_EFORMAT, 0, "damaged lens block %u", block);
+			return gw_err_set(err, GW_ECORRUPT, 0, "index damaged: table lens, key '%u': damaged block", block);
 		if (at > p)
 			gw_buf_append(out, p, (size_t)(at - p));
 		gw_buf_putc(out, (int)low);
@@ -207,7 +207,7 @@ gw_rc gw_lens_remove(gw_txn *t, uint32_t docid, gw_buf *scratch, gw_err *err)
 	if (rc)
 		return rc;
 	if ((found = block_find(p, p + len, docid % GW_LENS_BLOCK, &at, &after)) < 0)
-		return gw_err_set(err, GW_EFORMAT, 0, "damaged lens block %u", block);
+		return gw_err_set(err, GW_ECORRUPT, 0, "index damaged: table lens, key '%u': damaged block", block);
 	if (!found)
 		return GW_OK;
 	return rewrite_block(t, block, p, len, at, after, 0, NULL, 0, scratch, err);

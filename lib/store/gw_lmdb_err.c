@@ -3,6 +3,7 @@
  * posting lists do not call back into gw_store.c, which calls them: the
  * dependencies between the files of store/ run one way. */
 #include <errno.h>
+#include <stdarg.h>
 #include <lmdb.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +15,9 @@
 
 gw_rc gw_store_lmdb_err(gw_err *err, int rc, const char *what)
 {
+	/* LMDB's own checks of its pages (it has few: gw_verify.c). */
+	if (rc == MDB_CORRUPTED || rc == MDB_PAGE_NOTFOUND || rc == MDB_INCOMPATIBLE)
+		return gw_err_set(err, GW_ECORRUPT, rc, "index damaged: %s: %s", what, mdb_strerror(rc));
 	if (rc == MDB_MAP_FULL)
 		return gw_err_set(err, GW_EFULL, rc, "%s: %s", what, mdb_strerror(rc));
 	/* Writing to the files failed (see write_err for EIO). */
@@ -48,4 +52,70 @@ gw_rc gw_store_write_err(const gw_store *s, gw_err *err, int rc, const char *wha
 	         (uint64_t)vfs.f_bavail * vfs.f_frsize < ((uint64_t)1 << 20))
 		rc = ENOSPC;
 	return gw_store_lmdb_err(err, rc, what);
+}
+
+/* Appends key bytes [p, end) to out (room for cap), printable ASCII and
+ * whole UTF-8 sequences as they are, anything else as \xNN; at most 60
+ * bytes of the key. */
+static size_t put_escaped(char *out, size_t cap, const unsigned char *p, const unsigned char *end)
+{
+	size_t n = 0;
+
+	if (end - p > 60)
+		end = p + 60;
+	while (p < end && n + 5 < cap) {
+		size_t len = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3 : (*p & 0xf8) == 0xf0 ? 4 : 0;
+		int ok = len > 1 && len <= (size_t)(end - p) && n + len < cap;
+		for (size_t i = 1; ok && i < len; i++)
+			ok = (p[i] & 0xc0) == 0x80;
+		if (len == 1 && *p >= 0x20 && *p < 0x7f && *p != '\'' && *p != '\\')
+			out[n++] = (char)*p++;
+		else if (ok) {
+			memcpy(out + n, p, len);
+			n += len;
+			p += len;
+		} else
+			n += (size_t)snprintf(out + n, cap - n, "\\x%02x", *p++);
+	}
+	out[n] = '\0';
+	return n;
+}
+
+/* A key as a message shows it: a term key (post, small) as
+ * kind:term/fid, with @first for a chunk's; a be32 key as its number. */
+static void show_key(char *out, size_t cap, const char *table, const unsigned char *k, size_t klen)
+{
+	const unsigned char *end = k + klen, *nul = klen > 2 ? memchr(k + 1, 0, klen - 1) : NULL;
+	int post = strcmp(table, "post") == 0, small = strcmp(table, "small") == 0;
+	size_t n;
+
+	if (klen == 4 && !post && !small && strcmp(table, "ids") != 0) {
+		snprintf(out, cap, "%u", (unsigned)gw_be32_get(k));
+		return;
+	}
+	if ((post || small) && nul && ((size_t)(end - nul) == 2 || (size_t)(end - nul) == 6) && k[0] >= 'a' &&
+	    k[0] <= 'z') {
+		n = (size_t)snprintf(out, cap, "%c:", k[0]);
+		n += put_escaped(out + n, cap - n, k + 1, nul);
+		if (end - nul == 6)
+			snprintf(out + n, cap - n, "/%u@%u", nul[1], (unsigned)gw_be32_get(nul + 2));
+		else
+			snprintf(out + n, cap - n, "/%u", nul[1]);
+		return;
+	}
+	put_escaped(out, cap, k, end);
+}
+
+gw_rc gw_damaged(gw_err *err, const char *table, const void *key, size_t klen, const char *fmt, ...)
+{
+	char what[256], shown[300];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	if (!key)
+		return gw_err_set(err, GW_ECORRUPT, 0, "index damaged: table %s: %s", table, what);
+	show_key(shown, sizeof shown, table, key, klen);
+	return gw_err_set(err, GW_ECORRUPT, 0, "index damaged: table %s, key '%s': %s", table, shown, what);
 }

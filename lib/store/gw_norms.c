@@ -75,7 +75,7 @@ gw_rc gw_fsets_load(gw_txn *t, gw_fsets *fs, gw_err *err)
 		return GW_OK;
 damaged:
 	gw_fsets_free(fs);
-	return gw_err_set(err, GW_EFORMAT, 0, "damaged field sets in norms");
+	return gw_err_set(err, GW_ECORRUPT, 0, "index damaged: table norms, key 'fsets': damaged field sets");
 }
 
 gw_rc gw_fsets_save(gw_fsets *fs, gw_txn *t, gw_err *err)
@@ -170,7 +170,7 @@ static gw_rc merge_norms(uint32_t block, const unsigned char *old, size_t len, g
 	size_t n;
 
 	if (len % 4)
-		return gw_err_set(err, GW_EFORMAT, 0, "damaged norms block %u", block);
+		return gw_err_set(err, GW_ECORRUPT, 0, "index damaged: table norms, key '%u': damaged block", block);
 	if (len)
 		gw_buf_append(out, old, len);
 	while (gw_blockq_next(&run, &docid, &val, &n)) {

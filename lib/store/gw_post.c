@@ -59,7 +59,7 @@ static int seek_chunk(MDB_cursor *cur, const void *tkey, size_t tklen, uint32_t 
 	chunk_key(kb, tkey, tklen, docid);
 	k->mv_size = tklen + 4;
 	k->mv_data = kb;
-	rc = mdb_cursor_get(cur, k, v, MDB_SET_RANGE);
+	rc = gw_cursor_get(cur, k, v, MDB_SET_RANGE);
 	if (rc == 0 && is_chunk_of(k, tkey, tklen) &&
 	    gw_be32_get((unsigned char *)k->mv_data + tklen) == docid)
 		return 1;
@@ -67,7 +67,7 @@ static int seek_chunk(MDB_cursor *cur, const void *tkey, size_t tklen, uint32_t 
 		*lrc = rc;
 		return 0;
 	}
-	rc = mdb_cursor_get(cur, k, v, rc == MDB_NOTFOUND ? MDB_LAST : MDB_PREV);
+	rc = gw_cursor_get(cur, k, v, rc == MDB_NOTFOUND ? MDB_LAST : MDB_PREV);
 	if (rc) {
 		*lrc = rc == MDB_NOTFOUND ? 0 : rc;
 		return 0;
@@ -87,7 +87,7 @@ static int above_max(gw_txn *t, MDB_dbi dbi, key_max *m, const unsigned char *k,
 		m->len = sizeof m->k; /* unknown: above nothing */
 		memset(m->k, 0xff, sizeof m->k);
 		if (mdb_cursor_open(t->txn, dbi, &cur) == 0) {
-			int rc = mdb_cursor_get(cur, &lk, &lv, MDB_LAST);
+			int rc = gw_cursor_get(cur, &lk, &lv, MDB_LAST);
 			if (rc == MDB_NOTFOUND) {
 				m->len = 0;
 			} else if (rc == 0 && lk.mv_size <= sizeof m->k) {
@@ -165,7 +165,7 @@ static gw_rc feed(gw_txn *t, const void *tkey, size_t tklen, gw_entry_reader *r,
 	while ((rc = gw_entry_next_fast(r, &e)) == 1)
 		if (gw_chunk_builder_add(b, &e) && put_chunk(t, tkey, tklen, b, err))
 			return err->rc;
-	return rc < 0 ? gw_err_set(err, GW_EFORMAT, 0, "damaged posting list") : GW_OK;
+	return rc < 0 ? gw_damaged(err, "post", tkey, tklen, "chunk entries past its end or out of order") : GW_OK;
 }
 
 /* A new term's list: its chunks are cut from it (gw_plist_cut) and written
@@ -187,7 +187,7 @@ static gw_rc put_new_list(gw_txn *t, const void *tkey, size_t tklen, const gw_pl
 			return err->rc;
 		gw_plist_cut_write(&c, at);
 	}
-	return rc < 0 ? gw_err_set(err, GW_EFORMAT, 0, "damaged posting list") : GW_OK;
+	return rc < 0 ? gw_err_set(err, GW_EFORMAT, 0, "batch posting list out of order") : GW_OK;
 }
 
 /* The write txn's postings cursor (opened on first use). Merges and
@@ -221,7 +221,7 @@ static int small_lookup(gw_txn *t, const void *k, size_t klen, gw_tblock_reader 
 		return 0;
 	}
 	/* The block whose last key is the first at or above k. */
-	rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+	rc = gw_cursor_get(cur, &key, &val, MDB_SET_RANGE);
 	if (t->write)
 		mdb_cursor_close(cur);
 	else
@@ -302,7 +302,7 @@ static void span_set(small_span *s, size_t i, const void *k, size_t klen, uint32
 }
 
 /* Appends every entry of a block read from the database. */
-static gw_rc span_add_block(small_span *s, const MDB_val *v, gw_err *err)
+static gw_rc span_add_block(small_span *s, const MDB_val *k, const MDB_val *v, gw_err *err)
 {
 	gw_tblock_reader r;
 	int rc;
@@ -320,7 +320,7 @@ static gw_rc span_add_block(small_span *s, const MDB_val *v, gw_err *err)
 		span_set(s, s->n - 1, r.key, r.klen, r.first, chunk, clen);
 	}
 	if (rc < 0)
-		return gw_err_set(err, GW_EFORMAT, 0, "damaged block of small posting lists");
+		return gw_damaged(err, "small", k->mv_data, k->mv_size, "block entry past its end or out of order");
 	if (!gw_buf_ok(&s->keys) || !gw_buf_ok(&s->chunks))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	return GW_OK;
@@ -337,7 +337,7 @@ static gw_rc put_block(gw_txn *t, size_t from, size_t to, gw_err *err)
 	for (size_t i = from; i < to; i++)
 		if (gw_tblock_put(b, i > from ? ent_key(s, i - 1) : NULL, i > from ? s->e[i - 1].klen : 0, ent_key(s, i),
 		                  s->e[i].klen, s->e[i].first, s->chunks.p + s->e[i].coff, s->e[i].clen))
-			return gw_err_set(err, GW_EFORMAT, 0, "damaged posting list");
+			return gw_damaged(err, "small", ent_key(s, i), s->e[i].klen, "damaged small list");
 	if (!gw_buf_ok(b))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	if (reserve_put(t, t->s->small, &t->small_max, ent_key(s, to - 1), s->e[to - 1].klen, b->len, &at, err))
@@ -438,10 +438,10 @@ static gw_rc span_flush(gw_txn *t, gw_err *err)
 				rc = gw_store_lmdb_err(err, lrc, "cannot open cursor");
 				break;
 			}
-			lrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+			lrc = gw_cursor_get(cur, &k, &v, MDB_SET_RANGE);
 			if (lrc == 0) { /* the next block: it joins the tail */
 				set_key(&s->hi, &s->has_hi, k.mv_data, k.mv_size);
-				if (span_add_block(s, &v, err)) {
+				if (span_add_block(s, &k, &v, err)) {
 					rc = err->rc;
 					break;
 				}
@@ -486,10 +486,10 @@ static gw_rc span_load(gw_txn *t, const void *k, size_t klen, gw_err *err)
 	s->on = 1;
 	if ((rc = mdb_cursor_open(t->txn, t->s->small, &cur)))
 		return gw_store_lmdb_err(err, rc, "cannot open cursor");
-	rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+	rc = gw_cursor_get(cur, &key, &val, MDB_SET_RANGE);
 	if (rc == MDB_NOTFOUND) {
 		/* Past the last block: k joins it, unless it ends a block. */
-		rc = mdb_cursor_get(cur, &key, &val, MDB_LAST);
+		rc = gw_cursor_get(cur, &key, &val, MDB_LAST);
 		if (rc == 0 && gw_tblock_ends(key.mv_data, key.mv_size)) {
 			set_key(&s->lo, &s->has_lo, key.mv_data, key.mv_size);
 			mdb_cursor_close(cur);
@@ -500,11 +500,11 @@ static gw_rc span_load(gw_txn *t, const void *k, size_t klen, gw_err *err)
 	}
 	if (rc == 0) {
 		set_key(&s->old, &s->has_old, key.mv_data, key.mv_size);
-		if (span_add_block(s, &val, err)) {
+		if (span_add_block(s, &key, &val, err)) {
 			mdb_cursor_close(cur);
 			return err->rc;
 		}
-		rc = mdb_cursor_get(cur, &key, &val, MDB_PREV);
+		rc = gw_cursor_get(cur, &key, &val, MDB_PREV);
 		if (rc == 0)
 			set_key(&s->lo, &s->has_lo, key.mv_data, key.mv_size);
 	}
@@ -632,7 +632,7 @@ static gw_rc append_unbig(gw_txn *t, const void *tkey, size_t tklen, const gw_pl
 	}
 	if (plist_of_chunk(&t->joined, &o, s->chunks.p + s->e[i].coff, s->e[i].clen, s->e[i].first) ||
 	    gw_plist_concat(&t->joined, &o, l))
-		return gw_buf_ok(&t->joined) ? gw_err_set(err, GW_EFORMAT, 0, "damaged posting list")
+		return gw_buf_ok(&t->joined) ? gw_damaged(err, "small", tkey, tklen, "damaged small list")
 		                             : gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	if (!gw_buf_ok(&t->joined))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
@@ -701,7 +701,7 @@ static gw_rc remove_small(gw_txn *t, const void *k, size_t klen, const uint32_t 
 	/* The builder copies the entries it keeps: span_store may then move
 	 * the span's chunks. */
 	if (gw_chunk_open(&r, s->chunks.p + s->e[i].coff, s->e[i].clen, s->e[i].first, NULL))
-		return gw_err_set(err, GW_EFORMAT, 0, "damaged posting list");
+		return gw_damaged(err, "small", k, klen, "damaged small list header");
 	gw_chunk_builder_reset(b);
 	while ((rc = gw_entry_next(&r, &e)) == 1) {
 		while (at < n && docids[at] < e.docid)
@@ -710,7 +710,7 @@ static gw_rc remove_small(gw_txn *t, const void *k, size_t klen, const uint32_t 
 			gw_chunk_builder_add(b, &e);
 	}
 	if (rc < 0)
-		return gw_err_set(err, GW_EFORMAT, 0, "damaged posting list");
+		return gw_damaged(err, "small", k, klen, "small list entries past its end");
 	if (!gw_chunk_builder_take(b, &first)) { /* nothing left */
 		small_del(t, i);
 		return GW_OK;
@@ -768,7 +768,7 @@ gw_rc gw_post_remove_many(gw_txn *t, const void *tkey, size_t tklen, const uint3
 				gw_chunk_builder_add(b, &e);
 		}
 		if (rc < 0) {
-			gw_err_set(err, GW_EFORMAT, 0, "damaged posting list");
+			gw_damaged(err, "post", k.mv_data, k.mv_size, "chunk entries past its end or out of order");
 			break;
 		}
 		if ((rc = mdb_cursor_del(cur, 0))) {
@@ -806,13 +806,13 @@ static int pl_open_small(gw_pl *pl, gw_txn *t, const void *k, size_t klen, gw_er
 		return -1;
 	found = small_lookup(t, k, klen, &r, &lrc);
 	if (lrc)
-		return lrc < 0 ? (gw_err_set(err, GW_EFORMAT, 0, "damaged block of small posting lists"), -1)
+		return lrc < 0 ? (gw_damaged(err, "small", k, klen, "block entry past its end or out of order"), -1)
 		               : (gw_store_lmdb_err(err, lrc, "cannot read postings"), -1);
 	if (!found)
 		return 0;
 	clen = gw_tblock_chunk(&r, pl->small);
 	if (clen == 0 || gw_chunk_open(&pl->h.r, pl->small, clen, r.first, &pl->h.chunk_last)) {
-		gw_err_set(err, GW_EFORMAT, 0, "damaged posting list");
+		gw_damaged(err, "small", k, klen, "damaged small list");
 		return -1;
 	}
 	pl->df = pl->h.r.left;
@@ -845,14 +845,15 @@ gw_rc gw_pl_open(gw_txn *t, const void *tkey, size_t tklen, gw_pl **out, gw_err 
 	chunk_key(kb, tkey, tklen, 0);
 	k.mv_size = tklen + 4;
 	k.mv_data = kb;
-	rc = mdb_cursor_get(pl->cur, &k, &v, MDB_SET_RANGE);
+	rc = gw_cursor_get(pl->cur, &k, &v, MDB_SET_RANGE);
 	if (rc && rc != MDB_NOTFOUND) {
 		gw_pl_close(pl);
 		return gw_store_lmdb_err(err, rc, "cannot read postings");
 	}
 	if ((rc = rc ? 0 : pl_load(pl, &k, &v)) < 0) {
+		gw_damaged(err, "post", k.mv_data, k.mv_size, "chunk header of %zu bytes damaged", v.mv_size);
 		gw_pl_close(pl);
-		return gw_err_set(err, GW_EFORMAT, 0, "damaged posting list");
+		return err ? err->rc : GW_ECORRUPT;
 	}
 	if (rc == 0) { /* no chunk: a small list, or no list */
 		mdb_cursor_close(pl->cur);
@@ -876,6 +877,21 @@ void gw_pl_close(gw_pl *pl)
 	free(pl);
 }
 
+/* Records damage met reading pl (its txn's sticky damage); returns -1. */
+static int pl_damaged(gw_pl *pl)
+{
+	gw_damaged(&pl->t->damage, pl->cur ? "post" : "small", pl->key, pl->klen,
+	           "chunk entries past its end or out of order");
+	return -1;
+}
+
+gw_rc gw_txn_damage(const gw_txn *t, gw_err *err)
+{
+	if (t->damage.rc == GW_OK)
+		return GW_OK;
+	return gw_err_set(err, t->damage.rc, 0, "%s", t->damage.msg);
+}
+
 int gw_pl_next(gw_pl *pl)
 {
 	MDB_val k, v;
@@ -885,13 +901,13 @@ int gw_pl_next(gw_pl *pl)
 		rc = gw_entry_next_fast(&pl->h.r, &pl->h.e);
 		pl->h.on = rc == 1;
 		if (rc != 0)
-			return rc;
-		if (!pl->cur || mdb_cursor_get(pl->cur, &k, &v, MDB_NEXT) != 0 || (rc = pl_load(pl, &k, &v)) == 0) {
+			return rc < 0 ? pl_damaged(pl) : rc;
+		if (!pl->cur || gw_cursor_get(pl->cur, &k, &v, MDB_NEXT) != 0 || (rc = pl_load(pl, &k, &v)) == 0) {
 			pl->h.eof = 1;
 			break;
 		}
 		if (rc < 0)
-			return -1;
+			return pl_damaged(pl);
 	}
 	pl->h.on = 0;
 	return 0;
@@ -919,7 +935,7 @@ int gw_pl_skip_to(gw_pl *pl, uint32_t target)
 			return 0;
 		}
 		if (steps < 2) {
-			found = mdb_cursor_get(pl->cur, &k, &v, MDB_NEXT) == 0;
+			found = gw_cursor_get(pl->cur, &k, &v, MDB_NEXT) == 0;
 		} else {
 			/* The chunk starting at target, or the last one before it
 			 * (at least the current one); then at most one more step. */
@@ -934,14 +950,14 @@ int gw_pl_skip_to(gw_pl *pl, uint32_t target)
 			return 0;
 		}
 		if (rc < 0)
-			return -1;
+			return pl_damaged(pl);
 		pl->h.on = 0;
 	}
 	/* Within the chunk, without gw_pl_next's call per entry. */
 	if ((rc = gw_entry_seek(&pl->h.r, target, &pl->h.e)) == 1)
 		return pl->h.on = 1;
 	if (rc < 0)
-		return pl->h.on = 0, -1;
+		return pl->h.on = 0, pl_damaged(pl);
 	while ((rc = gw_pl_next(pl)) == 1)
 		if (pl->h.e.docid >= target)
 			return 1;
@@ -964,8 +980,8 @@ uint64_t gw_pl_df(gw_pl *pl)
 	chunk_key(kb, pl->key, pl->klen, 0);
 	k.mv_size = pl->klen + 4;
 	k.mv_data = kb;
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0 && is_chunk_of(&k, pl->key, pl->klen);
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+	for (rc = gw_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0 && is_chunk_of(&k, pl->key, pl->klen);
+	     rc = gw_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		uint32_t nd, last;
 		if (gw_chunk_header(v.mv_data, v.mv_size, gw_be32_get((unsigned char *)k.mv_data + pl->klen),
 		                    &nd, &last) == 0)
@@ -989,8 +1005,8 @@ static gw_rc small_each(gw_txn *t, int (*fn)(void *ctx, const void *key, size_t 
 
 	if (rc)
 		return gw_store_lmdb_err(err, rc, "cannot read postings");
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0 && !stop && brc >= 0;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+	for (rc = gw_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0 && !stop && brc >= 0;
+	     rc = gw_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		/* A block ends where gw_tblock_ends says and nowhere else; the
 		 * last may end anywhere: a block before this one that did not
 		 * end so is damaged. */
@@ -1013,9 +1029,11 @@ static gw_rc small_each(gw_txn *t, int (*fn)(void *ctx, const void *key, size_t 
 		    (r.p != r.end || r.klen != k.mv_size || memcmp(r.key, k.mv_data, r.klen) != 0))
 			brc = -1;
 	}
+	if (brc < 0)
+		gw_damaged(err, "small", k.mv_data, k.mv_size, "block entry past its end, out of order or misplaced");
 	mdb_cursor_close(cur);
 	if (brc < 0)
-		return gw_err_set(err, GW_EFORMAT, 0, "damaged block of small posting lists");
+		return err ? err->rc : GW_ECORRUPT;
 	return (rc && rc != MDB_NOTFOUND) ? gw_store_lmdb_err(err, rc, "cannot read postings") : GW_OK;
 }
 
@@ -1031,8 +1049,8 @@ gw_rc gw_post_each(gw_txn *t,
 		return err->rc;
 	if ((rc = mdb_cursor_open(t->txn, t->s->post, &cur)))
 		return gw_store_lmdb_err(err, rc, "cannot read postings");
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
+	for (rc = gw_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	     rc = gw_cursor_get(cur, &k, &v, MDB_NEXT))
 		if ((stop = fn(ctx, k.mv_data, k.mv_size, v.mv_data, v.mv_size)))
 			break;
 	mdb_cursor_close(cur);
@@ -1085,9 +1103,9 @@ static int small_prefix_next(small_prefix *sp)
 		if (sp->state == 0) {
 			k.mv_size = sp->plen;
 			k.mv_data = (void *)sp->p;
-			rc = mdb_cursor_get(sp->cur, &k, &v, MDB_SET_RANGE);
+			rc = gw_cursor_get(sp->cur, &k, &v, MDB_SET_RANGE);
 		} else {
-			rc = mdb_cursor_get(sp->cur, &k, &v, MDB_NEXT);
+			rc = gw_cursor_get(sp->cur, &k, &v, MDB_NEXT);
 		}
 		if (rc) {
 			sp->err = rc == MDB_NOTFOUND ? 0 : rc;
@@ -1136,14 +1154,14 @@ gw_rc gw_term_prefix_each(gw_txn *t, unsigned fid, int kind, const char *prefix,
 	more = small_prefix_next(&sp);
 	k.mv_size = len + 1;
 	k.mv_data = kb;
-	rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	rc = gw_cursor_get(cur, &k, &v, MDB_SET_RANGE);
 	while (rc == 0) {
 		const unsigned char *kp = k.mv_data;
 		size_t tklen = k.mv_size - 4; /* kind term NUL fid */
 		if (k.mv_size < len + 7 || memcmp(kp, kb, len + 1) != 0)
 			break;
 		if (tklen > sizeof last || kp[tklen - 2] != 0) {
-			rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT); /* not a term key */
+			rc = gw_cursor_get(cur, &k, &v, MDB_NEXT); /* not a term key */
 			continue;
 		}
 		if (kp[tklen - 1] != fid) {
@@ -1159,7 +1177,7 @@ gw_rc gw_term_prefix_each(gw_txn *t, unsigned fid, int kind, const char *prefix,
 				k.mv_size = tklen - 1;
 			}
 			k.mv_data = seek;
-			rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+			rc = gw_cursor_get(cur, &k, &v, MDB_SET_RANGE);
 			continue;
 		}
 		if (tklen != lastlen || memcmp(last, kp, tklen) != 0) { /* not another chunk of it */
@@ -1174,7 +1192,7 @@ gw_rc gw_term_prefix_each(gw_txn *t, unsigned fid, int kind, const char *prefix,
 			if (stop || (stop = fn(ctx, last, tklen)))
 				break;
 		}
-		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+		rc = gw_cursor_get(cur, &k, &v, MDB_NEXT);
 	}
 	while (more && !stop && (rc == 0 || rc == MDB_NOTFOUND)) {
 		stop = fn(ctx, sp.r.key, sp.r.klen);
@@ -1185,7 +1203,7 @@ gw_rc gw_term_prefix_each(gw_txn *t, unsigned fid, int kind, const char *prefix,
 	if (rc && rc != MDB_NOTFOUND)
 		return gw_store_lmdb_err(err, rc, "cannot read postings");
 	if (sp.err)
-		return sp.err < 0 ? gw_err_set(err, GW_EFORMAT, 0, "damaged block of small posting lists")
+		return sp.err < 0 ? gw_damaged(err, "small", NULL, 0, "block entry past its end or out of order")
 		                  : gw_store_lmdb_err(err, sp.err, "cannot read postings");
 	return GW_OK;
 }

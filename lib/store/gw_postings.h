@@ -114,10 +114,17 @@ static inline int gw_entry_seek(gw_entry_reader *r, uint32_t target, gw_entry *e
  * at or past docid 0. */
 static inline int gw_entry_next_fast(gw_entry_reader *r, gw_entry *e) { return gw_entry_seek(r, 0, e); }
 
-/* Decodes the positions of e into out (room for e->tf); returns the count
+/* Decodes the positions of e into out (room for gw_entry_npos_max(e)); returns the count
  * decoded: tf, but for a character's entry (gw_char_position_kept) those
  * kept, and fewer if damaged. */
 uint32_t gw_entry_positions(const gw_entry *e, uint32_t *out);
+/* The most positions gw_entry_positions can decode from e: tf, or fewer
+ * if its bytes cannot hold that many (a position takes a byte at least).
+ * Size out with this, not with tf, which comes from the index. */
+static inline uint32_t gw_entry_npos_max(const gw_entry *e)
+{
+	return e->plen < e->tf ? (uint32_t)e->plen : e->tf;
+}
 
 /* A growing list of entries for one term, in docid order. Its memory
  * belongs to whoever grows it (gw_accum, from an arena). */

@@ -68,6 +68,13 @@ int gw_record_parse(const void *val, size_t len, gw_record *r, int texts, gw_buf
 			return -1;
 		r->text[i] = (const char *)p;
 		r->text_len[i] = n;
+		/* The length a frame gives is its header's (or a bound of
+		 * it): a damaged raw_len must not size the buffer below. */
+		if (r->packed[i] && unz) {
+			unsigned long long bound = ZSTD_decompressBound(p, n);
+			if (bound == ZSTD_CONTENTSIZE_ERROR || r->raw_len[i] > bound)
+				return -1;
+		}
 		if (r->packed[i])
 			total += r->raw_len[i];
 		p += n;

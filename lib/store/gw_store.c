@@ -296,7 +296,9 @@ gw_rc gw_store_open(gw_store **out, const char *path, int flags, gw_err *err)
 	 * clears them; a failure to is no reason not to write. */
 	if (s->write)
 		mdb_reader_check(s->env, NULL);
-	if (open_dbs(s, create, err) || check_versions(s, err)) {
+	/* Before LMDB reads a page: it believes what pages say. */
+	if (gw_store_verify(s, s->write || (flags & GW_OPEN_VERIFY) ? GW_VERIFY_ALL : GW_VERIFY_MAIN, err) ||
+	    open_dbs(s, create, err) || check_versions(s, err)) {
 		gw_store_close(s);
 		return err->rc;
 	}
@@ -539,7 +541,7 @@ static gw_rc del(gw_txn *t, MDB_dbi dbi, const void *k, size_t kl, gw_err *err)
 static gw_rc get(gw_txn *t, MDB_dbi dbi, const void *k, size_t kl, MDB_val *val, gw_err *err)
 {
 	MDB_val key = {kl, (void *)k};
-	int rc = mdb_get(t->txn, dbi, &key, val);
+	int rc = gw_get(t->s, t->txn, dbi, &key, val);
 
 	if (rc == MDB_NOTFOUND)
 		return GW_ENOTFOUND;
@@ -558,7 +560,7 @@ static gw_rc read_zdict(gw_txn *t, gw_zdict **out, gw_err *err)
 	if (rc)
 		return rc;
 	if (!(*out = gw_zdict_new(val.mv_data, val.mv_size)))
-		return gw_err_set(err, GW_EFORMAT, 0, "damaged or unreadable text dictionary");
+		return gw_err_set(err, GW_ECORRUPT, 0, "index damaged: table meta, key 'zdict': damaged or unreadable text dictionary");
 	return GW_OK;
 }
 
@@ -613,7 +615,7 @@ gw_rc gw_meta_get(gw_txn *t, const char *key, uint64_t *v, gw_err *err)
 	if (rc)
 		return rc;
 	if (val.mv_size != 8)
-		return gw_err_set(err, GW_EFORMAT, 0, "damaged meta value '%s'", key);
+		return gw_err_set(err, GW_ECORRUPT, 0, "index damaged: table meta, key '%s': not an 8-byte counter", key);
 	*v = gw_le64_get(val.mv_data);
 	return GW_OK;
 }
@@ -655,12 +657,13 @@ gw_rc gw_fields_load(gw_txn *t, gw_fieldtab *ft, gw_err *err)
 	gw_fieldtab_free(ft);
 	if (rc)
 		return gw_store_lmdb_err(err, rc, "cannot read fields");
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+	for (rc = gw_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	     rc = gw_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		unsigned fid = v.mv_size ? *(const unsigned char *)v.mv_data : 0;
-		if (fid == 0 || ft->fold[fid]) {
+		if (fid == 0 || fid > GW_MAX_FIELDS || ft->fold[fid]) {
+			gw_damaged(err, "fields", k.mv_data, k.mv_size, "field id %u out of range or taken twice", fid);
 			mdb_cursor_close(cur);
-			return gw_err_set(err, GW_EFORMAT, 0, "damaged field table");
+			return err ? err->rc : GW_ECORRUPT;
 		}
 		ft->fold[fid] = dupn(k.mv_data, k.mv_size);
 		ft->name[fid] = dupn((const char *)v.mv_data + 1, v.mv_size - 1);
@@ -670,8 +673,8 @@ gw_rc gw_fields_load(gw_txn *t, gw_fieldtab *ft, gw_err *err)
 	mdb_cursor_close(cur);
 	for (unsigned i = 1; i <= ft->n; i++)
 		if (!ft->fold[i] || !ft->name[i])
-			return gw_err_set(err, ft->fold[i] ? GW_ENOMEM : GW_EFORMAT, 0,
-			                  "cannot load field table");
+			return ft->fold[i] ? gw_err_set(err, GW_ENOMEM, 0, "out of memory")
+			                   : gw_damaged(err, "fields", NULL, 0, "no field of id %u", i);
 	/* The fields' kinds: 8 bytes (little-endian) a field, from field 1. */
 	if ((rc = get(t, t->s->meta, FKINDS_KEY, sizeof FKINDS_KEY - 1, &v, err)) == GW_OK) {
 		for (unsigned i = 1; i <= ft->n && i * 8 <= v.mv_size; i++)
@@ -758,8 +761,8 @@ static gw_rc each_be32(gw_txn *t, MDB_dbi dbi, int (*fn)(void *ctx, uint32_t key
 
 	if (rc)
 		return gw_store_lmdb_err(err, rc, what);
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
+	for (rc = gw_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	     rc = gw_cursor_get(cur, &k, &v, MDB_NEXT))
 		if (k.mv_size != 4 || fn(ctx, gw_be32_get(k.mv_data), v.mv_data, v.mv_size))
 			break;
 	mdb_cursor_close(cur);
@@ -846,7 +849,7 @@ int gw_block_cursor_get(gw_block_cursor *c, uint32_t block, const void **val, si
 	int rc;
 
 	gw_be32_put(kb, block);
-	rc = mdb_cursor_get(c->cur, &k, &v, MDB_SET_KEY);
+	rc = gw_cursor_get(c->cur, &k, &v, MDB_SET_KEY);
 	if (rc)
 		return rc == MDB_NOTFOUND ? 1 : -1;
 	*val = v.mv_data;
@@ -894,7 +897,7 @@ gw_rc gw_id_get(gw_txn *t, const char *id, size_t len, uint32_t *docid, gw_err *
 	if (rc)
 		return rc;
 	if (v.mv_size != 4)
-		return gw_err_set(err, GW_EFORMAT, 0, "damaged id entry");
+		return gw_err_set(err, GW_ECORRUPT, 0, "index damaged: table ids: damaged id entry");
 	*docid = gw_be32_get(v.mv_data);
 	return GW_OK;
 }
@@ -931,7 +934,7 @@ gw_rc gw_store_stat_get(gw_txn *t, gw_store_stat *st, gw_err *err)
 	 * first word counts its pages. */
 	if ((rc = mdb_cursor_open(t->txn, 0, &cur)))
 		return gw_store_lmdb_err(err, rc, "cannot stat");
-	while (mdb_cursor_get(cur, &k, &v, MDB_NEXT) == 0)
+	while (gw_cursor_get(cur, &k, &v, MDB_NEXT) == 0)
 		if (v.mv_size >= sizeof(size_t)) {
 			size_t n;
 			memcpy(&n, v.mv_data, sizeof n);
@@ -959,8 +962,8 @@ gw_rc gw_id_each(gw_txn *t, int (*fn)(void *ctx, const char *id, size_t len, uin
 
 	if (rc)
 		return gw_store_lmdb_err(err, rc, "cannot read ids");
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
+	for (rc = gw_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	     rc = gw_cursor_get(cur, &k, &v, MDB_NEXT))
 		if (fn(ctx, k.mv_data, k.mv_size, v.mv_size == 4 ? gw_be32_get(v.mv_data) : 0))
 			break;
 	mdb_cursor_close(cur);
@@ -996,8 +999,8 @@ static gw_rc copy_db(gw_txn *src, MDB_dbi from, gw_txn *dst, MDB_dbi to, gw_err 
 
 	if ((lrc = mdb_cursor_open(src->txn, from, &cur)))
 		return gw_store_lmdb_err(err, lrc, "cannot read the index");
-	for (lrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); lrc == 0 && rc == GW_OK;
-	     lrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+	for (lrc = gw_cursor_get(cur, &k, &v, MDB_FIRST); lrc == 0 && rc == GW_OK;
+	     lrc = gw_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		rc = put_append(dst, to, k.mv_data, k.mv_size, v.mv_data, v.mv_size, err);
 		/* Bound the copy's dirty pages as a staged build does. */
 		if (rc == GW_OK && dst->written >= ((uint64_t)64 << 20))

@@ -22,7 +22,9 @@ typedef struct gw_txn gw_txn;
 enum {
 	GW_OPEN_READ = 0,   /* read only; the index must exist */
 	GW_OPEN_WRITE = 1,  /* read-write; the index must exist */
-	GW_OPEN_CREATE = 3  /* read-write; created (with its directory) if absent */
+	GW_OPEN_CREATE = 3, /* read-write; created (with its directory) if absent */
+	GW_OPEN_VERIFY = 4  /* with GW_OPEN_READ: check every LMDB page on open,
+	                     * as writers always do (gw_store_verify) */
 };
 
 /* Opens (flags GW_OPEN_*) the index directory. Checks the format and
@@ -37,6 +39,27 @@ void gw_store_close(gw_store *s);
  * server) calls it now and then, e.g. once a minute: it takes a lock on
  * lock.mdb and tests each slot's process, microseconds. */
 gw_rc gw_store_reader_check(gw_store *s, int *dead, gw_err *err);
+/* Checks the LMDB pages of the last committed state (gw_verify.c): what
+ * is GW_VERIFY_ALL (every page, and the free list) or GW_VERIFY_MAIN
+ * (the main database's page and records only, for a reader: cheap). A page
+ * that does not hold together gives GW_ECORRUPT naming the table and page.
+ * gw_store_open calls it before LMDB reads a page: GW_VERIFY_ALL for a
+ * writer or with GW_OPEN_VERIFY, GW_VERIFY_MAIN else. */
+enum { GW_VERIFY_MAIN = 0, GW_VERIFY_ALL = 1 };
+gw_rc gw_store_verify(gw_store *s, int what, gw_err *err);
+/* Records damage found in a value read from the index: GW_ECORRUPT,
+ * "index damaged: table T, key 'K': what" (without key if key is NULL).
+ * The key is shown escaped and cut short: a term key of post or small as
+ * kind:term/fid (post: @first docid), a 4-byte key as its number. Returns
+ * the rc err holds afterwards (the first error wins). */
+gw_rc gw_damaged(gw_err *err, const char *table, const void *key, size_t klen, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+/* The first damage a posting list reader of t met (gw_pl_next,
+ * gw_pl_skip returned -1), into err: GW_ECORRUPT; GW_OK if none. */
+gw_rc gw_txn_damage(const gw_txn *t, gw_err *err);
 /* The index directory s was opened on. */
 const char *gw_store_path(const gw_store *s);
 /* Doubles the map size; no transaction of this process may be open. */

@@ -6,6 +6,7 @@
 
 #include <lmdb.h>
 #include <pthread.h>
+#include <stdint.h>
 
 #include "store/gw_postings.h"
 #include "store/gw_record.h"
@@ -17,6 +18,7 @@ struct gw_store {
 	MDB_dbi meta, fields, ids, docs, lens, norms, post, small;
 	int missing;       /* databases the index lacks (open_dbs) */
 	int write;
+	size_t psize;      /* LMDB's page size (gw_val_ok) */
 	char *path;
 	/* The index's zstd dictionary, read by the first read txn that
 	 * needs it (gw_txn_zdict): once written, it never changes. */
@@ -70,7 +72,40 @@ struct gw_txn {
 	/* A write txn's own copy of the dictionary (it may have written it). */
 	gw_zdict *zdict;
 	int zdict_read;
+	/* The first damage a posting list reader met (gw_pl_next and
+	 * gw_pl_skip return -1 and cannot say more): gw_txn_damage. */
+	gw_err damage;
 };
+
+/* Reads through LMDB, for a reader: a value (or key) LMDB hands out must
+ * lie in its page, or in the overflow pages it starts (and they in the
+ * file), else MDB_CORRUPTED. LMDB takes a node's data size as it finds it:
+ * a damaged one sent decoders reading past the file's end (SIGBUS). A
+ * writer's store was checked whole when opened (gw_verify.c) and its
+ * dirty pages are not in the map: not checked. Cost: a mask and a
+ * compare a value, an fstat an overflow value. */
+int gw_val_overflow_ok(const gw_store *s, const MDB_val *v);
+static inline int gw_val_ok(const gw_store *s, const MDB_val *v)
+{
+	return s->write || ((uintptr_t)v->mv_data & (s->psize - 1)) + v->mv_size <= s->psize ||
+	       gw_val_overflow_ok(s, v);
+}
+static inline int gw_cursor_get(MDB_cursor *c, MDB_val *k, MDB_val *v, MDB_cursor_op op)
+{
+	int rc = mdb_cursor_get(c, k, v, op);
+	const gw_store *s;
+
+	if (rc == 0 && (s = mdb_env_get_userctx(mdb_txn_env(mdb_cursor_txn(c)))) &&
+	    (!gw_val_ok(s, k) || !gw_val_ok(s, v)))
+		rc = MDB_CORRUPTED;
+	return rc;
+}
+static inline int gw_get(const gw_store *s, MDB_txn *txn, MDB_dbi dbi, MDB_val *k, MDB_val *v)
+{
+	int rc = mdb_get(txn, dbi, k, v);
+
+	return rc == 0 && !gw_val_ok(s, v) ? MDB_CORRUPTED : rc;
+}
 
 /* An LMDB error as a gw_err (disk full, quota and file size get their
  * own words); gw_store_write_err for a call that may write data.mdb. */

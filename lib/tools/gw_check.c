@@ -219,7 +219,7 @@ static int on_chunk(void *ctx, const void *key, size_t klen, const void *val, si
 			problem(c, "chunk at docid %u: docids out of order", first);
 		if (e.docid >= c->nlive_cap || !c->live[e.docid])
 			problem(c, "posting for docid %u, which is not stored", e.docid);
-		if (ensure_pos(c, e.tf))
+		if (ensure_pos(c, gw_entry_npos_max(&e)))
 			return 1;
 		/* A character's entry keeps some of its positions (any
 		 * missing one shows in the hash against the analysis). */

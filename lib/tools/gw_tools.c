@@ -105,7 +105,7 @@ gw_rc gw_index_stats_get(gw_index *ix, const char *path, gw_index_stats *st, gw_
 	if ((rc = gw_doc_each(t, on_doc, &c, err)) || (rc = gw_post_each(t, on_chunk, &c, err)))
 		goto done;
 	if (c.damaged)
-		rc = gw_err_set(err, GW_EFORMAT, 0, "damaged record (run --check)");
+		rc = gw_err_set(err, GW_ECORRUPT, 0, "index damaged: table docs: damaged record (run --check)");
 	snprintf(file, sizeof file, "%s/data.mdb", path);
 	if (rc == GW_OK && stat(file, &fst) == 0)
 		st->file_bytes = (uint64_t)fst.st_size;
@@ -261,7 +261,7 @@ gw_rc gw_index_dump(gw_index *ix, const char *id, size_t id_len, gw_buf *out, gw
 	if (rc || (rc = gw_doc_get(t, docid, &val, &len, err)))
 		goto done;
 	if (gw_record_parse(val, len, &r, 1, &unz, &unpacker)) {
-		rc = gw_err_set(err, GW_EFORMAT, 0, "damaged record of docid %u", docid);
+		rc = gw_err_set(err, GW_ECORRUPT, 0, "index damaged: table docs, key '%u': damaged record", docid);
 		goto done;
 	}
 	gw_buf_puts(out, "id ");
