@@ -53,11 +53,13 @@ enum {
 	GONGWEN_EIO,       /* file system error (e.g. the index is not readable) */
 	GONGWEN_EINVAL,    /* bad argument: a query with nothing to search for, a bad date */
 	GONGWEN_ENOTFOUND, /* no index at the path */
-	GONGWEN_EFORMAT,   /* not a gongwen index, or a damaged one */
+	GONGWEN_EFORMAT,   /* not a gongwen index */
 	GONGWEN_EVERSION,  /* an index of another format version: rebuild it */
 	GONGWEN_ELMDB,     /* LMDB failed */
 	GONGWEN_EICU,      /* ICU failed */
-	GONGWEN_EFULL      /* the LMDB map is full (not when searching) */
+	GONGWEN_EFULL,     /* the LMDB map is full (not when searching) */
+	GONGWEN_ECORRUPT   /* the index is damaged: the message names the table
+	                    * and key ("index damaged: table docs, key ...") */
 };
 
 /* Document types (gongwen_options.type, gongwen_hit_type). A record is a
@@ -121,7 +123,7 @@ void gongwen_options_init(gongwen_options *opts);
  * punctuation; a query past a limit of README.md's "Limits" on its bytes,
  * parts or levels of nesting, the message naming the limit; a bad date or
  * type), GONGWEN_ELMDB (e.g. this thread still
- * holds other results), GONGWEN_ENOMEM, GONGWEN_EFORMAT (a damaged index,
+ * holds other results), GONGWEN_ENOMEM, GONGWEN_ECORRUPT (a damaged index,
  * such as a matching document whose stored record cannot be read). */
 int gongwen_search(gongwen *db, const char *query, const gongwen_options *opts,
                    gongwen_results **out);
@@ -141,7 +143,7 @@ size_t gongwen_results_total(const gongwen_results *res);
  *
  * The id of the document; *len gets its length in bytes. Borrowed, not
  * NUL-terminated, valid until gongwen_results_free. NULL on error (i out
- * of range: GONGWEN_EINVAL; a damaged index: GONGWEN_EFORMAT). */
+ * of range: GONGWEN_EINVAL; a damaged index: GONGWEN_ECORRUPT). */
 const char *gongwen_hit_id(gongwen_results *res, size_t i, size_t *len);
 
 /* Its BM25F score (higher is better); 0 if i is out of range. */

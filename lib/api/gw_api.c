@@ -13,7 +13,8 @@
 #include "search/gw_search.h"
 #include "search/gw_snippet.h"
 
-_Static_assert(GONGWEN_EFULL == (int)GW_EFULL && GONGWEN_EINVAL == (int)GW_EINVAL,
+_Static_assert(GONGWEN_EFULL == (int)GW_EFULL && GONGWEN_EINVAL == (int)GW_EINVAL &&
+                   GONGWEN_ECORRUPT == (int)GW_ECORRUPT,
                "gongwen.h return codes must be the gw_rc numbers");
 _Static_assert((int)GONGWEN_TYPE_NOTICE == (int)GW_TYPE_NOTICE &&
                    (int)GONGWEN_TYPE_RECORD == (int)GW_TYPE_RECORD,
