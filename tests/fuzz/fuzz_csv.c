@@ -67,7 +67,7 @@ static void read_records(const char *p, size_t n, int delim, const char *id_colu
 	gw_input in;
 	gw_fuzz_rec rec;
 
-	gw_fuzz_input_init(&in, &rec);
+	gw_fuzz_input_init(&in, &rec, gw_utf8_valid(p, n));
 	gw_input_csv_mem(&in, "fuzz.csv", p, n, delim, id_column);
 	GW_FUZZ_CHECK(in.ndocs == rec.ndocs && in.nrejected <= rec.nmsgs);
 }

@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	gw_err_clear(&err);
 	if (gw_notice_parse_html((const char *)data, size, &n, &err) == GW_OK) {
-		gw_fuzz_check_notice(&n);
+		gw_fuzz_check_notice(&n, gw_utf8_valid((const char *)data, size));
 	} else {
 		GW_FUZZ_CHECK(err.rc != GW_OK && gw_fuzz_touch_str(err.msg) > 0);
 		/* A refused page leaves nothing behind. */

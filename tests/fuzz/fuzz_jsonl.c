@@ -87,7 +87,7 @@ static void read_lines(const char *p, size_t n)
 	memcpy(copy, p, n);
 	fp = fmemopen(copy, n, "r");
 	if (fp) {
-		gw_fuzz_input_init(&in, &rec);
+		gw_fuzz_input_init(&in, &rec, gw_utf8_valid(p, n));
 		gw_input_jsonl(&in, "fuzz.jsonl", fp);
 		GW_FUZZ_CHECK(in.ndocs == rec.ndocs && in.nrejected <= rec.nmsgs);
 		fclose(fp);

@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	gw_err_clear(&err);
 	/* The parser fails only when out of memory. */
 	GW_FUZZ_CHECK(gw_notice_parse_text((const char *)data, size, &n, &err) == GW_OK);
-	gw_fuzz_check_notice(&n);
+	gw_fuzz_check_notice(&n, gw_utf8_valid((const char *)data, size));
 	gw_notice_free(&n);
 	return 0;
 }
