@@ -137,15 +137,19 @@ FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
 FUZZ_REPLAY := $(FUZZ_NAMES:%=$(B)/tests/fuzz/fuzz_%)
 FUZZ_INC := -Itests/fuzz -include tests/fuzz/gw_fuzz.h
 
-$(B)/tests/fuzz/fuzz_%.o: tests/fuzz/fuzz_%.c | $(B)/.deps-ok
+# Static pattern rules: a plain replay_%.o would also match the .d files
+# that make tries to remake (replay_csv.d.o) and build junk from them.
+FUZZ_REPLAY_OBJ := $(FUZZ_NAMES:%=$(B)/tests/fuzz/replay_%.o)
+
+$(FUZZ_REPLAY:%=%.o): $(B)/tests/fuzz/fuzz_%.o: tests/fuzz/fuzz_%.c | $(B)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(FUZZ_INC) -c $< -o $@
 
-$(B)/tests/fuzz/replay_%.o: tests/fuzz/replay.c | $(B)/.deps-ok
+$(FUZZ_REPLAY_OBJ): $(B)/tests/fuzz/replay_%.o: tests/fuzz/replay.c | $(B)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(FUZZ_INC) '-DGW_FUZZ_NAME="$*"' -c $< -o $@
 
-$(B)/tests/fuzz/fuzz_%: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay_%.o $(LIBGW)
+$(FUZZ_REPLAY): $(B)/tests/fuzz/fuzz_%: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay_%.o $(LIBGW)
 	$(CC) $(LDFLAGS_ALL) $^ -o $@ $(PKG_LIBS)
 
 test: deps all $(TEST_BIN) $(FAIL_WRITES) $(FUZZ_REPLAY)
@@ -214,7 +218,7 @@ $(FZ_LIBGW): $(FZ_LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(FZ)/fuzz_%: tests/fuzz/fuzz_%.c $(FZ_LIBGW) | $(FZ)/.deps-ok
+$(FUZZ_BIN): $(FZ)/fuzz_%: tests/fuzz/fuzz_%.c $(FZ_LIBGW) | $(FZ)/.deps-ok
 	$(FUZZ_CC) $(FZ_CFLAGS) -fsanitize=fuzzer $(FUZZ_INC) $< $(FZ_LIBGW) -o $@ $(PKG_LIBS)
 
 fuzz: $(FUZZ_BIN)
