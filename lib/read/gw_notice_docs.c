@@ -37,16 +37,33 @@ static void deliver(gw_input *in, const char *id, const fields *fs, const char *
 	gw_input_deliver(in, &d, file, 0);
 }
 
+/* The length of s cut to at most max bytes at a character boundary. */
+static size_t cut_len(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n <= max)
+		return n;
+	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+		max--;
+	return max;
+}
+
 /* Column names for the fields of a record: the header, with a repeated name
- * made unique ("名称 2") since a document cannot have a field twice. */
+ * made unique ("名称 2") since a document cannot have a field twice. A long
+ * name is cut at a character boundary (snprintf cut one in two, and the
+ * index got invalid UTF-8 as a field name), leaving room for the " N",
+ * which snprintf used to cut off too, leaving the name repeated. */
 static void column_names(const gw_table *t, char names[][128], size_t ncols)
 {
 	for (size_t c = 0; c < ncols; c++) {
-		int dup = 1;
-		snprintf(names[c], 128, "%s", t->header[c]);
+		int dup = 1, len = (int)cut_len(t->header[c], 128 - 16);
+		snprintf(names[c], 128, "%.*s", len, t->header[c]);
 		for (size_t k = 0; k < c; k++)
-			if (strcmp(names[k], names[c]) == 0)
-				snprintf(names[c], 128, "%s %d", t->header[c], ++dup);
+			if (strcmp(names[k], names[c]) == 0) {
+				snprintf(names[c], 128, "%.*s %d", len, t->header[c], ++dup);
+				k = (size_t)-1; /* check the new name against all again */
+			}
 	}
 }
 
