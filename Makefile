@@ -10,6 +10,8 @@
 #   make SAN=1 test the same under AddressSanitizer + UBSan (in build-san/)
 #   make run        index corpus/ into build/index and run two example searches
 #   make deps       install missing Debian packages (as root) or print the apt-get line
+#   make fuzz       build the libFuzzer harnesses tests/fuzz/fuzz_*.c with clang (in
+#                   build-fuzz/) and run each for FUZZ_S seconds (default 60)
 MAKEFLAGS += --no-print-directory
 .SUFFIXES:
 # Keep intermediate objects (tests/*.o): no "rm" after the test summary line.
@@ -60,9 +62,10 @@ SEARCHER := $(B)/gongwen-search
 .PHONY: all deps test check run clean
 all: $(INDEXER) $(SEARCHER) $(LIBGW)
 
-deps:
-	@missing=""; \
-	for p in $(DEB_PKGS); do \
+# $(call install-missing,PACKAGES): installs the Debian packages of the
+# list that are missing (as root), or prints the apt-get line and fails.
+install-missing = missing=""; \
+	for p in $(1); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -75,6 +78,9 @@ deps:
 	    exit 2; \
 	  fi; \
 	fi
+
+deps:
+	@$(call install-missing,$(DEB_PKGS))
 
 $(B)/.deps-ok: | deps
 	@mkdir -p $(B) && touch $@
@@ -126,10 +132,35 @@ $(FAIL_WRITES): tests/fail_writes.c
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -O2 -D_GNU_SOURCE -fPIC -shared $< -o $@ -ldl
 
+# The fuzz harnesses (tests/fuzz/fuzz_NAME.c), each linked with the replay
+# driver tests/fuzz/replay.c: `make test` replays every seed and regression
+# input (tests/fuzz/seeds/NAME/, tests/fuzz/regress/NAME/) through them with
+# $(CC), so a crash once found stays fixed without clang. gw_fuzz.h goes
+# ahead of every harness: the prototypes -Wmissing-prototypes wants.
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+FUZZ_REPLAY := $(FUZZ_NAMES:%=$(B)/tests/fuzz/fuzz_%)
+FUZZ_INC := -Itests/fuzz -include tests/fuzz/gw_fuzz.h
+
+# Static pattern rules: a plain replay_%.o would also match the .d files
+# that make tries to remake (replay_csv.d.o) and build junk from them.
+FUZZ_REPLAY_OBJ := $(FUZZ_NAMES:%=$(B)/tests/fuzz/replay_%.o)
+
+$(FUZZ_REPLAY:%=%.o): $(B)/tests/fuzz/fuzz_%.o: tests/fuzz/fuzz_%.c | $(B)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(FUZZ_INC) -c $< -o $@
+
+$(FUZZ_REPLAY_OBJ): $(B)/tests/fuzz/replay_%.o: tests/fuzz/replay.c | $(B)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(FUZZ_INC) '-DGW_FUZZ_NAME="$*"' -c $< -o $@
+
+$(FUZZ_REPLAY): $(B)/tests/fuzz/fuzz_%: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay_%.o $(LIBGW)
+	$(CC) $(LDFLAGS_ALL) $^ -o $@ $(PKG_LIBS)
+
 # The programs tests/run.sh runs besides the scripts it finds itself
 # (tests/check_*.sh, tests/e2e_*.sh): append to TEST_PROGS; what the tests
 # need built but are not tests (helpers, shims) goes in TEST_DEPS.
-TEST_PROGS := $(TEST_BIN)
+TEST_PROGS := $(TEST_BIN) $(FUZZ_REPLAY)
 TEST_DEPS := $(FAIL_WRITES)
 
 # Tests at a time: JOBS=N, else make's -jN (bare -j: one a core), else 1.
@@ -155,9 +186,64 @@ run: deps all
 	@$(SEARCHER) -i $(RUN_INDEX) -n 5 众创空间 江苏
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+# `make fuzz`: every harness tests/fuzz/fuzz_NAME.c built with clang's
+# libFuzzer, ASan and UBSan against a clang build of the lib objects in
+# build-fuzz/, then run for FUZZ_S seconds each by tests/fuzz/fuzz.sh, which
+# prints executions, coverage and crashes per harness and fails on a crash.
+# Seeds and regression inputs are read from tests/fuzz/; what the fuzzer
+# adds goes to build-fuzz/corpus/NAME/, crash inputs to
+# build-fuzz/crashes/NAME/. Per harness, tests/fuzz/fuzz_NAME.options may
+# hold more libFuzzer flags (-max_len=...) and tests/fuzz/fuzz_NAME.dict a
+# dictionary. FUZZ_NICE=nice leaves the CPU to others.
+.PHONY: fuzz fuzz-deps
+FUZZ_DEB_PKGS := clang libclang-rt-14-dev
+FUZZ_CC ?= clang
+FUZZ_S ?= 60
+FUZZ_NICE ?=
+FZ := build-fuzz
+FZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+# -Werror stays with the gcc build: a warning only clang gives must not stop fuzzing.
+FZ_CFLAGS = $(filter-out -Werror,$(WARN)) -O1 -g -fno-omit-frame-pointer $(FZ_SAN) \
+            -D_GNU_SOURCE -Ilib $(PKG_CFLAGS) -MMD -MP
+FZ_LIB_OBJ := $(LIB_SRC:%.c=$(FZ)/%.o) $(FZ)/gen/gw_t2s_table.o
+FZ_LIBGW := $(FZ)/libgongwen.a
+FUZZ_BIN := $(FUZZ_NAMES:%=$(FZ)/fuzz_%)
+
+fuzz-deps:
+	@$(call install-missing,$(DEB_PKGS) $(FUZZ_DEB_PKGS))
+
+$(FZ)/.deps-ok: | fuzz-deps
+	@mkdir -p $(FZ) && touch $@
+
+$(FZ)/gen_t2s: lib/text/gen/gen_t2s.c | $(FZ)/.deps-ok
+	$(FUZZ_CC) $(WARN) -O2 -D_GNU_SOURCE -Ilib $(PKG_CFLAGS) $< -o $@ $(PKG_LIBS)
+
+$(FZ)/gen/gw_t2s_table.c: $(FZ)/gen_t2s
+	@mkdir -p $(dir $@)
+	$(FZ)/gen_t2s > $@.tmp && mv $@.tmp $@
+
+$(FZ)/gen/gw_t2s_table.o: $(FZ)/gen/gw_t2s_table.c
+	$(FUZZ_CC) $(FZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FZ)/lib/%.o: lib/%.c | $(FZ)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FZ_LIBGW): $(FZ_LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_BIN): $(FZ)/fuzz_%: tests/fuzz/fuzz_%.c $(FZ_LIBGW) | $(FZ)/.deps-ok
+	$(FUZZ_CC) $(FZ_CFLAGS) -fsanitize=fuzzer $(FUZZ_INC) $< $(FZ_LIBGW) -o $@ $(PKG_LIBS)
+
+fuzz: $(FUZZ_BIN)
+	@FUZZ_S=$(FUZZ_S) FUZZ_DIR=$(FZ) FUZZ_NICE='$(FUZZ_NICE)' sh tests/fuzz/fuzz.sh $(FUZZ_BIN)
+
+-include $(shell find $(FZ) -name '*.d' 2>/dev/null)
 
 # `make bench`: gongwen beside the peer engines of ../shared/bench in one run,
 # printed as one markdown table (tests/bench.sh; under 10 minutes).
