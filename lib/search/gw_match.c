@@ -202,6 +202,8 @@ static int elit_positions(elit *e)
 	for (int i = 0; i < e->n; i++)
 		if (e->pl[i] && gw_pl_entry(e->pl[i])->docid == e->docid)
 			need += gw_entry_npos_max(gw_pl_entry(e->pl[i]));
+	if (need == 0) /* a buffer all the same: NULL + 0 is undefined */
+		need = 1;
 	if (need > e->pos_cap) {
 		uint32_t *p = realloc(e->pos, need * sizeof *p);
 		if (!p)
