@@ -37,16 +37,18 @@ for bin in "$@"; do
 	for d in "tests/fuzz/seeds/$name" "tests/fuzz/regress/$name"; do
 		[ -d "$d" ] && dirs="$dirs $d"
 	done
+	start=$(date +%s)
 	# shellcheck disable=SC2086 # opts and dirs are lists of words
 	$FUZZ_NICE "$bin" $opts -max_total_time="$FUZZ_S" -timeout=30 -rss_limit_mb=2048 \
 		-print_final_stats=1 -artifact_prefix="$crashes/" $dirs >"$log" 2>&1
 	rc=$?
+	# Wall-clock seconds: libFuzzer's "Done ... in N seconds" is missing after a crash.
+	secs=$(($(date +%s) - start))
 	ran=$((ran + 1))
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
-	secs=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -n 1)
 	cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | cut -d' ' -f2)
 	corp=$(grep -o 'corp: [0-9]*/[0-9]*[a-zA-Z]*' "$log" | tail -n 1 | cut -d' ' -f2)
-	line="fuzz_$name: ${secs:-$FUZZ_S} s, ${execs:-?} executions, cov: ${cov:-?} edges, corpus: ${corp:-?}"
+	line="fuzz_$name: $secs s, ${execs:-?} executions, cov: ${cov:-?} edges, corpus: ${corp:-?}"
 	if [ $rc -eq 0 ]; then
 		echo "$line, no crash"
 	else
