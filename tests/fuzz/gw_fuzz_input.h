@@ -4,13 +4,10 @@
  * checks what the readers promise: a non-empty id, fields with their bytes,
  * all of it valid UTF-8 when the input was (utf8 set: a reader that cuts a
  * character in two while trimming or splitting gives itself away);
- * its report callback reads every message and, with GW_FUZZ_CHECK_MESSAGES
- * set, checks that it does not carry raw control bytes from the input to a
- * terminal (STYLE.md: "messages quote input escaped"). That check is off
- * until messages are escaped in lib (gw_escape, on the input branch):
- * today table notes and CSV column names are quoted raw, and fuzz_notice
- * and fuzz_csv find that within seconds. Nothing is kept, so there is
- * nothing to free. */
+ * its report callback reads every message and checks that it does not
+ * carry raw control bytes from the input to a terminal (STYLE.md:
+ * "messages quote input escaped"; text/gw_escape.h). Nothing is kept, so
+ * there is nothing to free. */
 #ifndef GW_FUZZ_INPUT_H
 #define GW_FUZZ_INPUT_H
 
@@ -18,7 +15,7 @@
 #include "text/gw_utf8.h"
 
 #ifndef GW_FUZZ_CHECK_MESSAGES
-#define GW_FUZZ_CHECK_MESSAGES 0
+#define GW_FUZZ_CHECK_MESSAGES 1
 #endif
 
 typedef struct gw_fuzz_rec {
