@@ -95,7 +95,7 @@ int gw_varint_get_slow(const unsigned char **pp, const unsigned char *end, uint6
 	return -1;
 }
 
-int gw_array_grow(void **p, size_t *cap, size_t need, size_t size, size_t first)
+int gw_array_grow_to(void **p, size_t *cap, size_t need, size_t size, size_t first)
 {
 	size_t c = *cap ? *cap : (first ? first : 1);
 	void *np;

@@ -38,7 +38,12 @@ static inline int gw_buf_ok(const gw_buf *b) { return !b->oom; }
  * at least need: the capacity doubles from first (or from *cap) until it
  * does, so appends one at a time cost O(1) each. Returns 0, or -1 when the
  * size would overflow or memory runs out (*p and *cap are then unchanged). */
-int gw_array_grow(void **p, size_t *cap, size_t need, size_t size, size_t first);
+int gw_array_grow_to(void **p, size_t *cap, size_t need, size_t size, size_t first);
+static inline int gw_array_grow(void **p, size_t *cap, size_t need, size_t size, size_t first)
+{
+	/* Inline: most calls find room, in the hot loops of matching too. */
+	return need <= *cap ? 0 : gw_array_grow_to(p, cap, need, size, first);
+}
 static inline void gw_buf_reset(gw_buf *b) { b->len = 0; }
 
 /* Writes v as a varint at p (room for 10 bytes); returns bytes written.

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/gw_buf.h"
+
 #define BOM "\xEF\xBB\xBF"
 
 /* What reading a field ended with. */
@@ -163,14 +165,8 @@ static int read_field(gw_csv *r, gw_err *err)
 /* Makes room for n + 1 fields; returns 0, or -1. */
 static int reserve_fields(gw_csv *r, size_t n)
 {
-	if (n >= r->fcap) {
-		size_t c = r->fcap ? r->fcap * 2 : 16;
-		gw_csv_field *f = realloc(r->f, c * sizeof *f);
-		if (!f)
-			return -1;
-		r->f = f;
-		r->fcap = c;
-	}
+	if (gw_array_grow((void **)&r->f, &r->fcap, n + 1, sizeof *r->f, 16))
+		return -1;
 	return 0;
 }
 

@@ -1206,14 +1206,8 @@ static char *caption(walker *w, const xmlNode *table, const char *title)
 
 static int push_table(walker *w, gw_table *t)
 {
-	if (w->ntables == w->tcap) {
-		size_t c = w->tcap ? w->tcap * 2 : 4;
-		gw_table *p = realloc(w->tables, c * sizeof *p);
-		if (!p)
-			return -1;
-		w->tables = p;
-		w->tcap = c;
-	}
+	if (gw_array_grow((void **)&w->tables, &w->tcap, w->ntables + 1, sizeof *w->tables, 4))
+		return -1;
 	w->tables[w->ntables++] = *t;
 	return 0;
 }

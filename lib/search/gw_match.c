@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/gw_buf.h"
+
 /* A match names its part in 16 bits. */
 _Static_assert(GW_QUERY_PARTS_MAX <= UINT16_MAX + 1, "gw_match.part holds a part index");
 
@@ -34,28 +36,16 @@ void gw_matches_free(gw_matches *v)
 
 static int push_match(gw_matches *v, const gw_match *m)
 {
-	if (v->n == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 256;
-		gw_match *nm = realloc(v->m, cap * sizeof *nm);
-		if (!nm)
-			return -1;
-		v->m = nm;
-		v->cap = cap;
-	}
+	if (gw_array_grow((void **)&v->m, &v->cap, v->n + 1, sizeof *v->m, 256))
+		return -1;
 	v->m[v->n++] = *m;
 	return 0;
 }
 
 int gw_matches_push_anchor(gw_matches *v, uint32_t a)
 {
-	if (v->nanchors == v->anchors_cap) {
-		size_t cap = v->anchors_cap ? v->anchors_cap * 2 : 1024;
-		uint32_t *na = realloc(v->anchors, cap * sizeof *na);
-		if (!na)
-			return -1;
-		v->anchors = na;
-		v->anchors_cap = cap;
-	}
+	if (gw_array_grow((void **)&v->anchors, &v->anchors_cap, v->nanchors + 1, sizeof *v->anchors, 1024))
+		return -1;
 	v->anchors[v->nanchors++] = a;
 	return 0;
 }

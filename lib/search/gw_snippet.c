@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/gw_buf.h"
 #include "index/gw_index_impl.h"
 
 #define ELLIPSIS "\xE2\x80\xA6" /* U+2026 */
@@ -33,14 +34,8 @@ void gw_ranges_free(gw_ranges *rs)
 
 static int ranges_add(gw_ranges *rs, size_t s, size_t e)
 {
-	if (rs->n == rs->cap) {
-		size_t cap = rs->cap ? rs->cap * 2 : 16;
-		gw_range *nr = realloc(rs->r, cap * sizeof *nr);
-		if (!nr)
-			return -1;
-		rs->r = nr;
-		rs->cap = cap;
-	}
+	if (gw_array_grow((void **)&rs->r, &rs->cap, rs->n + 1, sizeof *rs->r, 16))
+		return -1;
 	rs->r[rs->n].start = s;
 	rs->r[rs->n].end = e;
 	rs->n++;
