@@ -12,6 +12,7 @@
 #include <sys/statvfs.h>
 
 #include "store/gw_store_impl.h"
+#include "text/gw_escape.h"
 
 gw_rc gw_store_lmdb_err(gw_err *err, int rc, const char *what)
 {
@@ -54,40 +55,15 @@ gw_rc gw_store_write_err(const gw_store *s, gw_err *err, int rc, const char *wha
 	return gw_store_lmdb_err(err, rc, what);
 }
 
-/* Appends key bytes [p, end) to out (room for cap), printable ASCII and
- * whole UTF-8 sequences as they are, anything else as \xNN; at most 60
- * bytes of the key. */
-static size_t put_escaped(char *out, size_t cap, const unsigned char *p, const unsigned char *end)
-{
-	size_t n = 0;
-
-	if (end - p > 60)
-		end = p + 60;
-	while (p < end && n + 5 < cap) {
-		size_t len = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3 : (*p & 0xf8) == 0xf0 ? 4 : 0;
-		int ok = len > 1 && len <= (size_t)(end - p) && n + len < cap;
-		for (size_t i = 1; ok && i < len; i++)
-			ok = (p[i] & 0xc0) == 0x80;
-		if (len == 1 && *p >= 0x20 && *p < 0x7f && *p != '\'' && *p != '\\')
-			out[n++] = (char)*p++;
-		else if (ok) {
-			memcpy(out + n, p, len);
-			n += len;
-			p += len;
-		} else
-			n += (size_t)snprintf(out + n, cap - n, "\\x%02x", *p++);
-	}
-	out[n] = '\0';
-	return n;
-}
-
 /* A key as a message shows it: a term key (post, small) as
- * kind:term/fid, with @first for a chunk's; a be32 key as its number. */
+ * kind:term/fid, with @first for a chunk's; a be32 key as its number;
+ * the bytes of a term or of any other key escaped and cut as every input a
+ * message quotes (gw_escape.h). */
 static void show_key(char *out, size_t cap, const char *table, const unsigned char *k, size_t klen)
 {
 	const unsigned char *end = k + klen, *nul = klen > 2 ? memchr(k + 1, 0, klen - 1) : NULL;
 	int post = strcmp(table, "post") == 0, small = strcmp(table, "small") == 0;
-	size_t n;
+	char term[GW_EXCERPT_SIZE];
 
 	if (klen == 4 && !post && !small && strcmp(table, "ids") != 0) {
 		snprintf(out, cap, "%u", (unsigned)gw_be32_get(k));
@@ -95,20 +71,19 @@ static void show_key(char *out, size_t cap, const char *table, const unsigned ch
 	}
 	if ((post || small) && nul && ((size_t)(end - nul) == 2 || (size_t)(end - nul) == 6) && k[0] >= 'a' &&
 	    k[0] <= 'z') {
-		n = (size_t)snprintf(out, cap, "%c:", k[0]);
-		n += put_escaped(out + n, cap - n, k + 1, nul);
+		gw_excerpt(term, (const char *)k + 1, (size_t)(nul - k - 1));
 		if (end - nul == 6)
-			snprintf(out + n, cap - n, "/%u@%u", nul[1], (unsigned)gw_be32_get(nul + 2));
+			snprintf(out, cap, "%c:%s/%u@%u", k[0], term, nul[1], (unsigned)gw_be32_get(nul + 2));
 		else
-			snprintf(out + n, cap - n, "/%u", nul[1]);
+			snprintf(out, cap, "%c:%s/%u", k[0], term, nul[1]);
 		return;
 	}
-	put_escaped(out, cap, k, end);
+	snprintf(out, cap, "%s", gw_excerpt(term, (const char *)k, klen));
 }
 
 gw_rc gw_damaged(gw_err *err, const char *table, const void *key, size_t klen, const char *fmt, ...)
 {
-	char what[256], shown[300];
+	char what[256], shown[GW_EXCERPT_SIZE + 32];
 	va_list ap;
 
 	va_start(ap, fmt);
