@@ -802,6 +802,7 @@ static gw_rc rank(gw_results *r, const docset *docs, const partm *pm, const rank
 	gw_norms_reader norms;
 	size_t hint_small[SMALL_PARTS], *hint = tmp_array(hint_small, r->q->nparts, sizeof *hint);
 	gw_rc rc = GW_OK;
+	int lr;
 
 	if (k > docs->n)
 		k = docs->n;
@@ -846,8 +847,13 @@ static gw_rc rank(gw_results *r, const docset *docs, const partm *pm, const rank
 			r->unread++;
 			continue;
 		}
-		if (!texts && gw_lens_read(&lens, docs->d[i], &rec))
+		if (!texts && (lr = gw_lens_read(&lens, docs->d[i], &rec))) {
+			if (lr < 0) {
+				rc = gw_damaged(err, "lens", NULL, 0, "the lengths of document %u cannot be read", docs->d[i]);
+				break;
+			}
 			rec.nf = 0, rec.script = GW_SCRIPT_NONE;
+		}
 		factor = doc_factor(r, rk, &rec);
 		if (cmp == by_score && cannot_enter(heap, nheap, k, bound, factor))
 			continue;
@@ -855,6 +861,8 @@ static gw_rc rank(gw_results *r, const docset *docs, const partm *pm, const rank
 		sc.score = score_doc(rk, r->q, pm, hint, docs->d[i], &rec) * factor;
 		heap_offer(heap, &nheap, k, &sc, cmp);
 	}
+	if (rc == GW_OK && norms.damaged)
+		rc = gw_damaged(err, "norms", NULL, 0, "a block of norms is damaged");
 	gw_lens_reader_close(&lens);
 	gw_norms_reader_close(&norms);
 	tmp_free(hint, hint_small);

@@ -14,8 +14,26 @@
 #include "store/gw_store_impl.h"
 #include "text/gw_escape.h"
 
+/* What gw_verify.c's guard found wrong with the page it refused to let
+ * LMDB read (this thread's last refusal), for the message of the
+ * MDB_CORRUPTED it returned. */
+static _Thread_local char page_damage[512];
+
+void gw_store_page_damage(const char *what)
+{
+	if (what)
+		snprintf(page_damage, sizeof page_damage, "%s", what);
+	else
+		page_damage[0] = '\0';
+}
+
 gw_rc gw_store_lmdb_err(gw_err *err, int rc, const char *what)
 {
+	if (rc == MDB_CORRUPTED && page_damage[0]) {
+		gw_rc r = gw_err_set(err, GW_ECORRUPT, rc, "index damaged: %s (%s)", page_damage, what);
+		page_damage[0] = '\0';
+		return r;
+	}
 	/* LMDB's own checks of its pages (it has few: gw_verify.c). */
 	if (rc == MDB_CORRUPTED || rc == MDB_PAGE_NOTFOUND || rc == MDB_INCOMPATIBLE)
 		return gw_err_set(err, GW_ECORRUPT, rc, "index damaged: %s: %s", what, mdb_strerror(rc));
@@ -83,12 +101,18 @@ static void show_key(char *out, size_t cap, const char *table, const unsigned ch
 
 gw_rc gw_damaged(gw_err *err, const char *table, const void *key, size_t klen, const char *fmt, ...)
 {
-	char what[256], shown[GW_EXCERPT_SIZE + 32];
+	char what[800], shown[GW_EXCERPT_SIZE + 32];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
+	/* The page the guard refused, when that is why the value is missing. */
+	if (page_damage[0]) {
+		size_t n = strlen(what);
+		snprintf(what + n, sizeof what - n, " (%s)", page_damage);
+		page_damage[0] = '\0';
+	}
 	if (!key)
 		return gw_err_set(err, GW_ECORRUPT, 0, "index damaged: table %s: %s", table, what);
 	show_key(shown, sizeof shown, table, key, klen);

@@ -220,9 +220,19 @@ static void load(gw_norms_reader *rd, uint32_t block)
 			return;
 		}
 	}
-	if (gw_block_cursor_get(rd->cur, block, &v, &len) == 0 && len % 4 == 0) {
-		rd->p = v;
-		rd->n = len / 4;
+	switch (gw_block_cursor_get(rd->cur, block, &v, &len)) {
+	case 0:
+		if (len % 4 == 0) {
+			rd->p = v;
+			rd->n = len / 4;
+		} else {
+			rd->damaged = 1;
+		}
+		break;
+	case 1: /* none */
+		break;
+	default:
+		rd->damaged = 1;
 	}
 }
 

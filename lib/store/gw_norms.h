@@ -89,6 +89,7 @@ typedef struct gw_norms_reader {
 	const unsigned char *p;
 	size_t n;                 /* norms in p */
 	int broken;               /* the table cannot be read: every norm is 0 */
+	int damaged;              /* a block was damaged (read as no norms) */
 } gw_norms_reader;
 void gw_norms_reader_init(gw_norms_reader *rd, gw_txn *t);
 /* The norm of docid; 0 if it has none (or it cannot be read). */

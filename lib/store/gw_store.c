@@ -105,6 +105,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -157,12 +158,7 @@ static size_t initial_map_size(const char *path)
 	return size < ((size_t)1 << 20) ? ((size_t)1 << 20) : size;
 }
 
-/* The named databases, in the one order that opening, --stats and the
- * packed copy use (GW_STORE_NDBS, gw_store.h). */
-static const char *const db_names[GW_STORE_NDBS] = {"meta", "fields", "ids",  "docs",
-                                                    "lens", "norms",  "post", "small"};
-
-/* s's handles of the databases, in db_names' order. */
+/* s's handles of the databases, in gw_db_names' order. */
 static void db_handles(gw_store *s, MDB_dbi *h[GW_STORE_NDBS])
 {
 	MDB_dbi *const all[GW_STORE_NDBS] = {&s->meta, &s->fields, &s->ids,  &s->docs,
@@ -188,10 +184,10 @@ static gw_rc open_dbs(gw_store *s, int create, gw_err *err)
 	db_handles(s, dbi);
 	s->missing = 0;
 	for (size_t i = 0; i < GW_STORE_NDBS; i++) {
-		rc = mdb_dbi_open(txn, db_names[i], f, dbi[i]);
+		rc = mdb_dbi_open(txn, gw_db_names[i], f, dbi[i]);
 		if (rc == MDB_NOTFOUND && i == 0 && create) { /* a new index */
 			f = MDB_CREATE;
-			rc = mdb_dbi_open(txn, db_names[i], f, dbi[i]);
+			rc = mdb_dbi_open(txn, gw_db_names[i], f, dbi[i]);
 		}
 		if (rc == MDB_NOTFOUND && i == 0) {
 			mdb_txn_abort(txn);
@@ -268,8 +264,12 @@ gw_rc gw_store_open(gw_store **out, const char *path, int flags, gw_err *err)
 			return gw_err_set(err, GW_EIO, errno, "cannot create '%s': %s", path, strerror(errno));
 	}
 	s = calloc(1, sizeof *s);
-	if (s)
+	if (s) {
+		static unsigned long gens;
 		pthread_mutex_init(&s->zlock, NULL);
+		pthread_mutex_init(&s->vlock, NULL);
+		s->vgen = __atomic_add_fetch(&gens, 1, __ATOMIC_RELAXED);
+	}
 	if (!s || !(s->path = strdup(path))) {
 		free(s);
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
@@ -323,6 +323,12 @@ void gw_store_close(gw_store *s)
 		mdb_env_close(s->env);
 	gw_zdict_free(s->zdict);
 	pthread_mutex_destroy(&s->zlock);
+	pthread_mutex_destroy(&s->vlock);
+	if (s->vmap)
+		munmap(s->vmap, s->vmaplen);
+	for (size_t i = 0; i < s->nvold; i++)
+		munmap(s->vold[i].map, s->vold[i].len);
+	free(s->vold);
 	free(s->path);
 	free(s);
 }
@@ -671,6 +677,8 @@ gw_rc gw_fields_load(gw_txn *t, gw_fieldtab *ft, gw_err *err)
 			ft->n = fid;
 	}
 	mdb_cursor_close(cur);
+	if (rc != MDB_NOTFOUND)
+		return gw_store_lmdb_err(err, rc, "cannot read fields");
 	for (unsigned i = 1; i <= ft->n; i++)
 		if (!ft->fold[i] || !ft->name[i])
 			return ft->fold[i] ? gw_err_set(err, GW_ENOMEM, 0, "out of memory")
@@ -980,7 +988,7 @@ gw_rc gw_store_db_stats(gw_txn *t, gw_db_stat st[GW_STORE_NDBS], gw_err *err)
 	for (int i = 0; i < GW_STORE_NDBS; i++) {
 		if ((rc = mdb_stat(t->txn, *dbi[i], &ms)))
 			return gw_store_lmdb_err(err, rc, "cannot stat");
-		st[i].name = db_names[i];
+		st[i].name = gw_db_names[i];
 		st[i].entries = ms.ms_entries;
 		st[i].depth = ms.ms_depth;
 		st[i].pages = (uint64_t)ms.ms_branch_pages + ms.ms_leaf_pages + ms.ms_overflow_pages;

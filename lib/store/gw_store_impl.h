@@ -13,6 +13,11 @@
 #include "store/gw_store.h"
 #include "store/gw_tblock.h"
 
+/* The named databases, in the one order that opening, --stats, the
+ * packed copy and gw_verify.c use (GW_STORE_NDBS, gw_store.h). */
+static const char *const gw_db_names[GW_STORE_NDBS] = {"meta", "fields", "ids",  "docs",
+                                                       "lens", "norms",  "post", "small"};
+
 struct gw_store {
 	MDB_env *env;
 	MDB_dbi meta, fields, ids, docs, lens, norms, post, small;
@@ -24,6 +29,18 @@ struct gw_store {
 	 * needs it (gw_txn_zdict): once written, it never changes. */
 	gw_zdict *zdict;
 	pthread_mutex_t zlock;
+	/* data.mdb mapped read only for gw_verify.c (gw_store_map), and the
+	 * maps it outgrew (in use by other threads until close); vgen tells
+	 * this store from one opened before at the same address. */
+	pthread_mutex_t vlock;
+	void *vmap;
+	size_t vmaplen;
+	struct gw_oldmap {
+		void *map;
+		size_t len;
+	} *vold;
+	size_t nvold;
+	unsigned long vgen;
 };
 
 /* An upper bound of a database's last key in a write txn (above_max):
@@ -90,27 +107,41 @@ static inline int gw_val_ok(const gw_store *s, const MDB_val *v)
 	return s->write || ((uintptr_t)v->mv_data & (s->psize - 1)) + v->mv_size <= s->psize ||
 	       gw_val_overflow_ok(s, v);
 }
+/* Checks the pages LMDB can read in operation op of a reader (cursor c,
+ * on dbi; key k for the MDB_SET ops) before it reads them (gw_verify.c):
+ * 0, MDB_CORRUPTED, or ENOMEM. */
+int gw_guard(gw_store *s, MDB_txn *txn, MDB_cursor *c, MDB_dbi dbi, const MDB_val *k, MDB_cursor_op op);
 static inline int gw_cursor_get(MDB_cursor *c, MDB_val *k, MDB_val *v, MDB_cursor_op op)
 {
-	int rc = mdb_cursor_get(c, k, v, op);
-	const gw_store *s;
+	MDB_txn *txn = mdb_cursor_txn(c);
+	gw_store *s = mdb_env_get_userctx(mdb_txn_env(txn));
+	int rc;
 
-	if (rc == 0 && (s = mdb_env_get_userctx(mdb_txn_env(mdb_cursor_txn(c)))) &&
-	    (!gw_val_ok(s, k) || !gw_val_ok(s, v)))
+	if (s && !s->write && (rc = gw_guard(s, txn, c, mdb_cursor_dbi(c), k, op)))
+		return rc;
+	rc = mdb_cursor_get(c, k, v, op);
+	if (rc == 0 && s && (!gw_val_ok(s, k) || !gw_val_ok(s, v)))
 		rc = MDB_CORRUPTED;
 	return rc;
 }
-static inline int gw_get(const gw_store *s, MDB_txn *txn, MDB_dbi dbi, MDB_val *k, MDB_val *v)
+static inline int gw_get(gw_store *s, MDB_txn *txn, MDB_dbi dbi, MDB_val *k, MDB_val *v)
 {
-	int rc = mdb_get(txn, dbi, k, v);
+	int rc = s->write ? 0 : gw_guard(s, txn, NULL, dbi, k, MDB_SET);
 
+	if (rc == 0)
+		rc = mdb_get(txn, dbi, k, v);
 	return rc == 0 && !gw_val_ok(s, v) ? MDB_CORRUPTED : rc;
 }
+
 
 /* An LMDB error as a gw_err (disk full, quota and file size get their
  * own words); gw_store_write_err for a call that may write data.mdb. */
 gw_rc gw_store_lmdb_err(gw_err *err, int rc, const char *what);
 gw_rc gw_store_write_err(const gw_store *s, gw_err *err, int rc, const char *what);
+/* Notes what was wrong with a page the guard refused (gw_verify.c), for
+ * the message (gw_store_lmdb_err, gw_damaged) of the MDB_CORRUPTED that
+ * follows; NULL forgets it (each guarded read starts so). */
+void gw_store_page_damage(const char *what);
 
 /* gw_post.c's part of a transaction: writes back its span of small
  * lists (before a commit), and frees what it holds. */
