@@ -128,9 +128,9 @@ enum { ARGS_OK, ARGS_HELP, ARGS_BAD };
 static int bad_usage(const char *msg, const char *arg)
 {
 	if (arg)
-		fprintf(stderr, PROG ": %s '%s' (see --help)\n", msg, arg);
+		gw_escape_line(stderr, PROG ": %s '%s' (see --help)", msg, arg);
 	else
-		fprintf(stderr, PROG ": %s (see --help)\n", msg);
+		gw_escape_line(stderr, PROG ": %s (see --help)", msg);
 	return ARGS_BAD;
 }
 
@@ -216,27 +216,16 @@ static int parse_args(int argc, char **argv, opts *o)
 	return ARGS_OK;
 }
 
-/* Writes s to stderr escaped (gw_escape.h): file names and messages may
- * quote input, and nothing raw reaches the terminal. The readers escape and
- * cut what they quote already; this pass only guards the rest (a file name
- * with a newline in it, say), and leaves escaped text as it is. */
-static void put_escaped(const char *s)
+/* Messages go to stderr escaped whole (gw_escape_line): file names and
+ * messages may quote input, and nothing raw reaches the terminal. The
+ * readers escape and cut what they quote already; this pass only guards
+ * the rest (a file name with a newline in it, say). */
+static void print_at(const char *file, long line, const char *what, const char *msg)
 {
-	gw_buf b = GW_BUF_INIT;
-
-	gw_escape(&b, s, strlen(s), 0);
-	if (gw_buf_ok(&b))
-		fwrite(b.p, 1, b.len, stderr);
-	gw_buf_free(&b);
-}
-
-static void print_where(const char *file, long line)
-{
-	put_escaped(file);
 	if (line > 0)
-		fprintf(stderr, ":%ld: ", line);
+		gw_escape_line(stderr, "%s:%ld: %s%s", file, line, what, msg);
 	else
-		fputs(": ", stderr);
+		gw_escape_line(stderr, "%s: %s%s", file, what, msg);
 }
 
 /* ctx is the run (for -q, which hides warnings but never rejections). */
@@ -246,9 +235,7 @@ static void report(void *ctx, const char *file, long line, const char *msg)
 
 	if (r && r->quiet && strncmp(msg, "warning: ", 9) == 0)
 		return;
-	print_where(file, line);
-	put_escaped(msg);
-	fputc('\n', stderr);
+	print_at(file, line, "", msg);
 }
 
 static void warn(void *ctx, const char *msg)
@@ -257,13 +244,7 @@ static void warn(void *ctx, const char *msg)
 
 	if (r->quiet)
 		return;
-	if (r->file)
-		print_where(r->file, r->line);
-	else
-		fprintf(stderr, PROG ": ");
-	fputs("warning: ", stderr);
-	put_escaped(msg);
-	fputc('\n', stderr);
+	print_at(r->file ? r->file : PROG, r->file ? r->line : 0, "warning: ", msg);
 }
 
 static double now(void)
@@ -351,16 +332,16 @@ static void open_failed(const char *index, const char *msg)
 
 	snprintf(named, sizeof named, "'%s'", index);
 	if (strstr(msg, named))
-		fprintf(stderr, PROG ": %s\n", msg);
+		gw_escape_line(stderr, PROG ": %s", msg);
 	else
-		fprintf(stderr, PROG ": cannot open index '%s': %s\n", index, msg);
+		gw_escape_line(stderr, PROG ": cannot open index '%s': %s", index, msg);
 }
 
 /* Reports a failed commit. A batch is one LMDB transaction, so a failed
  * one (a full disk, say) left the index as it was: say so. */
 static void commit_failed(const char *index, const char *msg)
 {
-	fprintf(stderr, PROG ": cannot commit to index '%s': %s; the index is unchanged\n", index, msg);
+	gw_escape_line(stderr, PROG ": cannot commit to index '%s': %s; the index is unchanged", index, msg);
 }
 
 static void print_summary(const gw_batch_stats *st, const gw_input *in,
@@ -368,9 +349,9 @@ static void print_summary(const gw_batch_stats *st, const gw_input *in,
 {
 	double mb = (double)in->nbytes / 1e6;
 
-	fprintf(stderr,
+	gw_escape_line(stderr,
 	        PROG ": %zu added, %zu replaced, %zu unchanged, %zu deleted, %zu rejected in %.2f s"
-	        " (%.1f MB/s)\n",
+	        " (%.1f MB/s)",
 	        st->added, st->replaced, st->unchanged, st->deleted, in->nrejected, secs,
 	        secs > 0 ? mb / secs : 0.0);
 }
@@ -499,7 +480,7 @@ static int index_all(const opts *o)
 	if (getenv("GONGWEN_WINDOW")) /* bytes; lets tests apply a batch in windows */
 		gw_index_set_window(r.ix, (size_t)strtoull(getenv("GONGWEN_WINDOW"), NULL, 10));
 	if (gw_index_begin(r.ix, &err) != GW_OK)
-		fprintf(stderr, PROG ": cannot write index '%s': %s\n", o->shown,
+		gw_escape_line(stderr, PROG ": cannot write index '%s': %s", o->shown,
 		        err.msg);
 	else
 		status = fill_and_commit(&r, o, t0);
@@ -592,7 +573,7 @@ static void compact_build(const opts *o, char *tmp, size_t cap, size_t flushes)
 	gw_index_remove(tmp, &err);
 	strcpy(tmp, copy);
 	if (!o->quiet)
-		fprintf(stderr, PROG ": compacted the new index from %.1f to %.1f MB in %.2f s\n", used / 1e6,
+		gw_escape_line(stderr, PROG ": compacted the new index from %.1f to %.1f MB in %.2f s", used / 1e6,
 		        index_bytes(copy) / 1e6, now() - t0);
 }
 
@@ -627,7 +608,7 @@ static int rebuild_all(const opts *o)
 	remove_stale_builds(at.index);
 	snprintf(tmp, sizeof tmp, "%s.rebuild-%ld", at.index, (long)getpid());
 	if (gw_index_remove(tmp, &err) != GW_OK) {
-		fprintf(stderr, PROG ": %s\n", err.msg);
+		gw_escape_line(stderr, PROG ": %s", err.msg);
 		return 2;
 	}
 	/* An index whose directory we may write in a parent we may not: a
@@ -645,7 +626,7 @@ static int rebuild_all(const opts *o)
 	}
 	compact_build(&at, tmp, sizeof tmp, flushes);
 	if (gw_index_swap_in(tmp, at.index, &err) != GW_OK) {
-		fprintf(stderr, PROG ": %s (the new index is left at '%s')\n", err.msg, tmp);
+		gw_escape_line(stderr, PROG ": %s (the new index is left at '%s')", err.msg, tmp);
 		return 2;
 	}
 	return status;
@@ -671,7 +652,7 @@ static int check_index(const opts *o)
 		       (unsigned long long)rep.docs, (unsigned long long)rep.postings,
 		       (unsigned long long)rep.chunks);
 	else
-		fprintf(stderr, PROG ": %s: %s\n", o->index, err.msg);
+		gw_escape_line(stderr, PROG ": %s: %s", o->index, err.msg);
 	return rc == GW_OK ? 0 : rc == GW_EFORMAT ? 1 : 2;
 }
 
@@ -695,7 +676,7 @@ static void delete_one(gw_index *ix, const char *id, size_t len, size_t *bad)
 
 	gw_err_clear(&err);
 	if (gw_index_delete(ix, id, len, &err) != GW_OK) {
-		fprintf(stderr, PROG ": cannot delete '%s': %s\n", gw_excerpt(q, id, len), err.msg);
+		gw_escape_line(stderr, PROG ": cannot delete '%s': %s", gw_excerpt(q, id, len), err.msg);
 		++*bad;
 	}
 }
@@ -745,7 +726,7 @@ static int delete_ids(const opts *o)
 		return 2;
 	}
 	gw_index_close(ix);
-	fprintf(stderr, PROG ": %zu deleted, %zu not found in %.2f s\n", st.deleted,
+	gw_escape_line(stderr, PROG ": %zu deleted, %zu not found in %.2f s", st.deleted,
 	        st.missing + bad, now() - t0);
 	return st.missing || bad ? 1 : 0;
 }
@@ -775,7 +756,7 @@ static int stats_index(const opts *o)
 		return 2;
 	gw_err_clear(&err);
 	if (gw_index_stats_get(ix, o->index, &st, &err) != GW_OK) {
-		fprintf(stderr, PROG ": %s: %s\n", o->index, err.msg);
+		gw_escape_line(stderr, PROG ": %s: %s", o->index, err.msg);
 		gw_index_close(ix);
 		return 2;
 	}
@@ -821,11 +802,11 @@ static int compact_index(const opts *o)
 	rc = gw_index_compact(ix, o->arg, &err);
 	gw_index_close(ix);
 	if (rc != GW_OK) {
-		fprintf(stderr, PROG ": cannot compact '%s': %s\n", o->index, err.msg);
+		gw_escape_line(stderr, PROG ": cannot compact '%s': %s", o->index, err.msg);
 		return 2;
 	}
 	if (!o->quiet)
-		fprintf(stderr, PROG ": compacted '%s' into '%s'\n", o->index, o->arg);
+		gw_escape_line(stderr, PROG ": compacted '%s' into '%s'", o->index, o->arg);
 	return 0;
 }
 
@@ -845,7 +826,7 @@ static int dump_doc(const opts *o)
 	if (rc == GW_OK)
 		fwrite(out.p, 1, out.len, stdout);
 	else
-		fprintf(stderr, PROG ": %s: %s\n", o->index, err.msg);
+		gw_escape_line(stderr, PROG ": %s: %s", o->index, err.msg);
 	gw_buf_free(&out);
 	if (rc != GW_OK)
 		return rc == GW_ENOTFOUND ? 1 : 2;
@@ -872,8 +853,8 @@ int main(int argc, char **argv)
 		break;
 	case ARGS_OK:
 		if (!o.index && !(o.index = gw_default_index_path(&scratch)))
-			fprintf(stderr, PROG ": no index: use -i INDEX or set "
-			                     "GONGWEN_INDEX, XDG_DATA_HOME or HOME\n");
+			gw_escape_line(stderr, PROG ": no index: use -i INDEX or set "
+			                     "GONGWEN_INDEX, XDG_DATA_HOME or HOME");
 		else
 			switch (o.mode) {
 			case MODE_CHECK: status = check_index(&o); break;

@@ -20,6 +20,7 @@
 
 #include "read/gw_json.h"
 #include "search.h"
+#include "text/gw_escape.h"
 
 static double now_us(void)
 {
@@ -116,7 +117,7 @@ static int put_line(gw_buf *line)
 		return 0;
 	if (errno == EPIPE)
 		return 1;
-	fprintf(stderr, "gongwen-search: cannot write output: %s\n", strerror(errno));
+	gw_escape_line(stderr, "gongwen-search: cannot write output: %s", strerror(errno));
 	return 2;
 }
 
@@ -131,7 +132,7 @@ int gw_run_batch(gw_index *ix, const sopts *o)
 	int any = 0, status = 1, lineno = 0, wr = 0;
 
 	if (o->timings && !(tf = fopen(o->timings, "w"))) {
-		fprintf(stderr, "gongwen-search: cannot open '%s': %s\n", o->timings, strerror(errno));
+		gw_escape_line(stderr, "gongwen-search: cannot open '%s': %s", o->timings, strerror(errno));
 		return 2;
 	}
 	memset(&sn, 0, sizeof sn);
@@ -145,7 +146,7 @@ int gw_run_batch(gw_index *ix, const sopts *o)
 		gw_err_clear(&err);
 		gw_buf_reset(&line);
 		if (one_query(ix, q, (size_t)n, o, &line, &sn, &hits, &err)) {
-			fprintf(stderr, "gongwen-search: <stdin>:%d: %s\n", lineno, err.msg);
+			gw_escape_line(stderr, "gongwen-search: <stdin>:%d: %s", lineno, err.msg);
 			if (err.rc != GW_EINVAL)
 				status = 2;
 		}
@@ -155,7 +156,7 @@ int gw_run_batch(gw_index *ix, const sopts *o)
 		wr = put_line(&line);
 	}
 	if (tf && fclose(tf) != 0) {
-		fprintf(stderr, "gongwen-search: cannot write '%s'\n", o->timings);
+		gw_escape_line(stderr, "gongwen-search: cannot write '%s'", o->timings);
 		status = 2;
 	}
 	free(q);

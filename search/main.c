@@ -16,6 +16,7 @@
 #include "base/gw_buf.h"
 #include "base/gw_path.h"
 #include "search.h"
+#include "text/gw_escape.h"
 
 #define PROG "gongwen-search"
 
@@ -66,7 +67,7 @@ static const char usage_text[] =
 
 static int usage_error(const char *msg, const char *arg)
 {
-	fprintf(stderr, PROG ": %s%s%s (see --help)\n", msg, arg ? " " : "", arg ? arg : "");
+	gw_escape_line(stderr, PROG ": %s%s%s (see --help)", msg, arg ? " " : "", arg ? arg : "");
 	return 2;
 }
 
@@ -348,14 +349,14 @@ static int search_once(gw_index *ix, const sopts *o)
 
 	gw_err_clear(&err);
 	if (gw_search(ix, o->query, strlen(o->query), &o->so, &r, &err)) {
-		fprintf(stderr, PROG ": %s\n", err.msg);
+		gw_escape_line(stderr, PROG ": %s", err.msg);
 		return 2;
 	}
 	rc = output(ix, r, o, now_ms() - t0, &err);
 	status = gw_results_total(r) ? 0 : 1;
 	gw_results_free(r);
 	if (rc && !(rc == GW_EIO && err.sys == EPIPE)) {
-		fprintf(stderr, PROG ": %s\n", err.msg);
+		gw_escape_line(stderr, PROG ": %s", err.msg);
 		return 2;
 	}
 	return status;
@@ -381,7 +382,7 @@ int main(int argc, char **argv)
 	}
 	gw_err_clear(&err);
 	if (gw_index_open(&ix, o.index, GW_OPEN_READ, &err)) {
-		fprintf(stderr, PROG ": %s\n", err.msg);
+		gw_escape_line(stderr, PROG ": %s", err.msg);
 		status = 2;
 		goto out;
 	}
@@ -389,7 +390,7 @@ int main(int argc, char **argv)
 	/* A closed pipe (| head) is not an error worth a message; the other
 	 * write errors were reported where they happened. */
 	if (fflush(stdout) != 0 && errno != EPIPE && status != 2) {
-		fprintf(stderr, PROG ": cannot write output: %s\n", strerror(errno));
+		gw_escape_line(stderr, PROG ": cannot write output: %s", strerror(errno));
 		status = 2;
 	}
 out:

@@ -224,4 +224,27 @@ for n in 499 500 501 1000; do
 done
 end_check
 
+# --- messages ----------------------------------------------------------------
+
+# What a message quotes (an index path, an option, a query) may hold control
+# characters: they reach the terminal as \xNN, never raw (an ESC would move
+# the cursor or clear the screen).
+begin "messages quoting a path, an option or a query: control characters escaped"
+esc=$(printf '\033[2J')
+run "$SRCH" -i "$T/no${esc}dir" 科技
+check_exit 2
+check_contains err 'no\x1b[2Jdir'
+run "$SRCH" -i "$IX" "--bogus${esc}"
+check_exit 2
+check_contains err '--bogus\x1b[2J'
+run "$IDX" -i "$T/no${esc}dir" --check
+check_exit 2
+check_contains err 'no\x1b[2Jdir'
+printf '(%s\n' "$esc" >"$T/batch_esc"
+run_in "$T/batch_esc" "$SRCH" -i "$IX" --batch
+check_exit 1
+LC_ALL=C grep -q "$(printf '\033')" "$T/err" && fails "no ESC byte on stderr" "$(show "$T/err")"
+check_contains err '<stdin>:1:'
+end_check
+
 [ "$nfail" -eq 0 ]

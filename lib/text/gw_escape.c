@@ -6,7 +6,9 @@
  * (a growing gw_buf, a fixed excerpt buffer) are loops over pieces. */
 #include "text/gw_escape.h"
 
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "text/gw_utf8.h"
@@ -81,4 +83,34 @@ const char *gw_excerpt(char *out, const char *s, size_t n)
 const char *gw_excerpt_str(char *out, const char *s)
 {
 	return gw_excerpt(out, s, s ? strlen(s) : 0);
+}
+
+void gw_escape_line(FILE *f, const char *fmt, ...)
+{
+	char small[1024], *s = small;
+	gw_buf b = GW_BUF_INIT;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof small, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof small && (s = malloc((size_t)n + 1))) {
+		va_start(ap, fmt);
+		vsnprintf(s, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	if (!s) { /* out of memory: the part that fitted */
+		s = small;
+		n = (int)strlen(small);
+	}
+	gw_escape(&b, s, (size_t)n, 0);
+	gw_buf_putc(&b, '\n');
+	if (gw_buf_ok(&b))
+		fwrite(b.p, 1, b.len, f);
+	gw_buf_free(&b);
+	if (s != small)
+		free(s);
 }

@@ -22,6 +22,7 @@
 #define GW_ESCAPE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "base/gw_buf.h"
 
@@ -47,5 +48,15 @@ const char *gw_excerpt(char *out, const char *s, size_t n);
 
 /* The same for a NUL-terminated string (NULL gives ""). */
 const char *gw_excerpt_str(char *out, const char *s);
+
+/* Writes the printf-formatted line to f escaped whole (not cut), then a
+ * newline: what the programs print on stderr, so that a path or a
+ * message from the library that quotes input raw never reaches the
+ * terminal raw (already escaped text passes as it is). */
+void gw_escape_line(FILE *f, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
 
 #endif
