@@ -201,6 +201,32 @@ clean_err
 good_found gbk
 end_check
 
+begin "GBK, Big5 and UTF-16 text (.txt, .csv, made by iconv): converted, one warning naming the charset; exit 0"
+batch enc
+iconv -f UTF-8 -t GB18030 corpus/notice-2020-73.txt >"$D/gbk.txt"
+iconv -f UTF-8 -t BIG5-HKSCS corpus/notice-tc-2019-27.txt >"$D/big5.txt"
+iconv -f UTF-8 -t UTF-16 corpus/notice-sc-2021-15.txt >"$D/utf16.txt" # with a BOM
+iconv -f UTF-8 -t GB18030 corpus/records-2023.csv >"$D/gbk.csv"
+index -q "$D"
+check_exit 0
+for f in gbk.txt gbk.csv; do
+	run "$IDX" -i "$X.$f" "$D/$f"
+	err_line "$D/$f: warning: read as GB18030, not UTF-8"
+done
+run "$IDX" -i "$X.b5" "$D/big5.txt"
+err_line "$D/big5.txt: warning: read as Big5, not UTF-8"
+run "$IDX" -i "$X.u16" "$D/utf16.txt"
+err_match "^$D/utf16.txt: warning: read as UTF-16(LE|BE), not UTF-8\$"
+check_not_contains err "U+FFFD"
+good_found enc
+# Each as the UTF-8 original is found: its title, and a table cell.
+finds 專業化眾創空間備案示范 "$D/gbk.txt"
+finds 湾区科技创新 "$D/big5.txt"
+finds 众创空间 "$D/utf16.txt"
+run "$SRCH" -i "$X" --count -- "$(sed -n 2p corpus/records-2023.csv | cut -d, -f2)"
+[ "$(cat "$T/out")" -ge 1 ] || fails "a cell of the GBK CSV found" "$(show "$T/out")"
+end_check
+
 begin "empty files: an empty .txt is 'empty document', an empty .csv has no header (both rejected), an empty .jsonl is nothing; exit 1"
 batch empty
 : >"$D/empty.txt"

@@ -269,10 +269,13 @@ void gw_input_csv_mem(gw_input *in, const char *name, const char *text, size_t l
                       int delim, const char *id_column)
 {
 	csv_file f = {in, name, NULL, 0, (size_t)-1, NULL, GW_BUF_INIT};
+	gw_buf conv = GW_BUF_INIT;
 	gw_csv r;
 
-	if (gw_input_skip_binary(in, name, text, len))
+	if (!(text = gw_input_text(in, name, text, &len, &conv))) {
+		gw_buf_free(&conv);
 		return;
+	}
 	gw_csv_init(&r, text, len, delim);
 	if (first_row(&f, &r, id_column) == 0)
 		read_rows(&f, &r);
@@ -280,6 +283,7 @@ void gw_input_csv_mem(gw_input *in, const char *name, const char *text, size_t l
 	free_cols(&f);
 	free(f.fields);
 	gw_buf_free(&f.id);
+	gw_buf_free(&conv);
 }
 
 void gw_input_csv(gw_input *in, const char *name, FILE *fp, int delim,

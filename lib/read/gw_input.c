@@ -14,6 +14,7 @@
 #include <unicode/ucnv.h>
 
 #include "base/gw_limits.h"
+#include "read/gw_charset.h"
 #include "text/gw_utf8.h"
 
 #define IDEOGRAPHIC_SPACE "\xE3\x80\x80" /* U+3000 */
@@ -145,6 +146,25 @@ int gw_input_skip_binary(gw_input *in, const char *name, const char *p, size_t l
 		return 0;
 	gw_input_reject(in, name, 0, "binary file, skipped");
 	return 1;
+}
+
+const char *gw_input_text(gw_input *in, const char *name, const char *p, size_t *len, gw_buf *conv)
+{
+	size_t bad;
+	const char *cs = gw_charset_utf8(p, *len, conv, &bad);
+
+	if (cs) {
+		if (bad)
+			gw_input_warn(in, name, 0, "read as %s, not UTF-8; %zu character%s without a mapping replaced with U+FFFD",
+			              cs, bad, bad == 1 ? "" : "s");
+		else
+			gw_input_warn(in, name, 0, "read as %s, not UTF-8", cs);
+		p = (const char *)conv->p;
+		*len = conv->len;
+		if (!p)
+			p = "";
+	}
+	return gw_input_skip_binary(in, name, p, *len) ? NULL : p;
 }
 
 void gw_input_deliver(gw_input *in, const gw_doc *doc, const char *file,

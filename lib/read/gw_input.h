@@ -89,6 +89,13 @@ int gw_input_binary(const char *p, size_t len);
  * else returns 0. */
 int gw_input_skip_binary(gw_input *in, const char *name, const char *p, size_t len);
 
+/* The text of a file read whole, for the readers of text formats (.txt,
+ * .csv): p itself if it is UTF-8; converted into conv (gw_charset.h) if it
+ * is GBK/GB18030, Big5 or UTF-16 with a BOM, with one warning naming the
+ * charset, *len updated; NULL if it is binary (rejected as by
+ * gw_input_skip_binary). */
+const char *gw_input_text(gw_input *in, const char *name, const char *p, size_t *len, gw_buf *conv);
+
 /* Narrows [*b, *e) to the text between its leading and trailing white
  * space: ASCII white space and U+3000 IDEOGRAPHIC SPACE. */
 void gw_input_trim(const char **b, const char **e);

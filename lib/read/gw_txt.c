@@ -34,10 +34,10 @@ void gw_input_txt_mem(gw_input *in, const char *id, const char *text,
 {
 	gw_notice n;
 	gw_err err;
-	gw_buf clean = GW_BUF_INIT;
+	gw_buf conv = GW_BUF_INIT, clean = GW_BUF_INIT;
 
-	if (gw_input_skip_binary(in, id, text, len))
-		return;
+	if (!(text = gw_input_text(in, id, text, &len, &conv)))
+		goto out;
 	if (!gw_utf8_valid(text, len)) {
 		size_t bad = 0, count = gw_utf8_sanitize(&clean, text, len, &bad);
 		warn_bad_utf8(in, id, text, bad, count);
@@ -49,14 +49,16 @@ void gw_input_txt_mem(gw_input *in, const char *id, const char *text,
 	gw_err_clear(&err);
 	if (gw_notice_parse_text(text, len, &n, &err)) {
 		gw_input_reject(in, id, 0, "%s", err.msg);
-		return;
+		goto out;
 	}
 	if (!n.part[GW_NP_TITLE])
 		gw_input_reject(in, id, 0, "empty document");
 	else
 		gw_input_notice(in, id, &n);
 	gw_notice_free(&n);
+out:
 	gw_buf_free(&clean);
+	gw_buf_free(&conv);
 }
 
 void gw_input_txt(gw_input *in, const char *id, FILE *fp)
