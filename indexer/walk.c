@@ -17,7 +17,8 @@
 
 #include "base/gw_path.h"
 
-enum kind { KIND_OTHER, KIND_TXT, KIND_JSONL, KIND_HTML, KIND_CSV, KIND_TSV };
+enum kind { KIND_OTHER, KIND_TXT, KIND_JSONL, KIND_HTML, KIND_CSV, KIND_TSV, KIND_DOCX, KIND_XLSX,
+            KIND_OFD };
 
 /* The input format of path, from the extension of its last component. */
 static enum kind kind_of(const char *path)
@@ -26,7 +27,8 @@ static enum kind kind_of(const char *path)
 		const char *ext;
 		enum kind k;
 	} exts[] = {{".txt", KIND_TXT},   {".jsonl", KIND_JSONL}, {".html", KIND_HTML},
-	            {".htm", KIND_HTML},  {".csv", KIND_CSV},     {".tsv", KIND_TSV}};
+	            {".htm", KIND_HTML},  {".csv", KIND_CSV},     {".tsv", KIND_TSV},
+	            {".docx", KIND_DOCX}, {".xlsx", KIND_XLSX},   {".ofd", KIND_OFD}};
 	const char *base = strrchr(path, '/');
 	const char *dot = strrchr(base ? base + 1 : path, '.');
 
@@ -91,6 +93,12 @@ static void read_file(gw_input *in, const char *path, enum kind k)
 		gw_input_txt(in, path, fp);
 	else if (k == KIND_HTML)
 		gw_input_html(in, path, fp);
+	else if (k == KIND_DOCX)
+		gw_input_docx(in, path, fp);
+	else if (k == KIND_XLSX)
+		gw_input_xlsx(in, path, fp, in->id_column);
+	else if (k == KIND_OFD)
+		gw_input_ofd(in, path, fp);
 	else if (k == KIND_CSV || k == KIND_TSV)
 		gw_input_csv(in, path, fp, k == KIND_CSV ? ',' : '\t', in->id_column);
 	else
@@ -243,7 +251,7 @@ static void read_arg(gw_input *in, const char *path)
 	}
 	if ((k = kind_of(path)) == KIND_OTHER) {
 		gw_input_reject(in, path, 0,
-		                "unsupported file type (expected .txt or .jsonl)");
+		                "unsupported file type (expected .txt, .html, .csv, .tsv, .jsonl, .docx, .xlsx or .ofd)");
 		return;
 	}
 	read_file(in, path, k);
