@@ -292,10 +292,11 @@ static double width(const glyph *g)
 	return gw_office_cjk(g->cp) ? g->size : 0.5 * g->size;
 }
 
-/* Whether b is far enough right of a to start a new cell of a table. */
+/* Whether b is far enough right of a to start a new cell of a table (or
+ * a field of a form): more than 1.5 font sizes apart. */
 static int wide_gap(const glyph *a, const glyph *b)
 {
-	return b->x - (a->x + width(a)) > 2 * (a->size > b->size ? a->size : b->size);
+	return b->x - (a->x + width(a)) > 1.5 * (a->size > b->size ? a->size : b->size);
 }
 
 static int latin(uint32_t c)
@@ -314,7 +315,8 @@ static void put_glyphs(const glyph *g, size_t from, size_t to, gw_buf *out)
 			int gap = a->piece == b->piece ? b->space_before
 			                               : b->x - (a->x + width(a)) > 0.25 * a->size ||
 			                                         b->space_before;
-			if (gap && latin(a->cp) && latin(b->cp))
+			/* a wide gap separates whatever is on either side of it */
+			if ((gap && latin(a->cp) && latin(b->cp)) || wide_gap(a, b))
 				gw_buf_putc(out, ' ');
 		}
 		gw_buf_append(out, u, gw_utf8_put(u, g[i].cp));
@@ -481,19 +483,27 @@ static int page_text(page *p, gw_buf *out, gw_notice *tabs)
 {
 	line *ls;
 	size_t nls;
-	double left = 1e300, right = -1e300;
+	double left = 1e300, right = -1e300, right2 = -1e300;
 	int oom = 0, open = 0;
 
 	if (p->n == 0)
 		return 0;
 	if (make_lines(p, &ls, &nls))
 		return -1;
+	/* the right edge of the text: the second rightmost line end, so that
+	 * one line drawn past the margin does not move it */
 	for (size_t i = 0; i < nls; i++) {
 		if (ls[i].x0 < left)
 			left = ls[i].x0;
-		if (ls[i].x1 > right)
+		if (ls[i].x1 > right) {
+			right2 = right;
 			right = ls[i].x1;
+		} else if (ls[i].x1 > right2) {
+			right2 = ls[i].x1;
+		}
 	}
+	if (nls > 1)
+		right = right2;
 	for (size_t i = 0; i < nls && !oom; i++) {
 		size_t took;
 		gw_buf one = GW_BUF_INIT;

@@ -50,6 +50,21 @@ const char *gw_xml_attr(const char *const *attrs, const char *name)
 	return NULL;
 }
 
+/* Appends the attribute value v[0..n) to b. Without entity substitution
+ * (which stays off: no DTD, no entities), libxml2 hands an attribute's
+ * &amp; over as "&#38;" for the tree builder to decode: decode it. */
+static void put_value(gw_buf *b, const char *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] == '&' && n - i >= 5 && memcmp(v + i, "&#38;", 5) == 0) {
+			gw_buf_putc(b, '&');
+			i += 4;
+		} else {
+			gw_buf_putc(b, v[i]);
+		}
+	}
+}
+
 /* SAX2: attributes come as (localname, prefix, URI, value, end) tuples,
  * values not terminated; copies them into NUL-terminated pairs. */
 static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
@@ -75,7 +90,7 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix, cons
 		const xmlChar *const *a = attrs + 5 * i;
 		gw_buf_puts(&x->attrs, (const char *)a[0]);
 		gw_buf_putc(&x->attrs, '\0');
-		gw_buf_append(&x->attrs, a[3], (size_t)(a[4] - a[3]));
+		put_value(&x->attrs, (const char *)a[3], (size_t)(a[4] - a[3]));
 		gw_buf_putc(&x->attrs, '\0');
 	}
 	if (!gw_buf_ok(&x->attrs)) {
