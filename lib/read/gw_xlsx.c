@@ -418,7 +418,7 @@ static void end_cell(sheet *s)
 	if (strcmp(s->type, "s") == 0) {
 		char *end;
 		unsigned long i = strtoul(v, &end, 10);
-		if (end != v && i < s->sst->n)
+		if (end != v && i < s->sst->n && s->sst->off[i + 1] > s->sst->off[i])
 			gw_buf_append(&s->text, s->sst->text.p + s->sst->off[i],
 			              s->sst->off[i + 1] - s->sst->off[i]);
 	} else if (strcmp(s->type, "b") == 0) {
@@ -601,8 +601,11 @@ static int row_empty(const deliv *d)
 /* Trims the value v (ASCII white space and U+3000). */
 static val vtrim(val v)
 {
-	const char *b = v.p, *e = v.p + v.n;
+	const char *b = v.p, *e;
 
+	if (!v.n)
+		return (val){"", 0};
+	e = v.p + v.n;
 	gw_input_trim(&b, &e);
 	return (val){b, (size_t)(e - b)};
 }
@@ -740,10 +743,13 @@ static long deliver_sheet(gw_input *in, const char *file, const char *name, shee
 		free(d.vals);
 		return -1;
 	}
-	qsort(s->rows, s->nrows, sizeof *s->rows, cmp_row);
+	if (s->nrows)
+		qsort(s->rows, s->nrows, sizeof *s->rows, cmp_row);
 	for (size_t r = 0; r < s->nrows; r++)
-		qsort(s->cells + s->rows[r].first, s->rows[r].n, sizeof *s->cells, cmp_cell);
-	qsort(s->merges, s->nmerges, sizeof *s->merges, cmp_merge);
+		if (s->rows[r].n)
+			qsort(s->cells + s->rows[r].first, s->rows[r].n, sizeof *s->cells, cmp_cell);
+	if (s->nmerges)
+		qsort(s->merges, s->nmerges, sizeof *s->merges, cmp_merge);
 	for (size_t r = 0; r < s->nrows && rc == 0; r++) {
 		row_values(&d, r);
 		if (row_empty(&d))

@@ -190,8 +190,8 @@ gw_rc gw_xml_parse(const char *part, const char *p, size_t n, const gw_xml_handl
 	free(x.av);
 	if (x.failed)
 		return x.err.rc == GW_ENOMEM ? gw_err_set(err, GW_ENOMEM, 0, "out of memory")
-		                             : gw_err_set(err, x.err.rc, 0, "part '%s' %s%s", q,
-		                                          strncmp(x.err.msg, "declares", 8) ? ": " : "",
+		                             : gw_err_set(err, x.err.rc, 0, "part '%s'%s%s", q,
+		                                          strncmp(x.err.msg, "declares", 8) ? ": " : " ",
 		                                          x.err.msg);
 	if (!ok || n == 0)
 		return gw_err_set(err, GW_EINVAL, 0, "part '%s': not well-formed XML (line %d: %s)", q,

@@ -279,7 +279,7 @@ gw_rc gw_zip_open_mem(const void *p, size_t len, gw_zip **out, gw_err *err)
 		zip_error_fini(&ze);
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	}
-	if (!(za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze))) {
+	if (!(za = zip_open_from_source(src, ZIP_RDONLY, &ze))) {
 		code = zip_error_code_zip(&ze);
 		zip_source_free(src);
 		zip_error_fini(&ze);
@@ -306,7 +306,7 @@ gw_rc gw_zip_open_fd(int fd, gw_zip **out, gw_err *err)
 		close(dup_fd);
 		return gw_err_set(err, GW_EIO, errno, "cannot seek: %s", strerror(errno));
 	}
-	if (!(za = zip_fdopen(dup_fd, ZIP_RDONLY | ZIP_CHECKCONS, &code))) {
+	if (!(za = zip_fdopen(dup_fd, ZIP_RDONLY, &code))) {
 		close(dup_fd);
 		return open_error(code, head, (size_t)got, err);
 	}
