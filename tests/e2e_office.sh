@@ -151,6 +151,28 @@ assert o[sys.argv[2] + "#名單#3"]["公佈日期"] == "2022-01-05", o
 assert o[sys.argv[3] + "#名單#3"]["公佈日期"] == "2022-01-05", o' "$O/records-1904.xlsx" "$O/records.xlsx"
 end_check
 
+begin "XLSX: a sheet of more than 10 MB (libxml2's limit without XML_PARSE_HUGE) is read whole"
+mkdir -p "$T/big"
+python3 - "$T/big/big.xlsx" <<'PY'
+import sys, zipfile
+rows = "".join('<row r="%d"><c r="A%d" t="inlineStr"><is><t>ZX-%06d</t></is></c><c r="B%d" t="inlineStr">'
+               '<is><t>南京第%d号智能制造创新中心的一个很长的名称用来把工作表撑大</t></is></c></row>' % (r, r, r, r, r)
+               for r in range(2, 60002))
+sheet = ('<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>编号</t></is></c>'
+         '<c r="B1" t="inlineStr"><is><t>单位</t></is></c></row>' + rows + '</sheetData></worksheet>')
+assert len(sheet.encode()) > 10 << 20
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("xl/workbook.xml", '<workbook xmlns:r="r"><sheets><sheet name="S" r:id="rId1"/></sheets></workbook>')
+    z.writestr("xl/_rels/workbook.xml.rels", '<Relationships><Relationship Id="rId1" Type="http://x/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+    z.writestr("xl/worksheets/sheet1.xml", sheet)
+PY
+run "$IDX" -q -i "$T/bigix" "$T/big"
+check_exit 0
+check_contains err "60000 added"
+run "$SRCH" -i "$T/bigix" -n 1 --json ZX-060001
+check_contains out "\"id\":\"$T/big/big.xlsx#S#60001\""
+end_check
+
 # --- damaged and hostile files ---------------------------------------------
 
 H=$T/hostile

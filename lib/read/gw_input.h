@@ -1,5 +1,6 @@
 /* gw_input: the readers of input files, one per format (gw_txt.c,
- * gw_html.c, gw_csv_records.c, gw_jsonl.c), and what they share.
+ * gw_html.c, gw_csv_records.c, gw_jsonl.c, and the office formats
+ * gw_docx.c, gw_xlsx.c, gw_ofd.c of gw_office.h), and what they share.
  *
  * The readers know nothing of the index. Each document they produce goes
  * to a sink callback; each problem with the input (a file that cannot be

@@ -167,7 +167,12 @@ gw_rc gw_xml_parse(const char *part, const char *p, size_t n, const gw_xml_handl
 	x.ctx = ctx;
 	if (!(x.ctxt = xmlCreateMemoryParserCtxt(n ? p : " ", n ? (int)n : 1)))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
-	xmlCtxtUseOptions(x.ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	/* XML_PARSE_HUGE: without it libxml2 2.9 stops at 10 MB of input in
+	 * memory ("Huge input lookup"), and a sheet is often larger. What its
+	 * limits guard against is bounded here instead: no DTD, so no entity
+	 * expansion; GW_XML_DEPTH_MAX; the part's size (GW_ZIP_ENTRY_MAX). */
+	xmlCtxtUseOptions(x.ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+	                              XML_PARSE_HUGE);
 	if (!(sax = xmlMalloc(sizeof *sax))) {
 		xmlFreeParserCtxt(x.ctxt);
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");

@@ -6,9 +6,12 @@
  * part that declares one is refused at its <!DOCTYPE, before any entity of
  * it is parsed: OOXML and OFD parts never have one), so no entity but the
  * five predefined ones and character references, and elements no deeper
- * than GW_XML_DEPTH_MAX. libxml2's own limits (10 MB text nodes, its
- * depth) stay on: XML_PARSE_HUGE is not used. A part that is not
- * well-formed is refused with libxml2's message and line.
+ * than GW_XML_DEPTH_MAX. libxml2's own size limits are lifted
+ * (XML_PARSE_HUGE: without it, libxml2 2.9 refuses any part of more than
+ * 10 MB, a common size for a sheet): a part is at most GW_ZIP_ENTRY_MAX
+ * bytes, and what libxml2's limits guard against (entity amplification,
+ * deep nesting) is refused above. A part that is not well-formed is
+ * refused with libxml2's message and line.
  *
  * Elements are reported by their local name (the namespace prefix
  * dropped: producers bind w:, ofd: and the default namespace as they
