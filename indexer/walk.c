@@ -38,6 +38,17 @@ static enum kind kind_of(const char *path)
 	return KIND_OTHER;
 }
 
+/* Whether path is the owner file Word or Excel leaves beside a document
+ * it has open ("~$notice.docx": a few bytes naming the user, not a
+ * document); a walk passes it by. */
+static int owner_file(const char *path, enum kind k)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	return (k == KIND_DOCX || k == KIND_XLSX) && base[0] == '~' && base[1] == '$';
+}
+
 /* Reports that path cannot be opened, for the reason in errno. */
 static void cannot_open(gw_input *in, const char *path)
 {
@@ -179,7 +190,7 @@ static void walk_entry(gw_input *in, const char *path)
 		walk_dir(in, path);
 		return;
 	}
-	if (k == KIND_OTHER)
+	if (k == KIND_OTHER || owner_file(path, k))
 		return;
 	if (S_ISLNK(st.st_mode) && stat(path, &st) != 0) {
 		cannot_open(in, path);

@@ -491,6 +491,7 @@ typedef struct val {
 typedef struct deliv {
 	gw_input *in;
 	const char *file, *sheet_name, *id_column;
+	char qname[GW_EXCERPT_SIZE]; /* the sheet's name for messages, escaped */
 	sheet *s;
 	val *vals;        /* WIDE values of the current row */
 	char **cols;      /* names of the header's columns */
@@ -577,7 +578,7 @@ static void row_values(deliv *d, size_t r)
 			if (!d->merged_warned++)
 				gw_input_warn(d->in, d->file, 0, "sheet '%s': more than GW_XLSX_MERGED_MAX "
 				              "(%d) cells filled from merged ranges; the others are left "
-				              "empty", d->sheet_name, GW_XLSX_MERGED_MAX);
+				              "empty", d->qname, GW_XLSX_MERGED_MAX);
 			return;
 		}
 		if (!(src = find_cell(s, m->r1, m->c1)))
@@ -622,7 +623,7 @@ static int take_header(deliv *d, unsigned rownum)
 			n = c + 1;
 	if (n > GW_TABLE_COLS_MAX) {
 		gw_input_reject(d->in, d->file, 0, "sheet '%s': header of more than GW_TABLE_COLS_MAX "
-		                "(%d) columns (row %u); sheet not read", d->sheet_name,
+		                "(%d) columns (row %u); sheet not read", d->qname,
 		                GW_TABLE_COLS_MAX, rownum);
 		return -1;
 	}
@@ -666,7 +667,7 @@ static int take_header(deliv *d, unsigned rownum)
 				d->id_col = c;
 		if (d->id_col == (size_t)-1) {
 			gw_input_reject(d->in, d->file, 0, "sheet '%s': no column '%s' for --id-column in "
-			                "the header", d->sheet_name, gw_excerpt_str(q, d->id_column));
+			                "the header", d->qname, gw_excerpt_str(q, d->id_column));
 			return -1;
 		}
 	}
@@ -684,7 +685,7 @@ static void deliver_row(deliv *d, unsigned rownum)
 		val v = vtrim(d->vals[c]);
 		if (v.n > GW_CELL_MAX) {
 			gw_input_reject(d->in, d->file, 0, "sheet '%s' row %u: cell of column '%s' is %zu "
-			                "bytes, more than GW_CELL_MAX (%d)", d->sheet_name, rownum,
+			                "bytes, more than GW_CELL_MAX (%d)", d->qname, rownum,
 			                gw_excerpt_str(q, d->cols[c]), v.n, GW_CELL_MAX);
 			return;
 		}
@@ -695,7 +696,7 @@ static void deliver_row(deliv *d, unsigned rownum)
 		if (vtrim(d->vals[c]).n) {
 			d->extra_warned = 1;
 			gw_input_warn(d->in, d->file, 0, "sheet '%s' row %u: cells beyond the header's %zu "
-			              "columns dropped", d->sheet_name, rownum, d->ncols);
+			              "columns dropped", d->qname, rownum, d->ncols);
 		}
 	if (n == 0)
 		return;
@@ -704,7 +705,7 @@ static void deliver_row(deliv *d, unsigned rownum)
 		val v = vtrim(d->vals[d->id_col]);
 		if (!v.n) {
 			gw_input_reject(d->in, d->file, 0, "sheet '%s' row %u: empty id in column '%s'",
-			                d->sheet_name, rownum, gw_excerpt_str(q, d->cols[d->id_col]));
+			                d->qname, rownum, gw_excerpt_str(q, d->cols[d->id_col]));
 			return;
 		}
 		gw_buf_append(&d->id, v.p, v.n);
@@ -736,6 +737,7 @@ static long deliver_sheet(gw_input *in, const char *file, const char *name, shee
 	d.in = in;
 	d.file = file;
 	d.sheet_name = name;
+	gw_excerpt_str(d.qname, name);
 	d.id_column = id_column;
 	d.s = s;
 	if (!(d.vals = malloc(WIDE * sizeof *d.vals)) ||
