@@ -340,7 +340,7 @@ static int make_lines(page *p, line **lines, size_t *nlines)
 		/* drop a glyph drawn again at (nearly) the same place */
 		for (k = w = i; k < j; k++) {
 			int dup = 0;
-			for (size_t m = w; m > i && m > w - 4 && !dup; m--)
+			for (size_t m = w; m > i && m + 4 > w && !dup; m--)
 				dup = p->g[m - 1].cp == p->g[k].cp &&
 				      fabs(p->g[m - 1].x - p->g[k].x) < 0.2 * p->g[k].size;
 			if (!dup)
@@ -502,7 +502,7 @@ static int page_text(page *p, gw_buf *out, gw_notice *tabs)
 			right2 = ls[i].x1;
 		}
 	}
-	if (nls > 1)
+	if (nls > 1 && right2 > right - 3 * ls[0].size)
 		right = right2;
 	for (size_t i = 0; i < nls && !oom; i++) {
 		size_t took;
@@ -537,8 +537,11 @@ static int page_text(page *p, gw_buf *out, gw_notice *tabs)
 		gw_buf_append(out, one.p, one.len);
 		oom |= !gw_buf_ok(&one);
 		gw_buf_free(&one);
-		/* a line that runs to the right edge goes on in the next */
-		open = ls[i].nseg == 1 && ls[i].x1 >= right - 1.5 * ls[i].size;
+		/* a line that runs from the left margin (or a paragraph's indent)
+		 * to the right edge goes on in the next; one aligned right (a
+		 * date, a signature) does not */
+		open = ls[i].nseg == 1 && ls[i].x1 >= right - 1.5 * ls[i].size &&
+		       ls[i].x0 <= left + 2.5 * ls[i].size;
 		if (!open)
 			gw_buf_putc(out, '\n');
 	}
