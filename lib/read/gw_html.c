@@ -1722,6 +1722,21 @@ static int date_prefix(const char *s, size_t n, int *ymd)
 	return 0;
 }
 
+/* The end of the label name at s, whose characters may be spaced out
+ * (标　　题, 索&nbsp;引&nbsp;号), or NULL when s does not start with it. */
+static const char *label_at(const char *s, const char *name)
+{
+	while (*name) {
+		size_t k = char_len((const unsigned char *)name);
+		if (strncmp(s, name, k) != 0)
+			return NULL;
+		s += k, name += k;
+		if (*name)
+			s = skip_blank(s);
+	}
+	return s;
+}
+
 /* After a label: what follows its separator ：or : (and white space);
  * NULL without one (a column header 标题 is no label). */
 static const char *after_label(const char *p)
@@ -1773,11 +1788,11 @@ static void scan_text(walker *w, const xmlNode *top, const xmlNode *n)
 	int dates = strstr(s, "日期") || strstr(s, "时间") || strstr(s, "時間");
 
 	for (size_t i = 0; i < NLABELS; i++) {
-		if (!labels[i].start && !dates)
-			continue;
-		const char *at = labels[i].start ? start : strstr(s, labels[i].name), *v;
-		size_t len = strlen(labels[i].name);
-		if (!at || strncmp(at, labels[i].name, len) != 0 || !(v = after_label(at + len)))
+		/* at the start, spaced out or not; elsewhere, as written */
+		const char *at = label_at(start, labels[i].name), *v;
+		if (!at && !labels[i].start && dates && (at = strstr(s, labels[i].name)) != NULL)
+			at += strlen(labels[i].name);
+		if (!at || !(v = after_label(at)))
 			continue;
 		if (!*v) {
 			const xmlNode *next = next_value(top, n);
@@ -1821,8 +1836,7 @@ static int meta_table(const xmlNode *table)
 			const char *s = skip_blank((const char *)n->content);
 			cells++;
 			for (size_t i = 0; i < NLABELS; i++)
-				if (strncmp(s, labels[i].name, strlen(labels[i].name)) == 0 &&
-				    after_label(s + strlen(labels[i].name))) {
+				if (label_at(s, labels[i].name) && after_label(label_at(s, labels[i].name))) {
 					found++;
 					break;
 				}
