@@ -1683,7 +1683,9 @@ static const struct {
 #define NLABELS (sizeof labels / sizeof labels[0])
 #define LABEL_VALUE_MAX 64 /* bytes of a value read as a date */
 
-/* Bytes of white space (ASCII, U+00A0, U+3000) at s, 0 if none. */
+/* Bytes of white space (ASCII, U+00A0, U+3000) at s, 0 if none. Bytes
+ * are compared one by one, so that none past a NUL (or past the end of a
+ * valid UTF-8 character) is read. */
 static size_t blank_at(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -1692,7 +1694,7 @@ static size_t blank_at(const char *s)
 		return 1;
 	if (p[0] == 0xC2 && p[1] == 0xA0)
 		return 2;
-	return memcmp(p, IDEOGRAPHIC_SPACE, 3) == 0 ? 3 : 0;
+	return p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80 ? 3 : 0;
 }
 
 static const char *skip_blank(const char *s)
