@@ -15,14 +15,21 @@
  *   2. libxml2's forgiving HTML parser builds the tree (entities decoded),
  *      however deep (XML_PARSE_HUGE: its own limit, 256, would drop the
  *      rest of the page);
- *   3. a walk of the tree writes the visible text, one line per block,
+ *   3. find_article measures the tree once: the element holding the
+ *      article (a known content container of government sites, else the
+ *      block of densest text, else the whole page), and the blocks that
+ *      are mostly links (navigation), marked to be dropped;
+ *   4. a walk of the article writes the visible text, one line per block,
  *      skipping scripts, styles and navigation, and turns each data table
  *      into a gw_table with its merged cells expanded into a full grid;
  *      below GW_HTML_MAX_DEPTH levels it reads plain text without
- *      recursion, with a warning;
- *   4. the text goes through gw_notice_parse_text for the standard parts,
- *      the tables are added, and the title is fixed up from the headings
- *      of the page when the text alone did not find a good one.
+ *      recursion, with a warning; lines of breadcrumbs, footers and page
+ *      tools are dropped, and the article's title put above its text;
+ *   5. the text goes through gw_notice_parse_text for the standard parts,
+ *      the tables are added, the title is fixed up from the headings of
+ *      the page when the text alone did not find a good one, and labels
+ *      found anywhere in the page (成文日期, 发布日期, <meta> dates, gov.cn's
+ *      标题/发文字号/发文机关 table) fill the title, number, issuer, date.
  *
  * Tables used for page layout (one row or one column, a cell holding a
  * heading or a long stretch of text) are walked as text instead, so a
