@@ -1463,11 +1463,10 @@ static const char *const link_blocks[] = {"div", "ul", "ol", "p", "section", "as
 /* Blocks that can be the article in the text-density fallback. */
 static const char *const dense_blocks[] = {"div", "section", "article", "main", "td", NULL};
 
-/* Whether the class attribute of el has the word name (ASCII case
- * ignored), or its id is name. */
-static int has_class(const xmlNode *el, const char *name)
+/* Whether the class attribute v has the word name (ASCII case ignored),
+ * or the id is name. */
+static int has_class(const char *v, const char *id, const char *name)
 {
-	const char *v = attr(el, "class"), *id = attr(el, "id");
 	size_t n = strlen(name);
 
 	if (id && strcasecmp(id, name) == 0)
@@ -1488,8 +1487,10 @@ static int has_class(const xmlNode *el, const char *name)
 /* The rank of el as a known container (0 best), or -1. */
 static int container_rank(const xmlNode *el)
 {
-	for (size_t i = 0; containers[i]; i++)
-		if (has_class(el, containers[i]))
+	const char *cls = attr(el, "class"), *id = attr(el, "id");
+
+	for (size_t i = 0; (cls || id) && containers[i]; i++)
+		if (has_class(cls, id, containers[i]))
 			return (int)i;
 	if (is(el, "article"))
 		return (int)NCONTAINERS;
@@ -1576,8 +1577,8 @@ static void judge(finder *f, const xmlNode *el, const blockstat *s)
 	int rank = container_rank(el);
 	long score = density(s);
 
-	if (is_any(el, link_blocks) && s->nlinks >= 2 && s->link * 10 >= s->text * 7 &&
-	    !s->table && !s->attach)
+	if (s->nlinks >= 2 && s->link * 10 >= s->text * 7 && !s->table && !s->attach &&
+	    is_any(el, link_blocks))
 		((xmlNode *)el)->_private = (void *)&dropped_mark;
 	/* children are judged before their parents: ">=" keeps the outer of
 	 * two equal blocks (a wrapper adding nothing but the title) */
@@ -1933,7 +1934,8 @@ static int furniture_line(const char *p, const char *end)
 		if (word_at(q, end, crumb_arrows))
 			return 1;
 	}
-	for (size_t i = 0; footer_marks[i]; i++)
+	/* a footer's line is short: a line of the article is not searched */
+	for (size_t i = 0; footer_marks[i] && end - p < MAX_CAPTION_LEN; i++)
 		if (memmem(p, (size_t)(end - p), footer_marks[i], strlen(footer_marks[i])))
 			return 1;
 	return tool_line(p, end);
