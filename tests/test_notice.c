@@ -553,7 +553,13 @@ static void test_dates(void)
 	    {"2020/3/25", "2020-03-25"},
 	    {"２０２０－０３－２５", "2020-03-25"},
 	    {"2024-02-29", "2024-02-29"},
+	    {"中華民國109年12月21日", "2020-12-21"},
+	    {"民國 93 年 07 月 07 日", "2004-07-07"},
+	    {"中華民國一百十二年十二月二十一日", "2023-12-21"},
+	    {"二零二四年十月十七日", "2024-10-17"},
+	    {"109.12.21", "2020-12-21"},
 	    {"2023-02-29", NULL},
+	    {"2020年2月30日", NULL},
 	    {"2020年13月1日", NULL},
 	    {"2020年3月32日", NULL},
 	    {"2020年3月", NULL},
@@ -585,6 +591,19 @@ static void test_dates(void)
 	        "关于某事的通知\n正文。\n2019年5月1日\n科技部\n2020年3月25日\n附件\n2021年1月1日\n",
 	        &n) == 0);
 	CHECK_PART(&n, GW_NP_DATE, "2019-05-01");
+	gw_notice_free(&n);
+	/* a date broken after 年 or 月 over two lines */
+	CHECK(parse("关于某事的通知\n正文。\n科学技术部\n二〇二三年\n一月一日\n（此件主动公开）\n", &n) == 0);
+	CHECK_PART(&n, GW_NP_DATE, "2023-01-01");
+	CHECK_PART(&n, GW_NP_ISSUER, "科学技术部");
+	CHECK_PART(&n, GW_NP_BODY, "正文。");
+	CHECK_PART(&n, GW_NP_DISCLOSURE, "此件主动公开");
+	gw_notice_free(&n);
+	CHECK(parse("关于某事的通知\n正文。\n科学技术部\n中華民國109年12月\n21日\n", &n) == 0);
+	CHECK_PART(&n, GW_NP_DATE, "2020-12-21");
+	gw_notice_free(&n);
+	CHECK(parse("关于某事的通知\n正文。\n科学技术部\n2020年\n3月\n", &n) == 0);
+	CHECK_PART(&n, GW_NP_DATE, NULL);
 	gw_notice_free(&n);
 	CHECK(parse("关于某事的通知\n正文。\n附件\n2021年1月1日\n", &n) == 0);
 	CHECK_PART(&n, GW_NP_DATE, NULL);

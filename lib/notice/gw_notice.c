@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "base/gw_buf.h"
+#include "notice/gw_date.h"
 #include "notice/gw_table.h"
 #include "text/gw_utf8.h"
 
@@ -65,6 +66,7 @@ typedef struct parser {
 	size_t post;        /* first line after the signing block */
 	size_t trail;       /* first trailing line, n if none */
 	size_t date;        /* the signing date line, NONE if none */
+	size_t date_end;    /* its last line (a date may break after 年 or 月) */
 	size_t closing;     /* the closing line, NONE if none */
 	size_t table_title; /* a first line that is a table header, NONE if not */
 	size_t closing_off, number_off;
@@ -456,100 +458,29 @@ static int addressee_line(const line *l)
 
 /* ---- dates ---- */
 
-static int year_at(const int32_t *c, size_t n, size_t *i)
-{
-	int v = 0, arabic;
-
-	if (*i + 4 > n)
-		return -1;
-	arabic = digit_val(c[*i]) >= 0;
-	for (size_t k = 0; k < 4; k++) {
-		int d = arabic ? digit_val(c[*i + k]) : cn_digit(c[*i + k]);
-		if (d < 0)
-			return -1;
-		v = v * 10 + d;
-	}
-	*i += 4;
-	return v;
-}
-
-/* 1..99 in Arabic digits (one or two) or in Chinese numerals (五, 十二,
- * 二十五, 廿五). */
-static int num_at(const int32_t *c, size_t n, size_t *i)
-{
-	int v, d;
-
-	if (*i < n && digit_val(c[*i]) >= 0) {
-		v = digit_val(c[(*i)++]);
-		if (*i < n && digit_val(c[*i]) >= 0)
-			v = v * 10 + digit_val(c[(*i)++]);
-		return *i < n && digit_val(c[*i]) >= 0 ? -1 : v;
-	}
-	if (*i >= n)
-		return -1;
-	if (c[*i] == 0x5341 || c[*i] == 0x5EFF || c[*i] == 0x5345) { /* 十 廿 卅 */
-		v = c[*i] == 0x5341 ? 10 : c[*i] == 0x5EFF ? 20 : 30;
-	} else {
-		if ((v = cn_digit(c[*i])) <= 0)
-			return -1;
-		if (*i + 1 >= n || c[*i + 1] != 0x5341) { /* 五: no 十 follows */
-			(*i)++;
-			return v;
-		}
-		v *= 10; /* 二十… */
-		(*i)++;
-	}
-	(*i)++;
-	if (*i < n && (d = cn_digit(c[*i])) > 0) {
-		v += d;
-		(*i)++;
-	}
-	return v;
-}
-
-static int valid_date(int y, int m, int d)
-{
-	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-
-	if (y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-		return 0;
-	return m != 2 || d < 29 || leap;
-}
-
-/* A line that is only a date: 2020年3月25日, ２０２０年３月２５日,
- * 二〇二〇年三月二十五日, 2020-3-25, 2020.03.25, 2020/3/25. */
+/* A line that is only a date (any form of gw_date.h). */
 static int date_line(const line *l, int *y, int *m, int *d)
 {
-	int32_t c[32], sep;
-	size_t n = 0, i = 0;
-
 	if (!l->len || l->ncp > 40 || l->ti.sep)
 		return 0;
-	while (i < l->len) {
-		int32_t cp = gw_utf8_next(l->s, l->len, &i);
-		if (is_space(cp))
-			continue;
-		if (n == 32)
-			return 0;
-		c[n++] = cp;
-	}
-	i = 0;
-	if ((*y = year_at(c, n, &i)) < 0 || i >= n)
+	return gw_date_parse(l->s, l->len, y, m, d);
+}
+
+/* A date broken over two lines after its 年 or 月 (二〇二三年 / 一月一日):
+ * 1 if lines a and b, read as one, are a date. */
+static int split_date(const line *a, const line *b, int *y, int *m, int *d)
+{
+	gw_buf j = GW_BUF_INIT;
+	int ok;
+
+	if (!a->len || !b->len || a->ncp + b->ncp > 40 || a->ti.sep || b->ti.sep ||
+	    !(ends_with(a, "年") || ends_with(a, "月")))
 		return 0;
-	sep = c[i++];
-	if (sep == 0x5E74) { /* 年, then 月 (U+6708) and 日 (U+65E5) */
-		if ((*m = num_at(c, n, &i)) < 0 || i >= n || c[i++] != 0x6708 ||
-		    (*d = num_at(c, n, &i)) < 0 || i >= n || c[i++] != 0x65E5)
-			return 0;
-	} else if (cp_in(sep, "-./－．／")) {
-		if (i >= n || digit_val(c[i]) < 0 || (*m = num_at(c, n, &i)) < 0 || i >= n ||
-		    c[i++] != sep || i >= n || digit_val(c[i]) < 0 || (*d = num_at(c, n, &i)) < 0)
-			return 0;
-	} else {
-		return 0;
-	}
-	return i == n && valid_date(*y, *m, *d);
+	gw_buf_append(&j, a->s, a->len);
+	gw_buf_append(&j, b->s, b->len);
+	ok = gw_buf_ok(&j) && gw_date_parse((const char *)j.p, j.len, y, m, d);
+	gw_buf_free(&j);
+	return ok;
 }
 
 /* ---- the signing block ---- */
@@ -725,18 +656,25 @@ static void find_signing(parser *p)
 			cut = i;
 	for (i = p->body; i < cut && p->date == NONE; i++) {
 		line *l = &p->ln[i];
-		if (!l->len || l->block)
+		if (!l->len || l->block || l->role)
 			continue;
-		if (seen && date_line(l, &p->y, &p->m, &p->d))
+		j = next_text(p, i + 1);
+		if (seen && date_line(l, &p->y, &p->m, &p->d)) {
+			p->date = p->date_end = i;
+		} else if (seen && j < cut && !p->ln[j].role &&
+		           split_date(l, &p->ln[j], &p->y, &p->m, &p->d)) {
 			p->date = i;
+			p->date_end = j;
+			p->ln[j].role = R_DATE;
+		}
 		seen = 1;
 	}
 	p->main_end = p->post = cut;
 	if (p->date != NONE) {
 		p->ln[p->date].role = R_DATE;
 		p->main_end = p->date;
-		p->post = p->date + 1;
-		j = next_text(p, p->date + 1);
+		p->post = p->date_end + 1;
+		j = next_text(p, p->date_end + 1);
 		if (j < p->n && disclosure_line(&p->ln[j], &from, &to)) {
 			p->ln[j].role = R_DISCLOSURE;
 			p->post = j + 1;
