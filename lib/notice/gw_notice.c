@@ -1018,6 +1018,8 @@ static int printed_line(const line *l, int *y, int *m, int *d, size_t *date_off)
 	if (!gw_date_find(l->s, l->len, 0, &from, &to, y, m, d))
 		return 0;
 	*date_off = from;
+	if (from > 0 && !is_space(cp_before(l->s, from)))
+		return 0; /* 于2020年3月25日印发: prose, not the 版记 */
 	return to + 6 == l->len || (to < l->len && (sub(l->s + to, l->len - to).len == 6));
 }
 
@@ -1232,7 +1234,7 @@ static void find_top(parser *p)
 		           sg < l->s + l->len && sg > l->s) {
 			line num = sub(l->s, (size_t)(sg - l->s)), lab = sub(sg, l->len - (size_t)(sg - l->s));
 			size_t from, voff;
-			if (!number_line(&num, &from) || label_of(&lab, &voff) < 0)
+			if (p->sign_s || !number_line(&num, &from) || label_of(&lab, &voff) < 0)
 				break;
 			l->role = R_NUMBER;
 			p->number_off = from;
@@ -1329,11 +1331,12 @@ static int is_alnum(int c)
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-/* Hands the buffer's text to the part (which stays NULL if it is empty);
+/* Hands the buffer's text to the part (which stays NULL if it is empty,
+ * and keeps its text if it has one already);
  * the buffer starts again empty. An allocation failure stays in b. */
 static void take(gw_buf *b, char **part)
 {
-	if (!b->len || !gw_buf_ok(b)) {
+	if (!b->len || !gw_buf_ok(b) || *part) { /* a part is taken once: the first wins */
 		gw_buf_reset(b);
 		return;
 	}
