@@ -3,8 +3,14 @@
  *
  * The parser works on lines, in passes, each a conservative heuristic:
  *  1. table blocks: runs of '|' or tab separated lines (gw_table.h);
- *  2. the head: title (joined with the next line when the title wraps),
- *     document number, addressees;
+ *  1a. labelled lines (發文日期：, 抄送：, 签发人：, both scripts, spaced
+ *     out), signature lines (部長　王美花), the 版记's 印发 line; in a
+ *     notice with a 主旨： line, Taiwan's sections, each to the next label;
+ *  1b. the block above the title: 份号, 密级/紧急程度, 国务院办公厅文件, the
+ *     number with 签发人 beside it, Taiwan's 經濟部　函 line;
+ *  2. the head, past those: title (joined with the next line when the
+ *     title wraps; a Taiwan notice is titled by its 主旨), document number
+ *     (above or below the title), addressees;
  *  3. the signing date: the first line after the head that is only a date
  *     (before any 附件 page). It ends the notice proper;
  *  4. above the date, from the bottom up: the issuer (short organisation

@@ -4,7 +4,8 @@
  *
  * A notice has named parts (title, number, addressees, body, closing,
  * attachments, issuer, date, disclosure, and trailing material that is not
- * part of the notice) and zero or more tables. A table has a header row that
+ * part of the notice; the 文种, Taiwan's sections, the header block and
+ * 版记 of either side) and zero or more tables. Dates: gw_date.h. A table has a header row that
  * names its columns and data rows; each data row becomes a record. Every
  * string is a copy owned by the gw_notice (UTF-8, NUL-terminated).
  *
