@@ -963,7 +963,9 @@ static int label_of(const line *l, size_t *off)
 		return -1;
 	for (size_t k = 0; k < NLABELS; k++) {
 		size_t i = 0;
-		if (!spaced_lit(l->s, l->len, &i, labels[k].name))
+		/* a trimmed line starts with the label's first character (3 bytes) */
+		if (l->len < 3 || memcmp(l->s, labels[k].name, 3) != 0 ||
+		    !spaced_lit(l->s, l->len, &i, labels[k].name))
 			continue;
 		skip_space(l->s, l->len, &i);
 		if (spaced_lit(l->s, l->len, &i, "：") || spaced_lit(l->s, l->len, &i, ":")) {
@@ -991,11 +993,12 @@ static int signer_line(const line *l, size_t *name)
 
 	if (!l->len || l->ncp > 24 || l->ti.sep || l->block)
 		return 0;
-	if (!spaced_lit(l->s, l->len, &i, "代理"))
+	if (l->len < 3 || memcmp(l->s, "代", 3) != 0 || !spaced_lit(l->s, l->len, &i, "代理"))
 		i = 0;
 	for (int k = 0; sign_titles[k]; k++) {
 		j = i;
-		if (!spaced_lit(l->s, l->len, &j, sign_titles[k]))
+		if ((i == 0 && (l->len < 3 || memcmp(l->s, sign_titles[k], 3) != 0)) ||
+		    !spaced_lit(l->s, l->len, &j, sign_titles[k]))
 			continue;
 		*name = j;
 		if (j >= l->len || !is_space(gw_utf8_next(l->s, l->len, &(size_t){j})))
@@ -1191,6 +1194,17 @@ static int org_kind_line(const parser *p, const line *l, size_t *org_len, size_t
 	return 0;
 }
 
+/* Where lit first occurs in l, or NULL. */
+static const char *find_lit(const line *l, const char *lit)
+{
+	size_t k = strlen(lit);
+
+	for (size_t i = 0; i + k <= l->len; i++)
+		if (memcmp(l->s + i, lit, k) == 0)
+			return l->s + i;
+	return NULL;
+}
+
 /* 檔號：, 保存年限： (Taiwan's filing lines above the 經濟部 函 line; they
  * stay in the body). */
 static int filing_line(const line *l)
@@ -1236,8 +1250,7 @@ static void find_top(parser *p)
 			p->top_org = p->top_kind = i;
 			p->top_org_len = org;
 			l->off = kind;
-		} else if (((sg = strstr(l->s, "签发人")) || (sg = strstr(l->s, "簽發人"))) &&
-		           sg < l->s + l->len && sg > l->s) {
+		} else if (((sg = find_lit(l, "签发人")) || (sg = find_lit(l, "簽發人"))) && sg > l->s) {
 			line num = sub(l->s, (size_t)(sg - l->s)), lab = sub(sg, l->len - (size_t)(sg - l->s));
 			size_t from, voff;
 			if (p->sign_s || !number_line(&num, &from) || label_of(&lab, &voff) < 0)
