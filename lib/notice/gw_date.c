@@ -262,10 +262,13 @@ int gw_date_parse_flags(const char *s, size_t n, unsigned flags, int *y, int *m,
 {
 	cur c = {s, s ? n : 0, 0};
 	size_t after;
+	int yy, mm, dd;
 
-	if (!date_at(&c, flags, y, m, d))
+	/* y, m, d are set only for a date: callers keep what they had. */
+	if (!date_at(&c, flags, &yy, &mm, &dd) || peek(&c, &after) != END)
 		return 0;
-	return peek(&c, &after) == END;
+	*y = yy, *m = mm, *d = dd;
+	return 1;
 }
 
 int gw_date_parse(const char *s, size_t n, int *y, int *m, int *d)
@@ -296,11 +299,12 @@ int gw_date_find(const char *s, size_t n, unsigned flags, size_t *from, size_t *
 		size_t at = i, j;
 		int32_t prev = cp_before(s, i), cp = gw_utf8_next(s, n, &i), next;
 		cur c = {s, n, at};
+		int yy, mm, dd;
 		if (!is_numeral(cp) && cp != 0x4E2D && cp != 0x6C11) /* 中 民 */
 			continue;
 		if (is_numeral(prev))
 			continue; /* inside a number: 12020年 is no date */
-		if (!date_at(&c, flags, y, m, d))
+		if (!date_at(&c, flags, &yy, &mm, &dd))
 			continue;
 		j = c.i;
 		next = j < n ? gw_utf8_next(s, n, &j) : END;
@@ -310,6 +314,7 @@ int gw_date_find(const char *s, size_t n, unsigned flags, size_t *from, size_t *
 			*from = at;
 		if (to)
 			*to = c.i;
+		*y = yy, *m = mm, *d = dd;
 		return 1;
 	}
 	return 0;

@@ -29,8 +29,8 @@ enum {
 };
 
 /* 1 if s[0..n), trimmed of white space, is a date in one of the forms
- * above, and then *y, *m, *d are set (e.g. 2020, 12, 21); 0 otherwise
- * (*y, *m, *d may have been written). */
+ * above, and then *y, *m, *d are set (e.g. 2020, 12, 21); 0 otherwise,
+ * *y, *m, *d left as they were (the same for every function here). */
 int gw_date_parse(const char *s, size_t n, int *y, int *m, int *d);
 
 /* gw_date_parse with flags (GW_DATE_ROC). */
