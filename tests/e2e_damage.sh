@@ -58,14 +58,15 @@ end_check
 
 begin "$SEEDS damaged copies: search, --check and a batch exit 0, 1 or 2 (damage named), never crash"
 python3 - "$IDX" "$SRCH" "$T" "$SEEDS" >"$T/tally" 2>&1 <<'EOF'
-import collections, os, random, shutil, subprocess, sys
+import os, random, shutil, sys
+sys.path.insert(0, 'tests')
+from damage_runs import Runs
 idx, srch, tmp, seeds = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 src, work, more = tmp + '/idx', tmp + '/w', tmp + '/more.jsonl'
 queries = [['江苏'], ['"众创空间"'], ['serv*'], ['通知', 'NEAR/5', '科技'], ['title:伺服器'],
            ['--json', '--fields', 'title,body', 'apache', '伺服器'], ['--sort', 'date', '众创'],
            ['--facet', '省份', '空间'], ['--count', 'the']]
-tally = collections.Counter()
-bad = []
+runs = Runs()
 for seed in range(1, seeds + 1):
     shutil.rmtree(work, ignore_errors=True)
     shutil.copytree(src, work)
@@ -81,34 +82,13 @@ for seed in range(1, seeds + 1):
             f.seek(off)
             f.write(bytes([b ^ (1 << r.randrange(8))]))
             flips.append(off)
-    runs = [('search', [srch, '-i', work, '-n', '20'] + q) for q in queries]
-    runs += [('check', [idx, '-i', work, '--check']), ('batch', [idx, '-q', '-i', work, more]),
-             ('check', [idx, '-i', work, '--check'])]
-    for what, cmd in runs:
-        try:
-            p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, timeout=60)
-            rc, err = p.returncode, p.stderr.decode('utf-8', 'replace')
-        except subprocess.TimeoutExpired:
-            rc, err = 'timeout', ''
-        tally[(what, rc)] += 1
-        why = None
-        if rc not in (0, 1, 2):
-            why = 'exit status %s' % (rc if rc == 'timeout' else rc if rc >= 0 else 128 - rc)
-        elif 'Sanitizer' in err or 'runtime error:' in err:
-            why = 'sanitizer report'
-        elif rc == 2 and 'index damaged' not in err:
-            why = 'exit 2 without "index damaged"'
-        if why:
-            bad.append('seed %d (flips at %s): %s: %s\n          %s' %
-                       (seed, flips, ' '.join(cmd[3:]), why, err.strip()[-400:].replace('\n', '\n          ')))
-two = sum(v for (w, rc), v in tally.items() if rc == 2)
-print('runs %d: exit 2 (damage reported) %d, exit 0/1 %d; %s' %
-      (sum(tally.values()), two, sum(v for (w, rc), v in tally.items() if rc in (0, 1)),
-       ', '.join('%s %s: %d' % (w, rc, v) for (w, rc), v in sorted(tally.items(), key=str))))
-for b in bad[:10]:
-    print(b)
-sys.exit(1 if bad else 0)
+    label = 'seed %d (flips at %s)' % (seed, flips)
+    for q in queries:
+        runs.run(label, 'search', [srch, '-i', work, '-n', '20'] + q)
+    runs.run(label, 'check', [idx, '-i', work, '--check'])
+    runs.run(label, 'batch', [idx, '-q', '-i', work, more])
+    runs.run(label, 'check', [idx, '-i', work, '--check'])
+sys.exit(runs.report('%d damaged copies' % seeds))
 EOF
 rc=$?
 cmd="python3 (flip bytes, run the programs) x $SEEDS"
@@ -125,7 +105,9 @@ sed -n 1p "$T/tally" | sed "s/^/    $NAME: /"
 # and a branch node's flags (its child's page number) too.
 begin "node flags of every table's leaves and branches: no crash, damage named"
 python3 - "$IDX" "$SRCH" "$T" >"$T/tally2" 2>&1 <<'EOF'
-import collections, random, shutil, struct, subprocess, sys
+import collections, random, shutil, struct, sys
+sys.path.insert(0, 'tests')
+from damage_runs import Runs
 idx, srch, tmp = sys.argv[1], sys.argv[2], sys.argv[3]
 src, work, more = tmp + '/idx', tmp + '/w', tmp + '/more.jsonl'
 PS = 4096
@@ -154,8 +136,6 @@ walk('(main)', root, d)
 
 queries = [['江苏'], ['"众创空间"'], ['serv*'], ['--json', '--fields', 'title,body', 'apache', '伺服器'],
            ['--sort', 'date', '众创'], ['--facet', '省份', '空间']]
-tally = collections.Counter()
-bad = []
 cases = []
 for name in sorted(pages):
     for kind in ('leaf', 'branch'):
@@ -163,6 +143,7 @@ for name in sorted(pages):
             for how in ('one', 'all'):
                 for dup in (True, False):
                     cases.append((name, kind, how, dup))
+runs = Runs()
 for n, (name, kind, how, dup) in enumerate(cases):
     r = random.Random(n)
     shutil.rmtree(work, ignore_errors=True)
@@ -175,36 +156,20 @@ for n, (name, kind, how, dup) in enumerate(cases):
             old, = struct.unpack_from('<H', data, pg * PS + o + 4)
             f.seek(pg * PS + o + 4)
             f.write(struct.pack('<H', old | 0x04 if dup else old ^ r.randrange(1, 65536)))
-    runs = [('search', [srch, '-i', work, '-n', '20'] + q) for q in queries]
-    runs += [('check', [idx, '-i', work, '--check']), ('batch', [idx, '-q', '-i', work, more])]
-    for what, cmd in runs:
-        try:
-            p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, timeout=60)
-            rc, err = p.returncode, p.stderr.decode('utf-8', 'replace')
-        except subprocess.TimeoutExpired:
-            rc, err = 'timeout', ''
-        tally[(what, rc)] += 1
-        why = None
-        if rc not in (0, 1, 2):
-            why = 'exit status %s' % (rc if rc == 'timeout' else rc if rc >= 0 else 128 - rc)
-        elif 'Sanitizer' in err or 'runtime error:' in err:
-            why = 'sanitizer report'
-        elif rc == 2 and 'index damaged' not in err:
-            why = 'exit 2 without "index damaged"'
-        elif what == 'check' and rc == 0:
-            why = '--check calls the index sound'
-        elif (what == 'search' and how == 'all' and kind == 'leaf' and
-              name in ('post', 'small', 'meta', 'fields', '(main)') and rc != 2):
-            why = 'a search that reads leaves of %s did not report the damage' % name
-        if why:
-            bad.append('%s %s %s %s: %s: %s\n          %s' % (name, kind, how, 'F_DUPDATA' if dup else 'flags',
-                       ' '.join(cmd[3:]), why, err.strip()[-300:].replace('\n', '\n          ')))
-print('%d damaged copies, %d runs: %s' % (len(cases), sum(tally.values()),
-      ', '.join('%s %s: %d' % (w, rc, v) for (w, rc), v in sorted(tally.items(), key=str))))
-for b in bad[:10]:
-    print(b)
-sys.exit(1 if bad else 0)
+
+    def expect(what, rc, err):
+        if what == 'check' and rc == 0:
+            return '--check calls the index sound'
+        if (what == 'search' and how == 'all' and kind == 'leaf' and
+                name in ('post', 'small', 'meta', 'fields', '(main)') and rc != 2):
+            return 'a search that reads leaves of %s did not report the damage' % name
+        return None
+    label = '%s %s %s %s' % (name, kind, how, 'F_DUPDATA' if dup else 'flags')
+    for q in queries:
+        runs.run(label, 'search', [srch, '-i', work, '-n', '20'] + q, expect)
+    runs.run(label, 'check', [idx, '-i', work, '--check'], expect)
+    runs.run(label, 'batch', [idx, '-q', '-i', work, more], expect)
+sys.exit(runs.report('%d copies with node flags set' % len(cases)))
 EOF
 rc=$?
 cmd="python3 (set node flags, run the programs)"

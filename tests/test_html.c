@@ -487,6 +487,171 @@ static void test_skipped(void)
 	gw_notice_free(&n);
 }
 
+/* ---- pages as saved from government sites ---------------------------------- */
+
+/* Page furniture that must not reach any part of a saved page. */
+static const char *const furniture_words[] = {
+    "简 | 繁", "登录", "首页", "首頁", "当前位置", "現在位置", "版权所有", "版權所有", "ICP备",
+    "网站标识码", "打印", "列印", "关闭窗口", "分享到", "相关链接", "浏览次数", "索引号",
+    "字体", "责任编辑", "回上頁", ":::", NULL};
+
+static void check_clean(const char *path, const gw_notice *n)
+{
+	for (size_t i = 0; furniture_words[i]; i++)
+		if (notice_has(n, furniture_words[i])) {
+			fprintf(stderr, "  %s: '%s' in the notice\n", path, furniture_words[i]);
+			gw_t_failed++;
+		}
+}
+
+static void test_saved_pages(void)
+{
+	gw_notice n;
+	gw_err err;
+
+	/* 国务院公报: the article in #UCAP-CONTENT, its title in div.pages-title,
+	 * the <title> only the site's name; the text's own date */
+	CHECK(parse_file("tests/data/html/gov-gongbao.html", &n, &err) == GW_OK);
+	CHECK_STR(n.part[GW_NP_TITLE], "国务院关于取消和下放一批行政许可事项的决定");
+	CHECK_STR(n.part[GW_NP_NUMBER], "国发〔2020〕13号");
+	CHECK_STR(n.part[GW_NP_ISSUER], "国务院");
+	CHECK_STR(n.part[GW_NP_DATE], "2020-09-13");
+	CHECK_STR(n.part[GW_NP_DISCLOSURE], "此件公开发布");
+	CHECK(n.part[GW_NP_BODY] && strncmp(n.part[GW_NP_BODY], "经研究论证", 15) == 0);
+	CHECK(n.ntables == 0 && !n.part[GW_NP_TRAILING] && !n.part[GW_NP_APPENDIX]);
+	check_clean("gov-gongbao.html", &n);
+	gw_notice_free(&n);
+
+	/* 政策: the metadata table gives title, number, issuer and the date
+	 * (成文日期, not 发布日期 or <meta firstpublishedtime>), and is no
+	 * table of records */
+	CHECK(parse_file("tests/data/html/gov-zhengce.html", &n, &err) == GW_OK);
+	CHECK_STR(n.part[GW_NP_TITLE], "国务院办公厅关于加强城市内涝治理的实施意见的通知");
+	CHECK_STR(n.part[GW_NP_NUMBER], "国办发〔2020〕51号");
+	CHECK_STR(n.part[GW_NP_ISSUER], "国务院办公厅");
+	CHECK_STR(n.part[GW_NP_DATE], "2020-12-18");
+	CHECK_STR(n.part[GW_NP_ADDRESSEES], "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：");
+	CHECK_STR(n.part[GW_NP_CLOSING], "特此通知。");
+	CHECK(n.ntables == 0 && !notice_has(&n, "000014349"));
+	check_clean("gov-zhengce.html", &n);
+	gw_notice_free(&n);
+
+	/* a provincial 通知公告 in GBK: the breadcrumb (a div saying nothing
+	 * in its class) and the footer lines dropped, the date from 发布日期 */
+	CHECK(parse_file("tests/data/html/province-gbk.html", &n, &err) == GW_OK);
+	CHECK_STR(n.part[GW_NP_TITLE], "关于开展2021年度省级科技企业孵化器绩效评价工作的通知");
+	CHECK_STR(n.part[GW_NP_ADDRESSEES], "各设区市科技局，各有关孵化器：");
+	CHECK_STR(n.part[GW_NP_DATE], "2021-03-05");
+	CHECK(notice_has(&n, "联系人：王五"));
+	check_clean("province-gbk.html", &n);
+	gw_notice_free(&n);
+
+	/* a Taiwan ministry's news: div.cp, 發布日期 before <meta DC.Date> */
+	CHECK(parse_file("tests/data/html/taiwan-news.html", &n, &err) == GW_OK);
+	CHECK_STR(n.part[GW_NP_TITLE], "經濟部推動中小企業數位轉型 補助計畫即日起受理申請");
+	CHECK_STR(n.part[GW_NP_DATE], "2021-03-05");
+	CHECK(n.part[GW_NP_BODY] && strncmp(n.part[GW_NP_BODY], "為協助中小企業", 21) == 0);
+	check_clean("taiwan-news.html", &n);
+	gw_notice_free(&n);
+}
+
+/* Where the date comes from: a table of page -> date (NULL: none). */
+static void test_dates(void)
+{
+	static const struct {
+		const char *head, *body, *date;
+	} cases[] = {
+	    {"<meta name=\"PubDate\" content=\"2022-06-01 10:00\">", "<p>正文。</p>", "2022-06-01"},
+	    {"<meta property=\"article:published_time\" content=\"2022-06-02T08:00:00+08:00\">",
+	     "<p>正文。</p>", "2022-06-02"},
+	    {"<meta name=\"dc.date\" content=\"2022/6/3\">", "<p>正文。</p>", "2022-06-03"},
+	    {"<meta name=\"firstpublishedtime\" content=\"2022-06-09-17:30:05\">", "<p>正文。</p>",
+	     "2022-06-09"},
+	    /* the text's own date beats <meta> and 发布日期 */
+	    {"<meta name=\"PubDate\" content=\"2022-06-01\">",
+	     "<p>关于开展检查的通知</p><p>各单位：</p><p>正文。</p><p>某某局</p><p>2022年5月1日</p>",
+	     "2022-05-01"},
+	    {"", "<p>发布日期：2022-06-05</p><p>关于开展检查的通知</p><p>各单位：</p><p>正文。</p>"
+	         "<p>某某局</p><p>2022年5月1日</p>",
+	     "2022-05-01"},
+	    /* 成文日期 beats the text's */
+	    {"", "<p>成文日期：2022年4月30日</p><p>关于开展检查的通知</p><p>各单位：</p><p>正文。</p>"
+	         "<p>某某局</p><p>2022年5月1日</p>",
+	     "2022-04-30"},
+	    /* 发布时间 with a time, beating <meta> */
+	    {"<meta name=\"PubDate\" content=\"2022-06-01\">",
+	     "<div>来源：某某局　发布时间：2022-06-04 10:30　浏览次数：3</div><p>正文。</p>",
+	     "2022-06-04"},
+	    /* the value in the next cell, the label spaced out */
+	    {"", "<table><tr><td>发布&nbsp;日期：</td><td> 2022-06-06 </td></tr></table><p>正文。</p>",
+	     "2022-06-06"},
+	    /* a column named 发布日期 is no label: no date, and a table of records */
+	    {"", "<table><tr><td>标题</td><td>发布日期</td></tr><tr><td>甲</td><td>2022-06-07</td>"
+	         "</tr></table>",
+	     NULL},
+	    /* no date that is one */
+	    {"<meta name=\"PubDate\" content=\"yesterday\">", "<p>发布日期：2022-13-45</p><p>正文。</p>",
+	     NULL},
+	    {"", "<p>发布日期：</p>", NULL},
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		gw_buf page = GW_BUF_INIT;
+		gw_notice n;
+		gw_err err;
+
+		gw_buf_printf(&page, "<html><head>%s</head><body>%s</body></html>", cases[i].head,
+		              cases[i].body);
+		gw_buf_putc(&page, '\0');
+		CHECK(parse_str((const char *)page.p, &n, &err) == GW_OK);
+		if (cases[i].date)
+			CHECK_STR(n.part[GW_NP_DATE], cases[i].date);
+		else if (n.part[GW_NP_DATE]) {
+			fprintf(stderr, "  case %zu: date %s, want none\n", i, n.part[GW_NP_DATE]);
+			gw_t_failed++;
+		}
+		if (i == 9)
+			CHECK(n.ntables == 1);
+		gw_notice_free(&n);
+		gw_buf_free(&page);
+	}
+}
+
+/* Without a known container: the block of densest text is the article;
+ * blocks of links go, those of attachments stay. */
+static void test_dense_block(void)
+{
+	gw_notice n;
+	gw_err err;
+
+	CHECK(parse_str("<html><head><title>首页</title></head><body>"
+	                "<div class=\"tb\"><a href=\"/\">简</a> | <a href=\"/b\">繁</a> | "
+	                "<a href=\"/e\">EN</a> | <a href=\"/l\">登录</a></div>"
+	                "<div class=\"lm\"><a href=\"/1\">机构</a><a href=\"/2\">政策</a>"
+	                "<a href=\"/3\">服务</a><a href=\"/4\">互动</a><a href=\"/5\">数据</a></div>"
+	                "<div class=\"wz\">您现在的位置：<a href=\"/\">首页</a> &gt; 通知</div>"
+	                "<div class=\"nr\"><div class=\"bt\"><h3>关于调整办公时间的公告</h3></div>"
+	                "<p>自即日起，本局办公时间调整为上午九时至下午五时。</p>"
+	                "<p>节假日另行通知，请相互转告。</p>"
+	                "<p>附件：<a href=\"/f/1.docx\">1.作息时间表</a> <a href=\"/f/2.pdf\">2.值班表</a></p>"
+	                "</div><div class=\"db\"><a href=\"/a\">关于我们</a> | <a href=\"/c\">联系我们</a>"
+	                "<p>主办单位：某某局</p></div></body></html>",
+	                &n, &err) == GW_OK);
+	CHECK_STR(n.part[GW_NP_TITLE], "关于调整办公时间的公告");
+	CHECK(notice_has(&n, "本局办公时间调整为上午九时至下午五时"));
+	CHECK(notice_has(&n, "作息时间表") && notice_has(&n, "值班表"));
+	check_clean("dense block", &n);
+	CHECK(!notice_has(&n, "机构") && !notice_has(&n, "关于我们") && !notice_has(&n, "主办单位"));
+	gw_notice_free(&n);
+
+	/* a page of nothing but links is still read (whole) */
+	CHECK(parse_str("<html><body><div><a href=\"/1\">甲</a> <a href=\"/2\">乙</a> "
+	                "<a href=\"/3\">丙</a></div></body></html>",
+	                &n, &err) == GW_OK);
+	CHECK(notice_has(&n, "甲") && notice_has(&n, "丙"));
+	gw_notice_free(&n);
+}
+
 /* ---- through the indexer ------------------------------------------------------ */
 
 typedef struct rec {
@@ -560,6 +725,9 @@ int main(void)
 	RUN(test_titles);
 	RUN(test_charsets);
 	RUN(test_skipped);
+	RUN(test_saved_pages);
+	RUN(test_dates);
+	RUN(test_dense_block);
 	RUN(test_indexer);
 	return TEST_EXIT();
 }

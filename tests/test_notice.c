@@ -553,7 +553,13 @@ static void test_dates(void)
 	    {"2020/3/25", "2020-03-25"},
 	    {"２０２０－０３－２５", "2020-03-25"},
 	    {"2024-02-29", "2024-02-29"},
+	    {"中華民國109年12月21日", "2020-12-21"},
+	    {"民國 93 年 07 月 07 日", "2004-07-07"},
+	    {"中華民國一百十二年十二月二十一日", "2023-12-21"},
+	    {"二零二四年十月十七日", "2024-10-17"},
+	    {"109.12.21", "2020-12-21"},
 	    {"2023-02-29", NULL},
+	    {"2020年2月30日", NULL},
 	    {"2020年13月1日", NULL},
 	    {"2020年3月32日", NULL},
 	    {"2020年3月", NULL},
@@ -585,6 +591,19 @@ static void test_dates(void)
 	        "关于某事的通知\n正文。\n2019年5月1日\n科技部\n2020年3月25日\n附件\n2021年1月1日\n",
 	        &n) == 0);
 	CHECK_PART(&n, GW_NP_DATE, "2019-05-01");
+	gw_notice_free(&n);
+	/* a date broken after 年 or 月 over two lines */
+	CHECK(parse("关于某事的通知\n正文。\n科学技术部\n二〇二三年\n一月一日\n（此件主动公开）\n", &n) == 0);
+	CHECK_PART(&n, GW_NP_DATE, "2023-01-01");
+	CHECK_PART(&n, GW_NP_ISSUER, "科学技术部");
+	CHECK_PART(&n, GW_NP_BODY, "正文。");
+	CHECK_PART(&n, GW_NP_DISCLOSURE, "此件主动公开");
+	gw_notice_free(&n);
+	CHECK(parse("关于某事的通知\n正文。\n科学技术部\n中華民國109年12月\n21日\n", &n) == 0);
+	CHECK_PART(&n, GW_NP_DATE, "2020-12-21");
+	gw_notice_free(&n);
+	CHECK(parse("关于某事的通知\n正文。\n科学技术部\n2020年\n3月\n", &n) == 0);
+	CHECK_PART(&n, GW_NP_DATE, NULL);
 	gw_notice_free(&n);
 	CHECK(parse("关于某事的通知\n正文。\n附件\n2021年1月1日\n", &n) == 0);
 	CHECK_PART(&n, GW_NP_DATE, NULL);
@@ -1012,6 +1031,287 @@ static void test_invalid_utf8(void)
 	gw_notice_free(&n);
 }
 
+
+/* The fixtures of tests/data/: every new part of each. want[k] NULL: part
+ * k must be absent. */
+static void check_fixture(const char *path, const char *const want[GW_NP_COUNT])
+{
+	static const char *const names[GW_NP_COUNT] = GW_NOTICE_FIELD_NAMES;
+	gw_notice n;
+
+	CHECK(parse_file(path, &n) == 0);
+	for (int k = 0; k < GW_NP_COUNT; k++) {
+		int before = gw_t_failed;
+		if (k == GW_NP_BODY && want[k] && want[k][0] == '~') {
+			CHECK(has(n.part[k], want[k] + 1));
+		} else {
+			CHECK_PART(&n, k, want[k]);
+		}
+		if (gw_t_failed > before)
+			fprintf(stderr, "  part %s of %s\n", names[k], path);
+	}
+	gw_notice_free(&n);
+}
+
+static void test_taiwan_han(void)
+{
+	const char *want[GW_NP_COUNT] = {0};
+
+	want[GW_NP_TITLE] = "檢送修正「公司登記資本額查核辦法」第二條、第三條條文一份，自即日生效，請查照並轉知所屬。";
+	want[GW_NP_SUBJECT] = want[GW_NP_TITLE];
+	want[GW_NP_NUMBER] = "經商字第10902034560號";
+	want[GW_NP_DATE] = "2020-12-21";
+	want[GW_NP_ADDRESSEES] = "如正副本行文單位\n各直轄市政府、各縣市政府";
+	want[GW_NP_BODY] = "檔　　號：\n保存年限：\n地址：10015臺北市中正區福州街15號\n聯絡人：王小明\n"
+	                   "聯絡電話：(02)2321-2200#8123\n電子信箱：xmwang@moea.gov.tw";
+	want[GW_NP_ATTACHMENTS] = "如說明三";
+	want[GW_NP_ISSUER] = "經濟部";
+	want[GW_NP_KIND] = "函";
+	want[GW_NP_EXPLANATION] = "一、依據公司法第七條第三項規定辦理。\n"
+	                          "二、本次修正重點為簡化資本額查核簽證程序，並明定電子化申請之適用範圍。\n"
+	                          "三、檢附修正條文對照表一份，請至本部商業發展署網站下載。";
+	want[GW_NP_ACTIONS] = "一、請各直轄市政府自中華民國110年1月1日起依修正後規定受理公司登記申請。\n"
+	                      "二、辦理情形請於110年3月31日前函復本部。";
+	want[GW_NP_SIGNER] = "部長 王美花";
+	want[GW_NP_URGENCY] = "普通件";
+	want[GW_NP_CC] = "本部商業發展署、中華民國會計師公會全國聯合會";
+	check_fixture("tests/data/tw-han-109.txt", want);
+}
+
+static void test_taiwan_gonggao(void)
+{
+	const char *want[GW_NP_COUNT] = {0};
+
+	want[GW_NP_TITLE] = "預告訂定「數位發展部組織法施行細則」草案。";
+	want[GW_NP_SUBJECT] = want[GW_NP_TITLE];
+	want[GW_NP_NUMBER] = "院臺綜字第1120088223號";
+	want[GW_NP_DATE] = "2023-12-21";
+	want[GW_NP_ATTACHMENTS] = "數位發展部組織法施行細則草案總說明及條文對照表";
+	want[GW_NP_ISSUER] = "行政院";
+	want[GW_NP_KIND] = "公告";
+	want[GW_NP_BASIS] = "行政程序法第一百五十四條第一項。";
+	want[GW_NP_ITEMS] =
+	    "一、訂定機關：行政院。\n二、訂定依據：數位發展部組織法第十條。\n"
+	    "三、訂定「數位發展部組織法施行細則」草案如附件。本案另載於本院全球資訊網站「公告」網頁。\n"
+	    "四、對於本公告內容有任何意見或修正建議者，請於本公告刊登公報之次日起六十日內陳述意見或洽詢：\n"
+	    "（一）承辦單位：行政院綜合業務處\n（二）地址：臺北市中正區忠孝東路一段一號";
+	want[GW_NP_SIGNER] = "院長 陳建仁";
+	check_fixture("tests/data/tw-gonggao-112.txt", want);
+}
+
+static void test_prc_header(void)
+{
+	const char *want[GW_NP_COUNT] = {0};
+
+	want[GW_NP_TITLE] = "国务院办公厅关于进一步做好科技成果转化项目管理工作的通知";
+	want[GW_NP_NUMBER] = "国办发〔2020〕12号";
+	want[GW_NP_ADDRESSEES] = "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：";
+	want[GW_NP_BODY] = "~三、强化绩效评价结果运用。绩效评价结果作为以后年度项目安排和资金分配的重要依据。";
+	want[GW_NP_CLOSING] = "特此通知。";
+	want[GW_NP_ISSUER] = "国务院办公厅";
+	want[GW_NP_DATE] = "2020-03-20"; /* the signing date, not the 印发 date */
+	want[GW_NP_DISCLOSURE] = "此件公开发布";
+	want[GW_NP_KIND] = "通知";
+	want[GW_NP_SIGNER] = "张三";
+	want[GW_NP_URGENCY] = "特急";
+	want[GW_NP_SECRECY] = "机密★5年";
+	want[GW_NP_COPY] = "000123";
+	want[GW_NP_CC] = "党中央各部门，全国人大常委会办公厅，全国政协办公厅，最高人民法院，最高人民检察院。";
+	want[GW_NP_PRINTER] = "国务院办公厅秘书局";
+	want[GW_NP_PRINTED] = "2020-03-25";
+	check_fixture("tests/data/prc-header-2020.txt", want);
+}
+
+static void test_macau_hk(void)
+{
+	const char *want[GW_NP_COUNT] = {0};
+
+	want[GW_NP_TITLE] = "第 12/2023 號行政長官批示";
+	want[GW_NP_NUMBER] = want[GW_NP_TITLE];
+	want[GW_NP_BODY] = "~二、本批示自公佈翌日起生效。";
+	want[GW_NP_DATE] = "2023-01-10";
+	want[GW_NP_KIND] = "批示";
+	want[GW_NP_SIGNER] = "行政長官 賀一誠";
+	check_fixture("tests/data/mo-despacho-2023.txt", want);
+	memset(want, 0, sizeof want);
+	want[GW_NP_TITLE] = "香港特別行政區政府公告";
+	want[GW_NP_NUMBER] = "第 1234 號公告";
+	want[GW_NP_BODY] = "~由2023年4月1日起至2023年6月30日止。";
+	want[GW_NP_DATE] = "2023-03-15";
+	want[GW_NP_KIND] = "公告";
+	want[GW_NP_SIGNER] = "署長 潘婷婷";
+	check_fixture("tests/data/hk-gazette-2023.txt", want);
+}
+
+/* Labels spaced out or not, in either script, with either colon. */
+static void test_labels(void)
+{
+	static const struct {
+		const char *line;
+		int part;
+		const char *want;
+	} t[] = {
+	    {"主　　旨：請查照。", GW_NP_SUBJECT, "請查照。"},
+	    {"主 旨: 請查照。", GW_NP_SUBJECT, "請查照。"},
+	    {"主旨：请查照。", GW_NP_SUBJECT, "请查照。"},
+	    {"說　明：說明一", GW_NP_EXPLANATION, "說明一"},
+	    {"说明：说明一", GW_NP_EXPLANATION, "说明一"},
+	    {"辦　　法：辦法一", GW_NP_ACTIONS, "辦法一"},
+	    {"依據：法律", GW_NP_BASIS, "法律"},
+	    {"公告事項：事項一", GW_NP_ITEMS, "事項一"},
+	    {"公告事项：事项一", GW_NP_ITEMS, "事项一"},
+	    {"發文日期：109.12.21", GW_NP_DATE, "2020-12-21"},
+	    {"發文日期：民國93年7月7日", GW_NP_DATE, "2004-07-07"},
+	    {"發文日期：93/07/07", GW_NP_DATE, "2004-07-07"},
+	    {"發文字號：華總一義字第10900012345號", GW_NP_NUMBER, "華總一義字第10900012345號"},
+	    {"发文字号：京科发〔2021〕5号", GW_NP_NUMBER, "京科发〔2021〕5号"},
+	    {"速　　別：最速件", GW_NP_URGENCY, "最速件"},
+	    {"密等及解密條件或保密期限：密", GW_NP_SECRECY, "密"},
+	    {"密等：普通", GW_NP_SECRECY, "普通"},
+	    {"副本：本部會計處", GW_NP_CC, "本部會計處"},
+	    {"簽發人：李四", GW_NP_SIGNER, "李四"},
+	    {"開會事由：研商修正草案", GW_NP_SUBJECT, "研商修正草案"},
+	};
+	gw_notice n;
+	char text[512];
+
+	for (size_t i = 0; i < NELEM(t); i++) {
+		int before = gw_t_failed;
+		snprintf(text, sizeof text, "經濟部　函\n%s\n主旨：某事，請查照。\n說明：說明。\n",
+		         t[i].line);
+		CHECK(parse(text, &n) == 0);
+		if (t[i].part == GW_NP_SUBJECT && strncmp(t[i].line, "開會", 6) != 0) {
+			CHECK(has(n.part[GW_NP_SUBJECT], t[i].want));
+		} else if (t[i].part == GW_NP_EXPLANATION) {
+			CHECK(has(n.part[GW_NP_EXPLANATION], t[i].want));
+		} else {
+			CHECK(has(n.part[t[i].part], t[i].want));
+		}
+		CHECK(!has(n.part[GW_NP_BODY], t[i].want));
+		CHECK_PART(&n, GW_NP_KIND, "函");
+		CHECK_PART(&n, GW_NP_ISSUER, "經濟部");
+		if (gw_t_failed > before)
+			fprintf(stderr, "  in case %zu: %s\n", i, t[i].line);
+		gw_notice_free(&n);
+	}
+	/* without a 主旨 line, 說明： is body text (a PRC notice's note) */
+	CHECK(parse("关于某事的通知\n说明：本表由各单位填报。\n正文。\n", &n) == 0);
+	CHECK_PART(&n, GW_NP_EXPLANATION, NULL);
+	CHECK(has(n.part[GW_NP_BODY], "说明：本表由各单位填报。"));
+	gw_notice_free(&n);
+	/* a section runs over its lines to the next label */
+	CHECK(parse("行政院 公告\n主旨：甲。\n乙。\n依據：丙。\n公告事項：\n一、丁。\n二、戊。\n院長 陳建仁\n",
+	            &n) == 0);
+	CHECK_PART(&n, GW_NP_SUBJECT, "甲。\n乙。");
+	CHECK_PART(&n, GW_NP_TITLE, "甲。乙。");
+	CHECK_PART(&n, GW_NP_BASIS, "丙。");
+	CHECK_PART(&n, GW_NP_ITEMS, "一、丁。\n二、戊。");
+	CHECK_PART(&n, GW_NP_SIGNER, "院長 陳建仁");
+	CHECK_PART(&n, GW_NP_BODY, NULL);
+	gw_notice_free(&n);
+}
+
+static void test_signers(void)
+{
+	static const struct {
+		const char *line, *want; /* want NULL: not a signature */
+	} t[] = {
+	    {"部長 ○○○", "部長 ○○○"},
+	    {"部 長 ○○○", "部長 ○○○"},
+	    {"院長　蘇貞昌", "院長 蘇貞昌"},
+	    {"院　長　蘇　貞　昌", "院長 蘇貞昌"},
+	    {"代理部長 王美花", "代理部長 王美花"},
+	    {"主任委員　李四", "主任委員 李四"},
+	    {"总理　李强", "总理 李强"},
+	    {"局长办公会", NULL},
+	    {"部長王美花", NULL},
+	    {"部長 王美花女士出席會議並致詞", NULL},
+	};
+	gw_notice n;
+	char text[256];
+
+	for (size_t i = 0; i < NELEM(t); i++) {
+		int before = gw_t_failed;
+		snprintf(text, sizeof text, "关于某事的通知\n正文。\n%s\n2020年3月25日\n", t[i].line);
+		CHECK(parse(text, &n) == 0);
+		CHECK_PART(&n, GW_NP_SIGNER, t[i].want);
+		if (t[i].want)
+			CHECK(!has(n.part[GW_NP_BODY], t[i].line) && !has(n.part[GW_NP_ISSUER], t[i].line));
+		if (gw_t_failed > before)
+			fprintf(stderr, "  in case %zu: %s\n", i, t[i].line);
+		gw_notice_free(&n);
+	}
+	/* the issuer above a signature is still the issuer */
+	CHECK(parse("中华人民共和国国务院令\n第732号\n条例已经通过，现予公布。\n国务院\n总理　李强\n2023年1月1日\n",
+	            &n) == 0);
+	CHECK_PART(&n, GW_NP_NUMBER, "第732号");
+	CHECK_PART(&n, GW_NP_KIND, "令");
+	CHECK_PART(&n, GW_NP_SIGNER, "总理 李强");
+	CHECK_PART(&n, GW_NP_ISSUER, "国务院");
+	CHECK_PART(&n, GW_NP_BODY, "条例已经通过，现予公布。");
+	gw_notice_free(&n);
+}
+
+static void test_kinds(void)
+{
+	static const struct {
+		const char *title, *want;
+	} t[] = {
+	    {"国务院关于某事的决定", "决定"},   {"國務院關於某事的決定", "決定"},
+	    {"关于某事的通知", "通知"},         {"關於某事的通知（試行）", "通知"},
+	    {"关于印发《某办法》的通知》", "通知"}, {"某某部公告", "公告"},
+	    {"关于某事的通告", "通告"},         {"关于某事的意見", "意見"},
+	    {"关于某事的通报", "通报"},         {"关于某事的报告", "报告"},
+	    {"关于某事的请示", "请示"},         {"关于某事的批复", "批复"},
+	    {"关于某事的议案", "议案"},         {"关于某事的复函", "函"},
+	    {"某会议纪要", "纪要"},             {"某某决议", "决议"},
+	    {"中华人民共和国主席令", "令"},     {"某某命令", "命令"},
+	    {"统计公报", "公报"},               {"臺北市政府書函", "書函"},
+	    {"經濟部開會通知單", "開會通知單"}, {"某某管理办法", NULL},
+	    {"一段没有文种的标题", NULL},
+	};
+	gw_notice n;
+	char text[256];
+
+	for (size_t i = 0; i < NELEM(t); i++) {
+		int before = gw_t_failed;
+		snprintf(text, sizeof text, "%s\n正文。\n", t[i].title);
+		CHECK(parse(text, &n) == 0);
+		CHECK_PART(&n, GW_NP_KIND, t[i].want);
+		if (gw_t_failed > before)
+			fprintf(stderr, "  in case %zu: %s\n", i, t[i].title);
+		gw_notice_free(&n);
+	}
+}
+
+/* GB/T 9704: a 版头 with marks on one line, the number above the title */
+static void test_prc_top(void)
+{
+	gw_notice n;
+
+	CHECK(parse("秘密★1年　加急\n科学技术部文件\n国科发区〔2020〕73号\n关于某事的请示\n国务院：\n正文。\n",
+	            &n) == 0);
+	CHECK_PART(&n, GW_NP_SECRECY, "秘密★1年");
+	CHECK_PART(&n, GW_NP_URGENCY, "加急");
+	CHECK_PART(&n, GW_NP_NUMBER, "国科发区〔2020〕73号");
+	CHECK_PART(&n, GW_NP_TITLE, "关于某事的请示");
+	CHECK_PART(&n, GW_NP_KIND, "请示");
+	CHECK_PART(&n, GW_NP_ADDRESSEES, "国务院：");
+	CHECK_PART(&n, GW_NP_ISSUER, "科学技术部");
+	CHECK_PART(&n, GW_NP_BODY, "正文。");
+	CHECK_PART(&n, GW_NP_COPY, NULL);
+	gw_notice_free(&n);
+	/* a first line of six digits alone is a copy number only above a title */
+	CHECK(parse("123456\n关于某事的通知\n正文。\n", &n) == 0);
+	CHECK_PART(&n, GW_NP_COPY, "123456");
+	CHECK_PART(&n, GW_NP_TITLE, "关于某事的通知");
+	gw_notice_free(&n);
+	/* 印发 in the body's prose is no 版记 */
+	CHECK(parse("关于某事的通知\n本办法由省政府办公厅于2020年3月25日印发\n", &n) == 0);
+	CHECK_PART(&n, GW_NP_PRINTED, NULL);
+	gw_notice_free(&n);
+}
+
 int main(void)
 {
 	RUN(test_seed_parts);
@@ -1034,5 +1334,13 @@ int main(void)
 	RUN(test_table_edges);
 	RUN(test_trailing);
 	RUN(test_invalid_utf8);
+	RUN(test_taiwan_han);
+	RUN(test_taiwan_gonggao);
+	RUN(test_prc_header);
+	RUN(test_macau_hk);
+	RUN(test_labels);
+	RUN(test_signers);
+	RUN(test_kinds);
+	RUN(test_prc_top);
 	return TEST_EXIT();
 }

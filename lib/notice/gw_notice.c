@@ -3,8 +3,14 @@
  *
  * The parser works on lines, in passes, each a conservative heuristic:
  *  1. table blocks: runs of '|' or tab separated lines (gw_table.h);
- *  2. the head: title (joined with the next line when the title wraps),
- *     document number, addressees;
+ *  1a. labelled lines (發文日期：, 抄送：, 签发人：, both scripts, spaced
+ *     out), signature lines (部長　王美花), the 版记's 印发 line; in a
+ *     notice with a 主旨： line, Taiwan's sections, each to the next label;
+ *  1b. the block above the title: 份号, 密级/紧急程度, 国务院办公厅文件, the
+ *     number with 签发人 beside it, Taiwan's 經濟部　函 line;
+ *  2. the head, past those: title (joined with the next line when the
+ *     title wraps; a Taiwan notice is titled by its 主旨), document number
+ *     (above or below the title), addressees;
  *  3. the signing date: the first line after the head that is only a date
  *     (before any 附件 page). It ends the notice proper;
  *  4. above the date, from the bottom up: the issuer (short organisation
@@ -24,6 +30,7 @@
 #include <string.h>
 
 #include "base/gw_buf.h"
+#include "notice/gw_date.h"
 #include "notice/gw_table.h"
 #include "text/gw_utf8.h"
 
@@ -43,7 +50,12 @@ enum role {
 	R_DISCLOSURE,
 	R_APPENDIX,
 	R_TABLE,
-	R_TRAILING
+	R_TRAILING,
+	R_FIELD,   /* a labelled header line (發文日期：..., 抄送：...): part, off */
+	R_SECTION, /* a line of a Taiwan section (主旨 說明 辦法 依據 公告事項): part, off */
+	R_SIGNER,  /* a signature line: 部長 王美花 */
+	R_TOP,     /* the block above the title: 份号, 密级/紧急程度, 国务院办公厅文件, 經濟部 函 */
+	R_PRINTED  /* the 版记's 国务院办公厅秘书局 2020年3月25日印发 */
 };
 
 typedef struct line {
@@ -54,6 +66,8 @@ typedef struct line {
 	int role;
 	size_t block; /* table block id, 0 if not a table line */
 	gw_table_info ti;
+	int part;     /* R_FIELD, R_SECTION, R_TOP: the part the line gives (-1: R_TOP tokens) */
+	size_t off;   /* R_FIELD, R_SECTION, R_TOP: where its value starts */
 } line;
 
 typedef struct parser {
@@ -65,11 +79,19 @@ typedef struct parser {
 	size_t post;        /* first line after the signing block */
 	size_t trail;       /* first trailing line, n if none */
 	size_t date;        /* the signing date line, NONE if none */
+	size_t date_end;    /* its last line (a date may break after 年 or 月) */
 	size_t closing;     /* the closing line, NONE if none */
 	size_t table_title; /* a first line that is a table header, NONE if not */
 	size_t closing_off, number_off;
 	size_t nblocks;
 	int y, m, d;
+	int taiwan;          /* a 主旨： line: the sections are read */
+	size_t top_org;      /* the R_TOP line naming the issuer (…文件, 經濟部 函), NONE if none */
+	size_t top_org_len;  /* the issuer's bytes in it */
+	size_t top_kind;     /* the R_TOP line with the kind (經濟部 函), NONE if none */
+	size_t title_number; /* a title line that is also the number (第 12/2023 號行政長官批示) */
+	const char *sign_s;  /* 签发人 on the number's line: its value */
+	size_t sign_len;
 } parser;
 
 /* ---- code points ---- */
@@ -236,13 +258,13 @@ static size_t next_text(const parser *p, size_t i)
 	return i;
 }
 
-/* The last line before i, at or after lo, that holds text not yet given a
- * role (disclosure lines are passed over); NONE if there is none. */
+/* The last line before i, at or after lo, that holds text (disclosure and
+ * signature lines are passed over); NONE if there is none. */
 static size_t prev_text(const parser *p, size_t i, size_t lo)
 {
 	while (i > lo) {
 		const line *l = &p->ln[--i];
-		if (l->len && l->role != R_DISCLOSURE)
+		if (l->len && l->role != R_DISCLOSURE && l->role != R_SIGNER)
 			return i;
 	}
 	return NONE;
@@ -408,6 +430,48 @@ static int number_form2(const cpv *v, size_t i)
 	return 1;
 }
 
+/* Macau and Hong Kong: 第 12/2023 號行政長官批示, 第12/2023號行政法規,
+ * 第 1234 號公告: 第, a number (and /year), 號, a kind of act. */
+static int number_form3(const cpv *v, size_t i)
+{
+	static const char *const acts[] = {"批示", "命令", "法規", "法规", "法律", "公告", "通告",
+	                                   "規章", "规章", "通知", NULL};
+	size_t d = 0, h = 0, e;
+	char end[9];
+
+	if (!v->full || i >= v->n || v->cp[i++] != 0x7B2C) /* 第 */
+		return 0;
+	while (i < v->n && is_space(v->cp[i]))
+		i++;
+	for (; i < v->n && digit_val(v->cp[i]) >= 0; i++)
+		d++;
+	while (i < v->n && is_space(v->cp[i]))
+		i++;
+	if (d && i < v->n && cp_in(v->cp[i], "/／")) {
+		for (i++; i < v->n && is_space(v->cp[i]);)
+			i++;
+		for (d = 0; i < v->n && digit_val(v->cp[i]) >= 0; i++)
+			d++;
+		if (d != 4)
+			return 0;
+		while (i < v->n && is_space(v->cp[i]))
+			i++;
+	}
+	if (!d || i >= v->n || !cp_in(v->cp[i++], "号號"))
+		return 0;
+	for (; i < v->n; i++, h++)
+		if (!is_han(v->cp[i]))
+			return 0;
+	if (h < 2 || h > 12)
+		return 0;
+	e = gw_utf8_put(end, (uint32_t)v->cp[v->n - 2]);
+	e += gw_utf8_put(end + e, (uint32_t)v->cp[v->n - 1]);
+	for (int k = 0; acts[k]; k++)
+		if (strlen(acts[k]) == e && memcmp(acts[k], end, e) == 0)
+			return 1;
+	return 0;
+}
+
 /* A document number, possibly after a label such as 发文字号：; *from is
  * where the number starts. */
 static int number_line(const line *l, size_t *from)
@@ -425,7 +489,7 @@ static int number_line(const line *l, size_t *from)
 			break;
 		}
 	*from = v.off[i];
-	return number_form1(&v, i) || number_form2(&v, i);
+	return number_form1(&v, i) || number_form2(&v, i) || number_form3(&v, i);
 }
 
 /* The code point that ends s[0..end), or -1 if end is 0. */
@@ -456,100 +520,29 @@ static int addressee_line(const line *l)
 
 /* ---- dates ---- */
 
-static int year_at(const int32_t *c, size_t n, size_t *i)
-{
-	int v = 0, arabic;
-
-	if (*i + 4 > n)
-		return -1;
-	arabic = digit_val(c[*i]) >= 0;
-	for (size_t k = 0; k < 4; k++) {
-		int d = arabic ? digit_val(c[*i + k]) : cn_digit(c[*i + k]);
-		if (d < 0)
-			return -1;
-		v = v * 10 + d;
-	}
-	*i += 4;
-	return v;
-}
-
-/* 1..99 in Arabic digits (one or two) or in Chinese numerals (五, 十二,
- * 二十五, 廿五). */
-static int num_at(const int32_t *c, size_t n, size_t *i)
-{
-	int v, d;
-
-	if (*i < n && digit_val(c[*i]) >= 0) {
-		v = digit_val(c[(*i)++]);
-		if (*i < n && digit_val(c[*i]) >= 0)
-			v = v * 10 + digit_val(c[(*i)++]);
-		return *i < n && digit_val(c[*i]) >= 0 ? -1 : v;
-	}
-	if (*i >= n)
-		return -1;
-	if (c[*i] == 0x5341 || c[*i] == 0x5EFF || c[*i] == 0x5345) { /* 十 廿 卅 */
-		v = c[*i] == 0x5341 ? 10 : c[*i] == 0x5EFF ? 20 : 30;
-	} else {
-		if ((v = cn_digit(c[*i])) <= 0)
-			return -1;
-		if (*i + 1 >= n || c[*i + 1] != 0x5341) { /* 五: no 十 follows */
-			(*i)++;
-			return v;
-		}
-		v *= 10; /* 二十… */
-		(*i)++;
-	}
-	(*i)++;
-	if (*i < n && (d = cn_digit(c[*i])) > 0) {
-		v += d;
-		(*i)++;
-	}
-	return v;
-}
-
-static int valid_date(int y, int m, int d)
-{
-	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-
-	if (y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-		return 0;
-	return m != 2 || d < 29 || leap;
-}
-
-/* A line that is only a date: 2020年3月25日, ２０２０年３月２５日,
- * 二〇二〇年三月二十五日, 2020-3-25, 2020.03.25, 2020/3/25. */
+/* A line that is only a date (any form of gw_date.h). */
 static int date_line(const line *l, int *y, int *m, int *d)
 {
-	int32_t c[32], sep;
-	size_t n = 0, i = 0;
-
 	if (!l->len || l->ncp > 40 || l->ti.sep)
 		return 0;
-	while (i < l->len) {
-		int32_t cp = gw_utf8_next(l->s, l->len, &i);
-		if (is_space(cp))
-			continue;
-		if (n == 32)
-			return 0;
-		c[n++] = cp;
-	}
-	i = 0;
-	if ((*y = year_at(c, n, &i)) < 0 || i >= n)
+	return gw_date_parse(l->s, l->len, y, m, d);
+}
+
+/* A date broken over two lines after its 年 or 月 (二〇二三年 / 一月一日):
+ * 1 if lines a and b, read as one, are a date. */
+static int split_date(const line *a, const line *b, int *y, int *m, int *d)
+{
+	gw_buf j = GW_BUF_INIT;
+	int ok;
+
+	if (!a->len || !b->len || a->ncp + b->ncp > 40 || a->ti.sep || b->ti.sep ||
+	    !(ends_with(a, "年") || ends_with(a, "月")))
 		return 0;
-	sep = c[i++];
-	if (sep == 0x5E74) { /* 年, then 月 (U+6708) and 日 (U+65E5) */
-		if ((*m = num_at(c, n, &i)) < 0 || i >= n || c[i++] != 0x6708 ||
-		    (*d = num_at(c, n, &i)) < 0 || i >= n || c[i++] != 0x65E5)
-			return 0;
-	} else if (cp_in(sep, "-./－．／")) {
-		if (i >= n || digit_val(c[i]) < 0 || (*m = num_at(c, n, &i)) < 0 || i >= n ||
-		    c[i++] != sep || i >= n || digit_val(c[i]) < 0 || (*d = num_at(c, n, &i)) < 0)
-			return 0;
-	} else {
-		return 0;
-	}
-	return i == n && valid_date(*y, *m, *d);
+	gw_buf_append(&j, a->s, a->len);
+	gw_buf_append(&j, b->s, b->len);
+	ok = gw_buf_ok(&j) && gw_date_parse((const char *)j.p, j.len, y, m, d);
+	gw_buf_free(&j);
+	return ok;
 }
 
 /* ---- the signing block ---- */
@@ -725,18 +718,25 @@ static void find_signing(parser *p)
 			cut = i;
 	for (i = p->body; i < cut && p->date == NONE; i++) {
 		line *l = &p->ln[i];
-		if (!l->len || l->block)
+		if (!l->len || l->block || l->role)
 			continue;
-		if (seen && date_line(l, &p->y, &p->m, &p->d))
+		j = next_text(p, i + 1);
+		if (seen && date_line(l, &p->y, &p->m, &p->d)) {
+			p->date = p->date_end = i;
+		} else if (seen && j < cut && !p->ln[j].role &&
+		           split_date(l, &p->ln[j], &p->y, &p->m, &p->d)) {
 			p->date = i;
+			p->date_end = j;
+			p->ln[j].role = R_DATE;
+		}
 		seen = 1;
 	}
 	p->main_end = p->post = cut;
 	if (p->date != NONE) {
 		p->ln[p->date].role = R_DATE;
 		p->main_end = p->date;
-		p->post = p->date + 1;
-		j = next_text(p, p->date + 1);
+		p->post = p->date_end + 1;
+		j = next_text(p, p->date_end + 1);
 		if (j < p->n && disclosure_line(&p->ln[j], &from, &to)) {
 			p->ln[j].role = R_DISCLOSURE;
 			p->post = j + 1;
@@ -873,6 +873,399 @@ static void assign_roles(parser *p)
 	}
 }
 
+/* ---- labels, signatures, the block above the title ---- */
+
+enum { L_HEAD = 1, L_SECTION, L_NUMBER, L_DATE, L_ATTACH };
+
+/* Labels of a line "label：value", both scripts; a label that begins
+ * another comes after it. */
+static const struct {
+	const char *name;
+	int part, kind;
+} labels[] = {
+    {"发文日期", GW_NP_DATE, L_DATE},
+    {"發文日期", GW_NP_DATE, L_DATE},
+    {"发文字号", GW_NP_NUMBER, L_NUMBER},
+    {"發文字號", GW_NP_NUMBER, L_NUMBER},
+    {"速别", GW_NP_URGENCY, L_HEAD},
+    {"速別", GW_NP_URGENCY, L_HEAD},
+    {"紧急程度", GW_NP_URGENCY, L_HEAD},
+    {"緊急程度", GW_NP_URGENCY, L_HEAD},
+    {"密等及解密条件或保密期限", GW_NP_SECRECY, L_HEAD},
+    {"密等及解密條件或保密期限", GW_NP_SECRECY, L_HEAD},
+    {"密等及解密条件", GW_NP_SECRECY, L_HEAD},
+    {"密等及解密條件", GW_NP_SECRECY, L_HEAD},
+    {"密等", GW_NP_SECRECY, L_HEAD},
+    {"密级", GW_NP_SECRECY, L_HEAD},
+    {"密級", GW_NP_SECRECY, L_HEAD},
+    {"受文者", GW_NP_ADDRESSEES, L_HEAD},
+    {"正本", GW_NP_ADDRESSEES, L_HEAD},
+    {"副本", GW_NP_CC, L_HEAD},
+    {"抄送", GW_NP_CC, L_HEAD},
+    {"签发人", GW_NP_SIGNER, L_HEAD},
+    {"簽發人", GW_NP_SIGNER, L_HEAD},
+    {"份号", GW_NP_COPY, L_HEAD},
+    {"份號", GW_NP_COPY, L_HEAD},
+    {"开会事由", GW_NP_SUBJECT, L_HEAD},
+    {"開會事由", GW_NP_SUBJECT, L_HEAD},
+    {"附件", GW_NP_ATTACHMENTS, L_ATTACH},
+    {"主旨", GW_NP_SUBJECT, L_SECTION},
+    {"说明", GW_NP_EXPLANATION, L_SECTION},
+    {"說明", GW_NP_EXPLANATION, L_SECTION},
+    {"办法", GW_NP_ACTIONS, L_SECTION},
+    {"辦法", GW_NP_ACTIONS, L_SECTION},
+    {"依据", GW_NP_BASIS, L_SECTION},
+    {"依據", GW_NP_BASIS, L_SECTION},
+    {"公告事项", GW_NP_ITEMS, L_SECTION},
+    {"公告事項", GW_NP_ITEMS, L_SECTION},
+};
+
+#define NLABELS (sizeof labels / sizeof labels[0])
+
+/* Matches the characters of lit at s[*i..n), with white space allowed
+ * before each (主　　旨, 部 長); *i moves past them on a match. */
+static int spaced_lit(const char *s, size_t n, size_t *i, const char *lit)
+{
+	size_t k = 0, j = *i, kn = strlen(lit);
+
+	while (k < kn) {
+		int32_t want = gw_utf8_next(lit, kn, &k), cp;
+		size_t at;
+		do {
+			if (j >= n)
+				return 0;
+			at = j;
+			cp = gw_utf8_next(s, n, &j);
+		} while (is_space(cp) && at < n);
+		if (cp != want)
+			return 0;
+	}
+	*i = j;
+	return 1;
+}
+
+/* Skips white space at s[*i]. */
+static void skip_space(const char *s, size_t n, size_t *i)
+{
+	while (*i < n) {
+		size_t j = *i;
+		if (!is_space(gw_utf8_next(s, n, &j)))
+			break;
+		*i = j;
+	}
+}
+
+/* The label l starts with ("主　　旨：" → its index), followed by ： or :;
+ * *off is where the value starts. -1 if none. */
+static int label_of(const line *l, size_t *off)
+{
+	if (!l->len || l->ti.sep || l->ncp > 300)
+		return -1;
+	for (size_t k = 0; k < NLABELS; k++) {
+		size_t i = 0;
+		/* a trimmed line starts with the label's first character (3 bytes) */
+		if (l->len < 3 || memcmp(l->s, labels[k].name, 3) != 0 ||
+		    !spaced_lit(l->s, l->len, &i, labels[k].name))
+			continue;
+		skip_space(l->s, l->len, &i);
+		if (spaced_lit(l->s, l->len, &i, "：") || spaced_lit(l->s, l->len, &i, ":")) {
+			skip_space(l->s, l->len, &i);
+			*off = i;
+			return (int)k;
+		}
+	}
+	return -1;
+}
+
+static const char *const sign_titles[] = {
+    "行政长官", "行政長官", "主任委员", "主任委員", "秘书长", "秘書長", "理事长", "理事長",
+    "董事长",   "董事長",   "副总统",   "副總統",   "总统",   "總統",   "总理",   "總理",
+    "部长",     "部長",     "院长",     "院長",     "署长",   "署長",   "局长",   "局長",
+    "市长",     "市長",     "县长",     "縣長",     "处长",   "處長",   "校长",   "校長",
+    "司长",     "司長",     "厅长",     "廳長",     "省长",   "省長",   "主任",   "主席",
+    "会长",     "會長",     "所长",     "所長",     "社长",   "社長",   "主任委員", NULL};
+
+/* A signature: a title (部長, 院 長, 代理部長), white space, a name of 2-4
+ * characters (王美花, ○○○, 蘇 貞 昌); *name is where the name starts. */
+static int signer_line(const line *l, size_t *name)
+{
+	size_t i = 0, j, cnt = 0;
+
+	if (!l->len || l->ncp > 24 || l->ti.sep || l->block)
+		return 0;
+	if (l->len < 3 || memcmp(l->s, "代", 3) != 0 || !spaced_lit(l->s, l->len, &i, "代理"))
+		i = 0;
+	for (int k = 0; sign_titles[k]; k++) {
+		j = i;
+		if ((i == 0 && (l->len < 3 || memcmp(l->s, sign_titles[k], 3) != 0)) ||
+		    !spaced_lit(l->s, l->len, &j, sign_titles[k]))
+			continue;
+		*name = j;
+		if (j >= l->len || !is_space(gw_utf8_next(l->s, l->len, &(size_t){j})))
+			return 0;
+		skip_space(l->s, l->len, name);
+		for (j = *name; j < l->len;) {
+			int32_t cp = gw_utf8_next(l->s, l->len, &j);
+			if (is_space(cp))
+				continue;
+			if (!is_han(cp) && !cp_in(cp, "○〇Ｏ×ＸX＊*"))
+				return 0;
+			cnt++;
+		}
+		return cnt >= 2 && cnt <= 4;
+	}
+	return 0;
+}
+
+/* 国务院办公厅秘书局　2020年3月25日印发: *date_off is where the date starts. */
+static int printed_line(const line *l, int *y, int *m, int *d, size_t *date_off)
+{
+	size_t from, to;
+
+	if (!l->len || l->ncp > 60 || l->ti.sep || !(ends_with(l, "印发") || ends_with(l, "印發")))
+		return 0;
+	if (!gw_date_find(l->s, l->len, 0, &from, &to, y, m, d))
+		return 0;
+	*date_off = from;
+	if (from > 0 && !is_space(cp_before(l->s, from)))
+		return 0; /* 于2020年3月25日印发: prose, not the 版记 */
+	return to + 6 == l->len || (to < l->len && (sub(l->s + to, l->len - to).len == 6));
+}
+
+/* Marks the labelled lines, the signatures and the 印发 line; sets taiwan
+ * when a 主旨： line is there (then the sections are read). */
+static void find_labels(parser *p)
+{
+	size_t off;
+	int y, m, d, k;
+
+	for (size_t i = 0; i < p->n; i++) {
+		line *l = &p->ln[i];
+		if (!l->len || l->block)
+			continue;
+		if ((k = label_of(l, &off)) >= 0) {
+			if (labels[k].kind == L_SECTION && labels[k].part == GW_NP_SUBJECT)
+				p->taiwan = 1;
+			if (labels[k].kind != L_SECTION && labels[k].kind != L_ATTACH) {
+				l->role = R_FIELD;
+				l->part = labels[k].part;
+				l->off = off;
+			}
+		} else if (i > 0 && signer_line(l, &off)) {
+			l->role = R_SIGNER;
+		} else if (printed_line(l, &y, &m, &d, &off)) {
+			l->role = R_PRINTED;
+		}
+	}
+}
+
+/* Taiwan: each section (主旨 說明 辦法 依據 公告事項) runs from its label
+ * to the next label, a signature, an attachment page or a date; 附件：
+ * above the first section is the header's attachments line. */
+static void find_sections(parser *p)
+{
+	int cur = -1, seen = 0, y, m, d;
+	size_t off;
+
+	if (!p->taiwan)
+		return;
+	for (size_t i = 0; i < p->n; i++) {
+		line *l = &p->ln[i];
+		int k;
+		if (!l->len || l->block)
+			continue;
+		if (l->role) {
+			cur = -1;
+			continue;
+		}
+		if ((k = label_of(l, &off)) >= 0 &&
+		    (labels[k].kind == L_SECTION || (labels[k].kind == L_ATTACH && !seen))) {
+			l->role = labels[k].kind == L_SECTION ? R_SECTION : R_FIELD;
+			l->part = labels[k].part;
+			l->off = off;
+			cur = labels[k].kind == L_SECTION ? labels[k].part : -1;
+			seen |= cur >= 0;
+			continue;
+		}
+		if (cur < 0)
+			continue;
+		if (appendix_heading(l, &off) == 1 || date_line(l, &y, &m, &d)) {
+			cur = -1;
+			continue;
+		}
+		l->role = R_SECTION;
+		l->part = cur;
+		l->off = 0;
+	}
+}
+
+/* 機密★5年, 秘密, 绝密★长期: the secrecy mark of the header. */
+static int secrecy_word(const char *s, size_t len)
+{
+	static const char *const w[] = {"绝密", "絕密", "机密", "機密", "秘密", NULL};
+	line l = sub(s, len);
+
+	for (int k = 0; w[k]; k++)
+		if (starts_with(&l, w[k]))
+			return l.len == 6 || (l.ncp <= 8 && cp_in(gw_utf8_next(l.s, l.len, &(size_t){6}),
+			                                        "★☆*＊"));
+	return 0;
+}
+
+static int urgency_word(const char *s, size_t len)
+{
+	static const char *const w[] = {"特急", "加急", "特提", "平急", "急件",
+	                                "最速件", "速件", "普通件", NULL};
+	line l = sub(s, len);
+
+	for (int k = 0; w[k]; k++)
+		if (l.len == strlen(w[k]) && memcmp(l.s, w[k], l.len) == 0)
+			return 1;
+	return 0;
+}
+
+/* Calls fn on each white-space separated word of l; 1 if fn said yes to
+ * every one (and there was one). */
+static int every_word(const line *l, int (*fn)(const char *, size_t))
+{
+	size_t i = 0, start, n = 0;
+
+	while (i < l->len) {
+		skip_space(l->s, l->len, &i);
+		start = i;
+		while (i < l->len) {
+			size_t j = i;
+			if (is_space(gw_utf8_next(l->s, l->len, &j)))
+				break;
+			i = j;
+		}
+		if (i > start) {
+			if (!fn(l->s + start, i - start))
+				return 0;
+			n++;
+		}
+	}
+	return n > 0;
+}
+
+static int mark_word(const char *s, size_t len)
+{
+	return secrecy_word(s, len) || urgency_word(s, len);
+}
+
+/* 000123: six digits alone, the 份号. */
+static int copy_line(const line *l)
+{
+	size_t i = 0, k = 0;
+
+	while (i < l->len)
+		if (digit_val(gw_utf8_next(l->s, l->len, &i)) < 0 || ++k > 6)
+			return 0;
+	return k == 6;
+}
+
+static const char *const top_kinds[] = {"開會通知單", "开会通知单", "書函", "书函", "公告",
+                                        "函",         "令",         NULL};
+
+/* 經濟部　函, 行政院 公告, 臺北市政府書函 (in a Taiwan notice): the
+ * organisation is s[0..*org_len), the kind starts at *kind_off. */
+static int org_kind_line(const parser *p, const line *l, size_t *org_len, size_t *kind_off)
+{
+	size_t i = 0, han = 0, e;
+
+	if (!l->len || l->ncp > 30 || l->ti.sep)
+		return 0;
+	for (int k = 0; top_kinds[k]; k++) {
+		if (!ends_with(l, top_kinds[k]))
+			continue;
+		*kind_off = l->len - strlen(top_kinds[k]);
+		e = sub(l->s, *kind_off).len;
+		if (e == *kind_off && !p->taiwan && k > 1)
+			return 0; /* no space before the kind: a title, unless Taiwan */
+		*org_len = e;
+		while (i < e) {
+			int32_t cp = gw_utf8_next(l->s, e, &i);
+			if (!is_han(cp) && !is_space(cp))
+				return 0;
+			han += is_han(cp);
+		}
+		return han >= 2;
+	}
+	return 0;
+}
+
+/* Where lit first occurs in l, or NULL. */
+static const char *find_lit(const line *l, const char *lit)
+{
+	size_t k = strlen(lit);
+
+	for (size_t i = 0; i + k <= l->len; i++)
+		if (memcmp(l->s + i, lit, k) == 0)
+			return l->s + i;
+	return NULL;
+}
+
+/* 檔號：, 保存年限： (Taiwan's filing lines above the 經濟部 函 line; they
+ * stay in the body). */
+static int filing_line(const line *l)
+{
+	static const char *const w[] = {"档号", "檔號", "保存年限", NULL};
+	size_t i = 0;
+
+	for (int k = 0; w[k]; k++, i = 0)
+		if (spaced_lit(l->s, l->len, &i, w[k]) &&
+		    (spaced_lit(l->s, l->len, &i, "：") || spaced_lit(l->s, l->len, &i, ":")))
+			return 1;
+	return 0;
+}
+
+/* The block above the title (GB/T 9704 版头; Taiwan's 經濟部 函 line):
+ * 份号, 密级 and 紧急程度, the 发文机关标志 (国务院办公厅文件), the number
+ * with 签发人 beside it, among the labelled lines. */
+static void find_top(parser *p)
+{
+	size_t i = next_text(p, 0), org, kind, cnt = 0;
+
+	for (; i < p->n && cnt < 10; i = next_text(p, i + 1), cnt++) {
+		line *l = &p->ln[i];
+		const char *sg;
+		if (l->block)
+			break;
+		if (l->role == R_FIELD || filing_line(l))
+			continue;
+		if (l->role)
+			break;
+		l->part = -1;
+		if (copy_line(l)) {
+			l->role = R_TOP;
+			l->part = GW_NP_COPY;
+		} else if (every_word(l, mark_word)) {
+			l->role = R_TOP;
+		} else if (l->ncp <= 30 && ends_with(l, "文件") && org_like(l)) {
+			l->role = R_TOP;
+			p->top_org = i;
+			p->top_org_len = l->len - 6;
+		} else if (org_kind_line(p, l, &org, &kind)) {
+			l->role = R_TOP;
+			p->top_org = p->top_kind = i;
+			p->top_org_len = org;
+			l->off = kind;
+		} else if (((sg = find_lit(l, "签发人")) || (sg = find_lit(l, "簽發人"))) && sg > l->s) {
+			line num = sub(l->s, (size_t)(sg - l->s)), lab = sub(sg, l->len - (size_t)(sg - l->s));
+			size_t from, voff;
+			if (p->sign_s || !number_line(&num, &from) || label_of(&lab, &voff) < 0)
+				break;
+			l->role = R_NUMBER;
+			p->number_off = from;
+			p->sign_s = lab.s + voff;
+			p->sign_len = lab.len - voff;
+			l->len = num.len;
+		} else {
+			break;
+		}
+	}
+}
+
 /* ---- the head ---- */
 
 static int join_title(const line *t, const line *l)
@@ -892,28 +1285,60 @@ static int join_title(const line *t, const line *l)
 	return ends_title(l);
 }
 
+/* The next line at or after i that holds text and has no role yet. */
+static size_t next_free(const parser *p, size_t i)
+{
+	while (i < p->n && (!p->ln[i].len || p->ln[i].role))
+		i++;
+	return i;
+}
+
+static int has_role(const parser *p, int role)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->ln[i].role == role)
+			return 1;
+	return 0;
+}
+
+/* Title, number, addressees, past the lines already given a role (the
+ * block above the title, labelled lines). The number may stand above the
+ * title (GB/T 9704's 上行文). A Taiwan notice is titled by its 主旨. */
 static void find_head(parser *p)
 {
-	size_t i = next_text(p, 0), j;
+	size_t i = next_free(p, 0), j, off;
+	int number = has_role(p, R_NUMBER);
 
+	p->body = i;
+	if (p->taiwan)
+		return;
+	if (i < p->n && !p->ln[i].block && !number && number_line(&p->ln[i], &p->number_off) &&
+	    (j = next_free(p, i + 1)) < p->n && !p->ln[j].block && ends_title(&p->ln[j])) {
+		p->ln[i].role = R_NUMBER;
+		number = 1;
+		i = j;
+	}
 	p->body = i;
 	if (i < p->n && p->ln[i].block)
 		p->table_title = i; /* the title, and still the table's header */
 	if (i >= p->n || p->ln[i].block)
 		return;
 	p->ln[i].role = R_TITLE;
-	j = next_text(p, i + 1);
+	if (!number && number_line(&p->ln[i], &off) && off == 0)
+		p->title_number = i;
+	j = next_free(p, i + 1);
 	if (j < p->n && !p->ln[j].block && join_title(&p->ln[i], &p->ln[j])) {
 		p->ln[j].role = R_TITLE;
-		j = next_text(p, j + 1);
+		j = next_free(p, j + 1);
 	}
-	if (j < p->n && !p->ln[j].block && number_line(&p->ln[j], &p->number_off)) {
+	if (j < p->n && !p->ln[j].block && !number && number_line(&p->ln[j], &p->number_off)) {
 		p->ln[j].role = R_NUMBER;
-		j = next_text(p, j + 1);
+		p->title_number = NONE;
+		j = next_free(p, j + 1);
 	}
 	if (j < p->n && !p->ln[j].block && addressee_line(&p->ln[j])) {
 		p->ln[j].role = R_ADDR;
-		j = next_text(p, j + 1);
+		j = next_free(p, j + 1);
 	}
 	p->body = j;
 }
@@ -925,11 +1350,12 @@ static int is_alnum(int c)
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-/* Hands the buffer's text to the part (which stays NULL if it is empty);
+/* Hands the buffer's text to the part (which stays NULL if it is empty,
+ * and keeps its text if it has one already);
  * the buffer starts again empty. An allocation failure stays in b. */
 static void take(gw_buf *b, char **part)
 {
-	if (!b->len || !gw_buf_ok(b)) {
+	if (!b->len || !gw_buf_ok(b) || *part) { /* a part is taken once: the first wins */
 		gw_buf_reset(b);
 		return;
 	}
@@ -1038,9 +1464,160 @@ static void build_title(const parser *p, gw_notice *out, gw_buf *b)
 	take(b, &out->part[GW_NP_TITLE]);
 }
 
+/* Appends l's text from off, trimmed, as a line of b, its white space
+ * between two Han characters removed when squeeze is set. */
+static void add_value(gw_buf *b, const line *l, size_t off, int squeeze)
+{
+	line v = sub(l->s + off, l->len - off);
+
+	if (!v.len)
+		return;
+	if (b->len)
+		gw_buf_putc(b, '\n');
+	if (squeeze)
+		unspace(b, v.s, v.len);
+	else
+		gw_buf_append(b, v.s, v.len);
+}
+
+/* The values of the lines of role r giving part k. */
+static void add_part_lines(const parser *p, gw_buf *b, int r, int k)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->ln[i].role == r && p->ln[i].part == k)
+			add_value(b, &p->ln[i], p->ln[i].off, 0);
+}
+
+/* 部 長　王美花 → 部長 王美花: the title and the name, each without
+ * spaces, one space between. */
+static void add_signature(gw_buf *b, const line *l)
+{
+	size_t name = 0, i = 0;
+
+	signer_line(l, &name);
+	if (b->len)
+		gw_buf_putc(b, '\n');
+	while (i < l->len) {
+		size_t at = i;
+		int32_t cp = gw_utf8_next(l->s, l->len, &i);
+		if (at == name)
+			gw_buf_putc(b, ' ');
+		if (!is_space(cp))
+			gw_buf_append(b, l->s + at, i - at);
+	}
+}
+
+/* The words of the R_TOP lines that are secrecy (want 1) or urgency (2). */
+static void add_marks(const parser *p, gw_buf *b, int want)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		const line *l = &p->ln[i];
+		size_t j = 0, start;
+		if (l->role != R_TOP || l->part != -1)
+			continue;
+		while (j < l->len) {
+			skip_space(l->s, l->len, &j);
+			start = j;
+			while (j < l->len) {
+				size_t k = j;
+				if (is_space(gw_utf8_next(l->s, l->len, &k)))
+					break;
+				j = k;
+			}
+			if (j > start && (want == 1 ? secrecy_word(l->s + start, j - start)
+			                            : urgency_word(l->s + start, j - start))) {
+				if (b->len)
+					gw_buf_putc(b, '\n');
+				gw_buf_append(b, l->s + start, j - start);
+			}
+		}
+	}
+}
+
+static const char *const kinds[] = {
+    "開會通知單", "开会通知单", "書函", "书函", "决议", "決議", "决定", "決定", "命令", "公报",
+    "公報",       "公告",       "通告", "意见", "意見", "通知", "通报", "通報", "报告", "報告",
+    "请示",       "請示",       "批复", "批覆", "议案", "議案", "纪要", "紀要", "批示", "令",
+    "函",         NULL};
+
+/* 文种: the kind on a Taiwan 經濟部 函 line, else the word the title ends
+ * with (before a （试行） or closing quotes). */
+static void build_kind(const parser *p, gw_notice *out, gw_buf *b)
+{
+	const char *t = out->part[GW_NP_TITLE];
+	size_t len;
+
+	if (p->top_kind != NONE) {
+		const line *l = &p->ln[p->top_kind];
+		gw_buf_append(b, l->s + l->off, l->len - l->off);
+	} else if (t && !p->taiwan) {
+		len = title_core(t, strlen(t));
+		for (int k = 0; kinds[k]; k++)
+			if (ends_with_n(t, len, kinds[k])) {
+				gw_buf_append(b, kinds[k], strlen(kinds[k]));
+				break;
+			}
+	}
+	take(b, &out->part[GW_NP_KIND]);
+}
+
+/* The date of a 發文日期 line (in a Taiwan notice 93.7.7 is an ROC date);
+ * 1 if there is one. */
+static int label_date(const parser *p, int *y, int *m, int *d)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		const line *l = &p->ln[i];
+		if (l->role == R_FIELD && l->part == GW_NP_DATE &&
+		    gw_date_find(l->s + l->off, l->len - l->off, GW_DATE_ROC, NULL, NULL, y, m, d))
+			return 1;
+	}
+	return 0;
+}
+
+static void build_header_parts(parser *p, gw_notice *out, gw_buf *b)
+{
+	static const int simple[] = {GW_NP_SUBJECT, GW_NP_EXPLANATION, GW_NP_ACTIONS, GW_NP_BASIS,
+	                             GW_NP_ITEMS,   GW_NP_CC};
+	int y, m, d;
+	size_t off;
+
+	for (size_t k = 0; k < sizeof simple / sizeof *simple; k++) {
+		add_part_lines(p, b, R_SECTION, simple[k]);
+		add_part_lines(p, b, R_FIELD, simple[k]);
+		take(b, &out->part[simple[k]]);
+	}
+	add_part_lines(p, b, R_TOP, GW_NP_COPY);
+	add_part_lines(p, b, R_FIELD, GW_NP_COPY);
+	take(b, &out->part[GW_NP_COPY]);
+	add_marks(p, b, 1);
+	add_part_lines(p, b, R_FIELD, GW_NP_SECRECY);
+	take(b, &out->part[GW_NP_SECRECY]);
+	add_marks(p, b, 2);
+	add_part_lines(p, b, R_FIELD, GW_NP_URGENCY);
+	take(b, &out->part[GW_NP_URGENCY]);
+	if (p->sign_s)
+		gw_buf_append(b, p->sign_s, p->sign_len);
+	add_part_lines(p, b, R_FIELD, GW_NP_SIGNER);
+	for (size_t i = 0; i < p->n; i++)
+		if (p->ln[i].role == R_SIGNER)
+			add_signature(b, &p->ln[i]);
+	take(b, &out->part[GW_NP_SIGNER]);
+	for (size_t i = 0; i < p->n; i++) {
+		const line *l = &p->ln[i];
+		if (l->role != R_PRINTED || out->part[GW_NP_PRINTED] ||
+		    !printed_line(l, &y, &m, &d, &off))
+			continue;
+		gw_buf_append(b, l->s, sub(l->s, off).len);
+		take(b, &out->part[GW_NP_PRINTER]);
+		gw_buf_printf(b, "%04d-%02d-%02d", y, m, d);
+		take(b, &out->part[GW_NP_PRINTED]);
+	}
+}
+
 static void build_parts(parser *p, gw_notice *out, gw_buf *b)
 {
 	size_t from, to;
+	int y = p->y, m = p->m, d = p->d;
 
 	build_title(p, out, b);
 	for (size_t i = 0; i < p->n; i++) {
@@ -1062,9 +1639,15 @@ static void build_parts(parser *p, gw_notice *out, gw_buf *b)
 			break;
 		}
 	}
+	if (!out->part[GW_NP_NUMBER] && p->title_number != NONE)
+		add_value(b, &p->ln[p->title_number], 0, 0);
+	if (!out->part[GW_NP_NUMBER])
+		add_part_lines(p, b, R_FIELD, GW_NP_NUMBER);
+	take(b, &out->part[GW_NP_NUMBER]);
 	for (size_t i = 0; i < p->n; i++)
 		if (p->ln[i].role == R_ATTACH)
 			attach_name(b, &p->ln[i]);
+	add_part_lines(p, b, R_FIELD, GW_NP_ATTACHMENTS);
 	take(b, &out->part[GW_NP_ATTACHMENTS]);
 	for (size_t i = 0; i < p->n; i++)
 		if (p->ln[i].role == R_ISSUER) {
@@ -1072,12 +1655,34 @@ static void build_parts(parser *p, gw_notice *out, gw_buf *b)
 				gw_buf_putc(b, '\n');
 			unspace(b, p->ln[i].s, p->ln[i].len);
 		}
+	if (!b->len && p->top_org != NONE)
+		unspace(b, p->ln[p->top_org].s, p->top_org_len);
 	take(b, &out->part[GW_NP_ISSUER]);
-	if (p->date != NONE) {
-		gw_buf_printf(b, "%04d-%02d-%02d", p->y, p->m, p->d);
+	if (label_date(p, &y, &m, &d) || p->date != NONE) {
+		gw_buf_printf(b, "%04d-%02d-%02d", y, m, d);
 		take(b, &out->part[GW_NP_DATE]);
 	}
 	build_text_parts(p, out, b);
+	add_part_lines(p, b, R_FIELD, GW_NP_ADDRESSEES);
+	if (b->len && out->part[GW_NP_ADDRESSEES]) {
+		gw_buf pre = GW_BUF_INIT;
+		gw_buf_append(&pre, out->part[GW_NP_ADDRESSEES], strlen(out->part[GW_NP_ADDRESSEES]));
+		gw_buf_putc(&pre, '\n');
+		gw_buf_append(&pre, b->p, b->len);
+		gw_buf_free(b);
+		*b = pre;
+		free(out->part[GW_NP_ADDRESSEES]);
+		out->part[GW_NP_ADDRESSEES] = NULL;
+	}
+	take(b, &out->part[GW_NP_ADDRESSEES]);
+	build_header_parts(p, out, b);
+	if (!out->part[GW_NP_TITLE] && out->part[GW_NP_SUBJECT]) {
+		for (const char *c = out->part[GW_NP_SUBJECT]; *c; c++)
+			if (*c != '\n')
+				gw_buf_putc(b, *c);
+		take(b, &out->part[GW_NP_TITLE]);
+	}
+	build_kind(p, out, b);
 }
 
 /* The caption of the table whose header is line h: the short line right
@@ -1138,9 +1743,13 @@ gw_rc gw_notice_parse_text(const char *text, size_t len, gw_notice *out, gw_err 
 	memset(out, 0, sizeof *out);
 	memset(&p, 0, sizeof p);
 	p.date = p.closing = p.table_title = NONE;
+	p.top_org = p.top_kind = p.title_number = NONE;
 	rc = load(&p, text ? text : "", text ? len : 0);
 	if (rc == 0) {
 		find_blocks(&p);
+		find_labels(&p);
+		find_sections(&p);
+		find_top(&p);
 		find_head(&p);
 		find_signing(&p);
 		find_main_tail(&p);

@@ -4,7 +4,8 @@
  *
  * A notice has named parts (title, number, addressees, body, closing,
  * attachments, issuer, date, disclosure, and trailing material that is not
- * part of the notice) and zero or more tables. A table has a header row that
+ * part of the notice; the 文种, Taiwan's sections, the header block and
+ * 版记 of either side) and zero or more tables. Dates: gw_date.h. A table has a header row that
  * names its columns and data rows; each data row becomes a record. Every
  * string is a copy owned by the gw_notice (UTF-8, NUL-terminated).
  *
@@ -32,12 +33,28 @@ typedef enum {
 	GW_NP_DISCLOSURE,  /* "disclosure": (此件主動公開) and the like, without the brackets */
 	GW_NP_APPENDIX,    /* "appendix": text of the attachment pages that is not a table (e.g. 附件 + its heading) */
 	GW_NP_TRAILING,    /* "related": material after the notice that is not part of it (e.g. news snippets) */
+	/* Added after the first eleven, so that their numbers stay. */
+	GW_NP_KIND,        /* "kind": 文种 as written, from the title's ending or a Taiwan 經濟部 函 line: 通知 通知 函 書函 令 批示 ... */
+	GW_NP_SUBJECT,     /* "subject": the 主旨 section (Taiwan), or 開會事由 */
+	GW_NP_EXPLANATION, /* "explanation": the 說明 section */
+	GW_NP_ACTIONS,     /* "actions": the 辦法 section */
+	GW_NP_BASIS,       /* "basis": the 依據 section */
+	GW_NP_ITEMS,       /* "items": the 公告事項 section */
+	GW_NP_SIGNER,      /* "signer": 签发人：张三, or a signature line 部長 王美花 (title, space, name) */
+	GW_NP_URGENCY,     /* "urgency": 特急 加急 (紧急程度), 速別 最速件 */
+	GW_NP_SECRECY,     /* "secrecy": 机密★5年 秘密 (密级), 密等 */
+	GW_NP_COPY,        /* "copy": 份号, the copy number at the top (000123) */
+	GW_NP_CC,          /* "cc": 抄送 (版记), 副本 */
+	GW_NP_PRINTER,     /* "printer": the 印发机关 of the 版记 (国务院办公厅秘书局) */
+	GW_NP_PRINTED,     /* "printed": the 印发日期 of the 版记, ISO 8601 (not the notice's date) */
 	GW_NP_COUNT
 } gw_notice_part;
 
 #define GW_NOTICE_FIELD_NAMES                                                                   \
-	{"title", "number", "addressees", "body", "closing", "attachments", "issuer", "date", \
-	 "disclosure", "appendix", "related"}
+	{"title",   "number",      "addressees", "body",    "closing",  "attachments",         \
+	 "issuer",  "date",        "disclosure", "appendix", "related", "kind",                \
+	 "subject", "explanation", "actions",    "basis",   "items",    "signer",              \
+	 "urgency", "secrecy",     "copy",       "cc",      "printer",  "printed"}
 
 typedef struct gw_table_row {
 	char **cells;      /* ncols cells (after repair), "" for empty */

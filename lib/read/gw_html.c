@@ -15,14 +15,21 @@
  *   2. libxml2's forgiving HTML parser builds the tree (entities decoded),
  *      however deep (XML_PARSE_HUGE: its own limit, 256, would drop the
  *      rest of the page);
- *   3. a walk of the tree writes the visible text, one line per block,
+ *   3. find_article measures the tree once: the element holding the
+ *      article (a known content container of government sites, else the
+ *      block of densest text, else the whole page), and the blocks that
+ *      are mostly links (navigation), marked to be dropped;
+ *   4. a walk of the article writes the visible text, one line per block,
  *      skipping scripts, styles and navigation, and turns each data table
  *      into a gw_table with its merged cells expanded into a full grid;
  *      below GW_HTML_MAX_DEPTH levels it reads plain text without
- *      recursion, with a warning;
- *   4. the text goes through gw_notice_parse_text for the standard parts,
- *      the tables are added, and the title is fixed up from the headings
- *      of the page when the text alone did not find a good one.
+ *      recursion, with a warning; lines of breadcrumbs, footers and page
+ *      tools are dropped, and the article's title put above its text;
+ *   5. the text goes through gw_notice_parse_text for the standard parts,
+ *      the tables are added, the title is fixed up from the headings of
+ *      the page when the text alone did not find a good one, and labels
+ *      found anywhere in the page (成文日期, 发布日期, <meta> dates, gov.cn's
+ *      标题/发文字号/发文机关 table) fill the title, number, issuer, date.
  *
  * Tables used for page layout (one row or one column, a cell holding a
  * heading or a long stretch of text) are walked as text instead, so a
@@ -44,6 +51,7 @@
 
 #include "base/gw_buf.h"
 #include "base/gw_limits.h"
+#include "notice/gw_date.h"
 #include "read/gw_input.h"
 #include "text/gw_escape.h"
 #include "text/gw_utf8.h"
@@ -544,8 +552,10 @@ static const char *const skip_tags[] = {"head",   "script", "style",  "noscript"
                                         "iframe", "select", "button", "textarea", "svg",
                                         "object", "nav",    NULL};
 /* Words in a class or id that mark navigation and page furniture. */
-static const char *const skip_words[] = {"nav", "menu", "breadcrumb", "crumb", "footer",
-                                         "sidebar", NULL};
+static const char *const skip_words[] = {"nav",      "menu",     "breadcrumb", "crumb",
+                                         "footer",   "sidebar",  "share",      "copyright",
+                                         "location", "position", "related",    "xglj",
+                                         NULL};
 static const char *const block_tags[] = {
     "p",      "div",     "li",       "ul",      "ol",         "dl",     "dt",   "dd",
     "h1",     "h2",      "h3",       "h4",      "h5",         "h6",     "tr",   "table",
@@ -582,7 +592,9 @@ static int hidden(const xmlNode *el)
 	return strstr(squeezed, "display:none") != NULL;
 }
 
-static int skipped(const xmlNode *el)
+/* Page furniture: scripts, styles, hidden elements, navigation, the page's
+ * header and footer, breadcrumbs, share buttons, copyright blocks. */
+static int furniture(const xmlNode *el)
 {
 	if (is_any(el, skip_tags) || hidden(el))
 		return 1;
@@ -594,9 +606,24 @@ static int skipped(const xmlNode *el)
 	return 0;
 }
 
+/* The mark (in xmlNode._private, which libxml2 leaves to applications) of
+ * a block that find_article judged navigation: mostly links. */
+static const char dropped_mark;
+
+static int meta_table(const xmlNode *table);
+
+/* Whether the walk leaves el out: furniture, a block of links, or a table
+ * of the page's metadata (索引号, 发文机关, 成文日期 ...: read as fields). */
+static int skipped(const xmlNode *el)
+{
+	return furniture(el) || el->_private == &dropped_mark || (is(el, "table") && meta_table(el));
+}
+
 /* ---- the walk ----------------------------------------------------------- */
 
 enum { CAND_H1, CAND_CLASS, CAND_H2, NCAND };
+enum { LABEL_TITLE, LABEL_NUMBER, LABEL_ISSUER, NLABEL };
+enum { DATE_WRITTEN, DATE_PUBLISHED, DATE_META, NDATE };
 
 typedef struct walker {
 	text out;             /* the text outside data tables */
@@ -607,6 +634,11 @@ typedef struct walker {
 	char *cand[NCAND];    /* title candidates: first <h1>, *title*, <h2> */
 	char *head_title;     /* <title>, site name stripped */
 	char *meta_title;     /* <meta name="ArticleTitle"> */
+	char *raw_title;      /* <title> as it is, site name and all */
+	char *site;           /* <meta name="SiteName"> */
+	const xmlNode *article; /* the element holding the article, NULL: the whole page */
+	char *label[NLABEL];  /* values of 标题, 发文字号, 发文机关 in the page */
+	int date[NDATE][3];   /* y, m, d of 成文日期, 发布日期, <meta> dates; y 0: none */
 	int depth;
 	int deep_noted;       /* the walk went past GW_HTML_MAX_DEPTH (noted once) */
 	int heading;          /* inside an <h1>..<h6> or a *title* element */
@@ -664,6 +696,17 @@ static int short_text(const xmlNode *el, size_t max)
 	return text_within(el, &max, GW_HTML_MAX_DEPTH);
 }
 
+/* Whether the heading s names the site, not an article: 首页, the
+ * <meta name="SiteName">, or a part of the <title> other than the one
+ * that names the page (中国政府网 in "标题_国务院公报_中国政府网"). */
+static int site_name(const walker *w, const char *s)
+{
+	if (strcmp(s, "首页") == 0 || strcmp(s, "首頁") == 0 || (w->site && strcmp(s, w->site) == 0))
+		return 1;
+	return w->raw_title && w->head_title && w->head_title[0] && strstr(w->raw_title, s) &&
+	       !strstr(w->head_title, s) && !strstr(s, w->head_title);
+}
+
 /* Keeps the first <h1>, <h2> and element whose class or id says "title"
  * that has a short text, as candidates for the title. */
 static void note_title(walker *w, const xmlNode *el)
@@ -675,7 +718,7 @@ static void note_title(walker *w, const xmlNode *el)
 		k = CAND_CLASS;
 	if (k < 0 || w->cand[k] || !(s = element_text(w, el)))
 		return;
-	if (s[0] && strlen(s) <= MAX_TITLE_LEN)
+	if (s[0] && strlen(s) <= MAX_TITLE_LEN && !site_name(w, s))
 		w->cand[k] = s;
 	else
 		free(s);
@@ -1289,22 +1332,54 @@ static char *one_line(walker *w, const char *s)
 	return r;
 }
 
-/* Reads <title> and <meta name="ArticleTitle"> from the <head>. */
+static int date_prefix(const char *s, size_t n, int *ymd);
+
+/* <meta> names (or properties) that give the date a page was published. */
+static const char *const meta_dates[] = {"PubDate",       "firstpublishedtime",
+                                         "publishdate",   "article:published_time",
+                                         "dc.date",       "dcterms.date",
+                                         "dc.date.issued", "dcterms.issued",
+                                         NULL};
+
+/* Reads one <meta> of the <head>: ArticleTitle, SiteName, a date. */
+static void read_meta(walker *w, const xmlNode *m)
+{
+	const char *name = attr(m, "name"), *content = attr(m, "content");
+
+	if (!name)
+		name = attr(m, "property");
+	if (!name || !content)
+		return;
+	if (strcasecmp(name, "ArticleTitle") == 0 && !w->meta_title)
+		w->meta_title = one_line(w, content);
+	else if (strcasecmp(name, "SiteName") == 0 && !w->site)
+		w->site = one_line(w, content);
+	for (size_t i = 0; meta_dates[i] && !w->date[DATE_META][0]; i++)
+		if (strcasecmp(name, meta_dates[i]) == 0)
+			date_prefix(content, strlen(content), w->date[DATE_META]);
+}
+
+/* Reads <title> and the <meta>s of the <head>. A <title> that is only a
+ * site's name or 首页 names no article and is dropped. */
 static void read_head(walker *w, const xmlNode *root)
 {
 	for (const xmlNode *h = root->children; h; h = h->next) {
 		if (!is(h, "head"))
 			continue;
 		for (const xmlNode *c = h->children; c; c = c->next) {
-			const char *name = is(c, "meta") ? attr(c, "name") : NULL;
-			const char *content = attr(c, "content");
-			if (is(c, "title") && !w->head_title && (w->head_title = element_text(w, c)))
+			if (is(c, "title") && !w->head_title && (w->head_title = element_text(w, c))) {
+				if (!(w->raw_title = strdup(w->head_title)))
+					w->oom = 1;
 				strip_site(w->head_title);
-			else if (name && content && strcasecmp(name, "ArticleTitle") == 0 &&
-			         !w->meta_title)
-				w->meta_title = one_line(w, content);
+			} else if (is(c, "meta")) {
+				read_meta(w, c);
+			}
 		}
 	}
+	if (w->head_title && (strcmp(w->head_title, "首页") == 0 ||
+	                      strcmp(w->head_title, "首頁") == 0 ||
+	                      (w->site && strcmp(w->head_title, w->site) == 0)))
+		w->head_title[0] = '\0';
 }
 
 /* Whether heading a and the page title b name the same thing: equal, or
@@ -1351,6 +1426,539 @@ static const char *markup_title(const walker *w, const char *cur)
 	return ref && ref[0] && poor_title(cur) ? ref : NULL;
 }
 
+/* ---- the article -------------------------------------------------------- */
+
+/* What a subtree holds: bytes of visible text (white space not counted),
+ * those inside links and those inside headings, the links; whether it has
+ * a table or mentions an attachment (附件, or a link to a document file). */
+typedef struct blockstat {
+	size_t text, link, head, nlinks;
+	int table, attach;
+} blockstat;
+
+/* The best article container seen so far by measure(). */
+typedef struct finder {
+	const xmlNode *known;  /* the best-ranked known content container */
+	int known_rank;
+	long known_score;
+	blockstat known_stat;
+	const xmlNode *dense;  /* the densest block of text (the fallback) */
+	long dense_score;
+} finder;
+
+/* Ids and classes of the elements Chinese government sites (and content
+ * systems: TRS, UCAP) put the article in, best first; then <article>,
+ * <main>. The first five are specific enough to trust whenever they hold
+ * text; the others must also hold a fair share of the page's. */
+static const char *const containers[] = {
+    "UCAP-CONTENT",    "pages_content",   "TRS_Editor", "zoom",         "xxgk_content",
+    "article-content", "article_content", "artibody",   "main-content", "main_content",
+    "content",         "article",         "cp",         NULL};
+#define SPECIFIC_CONTAINERS 5
+#define NCONTAINERS (sizeof containers / sizeof containers[0] - 1)
+
+/* Blocks dropped as navigation when they are mostly links. */
+static const char *const link_blocks[] = {"div", "ul", "ol", "p", "section", "aside", "dl",
+                                          "center", "span", "form", NULL};
+/* Blocks that can be the article in the text-density fallback. */
+static const char *const dense_blocks[] = {"div", "section", "article", "main", "td", NULL};
+
+/* Whether the class attribute v has the word name (ASCII case ignored),
+ * or the id is name. */
+static int has_class(const char *v, const char *id, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (id && strcasecmp(id, name) == 0)
+		return 1;
+	while (v && *v) {
+		size_t k;
+		while (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r')
+			v++;
+		for (k = 0; v[k] && v[k] != ' ' && v[k] != '\t' && v[k] != '\n' && v[k] != '\r'; k++)
+			;
+		if (k == n && strncasecmp(v, name, n) == 0)
+			return 1;
+		v += k;
+	}
+	return 0;
+}
+
+/* The rank of el as a known container (0 best), or -1. */
+static int container_rank(const xmlNode *el)
+{
+	const char *cls = attr(el, "class"), *id = attr(el, "id");
+
+	for (size_t i = 0; (cls || id) && containers[i]; i++)
+		if (has_class(cls, id, containers[i]))
+			return (int)i;
+	if (is(el, "article"))
+		return (int)NCONTAINERS;
+	if (is(el, "main"))
+		return (int)NCONTAINERS + 1;
+	return -1;
+}
+
+/* How much a block looks like the article: its text outside links and
+ * headings (a title above the article's block does not make the page's
+ * body the better block), less three times its link text (navigation,
+ * lists of other pages). */
+static long density(const blockstat *s)
+{
+	return (long)(s->text - s->link - s->head) - 3 * (long)s->link;
+}
+
+/* Visible bytes of the text s (ASCII white space not counted); sets
+ * *attach when it mentions 附件. */
+static size_t visible_len(const char *s, int *attach)
+{
+	size_t n = 0;
+
+	if (strstr(s, "附件"))
+		*attach = 1;
+	for (; *s; s++)
+		n += !(*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r');
+	return n;
+}
+
+/* Whether the link el points to a document file (an attachment). */
+static int document_link(const xmlNode *el)
+{
+	static const char *const exts[] = {".doc", ".pdf", ".xls", ".wps", ".ofd", ".zip",
+	                                   ".rar", ".et",  ".txt", NULL};
+	const char *href = attr(el, "href");
+	const char *dot = href ? strrchr(href, '.') : NULL;
+
+	for (size_t i = 0; dot && exts[i]; i++)
+		if (strncasecmp(dot, exts[i], strlen(exts[i])) == 0)
+			return 1;
+	return 0;
+}
+
+static void stat_add(blockstat *to, const blockstat *s)
+{
+	to->text += s->text;
+	to->link += s->link;
+	to->head += s->head;
+	to->nlinks += s->nlinks;
+	to->table |= s->table;
+	to->attach |= s->attach;
+}
+
+/* The text of el's subtree counted without recursion (past
+ * GW_HTML_MAX_DEPTH); no container is looked for down there. */
+static void measure_flat(const xmlNode *top, int in_link, int in_head, blockstat *s)
+{
+	const xmlNode *n = top->children;
+	text none = TEXT_INIT;
+
+	while (n) {
+		int down = 0;
+		if (n->type == XML_TEXT_NODE && n->content) {
+			size_t len = visible_len((const char *)n->content, &s->attach);
+			s->text += len;
+			s->link += in_link ? len : 0;
+			s->head += in_head && !in_link ? len : 0;
+		} else if (n->type == XML_ELEMENT_NODE && !furniture(n)) {
+			down = 1;
+		}
+		n = next_flat(top, n, down, &none);
+	}
+	gw_buf_free(&none.b);
+}
+
+static void measure(finder *f, const xmlNode *el, int depth, int in_link, int in_head,
+                    blockstat *out);
+
+/* Judges the element el, whose subtree holds s: a block of links is
+ * marked dropped; a known container or a dense block may be the article. */
+static void judge(finder *f, const xmlNode *el, const blockstat *s)
+{
+	int rank = container_rank(el);
+	long score = density(s);
+
+	if (s->nlinks >= 2 && s->link * 10 >= s->text * 7 && !s->table && !s->attach &&
+	    is_any(el, link_blocks))
+		((xmlNode *)el)->_private = (void *)&dropped_mark;
+	/* children are judged before their parents: ">=" keeps the outer of
+	 * two equal blocks (a wrapper adding nothing but the title) */
+	if (rank >= 0 && s->text > s->link && s->link * 2 <= s->text &&
+	    (!f->known || rank < f->known_rank || (rank == f->known_rank && score >= f->known_score))) {
+		f->known = el;
+		f->known_rank = rank;
+		f->known_score = score;
+		f->known_stat = *s;
+	}
+	if (is_any(el, dense_blocks) && (!f->dense || score >= f->dense_score)) {
+		f->dense = el;
+		f->dense_score = score;
+	}
+}
+
+/* Adds the text under el to out, judging every block on the way. */
+static void measure(finder *f, const xmlNode *el, int depth, int in_link, int in_head,
+                    blockstat *out)
+{
+	for (const xmlNode *c = el->children; c; c = c->next) {
+		blockstat s = {0, 0, 0, 0, 0, 0};
+		int link = in_link || is(c, "a");
+		if (c->type == XML_TEXT_NODE && c->content) {
+			s.text = visible_len((const char *)c->content, &s.attach);
+			s.link = in_link ? s.text : 0;
+			s.head = in_head && !in_link ? s.text : 0;
+		} else if (c->type == XML_ELEMENT_NODE && !furniture(c)) {
+			int head = in_head || is_any(c, all_headings) ||
+			           (titled(c) && short_text(c, MAX_TITLE_LEN));
+			if (depth < GW_HTML_MAX_DEPTH)
+				measure(f, c, depth + 1, link, head, &s);
+			else
+				measure_flat(c, link, head, &s);
+			s.nlinks += is(c, "a") && attr(c, "href");
+			s.attach |= is(c, "a") && document_link(c);
+			s.table |= is(c, "table");
+			if (depth < GW_HTML_MAX_DEPTH)
+				judge(f, c, &s);
+		}
+		stat_add(out, &s);
+	}
+}
+
+/* Clears the dropped mark of el and its ancestors: the article is never
+ * inside a dropped block. */
+static void keep_path(const xmlNode *el)
+{
+	for (; el && el->type == XML_ELEMENT_NODE; el = el->parent)
+		if (el->_private == &dropped_mark)
+			((xmlNode *)el)->_private = NULL;
+}
+
+/* Finds the element that holds the article (w->article; NULL for the whole
+ * page) and marks the blocks of links to drop. A known container wins when
+ * it holds text (a generic one, "content", only when it is as dense as the
+ * whole page: the text outside it is headings or links); else the block
+ * of densest text, when it beats the whole page. */
+static void find_article(walker *w, const xmlNode *root)
+{
+	finder f;
+	blockstat all = {0, 0, 0, 0, 0, 0};
+
+	memset(&f, 0, sizeof f);
+	measure(&f, root, 0, 0, 0, &all);
+	if (f.known && (f.known_rank < SPECIFIC_CONTAINERS || f.known_score >= density(&all)))
+		w->article = f.known;
+	else if (f.dense && f.dense_score > density(&all))
+		w->article = f.dense;
+	if (w->article && (is(w->article, "body") || is(w->article, "html")))
+		w->article = NULL;
+	keep_path(w->article);
+}
+
+/* Notes the title candidates under el (headings, *title* elements), in
+ * document order, until there is one of each kind. */
+static void find_titles(walker *w, const xmlNode *el, int depth)
+{
+	for (const xmlNode *c = el->children; c && depth < GW_HTML_MAX_DEPTH; c = c->next) {
+		if (w->cand[CAND_H1] && w->cand[CAND_CLASS] && w->cand[CAND_H2])
+			return;
+		if (c->type != XML_ELEMENT_NODE || skipped(c))
+			continue;
+		note_title(w, c);
+		find_titles(w, c, depth + 1);
+	}
+}
+
+/* ---- labels: 发布日期：2020-12-21, 发文字号 | 国发〔2020〕15号 -------------- */
+
+/* A label and the field its value goes to; "start" labels count only at
+ * the start of a text (a table cell, a line), the others anywhere. */
+static const struct {
+	const char *name;
+	int label; /* LABEL_*, or -1 for a date */
+	int date;  /* DATE_*, or -1 */
+	int start;
+} labels[] = {
+    {"成文日期", -1, DATE_WRITTEN, 0},     {"发文日期", -1, DATE_WRITTEN, 0},
+    {"發文日期", -1, DATE_WRITTEN, 0},     {"发布日期", -1, DATE_PUBLISHED, 0},
+    {"發布日期", -1, DATE_PUBLISHED, 0},   {"发布时间", -1, DATE_PUBLISHED, 0},
+    {"發布時間", -1, DATE_PUBLISHED, 0},   {"公布日期", -1, DATE_PUBLISHED, 0},
+    {"公開日期", -1, DATE_PUBLISHED, 0},   {"标题", LABEL_TITLE, -1, 1},
+    {"標題", LABEL_TITLE, -1, 1},          {"发文字号", LABEL_NUMBER, -1, 1},
+    {"發文字號", LABEL_NUMBER, -1, 1},     {"文号", LABEL_NUMBER, -1, 1},
+    {"發文機關", LABEL_ISSUER, -1, 1},     {"发文机关", LABEL_ISSUER, -1, 1},
+    {"索引号", -1, -1, 1},                 {"主题分类", -1, -1, 1},
+    {"主題分類", -1, -1, 1},               {"公文种类", -1, -1, 1},
+};
+#define NLABELS (sizeof labels / sizeof labels[0])
+#define LABEL_VALUE_MAX 64 /* bytes of a value read as a date */
+
+/* Bytes of white space (ASCII, U+00A0, U+3000) at s, 0 if none. Bytes
+ * are compared one by one, so that none past a NUL (or past the end of a
+ * valid UTF-8 character) is read. */
+static size_t blank_at(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		return 1;
+	if (p[0] == 0xC2 && p[1] == 0xA0)
+		return 2;
+	return p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80 ? 3 : 0;
+}
+
+static const char *skip_blank(const char *s)
+{
+	size_t k;
+
+	while ((k = blank_at(s)) > 0)
+		s += k;
+	return s;
+}
+
+/* The date at the start of s[0..n) (before white space): the longest
+ * prefix gw_date_parse reads, so that 2020-12-21-17:00:00 and 2020年12月21日
+ * 10:30 give their day. Sets ymd and returns 1, or returns 0. */
+static int date_prefix(const char *s, size_t n, int *ymd)
+{
+	const char *p = skip_blank(s);
+	size_t end = 0;
+
+	n = strnlen(p, n - (size_t)(p - s));
+	s = p;
+	while (end < n && end < LABEL_VALUE_MAX && !blank_at(s + end))
+		end++;
+	for (; end >= 6; end--)
+		if (gw_date_parse(s, end, &ymd[0], &ymd[1], &ymd[2]))
+			return 1;
+	return 0;
+}
+
+/* The end of the label name at s, whose characters may be spaced out
+ * (标　　题, 索&nbsp;引&nbsp;号), or NULL when s does not start with it. */
+static const char *label_at(const char *s, const char *name)
+{
+	while (*name) {
+		size_t k = char_len((const unsigned char *)name);
+		if (strncmp(s, name, k) != 0)
+			return NULL;
+		s += k, name += k;
+		if (*name)
+			s = skip_blank(s);
+	}
+	return s;
+}
+
+/* After a label: what follows its separator ：or : (and white space);
+ * NULL without one (a column header 标题 is no label). */
+static const char *after_label(const char *p)
+{
+	p = skip_blank(p);
+	if (strncmp(p, "：", 3) == 0)
+		return skip_blank(p + 3);
+	if (*p == ':')
+		return skip_blank(p + 1);
+	return NULL;
+}
+
+/* The next text node after n under top that has something visible, within
+ * a few nodes (the value cell after a label cell); NULL if none. */
+static const xmlNode *next_value(const xmlNode *top, const xmlNode *n)
+{
+	text none = TEXT_INIT;
+	int down = 0;
+
+	for (int steps = 0; steps < 8 && (n = next_flat(top, n, down, &none)) != NULL; steps++) {
+		if (n->type == XML_TEXT_NODE && n->content && *skip_blank((const char *)n->content))
+			break;
+		down = n->type == XML_ELEMENT_NODE && !furniture(n);
+	}
+	gw_buf_free(&none.b);
+	return n && n->type == XML_TEXT_NODE ? n : NULL;
+}
+
+/* Reads the value v (the rest of a text node) of label i into w. */
+static void take_label(walker *w, size_t i, const char *v)
+{
+	int k = labels[i].label, d = labels[i].date;
+
+	if (d >= 0 && !w->date[d][0])
+		date_prefix(v, strlen(v), w->date[d]);
+	else if (k >= 0 && !w->label[k]) {
+		char *s = one_line(w, v);
+		if (s && s[0] && strlen(s) <= MAX_TITLE_LEN)
+			w->label[k] = s;
+		else
+			free(s);
+	}
+}
+
+/* Looks for labels in the text node n (under top). */
+static void scan_text(walker *w, const xmlNode *top, const xmlNode *n)
+{
+	const char *s = (const char *)n->content, *start = skip_blank(s);
+	int dates = strstr(s, "日期") || strstr(s, "时间") || strstr(s, "時間");
+
+	for (size_t i = 0; i < NLABELS; i++) {
+		/* at the start, spaced out or not; elsewhere, as written */
+		const char *at = label_at(start, labels[i].name), *v;
+		if (!at && !labels[i].start && dates && (at = strstr(s, labels[i].name)) != NULL)
+			at += strlen(labels[i].name);
+		if (!at || !(v = after_label(at)))
+			continue;
+		if (!*v) {
+			const xmlNode *next = next_value(top, n);
+			if (!next)
+				continue;
+			v = skip_blank((const char *)next->content);
+		}
+		take_label(w, i, v);
+	}
+}
+
+/* Reads the labels in the text under top (without recursion). */
+static void find_labels(walker *w, const xmlNode *top)
+{
+	const xmlNode *n = top->children;
+	text none = TEXT_INIT;
+
+	while (n) {
+		int down = 0;
+		if (n->type == XML_TEXT_NODE && n->content)
+			scan_text(w, top, n);
+		else if (n->type == XML_ELEMENT_NODE && !furniture(n))
+			down = 1;
+		n = next_flat(top, n, down, &none);
+	}
+	gw_buf_free(&none.b);
+}
+
+/* Whether table is the page's metadata (three labels or more in its
+ * cells, as gov.cn's 索引号/主题分类/发文机关/成文日期 table): its values
+ * become fields, the table is not a table of records. */
+static int meta_table(const xmlNode *table)
+{
+	const xmlNode *n = table->children;
+	text none = TEXT_INIT;
+	int found = 0, cells = 0;
+
+	while (n && found < 3 && cells < 64) {
+		int down = 0;
+		if (n->type == XML_TEXT_NODE && n->content) {
+			const char *s = skip_blank((const char *)n->content);
+			cells++;
+			for (size_t i = 0; i < NLABELS; i++)
+				if (label_at(s, labels[i].name) && after_label(label_at(s, labels[i].name))) {
+					found++;
+					break;
+				}
+		} else if (n->type == XML_ELEMENT_NODE && !furniture(n)) {
+			down = 1;
+		}
+		n = next_flat(table, n, down, &none);
+	}
+	gw_buf_free(&none.b);
+	return found >= 3;
+}
+
+/* ---- lines of page furniture -------------------------------------------- */
+
+/* Starts of breadcrumb lines (您现在的位置：首页 > 通知公告). */
+static const char *const crumb_starts[] = {
+    "当前位置", "您现在的位置", "您的位置", "您所在的位置", "所在位置", "现在位置", "目前位置",
+    "當前位置", "您現在的位置", "您所在位置", "現在位置",     NULL};
+/* What follows 首页 in a breadcrumb. */
+static const char *const crumb_arrows[] = {">", "»", "›", "＞", "→", "/", "》", NULL};
+/* Lines holding these are a site's footer. */
+static const char *const footer_marks[] = {"ICP备", "ICP證", "ICP证", "公网安备", "公網安備",
+                                           "网站标识码", "網站標識碼", "网站识别码", NULL};
+static const char *const footer_starts[] = {"版权所有", "版權所有", "Copyright", "©", NULL};
+/* Words of a line of page tools (打印 关闭 分享到 字号 大 中 小), strong
+ * ones first: a line of nothing else that has a strong one is dropped. */
+static const char *const tool_words[] = {
+    "打印本页", "打印本頁", "打印", "列印本頁", "友善列印", "列印", "关闭窗口", "關閉視窗",
+    "关闭本页", "關閉本頁", "关闭", "關閉", "分享到", "分享至", "分享", "字号",
+    "字號", "字体", "字體", "收藏本页", "返回顶部", "回到顶部", "回到頂部", "回頂端", "相关链接",
+    "相關連結", "扫一扫", "掃一掃", NULL};
+static const char *const tool_weak[] = {"大", "中", "小", "默认", "预设", "微信", "微博",
+                                        "收藏", "返回", "上一篇", "下一篇", NULL};
+static const char tool_punct[] = " \t|/:()[]";
+static const char *const tool_punct_u[] = {"【", "】", "［", "］", "（", "）", "：", "｜", "丨",
+                                           "·", "•", "　", "\xC2\xA0", NULL};
+
+/* The length of the word of list at p, 0 if none starts there. */
+static size_t word_at(const char *p, const char *end, const char *const *list)
+{
+	for (size_t i = 0; list[i]; i++) {
+		size_t k = strlen(list[i]);
+		if ((size_t)(end - p) >= k && memcmp(p, list[i], k) == 0)
+			return k;
+	}
+	return 0;
+}
+
+/* Whether the line [p, end) is page tools and nothing else. */
+static int tool_line(const char *p, const char *end)
+{
+	int strong = 0;
+	size_t k;
+
+	while (p < end) {
+		if (*p && strchr(tool_punct, *p))
+			k = 1;
+		else if ((k = word_at(p, end, tool_words)) > 0)
+			strong = 1;
+		else if ((k = word_at(p, end, tool_punct_u)) == 0 && (k = word_at(p, end, tool_weak)) == 0)
+			return 0;
+		p += k;
+	}
+	return strong;
+}
+
+static int starts_with(const char *p, const char *end, const char *s)
+{
+	size_t k = strlen(s);
+
+	return (size_t)(end - p) >= k && memcmp(p, s, k) == 0;
+}
+
+/* Whether the line [p, end) is a breadcrumb, a footer or page tools. */
+static int furniture_line(const char *p, const char *end)
+{
+	while (p < end && blank_at(p))
+		p += blank_at(p);
+	if (word_at(p, end, crumb_starts) || word_at(p, end, footer_starts))
+		return 1;
+	if (starts_with(p, end, "首页") || starts_with(p, end, "首頁")) {
+		const char *q = p + strlen("首页");
+		while (q < end && blank_at(q))
+			q += blank_at(q);
+		if (word_at(q, end, crumb_arrows))
+			return 1;
+	}
+	/* a footer's line is short: a line of the article is not searched */
+	for (size_t i = 0; footer_marks[i] && end - p < MAX_CAPTION_LEN; i++)
+		if (memmem(p, (size_t)(end - p), footer_marks[i], strlen(footer_marks[i])))
+			return 1;
+	return tool_line(p, end);
+}
+
+/* Drops the lines of t that are page furniture. */
+static void drop_furniture_lines(text *t)
+{
+	char *s = (char *)t->b.p;
+	size_t n = t->b.len, j = 0;
+
+	for (size_t i = 0; i < n;) {
+		const char *nl = memchr(s + i, '\n', n - i);
+		size_t end = nl ? (size_t)(nl - s) + 1 : n;
+		if (!furniture_line(s + i, s + (nl ? end - 1 : end))) {
+			memmove(s + j, s + i, end - i);
+			j += end - i;
+		}
+		i = end;
+	}
+	t->b.len = j;
+}
+
 /* ---- putting it together ------------------------------------------------ */
 
 static void walker_free(walker *w)
@@ -1366,6 +1974,10 @@ static void walker_free(walker *w)
 		free(w->cand[k]);
 	free(w->head_title);
 	free(w->meta_title);
+	free(w->raw_title);
+	free(w->site);
+	for (int k = 0; k < NLABEL; k++)
+		free(w->label[k]);
 }
 
 /* Moves the tables and notes of w to the end of out's. */
@@ -1391,6 +2003,44 @@ static int move_tables(walker *w, gw_notice *out)
 	return 0;
 }
 
+/* Sets part k of out to a copy of s (replacing what it had). */
+static int set_part(gw_notice *out, int k, const char *s)
+{
+	char *copy = strdup(s);
+
+	if (!copy)
+		return -1;
+	free(out->part[k]);
+	out->part[k] = copy;
+	return 0;
+}
+
+/* Fills out from the page's labels: 标题 is the title; 发文字号 and 发文机关
+ * the number and issuer when the text has none; the date is 成文日期 (the
+ * document's own), else the text's, else 发布日期, else a <meta>'s. */
+static int apply_labels(const walker *w, gw_notice *out)
+{
+	char iso[16];
+	const int *d = w->date[DATE_WRITTEN];
+
+	if (w->label[LABEL_TITLE] && set_part(out, GW_NP_TITLE, w->label[LABEL_TITLE]))
+		return -1;
+	if (w->label[LABEL_NUMBER] && !out->part[GW_NP_NUMBER] &&
+	    set_part(out, GW_NP_NUMBER, w->label[LABEL_NUMBER]))
+		return -1;
+	if (w->label[LABEL_ISSUER] && !out->part[GW_NP_ISSUER] &&
+	    set_part(out, GW_NP_ISSUER, w->label[LABEL_ISSUER]))
+		return -1;
+	if (!d[0] && out->part[GW_NP_DATE])
+		return 0;
+	if (!d[0])
+		d = w->date[DATE_PUBLISHED][0] ? w->date[DATE_PUBLISHED] : w->date[DATE_META];
+	if (!d[0])
+		return 0;
+	snprintf(iso, sizeof iso, "%04d-%02d-%02d", d[0] % 10000, d[1] % 100, d[2] % 100);
+	return set_part(out, GW_NP_DATE, iso);
+}
+
 /* Sets out's title from the markup when that is the better one. */
 static int fix_title(const walker *w, gw_notice *out)
 {
@@ -1406,17 +2056,74 @@ static int fix_title(const walker *w, gw_notice *out)
 	return 0;
 }
 
-/* Walks the parsed page into w. */
+/* Clears every dropped mark under top (without recursion). */
+static void clear_marks(const xmlNode *top)
+{
+	text none = TEXT_INIT;
+
+	for (const xmlNode *n = top; n; n = next_flat(top, n, 1, &none))
+		if (n->type == XML_ELEMENT_NODE)
+			((xmlNode *)n)->_private = NULL;
+	gw_buf_free(&none.b);
+}
+
+/* Puts the article's title (the page's 标题 label, else its markup's) on
+ * the first line of the text, unless the article's text already has it:
+ * a container often starts below the heading. */
+static void put_title(walker *w)
+{
+	const char *t = w->label[LABEL_TITLE] ? w->label[LABEL_TITLE] : markup_title(w, NULL);
+	gw_buf b = GW_BUF_INIT;
+
+	if (!t || !t[0] || (w->out.b.len && memmem(w->out.b.p, w->out.b.len, t, strlen(t))))
+		return;
+	gw_buf_puts(&b, t);
+	gw_buf_putc(&b, '\n');
+	if (w->out.b.len)
+		gw_buf_append(&b, w->out.b.p, w->out.b.len);
+	if (!gw_buf_ok(&b)) {
+		w->oom = 1;
+		gw_buf_free(&b);
+		return;
+	}
+	gw_buf_free(&w->out.b);
+	w->out.b = b;
+}
+
+/* Walks the parsed page into w: the article (or the whole page), the
+ * title candidates and the labels around it. */
 static gw_rc walk_page(walker *w, htmlDocPtr doc, gw_err *err)
 {
-	const xmlNode *root = xmlDocGetRootElement(doc);
+	const xmlNode *root = xmlDocGetRootElement(doc), *scope;
 
 	if (!root)
 		return gw_err_set(err, GW_EINVAL, 0, "not an HTML document: no elements");
 	read_head(w, root);
-	if (!skipped(root))
+	find_article(w, root);
+	scope = w->article && w->article->parent ? w->article->parent : root;
+	if (w->article) {
+		/* the title is near the article: above it, in its parent */
+		find_titles(w, scope, 0);
+		if (!w->cand[CAND_H1] && !w->cand[CAND_CLASS] && !w->cand[CAND_H2])
+			find_titles(w, root, 0);
+		walk(w, w->article, &w->out, 0);
+	} else if (!skipped(root)) {
 		walk(w, root, &w->out, 0);
+	}
 	text_break(&w->out);
+	if (w->out.b.len == 0 && w->ntables == 0 && !w->article && !skipped(root)) {
+		/* the page is all links (a block of them held the text): read
+		 * it whole */
+		clear_marks(root);
+		walk(w, root, &w->out, 0);
+		text_break(&w->out);
+	}
+	find_labels(w, scope);
+	if (scope != root)
+		find_labels(w, root);
+	drop_furniture_lines(&w->out);
+	if (w->article)
+		put_title(w);
 	if (w->oom || !gw_buf_ok(&w->out.b))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	if (w->out.b.len == 0 && w->ntables == 0)
@@ -1462,7 +2169,8 @@ static gw_rc parse_utf8(const char *s, size_t n, gw_notice *out, gw_err *err)
 	if (rc == GW_OK)
 		rc = gw_notice_parse_text(w.out.b.len ? (const char *)w.out.b.p : "", w.out.b.len,
 		                          out, err);
-	if (rc == GW_OK && (move_tables(&w, out) || fix_title(&w, out)))
+	if (rc == GW_OK && (move_tables(&w, out) || fix_title(&w, out) ||
+	                    apply_labels(&w, out)))
 		rc = gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	walker_free(&w);
 	return rc;

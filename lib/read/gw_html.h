@@ -12,10 +12,14 @@
 
 /* Parses an HTML page (bytes as read from the file). The charset comes from
  * a BOM, <meta charset> or <meta http-equiv="Content-Type">, else UTF-8;
- * GB2312, GBK, GB18030 and Big5 are converted with ICU. The title is the
- * <title> (or the first <h1> if there is none), scripts, styles and
- * navigation (<nav>, <header>, <footer>, elements whose class or id says
- * nav/menu/breadcrumb) are skipped, <table>s become gw_tables (rowspan and
+ * GB2312, GBK, GB18030 and Big5 are converted with ICU. Only the article is
+ * read when the page has one (a content container such as #UCAP-CONTENT,
+ * else the block of densest text); its title is the article's heading,
+ * never 首页 or the site's name; scripts, styles and navigation (<nav>,
+ * <header>, <footer>, elements whose class or id says nav/menu/breadcrumb,
+ * blocks of links, breadcrumb/footer/tool lines) are skipped; the date is
+ * 成文日期, else the text's, else 发布日期 or a <meta> date; gov.cn's
+ * metadata table gives title, number and issuer; <table>s become gw_tables (rowspan and
  * colspan expanded: a spanned cell's text is repeated in every cell it
  * covers), and the remaining text is parsed for the standard parts as
  * gw_notice_parse_text does. Errors: GW_EINVAL (with a message naming the

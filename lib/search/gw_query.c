@@ -267,8 +267,15 @@ static size_t space_at(const char *s, size_t n, size_t i)
 static const char *const aliases[][2] = {
     {"标题", "title"},        {"题目", "title"},      {"文号", "number"},      {"发文字号", "number"},
     {"字号", "number"},       {"日期", "date"},       {"成文日期", "date"},    {"发文日期", "date"},
-    {"发文机关", "issuer"},   {"发文单位", "issuer"}, {"落款", "issuer"},      {"signer", "issuer"},
+    {"发文机关", "issuer"},   {"发文单位", "issuer"}, {"落款", "issuer"},
     {"主送", "addressees"},   {"主送机关", "addressees"}, {"正文", "body"},    {"附件", "attachments"},
+    {"受文者", "addressees"}, {"正本", "addressees"},
+    /* the parts of a 公文's header, sections and 版记 (gw_notice.h) */
+    {"文种", "kind"},         {"主旨", "subject"},    {"说明", "explanation"}, {"办法", "actions"},
+    {"依据", "basis"},        {"公告事项", "items"},  {"签发人", "signer"},    {"署名", "signer"},
+    {"紧急程度", "urgency"},  {"速别", "urgency"},    {"密级", "secrecy"},     {"密等", "secrecy"},
+    {"份号", "copy"},         {"抄送", "cc"},         {"副本", "cc"},          {"印发机关", "printer"},
+    {"印发日期", "printed"},
     {"type", "_type"},        {"notice", "_notice"},
 };
 

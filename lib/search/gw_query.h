@@ -115,8 +115,11 @@ gw_rc gw_query_parse(gw_analyzer *an, const struct gw_fieldtab *ft, const char *
 
 /* The id of the field a user calls name (folded with an, then looked up,
  * then tried as an alias: title/标题, number/文号/发文字号, date/日期,
- * issuer/发文机关/signer, addressees/主送, body/正文, attachments/附件);
- * 0 if none. */
+ * issuer/发文机关, addressees/主送/受文者, body/正文, attachments/附件,
+ * kind/文种, subject/主旨, explanation/说明, actions/办法, basis/依据,
+ * items/公告事项, signer/签发人, urgency/紧急程度/速别, secrecy/密级/密等,
+ * copy/份号, cc/抄送/副本, printer/印发机关, printed/印发日期; Traditional
+ * spellings fold to these); 0 if none. */
 unsigned gw_field_lookup(gw_analyzer *an, const struct gw_fieldtab *ft, const char *name,
                          size_t len);
 void gw_query_free(gw_query *q);
