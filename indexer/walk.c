@@ -17,7 +17,8 @@
 
 #include "base/gw_path.h"
 
-enum kind { KIND_OTHER, KIND_TXT, KIND_JSONL, KIND_HTML, KIND_CSV, KIND_TSV };
+enum kind { KIND_OTHER, KIND_TXT, KIND_JSONL, KIND_HTML, KIND_CSV, KIND_TSV, KIND_DOCX, KIND_XLSX,
+            KIND_OFD };
 
 /* The input format of path, from the extension of its last component. */
 static enum kind kind_of(const char *path)
@@ -26,7 +27,8 @@ static enum kind kind_of(const char *path)
 		const char *ext;
 		enum kind k;
 	} exts[] = {{".txt", KIND_TXT},   {".jsonl", KIND_JSONL}, {".html", KIND_HTML},
-	            {".htm", KIND_HTML},  {".csv", KIND_CSV},     {".tsv", KIND_TSV}};
+	            {".htm", KIND_HTML},  {".csv", KIND_CSV},     {".tsv", KIND_TSV},
+	            {".docx", KIND_DOCX}, {".xlsx", KIND_XLSX},   {".ofd", KIND_OFD}};
 	const char *base = strrchr(path, '/');
 	const char *dot = strrchr(base ? base + 1 : path, '.');
 
@@ -34,6 +36,17 @@ static enum kind kind_of(const char *path)
 		if (strcasecmp(dot, exts[i].ext) == 0)
 			return exts[i].k;
 	return KIND_OTHER;
+}
+
+/* Whether path is the owner file Word or Excel leaves beside a document
+ * it has open ("~$notice.docx": a few bytes naming the user, not a
+ * document); a walk passes it by. */
+static int owner_file(const char *path, enum kind k)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	return (k == KIND_DOCX || k == KIND_XLSX) && base[0] == '~' && base[1] == '$';
 }
 
 /* Reports that path cannot be opened, for the reason in errno. */
@@ -91,6 +104,12 @@ static void read_file(gw_input *in, const char *path, enum kind k)
 		gw_input_txt(in, path, fp);
 	else if (k == KIND_HTML)
 		gw_input_html(in, path, fp);
+	else if (k == KIND_DOCX)
+		gw_input_docx(in, path, fp);
+	else if (k == KIND_XLSX)
+		gw_input_xlsx(in, path, fp, in->id_column);
+	else if (k == KIND_OFD)
+		gw_input_ofd(in, path, fp);
 	else if (k == KIND_CSV || k == KIND_TSV)
 		gw_input_csv(in, path, fp, k == KIND_CSV ? ',' : '\t', in->id_column);
 	else
@@ -171,7 +190,7 @@ static void walk_entry(gw_input *in, const char *path)
 		walk_dir(in, path);
 		return;
 	}
-	if (k == KIND_OTHER)
+	if (k == KIND_OTHER || owner_file(path, k))
 		return;
 	if (S_ISLNK(st.st_mode) && stat(path, &st) != 0) {
 		cannot_open(in, path);
@@ -243,7 +262,7 @@ static void read_arg(gw_input *in, const char *path)
 	}
 	if ((k = kind_of(path)) == KIND_OTHER) {
 		gw_input_reject(in, path, 0,
-		                "unsupported file type (expected .txt or .jsonl)");
+		                "unsupported file type (expected .txt, .html, .csv, .tsv, .jsonl, .docx, .xlsx or .ofd)");
 		return;
 	}
 	read_file(in, path, k);

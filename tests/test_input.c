@@ -539,7 +539,7 @@ static void test_walk_same_ids(void)
 static void test_path_errors(void)
 {
 	static const char *const msgs[] = {
-	    "@/notes.md: unsupported file type (expected .txt or .jsonl)",
+	    "@/notes.md: unsupported file type (expected .txt, .html, .csv, .tsv, .jsonl, .docx, .xlsx or .ofd)",
 	    "@/missing.txt: cannot open: No such file or directory",
 	    "@/missing-dir/: cannot open: No such file or directory", NULL};
 	static const char *const args[] = {"@/notes.md", "@/missing.txt",

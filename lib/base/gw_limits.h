@@ -63,6 +63,29 @@
  * warning; libxml2 builds the whole tree (its own limit, 256, is lifted). */
 #define GW_HTML_MAX_DEPTH 512
 
+/* ZIP archives (.docx, .xlsx, .ofd: lib/read/gw_zip.c), against zip
+ * bombs. An archive of more entries is refused unread. */
+#define GW_ZIP_ENTRIES_MAX 50000
+/* Uncompressed bytes of one entry (a document.xml, a sheet, a page's
+ * Content.xml): a larger entry is not read and its file is rejected. The
+ * archive itself may be larger than GW_FILE_MAX: only its XML parts are
+ * read. */
+#define GW_ZIP_ENTRY_MAX (64 << 20)
+/* Uncompressed bytes read from one archive, all entries together: past it
+ * the file is rejected. */
+#define GW_ZIP_TOTAL_MAX (256 << 20)
+/* Uncompressed bytes per compressed byte of one entry, once the entry has
+ * given 1 MB: an entry that expands more is a zip bomb, and its file is
+ * rejected (deflate cannot do better than about 1032). */
+#define GW_ZIP_RATIO_MAX 200
+/* Elements nested deeper than this in an XML part of a .docx, .xlsx or
+ * .ofd file: the file is rejected (libxml2's own limit is 256). */
+#define GW_XML_DEPTH_MAX 128
+/* Cells of one sheet of a .xlsx file filled from merged ranges (the value
+ * of the range's first cell copied into the others): the ranges past it
+ * are left as they are, with a warning. */
+#define GW_XLSX_MERGED_MAX 1000000
+
 /* Queries */
 
 /* Bytes of one query: a longer one is refused. With the two limits below

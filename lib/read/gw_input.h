@@ -1,5 +1,6 @@
 /* gw_input: the readers of input files, one per format (gw_txt.c,
- * gw_html.c, gw_csv_records.c, gw_jsonl.c), and what they share.
+ * gw_html.c, gw_csv_records.c, gw_jsonl.c, and the office formats
+ * gw_docx.c, gw_xlsx.c, gw_ofd.c of gw_office.h), and what they share.
  *
  * The readers know nothing of the index. Each document they produce goes
  * to a sink callback; each problem with the input (a file that cannot be
@@ -158,6 +159,28 @@ void gw_input_csv_mem(gw_input *in, const char *name, const char *text, size_t l
 /* Reads all of fp (not closed) and passes it to gw_input_csv_mem. */
 void gw_input_csv(gw_input *in, const char *name, FILE *fp, int delim,
                   const char *id_column);
+
+/* gw_docx.c, gw_xlsx.c, gw_ofd.c: the office formats, ZIP archives of
+ * XML (read/gw_office.h). A .docx or .ofd file is one notice, delivered
+ * as gw_input_notice does (its tables' rows are its records); a .xlsx file
+ * is records, one per row of every sheet: the sheet's first non-empty row
+ * is its header, each later row a record whose fields are named by it,
+ * plus "sheet" (the sheet's name) and the stored-only "_type" = "record",
+ * "_sheet" and "_row" (the row's number in the sheet, as the spreadsheet
+ * shows it); ids "<name>#<sheet>#<row>", or the cell of column id_column
+ * when it is set (a sheet without that column is rejected). A file that
+ * cannot be used (not a ZIP archive, a part missing, damaged or past a
+ * limit of gw_limits.h) is rejected with one message naming the cause.
+ * The FILE * variants read the archive through the file's descriptor (not
+ * closed), so a file larger than GW_FILE_MAX is fine: only its XML parts
+ * are read, within the GW_ZIP_* limits. */
+void gw_input_docx(gw_input *in, const char *id, FILE *fp);
+void gw_input_docx_mem(gw_input *in, const char *id, const char *p, size_t n);
+void gw_input_ofd(gw_input *in, const char *id, FILE *fp);
+void gw_input_ofd_mem(gw_input *in, const char *id, const char *p, size_t n);
+void gw_input_xlsx(gw_input *in, const char *name, FILE *fp, const char *id_column);
+void gw_input_xlsx_mem(gw_input *in, const char *name, const char *p, size_t n,
+                       const char *id_column);
 
 /* Reports a warning about the input ("file[:line]: warning: msg"); unlike
  * gw_input_reject it does not count as a rejection. */
