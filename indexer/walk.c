@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "base/gw_path.h"
+#include "read/gw_attach.h"
 
 enum kind { KIND_OTHER, KIND_TXT, KIND_JSONL, KIND_HTML, KIND_CSV, KIND_TSV, KIND_DOCX, KIND_XLSX,
             KIND_OFD };
@@ -203,24 +204,48 @@ static void walk_entry(gw_input *in, const char *path)
 	read_file(in, path, k);
 }
 
-/* Reads dir + "/" + names[i] for every name, in order. */
+/* Reads dir + "/" + names[i] for every name, in order, in two passes:
+ * first the files that may be notices listing attachments, then the rest
+ * (tables, files named 附件..., folders), so that an attachment's
+ * documents carry its notice's link fields (read/gw_attach.h). The
+ * attachments noted are the folder's own: a subfolder has its own. */
 static void walk_names(gw_input *in, const char *dir, char **names, size_t n)
 {
-	size_t i, dlen = strlen(dir);
+	size_t dlen = strlen(dir);
+	struct gw_attach *outer = in->attach;
+	gw_attach here = {0};
+	char **paths = calloc(n ? n : 1, sizeof *paths);
+	unsigned char *first = calloc(n ? n : 1, 1);
 
-	for (i = 0; i < n; i++) {
-		size_t len = dlen + 1 + strlen(names[i]) + 1;
-		char *path = malloc(len);
-
-		if (!path) {
-			gw_input_reject(in, dir, 0, "out of memory");
-			return;
-		}
-		snprintf(path, len, "%s/%s", dir, names[i]);
-		gw_path_normalize(path);
-		walk_entry(in, path);
-		free(path);
+	if (!paths || !first) {
+		gw_input_reject(in, dir, 0, "out of memory");
+		goto out;
 	}
+	/* Which pass reads each name, decided once (a file may vanish). */
+	for (size_t i = 0; i < n; i++) {
+		size_t len = dlen + 1 + strlen(names[i]) + 1;
+		struct stat st;
+		if (!(paths[i] = malloc(len))) {
+			gw_input_reject(in, dir, 0, "out of memory");
+			goto out;
+		}
+		snprintf(paths[i], len, "%s/%s", dir, names[i]);
+		gw_path_normalize(paths[i]);
+		first[i] = gw_attach_first(paths[i]) && kind_of(paths[i]) != KIND_OTHER &&
+		           lstat(paths[i], &st) == 0 && !S_ISDIR(st.st_mode);
+	}
+	in->attach = &here;
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < n; i++)
+			if (first[i] == (pass == 0))
+				walk_entry(in, paths[i]);
+out:
+	for (size_t i = 0; paths && i < n; i++)
+		free(paths[i]);
+	free(paths);
+	free(first);
+	gw_attach_free(&here);
+	in->attach = outer;
 }
 
 static void walk_dir(gw_input *in, const char *dir)

@@ -485,15 +485,17 @@ static void remove_tree(void)
 
 static void test_walk(void)
 {
+	/* A folder's notices first, then its tables and its subfolders
+	 * (so that attachments follow their notice: read/gw_attach.h). */
 	static const char *const docs[] = {
-	    "@/Z.txt{title=capital Z}{_type=notice}", "j1{title=x}", "j2",
+	    "@/Z.txt{title=capital Z}{_type=notice}",
 	    "@/b.txt{title=B title}{body=B body}{_type=notice}",
-	    "@/linkfile.txt{title=B title}{body=B body}{_type=notice}",
+	    "@/linkfile.txt{title=B title}{body=B body}{_type=notice}", "j1{title=x}", "j2",
 	    "@/sub/c.txt{title=C}{_type=notice}", "@/sub/deeper/d.TXT{title=D}{_type=notice}",
 	    NULL};
 	static const char *const where[] = {
-	    "@/Z.txt",      "@/a.jsonl:1",      "@/a.jsonl:2",
-	    "@/b.txt",      "@/linkfile.txt",   "@/sub/c.txt",
+	    "@/Z.txt",      "@/b.txt",      "@/linkfile.txt",
+	    "@/a.jsonl:1",  "@/a.jsonl:2",  "@/sub/c.txt",
 	    "@/sub/deeper/d.TXT", NULL};
 	static const char *const msgs[] = {"@/empty.txt: empty document", NULL};
 	char *arg = with_tmp("@//");

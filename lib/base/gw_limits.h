@@ -85,6 +85,9 @@
  * of the range's first cell copied into the others): the ranges past it
  * are left as they are, with a warning. */
 #define GW_XLSX_MERGED_MAX 1000000
+/* Links to document files kept from one web page (gw_notice.links), to
+ * tell its attachments (read/gw_attach.c): the links past it are not. */
+#define GW_NOTICE_LINKS_MAX 1000
 
 /* Queries */
 

@@ -1783,5 +1783,8 @@ void gw_notice_free(gw_notice *n)
 	for (size_t k = 0; n->notes && k < n->nnotes; k++)
 		free(n->notes[k].msg);
 	free(n->notes);
+	for (size_t k = 0; n->links && k < n->nlinks; k++)
+		free(n->links[k]);
+	free(n->links);
 	memset(n, 0, sizeof *n);
 }

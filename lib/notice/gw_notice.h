@@ -82,6 +82,11 @@ typedef struct gw_notice {
 	size_t ntables;
 	gw_notice_note *notes;
 	size_t nnotes;
+	/* The files the notice links to (HTML: the href of each link to a
+	 * document file, as written, at most GW_NOTICE_LINKS_MAX): its
+	 * attachments, for read/gw_attach.c. */
+	char **links;
+	size_t nlinks;
 } gw_notice;
 
 /* Parses a plain-text notice (UTF-8; a leading BOM and CRLF are fine).

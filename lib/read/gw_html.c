@@ -1521,11 +1521,41 @@ static size_t visible_len(const char *s, int *attach)
 	return n;
 }
 
+/* Keeps in out->links the href of every link of the page to a document
+ * file (document_link), in page order, at most GW_NOTICE_LINKS_MAX: the
+ * notice's attachments, for read/gw_attach.c. The tree is walked without
+ * recursion (a page may nest 100,000 deep). Returns -1 out of memory. */
+static int document_link(const xmlNode *el);
+static int keep_links(const xmlNode *root, gw_notice *out)
+{
+	const xmlNode *c = root;
+
+	while (c && out->nlinks < GW_NOTICE_LINKS_MAX) {
+		if (c->type == XML_ELEMENT_NODE && is(c, "a") && document_link(c)) {
+			char **l = realloc(out->links, (out->nlinks + 1) * sizeof *l);
+			if (!l)
+				return -1;
+			out->links = l;
+			if (!(l[out->nlinks] = strdup(attr(c, "href"))))
+				return -1;
+			out->nlinks++;
+		}
+		if (c->type == XML_ELEMENT_NODE && c->children) {
+			c = c->children;
+			continue;
+		}
+		while (c && c != root && !c->next)
+			c = c->parent;
+		c = c && c != root ? c->next : NULL;
+	}
+	return 0;
+}
+
 /* Whether the link el points to a document file (an attachment). */
 static int document_link(const xmlNode *el)
 {
-	static const char *const exts[] = {".doc", ".pdf", ".xls", ".wps", ".ofd", ".zip",
-	                                   ".rar", ".et",  ".txt", NULL};
+	static const char *const exts[] = {".doc", ".pdf", ".xls", ".wps", ".ofd", ".zip", ".rar",
+	                                   ".et",  ".txt", ".csv", ".tsv", NULL};
 	const char *href = attr(el, "href");
 	const char *dot = href ? strrchr(href, '.') : NULL;
 
@@ -2165,13 +2195,13 @@ static gw_rc parse_utf8(const char *s, size_t n, gw_notice *out, gw_err *err)
 	                                    "the text after that point is not indexed")))
 		w.oom = 1;
 	rc = walk_page(&w, doc, err);
-	xmlFreeDoc(doc);
 	if (rc == GW_OK)
 		rc = gw_notice_parse_text(w.out.b.len ? (const char *)w.out.b.p : "", w.out.b.len,
 		                          out, err);
 	if (rc == GW_OK && (move_tables(&w, out) || fix_title(&w, out) ||
-	                    apply_labels(&w, out)))
+	                    apply_labels(&w, out) || keep_links(xmlDocGetRootElement(doc), out)))
 		rc = gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	xmlFreeDoc(doc);
 	walker_free(&w);
 	return rc;
 }

@@ -14,6 +14,7 @@
 #include <unicode/ucnv.h>
 
 #include "base/gw_limits.h"
+#include "read/gw_attach.h"
 #include "read/gw_charset.h"
 #include "text/gw_utf8.h"
 
@@ -30,6 +31,7 @@ void gw_input_init(gw_input *in, gw_doc_sink sink, void *sink_ctx,
 	in->nrejected = 0;
 	in->nbytes = 0;
 	in->id_column = NULL;
+	in->attach = NULL;
 }
 
 void gw_input_reject(gw_input *in, const char *file, long line,
@@ -167,14 +169,50 @@ const char *gw_input_text(gw_input *in, const char *name, const char *p, size_t 
 	return gw_input_skip_binary(in, name, p, *len) ? NULL : p;
 }
 
+/* doc with its notice's link fields (gw_attach.h) if it comes from an
+ * attachment and has none yet (a row of a notice's own table has them),
+ * in fs[]; else doc itself. */
+static const gw_doc *with_notice(const gw_input *in, const gw_doc *doc, const char *file, gw_doc *out,
+                                 gw_field **fs)
+{
+	const gw_attach_link *l = in->attach ? gw_attach_find(in->attach, file) : NULL;
+	const char *vals[5];
+	static const char *const names[5] = {"_notice", "_notice_title", "_number", "_date", "notice_number"};
+	size_t n = doc->nfields;
+
+	*fs = NULL;
+	if (!l)
+		return doc;
+	for (size_t i = 0; i < doc->nfields; i++)
+		if (doc->fields[i].name_len == 7 && memcmp(doc->fields[i].name, "_notice", 7) == 0)
+			return doc;
+	vals[0] = l->id, vals[1] = l->title, vals[2] = l->number, vals[3] = l->date, vals[4] = l->number;
+	if (!(*fs = malloc((doc->nfields + 5) * sizeof **fs)))
+		return doc;
+	memcpy(*fs, doc->fields, doc->nfields * sizeof **fs);
+	for (size_t i = 0; i < 5; i++)
+		if (vals[i]) {
+			gw_field f = {names[i], strlen(names[i]), vals[i], strlen(vals[i])};
+			(*fs)[n++] = f;
+		}
+	*out = *doc;
+	out->fields = *fs;
+	out->nfields = n;
+	return out;
+}
+
 void gw_input_deliver(gw_input *in, const gw_doc *doc, const char *file,
                       long line)
 {
 	gw_err err;
 	gw_rc rc;
+	gw_doc linked;
+	gw_field *fs;
 
 	gw_err_clear(&err);
+	doc = with_notice(in, doc, file, &linked, &fs);
 	rc = in->sink(in->sink_ctx, doc, file, line, &err);
+	free(fs);
 	if (rc == GW_OK) {
 		in->ndocs++;
 		return;

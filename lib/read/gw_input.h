@@ -51,6 +51,9 @@ typedef struct gw_input {
 	 * NULL for "<file>#<row>"; set by the caller after gw_input_init.
 	 * Borrowed for the run. */
 	const char *id_column;
+	/* The attachments noted in the folder being read (read/gw_attach.h),
+	 * or NULL: then documents go to the sink as they are. Borrowed. */
+	struct gw_attach *attach;
 } gw_input;
 
 /* gw_input.c: the shared plumbing. */

@@ -13,6 +13,7 @@
 #include "base/gw_limits.h"
 #include "text/gw_escape.h"
 #include "notice/gw_notice.h"
+#include "read/gw_attach.h"
 #include "read/gw_input.h"
 
 /* A record's fields: its columns and its link fields (_type, _notice,
@@ -156,6 +157,9 @@ static void deliver_records(gw_input *in, const char *id, const gw_notice *n, si
 		add(&fs, "_notice_title", n->part[GW_NP_TITLE] ? n->part[GW_NP_TITLE] : none);
 		add(&fs, "_number", n->part[GW_NP_NUMBER]);
 		add(&fs, "_date", n->part[GW_NP_DATE]);
+		/* indexed: searching the notice's number finds its rows, as it
+		 * finds its attachments' (gw_attach.h) */
+		add(&fs, "notice_number", n->part[GW_NP_NUMBER]);
 		add(&fs, "_table", t->caption);
 		add(&fs, "_row", row);
 		deliver(in, (const char *)rid.p, &fs, id, 0);
@@ -177,4 +181,6 @@ void gw_input_notice(gw_input *in, const char *id, const gw_notice *n)
 	deliver(in, id, &fs, id, 0);
 	for (size_t t = 0; t < n->ntables; t++)
 		deliver_records(in, id, n, t);
+	if (in->attach)
+		gw_attach_note(in->attach, id, n);
 }
