@@ -180,6 +180,17 @@ check_contains err "$T/empty.pdf: not a PDF file (no %PDF- header), skipped"
 check_contains err "gongwen-index: 1 added, 0 replaced, 0 unchanged, 0 deleted, 3 rejected in "
 end_check
 
+begin "a PDF of more than GW_PDF_PAGES_MAX pages: the first 2000 read, a warning"
+python3 "$D/make_pdf.py" --pages 2003 "$T/long.pdf"
+run "$IDX" -i "$T/long" "$T/long.pdf"
+check_exit 0
+check_contains err "$T/long.pdf: warning: 2003 pages, more than GW_PDF_PAGES_MAX (2000): pages 2001 to 2003 not read"
+run "$SRCH" -i "$T/long" --json -n 1 '"page 2000 of"'
+check_exit 0
+run "$SRCH" -i "$T/long" --count '"page 2001 of"'
+check_exit 1
+end_check
+
 begin "the index of the batch is sound (--check)"
 run "$IDX" -i "$IX" --check
 check_exit 0

@@ -14,7 +14,7 @@
 #    /usr/bin/time -v; pdftotext (-q, to /dev/null) reads every file, one
 #    process a file as omindex runs it, three times;
 # 3. one line each: the median wall time, pages/s, MB/s (of PDF files),
-#    peak RSS.
+#    CPU time (user + system, children included), peak RSS.
 set -eu
 cd "$(dirname "$0")/.."
 N=${1:-120}
@@ -114,22 +114,31 @@ rss() {
 	sed -n 's/.*Maximum resident set size (kbytes): //p' "$1"
 }
 
+# cpu FILE: user + system seconds (the process and the children it waited for).
+cpu() {
+	awk -F': ' '/User time \(seconds\)|System time \(seconds\)/ { s += $2 } END { print s }' "$1"
+}
+
 for i in 1 2 3; do
 	rm -rf "$WORK/ix"
 	/usr/bin/time -v "$B/gongwen-index" -q -i "$WORK/ix" "$WORK/pdfs" 2>"$WORK/gw.$i" >/dev/null || true
 	wall "$WORK/gw.$i" >"$WORK/gw.wall.$i"
 	rss "$WORK/gw.$i" >"$WORK/gw.rss.$i"
+	cpu "$WORK/gw.$i" >"$WORK/gw.cpu.$i"
 	/usr/bin/time -v sh -c 'for f in "$1"/*.pdf; do pdftotext -q "$f" /dev/null; done' sh "$WORK/pdfs" \
 		2>"$WORK/pt.$i" >/dev/null
 	wall "$WORK/pt.$i" >"$WORK/pt.wall.$i"
 	rss "$WORK/pt.$i" >"$WORK/pt.rss.$i"
+	cpu "$WORK/pt.$i" >"$WORK/pt.cpu.$i"
 done
 grep -h "gongwen-index: " "$WORK/gw.1" | head -n 1
 for t in gw pt; do
 	w=$(median "$WORK/$t.wall.1" "$WORK/$t.wall.2" "$WORK/$t.wall.3")
 	r=$(median "$WORK/$t.rss.1" "$WORK/$t.rss.2" "$WORK/$t.rss.3")
+	c=$(median "$WORK/$t.cpu.1" "$WORK/$t.cpu.2" "$WORK/$t.cpu.3")
 	name=gongwen-index
 	[ $t = pt ] && name="pdftotext, a process a file"
-	awk -v n="$name" -v w="$w" -v p="$pages" -v b="$bytes" -v r="$r" -v a="$(cat "$WORK/$t.wall.1" "$WORK/$t.wall.2" "$WORK/$t.wall.3" | tr '\n' ' ')" \
-		'BEGIN { printf "%s: %.2f s (median of %s), %.0f pages/s, %.1f MB/s, peak RSS %.0f MB\n", n, w, a, p / w, b / 1e6 / w, r / 1024 }'
+	awk -v n="$name" -v w="$w" -v c="$c" -v p="$pages" -v b="$bytes" -v r="$r" \
+		-v a="$(cat "$WORK/$t.wall.1" "$WORK/$t.wall.2" "$WORK/$t.wall.3" | tr '\n' ' ')" \
+		'BEGIN { printf "%s: %.2f s (median of %s), %.0f pages/s, %.1f MB/s; CPU %.2f s; peak RSS %.0f MB\n", n, w, a, p / w, b / 1e6 / w, c, r / 1024 }'
 done

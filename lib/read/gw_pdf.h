@@ -164,6 +164,12 @@ void gw_pdf_close(gw_pdf *pdf);
  * skipped"). */
 void gw_input_pdf(gw_input *in, const char *id, FILE *fp);
 
+/* Ends this thread's worker process, if there is one, and waits for it
+ * (the next PDF starts a new one). Call once the reading is done:
+ * gongwen-index does before it commits, so that the worker's memory is
+ * given back and its time counted as the indexer's. */
+void gw_input_pdf_end(void);
+
 /* The same for a PDF in memory, read in this process (no time limit): for
  * the fuzz harness and the tests. */
 void gw_input_pdf_mem(gw_input *in, const char *id, const char *bytes, size_t len);

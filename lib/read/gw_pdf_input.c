@@ -437,7 +437,7 @@ static int worker_stop(void)
 	if (!worker.pid)
 		return 0;
 	close(worker.sock);
-	kill(worker.pid, SIGKILL);
+	kill(worker.pid, SIGKILL); /* idle or not, nothing of it is needed */
 	while (waitpid(worker.pid, &status, 0) < 0 && errno == EINTR)
 		;
 	worker.pid = 0;
@@ -469,6 +469,11 @@ static int worker_start(void)
 	worker.sock = sv[0];
 	worker.files = 0;
 	return 0;
+}
+
+void gw_input_pdf_end(void)
+{
+	worker_stop();
 }
 
 /* ---- the parent ---- */

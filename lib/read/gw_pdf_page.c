@@ -532,7 +532,10 @@ static int decode_line(gw_pdf_page *page, const unsigned char **p, const unsigne
 
 	if (get_float(p, end, &l->x1) || get_float(p, end, &l->y1) || get_float(p, end, &l->x2) ||
 	    get_float(p, end, &l->y2) || get_float(p, end, &l->em) || get_size(p, end, 0xFF, &flags) ||
-	    get_size(p, end, 2, &column) || get_size(p, end, (size_t)(end - *p), &len))
+	    get_size(p, end, 2, &column) || get_size(p, end, SIZE_MAX, &len))
+		return -1;
+	/* Checked once the length is read: the bytes left are fewer then. */
+	if (len > (size_t)(end - *p))
 		return -1;
 	if (!(l->em >= 0.01f))
 		l->em = 1.0f;
@@ -555,7 +558,8 @@ gw_rc gw_pdf_page_decode(gw_pdf_page *page, const unsigned char *p, size_t len, 
 	page_clear(page, 0, 0);
 	/* A line takes at least 23 bytes: its count cannot be more. */
 	if (get_float(&p, end, &w) || get_float(&p, end, &h) || get_size(&p, end, SIZE_MAX, &page->ngood) ||
-	    get_size(&p, end, SIZE_MAX, &page->nbad) || get_size(&p, end, (size_t)(end - p) / 23, &nlines))
+	    get_size(&p, end, SIZE_MAX, &page->nbad) || get_size(&p, end, SIZE_MAX, &nlines) ||
+	    nlines > (size_t)(end - p) / 23)
 		return gw_err_set(err, GW_EINVAL, 0, "bad page record");
 	page->w = w;
 	page->h = h;

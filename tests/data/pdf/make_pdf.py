@@ -9,7 +9,8 @@
                30 times each (30^6 drawing operations: minutes of work), the
                way a hostile PDF asks a reader for unbounded work
 
-Run by make.sh; needs only Python 3.
+Run by make.sh; needs only Python 3. With --pages N FILE it writes a PDF of
+N pages of one line each to FILE (tests/e2e_pdf.sh, for GW_PDF_PAGES_MAX).
 """
 import sys
 
@@ -96,7 +97,27 @@ def slow(depth=6, fanout=30):
     return pdf(objs)
 
 
+def many(pages):
+    """A PDF of the given number of pages, each with a line of Latin text
+    (tests/e2e_pdf.sh makes one past GW_PDF_PAGES_MAX)."""
+    first = 4
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [%s] /Count %d >>"
+            % (b" ".join(b"%d 0 R" % (first + 2 * k) for k in range(pages)), pages),
+            HELVETICA]
+    for k in range(pages):
+        objs.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+                    b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % (first + 2 * k + 1))
+        # Mid-page: at the top, the same line on every page would be a running header.
+        objs.append(stream(text_page(["Page %d of a long report on open data" % (k + 1)], y=420)))
+    return pdf(objs)
+
+
 if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--pages":
+        with open(sys.argv[3], "wb") as f:
+            f.write(many(int(sys.argv[2])))
+        sys.exit(0)
     out = sys.argv[1] if len(sys.argv) > 1 else "."
     for name, data in (("garbage.pdf", garbage()), ("latin.pdf", latin()), ("slow.pdf", slow())):
         with open("%s/%s" % (out, name), "wb") as f:
