@@ -74,7 +74,8 @@
 #define GW_PDF_SECONDS_MAX 60
 /* Seconds Poppler may take over one page (opening the file counts as a
  * page): the reading process is killed, and the pages read before are
- * indexed, with a warning; with none, the file is rejected. */
+ * indexed, with a warning; with none, the file is rejected. The
+ * environment variable GONGWEN_PDF_PAGE_SECONDS=N lowers it (the tests). */
 #define GW_PDF_PAGE_SECONDS_MAX 10
 /* Bytes of memory Poppler may take for one PDF, on top of what the
  * indexer holds: past it the reading process dies, as above. */

@@ -198,14 +198,15 @@ static int take_records(result *res, unsigned char *b, size_t *len)
 
 /* ---- reading, in either process ---- */
 
-/* Where the records go: the pipe (fd >= 0), or straight into res. */
+/* Where the records go: the socket to the parent (fd >= 0), or straight
+ * into res. */
 typedef struct sink {
 	int fd;
 	result *res;
 	gw_buf buf;
 } sink;
 
-/* Writes all of p[0..n) to fd; -1 if the pipe is gone. */
+/* Writes all of p[0..n) to fd; -1 if the other side is gone. */
 static int write_all(int fd, const unsigned char *p, size_t n)
 {
 	while (n > 0) {
@@ -351,7 +352,11 @@ static void limit_cpu(void)
  * end (the parent closed its side, or is gone). */
 static int receive_fd(int sock)
 {
-	char byte, ctl[CMSG_SPACE(sizeof(int))];
+	char byte;
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} ctl;
 	struct iovec iov = {&byte, 1};
 	struct msghdr m;
 	struct cmsghdr *c;
@@ -361,8 +366,8 @@ static int receive_fd(int sock)
 	memset(&m, 0, sizeof m);
 	m.msg_iov = &iov;
 	m.msg_iovlen = 1;
-	m.msg_control = ctl;
-	m.msg_controllen = sizeof ctl;
+	m.msg_control = ctl.buf;
+	m.msg_controllen = sizeof ctl.buf;
 	do
 		n = recvmsg(sock, &m, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
@@ -377,18 +382,22 @@ static int receive_fd(int sock)
 /* Sends fd over sock; -1 if the worker is gone. */
 static int send_fd(int sock, int fd)
 {
-	char byte = 'F', ctl[CMSG_SPACE(sizeof(int))];
+	char byte = 'F';
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} ctl;
 	struct iovec iov = {&byte, 1};
 	struct msghdr m;
 	struct cmsghdr *c;
 	ssize_t n;
 
 	memset(&m, 0, sizeof m);
-	memset(ctl, 0, sizeof ctl);
+	memset(&ctl, 0, sizeof ctl);
 	m.msg_iov = &iov;
 	m.msg_iovlen = 1;
-	m.msg_control = ctl;
-	m.msg_controllen = sizeof ctl;
+	m.msg_control = ctl.buf;
+	m.msg_controllen = sizeof ctl.buf;
 	c = CMSG_FIRSTHDR(&m);
 	c->cmsg_level = SOL_SOCKET;
 	c->cmsg_type = SCM_RIGHTS;
