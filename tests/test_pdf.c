@@ -131,7 +131,7 @@ static void test_letter_spacing_and_gaps(void)
 
 static void test_page_numbers_and_headers(void)
 {
-	static const char *const foot[] = {"— 1 —", "- 2 -", "第 3 页 共 4 页", "4/4"};
+	static const char *const foot[] = {"— 1 —", "一 2 一", "第 3 页 共 4 页", "4/4"};
 
 	for (int p = 0; p < 4; p++) {
 		put(&t, p, "政府网站建设管理专栏", 240, 60, 10.5f, 3);

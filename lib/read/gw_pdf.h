@@ -40,17 +40,6 @@ static inline int gw_pdf_is_han(uint32_t cp)
 	       (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3FFFF) || cp == 0x3007;
 }
 
-/* A character of East Asian text, between which no space is written: Han,
- * kana, bopomofo, CJK punctuation (、。〔〕「」) and the full-width forms
- * (，：（）). */
-static inline int gw_pdf_is_cjk(uint32_t cp)
-{
-	return gw_pdf_is_han(cp) || (cp >= 0x3000 && cp <= 0x312F) || (cp >= 0xFF00 && cp <= 0xFFEF) ||
-	       (cp >= 0x2E80 && cp <= 0x2FDF) || (cp >= 0x31A0 && cp <= 0x31FF) ||
-	       (cp >= 0xFE30 && cp <= 0xFE4F) || cp == 0x2014 || cp == 0x2026 || cp == 0x201C ||
-	       cp == 0x201D || cp == 0x2018 || cp == 0x2019;
-}
-
 /* White space in a PDF's text: a space, a tab, the no-break and the
  * ideographic space and their kin. */
 static inline int gw_pdf_is_space(uint32_t cp)

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "read/gw_office.h"
 #include "text/gw_utf8.h"
 
 /* A column's edges. */
@@ -134,14 +135,6 @@ static frame frame_of(const layout *ly, size_t p, const gw_pdf_line *l)
 
 /* ---- 1. headers, footers, page numbers ---- */
 
-static int is_dash(uint32_t cp)
-{
-	return cp == '-' || cp == '_' || cp == '~' || cp == 0x2010 || cp == 0x2011 || cp == 0x2012 ||
-	       cp == 0x2013 || cp == 0x2014 || cp == 0x2015 || cp == 0x2212 || cp == 0xFF0D ||
-	       cp == 0x4E00 || cp == 0xFF5E || cp == 0x301C || cp == 0x00B7 || cp == 0x2022 ||
-	       cp == 0x2500 || cp == 0x2501 || cp == 0x30FC;
-}
-
 static int digit_of(uint32_t cp)
 {
 	return (cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19);
@@ -176,43 +169,6 @@ static size_t line_key(const char *s, size_t len, char *key, size_t cap)
 		k += n;
 	}
 	return k;
-}
-
-/* Whether the line is a page number: its key, without the dashes around
- * it, is one of these. */
-static int page_number(const char *s, size_t len)
-{
-	static const char *const forms[] = {
-	    "#", "第#页", "第#頁", "第#页共#页", "第#頁共#頁", "第#页,共#页", "第#頁,共#頁", "第#页，共#页",
-	    "第#頁，共#頁", "第#页/共#页", "第#頁/共#頁", "共#页第#页", "共#頁第#頁", "共#页,第#页",
-	    "共#页，第#页", "#/#", "page#", "page#of#", "p.#", "-#-", "#页", "#頁", NULL};
-	char key[160];
-	size_t n = line_key(s, len, key, sizeof key), a = 0, b = n, i = 0;
-
-	/* Strip the dashes (each a code point) at both ends. */
-	while (i < n) {
-		size_t at = i;
-		int32_t cp = gw_utf8_next(key, n, &i);
-		if (cp < 0 || !is_dash((uint32_t)cp)) {
-			a = at;
-			break;
-		}
-		a = i;
-	}
-	while (b > a) {
-		size_t at = b - 1;
-		while (at > a && ((unsigned char)key[at] & 0xC0) == 0x80)
-			at--;
-		i = at;
-		int32_t cp = gw_utf8_next(key, b, &i);
-		if (cp < 0 || !is_dash((uint32_t)cp))
-			break;
-		b = at;
-	}
-	for (int k = 0; forms[k]; k++)
-		if (strlen(forms[k]) == b - a && memcmp(forms[k], key + a, b - a) == 0)
-			return 1;
-	return 0;
 }
 
 /* A line that may be a header or footer: where it is (1 top, 2 bottom),
@@ -306,7 +262,7 @@ static int mark_margins(layout *ly)
 			const char *s = (const char *)pg->text.p + pg->lines[i].off;
 			if (!z)
 				continue;
-			if (page_number(s, pg->lines[i].len)) {
+			if (gw_office_page_number(s, pg->lines[i].len)) {
 				ly->drop[p][i] = 1;
 				continue;
 			}
@@ -417,7 +373,7 @@ static int has_cjk(const char *s, size_t len)
 
 	while (i < len) {
 		int32_t cp = gw_utf8_next(s, len, &i);
-		if (cp >= 0 && gw_pdf_is_cjk((uint32_t)cp))
+		if (cp >= 0 && gw_office_cjk((uint32_t)cp))
 			return 1;
 	}
 	return 0;
@@ -435,7 +391,7 @@ static void join_gap(const layout *ly, ref a, ref b, gw_buf *out)
 	uint32_t x = last_cp(s, len);
 	uint32_t y = first_cp((const char *)pb->text.p + pb->lines[b.line].off, pb->lines[b.line].len);
 
-	if (gw_pdf_is_cjk(x) || gw_pdf_is_cjk(y) || x == '-')
+	if (gw_office_cjk(x) || gw_office_cjk(y) || x == '-')
 		return;
 	if (x >= '0' && x <= '9' && y >= '0' && y <= '9' && has_cjk(s, len))
 		return;

@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "read/gw_office.h"
 #include "text/gw_utf8.h"
 
 /* A run of characters c[a..b) of one baseline, with no wide gap inside. */
@@ -299,7 +300,7 @@ static int letter_spaced(const builder *bd, const size_t *ks, size_t nk)
 			const gw_pdf_char *ch = &bd->c[i];
 			if (is_bad(ch->cp))
 				continue;
-			if (prev && gw_pdf_is_cjk(prev) && gw_pdf_is_cjk(ch->cp)) {
+			if (prev && gw_office_cjk(prev) && gw_office_cjk(ch->cp)) {
 				pairs++;
 				spaced += (i == bd->r[ks[q]].a) || (ch->brk & GW_PDF_SPACE_BEFORE);
 			}
@@ -314,7 +315,7 @@ static int letter_spaced(const builder *bd, const size_t *ks, size_t nk)
  * character and a digit or Latin letter (under half an em). */
 static int space_between(const gw_pdf_char *prev, const gw_pdf_char *c, int cut, int spaced)
 {
-	int cp = gw_pdf_is_cjk(prev->cp), cc = gw_pdf_is_cjk(c->cp);
+	int cp = gw_office_cjk(prev->cp), cc = gw_office_cjk(c->cp);
 
 	if (!cut && !(c->brk & GW_PDF_SPACE_BEFORE))
 		return 0;
