@@ -31,12 +31,13 @@ OPT := -O2 -g
 endif
 
 # Debian packages the build needs; `make deps` installs the missing ones.
-DEB_PKGS := gcc make pkg-config libicu-dev liblmdb-dev libstemmer-dev libxml2-dev libzip-dev libzstd-dev lmdb-utils
+DEB_PKGS := gcc make pkg-config libicu-dev liblmdb-dev libstemmer-dev libxml2-dev libzip-dev libzstd-dev lmdb-utils \
+            libpoppler-glib-dev
 
 # Recursively expanded on purpose: evaluated when a recipe runs, i.e. after
 # `deps` has installed pkg-config and the -dev packages.
-PKG_CFLAGS = $(shell pkg-config --cflags icu-uc icu-i18n lmdb libxml-2.0 libzip libzstd 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs icu-uc icu-i18n lmdb libxml-2.0 libzip libzstd 2>/dev/null) -lstemmer -lm
+PKG_CFLAGS = $(shell pkg-config --cflags icu-uc icu-i18n lmdb libxml-2.0 libzip libzstd poppler-glib 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs icu-uc icu-i18n lmdb libxml-2.0 libzip libzstd poppler-glib 2>/dev/null) -lstemmer -lm
 
 WARN := -std=c11 -pedantic -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
         -Wmissing-prototypes -Wvla

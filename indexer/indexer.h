@@ -9,7 +9,7 @@
 /* Command-line paths. path is "-" (JSON Lines on stdin), a
  * directory (walked recursively in strcmp order of names; names starting
  * with '.' skipped, symbolic links to directories not followed, files other
- * than .txt, .html/.htm, .csv, .tsv and .jsonl skipped silently), or such
+ * than .txt, .html/.htm, .csv, .tsv, .jsonl and .pdf skipped silently), or such
  * a file (the extension in any case). Anything else, a path that cannot
  * be opened, or one with a known extension that is not a regular file (a
  * FIFO: never opened, so never waited on) is reported and rejected. File names are normalized with

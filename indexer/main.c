@@ -32,6 +32,7 @@
 #include "base/gw_path.h"
 #include "tools/gw_tools.h"
 #include "indexer.h"
+#include "read/gw_pdf.h"
 #include "text/gw_escape.h"
 
 #define PROG "gongwen-index"
@@ -410,6 +411,7 @@ static int fill_and_commit(run *r, const opts *o, double t0)
 		gw_index_set_progress(r->ix, on_commit_progress, r);
 	for (i = 0; i < o->npaths; i++)
 		gw_input_path(&in, o->paths[i]);
+	gw_input_pdf_end();
 	if (o->prune)
 		nsrc = prune_sources(o, &src);
 	r->t0 = now();

@@ -17,9 +17,10 @@
 
 #include "base/gw_path.h"
 #include "read/gw_attach.h"
+#include "read/gw_pdf.h"
 
 enum kind { KIND_OTHER, KIND_TXT, KIND_JSONL, KIND_HTML, KIND_CSV, KIND_TSV, KIND_DOCX, KIND_XLSX,
-            KIND_OFD };
+            KIND_OFD, KIND_PDF };
 
 /* The input format of path, from the extension of its last component. */
 static enum kind kind_of(const char *path)
@@ -29,7 +30,8 @@ static enum kind kind_of(const char *path)
 		enum kind k;
 	} exts[] = {{".txt", KIND_TXT},   {".jsonl", KIND_JSONL}, {".html", KIND_HTML},
 	            {".htm", KIND_HTML},  {".csv", KIND_CSV},     {".tsv", KIND_TSV},
-	            {".docx", KIND_DOCX}, {".xlsx", KIND_XLSX},   {".ofd", KIND_OFD}};
+	            {".docx", KIND_DOCX}, {".xlsx", KIND_XLSX},   {".ofd", KIND_OFD},
+	            {".pdf", KIND_PDF}};
 	const char *base = strrchr(path, '/');
 	const char *dot = strrchr(base ? base + 1 : path, '.');
 
@@ -111,6 +113,8 @@ static void read_file(gw_input *in, const char *path, enum kind k)
 		gw_input_xlsx(in, path, fp, in->id_column);
 	else if (k == KIND_OFD)
 		gw_input_ofd(in, path, fp);
+	else if (k == KIND_PDF)
+		gw_input_pdf(in, path, fp);
 	else if (k == KIND_CSV || k == KIND_TSV)
 		gw_input_csv(in, path, fp, k == KIND_CSV ? ',' : '\t', in->id_column);
 	else

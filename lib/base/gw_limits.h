@@ -62,6 +62,24 @@
  * text (no tables, headings or skipped navigation below it), with a
  * warning; libxml2 builds the whole tree (its own limit, 256, is lifted). */
 #define GW_HTML_MAX_DEPTH 512
+/* Pages read from one PDF: the pages after it are not read, with a
+ * warning. */
+#define GW_PDF_PAGES_MAX 2000
+/* Bytes of text (with its layout: about 25 bytes a line) read from one
+ * PDF: the page that would pass it and the pages after it are not read,
+ * with a warning. Keeps a PDF's body under GW_FIELD_MAX. */
+#define GW_PDF_TEXT_MAX (4 << 20)
+/* Seconds Poppler may take over one PDF: the pages after the one that
+ * passes it are not read, with a warning (the pages read are indexed). */
+#define GW_PDF_SECONDS_MAX 60
+/* Seconds Poppler may take over one page (opening the file counts as a
+ * page): the reading process is killed, and the pages read before are
+ * indexed, with a warning; with none, the file is rejected. The
+ * environment variable GONGWEN_PDF_PAGE_SECONDS=N lowers it (the tests). */
+#define GW_PDF_PAGE_SECONDS_MAX 10
+/* Bytes of memory Poppler may take for one PDF, on top of what the
+ * indexer holds: past it the reading process dies, as above. */
+#define GW_PDF_MEMORY_MAX (1 << 30)
 
 /* ZIP archives (.docx, .xlsx, .ofd: lib/read/gw_zip.c), against zip
  * bombs. An archive of more entries is refused unread. */

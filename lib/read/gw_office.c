@@ -67,10 +67,13 @@ void gw_office_join(gw_buf *b, const char *s, size_t n)
 
 /* ---- page numbers --------------------------------------------------------- */
 
+/* A dash around a page number; 一 too, typed for — in many a 公文's
+ * footer (一 2 一). */
 static int dash(uint32_t c)
 {
 	return c == '-' || c == 0x2010 || c == 0x2012 || c == 0x2013 || c == 0x2014 ||
-	       c == 0x2015 || c == 0xFF0D || c == 0x2212 || c == '~' || c == 0xFF5E || c == 0xB7;
+	       c == 0x2015 || c == 0xFF0D || c == 0x2212 || c == '~' || c == 0xFF5E || c == 0xB7 ||
+	       c == 0x4E00;
 }
 
 int gw_office_page_number(const char *s, size_t n)

@@ -9,7 +9,8 @@
  * built from the file's own structure rather than guessed from text, are
  * added as a .html page's are. A .xlsx file is records, one a row, as a
  * .csv file's are. The gw_input_* readers that hand them to the index are
- * in gw_input.h. */
+ * in gw_input.h. The PDF reader (gw_pdf.h) uses gw_office_cjk and
+ * gw_office_page_number too. */
 #ifndef GW_OFFICE_H
 #define GW_OFFICE_H
 
