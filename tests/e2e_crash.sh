@@ -137,6 +137,24 @@ check_true "the killed runs' build directories are removed" sh -c "! ls -d '$IX4
 check_true "no temporary postings left anywhere" sh -c "! ls -a '$T' '$IX4' | grep -q gongwen-runs"
 end_check
 
+begin "a new index is created whole: a killed creation's leftovers are removed, never read as an index"
+# What a creation killed between LMDB's meta pages and the version stamp
+# leaves: an unfinished data.mdb under INDEX/.new-PID (PID not running).
+# The index itself has no data.mdb until it is whole: a search says there
+# is none, the next run removes the leftovers and creates it.
+IX5=$T/ix5
+mkdir -p "$IX5/.new-999999"
+printf 'not yet an index' >"$IX5/.new-999999/data.mdb"
+run "$SRCH" -i "$IX5" zzz
+check_exit 2
+check_contains err "no index at"
+run "$IDX" -q -i "$IX5" "$T/z.jsonl"
+check_exit 0
+check_true "the leftovers are removed" test ! -e "$IX5/.new-999999"
+run "$IDX" -i "$IX5" --check
+check_exit 0
+end_check
+
 begin "searchers running while batches commit: no errors, only committed states"
 IX2=$T/ix2
 "$IDX" -q -i "$IX2" "$T/a.jsonl"

@@ -98,10 +98,12 @@
  * index of an older format is refused with GW_EVERSION: rebuild it. */
 #include "store/gw_store.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <lmdb.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -248,6 +250,76 @@ abort:
 	return err->rc;
 }
 
+/* gw_store_open's flag for create_whole: create data.mdb where it is. */
+#define OPEN_IN_PLACE 0x100
+
+/* Removes what create_whole left in path when its process was killed:
+ * .new-PID where no process PID runs. */
+static void remove_stale_new(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	char dir[4200], file[4300];
+
+	while (d && (e = readdir(d))) {
+		char *end;
+		long pid;
+		if (strncmp(e->d_name, ".new-", 5) != 0)
+			continue;
+		pid = strtol(e->d_name + 5, &end, 10);
+		if (*end || pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(dir, sizeof dir, "%s/%s", path, e->d_name);
+		snprintf(file, sizeof file, "%s/data.mdb", dir);
+		unlink(file);
+		snprintf(file, sizeof file, "%s/lock.mdb", dir);
+		unlink(file);
+		rmdir(dir);
+	}
+	if (d)
+		closedir(d);
+}
+
+/* Makes a new index at path whole before it has its name: data.mdb is
+ * created, its tables made and its versions stamped in path/.new-PID,
+ * then moved to path/data.mdb without replacing one another process made
+ * meanwhile. A first build killed while LMDB had written its meta pages
+ * but not the tables, or the tables but not the versions, used to leave
+ * a data.mdb no program would open ("not a gongwen index") where there
+ * should be no index or an empty one. */
+static gw_rc create_whole(const char *path, gw_err *err)
+{
+	char tmp[4096], from[4200], to[4200];
+	gw_store *s;
+	gw_rc rc;
+
+	remove_stale_new(path);
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s/.new-%ld", path, (long)getpid()) >= sizeof tmp)
+		return gw_err_set(err, GW_EINVAL, 0, "index path too long: '%s'", path);
+	if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
+		return gw_err_set(err, GW_EIO, errno, "cannot create '%s': %s", tmp, strerror(errno));
+	rc = gw_store_open(&s, tmp, GW_OPEN_CREATE | OPEN_IN_PLACE, err);
+	gw_store_close(s);
+	if (rc != GW_OK && err) { /* name the index, not its scaffolding */
+		char *at = strstr(err->msg, tmp), msg[sizeof err->msg];
+		if (at) {
+			snprintf(msg, sizeof msg, "%.*s%s%s", (int)(at - err->msg), err->msg, path, at + strlen(tmp));
+			memcpy(err->msg, msg, sizeof msg);
+		}
+	}
+	snprintf(from, sizeof from, "%s/data.mdb", tmp);
+	snprintf(to, sizeof to, "%s/data.mdb", path);
+	/* link(2) never replaces: EEXIST means another process made it. */
+	if (rc == GW_OK && link(from, to) != 0 && errno != EEXIST &&
+	    renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) != 0 && errno != EEXIST)
+		rc = gw_err_set(err, GW_EIO, errno, "cannot create '%s': %s", to, strerror(errno));
+	unlink(from);
+	snprintf(from, sizeof from, "%s/lock.mdb", tmp);
+	unlink(from);
+	rmdir(tmp);
+	return rc;
+}
+
 gw_rc gw_store_open(gw_store **out, const char *path, int flags, gw_err *err)
 {
 	gw_store *s;
@@ -262,6 +334,8 @@ gw_rc gw_store_open(gw_store **out, const char *path, int flags, gw_err *err)
 			return gw_err_set(err, GW_ENOTFOUND, errno, "no index at '%s'", path);
 		if (mkdir(path, 0777) != 0 && errno != EEXIST)
 			return gw_err_set(err, GW_EIO, errno, "cannot create '%s': %s", path, strerror(errno));
+		if (!(flags & OPEN_IN_PLACE) && create_whole(path, err))
+			return err ? err->rc : GW_EIO;
 	}
 	s = calloc(1, sizeof *s);
 	if (s) {
