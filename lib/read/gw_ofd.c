@@ -804,43 +804,12 @@ gw_rc gw_notice_parse_ofd_page(const char *xml, size_t n, gw_notice *out, gw_err
 }
 
 /* The reader of gongwen-index (gw_input.h): one notice per .ofd file. */
-static void deliver(gw_input *in, const char *id, gw_zip *z)
-{
-	gw_notice n;
-	gw_err err;
-
-	gw_err_clear(&err);
-	if (gw_notice_parse_ofd(z, &n, &err) != GW_OK) {
-		gw_input_reject(in, id, 0, "%s", err.msg[0] ? err.msg : gw_rc_name(err.rc));
-		return;
-	}
-	if (!n.part[GW_NP_TITLE])
-		gw_input_reject(in, id, 0, "empty document");
-	else
-		gw_input_notice(in, id, &n);
-	gw_notice_free(&n);
-}
-
 void gw_input_ofd(gw_input *in, const char *id, FILE *fp)
 {
-	gw_zip *z = gw_office_open(in, id, fp);
-
-	if (z)
-		deliver(in, id, z);
-	gw_zip_close(z);
+	gw_office_input(in, id, fp, gw_notice_parse_ofd);
 }
 
 void gw_input_ofd_mem(gw_input *in, const char *id, const char *p, size_t n)
 {
-	gw_zip *z;
-	gw_err err;
-
-	gw_err_clear(&err);
-	in->nbytes += n;
-	if (gw_zip_open_mem(p, n, &z, &err) != GW_OK) {
-		gw_input_reject(in, id, 0, "%s", err.msg[0] ? err.msg : gw_rc_name(err.rc));
-		return;
-	}
-	deliver(in, id, z);
-	gw_zip_close(z);
+	gw_office_input_mem(in, id, p, n, gw_notice_parse_ofd);
 }

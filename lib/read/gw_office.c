@@ -479,3 +479,45 @@ void gw_orels_free(gw_orels *r)
 	gw_buf_free(&r->strs);
 	memset(r, 0, sizeof *r);
 }
+
+/* One notice of the archive z, parsed by parse, to gw_input_notice. */
+static void deliver_notice(gw_input *in, const char *id, gw_zip *z, gw_office_parse_fn parse)
+{
+	gw_notice n;
+	gw_err err;
+
+	gw_err_clear(&err);
+	if (parse(z, &n, &err) != GW_OK) {
+		gw_input_reject(in, id, 0, "%s", err.msg[0] ? err.msg : gw_rc_name(err.rc));
+		return;
+	}
+	if (!n.part[GW_NP_TITLE])
+		gw_input_reject(in, id, 0, "empty document");
+	else
+		gw_input_notice(in, id, &n);
+	gw_notice_free(&n);
+}
+
+void gw_office_input(gw_input *in, const char *id, FILE *fp, gw_office_parse_fn parse)
+{
+	gw_zip *z = gw_office_open(in, id, fp);
+
+	if (z)
+		deliver_notice(in, id, z, parse);
+	gw_zip_close(z);
+}
+
+void gw_office_input_mem(gw_input *in, const char *id, const char *p, size_t n, gw_office_parse_fn parse)
+{
+	gw_zip *z;
+	gw_err err;
+
+	gw_err_clear(&err);
+	in->nbytes += n;
+	if (gw_zip_open_mem(p, n, &z, &err) != GW_OK) {
+		gw_input_reject(in, id, 0, "%s", err.msg[0] ? err.msg : gw_rc_name(err.rc));
+		return;
+	}
+	deliver_notice(in, id, z, parse);
+	gw_zip_close(z);
+}

@@ -55,6 +55,13 @@ void gw_input_xlsx_parts(struct gw_input *in, const char *name, const char *shee
  * rejects name with one message ("name: not a ZIP archive ...") and
  * returns NULL. */
 gw_zip *gw_office_open(struct gw_input *in, const char *name, FILE *fp);
+/* The reader of gongwen-index for a ZIP format that holds one notice
+ * (.docx, .ofd): the archive (fp, or p[0..n)) read by parse, then the
+ * notice to gw_input_notice under id; what cannot be read is rejected as
+ * "id: msg", an archive without text as "id: empty document". */
+typedef gw_rc (*gw_office_parse_fn)(gw_zip *z, gw_notice *out, gw_err *err);
+void gw_office_input(struct gw_input *in, const char *id, FILE *fp, gw_office_parse_fn parse);
+void gw_office_input_mem(struct gw_input *in, const char *id, const char *p, size_t n, gw_office_parse_fn parse);
 
 /* The relationships of a part (OPC: the .rels part beside it; the
  * package's own for part ""): Id, the last component of the Type URI
