@@ -121,7 +121,8 @@ static gw_rc put_record(FILE *out, gw_index *ix, const gw_results *r, const gw_r
 	fputs("   ", out);
 	for (unsigned i = 0; i < rec->nf; i++) {
 		const char *name = gw_results_field_name(r, rec->fid[i]);
-		if (name[0] == '_')
+		/* notice_number is the ↳ line's number, indexed (gw_attach.h) */
+		if (name[0] == '_' || strcmp(name, "notice_number") == 0)
 			continue;
 		rs.n = 0;
 		if (gw_highlight(ix, gw_results_query(r), rec->text[i], rec->text_len[i], &rs, err))
