@@ -253,9 +253,9 @@ abort:
 /* gw_store_open's flag for create_whole: create data.mdb where it is. */
 #define OPEN_IN_PLACE 0x100
 
-/* Removes what create_whole left in path when its process was killed:
- * .new-PID where no process PID runs. */
-static void remove_stale_new(const char *path)
+/* Removes what create_whole left in path: .new-PID where no process PID
+ * runs (all of them if every_one: the index is being removed). */
+static void remove_new(const char *path, int every_one)
 {
 	DIR *d = opendir(path);
 	struct dirent *e;
@@ -267,7 +267,7 @@ static void remove_stale_new(const char *path)
 		if (strncmp(e->d_name, ".new-", 5) != 0)
 			continue;
 		pid = strtol(e->d_name + 5, &end, 10);
-		if (*end || pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+		if (*end || pid <= 0 || (!every_one && (kill((pid_t)pid, 0) == 0 || errno != ESRCH)))
 			continue;
 		snprintf(dir, sizeof dir, "%s/%s", path, e->d_name);
 		snprintf(file, sizeof file, "%s/data.mdb", dir);
@@ -287,13 +287,18 @@ static void remove_stale_new(const char *path)
  * but not the tables, or the tables but not the versions, used to leave
  * a data.mdb no program would open ("not a gongwen index") where there
  * should be no index or an empty one. */
+void gw_store_remove_new(const char *path)
+{
+	remove_new(path, 1);
+}
+
 static gw_rc create_whole(const char *path, gw_err *err)
 {
 	char tmp[4096], from[4200], to[4200];
 	gw_store *s;
 	gw_rc rc;
 
-	remove_stale_new(path);
+	remove_new(path, 0);
 	if ((size_t)snprintf(tmp, sizeof tmp, "%s/.new-%ld", path, (long)getpid()) >= sizeof tmp)
 		return gw_err_set(err, GW_EINVAL, 0, "index path too long: '%s'", path);
 	if (mkdir(tmp, 0777) != 0 && errno != EEXIST)

@@ -31,6 +31,10 @@ enum {
  * analyzer versions: GW_EVERSION names both versions when they differ. */
 gw_rc gw_store_open(gw_store **out, const char *path, int flags, gw_err *err);
 void gw_store_close(gw_store *s);
+/* Removes the scaffolding a new index is made in (INDEX/.new-PID, see
+ * gw_store_open) left in the index directory path, for a program about
+ * to remove that directory (a killed build's). */
+void gw_store_remove_new(const char *path);
 /* Frees the reader slots (in lock.mdb) of processes that died holding
  * them; *dead (if dead is not NULL) is how many. A reader killed in a
  * search leaves its slot claiming the snapshot it read, and no page freed

@@ -304,6 +304,7 @@ gw_rc gw_index_remove(const char *path, gw_err *err)
 		if (unlink(f) != 0 && errno != ENOENT)
 			return gw_err_set(err, GW_EIO, errno, "cannot remove '%s': %s", f, strerror(errno));
 	}
+	gw_store_remove_new(path);
 	if (rmdir(path) != 0 && errno != ENOENT)
 		return gw_err_set(err, GW_EIO, errno, "cannot remove '%s': %s", path, strerror(errno));
 	return GW_OK;
