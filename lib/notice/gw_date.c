@@ -32,15 +32,6 @@ static int is_space(int32_t cp)
 	       cp == 0xFEFF;
 }
 
-static int digit_val(int32_t cp)
-{
-	if (cp >= '0' && cp <= '9')
-		return cp - '0';
-	if (cp >= 0xFF10 && cp <= 0xFF19)
-		return cp - 0xFF10;
-	return -1;
-}
-
 /* 〇 ○ 零 Ｏ → 0, 一 … 九 → 1 … 9 (also 兩 → 2), else -1. */
 static int cn_digit(int32_t cp)
 {
@@ -75,7 +66,7 @@ static int is_sep(int32_t cp)
 
 static int is_numeral(int32_t cp)
 {
-	return digit_val(cp) >= 0 || cn_digit(cp) >= 0 || cn_unit(cp) > 0;
+	return gw_digit_value(cp) >= 0 || cn_digit(cp) >= 0 || cn_unit(cp) > 0;
 }
 
 /* The next code point that is not white space, without moving; END at the
@@ -129,7 +120,7 @@ static int arabic(cur *c, int *k)
 	size_t after;
 	int v = 0, d;
 
-	for (*k = 0; (d = digit_val(peek(c, &after))) >= 0; ++*k) {
+	for (*k = 0; (d = gw_digit_value(peek(c, &after))) >= 0; ++*k) {
 		if (*k == 4)
 			return -1;
 		v = v * 10 + d;
@@ -181,7 +172,7 @@ static int small_num(cur *c)
 	size_t after;
 	int k, v;
 
-	if (digit_val(peek(c, &after)) >= 0) {
+	if (gw_digit_value(peek(c, &after)) >= 0) {
 		v = arabic(c, &k);
 		return k <= 2 ? v : -1;
 	}
@@ -199,7 +190,7 @@ static int year_of(cur *c, unsigned flags, int *digits)
 	size_t after;
 	int v, k;
 
-	*digits = digit_val(peek(c, &after)) >= 0;
+	*digits = gw_digit_value(peek(c, &after)) >= 0;
 	if (era && take(c, 0x5143)) /* 民國元年: the first year */
 		return 1912;
 	if (*digits) {
@@ -308,7 +299,7 @@ int gw_date_find(const char *s, size_t n, unsigned flags, size_t *from, size_t *
 			continue;
 		j = c.i;
 		next = j < n ? gw_utf8_next(s, n, &j) : END;
-		if (digit_val(next) >= 0 || (is_sep(next) && j < n && digit_val(gw_utf8_next(s, n, &j)) >= 0))
+		if (gw_digit_value(next) >= 0 || (is_sep(next) && j < n && gw_digit_value(gw_utf8_next(s, n, &j)) >= 0))
 			continue; /* 2020-3-25-1 is a code, not a date */
 		if (from)
 			*from = at;

@@ -128,15 +128,6 @@ static int is_space(int32_t cp)
 	return cp == ' ' || cp == '\t' || cp == 0x3000 || cp == 0xA0 || cp == 0xFEFF;
 }
 
-static int digit_val(int32_t cp)
-{
-	if (cp >= '0' && cp <= '9')
-		return cp - '0';
-	if (cp >= 0xFF10 && cp <= 0xFF19)
-		return cp - 0xFF10;
-	return -1;
-}
-
 /* 〇 零 ○ → 0, 一 … 九 → 1 … 9, else -1. */
 static int cn_digit(int32_t cp)
 {
@@ -397,7 +388,7 @@ static int number_form1(const cpv *v, size_t i)
 	}
 	if (!h || i >= v->n || !cp_in(v->cp[i++], "〔[（(【［〖"))
 		return 0;
-	while (i < v->n && digit_val(v->cp[i]) >= 0) {
+	while (i < v->n && gw_digit_value(v->cp[i]) >= 0) {
 		i++;
 		d++;
 	}
@@ -405,7 +396,7 @@ static int number_form1(const cpv *v, size_t i)
 		return 0;
 	if (i < v->n && v->cp[i] == 0x7B2C) /* 第 */
 		i++;
-	for (d = 0; i < v->n && digit_val(v->cp[i]) >= 0; i++)
+	for (d = 0; i < v->n && gw_digit_value(v->cp[i]) >= 0; i++)
 		d++;
 	return d && i + 1 == v->n && cp_in(v->cp[i], "号號");
 }
@@ -418,7 +409,7 @@ static int number_form2(const cpv *v, size_t i)
 	if (!v->full || v->n < i + 3 || !cp_in(v->cp[v->n - 1], "号號"))
 		return 0;
 	j = v->n - 1;
-	while (j > i && digit_val(v->cp[j - 1]) >= 0) {
+	while (j > i && gw_digit_value(v->cp[j - 1]) >= 0) {
 		j--;
 		d++;
 	}
@@ -443,14 +434,14 @@ static int number_form3(const cpv *v, size_t i)
 		return 0;
 	while (i < v->n && is_space(v->cp[i]))
 		i++;
-	for (; i < v->n && digit_val(v->cp[i]) >= 0; i++)
+	for (; i < v->n && gw_digit_value(v->cp[i]) >= 0; i++)
 		d++;
 	while (i < v->n && is_space(v->cp[i]))
 		i++;
 	if (d && i < v->n && cp_in(v->cp[i], "/／")) {
 		for (i++; i < v->n && is_space(v->cp[i]);)
 			i++;
-		for (d = 0; i < v->n && digit_val(v->cp[i]) >= 0; i++)
+		for (d = 0; i < v->n && gw_digit_value(v->cp[i]) >= 0; i++)
 			d++;
 		if (d != 4)
 			return 0;
@@ -621,7 +612,7 @@ static int attach_start(const line *l, size_t *name)
 	if (!starts_with(l, "附件") || l->ti.sep)
 		return 0;
 	cpv_load(&v, l->s, l->len);
-	while (i < v.n && (is_space(v.cp[i]) || digit_val(v.cp[i]) >= 0 || cn_digit(v.cp[i]) > 0))
+	while (i < v.n && (is_space(v.cp[i]) || gw_digit_value(v.cp[i]) >= 0 || cn_digit(v.cp[i]) > 0))
 		i++;
 	if (i >= v.n || !cp_in(v.cp[i], "：:"))
 		return 0;
@@ -641,7 +632,7 @@ static int appendix_heading(const line *l, size_t *text)
 	if (!starts_with(l, "附件") || l->ti.sep || l->ncp > 48)
 		return 0;
 	cpv_load(&v, l->s, l->len);
-	while (i < v.n && (digit_val(v.cp[i]) >= 0 || cn_digit(v.cp[i]) > 0))
+	while (i < v.n && (gw_digit_value(v.cp[i]) >= 0 || cn_digit(v.cp[i]) > 0))
 		i++;
 	for (j = i; j < v.n && (is_space(v.cp[j]) || cp_in(v.cp[j], "：:")); j++)
 		colon |= !is_space(v.cp[j]);
@@ -664,7 +655,7 @@ static int enumerated(const line *l, size_t *name)
 	cpv_load(&v, l->s, l->len);
 	if (cp_in(v.cp[0], "(（"))
 		i++;
-	while (i < v.n && digit_val(v.cp[i]) >= 0) {
+	while (i < v.n && gw_digit_value(v.cp[i]) >= 0) {
 		i++;
 		d++;
 	}
@@ -697,7 +688,7 @@ static int org_like(const line *l)
 		all++;
 		han += is_han(cp);
 	}
-	if (han < 2 || all > 30 || han * 10 < all * 6 || digit_val(c[0]) >= 0)
+	if (han < 2 || all > 30 || han * 10 < all * 6 || gw_digit_value(c[0]) >= 0)
 		return 0;
 	if ((cn_digit(c[0]) > 0 || c[0] == 0x5341) && c[1] == 0x3001) /* 一、 */
 		return 0;
@@ -1159,7 +1150,7 @@ static int copy_line(const line *l)
 	size_t i = 0, k = 0;
 
 	while (i < l->len)
-		if (digit_val(gw_utf8_next(l->s, l->len, &i)) < 0 || ++k > 6)
+		if (gw_digit_value(gw_utf8_next(l->s, l->len, &i)) < 0 || ++k > 6)
 			return 0;
 	return k == 6;
 }

@@ -58,7 +58,6 @@
 
 #define SNIFF_LEN 8192         /* bytes searched for a charset declaration */
 #define LAYOUT_CELL_LEN 1000   /* bytes of text that make a cell "layout" */
-#define MAX_CAPTION_LEN 200    /* a longer line above a table is not its caption */
 #define MAX_TITLE_LEN 300      /* a longer heading is not a title */
 #define IDEOGRAPHIC_SPACE "\xE3\x80\x80" /* U+3000 */
 
@@ -1204,33 +1203,16 @@ static int fill_table(walker *w, const grid *g, size_t h, gw_table *t)
 	return note_ragged(w, g, w->ntables + 1, h);
 }
 
-/* Whether the n bytes at s end with the UTF-8 string tail. */
-static int ends_with(const char *s, size_t n, const char *tail)
-{
-	size_t k = strlen(tail);
-
-	return n >= k && memcmp(s + n - k, tail, k) == 0;
-}
-
 /* The last line of the text so far, if it can be the heading of what
- * follows: short, and not a sentence or a lead-in ("。", "：" at its end);
- * "" otherwise. */
+ * follows (gw_input_caption_above); "" otherwise. */
 static char *line_above(const text *t)
 {
-	static const char *const ends[] = {"。", "；", "！", "：", ":", ";", NULL};
 	const char *s = t->b.len ? (const char *)t->b.p : "";
-	size_t end = t->b.len, start;
+	size_t end = t->b.len;
 
 	if (end > 0 && s[end - 1] == '\n')
 		end--;
-	for (start = end; start > 0 && s[start - 1] != '\n'; start--)
-		;
-	if (end - start > MAX_CAPTION_LEN)
-		start = end;
-	for (size_t i = 0; ends[i]; i++)
-		if (ends_with(s + start, end - start, ends[i]))
-			start = end;
-	return strndup(s + start, end - start);
+	return gw_input_caption_above(s, end);
 }
 
 /* The caption of table: its <caption>, else a title row, else the line of
@@ -1965,7 +1947,7 @@ static int furniture_line(const char *p, const char *end)
 			return 1;
 	}
 	/* a footer's line is short: a line of the article is not searched */
-	for (size_t i = 0; footer_marks[i] && end - p < MAX_CAPTION_LEN; i++)
+	for (size_t i = 0; footer_marks[i] && end - p < GW_CAPTION_MAX; i++)
 		if (memmem(p, (size_t)(end - p), footer_marks[i], strlen(footer_marks[i])))
 			return 1;
 	return tool_line(p, end);

@@ -255,3 +255,26 @@ void gw_input_trim(const char **b, const char **e)
 	while ((n = space_before(*b, *e)) > 0)
 		*e -= n;
 }
+
+/* Whether the n bytes at s end with the UTF-8 string tail. */
+static int ends_with(const char *s, size_t n, const char *tail)
+{
+	size_t k = strlen(tail);
+
+	return n >= k && memcmp(s + n - k, tail, k) == 0;
+}
+
+char *gw_input_caption_above(const char *s, size_t end)
+{
+	static const char *const ends[] = {"。", "；", "！", "：", ":", ";", NULL};
+	size_t start;
+
+	for (start = end; start > 0 && s[start - 1] != '\n'; start--)
+		;
+	if (end - start > GW_CAPTION_MAX)
+		start = end;
+	for (size_t i = 0; ends[i]; i++)
+		if (ends_with(s + start, end - start, ends[i]))
+			start = end;
+	return strndup(s + start, end - start);
+}

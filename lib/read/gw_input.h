@@ -100,6 +100,15 @@ int gw_input_skip_binary(gw_input *in, const char *name, const char *p, size_t l
  * gw_input_skip_binary). */
 const char *gw_input_text(gw_input *in, const char *name, const char *p, size_t *len, gw_buf *conv);
 
+/* Bytes of a line above a table that can be its caption: a longer one is not. */
+#define GW_CAPTION_MAX 200
+/* The line of s that ends at s[end] (end after its newline, if any, is
+ * the caller's to drop), if it can be the caption of the table after it:
+ * at most GW_CAPTION_MAX bytes, not a sentence or a lead-in (ending in
+ * 。 ； ！ ： : ;); else "". malloc'd; NULL if out of memory. Shared by the
+ * HTML and office readers. */
+char *gw_input_caption_above(const char *s, size_t end);
+
 /* Narrows [*b, *e) to the text between its leading and trailing white
  * space: ASCII white space and U+3000 IDEOGRAPHIC SPACE. */
 void gw_input_trim(const char **b, const char **e);

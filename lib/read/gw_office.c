@@ -16,7 +16,6 @@
 #include "text/gw_utf8.h"
 
 #define LAYOUT_CELL_LEN 1000 /* bytes of text that make a cell "layout" */
-#define MAX_CAPTION_LEN 200  /* a longer line above a table is not its caption */
 
 int gw_office_cjk(uint32_t cp)
 {
@@ -300,30 +299,14 @@ void gw_ogrid_text(const gw_ogrid *g, gw_buf *out)
 	}
 }
 
-/* Whether the n bytes at s end with the UTF-8 string tail. */
-static int ends_with(const char *s, size_t n, const char *tail)
-{
-	size_t k = strlen(tail);
-
-	return n >= k && memcmp(s + n - k, tail, k) == 0;
-}
-
 char *gw_office_line_above(const gw_buf *t)
 {
-	static const char *const ends[] = {"。", "；", "！", "：", ":", ";", NULL};
 	const char *s = t->len ? (const char *)t->p : "";
-	size_t end = t->len, start;
+	size_t end = t->len;
 
 	while (end > 0 && s[end - 1] == '\n')
 		end--;
-	for (start = end; start > 0 && s[start - 1] != '\n'; start--)
-		;
-	if (end - start > MAX_CAPTION_LEN)
-		start = end;
-	for (size_t i = 0; ends[i]; i++)
-		if (ends_with(s + start, end - start, ends[i]))
-			start = end;
-	return strndup(s + start, end - start);
+	return gw_input_caption_above(s, end);
 }
 
 gw_rc gw_office_notice(const gw_buf *t, gw_notice *tabs, gw_notice *out, gw_err *err)

@@ -71,4 +71,14 @@ size_t gw_utf8_sanitize(gw_buf *out, const char *s, size_t n, size_t *first_bad_
 /* Returns 1 if s[0..n) is valid UTF-8 (the empty string is), else 0. */
 int gw_utf8_valid(const char *s, size_t n);
 
+/* The value of an ASCII or full-width digit (0-9, U+FF10-FF19), else -1. */
+static inline int gw_digit_value(int32_t cp)
+{
+	if (cp >= '0' && cp <= '9')
+		return cp - '0';
+	if (cp >= 0xFF10 && cp <= 0xFF19)
+		return cp - 0xFF10;
+	return -1;
+}
+
 #endif
