@@ -185,9 +185,11 @@ $(FUZZ_REPLAY_OBJ): $(B)/tests/fuzz/replay_%.o: tests/fuzz/replay.c | $(B)/.deps
 	$(CC) $(CFLAGS_ALL) $(FUZZ_INC) '-DGW_FUZZ_NAME="$*"' -c $< -o $@
 
 $(FUZZ_REPLAY): $(B)/tests/fuzz/fuzz_%: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay_%.o $(LIBGW)
-	$(CC) $(LDFLAGS_ALL) $^ -o $@ $(PKG_LIBS)
-# fuzz_serve drives gongwen-serve's handler, which is program code.
+	$(CC) $(LDFLAGS_ALL) $(filter %.o,$^) $(filter %.a,$^) -o $@ $(PKG_LIBS)
+# fuzz_serve drives gongwen-serve's handler, which is program code, and
+# decodes as libmicrohttpd does.
 $(B)/tests/fuzz/fuzz_serve: $(SERVE_CORE_OBJ)
+$(B)/tests/fuzz/fuzz_serve: PKG_LIBS += $(SERVE_LIBS)
 
 # The programs tests/run.sh runs besides the scripts it finds itself
 # (tests/check_*.sh, tests/e2e_*.sh): append to TEST_PROGS; what the tests
@@ -280,6 +282,7 @@ $(FZ)/gen/serve_assets.o: $(B)/gen/serve_assets.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FZ_CFLAGS) -Iserve -fsanitize=fuzzer-no-link -c $< -o $@
 $(FZ)/fuzz_serve: $(FZ)/serve/handler.o $(FZ)/serve/params.o $(FZ)/gen/serve_assets.o
+$(FZ)/fuzz_serve: PKG_LIBS += $(SERVE_LIBS)
 
 fuzz: $(FUZZ_BIN)
 	@FUZZ_S=$(FUZZ_S) FUZZ_DIR=$(FZ) FUZZ_NICE='$(FUZZ_NICE)' sh tests/fuzz/fuzz.sh $(FUZZ_BIN)

@@ -22,7 +22,7 @@ static gw_rc put3(gw_index *ix, const char *id, const char *title, const char *b
 /* Number of hits of q. */
 static size_t nhits(gw_index *ix, const char *q)
 {
-	gw_search_opts o = {0, 100, NULL, 0, NULL, NULL, 0, NULL, 0, 0};
+	gw_search_opts o = {.limit = 100};
 	gw_results *r;
 	gw_err err;
 	size_t n;

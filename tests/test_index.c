@@ -179,7 +179,7 @@ static void test_chunks_and_deletes(void)
 	gw_t_commit(ix);
 	CHECK(gw_t_check_ok(ix));
 	{
-		gw_search_opts o = {0, 1000, NULL, 0, NULL, NULL, 0, NULL, 0, 0};
+		gw_search_opts o = {.limit = 1000};
 		gw_results *r;
 		gw_err_clear(&err);
 		CHECK(gw_search(ix, "公共内容", strlen("公共内容"), &o, &r, &err) == GW_OK);

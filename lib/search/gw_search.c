@@ -505,9 +505,14 @@ int gw_date_valid(const char *d)
 	size_t n = strlen(d);
 
 	for (size_t i = 0; i < n; i++)
-		if (!((d[i] >= '0' && d[i] <= '9') || ((i == 4 || i == 7) && d[i] == '-')))
+		if (!((d[i] >= '0' && d[i] <= '9' && i != 4 && i != 7) || ((i == 4 || i == 7) && d[i] == '-')))
 			return 0;
-	return n == 4 || n == 7 || n == 10;
+	if (n != 4 && n != 7 && n != 10)
+		return 0;
+	/* A month 01 to 12 and a day 01 to 31: 2020-13 is a typo, not a bound. */
+	if (n >= 7 && (memcmp(d + 5, "01", 2) < 0 || memcmp(d + 5, "12", 2) > 0))
+		return 0;
+	return n < 10 || (memcmp(d + 8, "01", 2) >= 0 && memcmp(d + 8, "31", 2) <= 0);
 }
 
 /* Compares a stored date with a bound by their common prefix, so that the

@@ -82,16 +82,16 @@ typedef struct gw_search_opts {
 	const char *before;     /* ISO date: only documents dated on/before */
 	int sort_date;          /* order by date, newest first (undated last), then score */
 	const char *facet;      /* field name: count matching documents per value */
-	size_t filter_from;     /* 0, or the byte offset in the query where its
-	                         * filters begin: the parts from there on must
-	                         * match but are neither scored nor highlighted
-	                         * (gongwen-serve's filter=FIELD:VALUE) */
 	int general_plan;       /* 1: never the document-at-a-time plan for ANDs of
 	                         * plain parts (tests compare the two plans) */
 	int verify_norms;       /* 1: for tests, the factor of every match whose
 	                         * norm is consulted is also computed from its lens
 	                         * entry, and counted if above the norm's bound
 	                         * (gw_results_norm_errors) */
+	size_t filter_from;     /* 0, or the byte offset in the query where its
+	                         * filters begin: the parts from there on must
+	                         * match but are neither scored nor highlighted
+	                         * (gongwen-serve's filter=FIELD:VALUE) */
 } gw_search_opts;
 
 /* 1 if d is a date the filters take: YYYY, YYYY-MM or YYYY-MM-DD. */
