@@ -60,7 +60,7 @@ LIBGW := $(B)/libgongwen.a
 INDEXER := $(B)/gongwen-index
 SEARCHER := $(B)/gongwen-search
 
-.PHONY: all deps test check run clean
+.PHONY: all deps test-deps test check run clean
 all: $(INDEXER) $(SEARCHER) $(LIBGW)
 
 # $(call install-missing,PACKAGES): installs the Debian packages of the
@@ -97,6 +97,35 @@ $(B)/gen/gw_t2s_table.c: $(B)/gen_t2s
 
 $(B)/gen/gw_t2s_table.o: $(B)/gen/gw_t2s_table.c
 	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+# --- gongwen-serve's page, embedded in the binary ---------------------------
+# gen_assets turns the page's files (serve/page/) into C byte arrays, each
+# with its URL path, Content-Type and ETag (the table of serve/assets.h), so
+# the server reads no files at run time. The table is regenerated when a file
+# of the page changes; $(SERVE_ASSETS_OBJ) is linked into gongwen-serve.
+SERVE_PAGE := $(sort $(wildcard serve/page/*.html serve/page/*.css serve/page/*.js))
+SERVE_ASSETS_OBJ := $(B)/gen/serve_assets.o
+
+$(B)/gen_assets: serve/gen_assets.c | $(B)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O2 -D_GNU_SOURCE $< -o $@
+
+$(B)/gen/serve_assets.c: $(B)/gen_assets $(SERVE_PAGE)
+	@mkdir -p $(dir $@)
+	$(B)/gen_assets $@ $(SERVE_PAGE)
+
+$(B)/gen/serve_assets.o: $(B)/gen/serve_assets.c serve/assets.h
+	$(CC) $(CFLAGS_ALL) -Iserve -c $< -o $@
+
+# The browser test (tests/e2e_browser.sh) drives the page in Debian's
+# chromium through chromedriver. `make test` installs them as root (CI);
+# elsewhere it says how, and the test reports SKIP (FAIL when $$CI is set).
+TEST_DEB_PKGS := chromium chromium-driver
+
+test-deps:
+	@($(call install-missing,$(TEST_DEB_PKGS))) || \
+	  echo "(without them tests/e2e_browser.sh reports SKIP)"
+# --- end of gongwen-serve's page ---------------------------------------------
 
 $(B)/%.o: %.c | $(B)/.deps-ok
 	@mkdir -p $(dir $@)
@@ -169,10 +198,10 @@ TEST_DEPS := $(FAIL_WRITES)
 TEST_JOBS = $(or $(JOBS),$(if $(filter -j,$(MAKEFLAGS)),$(shell nproc)),$(patsubst -j%,%,$(filter -j%,$(MAKEFLAGS))),1)
 RUN_TESTS = GW_BUILD=$(B) JOBS=$(TEST_JOBS) GW_TIMEOUT=$(or $(TIMEOUT),300) sh tests/run.sh $(TEST_PROGS)
 
-test: deps all $(TEST_PROGS) $(TEST_DEPS)
+test: deps test-deps all $(TEST_PROGS) $(TEST_DEPS)
 	@$(RUN_TESTS)
 
-check: deps all $(TEST_PROGS) $(TEST_DEPS)
+check: deps test-deps all $(TEST_PROGS) $(TEST_DEPS)
 	@GW_QUICK=1 $(RUN_TESTS)
 
 RUN_INDEX := $(B)/index
