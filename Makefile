@@ -32,11 +32,12 @@ endif
 
 # Debian packages the build needs; `make deps` installs the missing ones.
 DEB_PKGS := gcc make pkg-config libicu-dev liblmdb-dev libstemmer-dev libxml2-dev libzip-dev libzstd-dev lmdb-utils \
-            libpoppler-glib-dev
+            libpoppler-glib-dev libmicrohttpd-dev
 
 # Recursively expanded on purpose: evaluated when a recipe runs, i.e. after
 # `deps` has installed pkg-config and the -dev packages.
 PKG_CFLAGS = $(shell pkg-config --cflags icu-uc icu-i18n lmdb libxml-2.0 libzip libzstd poppler-glib 2>/dev/null)
+SERVE_LIBS = $(shell pkg-config --libs libmicrohttpd 2>/dev/null) -lpthread
 PKG_LIBS = $(shell pkg-config --libs icu-uc icu-i18n lmdb libxml-2.0 libzip libzstd poppler-glib 2>/dev/null) -lstemmer -lm
 
 WARN := -std=c11 -pedantic -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
@@ -51,6 +52,10 @@ IDX_SRC := $(wildcard indexer/*.c)
 IDX_OBJ := $(IDX_SRC:%.c=$(B)/%.o)
 SRCH_SRC := $(wildcard search/*.c)
 SRCH_OBJ := $(SRCH_SRC:%.c=$(B)/%.o)
+SERVE_SRC := $(wildcard serve/*.c)
+SERVE_OBJ := $(filter-out %/gen_assets.o,$(SERVE_SRC:%.c=$(B)/%.o)) $(B)/gen/serve_assets.o
+# The request handler without the HTTP library: what the fuzz harness drives.
+SERVE_CORE_OBJ := $(B)/serve/handler.o $(B)/serve/params.o $(B)/gen/serve_assets.o
 # Program code other than main() is linked into tests too.
 PROG_LIB_OBJ := $(filter-out %/main.o,$(IDX_OBJ) $(SRCH_OBJ))
 TEST_SRC := $(wildcard tests/test_*.c)
@@ -59,9 +64,10 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(B)/tests/%)
 LIBGW := $(B)/libgongwen.a
 INDEXER := $(B)/gongwen-index
 SEARCHER := $(B)/gongwen-search
+SERVER := $(B)/gongwen-serve
 
 .PHONY: all deps test-deps test check run clean
-all: $(INDEXER) $(SEARCHER) $(LIBGW)
+all: $(INDEXER) $(SEARCHER) $(SERVER) $(LIBGW)
 
 # $(call install-missing,PACKAGES): installs the Debian packages of the
 # list that are missing (as root), or prints the apt-get line and fails.
@@ -152,6 +158,10 @@ SRCH_LIBS = -Wl,-Bstatic -licui18n -licuuc -licudata -llmdb -lstemmer -lzstd -ls
 $(SEARCHER): $(SRCH_OBJ) $(LIBGW)
 	$(CC) $(LDFLAGS_ALL) $^ -o $@ $(SRCH_LIBS)
 
+# gongwen-serve: libmicrohttpd for HTTP (README "gongwen-serve" says why).
+$(SERVER): $(SERVE_OBJ) $(LIBGW)
+	$(CC) $(LDFLAGS_ALL) $^ -o $@ $(PKG_LIBS) $(SERVE_LIBS)
+
 $(B)/tests/%: $(B)/tests/%.o $(PROG_LIB_OBJ) $(LIBGW)
 	$(CC) $(LDFLAGS_ALL) $^ -o $@ $(PKG_LIBS)
 
@@ -186,6 +196,8 @@ $(FUZZ_REPLAY_OBJ): $(B)/tests/fuzz/replay_%.o: tests/fuzz/replay.c | $(B)/.deps
 
 $(FUZZ_REPLAY): $(B)/tests/fuzz/fuzz_%: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay_%.o $(LIBGW)
 	$(CC) $(LDFLAGS_ALL) $^ -o $@ $(PKG_LIBS)
+# fuzz_serve drives gongwen-serve's handler, which is program code.
+$(B)/tests/fuzz/fuzz_serve: $(SERVE_CORE_OBJ)
 
 # The programs tests/run.sh runs besides the scripts it finds itself
 # (tests/check_*.sh, tests/e2e_*.sh): append to TEST_PROGS; what the tests
@@ -268,7 +280,16 @@ $(FZ_LIBGW): $(FZ_LIB_OBJ)
 	ar rcs $@ $^
 
 $(FUZZ_BIN): $(FZ)/fuzz_%: tests/fuzz/fuzz_%.c $(FZ_LIBGW) | $(FZ)/.deps-ok
-	$(FUZZ_CC) $(FZ_CFLAGS) -fsanitize=fuzzer $(FUZZ_INC) $< $(FZ_LIBGW) -o $@ $(PKG_LIBS)
+	$(FUZZ_CC) $(FZ_CFLAGS) -fsanitize=fuzzer $(FUZZ_INC) $< $(filter %.o,$^) $(FZ_LIBGW) -o $@ $(PKG_LIBS)
+
+# fuzz_serve: gongwen-serve's handler (program code), built for fuzzing.
+$(FZ)/serve/%.o: serve/%.c | $(FZ)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+$(FZ)/gen/serve_assets.o: $(B)/gen/serve_assets.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FZ_CFLAGS) -Iserve -fsanitize=fuzzer-no-link -c $< -o $@
+$(FZ)/fuzz_serve: $(FZ)/serve/handler.o $(FZ)/serve/params.o $(FZ)/gen/serve_assets.o
 
 fuzz: $(FUZZ_BIN)
 	@FUZZ_S=$(FUZZ_S) FUZZ_DIR=$(FZ) FUZZ_NICE='$(FUZZ_NICE)' sh tests/fuzz/fuzz.sh $(FUZZ_BIN)

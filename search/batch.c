@@ -70,7 +70,7 @@ static gw_rc format_json(gw_buf *line, gw_index *ix, gw_results *r, const char *
 	for (size_t i = 0; i < gw_results_count(r) && rc == GW_OK; i++) {
 		if (i)
 			gw_buf_putc(line, ',');
-		rc = gw_json_hit(line, ix, r, i, o, 0, sn, err);
+		rc = gw_json_hit(line, ix, r, i, &o->shape, 0, sn, err);
 	}
 	gw_buf_puts(line, "]}");
 	return rc;

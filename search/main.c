@@ -376,6 +376,9 @@ int main(int argc, char **argv)
 	status = parse_args(memset(&o, 0, sizeof o), argc, argv);
 	if (status >= 0)
 		goto out;
+	o.shape.fields = o.fields;
+	o.shape.nfields = o.nfields;
+	o.shape.explain = o.explain;
 	if (!o.index && !(o.index = gw_default_index_path(&path))) {
 		status = usage_error("no index: use -i INDEX or set GONGWEN_INDEX", NULL);
 		goto out;

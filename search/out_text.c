@@ -14,31 +14,11 @@
 static const char *hl_on(const sopts *o) { return o->color ? "\x1b[1;31m" : "\xC2\xAB"; }
 static const char *hl_off(const sopts *o) { return o->color ? "\x1b[0m" : "\xC2\xBB"; }
 
-unsigned gw_title_fid(const gw_results *r)
-{
-	for (unsigned f = 1; *gw_results_field_name(r, f); f++)
-		if (strcmp(gw_results_field_name(r, f), "title") == 0)
-			return f;
-	return 0;
-}
-
 gw_rc gw_out_check(FILE *out, gw_err *err)
 {
 	if (!ferror(out))
 		return GW_OK;
 	return gw_err_set(err, GW_EIO, errno, "cannot write output: %s", strerror(errno));
-}
-
-const char *gw_out_field(const gw_results *r, const gw_record *rec, const char *name, size_t *len,
-                         const char **shown)
-{
-	const char *v = gw_results_field(r, rec, name, len);
-
-	*shown = name;
-	for (unsigned k = 0; v && k < rec->nf; k++)
-		if (rec->text[k] == v)
-			*shown = gw_results_field_name(r, rec->fid[k]);
-	return v;
 }
 
 void gw_out_flat(FILE *out, const char *s, size_t n)

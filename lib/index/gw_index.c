@@ -89,6 +89,27 @@ gw_rc gw_index_open(gw_index **out, const char *path, int flags, gw_err *err)
 	return GW_OK;
 }
 
+gw_rc gw_index_open_view(gw_index **out, gw_index *base, gw_err *err)
+{
+	gw_index *ix;
+
+	*out = NULL;
+	if (base->write)
+		return gw_err_set(err, GW_EINVAL, 0, "a view needs a read-only index");
+	if (!(ix = calloc(1, sizeof *ix)))
+		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	ix->s = base->s;
+	ix->view = 1;
+	gw_index_set_budget(ix, 0);
+	ix->threads = 1;
+	if (gw_analyzer_new(&ix->an, err)) {
+		gw_index_close(ix);
+		return err->rc;
+	}
+	*out = ix;
+	return GW_OK;
+}
+
 gw_rc gw_index_reader_check(gw_index *ix, int *dead, gw_err *err)
 {
 	return gw_store_reader_check(ix->s, dead, err);
@@ -137,7 +158,8 @@ void gw_index_close(gw_index *ix)
 	batch_free(&ix->b);
 	gw_lens_cache_free(ix->lens_cache);
 	gw_analyzer_free(ix->an);
-	gw_store_close(ix->s);
+	if (!ix->view)
+		gw_store_close(ix->s);
 	free(ix);
 }
 

@@ -22,6 +22,12 @@ typedef struct gw_index gw_index;
  * not GW_OPEN_CREATE), GW_EVERSION (another format version), GW_EFORMAT,
  * GW_EIO, GW_ELMDB. */
 gw_rc gw_index_open(gw_index **out, const char *path, int flags, gw_err *err);
+
+/* Opens another read-only handle on the index base has open, for another
+ * thread: it shares base's LMDB environment (which a process may open only
+ * once) and has its own analyzer and caches, which are not thread-safe.
+ * Close every view before base. */
+gw_rc gw_index_open_view(gw_index **out, gw_index *base, gw_err *err);
 /* Closes the index; aborts an uncommitted batch. NULL does nothing. */
 void gw_index_close(gw_index *ix);
 /* Frees the reader slots of processes that died in a search, which would

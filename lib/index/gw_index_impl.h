@@ -44,6 +44,7 @@ struct applier;
 
 struct gw_index {
 	gw_store *s;
+	int view;          /* s is borrowed from another handle (gw_index_open_view) */
 	gw_analyzer *an;
 	int write;
 	gw_warn_fn warn;

@@ -432,6 +432,62 @@ static gw_rc parse_text(parser *p, gw_json_obj *obj)
 	return GW_OK;
 }
 
+/* An element of the top-level array, stored as a member with an empty
+ * key (parse_member's layout). */
+static gw_rc parse_element(parser *p, gw_json_obj *obj)
+{
+	size_t val_mark;
+	gw_rc rc;
+	int type;
+
+	if ((rc = grow_members(p, obj)) != GW_OK)
+		return rc;
+	emit(p, "", 1);
+	val_mark = p->out->len;
+	if ((rc = parse_value(p, &type)) != GW_OK)
+		return rc;
+	emit(p, "", 1);
+	if (!gw_buf_ok(p->out))
+		return fail_oom(p);
+	obj->m[obj->n].key_len = 0;
+	obj->m[obj->n].val_len = p->out->len - val_mark - 1;
+	obj->m[obj->n].type = type;
+	obj->n++;
+	return GW_OK;
+}
+
+/* The whole input as one array with optional whitespace around it. */
+static gw_rc parse_array_text(parser *p, gw_json_obj *obj)
+{
+	gw_rc rc;
+	int c;
+
+	skip_ws(p);
+	if (peek(p) != '[')
+		return fail(p, p->pos, "expected an array");
+	if ((rc = enter(p)) != GW_OK)
+		return rc;
+	if (peek(p) != ']') {
+		for (;;) {
+			if ((rc = parse_element(p, obj)) != GW_OK)
+				return rc;
+			skip_ws(p);
+			if ((c = peek(p)) == ']')
+				break;
+			if (c != ',')
+				return fail(p, p->pos, "expected ',' or ']'");
+			p->pos++;
+			skip_ws(p);
+		}
+	}
+	if ((rc = leave(p)) != GW_OK)
+		return rc;
+	skip_ws(p);
+	if (p->pos < p->len)
+		return fail(p, p->pos, "trailing characters after the array");
+	return GW_OK;
+}
+
 /* Points each member at its key and value, which lie in obj->store_ in
  * member order, each followed by a NUL. */
 static void set_pointers(gw_json_obj *obj)
@@ -466,7 +522,8 @@ void gw_json_obj_free(gw_json_obj *obj)
 	gw_json_obj_init(obj);
 }
 
-gw_rc gw_json_parse_object(gw_json_obj *obj, const char *text, size_t len, gw_err *err)
+/* Parses text as one object (array 0) or one array (array 1). */
+static gw_rc parse_top(gw_json_obj *obj, const char *text, size_t len, int array, gw_err *err)
 {
 	parser p = {text, len, 0, &obj->store_, err, 0};
 	gw_rc rc;
@@ -479,7 +536,7 @@ gw_rc gw_json_parse_object(gw_json_obj *obj, const char *text, size_t len, gw_er
 	if (gw_buf_reserve(&obj->store_, len + 1) != 0)
 		rc = fail_oom(&p);
 	else
-		rc = parse_text(&p, obj);
+		rc = array ? parse_array_text(&p, obj) : parse_text(&p, obj);
 	if (rc == GW_OK) {
 		set_pointers(obj);
 		return GW_OK;
@@ -488,6 +545,16 @@ gw_rc gw_json_parse_object(gw_json_obj *obj, const char *text, size_t len, gw_er
 	if (!gw_buf_ok(&obj->store_))
 		gw_buf_free(&obj->store_); /* clears the sticky oom for next time */
 	return rc;
+}
+
+gw_rc gw_json_parse_object(gw_json_obj *obj, const char *text, size_t len, gw_err *err)
+{
+	return parse_top(obj, text, len, 0, err);
+}
+
+gw_rc gw_json_parse_array(gw_json_obj *obj, const char *text, size_t len, gw_err *err)
+{
+	return parse_top(obj, text, len, 1, err);
 }
 
 /* Appends the escape for cp: one of the ASCII characters JSON requires

@@ -68,6 +68,11 @@ void gw_json_obj_free(gw_json_obj *obj);
  * err may be NULL; as always, an error already in err is kept. */
 gw_rc gw_json_parse_object(gw_json_obj *obj, const char *text, size_t len, gw_err *err);
 
+/* The same for text holding exactly one JSON array (e.g. the raw val of
+ * a GW_JSON_ARRAY member): its elements become obj's members, in order,
+ * each with an empty key. */
+gw_rc gw_json_parse_array(gw_json_obj *obj, const char *text, size_t len, gw_err *err);
+
 /* Appends s[0..n) to b as a JSON string literal, quotes included. Escapes
  * '"', '\\', control characters (\b \f \n \r \t, others as \u00XX) and
  * U+2028/U+2029 (as \u2028/\u2029, which JavaScript cannot take raw); each

@@ -70,6 +70,8 @@ typedef struct gw_qpart {
 	uint32_t span;     /* positions covered (last offset + 1) */
 	int quoted;
 	int negated;       /* under NOT: never scored or highlighted */
+	int filter;        /* a filter (gw_search_opts.filter_from): must match
+	                    * as any part, but is never scored or highlighted */
 	unsigned fid;      /* 0: any field, else only this one */
 	int has_word;      /* word: the ICU word equal to the whole part */
 	gw_qterm word;

@@ -50,6 +50,9 @@ struct gw_results {
 	gw_unpacker unpacker;
 };
 
+/* A part that adds nothing to a score: under NOT, or a filter. */
+static int unscored(const gw_qpart *part) { return part->negated || part->filter; }
+
 /* A scored document before the final order is known. */
 typedef struct scored {
 	uint32_t docid;
@@ -279,7 +282,7 @@ static double score_doc(const ranker *rk, const gw_query *q, const partm *pm, si
 	for (size_t p = 0; p < q->nparts; p++) {
 		size_t n;
 		const gw_match *m;
-		if (q->parts[p].negated || !(m = doc_matches_from(&pm[p], docid, &hint[p], &n)))
+		if (unscored(&q->parts[p]) || !(m = doc_matches_from(&pm[p], docid, &hint[p], &n)))
 			continue;
 		total += score_part(rk, p, m, n, rec);
 	}
@@ -1315,12 +1318,12 @@ static gw_rc run(gw_results *r, const gw_search_opts *o, gw_err *err)
 	    (r->ndocs = rk.n, rc = direct ? direct_open(r, cur, df, err) : match_parts(r, pm, np, df, err)) == GW_OK) {
 		size_t positive = 0;
 		for (size_t p = 0; p < np; p++)
-			positive += !r->q->parts[p].negated;
+			positive += !unscored(&r->q->parts[p]);
 		rk.focus = positive >= 2 ? rk.p.focus : 0;
 		for (size_t p = 0; p < np; p++) {
 			rk.idf[p] = log(1 + (rk.n - df[p] + 0.5) / (df[p] + 0.5));
 			/* tf~ / (k1 + tf~) < 1, so a part adds less than this. */
-			rk.ub[p] = r->q->parts[p].negated ? 0 : rk.idf[p] * (1 + rk.p.word_bonus);
+			rk.ub[p] = unscored(&r->q->parts[p]) ? 0 : rk.idf[p] * (1 + rk.p.word_bonus);
 		}
 		/* The focus factor is below 2^focus. */
 		rk.fmax = (1 + rk.p.script_bonus) * pow(2, rk.focus);
@@ -1378,6 +1381,8 @@ gw_rc gw_search(gw_index *ix, const char *query, size_t qlen, const gw_search_op
 	}
 	r->an = ix->an;
 	r->verify_norms = opts->verify_norms;
+	for (size_t p = 0; opts->filter_from && p < r->q->nparts; p++)
+		r->q->parts[p].filter = r->q->parts[p].text_off >= opts->filter_from;
 	/* Without memory for it, searches parse lens entries as they go. */
 	if (!ix->lens_cache)
 		ix->lens_cache = gw_lens_cache_new();
@@ -1391,6 +1396,40 @@ gw_rc gw_search(gw_index *ix, const char *query, size_t qlen, const gw_search_op
 	}
 	*out = r;
 	return GW_OK;
+}
+
+gw_rc gw_lookup(gw_index *ix, const char *id, size_t len, gw_results **out, gw_err *err)
+{
+	gw_search_opts none = {0};
+	gw_results *r;
+	uint32_t docid;
+	gw_rc rc;
+
+	*out = NULL;
+	if (id && (len == 0 || len > GW_ID_MAX))
+		return gw_err_set(err, GW_EINVAL, 0, "an id is 1 to %d bytes long", GW_ID_MAX);
+	if (!(r = calloc(1, sizeof *r)))
+		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	if ((rc = gw_store_begin(ix->s, 0, &r->t, err)) || (rc = gw_fields_load(r->t, &r->ft, err)))
+		goto fail;
+	r->an = ix->an;
+	find_fields(r, ix, &none);
+	rc = id ? gw_id_get(r->t, id, len, &docid, err) : GW_ENOTFOUND;
+	if (rc == GW_OK) {
+		if (!(r->hits = calloc(1, sizeof *r->hits))) {
+			rc = gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+			goto fail;
+		}
+		r->hits[0].docid = docid;
+		r->nhits = r->total = 1;
+	} else if (rc != GW_ENOTFOUND) {
+		goto fail;
+	}
+	*out = r;
+	return GW_OK;
+fail:
+	gw_results_free(r);
+	return rc;
 }
 
 const gw_facet *gw_results_facets(const gw_results *r, size_t *n)
@@ -1560,7 +1599,7 @@ gw_rc gw_results_explain(gw_results *r, size_t i, gw_buf *out, gw_err *err)
 		return err->rc;
 	gw_buf_printf(out, "score %.4f (BM25F: k1 %.2f, b %.2f)\n", r->hits[i].score, r->rk->p.k1, r->rk->p.b);
 	for (size_t p = 0; p < r->q->nparts; p++)
-		if (!r->q->parts[p].negated && explain_part(r, p, r->hits[i].docid, &rec, out, &sum, err))
+		if (!unscored(&r->q->parts[p]) && explain_part(r, p, r->hits[i].docid, &rec, out, &sum, err))
 			return err->rc;
 	same = same_script(r, &rec);
 	if (r->rk->focus > 0) {

@@ -82,6 +82,10 @@ typedef struct gw_search_opts {
 	const char *before;     /* ISO date: only documents dated on/before */
 	int sort_date;          /* order by date, newest first (undated last), then score */
 	const char *facet;      /* field name: count matching documents per value */
+	size_t filter_from;     /* 0, or the byte offset in the query where its
+	                         * filters begin: the parts from there on must
+	                         * match but are neither scored nor highlighted
+	                         * (gongwen-serve's filter=FIELD:VALUE) */
 	int general_plan;       /* 1: never the document-at-a-time plan for ANDs of
 	                         * plain parts (tests compare the two plans) */
 	int verify_norms;       /* 1: for tests, the factor of every match whose
@@ -106,6 +110,12 @@ typedef struct gw_results gw_results;
 gw_rc gw_search(gw_index *ix, const char *query, size_t qlen, const gw_search_opts *opts,
                 gw_results **out, gw_err *err);
 void gw_results_free(gw_results *r);
+/* The document whose id is id[0..len), as results of one hit (none if no
+ * document has that id), without a query: read it with gw_results_record,
+ * not with snippets or explain. With id NULL, no document: the results
+ * serve for the index's field names (gw_results_field_name). Errors:
+ * GW_EINVAL (an empty id, or one longer than GW_ID_MAX), store errors. */
+gw_rc gw_lookup(gw_index *ix, const char *id, size_t len, gw_results **out, gw_err *err);
 
 size_t gw_results_total(const gw_results *r);   /* all matching documents */
 size_t gw_results_count(const gw_results *r);   /* hits returned */

@@ -176,7 +176,7 @@ gw_rc gw_highlight(gw_index *ix, const gw_query *q, const char *text, size_t len
 	fix_terms(&h);
 	for (size_t pi = 0; pi < q->nparts && rc == GW_OK; pi++) {
 		const gw_qpart *part = &q->parts[pi];
-		if (part->negated)
+		if (part->negated || part->filter)
 			continue;
 		for (size_t a = 0; a + part->span <= h.n; a++) {
 			size_t last = a + part->span - 1;
