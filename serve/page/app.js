@@ -101,9 +101,10 @@
 
 	/* Puts the state into the form controls. */
 	function showState() {
+		/* Only what differs: setting a box's value moves its caret. */
 		if (ui.q.value !== state.q) ui.q.value = state.q;
-		ui.after.value = state.after;
-		ui.before.value = state.before;
+		if (ui.after.value !== state.after) ui.after.value = state.after;
+		if (ui.before.value !== state.before) ui.before.value = state.before;
 		for (const r of document.querySelectorAll('input[name="type"]'))
 			r.checked = r.value === state.type;
 		markDate(ui.after);
@@ -496,7 +497,7 @@
 		if (push) state.offset = 0;
 		state.doc = '';
 		saveURL(push);
-		showChips();
+		showState();
 		showView();
 		if (push) search();
 		else scheduleSearch();
@@ -549,7 +550,10 @@
 			ui.docNoticeLink.href = urlOf(Object.assign({}, state, { doc: id }));
 			ui.docNoticeLink.dataset.id = id;
 			ui.docNoticeLink.textContent = (notice && notice.title) || doc.notice_title || id;
-			fillFields(ui.docNoticeFields, (notice && notice.fields) || {});
+			/* Its title is the link above. */
+			const fields = Object.assign({}, (notice && notice.fields) || {});
+			delete fields.title;
+			fillFields(ui.docNoticeFields, fields);
 			ui.docNotice.hidden = false;
 		}
 		document.title = (ui.docTitle.textContent || doc.id) + ' · 公文搜索';
