@@ -82,15 +82,21 @@ static int name_is(const char *s, size_t n, const char *word)
 	return strlen(word) == n && memcmp(s, word, n) == 0;
 }
 
-/* The facet "year": the counts of the field "date" summed by year, most
- * frequent first, then the later year. */
-static void put_years(gw_buf *b, const gw_results *r)
-{
+/* The facet "year": the documents counted by the year of their date, the
+ * field "date" (notices) or "_date" (records: their notice's date, which
+ * after= and before= filter them by), most frequent first, then the later
+ * year. */
+typedef struct years {
 	struct year {
 		int y;
 		size_t count;
-	} ys[64];
-	size_t n = 0, nf;
+	} y[GW_SERVE_YEARS_MAX];
+	size_t n;
+} years;
+
+static void years_add(years *ys, const gw_results *r)
+{
+	size_t nf;
 	const gw_facet *f = gw_results_facets(r, &nf);
 
 	for (size_t i = 0; i < nf; i++) {
@@ -102,69 +108,90 @@ static void put_years(gw_buf *b, const gw_results *r)
 			y = y * 10 + (f[i].value[k] - '0');
 		if (k < 4)
 			continue;
-		for (k = 0; k < n && ys[k].y != y; k++)
+		for (k = 0; k < ys->n && ys->y[k].y != y; k++)
 			;
-		if (k == n) {
-			if (n == sizeof ys / sizeof ys[0])
+		if (k == ys->n) {
+			if (ys->n == GW_SERVE_YEARS_MAX)
 				continue; /* more years than a facet shows */
-			ys[n].y = y;
-			ys[n++].count = 0;
+			ys->y[k].y = y;
+			ys->y[ys->n++].count = 0;
 		}
-		ys[k].count += f[i].count;
+		ys->y[k].count += f[i].count;
 	}
-	for (size_t i = 1; i < n; i++) /* insertion sort: a few dozen years */
-		for (size_t k = i; k > 0 && (ys[k].count > ys[k - 1].count ||
-		                             (ys[k].count == ys[k - 1].count && ys[k].y > ys[k - 1].y));
+}
+
+static void put_years(gw_buf *b, years *ys)
+{
+	for (size_t i = 1; i < ys->n; i++) /* insertion sort: a few dozen years */
+		for (size_t k = i; k > 0 && (ys->y[k].count > ys->y[k - 1].count ||
+		                             (ys->y[k].count == ys->y[k - 1].count && ys->y[k].y > ys->y[k - 1].y));
 		     k--) {
-			struct year t = ys[k];
-			ys[k] = ys[k - 1];
-			ys[k - 1] = t;
+			struct year t = ys->y[k];
+			ys->y[k] = ys->y[k - 1];
+			ys->y[k - 1] = t;
 		}
 	gw_buf_putc(b, '{');
-	for (size_t i = 0; i < n; i++)
-		gw_buf_printf(b, "%s\"%04d\":%zu", i ? "," : "", ys[i].y, ys[i].count);
+	for (size_t i = 0; i < ys->n; i++)
+		gw_buf_printf(b, "%s\"%04d\":%zu", i ? "," : "", ys->y[i].y, ys->y[i].count);
 	gw_buf_putc(b, '}');
 }
 
-/* "name":{value:count,...} of facet k of req, from r (searched with that
- * facet). */
-static void put_facet(gw_buf *b, const gw_search_req *req, size_t k, const gw_results *r)
+static int is_year(const gw_search_req *req, size_t k)
 {
-	gw_json_put_string(b, req->facet[k], req->facet_len[k]);
-	gw_buf_putc(b, ':');
-	if (name_is(req->facet[k], req->facet_len[k], "year"))
-		put_years(b, r);
-	else
-		gw_json_facet_counts(b, r);
+	return name_is(req->facet[k], req->facet_len[k], "year");
 }
 
-/* The facet field of req's facet k, NUL-terminated in name. */
+/* The facet field of req's facet k, NUL-terminated in name ("year" is
+ * counted on "date", then on "_date"). */
 static const char *facet_field(const gw_search_req *req, size_t k, char *name)
 {
-	if (name_is(req->facet[k], req->facet_len[k], "year"))
+	if (is_year(req, k))
 		return "date";
 	memcpy(name, req->facet[k], req->facet_len[k]);
 	name[req->facet_len[k]] = 0;
 	return name;
 }
 
-/* The facets after the first: one search each, counting only. */
-static gw_rc more_facets(gw_index *ix, const char *query, const gw_search_opts *base,
-                         const gw_search_req *req, gw_buf *b, gw_err *err)
+/* Counts the matches of query by field, into *out (the caller frees). */
+static gw_rc count_by(gw_index *ix, const char *query, const gw_search_opts *base, const char *field,
+                      gw_results **out, gw_err *err)
 {
-	for (size_t k = 1; k < req->nfacets; k++) {
-		char name[GW_SERVE_NAME_MAX + 1];
-		gw_search_opts o = *base;
-		gw_results *r;
-		o.offset = o.limit = 0;
-		o.sort_date = 0;
-		o.facet = facet_field(req, k, name);
-		if (gw_search(ix, query, strlen(query), &o, &r, err))
-			return err->rc;
-		gw_buf_putc(b, ',');
-		put_facet(b, req, k, r);
+	gw_search_opts o = *base;
+
+	o.offset = o.limit = 0;
+	o.sort_date = 0;
+	o.facet = field;
+	return gw_search(ix, query, strlen(query), &o, out, err);
+}
+
+/* "name":{value:count,...} of facet k of req. *first, if not NULL, is the
+ * main search's results, searched with that facet's field: it is freed
+ * here (one read snapshot per thread at a time, before other searches). */
+static gw_rc put_facet(gw_index *ix, const char *query, const gw_search_opts *base,
+                       const gw_search_req *req, size_t k, gw_results **first, gw_buf *b,
+                       gw_err *err)
+{
+	char name[GW_SERVE_NAME_MAX + 1];
+	gw_results *r = first ? *first : NULL;
+
+	if (first)
+		*first = NULL;
+	if (!r && count_by(ix, query, base, facet_field(req, k, name), &r, err))
+		return err->rc;
+	gw_json_put_string(b, req->facet[k], req->facet_len[k]);
+	gw_buf_putc(b, ':');
+	if (is_year(req, k)) {
+		years ys = {.n = 0};
+		years_add(&ys, r);
 		gw_results_free(r);
+		if (count_by(ix, query, base, "_date", &r, err))
+			return err->rc;
+		years_add(&ys, r);
+		put_years(b, &ys);
+	} else {
+		gw_json_facet_counts(b, r);
 	}
+	gw_results_free(r);
 	return GW_OK;
 }
 
@@ -234,13 +261,19 @@ static void do_search(gw_index *ix, const gw_request *rq, gw_response *rs)
 		}
 	}
 	gw_buf_puts(b, "],\"facets\":{");
-	if (req.nfacets)
-		put_facet(b, &req, 0, r);
-	gw_results_free(r);
-	r = NULL;
-	if (more_facets(ix, (const char *)query.p, &o, &req, b, &err)) {
-		fail_rc(rs, &err, "bad_query");
-		goto out;
+	/* The first facet was counted by the search itself; every other one
+	 * takes a search that only counts. */
+	if (!req.nfacets) {
+		gw_results_free(r);
+		r = NULL;
+	}
+	for (size_t k = 0; k < req.nfacets; k++) {
+		if (k)
+			gw_buf_putc(b, ',');
+		if (put_facet(ix, (const char *)query.p, &o, &req, k, k ? NULL : &r, b, &err)) {
+			fail_rc(rs, &err, "bad_query");
+			goto out;
+		}
 	}
 	/* time_ms last: it covers the facets' searches too. */
 	gw_buf_printf(b, "},\"time_ms\":%.3f}", now_ms() - t0);
@@ -335,10 +368,11 @@ static gw_rc stats_json(gw_index *ix, const char *path, gw_buf *b, gw_err *err)
 	if (gw_index_stats_get(ix, path, &st, err) || gw_lookup(ix, NULL, 0, &r, err))
 		return err->rc;
 	gw_buf_printf(b,
-	              "{\"v\":%d,\"documents\":%llu,\"notices\":%llu,\"records\":%llu,\"terms\":%llu,"
+	              "{\"v\":%d,\"documents\":%llu,\"notices\":%llu,\"records\":%llu,\"other\":%llu,"
+	              "\"terms\":%llu,"
 	              "\"bytes\":%llu,\"format\":%llu,\"analyzer\":%llu,\"last_commit\":\"%s\",\"fields\":[",
 	              GW_OUT_JSON_V, (unsigned long long)st.docs, (unsigned long long)st.notices,
-	              (unsigned long long)st.records, (unsigned long long)st.terms,
+	              (unsigned long long)st.records, (unsigned long long)st.other, (unsigned long long)st.terms,
 	              (unsigned long long)st.file_bytes, (unsigned long long)st.format,
 	              (unsigned long long)st.analyzer, when);
 	for (unsigned f = 1, first = 1; *gw_results_field_name(r, f); f++) {

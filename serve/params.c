@@ -95,6 +95,14 @@ static gw_rc add_names(gw_search_req *req, size_t *offs, const char *v, size_t n
 	return GW_OK;
 }
 
+static int facet_known(const gw_search_req *req, const char *v, size_t n)
+{
+	for (size_t i = 0; i < req->nfacets; i++)
+		if (req->facet_len[i] == n && memcmp(req->facet[i], v, n) == 0)
+			return 1;
+	return 0;
+}
+
 static gw_rc add_facets(gw_search_req *req, const char *v, size_t n, gw_err *err)
 {
 	size_t at = 0;
@@ -107,6 +115,10 @@ static gw_rc add_facets(gw_search_req *req, const char *v, size_t n, gw_err *err
 				return bad(err, "facet", v, n, "at most 8 fields");
 			if (end - at > GW_SERVE_NAME_MAX || memchr(v + at, 0, end - at))
 				return bad(err, "facet", v + at, end - at, "a field name");
+			if (facet_known(req, v + at, end - at)) {
+				at = end + 1;
+				continue; /* asked twice: counted once */
+			}
 			req->facet[req->nfacets] = v + at;
 			req->facet_len[req->nfacets++] = end - at;
 		}

@@ -28,6 +28,7 @@
 #define GW_SERVE_FIELDS_MAX 64             /* names in fields= */
 #define GW_SERVE_NAME_MAX 256              /* bytes of one field name */
 #define GW_SERVE_ARGS_MAX 128              /* query parameters in one request */
+#define GW_SERVE_YEARS_MAX 200             /* years the facet "year" shows */
 
 /* One query parameter or header, decoded; not NUL-terminated. */
 typedef struct gw_kv {

@@ -66,7 +66,7 @@ def check(what):
 
 
 def main():
-    base, driver_url, profile, shot = sys.argv[1:5]
+    base, driver_url, profile, shot, key_base = sys.argv[1:6]
     caps = {
         "browserName": "chrome",
         "unhandledPromptBehavior": "ignore",
@@ -83,6 +83,7 @@ def main():
         return 1
     try:
         run_checks(s, base, shot)
+        check_key(s, key_base)
     finally:
         s.quit()
     return 1 if failed else 0
@@ -137,6 +138,19 @@ def results_shown(s):
 
 
 # --- the checks -----------------------------------------------------------------
+
+def check_key(s, key_base):
+    @check("a server with --api-key: the page asks for the key once, then searches with it")
+    def _():
+        load(s, key_base, q=SIMPLIFIED)
+        wait("the key form", lambda: s.execute("return !document.getElementById('key-form').hidden"))
+        ensure(s.execute("return document.activeElement.id") == "key", "the key field focused",
+               s.execute("return document.activeElement.id"))
+        s.find("#key").type("e2e-key" + KEYS["Enter"])
+        n = wait_results(s, SIMPLIFIED)
+        ensure(n > 10, f"more than 10 hits for {SIMPLIFIED} with the key", n)
+        ensure(s.execute("return document.getElementById('key-form').hidden"), "the form hidden", False)
+
 
 def run_checks(s, base, shot):
     state = {}

@@ -52,11 +52,13 @@ done
 command -v setsid >/dev/null 2>&1 || missing "setsid is not installed"
 
 serve_pid=
+key_pid=
 driver_pid=
 # stop_all: ends the server and chromedriver with its Chromium; run on
 # exit, whatever the exit.
 stop_all() {
 	[ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null
+	[ -n "$key_pid" ] && kill "$key_pid" 2>/dev/null
 	if [ -n "$driver_pid" ]; then
 		# No "--" before the group: dash's kill takes it for a pid.
 		kill -TERM "-$driver_pid" 2>/dev/null
@@ -68,7 +70,9 @@ stop_all() {
 		kill -KILL "-$driver_pid" 2>/dev/null
 	fi
 	[ -n "$serve_pid" ] && wait "$serve_pid" 2>/dev/null
+	[ -n "$key_pid" ] && wait "$key_pid" 2>/dev/null
 	serve_pid=
+	key_pid=
 	driver_pid=
 }
 trap 'stop_all; rm -rf "$T"' EXIT
@@ -123,6 +127,22 @@ if [ -z "$serve_pid" ]; then
 	exit 1
 fi
 
+# A second server that wants an API key (the page asks for it).
+for try in 1 2 3; do
+	kport=$(free_port)
+	"$SERVE" -i "$T/idx" --listen "127.0.0.1:$kport" --threads 1 --api-key e2e-key \
+		>"$T/serve-key.log" 2>&1 &
+	key_pid=$!
+	wait_http "http://127.0.0.1:$kport/" && break
+	kill "$key_pid" 2>/dev/null
+	wait "$key_pid" 2>/dev/null
+	key_pid=
+done
+if [ -z "$key_pid" ]; then
+	printf 'FAIL %s: gongwen-serve --api-key starts\n    got: %s\n' "$NAME" "$(show "$T/serve-key.log")"
+	exit 1
+fi
+
 for try in 1 2 3; do
 	dport=$(free_port)
 	setsid chromedriver --port="$dport" --log-path="$T/chromedriver.log" \
@@ -139,7 +159,7 @@ fi
 
 mkdir -p "$(dirname "$SHOT")"
 GW_CHROMIUM=$CHROMIUM python3 tests/browser_page.py "http://127.0.0.1:$port" \
-	"http://127.0.0.1:$dport" "$T/profile" "$SHOT"
+	"http://127.0.0.1:$dport" "$T/profile" "$SHOT" "http://127.0.0.1:$kport"
 rc=$?
 if [ "$rc" -ne 0 ]; then
 	echo "    (server log: $(show "$T/serve.log"))"

@@ -43,6 +43,7 @@
 		docKind: $('doc-kind'), docTitle: $('doc-title'), docFields: $('doc-fields'),
 		docNotice: $('doc-notice'), docNoticeLink: $('doc-notice-link'),
 		docNoticeFields: $('doc-notice-fields'), stats: $('stats'),
+		keyForm: $('key-form'), key: $('key'),
 	};
 	const utf8 = new TextEncoder();
 	const fromUtf8 = new TextDecoder();
@@ -58,6 +59,29 @@
 	let shown = null;
 	let resultsScrollY = 0;
 	let lastOpened = '';
+
+	/* --- the API ------------------------------------------------------------ */
+
+	/* A server started with --api-key answers the API only with the key
+	 * (the page itself needs none): asked once in a form, kept for the
+	 * tab's life in sessionStorage, sent as a Bearer token. */
+	const KEY_STORE = 'gongwen-api-key';
+
+	function api(path, opts) {
+		const o = Object.assign({}, opts || {});
+		let key = '';
+		try { key = sessionStorage.getItem(KEY_STORE) || ''; } catch (e) { /* storage off */ }
+		if (key) o.headers = { Authorization: 'Bearer ' + key };
+		return fetch(path, o).then((res) => {
+			if (res.status === 401) askKey();
+			return res;
+		});
+	}
+
+	function askKey() {
+		ui.keyForm.hidden = false;
+		ui.key.focus();
+	}
 
 	/* --- state and URL ---------------------------------------------------- */
 
@@ -239,7 +263,7 @@
 		let res;
 		let body;
 		try {
-			res = await fetch('/search?' + key, { signal: abort.signal });
+			res = await api('/search?' + key, { signal: abort.signal });
 			body = await res.json();
 		} catch (e) {
 			if (e.name === 'AbortError' || seq !== searchSeq) return;
@@ -520,7 +544,7 @@
 		let res;
 		let body;
 		try {
-			res = await fetch(docPath(id), { signal: abort.signal });
+			res = await api(docPath(id), { signal: abort.signal });
 			body = await res.json();
 		} catch (e) {
 			if (e.name === 'AbortError') return;
@@ -687,7 +711,7 @@
 
 	async function showStats() {
 		try {
-			const res = await fetch('/stats');
+			const res = await api('/stats');
 			const s = await res.json();
 			if (!res.ok || !s || s.error) return;
 			ui.stats.textContent = '索引 ' + s.documents + ' 篇文档: ' + s.notices + ' 公文, ' +
@@ -696,6 +720,16 @@
 			/* The footer stays empty: the search box says what is wrong. */
 		}
 	}
+
+	ui.keyForm.addEventListener('submit', (e) => {
+		e.preventDefault();
+		try { sessionStorage.setItem(KEY_STORE, ui.key.value); } catch (err) { /* storage off */ }
+		ui.key.value = '';
+		ui.keyForm.hidden = true;
+		hideError();
+		search();
+		showStats();
+	});
 
 	ui.q.addEventListener('input', () => {
 		state.q = ui.q.value;
