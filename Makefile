@@ -32,7 +32,7 @@ endif
 
 # Debian packages the build needs; `make deps` installs the missing ones.
 DEB_PKGS := gcc make pkg-config libicu-dev liblmdb-dev libstemmer-dev libxml2-dev libzip-dev libzstd-dev lmdb-utils \
-            libpoppler-glib-dev libmicrohttpd-dev
+            libpoppler-glib-dev libmicrohttpd-dev curl
 
 # Recursively expanded on purpose: evaluated when a recipe runs, i.e. after
 # `deps` has installed pkg-config and the -dev packages.
@@ -66,7 +66,7 @@ INDEXER := $(B)/gongwen-index
 SEARCHER := $(B)/gongwen-search
 SERVER := $(B)/gongwen-serve
 
-.PHONY: all deps test-deps test check run clean
+.PHONY: all deps test-deps test check run serve clean
 all: $(INDEXER) $(SEARCHER) $(SERVER) $(LIBGW)
 
 # $(call install-missing,PACKAGES): installs the Debian packages of the
@@ -219,6 +219,7 @@ check: deps test-deps all $(TEST_PROGS) $(TEST_DEPS)
 	@GW_QUICK=1 $(RUN_TESTS)
 
 RUN_INDEX := $(B)/index
+RUN_PORT ?= 7700
 run: deps all
 	@rm -rf $(RUN_INDEX)
 	$(INDEXER) -i $(RUN_INDEX) corpus/
@@ -228,6 +229,18 @@ run: deps all
 	@echo
 	@echo '$$ gongwen-search -i $(RUN_INDEX) 众创空间 江苏    # typed in Simplified'
 	@$(SEARCHER) -i $(RUN_INDEX) -n 5 众创空间 江苏
+	@echo
+	@echo '$$ gongwen-serve -i $(RUN_INDEX) --listen 127.0.0.1:$(RUN_PORT) &    # make serve keeps it running'
+	@echo '$$ curl -s "http://127.0.0.1:$(RUN_PORT)/search?q=眾創空間&limit=1&fields=title"'
+	@$(SERVER) -i $(RUN_INDEX) --listen 127.0.0.1:$(RUN_PORT) --access-log /dev/null & pid=$$!; \
+	 for i in 1 2 3 4 5 6 7 8 9 10; do curl -sf -o /dev/null http://127.0.0.1:$(RUN_PORT)/health && break; sleep 0.2; done; \
+	 curl -s 'http://127.0.0.1:$(RUN_PORT)/search?q=%E7%9C%BE%E5%89%B5%E7%A9%BA%E9%96%93&limit=1&fields=title'; st=$$?; \
+	 echo; kill $$pid; wait $$pid; exit $$st
+
+# The search page and the API on http://127.0.0.1:$(RUN_PORT)/ (Ctrl-C stops it).
+serve: deps all
+	@[ -d $(RUN_INDEX) ] || $(INDEXER) -q -i $(RUN_INDEX) corpus/
+	$(SERVER) -i $(RUN_INDEX) --listen 127.0.0.1:$(RUN_PORT)
 
 clean:
 	rm -rf build build-san build-fuzz
