@@ -68,27 +68,19 @@ static double since_ms(const struct timespec *t0)
 
 void gw_http_log(const char *fmt, ...)
 {
-	char line[2048];
-	gw_buf esc = GW_BUF_INIT;
+	gw_buf line = GW_BUF_INIT;
 	va_list ap;
-	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n >= sizeof line)
-		n = sizeof line - 1;
 	/* Whatever the line quotes (a target, a message) is shown escaped:
 	 * no raw control bytes reach a terminal or a log reader. */
-	gw_escape(&esc, line, (size_t)n, 0);
-	gw_buf_putc(&esc, '\n');
-	if (gw_buf_ok(&esc)) {
-		ssize_t w = write(log_fd, esc.p, esc.len); /* O_APPEND: one line, whole */
+	va_start(ap, fmt);
+	gw_escape_vline(&line, fmt, ap);
+	va_end(ap);
+	if (gw_buf_ok(&line)) {
+		ssize_t w = write(log_fd, line.p, line.len); /* O_APPEND: one line, whole */
 		(void)w;
 	}
-	gw_buf_free(&esc);
+	gw_buf_free(&line);
 }
 
 gw_rc gw_http_reopen_log(gw_err *err)

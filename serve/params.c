@@ -74,27 +74,6 @@ static size_t keep(gw_search_req *req, const char *v, size_t n)
 	return at;
 }
 
-/* Field names of fields= (comma-separated), kept as offsets in field[]
- * until the end (the buffer grows). */
-static gw_rc add_names(gw_search_req *req, size_t *offs, const char *v, size_t n, gw_err *err)
-{
-	size_t at = 0;
-
-	while (at <= n) {
-		const char *c = memchr(v + at, ',', n - at);
-		size_t end = c ? (size_t)(c - v) : n;
-		if (end > at) {
-			if (req->nfields >= GW_SERVE_FIELDS_MAX)
-				return bad(err, "fields", v, n, "at most 64 names");
-			if (end - at > GW_SERVE_NAME_MAX || memchr(v + at, 0, end - at))
-				return bad(err, "fields", v + at, end - at, "a field name");
-			offs[req->nfields++] = keep(req, v + at, end - at);
-		}
-		at = end + 1;
-	}
-	return GW_OK;
-}
-
 static int facet_known(const gw_search_req *req, const char *v, size_t n)
 {
 	for (size_t i = 0; i < req->nfacets; i++)
@@ -103,25 +82,35 @@ static int facet_known(const gw_search_req *req, const char *v, size_t n)
 	return 0;
 }
 
-static gw_rc add_facets(gw_search_req *req, const char *v, size_t n, gw_err *err)
+/* One name of facet= or fields=. Field names are copied into req->buf and
+ * kept as offsets in offs[] until the end (the buffer grows); facet names
+ * point into the request. */
+static gw_rc add_name(gw_search_req *req, int id, const char *v, size_t n, size_t *offs, gw_err *err)
 {
-	size_t at = 0;
+	if (n > GW_SERVE_NAME_MAX || memchr(v, 0, n))
+		return bad(err, names[id], v, n, "a field name");
+	if (id == P_FIELDS) {
+		if (req->nfields >= GW_SERVE_FIELDS_MAX)
+			return gw_err_set(err, GW_EINVAL, 0, "more than %d fields", GW_SERVE_FIELDS_MAX);
+		offs[req->nfields++] = keep(req, v, n);
+	} else if (!facet_known(req, v, n)) { /* asked twice: counted once */
+		if (req->nfacets >= GW_SERVE_FACETS_MAX)
+			return gw_err_set(err, GW_EINVAL, 0, "more than %d facets", GW_SERVE_FACETS_MAX);
+		req->facet[req->nfacets] = v;
+		req->facet_len[req->nfacets++] = n;
+	}
+	return GW_OK;
+}
 
-	while (at <= n) {
+/* The names of a comma-separated list (facet=, fields=); empty ones are
+ * skipped. */
+static gw_rc add_names(gw_search_req *req, int id, const char *v, size_t n, size_t *offs, gw_err *err)
+{
+	for (size_t at = 0; at <= n;) {
 		const char *c = memchr(v + at, ',', n - at);
 		size_t end = c ? (size_t)(c - v) : n;
-		if (end > at) {
-			if (req->nfacets >= GW_SERVE_FACETS_MAX)
-				return bad(err, "facet", v, n, "at most 8 fields");
-			if (end - at > GW_SERVE_NAME_MAX || memchr(v + at, 0, end - at))
-				return bad(err, "facet", v + at, end - at, "a field name");
-			if (facet_known(req, v + at, end - at)) {
-				at = end + 1;
-				continue; /* asked twice: counted once */
-			}
-			req->facet[req->nfacets] = v + at;
-			req->facet_len[req->nfacets++] = end - at;
-		}
+		if (end > at && add_name(req, id, v + at, end - at, offs, err))
+			return err->rc;
 		at = end + 1;
 	}
 	return GW_OK;
@@ -174,9 +163,8 @@ static gw_rc set_param(gw_search_req *req, int id, const char *v, size_t n, int 
 			return bad(err, "sort", v, n, "score or date");
 		return GW_OK;
 	case P_FACET:
-		return add_facets(req, v, n, err);
 	case P_FIELDS:
-		return add_names(req, field_offs, v, n, err);
+		return add_names(req, id, v, n, field_offs, err);
 	default: /* P_FILTER */
 		if (n == 0)
 			return GW_OK;

@@ -85,32 +85,38 @@ const char *gw_excerpt_str(char *out, const char *s)
 	return gw_excerpt(out, s, s ? strlen(s) : 0);
 }
 
-void gw_escape_line(FILE *f, const char *fmt, ...)
+void gw_escape_vline(gw_buf *b, const char *fmt, va_list ap)
 {
 	char small[1024], *s = small;
-	gw_buf b = GW_BUF_INIT;
-	va_list ap;
+	va_list again;
 	int n;
 
-	va_start(ap, fmt);
+	va_copy(again, ap);
 	n = vsnprintf(small, sizeof small, fmt, ap);
-	va_end(ap);
+	if (n >= 0 && (size_t)n >= sizeof small && (s = malloc((size_t)n + 1)))
+		vsnprintf(s, (size_t)n + 1, fmt, again);
+	va_end(again);
 	if (n < 0)
 		return;
-	if ((size_t)n >= sizeof small && (s = malloc((size_t)n + 1))) {
-		va_start(ap, fmt);
-		vsnprintf(s, (size_t)n + 1, fmt, ap);
-		va_end(ap);
-	}
 	if (!s) { /* out of memory: the part that fitted */
 		s = small;
 		n = (int)strlen(small);
 	}
-	gw_escape(&b, s, (size_t)n, 0);
-	gw_buf_putc(&b, '\n');
+	gw_escape(b, s, (size_t)n, 0);
+	gw_buf_putc(b, '\n');
+	if (s != small)
+		free(s);
+}
+
+void gw_escape_line(FILE *f, const char *fmt, ...)
+{
+	gw_buf b = GW_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	gw_escape_vline(&b, fmt, ap);
+	va_end(ap);
 	if (gw_buf_ok(&b))
 		fwrite(b.p, 1, b.len, f);
 	gw_buf_free(&b);
-	if (s != small)
-		free(s);
 }

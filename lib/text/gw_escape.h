@@ -21,6 +21,7 @@
 #ifndef GW_ESCAPE_H
 #define GW_ESCAPE_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -48,6 +49,11 @@ const char *gw_excerpt(char *out, const char *s, size_t n);
 
 /* The same for a NUL-terminated string (NULL gives ""). */
 const char *gw_excerpt_str(char *out, const char *s);
+
+/* Appends the printf-formatted line to b, escaped whole (not cut), and a
+ * newline: gw_escape_line's line, for a caller that writes it elsewhere
+ * (gongwen-serve's access log, in one write). */
+void gw_escape_vline(gw_buf *b, const char *fmt, va_list ap);
 
 /* Writes the printf-formatted line to f escaped whole (not cut), then a
  * newline: what the programs print on stderr, so that a path or a

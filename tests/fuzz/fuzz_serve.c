@@ -20,15 +20,6 @@
 #include "../../serve/serve.h"
 #include "read/gw_json.h"
 
-#ifndef GW_FUZZ_H /* built on its own, without the Makefile's -include gw_fuzz.h */
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-#define GW_FUZZ_CHECK(cond)          \
-	do {                         \
-		if (!(cond))         \
-			abort();     \
-	} while (0)
-#endif
-
 #include "fuzz_index.h"
 
 /* Bytes of an input taken (a request past the server's limits never
