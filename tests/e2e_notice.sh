@@ -8,23 +8,6 @@ NAME=e2e_notice
 cd "$(dirname "$0")/.." || exit 2
 . tests/lib_e2e.sh
 
-# ids SEARCH-ARGS...: the ids of all hits, one per line, in $T/ids.
-ids() {
-	run "$SRCH" -i "$IX" -n 1000 --json "$@"
-	python3 -c 'import json,sys
-for l in open(sys.argv[1]):
-    o = json.loads(l)
-    if o.get("type") in ("notice", "record"):
-        print(o["id"])' "$T/out" >"$T/ids" 2>"$T/py"
-}
-
-# check_ids WANT...: $T/ids holds exactly these ids (in any order).
-check_ids() {
-	printf '%s\n' "$@" | sort >"$T/want"
-	sort "$T/ids" >"$T/got"
-	cmp -s "$T/want" "$T/got" || fails "ids: $*" "$(tr '\n' ' ' <"$T/got")"
-}
-
 IX=$T/seed
 begin "the seed notice alone: 1 notice + 23 records, 7 repaired rows reported with their lines"
 run "$IDX" -i "$IX" corpus/notice-2020-73.txt

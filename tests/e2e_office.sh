@@ -16,23 +16,6 @@ ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 export ASAN_OPTIONS
 O=tests/data/office
 
-# ids SEARCH-ARGS...: the ids of all hits, one per line, in $T/ids.
-ids() {
-	run "$SRCH" -i "$IX" -n 1000 --json "$@"
-	python3 -c 'import json,sys
-for l in open(sys.argv[1]):
-    o = json.loads(l)
-    if o.get("type") in ("notice", "record"):
-        print(o["id"])' "$T/out" >"$T/ids" 2>"$T/py"
-}
-
-# check_ids WANT...: $T/ids holds exactly these ids (in any order).
-check_ids() {
-	printf '%s\n' "$@" | sort >"$T/want"
-	sort "$T/ids" >"$T/got"
-	cmp -s "$T/want" "$T/got" || fails "ids: $*" "$(tr '\n' ' ' <"$T/got")"
-}
-
 # fields ID: the stored fields of document ID as JSON, in $T/f-ID (the
 # name with / and # made _), from --dump.
 fields() {

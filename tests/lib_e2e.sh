@@ -145,3 +145,26 @@ check_true() {
 	shift
 	"$@" >/dev/null 2>&1 || fails "$_d" "not so ($*)"
 }
+
+# ids SEARCH-ARGS...: the ids of all hits of gongwen-search on $IX (the
+# caller's index), one per line, in $T/ids.
+ids() {
+	run "$SRCH" -i "$IX" -n 1000 --json "$@"
+	python3 -c 'import json,sys
+for l in open(sys.argv[1]):
+    o = json.loads(l)
+    if o.get("type") in ("notice", "record"):
+        print(o["id"])' "$T/out" >"$T/ids" 2>"$T/py"
+}
+
+# check_ids WANT...: $T/ids holds exactly these ids (in any order); none
+# when no WANT is given.
+check_ids() {
+	if [ $# -eq 0 ]; then
+		[ ! -s "$T/ids" ] || fails "no hit" "$(tr '\n' ' ' <"$T/ids")"
+		return
+	fi
+	printf '%s\n' "$@" | sort >"$T/want"
+	sort "$T/ids" >"$T/got"
+	cmp -s "$T/want" "$T/got" || fails "ids: $*" "$(tr '\n' ' ' <"$T/got")"
+}
