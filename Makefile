@@ -200,10 +200,18 @@ TEST_DEPS := $(FAIL_WRITES)
 TEST_JOBS = $(or $(JOBS),$(if $(filter -j,$(MAKEFLAGS)),$(shell nproc)),$(patsubst -j%,%,$(filter -j%,$(MAKEFLAGS))),1)
 RUN_TESTS = GW_BUILD=$(B) JOBS=$(TEST_JOBS) GW_TIMEOUT=$(or $(TIMEOUT),300) sh tests/run.sh $(TEST_PROGS)
 
-test: deps all $(TEST_PROGS) $(TEST_DEPS)
+# Debian packages the tests (not the build) need: `make test` and `make
+# check` install the missing ones first (test-deps). slowhttptest, wrk and
+# python3: tests/e2e_serve_load.sh and `make bench-serve`.
+TEST_DEB_PKGS := slowhttptest wrk python3 curl
+.PHONY: test-deps
+test-deps:
+	@$(call install-missing,$(TEST_DEB_PKGS))
+
+test: deps test-deps all $(TEST_PROGS) $(TEST_DEPS)
 	@$(RUN_TESTS)
 
-check: deps all $(TEST_PROGS) $(TEST_DEPS)
+check: deps test-deps all $(TEST_PROGS) $(TEST_DEPS)
 	@GW_QUICK=1 $(RUN_TESTS)
 
 RUN_INDEX := $(B)/index
@@ -291,3 +299,10 @@ fuzz: $(FUZZ_BIN)
 .PHONY: bench
 bench: all
 	@GW_BUILD=$(B) bash tests/bench.sh
+
+# `make bench-serve`: gongwen-serve under wrk on loopback, beside the same
+# queries through gongwen-search --batch (tests/bench_serve.sh; about 4
+# minutes). THREADS="1 2 4" compares the server's --threads.
+.PHONY: bench-serve
+bench-serve: test-deps all
+	@GW_BUILD=$(B) bash tests/bench_serve.sh
