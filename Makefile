@@ -10,6 +10,7 @@
 #   make SAN=1 test the same under AddressSanitizer + UBSan (in build-san/)
 #   make run        index corpus/ into build/index and run two example searches
 #   make deps       install missing Debian packages (as root) or print the apt-get line
+#   make bench-serve  gongwen-serve under wrk beside gongwen-search --batch (tests/bench_serve.sh)
 #   make fuzz       build the libFuzzer harnesses tests/fuzz/fuzz_*.c with clang (in
 #                   build-fuzz/) and run each for FUZZ_S seconds (default 60)
 MAKEFLAGS += --no-print-directory
