@@ -10,6 +10,7 @@
 #   make SAN=1 test the same under AddressSanitizer + UBSan (in build-san/)
 #   make run        index corpus/ into build/index and run two example searches
 #   make deps       install missing Debian packages (as root) or print the apt-get line
+#   make bench-serve  gongwen-serve under wrk beside gongwen-search --batch (tests/bench_serve.sh)
 #   make fuzz       build the libFuzzer harnesses tests/fuzz/fuzz_*.c with clang (in
 #                   build-fuzz/) and run each for FUZZ_S seconds (default 60)
 MAKEFLAGS += --no-print-directory
@@ -123,14 +124,16 @@ $(B)/gen/serve_assets.c: $(B)/gen_assets $(SERVE_PAGE)
 $(B)/gen/serve_assets.o: $(B)/gen/serve_assets.c serve/assets.h
 	$(CC) $(CFLAGS_ALL) -Iserve -c $< -o $@
 
-# The browser test (tests/e2e_browser.sh) drives the page in Debian's
-# chromium through chromedriver. `make test` installs them as root (CI);
-# elsewhere it says how, and the test reports SKIP (FAIL when $$CI is set).
-TEST_DEB_PKGS := chromium chromium-driver
+# Debian packages the tests (not the build) need; `make test` and `make
+# check` install the missing ones as root (CI); elsewhere test-deps says
+# how, and the tests that need them report SKIP (FAIL when $$CI is set).
+# chromium, chromium-driver: tests/e2e_browser.sh drives the page;
+# slowhttptest, wrk, python3, curl: tests/e2e_serve_load.sh, make bench-serve.
+TEST_DEB_PKGS := chromium chromium-driver slowhttptest wrk python3 curl
 
 test-deps:
 	@($(call install-missing,$(TEST_DEB_PKGS))) || \
-	  echo "(without them tests/e2e_browser.sh reports SKIP)"
+	  echo "(without them the tests that need them report SKIP)"
 # --- end of gongwen-serve's page ---------------------------------------------
 
 $(B)/%.o: %.c | $(B)/.deps-ok
@@ -317,3 +320,10 @@ fuzz: $(FUZZ_BIN)
 .PHONY: bench
 bench: all
 	@GW_BUILD=$(B) bash tests/bench.sh
+
+# `make bench-serve`: gongwen-serve under wrk on loopback, beside the same
+# queries through gongwen-search --batch (tests/bench_serve.sh; about 4
+# minutes). THREADS="1 2 4" compares the server's --threads.
+.PHONY: bench-serve
+bench-serve: test-deps all
+	@GW_BUILD=$(B) bash tests/bench_serve.sh

@@ -7,6 +7,7 @@
 
 #include "base/gw_buf.h"
 #include "index/gw_index_impl.h"
+#include "text/gw_utf8.h"
 
 #define ELLIPSIS "\xE2\x80\xA6" /* U+2026 */
 #define CONTEXT_BEFORE 24       /* code points shown before the first match */
@@ -157,11 +158,13 @@ static void merge(gw_ranges *rs, size_t from)
 	rs->n = out;
 }
 
-gw_rc gw_highlight(gw_index *ix, const gw_query *q, const char *text, size_t len, gw_ranges *out,
-                   gw_err *err)
+/* Analyzes text[0..len) and appends to out, shifted by base, the ranges
+ * of the matches of q that start before byte from_end; *tail (may be
+ * NULL) gets the number of positions that start at or after it. */
+static gw_rc match_ranges(gw_index *ix, const gw_query *q, const char *text, size_t len, size_t base,
+                          size_t from_end, gw_ranges *out, size_t *tail, gw_err *err)
 {
 	hl h;
-	size_t from = out->n;
 	gw_rc rc = GW_OK;
 
 	memset(&h, 0, sizeof h);
@@ -178,22 +181,37 @@ gw_rc gw_highlight(gw_index *ix, const gw_query *q, const char *text, size_t len
 		const gw_qpart *part = &q->parts[pi];
 		if (part->negated || part->filter)
 			continue;
-		for (size_t a = 0; a + part->span <= h.n; a++) {
+		for (size_t a = 0; a + part->span <= h.n && h.p[a].start < from_end; a++) {
 			size_t last = a + part->span - 1;
 			if (!h.p[a].kind || !h.p[last].kind || !part_at(&h, q, part, a))
 				continue;
-			if (ranges_add(out, h.p[a].start, h.p[last].end)) {
+			if (ranges_add(out, base + h.p[a].start, base + h.p[last].end)) {
 				rc = gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 				break;
 			}
 		}
 	}
-	if (rc == GW_OK)
-		merge(out, from);
+	if (tail) {
+		size_t k = h.n;
+		while (k > 0 && h.p[k - 1].start >= from_end)
+			k--;
+		*tail = h.n - k;
+	}
 done:
 	free(h.p);
 	gw_buf_free(&h.terms);
 	return rc;
+}
+
+gw_rc gw_highlight(gw_index *ix, const gw_query *q, const char *text, size_t len, gw_ranges *out,
+                   gw_err *err)
+{
+	size_t from = out->n;
+
+	if (match_ranges(ix, q, text, len, 0, len, out, NULL, err))
+		return err->rc;
+	merge(out, from);
+	return GW_OK;
 }
 
 void gw_snippet_free(gw_snippet *s)
@@ -278,18 +296,224 @@ static gw_rc window(gw_snippet *s, const char *t, size_t len, const gw_ranges *r
 	return gw_buf_ok(&s->text) ? GW_OK : gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 }
 
+/* Long fields: the blocks where a match can start, found without
+ * analyzing the text.
+ *
+ * A match of a part starts at the token of its first element, and for
+ * most parts every alternative of that element says which code point the
+ * folded token holds there: its character (a CJK part; with its bigram,
+ * the two code points side by side in the folded text), its first letter
+ * or digit (a word or prefix). These are the part's leads. A lead that is
+ * ASCII or a Han character is never made by NFKC composing code points,
+ * so the match's first token holds an original code point whose fold on
+ * its own (gw_analyzer_fold_cp) gives the lead, or gives several code
+ * points; and a bigram's two come from two code points with nothing
+ * between them but code points that fold to nothing. The text is cut into blocks of about BLOCK_BYTES at line breaks,
+ * which neither a token nor a normalization segment crosses: a block
+ * analyzed alone gives the tokens the whole text has there. Only blocks
+ * holding a lead are analyzed, each with enough of the lines after it for
+ * a match starting in it to end there, and only until the window of the
+ * snippet is known; the ranges in the window are then those a whole
+ * analysis finds. A man page of 670 kB whose first match is at 250 kB
+ * costs a scan of the code points, not the analysis of every one. */
+#define BLOCK_BYTES 2048
+#define LEADS_MAX 32
+#define LOOKAHEAD_BYTES 256 /* after a block, grown while too few positions */
+
+typedef struct leads {
+	struct {
+		uint32_t first, second; /* second 0: any (a lone character) */
+	} han[LEADS_MAX];
+	size_t nhan;
+	uint8_t ascii[128];  /* 1: a lead */
+	uint32_t span;       /* positions of the longest part */
+} leads;
+
+static int safe_lead(uint32_t c)
+{
+	return c < 0x80 || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+	       (c >= 0x20000 && c <= 0x3FFFF);
+}
+
+/* The code point at index k of the UTF-8 term s[0..n), or -1. */
+static int32_t nth_cp(const char *s, size_t n, uint32_t k)
+{
+	size_t i = 0;
+	int32_t c = -1;
+
+	for (uint32_t j = 0; j <= k; j++) {
+		if (i >= n)
+			return -1;
+		c = gw_utf8_next(s, n, &i);
+		if (c < 0)
+			return -1;
+	}
+	return c;
+}
+
+/* Adds the lead c, or the Han pair c, second (second 0: c alone). */
+static int add_lead(leads *ld, uint32_t c, uint32_t second)
+{
+	if (c < 0x80 && !second) {
+		ld->ascii[c] = 1;
+		return 1;
+	}
+	if (c < 0x80 || (second && (second < 0x80 || !safe_lead(second))))
+		return 0;
+	for (size_t i = 0; i < ld->nhan; i++)
+		if (ld->han[i].first == c && ld->han[i].second == second)
+			return 1;
+	if (ld->nhan == LEADS_MAX)
+		return 0;
+	ld->han[ld->nhan].first = c;
+	ld->han[ld->nhan++].second = second;
+	return 1;
+}
+
+/* The leads of q's highlighted parts; 0 if a part has none that can be
+ * trusted (a stem, a kana), and then every block may hold a match. */
+static int query_leads(const gw_query *q, leads *ld)
+{
+	memset(ld, 0, sizeof *ld);
+	ld->span = 1;
+	for (size_t pi = 0; pi < q->nparts; pi++) {
+		const gw_qpart *part = &q->parts[pi];
+		const gw_qelem *e = NULL;
+		if (part->negated || part->filter)
+			continue;
+		for (size_t i = 0; i < part->n && !e; i++)
+			if (q->el[part->first + i].off == 0)
+				e = &q->el[part->first + i];
+		if (!e || e->nalt < 1)
+			return 0;
+		for (int k = 0; k < e->nalt; k++) {
+			const gw_qterm *t = &e->alt[k];
+			int32_t c, second = 0;
+			/* A bigram's two code points (one of them the element's),
+			 * else the first of the term. */
+			if ((t->kind == GW_T_CHAR || t->kind == GW_T_TERM) && t->back == 0 && !(t->prefix && !t->len))
+				c = nth_cp(gw_qterm_str(q, t), t->len, 0);
+			else if (t->kind == GW_T_BIGRAM && t->back <= 1 && !t->prefix) {
+				c = nth_cp(gw_qterm_str(q, t), t->len, 0);
+				second = nth_cp(gw_qterm_str(q, t), t->len, 1);
+				if (second <= 0)
+					return 0;
+			} else
+				return 0;
+			if (c < 0 || !safe_lead((uint32_t)c) || !add_lead(ld, (uint32_t)c, (uint32_t)second))
+				return 0;
+		}
+		if (part->span > ld->span)
+			ld->span = part->span;
+	}
+	return 1;
+}
+
+/* The offset after the first line break at or after from, or len. */
+static size_t line_end(const char *t, size_t len, size_t from)
+{
+	const char *nl;
+
+	if (from >= len)
+		return len;
+	nl = memchr(t + from, '\n', len - from);
+	return nl ? (size_t)(nl - t) + 1 : len;
+}
+
+/* 1 if t[i..end) has a code point whose fold gives a lead (or might), or
+ * two whose folds give a pair. The code points are read as gw_norm_fold
+ * reads them. */
+static int block_has_lead(gw_analyzer *an, const char *t, size_t len, size_t i, size_t end,
+                          const leads *ld)
+{
+	uint32_t prev = 0; /* the fold of the code point before (0: none) */
+
+	while (i < end) {
+		unsigned char b = (unsigned char)t[i];
+		int32_t c;
+		uint32_t f;
+		if (b < 0x80) {
+			if (ld->ascii[(b >= 'A' && b <= 'Z') ? b + 32 : b])
+				return 1;
+			prev = b;
+			i++;
+			continue;
+		}
+		c = gw_utf8_next(t, len, &i);
+		f = c < 0 ? 0xFFFD : gw_analyzer_fold_cp(an, (uint32_t)c);
+		if (f == GW_FOLD_NONE)
+			continue; /* gone from the folded text: prev stays */
+		if (f == GW_FOLD_MANY || (f < 0x80 && ld->ascii[f]))
+			return 1;
+		for (size_t k = 0; k < ld->nhan; k++)
+			if (ld->han[k].second ? prev == ld->han[k].first && f == ld->han[k].second
+			                      : f == ld->han[k].first)
+				return 1;
+		prev = f;
+	}
+	return 0;
+}
+
+/* Appends the matches that start in the block t[bs..be), analyzing it with
+ * the lines after it that the longest part may reach into. */
+static gw_rc block_matches(gw_index *ix, const gw_query *q, const char *t, size_t len, size_t bs,
+                           size_t be, uint32_t span, gw_ranges *rs, gw_err *err)
+{
+	size_t look = LOOKAHEAD_BYTES;
+
+	for (;;) {
+		size_t re = line_end(t, len, be + look), had = rs->n, tail;
+		if (match_ranges(ix, q, t + bs, re - bs, bs, be - bs, rs, &tail, err))
+			return err->rc;
+		if (re == len || tail + 1 >= span)
+			return GW_OK;
+		rs->n = had; /* too few positions after the block: again, longer */
+		look *= 4;
+	}
+}
+
+static gw_rc highlight_blocks(gw_index *ix, const gw_query *q, const leads *ld, const char *t,
+                              size_t len, size_t max_chars, gw_ranges *rs, gw_err *err)
+{
+	size_t bs = 0, ws, we = SIZE_MAX;
+
+	rs->n = 0;
+	while (bs < len && bs < we) {
+		size_t be = line_end(t, len, bs + BLOCK_BYTES), had = rs->n;
+		if (block_has_lead(ix->an, t, len, bs, be, ld)) {
+			if (block_matches(ix, q, t, len, bs, be, ld->span, rs, err))
+				return err->rc;
+			/* The first block with a match holds the first match:
+			 * the window is known, and the blocks up to its end hold
+			 * every match that shows in it. */
+			if (we == SIZE_MAX && rs->n > had) {
+				merge(rs, 0);
+				window_span(t, len, rs, max_chars, &ws, &we);
+			}
+		}
+		bs = be;
+	}
+	merge(rs, 0);
+	return GW_OK;
+}
+
 #define PREFIX_BYTES 8192
 
-/* Highlights field text t, but first only its start: a long document (a
- * man page of 100 kB) need not be analyzed whole when the snippet window
- * lies in its first lines. The cut is at a line break, which no token
- * crosses, so the ranges found before it are the same. */
+/* Highlights field text t for its snippet window: the ranges the window
+ * shows are those of gw_highlight over the whole text. A long text goes by
+ * blocks when the query has leads; else only its start is analyzed first:
+ * a long document (a man page of 100 kB) need not be analyzed whole when
+ * the window lies in its first lines. The cut is at a line break, which no
+ * token crosses, so the ranges found before it are the same. */
 static gw_rc highlight_field(gw_index *ix, const gw_query *q, const char *t, size_t len, size_t max_chars,
                              gw_ranges *rs, gw_err *err)
 {
 	size_t cut = len;
 	const char *nl;
+	leads ld;
 
+	if (len > 2 * BLOCK_BYTES && query_leads(q, &ld))
+		return highlight_blocks(ix, q, &ld, t, len, max_chars, rs, err);
 	if (len > 2 * PREFIX_BYTES && (nl = memchr(t + PREFIX_BYTES, '\n', len - PREFIX_BYTES)))
 		cut = (size_t)(nl - t);
 	rs->n = 0;

@@ -26,6 +26,7 @@ struct gw_analyzer {
 	UBreakIterator *brk;
 	struct sb_stemmer *stem;
 	uint8_t *cls_page[0x1100]; /* lazily filled class of each code point */
+	uint32_t *fold_page[0x1100]; /* lazily filled gw_analyzer_fold_cp */
 	UChar *u16;                /* a CJK run in UTF-16, for the word breaker */
 	uint32_t *u16_idx;         /* u16 unit -> index in f */
 	size_t u16_cap;
@@ -142,8 +143,10 @@ void gw_analyzer_free(gw_analyzer *a)
 		ubrk_close(a->brk);
 	if (a->stem)
 		sb_stemmer_delete(a->stem);
-	for (size_t i = 0; i < sizeof a->cls_page / sizeof a->cls_page[0]; i++)
+	for (size_t i = 0; i < sizeof a->cls_page / sizeof a->cls_page[0]; i++) {
 		free(a->cls_page[i]);
+		free(a->fold_page[i]);
+	}
 	free(a->u16);
 	free(a->u16_idx);
 	free(a->memo);
@@ -409,6 +412,28 @@ gw_rc gw_analyze(gw_analyzer *a, const char *text, size_t len, uint32_t first_po
 	if (next_pos)
 		*next_pos = pos;
 	return GW_OK;
+}
+
+uint32_t gw_analyzer_fold_cp(gw_analyzer *a, uint32_t c)
+{
+	uint32_t *pg;
+
+	if (c >= 0x110000)
+		return GW_FOLD_MANY;
+	pg = a->fold_page[c >> 8];
+	if (!pg) {
+		uint32_t base = c & ~0xffu;
+		pg = malloc(256 * sizeof *pg);
+		if (!pg)
+			return GW_FOLD_MANY; /* the answer that is never wrong */
+		for (uint32_t i = 0; i < 256; i++) {
+			uint32_t out[8];
+			int n = gw_norm_fold_cp(a->norm, base + i, out);
+			pg[i] = n == 0 ? GW_FOLD_NONE : n == 1 ? out[0] : GW_FOLD_MANY;
+		}
+		a->fold_page[c >> 8] = pg;
+	}
+	return pg[c & 255];
 }
 
 int gw_analyzer_script(const gw_analyzer *a, size_t *trad, size_t *simp)

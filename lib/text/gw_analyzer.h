@@ -107,6 +107,17 @@ static inline int gw_script_of(size_t trad, size_t simp)
 /* Appends the folded form of text (steps 1 and 2 above) to out, as UTF-8. */
 gw_rc gw_analyzer_fold(gw_analyzer *a, const char *text, size_t len, gw_buf *out, gw_err *err);
 
+/* What the fold (steps 1 and 2 above) makes of the code point c on its
+ * own: the one code point it becomes, GW_FOLD_NONE if it vanishes (a soft
+ * hyphen), GW_FOLD_MANY if it becomes several (㍿ -> 株式会社) or cannot
+ * be folded. In text, NFKC may also compose c with the marks after it;
+ * what it composes is never ASCII or a Han character, so for those the
+ * answer holds in any context. Remembered per analyzer, one 1 kB page of
+ * 256 code points at a time. */
+#define GW_FOLD_NONE 0xFFFFFFFFu
+#define GW_FOLD_MANY 0xFFFFFFFEu
+uint32_t gw_analyzer_fold_cp(gw_analyzer *a, uint32_t c);
+
 /* Version of the analysis; stored in the index, which refuses another. */
 #define GW_ANALYZER_VERSION 1
 

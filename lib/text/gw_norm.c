@@ -261,6 +261,33 @@ static gw_rc fold_run(gw_norm *nm, int32_t n, gw_folded *f, gw_err *err)
 	return GW_OK;
 }
 
+int gw_norm_fold_cp(gw_norm *nm, uint32_t c, uint32_t out[8])
+{
+	UErrorCode st = U_ZERO_ERROR;
+	UChar src[2], dst[16];
+	int32_t k = 0, i = 0, n;
+	int count = 0;
+
+	if (c < 0x80) {
+		out[0] = (c >= 'A' && c <= 'Z') ? c + 32u : c;
+		return 1;
+	}
+	if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+		return -1;
+	U16_APPEND_UNSAFE(src, k, c);
+	n = unorm2_normalize(nm->nfkc_cf, src, k, dst, (int32_t)(sizeof dst / sizeof dst[0]), &st);
+	if (U_FAILURE(st))
+		return -1;
+	while (i < n) {
+		UChar32 d;
+		U16_NEXT(dst, i, n, d);
+		if (count == 8)
+			return -1;
+		out[count++] = gw_t2s((uint32_t)d);
+	}
+	return count;
+}
+
 gw_rc gw_norm_fold(gw_norm *nm, const char *text, size_t len, gw_folded *f, gw_err *err)
 {
 	size_t i = 0;

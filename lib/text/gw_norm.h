@@ -37,4 +37,9 @@ void gw_folded_free(gw_folded *f);
 /* The Traditional -> Simplified fold of one code point (identity if none). */
 uint32_t gw_t2s(uint32_t c);
 
+/* Folds the code point c alone (as gw_norm_fold would if it stood between
+ * two ASCII characters) into out[0..n), n < 8; returns n, or -1 if ICU
+ * fails or the fold is longer. */
+int gw_norm_fold_cp(gw_norm *nm, uint32_t c, uint32_t out[8]);
+
 #endif
