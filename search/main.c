@@ -40,6 +40,8 @@ static const char usage_text[] =
     "  --fields A,B    the stored fields to print: text, one \"name: value\"\n"
     "                  line each; json, the only ones in \"fields\"; tsv, the\n"
     "                  columns after rank, id and score (default: title)\n"
+    "  --no-snippet    --json: leave out each hit's snippet and matches\n"
+    "                  (faster: the stored text is not searched for them)\n"
     "  --count         print only the number of matching documents\n"
     "  --explain       show how each hit's score was computed\n"
     "  --type T        only notices (T = notice) or only records (T = record)\n"
@@ -257,6 +259,8 @@ static int check_combinations(sopts *o)
 		return usage_error("--batch prints ids, --json or --count, not --format tsv", NULL);
 	if (o->batch && o->fields && o->format != GW_FMT_JSON)
 		return usage_error("--fields with --batch needs --json", NULL);
+	if (o->no_snippet && o->format != GW_FMT_JSON)
+		return usage_error("--no-snippet needs --json", NULL);
 	if (o->count)
 		o->so.limit = 0; /* only the total is wanted */
 	return -1;
@@ -287,6 +291,8 @@ static int parse_args(sopts *o, int argc, char **argv)
 			o->count = 1;
 		} else if (strcmp(a, "--explain") == 0) {
 			o->explain = 1;
+		} else if (strcmp(a, "--no-snippet") == 0) {
+			o->no_snippet = 1;
 		} else if (strcmp(a, "--batch") == 0) {
 			o->batch = 1;
 		} else if (strncmp(a, "--color=", 8) == 0) {
@@ -379,6 +385,7 @@ int main(int argc, char **argv)
 	o.shape.fields = o.fields;
 	o.shape.nfields = o.nfields;
 	o.shape.explain = o.explain;
+	o.shape.no_snippet = o.no_snippet;
 	if (!o.index && !(o.index = gw_default_index_path(&path))) {
 		status = usage_error("no index: use -i INDEX or set GONGWEN_INDEX", NULL);
 		goto out;

@@ -20,6 +20,7 @@ typedef struct sopts {
 	int format;        /* GW_FMT_*: --format, --json */
 	int count;         /* --count: print only the number of matches */
 	int explain;       /* --explain: the score breakdown of each hit */
+	int no_snippet;    /* --no-snippet: JSON hits without snippet and matches */
 	int batch;         /* --batch */
 	const char *timings; /* --timings FILE */
 	int color;         /* resolved --color */

@@ -244,6 +244,7 @@ static void do_search(gw_index *ix, const gw_request *rq, gw_response *rs)
 	o.facet = req.nfacets ? facet_field(&req, 0, fname) : NULL;
 	shape.fields = req.nfields ? req.field : NULL;
 	shape.nfields = req.nfields;
+	shape.no_snippet = req.no_snippet;
 	if (gw_search(ix, (const char *)query.p, query.len - 1, &o, &r, &err)) {
 		fail_search(ix, &req, &err, rs);
 		goto out;

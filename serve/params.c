@@ -7,6 +7,7 @@
  *   type    notice | record | any                          default any
  *   after, before   YYYY, YYYY-MM or YYYY-MM-DD
  *   sort    score | date                                   default score
+ *   snippet true | false: each hit's snippet and matches     default true
  *   facet   field names, comma-separated (or repeated)
  *   fields  the stored fields each hit shows, comma-separated
  *   filter  FIELD:VALUE, repeated: parts every hit must have
@@ -21,9 +22,9 @@
 #include "serve.h"
 #include "text/gw_escape.h"
 
-enum { P_Q, P_LIMIT, P_OFFSET, P_TYPE, P_AFTER, P_BEFORE, P_SORT, P_FACET, P_FIELDS, P_FILTER, P_N };
-static const char *const names[P_N] = {"q",    "limit", "offset", "type",   "after",
-                                       "before", "sort", "facet",  "fields", "filter"};
+enum { P_Q, P_LIMIT, P_OFFSET, P_TYPE, P_AFTER, P_BEFORE, P_SORT, P_SNIPPET, P_FACET, P_FIELDS, P_FILTER, P_N };
+static const char *const names[P_N] = {"q",     "limit", "offset",  "type",  "after", "before",
+                                       "sort",  "snippet", "facet", "fields", "filter"};
 
 static int param_id(const char *k, size_t n)
 {
@@ -162,6 +163,12 @@ static gw_rc set_param(gw_search_req *req, int id, const char *v, size_t n, int 
 		else if (!is(v, n, "score") && n)
 			return bad(err, "sort", v, n, "score or date");
 		return GW_OK;
+	case P_SNIPPET:
+		if (is(v, n, "false") || is(v, n, "0"))
+			req->no_snippet = 1;
+		else if (!is(v, n, "true") && !is(v, n, "1"))
+			return bad(err, "snippet", v, n, "true or false");
+		return GW_OK;
 	case P_FACET:
 	case P_FIELDS:
 		return add_names(req, id, v, n, field_offs, err);
@@ -182,7 +189,7 @@ static gw_rc unknown(gw_err *err, const char *k, size_t n)
 
 	return gw_err_set(err, GW_EINVAL, 0,
 	                  "unknown parameter '%s' (q, limit, offset, type, after, before, sort, "
-	                  "facet, fields, filter)",
+	                  "snippet, facet, fields, filter)",
 	                  gw_excerpt(q, k, n));
 }
 
@@ -207,12 +214,15 @@ static gw_rc from_args(const gw_request *rq, gw_search_req *req, int *seen, size
  * caller. */
 static gw_rc json_scalar(const gw_json_member *m, int id, gw_err *err)
 {
-	if (m->type == GW_JSON_STRING || (m->type == GW_JSON_NUMBER && (id == P_LIMIT || id == P_OFFSET)))
+	if (m->type == GW_JSON_STRING || (m->type == GW_JSON_NUMBER && (id == P_LIMIT || id == P_OFFSET)) ||
+	    (m->type == GW_JSON_BOOL && id == P_SNIPPET))
 		return GW_OK;
 	if (m->type == GW_JSON_NULL)
 		return GW_OK;
 	return gw_err_set(err, GW_EINVAL, 0, "bad %s in the body: expected %s", names[id],
-	                  id == P_LIMIT || id == P_OFFSET ? "a number" : "a string");
+	                  id == P_LIMIT || id == P_OFFSET ? "a number"
+	                  : id == P_SNIPPET             ? "true or false"
+	                                                : "a string");
 }
 
 /* The parsed body: the request's parameters point into it, so the req

@@ -80,6 +80,7 @@ typedef struct gw_search_req {
 	int type;               /* GW_TYPE_* */
 	char after[16], before[16]; /* "" or an ISO date */
 	int sort_date;
+	int no_snippet;         /* snippet=false */
 	const char *facet[GW_SERVE_FACETS_MAX];
 	size_t facet_len[GW_SERVE_FACETS_MAX];
 	size_t nfacets;

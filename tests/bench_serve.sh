@@ -6,8 +6,9 @@
 #      --access-log /dev/null);
 #   3. for each query set (known.tsv: known items; mixed.tsv: two words)
 #      and each request shape (the default, limit=10 with every field and
-#      a snippet, what a user of the API gets; and fields=title, the list
-#      a page shows), run wrk -t2 -c64 (a 2 s warm-up, then RUNS runs of
+#      a snippet, what a user of the API gets; fields=title, the list a
+#      page shows; and lean, fields=title&snippet=false, ids, scores and
+#      titles for a script, what gongwen-search --batch gives), run wrk -t2 -c64 (a 2 s warm-up, then RUNS runs of
 #      DUR seconds) with tests/bench_serve.lua, which cycles through the
 #      set's queries, URL-encoded, and counts every answer that is not 2xx;
 #   4. run the same queries through gongwen-search --batch --json (the
@@ -58,7 +59,7 @@ xz -dc "$CORPUS_XZ" >"$OUT/corpus.jsonl"
 
 # The queries (column "query") of each set: as lines for gongwen-search,
 # and as URL-encoded request targets, one file per request shape.
-SHAPES="default fields=title"
+SHAPES="default fields=title lean"
 for set in known mixed; do
 	python3 - "$QUERIES/$set.tsv" "$OUT/$set" <<'EOF'
 import csv, sys, urllib.parse
@@ -68,7 +69,8 @@ with open(src, encoding="utf-8", newline="") as f:
     qs = [r["query"] for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)]
 with open(out + ".q", "w", encoding="utf-8") as f:
     f.writelines(q + "\n" for q in qs)
-for shape, extra in (("default", ""), ("fields=title", "&fields=title")):
+for shape, extra in (("default", ""), ("fields=title", "&fields=title"),
+                     ("lean", "&fields=title&snippet=false")):
     with open(out + "." + shape + ".paths", "w", encoding="ascii") as f:
         f.writelines("/search?q=" + urllib.parse.quote(q, safe="") + extra + "\n" for q in qs)
 EOF
@@ -115,6 +117,7 @@ wrk_run() {
 batch_run() {
 	local extra=() qps=() p50=() p99=() t0 t1
 	[ "$2" = fields=title ] && extra=(--fields title)
+	[ "$2" = lean ] && extra=(--fields title --no-snippet)
 	for r in $(seq "$RUNS"); do
 		t0=$(date +%s%N)
 		"$B/gongwen-search" -i "$OUT/idx" --batch --json "${extra[@]}" \

@@ -219,6 +219,23 @@ def run_checks(tmp, servers):
            "filter=省份:江苏 narrows to the documents with it; order and snippets unchanged",
            (filt.get("total"), want_n, plain.get("total"), same))
 
+    # snippet=false: the hits of --no-snippet; with fields=title they are
+    # the full hits without their snippet (the short record suffices).
+    want = batch(index, ["众创空间", "眾創空間 江蘇"], "-n", "10", "--no-snippet", "--fields", "title")
+    full = batch(index, ["众创空间", "眾創空間 江蘇"], "-n", "10", "--fields", "title")
+    bad = []
+    for query, w, f in zip(["众创空间", "眾創空間 江蘇"], want, full):
+        st, h, got = s.get_json("/search?snippet=false&fields=title&q=" + q(query))
+        lean = [{k: v for k, v in x.items() if k not in ("snippet", "snippet_field", "matches")}
+                for x in f["hits"]]
+        if st != 200 or got["hits"] != w["hits"] or got["hits"] != lean or not lean:
+            bad.append(f"{query}: {st} {got}")
+    st, h, body = s.request("POST", "/search", body=json.dumps({"q": "众创空间", "snippet": False}).encode())
+    post = json.loads(body)
+    report(not bad and st == 200 and post["hits"] and "snippet" not in post["hits"][0],
+           "snippet=false: the hits of gongwen-search --no-snippet, the full ones without their snippet",
+           "\n".join(bad) + str((st, body[:300])))
+
     # Options pass through as gongwen-search's.
     for args, target in ((["--type", "notice"], "&type=notice"), (["--after", "2021"], "&after=2021"),
                          (["--before", "2020-12"], "&before=2020-12"), (["--sort", "date"], "&sort=date")):

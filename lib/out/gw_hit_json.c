@@ -122,14 +122,55 @@ static gw_rc done(gw_buf *b, gw_err *err)
 	return gw_buf_ok(b) ? GW_OK : gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 }
 
+/* 1 if the short record rec (gw_results_record_short) holds every field
+ * the hit shows: the title, the record's links and the fields of shape. */
+static int short_enough(const gw_results *r, const gw_record *rec, const gw_hit_shape *shape,
+                        unsigned title_fid)
+{
+	static const char *const shown[] = {"_type", "_notice", "_notice_title", "_row"};
+
+	for (unsigned k = 0; k < rec->nf; k++) {
+		const char *name = gw_results_field_name(r, rec->fid[k]);
+		if (rec->text[k])
+			continue;
+		if (rec->fid[k] == title_fid)
+			return 0;
+		for (size_t s = 0; s < sizeof shown / sizeof shown[0]; s++)
+			if (strcmp(name, shown[s]) == 0)
+				return 0;
+	}
+	/* A field asked for and not found may be packed, or absent: either
+	 * way the whole record says. */
+	for (size_t f = 0; f < shape->nfields; f++) {
+		const char *as;
+		size_t n;
+		if (!gw_out_field(r, rec, shape->fields[f], &n, &as))
+			return 0;
+	}
+	return 1;
+}
+
+/* The record of hit i, as much of it as the hit shows: without a snippet
+ * and with only some fields (a title for a list), a long body stored
+ * packed need not be unpacked. */
+static gw_rc hit_record(gw_results *r, size_t i, const gw_hit_shape *shape, unsigned title_fid,
+                        gw_record *rec, gw_err *err)
+{
+	if (shape->no_snippet && shape->fields && gw_results_record_short(r, i, rec, err) == GW_OK &&
+	    short_enough(r, rec, shape, title_fid))
+		return GW_OK;
+	return gw_results_record(r, i, rec, err);
+}
+
 gw_rc gw_json_hit(gw_buf *b, gw_index *ix, gw_results *r, size_t i, const gw_hit_shape *shape,
                   int with_v, gw_snippet *sn, gw_err *err)
 {
 	unsigned title_fid = gw_title_fid(r);
 	gw_record rec;
 
-	if (gw_results_record(r, i, &rec, err) ||
-	    gw_snippet_make(ix, gw_results_query(r), &rec, title_fid, GW_SNIPPET_CHARS, sn, err))
+	if (hit_record(r, i, shape, title_fid, &rec, err) ||
+	    (!shape->no_snippet &&
+	     gw_snippet_make(ix, gw_results_query(r), &rec, title_fid, GW_SNIPPET_CHARS, sn, err)))
 		return err->rc;
 	gw_buf_putc(b, '{');
 	if (with_v)
@@ -142,8 +183,11 @@ gw_rc gw_json_hit(gw_buf *b, gw_index *ix, gw_results *r, size_t i, const gw_hit
 		put_some_fields(b, r, &rec, shape);
 	else
 		put_all_fields(b, r, &rec);
-	gw_buf_puts(b, "},");
-	put_snippet(b, r, sn);
+	gw_buf_putc(b, '}');
+	if (!shape->no_snippet) {
+		gw_buf_putc(b, ',');
+		put_snippet(b, r, sn);
+	}
 	if (shape->explain) {
 		gw_buf why = GW_BUF_INIT;
 		gw_rc rc = gw_results_explain(r, i, &why, err);

@@ -6,7 +6,8 @@
  *   {"id":..., "type":"notice"|"record", "notice":..., "notice_title":...,
  *    "row":..., "score":..., "title":..., "fields":{name: text, ...},
  *    "snippet":..., "snippet_field":..., "matches":[[start,end],...]}
- *   (+ "explain": text, when asked)
+ *   (+ "explain": text, when asked; without the snippet's three members
+ *   when the shape says no_snippet)
  * "notice", "notice_title" and "row" only for a record (its notice's id
  * and title, its row number); matches are UTF-8 byte ranges of the
  * highlights inside "snippet"; fields holds every stored field except the
@@ -34,6 +35,8 @@ typedef struct gw_hit_shape {
 	                            * names); NULL: every public field */
 	size_t nfields;
 	int explain;               /* add "explain" */
+	int no_snippet;            /* leave out "snippet", "snippet_field" and
+	                            * "matches" (and the work of finding them) */
 } gw_hit_shape;
 
 /* Appends the JSON object of hit i of r to b (no newline), with "v" first

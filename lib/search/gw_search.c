@@ -47,7 +47,7 @@ struct gw_results {
 	gw_facet *facets;
 	size_t nfacets;
 	gw_buf *unz;       /* per hit: its record's unpacked texts (gw_results_record) */
-	gw_unpacker unpacker;
+	gw_unpacker *unpacker; /* the index handle's (borrowed) */
 };
 
 /* A part that adds nothing to a score: under NOT, or a filter. */
@@ -935,9 +935,9 @@ static int merge_runs(gw_matches *v, size_t mid, gw_match **tmp, size_t *tmp_cap
  * (err set) if it cannot be read. */
 static gw_unpacker *results_unpacker(gw_results *r, gw_err *err)
 {
-	if (!r->unpacker.dict && gw_txn_zdict(r->t, &r->unpacker.dict, err))
+	if (!r->unpacker->dict && gw_txn_zdict(r->t, &r->unpacker->dict, err))
 		return NULL;
-	return &r->unpacker;
+	return r->unpacker;
 }
 
 /* Collects the positions of one character term in an analyzed text. */
@@ -1385,6 +1385,7 @@ gw_rc gw_search(gw_index *ix, const char *query, size_t qlen, const gw_search_op
 		return rc;
 	}
 	r->an = ix->an;
+	r->unpacker = &ix->unpacker;
 	r->verify_norms = opts->verify_norms;
 	for (size_t p = 0; opts->filter_from && p < r->q->nparts; p++)
 		r->q->parts[p].filter = r->q->parts[p].text_off >= opts->filter_from;
@@ -1418,6 +1419,7 @@ gw_rc gw_lookup(gw_index *ix, const char *id, size_t len, gw_results **out, gw_e
 	if ((rc = gw_store_begin(ix->s, 0, &r->t, err)) || (rc = gw_fields_load(r->t, &r->ft, err)))
 		goto fail;
 	r->an = ix->an;
+	r->unpacker = &ix->unpacker;
 	find_fields(r, ix, &none);
 	rc = id ? gw_id_get(r->t, id, len, &docid, err) : GW_ENOTFOUND;
 	if (rc == GW_OK) {
@@ -1474,7 +1476,6 @@ void gw_results_free(gw_results *r)
 	for (size_t i = 0; r->unz && i < r->nhits; i++)
 		gw_buf_free(&r->unz[i]);
 	free(r->unz);
-	gw_unpacker_free(&r->unpacker);
 	free(r->hits);
 	free(r->facets);
 	free(r->rk);
@@ -1527,6 +1528,19 @@ gw_rc gw_results_id(gw_results *r, size_t i, const char **id, size_t *len, gw_er
 		return gw_err_set(err, GW_ECORRUPT, 0, "index damaged: table docs, key '%u': damaged record", r->hits[i].docid);
 	*id = rec.id;
 	*len = rec.id_len;
+	return GW_OK;
+}
+
+gw_rc gw_results_record_short(gw_results *r, size_t i, gw_record *rec, gw_err *err)
+{
+	const void *val;
+	size_t len;
+	gw_rc rc = hit_value(r, i, &val, &len, err);
+
+	if (rc)
+		return rc;
+	if (gw_record_parse(val, len, rec, 1, NULL, NULL))
+		return gw_err_set(err, GW_ECORRUPT, 0, "index damaged: table docs, key '%u': damaged record", r->hits[i].docid);
 	return GW_OK;
 }
 

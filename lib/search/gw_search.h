@@ -135,6 +135,11 @@ const gw_hit *gw_results_hit(const gw_results *r, size_t i);
 const gw_query *gw_results_query(const gw_results *r);
 /* The stored record of hit i (pointers valid until gw_results_free). */
 gw_rc gw_results_record(gw_results *r, size_t i, gw_record *rec, gw_err *err);
+/* The stored record of hit i with only the fields stored as they are: a
+ * field stored packed (zstd: a long text) has text NULL, and nothing is
+ * unpacked. For readers of short fields (a title), cheaper than
+ * gw_results_record by the unpacking of the long ones. */
+gw_rc gw_results_record_short(gw_results *r, size_t i, gw_record *rec, gw_err *err);
 /* The id of hit i alone (no texts read or unpacked; valid until
  * gw_results_free). */
 gw_rc gw_results_id(gw_results *r, size_t i, const char **id, size_t *len, gw_err *err);

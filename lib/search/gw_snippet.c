@@ -505,15 +505,20 @@ static gw_rc highlight_blocks(gw_index *ix, const gw_query *q, const leads *ld, 
  * a long document (a man page of 100 kB) need not be analyzed whole when
  * the window lies in its first lines. The cut is at a line break, which no
  * token crosses, so the ranges found before it are the same. */
-static gw_rc highlight_field(gw_index *ix, const gw_query *q, const char *t, size_t len, size_t max_chars,
-                             gw_ranges *rs, gw_err *err)
+static gw_rc highlight_field(gw_index *ix, const gw_query *q, const leads *ld, const char *t, size_t len,
+                             size_t max_chars, gw_ranges *rs, gw_err *err)
 {
 	size_t cut = len;
 	const char *nl;
-	leads ld;
 
-	if (len > 2 * BLOCK_BYTES && query_leads(q, &ld))
-		return highlight_blocks(ix, q, &ld, t, len, max_chars, rs, err);
+	if (ld && len > 2 * BLOCK_BYTES)
+		return highlight_blocks(ix, q, ld, t, len, max_chars, rs, err);
+	/* A field without a lead has no match: most fields of a hit (the
+	 * number, the addressees, a record's other cells) are not analyzed. */
+	if (ld && !block_has_lead(ix->an, t, len, 0, len, ld)) {
+		rs->n = 0;
+		return GW_OK;
+	}
 	if (len > 2 * PREFIX_BYTES && (nl = memchr(t + PREFIX_BYTES, '\n', len - PREFIX_BYTES)))
 		cut = (size_t)(nl - t);
 	rs->n = 0;
@@ -539,6 +544,8 @@ gw_rc gw_snippet_make(gw_index *ix, const gw_query *q, const gw_record *rec, uns
 	gw_ranges rs = {0};
 	int pick = -1;
 	gw_rc rc = GW_OK;
+	leads ld;
+	const leads *have = query_leads(q, &ld) ? &ld : NULL;
 
 	gw_snippet_free(out);
 	/* Fields other than the title first, the title last. */
@@ -546,7 +553,7 @@ gw_rc gw_snippet_make(gw_index *ix, const gw_query *q, const gw_record *rec, uns
 		for (unsigned i = 0; i < rec->nf && pick < 0 && rc == GW_OK; i++) {
 			if ((rec->fid[i] == title_fid) != (pass == 1))
 				continue;
-			rc = highlight_field(ix, q, rec->text[i], rec->text_len[i], max_chars, &rs, err);
+			rc = highlight_field(ix, q, have, rec->text[i], rec->text_len[i], max_chars, &rs, err);
 			if (rc == GW_OK && rs.n)
 				pick = (int)i;
 		}
