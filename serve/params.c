@@ -345,6 +345,12 @@ gw_rc gw_search_req_query(const gw_search_req *req, gw_buf *out, size_t *filter_
 		if (memchr(f, '"', n) || memchr(f, 0, n))
 			return gw_err_set(err, GW_EINVAL, 0, "bad filter '%s' (no '\"' in a filter)",
 			                  gw_excerpt(q, f, n));
+		/* The field is one name: a space or a bracket would make the
+		 * rest of it parts or groups of the query. */
+		for (const char *c = f; c < colon; c++)
+			if (*c == ' ' || *c == '\t' || *c == '\n' || *c == '\r' || *c == '(' || *c == ')')
+				return gw_err_set(err, GW_EINVAL, 0, "bad filter '%s' (a field name without spaces or brackets)",
+				                  gw_excerpt(q, f, n));
 		gw_buf_putc(out, ' ');
 		gw_buf_append(out, f, (size_t)(colon - f) + 1);
 		gw_buf_putc(out, '"');

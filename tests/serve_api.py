@@ -285,6 +285,7 @@ def check_errors(s):
                                ("/search?limit=10", "bad_request", "no q"),
                                ("/search?q=a&after=2020-13", "bad_request", "a bad date"),
                                ("/search?q=a&filter=" + q('省份:"x'), "bad_request", "a filter with a quote"),
+                               ("/search?q=a&filter=" + q('x OR (y:z'), "bad_request", "a filter field with a space"),
                                ("/nowhere", "not_found", "an unknown path")):
         st, h, got = s.get_json(target)
         ok = isinstance(got, dict) and got.get("error", {}).get("code") == code and got["error"].get("message")
