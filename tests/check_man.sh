@@ -36,11 +36,11 @@ if command -v mandoc >/dev/null 2>&1; then
 	done
 elif command -v groff >/dev/null 2>&1; then
 	for p in $PAGES; do
-		out=$(groff -mdoc -ww -z -K utf8 "$p" 2>&1)
+		out=$(groff -Tutf8 -mdoc -ww -z -K utf8 "$p" 2>&1)
 		if [ -z "$out" ]; then
-			echo "PASS $NAME: $p lints clean (groff -mdoc -ww -z)"
+			echo "PASS $NAME: $p lints clean (groff -Tutf8 -mdoc -ww -z)"
 		else
-			printf 'FAIL %s: %s lints clean (groff -mdoc -ww -z)\n%s\n' "$NAME" "$p" "$out"
+			printf 'FAIL %s: %s lints clean (groff -Tutf8 -mdoc -ww -z)\n%s\n' "$NAME" "$p" "$out"
 		fi
 	done
 else
