@@ -136,6 +136,14 @@ test-deps:
 	  echo "(without them the tests that need them report SKIP)"
 # --- end of gongwen-serve's page ---------------------------------------------
 
+# --- manual pages (man/*.[1-8], mdoc) -----------------------------------------
+# tests/check_man.sh lints every page with `mandoc -Tlint -Wwarning` (groff's
+# `-mdoc -ww -z` where mandoc is missing; SKIP without either), and
+# tests/check_options.sh holds the programs' pages to their option tables.
+# `make test` installs the linters with the browser's packages (test-deps).
+TEST_DEB_PKGS += mandoc groff-base
+# --- end of manual pages -------------------------------------------------------
+
 $(B)/%.o: %.c | $(B)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c $< -o $@

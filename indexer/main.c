@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "base/gw_buf.h"
+#include "base/gw_opts.h"
 #include "tools/gw_check.h"
 #include "index/gw_index.h"
 #include "base/gw_path.h"
@@ -37,57 +38,74 @@
 
 #define PROG "gongwen-index"
 
+/* The usage lines and the text around the options' help (the options
+ * table below holds the rest): the README and gongwen-index(1) show the
+ * same lines, and tests/check_options.sh compares them. */
 static const char usage_text[] =
-    "usage: " PROG " [-i INDEX] [-q] [--id-column NAME] [--prune | --rebuild] PATH...\n"
+    "usage: " PROG " [-i INDEX] [-q] [-j N] [--memory MB] [--id-column NAME]\n"
+    "                     [--prune | --rebuild] PATH...\n"
     "       " PROG " [-i INDEX] [-q] --delete ID... | --delete -\n"
     "       " PROG " [-i INDEX] --check | --stats | --compact DEST | --dump ID\n"
     "\n"
     "Adds documents to the index, replacing those with the same id; documents\n"
     "whose content did not change are skipped (counted as unchanged).\n"
-    "\n"
-    "  PATH        a .txt notice (first non-empty line: title; the rest: body;\n"
-    "              id: the path), a .html/.htm notice page (UTF-8, GBK, Big5;\n"
-    "              its tables become records), a .jsonl file (one JSON object\n"
-    "              per line with an \"id\"; its string members are the fields),\n"
-    "              a .csv/.tsv file (a header row, then one record per row), a\n"
-    "              directory (walked for all of these), or - for JSON Lines on\n"
-    "              stdin\n"
-    "  -i INDEX    the index directory, created if absent (default:\n"
-    "              $GONGWEN_INDEX, else $XDG_DATA_HOME/gongwen/index, else\n"
-    "              ~/.local/share/gongwen/index)\n"
-    "  -j N        analyze on N threads (default: the number of cores); the\n"
-    "              index is the same for any N\n"
-    "  --memory MB the memory a batch may use (default 512): 3/8 for posting\n"
-    "              lists, 1/16 for documents' text; a larger budget builds\n"
-    "              large corpora faster\n"
-    "  -q, --quiet no progress line and no warnings (errors and the final\n"
-    "              summary are still shown)\n"
-    "  --id-column NAME\n"
-    "              the column of .csv/.tsv files that holds the record ids\n"
-    "              (default: FILE#ROW, ROW counting the rows after the header)\n"
-    "  --rebuild   build a fresh index of PATHs beside INDEX, then swap it in\n"
-    "              atomically (searches that have the old one open keep it)\n"
-    "  --prune     after indexing, delete the documents that came from the\n"
-    "              PATHs (a file, or any file under a directory) but were not\n"
-    "              read this time: deleted files, rows or lines gone\n"
-    "  --delete ID...\n"
-    "              delete the documents with these ids (with -: the ids on\n"
-    "              stdin, one a line); exit 1 if some id was not found\n"
-    "\n"
-    "Tools (instead of indexing):\n"
-    "  --check     verify the index: every LMDB page holds together and every\n"
-    "              posting agrees with the stored documents (exit 0 sound,\n"
-    "              1 not, 2 damaged past reading: \"index damaged: ...\")\n"
-    "  --stats     documents (notices, records, other), fields, distinct terms,\n"
-    "              postings, chunks, file size, versions, each LMDB database\n"
-    "  --compact DEST\n"
-    "              write a compacted copy of the index to the directory DEST\n"
-    "              (created; must not exist or be empty)\n"
-    "  --dump ID   one document: its stored fields and, per indexed field, its\n"
-    "              terms with their positions\n"
-    "  -h, --help  show this help\n"
-    "\n"
-    "Exit status: 0 all input indexed, 1 some input rejected, 2 error.\n";
+    "\n";
+
+static const char usage_end[] = "\nExit status: 0 all input indexed, 1 some input rejected, 2 error.\n";
+
+enum {
+	OPT_INDEX = 1, OPT_JOBS, OPT_MEMORY, OPT_QUIET, OPT_ID_COLUMN, OPT_REBUILD, OPT_PRUNE,
+	OPT_DELETE, OPT_CHECK, OPT_STATS, OPT_COMPACT, OPT_DUMP, OPT_HELP
+};
+
+/* Every option gongwen-index takes: the parser and --help both come from
+ * here (gw_opts.h). */
+static const gw_opt option_table[] = {
+    {0, "PATH", NULL,
+     "a notice: .txt (first non-empty line: title; the rest: body), .html/.htm "
+     "(UTF-8, GBK, Big5), .docx, .ofd, or .pdf with a text layer; its id is the "
+     "path and its tables' rows become records. Records: .jsonl (one JSON object "
+     "per line with an \"id\"; its string members are the fields), .csv/.tsv (a "
+     "header row, then one record per row), .xlsx (a record per row of every "
+     "sheet). A directory is walked for all of these; - reads JSON Lines on stdin"},
+    {OPT_INDEX, "-i", "INDEX",
+     "the index directory, created if absent (default: $GONGWEN_INDEX, else "
+     "$XDG_DATA_HOME/gongwen/index, else ~/.local/share/gongwen/index)"},
+    {OPT_JOBS, "-j", "N", "analyze on N threads (default: the number of cores); the index is the same for any N"},
+    {OPT_MEMORY, "--memory", "MB",
+     "the memory a batch may use (default 512): 3/8 for posting lists, 1/16 for "
+     "documents' text; a larger budget builds large corpora faster"},
+    {OPT_QUIET, "-q, --quiet", NULL,
+     "no progress line and no warnings (errors and the final summary are still shown)"},
+    {OPT_ID_COLUMN, "--id-column", "NAME",
+     "the column of .csv/.tsv/.xlsx files that holds the record ids (default: FILE#ROW, "
+     "ROW counting the rows after the header)"},
+    {OPT_REBUILD, "--rebuild", NULL,
+     "build a fresh index of PATHs beside INDEX, then swap it in atomically "
+     "(searches that have the old one open keep it)"},
+    {OPT_PRUNE, "--prune", NULL,
+     "after indexing, delete the documents that came from the PATHs (a file, or any "
+     "file under a directory) but were not read this time: deleted files, rows or "
+     "lines gone"},
+    {OPT_DELETE, "--delete", NULL,
+     "delete the documents whose ids are given instead of PATHs (with -: the ids on "
+     "stdin, one a line); exit 1 if some id was not found"},
+    {0, NULL, NULL, "Tools (instead of indexing):"},
+    {OPT_CHECK, "--check", NULL,
+     "verify the index: every LMDB page holds together and every posting agrees "
+     "with the stored documents (exit 0 sound, 1 not, 2 damaged past reading: "
+     "\"index damaged: ...\")"},
+    {OPT_STATS, "--stats", NULL,
+     "documents (notices, records, other), fields, distinct terms, postings, "
+     "chunks, file size, versions, each LMDB database"},
+    {OPT_COMPACT, "--compact", "DEST",
+     "write a compacted copy of the index to the directory DEST (created; must not "
+     "exist or be empty)"},
+    {OPT_DUMP, "--dump", "ID",
+     "one document: its stored fields and, per indexed field, its terms with their "
+     "positions"},
+    {OPT_HELP, "-h, --help", NULL, "show this help"},
+};
 
 enum mode { MODE_INDEX, MODE_CHECK, MODE_STATS, MODE_COMPACT, MODE_DUMP, MODE_DELETE };
 
@@ -135,72 +153,78 @@ static int bad_usage(const char *msg, const char *arg)
 	return ARGS_BAD;
 }
 
+/* A number in [lo, hi] for option name, else -1. */
+static long number_in(const char *v, long lo, long hi)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	return errno || end == v || *end || n < lo || n > hi ? -1 : n;
+}
+
+/* Records one option (id, value v) in o; returns ARGS_OK to go on. */
+static int apply_option(opts *o, int id, const char *v)
+{
+	long n;
+
+	switch (id) {
+	case GW_OPTS_OPERAND: o->paths[o->npaths++] = v; break;
+	case OPT_HELP: return ARGS_HELP;
+	case OPT_QUIET: o->quiet = 1; break;
+	case OPT_CHECK: o->mode = MODE_CHECK, o->nmodes++; break;
+	case OPT_STATS: o->mode = MODE_STATS, o->nmodes++; break;
+	case OPT_DELETE: o->mode = MODE_DELETE, o->nmodes++; break;
+	case OPT_PRUNE: o->prune = 1; break;
+	case OPT_REBUILD: o->rebuild = 1; break;
+	case OPT_INDEX: o->index = v; break;
+	case OPT_MEMORY:
+		if ((n = number_in(v, 16, 1 << 20)) < 0)
+			return bad_usage("--memory takes 16 to 1048576 (MB), not", v);
+		o->memory = (size_t)n << 20;
+		break;
+	case OPT_JOBS:
+		if ((n = number_in(v, 1, 64)) < 0)
+			return bad_usage("-j takes 1 to 64, not", v);
+		o->threads = (int)n;
+		break;
+	case OPT_COMPACT:
+	case OPT_DUMP:
+		if (!*v)
+			return bad_usage(id == OPT_COMPACT ? "missing DEST after" : "missing ID after",
+			                 id == OPT_COMPACT ? "--compact" : "--dump");
+		o->mode = id == OPT_COMPACT ? MODE_COMPACT : MODE_DUMP;
+		o->nmodes++;
+		o->arg = v;
+		break;
+	case OPT_ID_COLUMN:
+		if (!*v)
+			return bad_usage("missing NAME after", "--id-column");
+		o->id_column = v;
+		break;
+	default: /* GW_OPTS_UNKNOWN, _NOVALUE, _FLAGVALUE */
+		return ARGS_BAD;
+	}
+	return ARGS_OK;
+}
+
 /* Parses argv into o; options and paths may come in any order, and
  * everything after "--" is a path. o->paths is allocated (free it). */
 static int parse_args(int argc, char **argv, opts *o)
 {
-	int i, only_paths = 0;
+	gw_opts it;
+	int id, st;
 
 	o->paths = malloc((size_t)argc * sizeof *o->paths);
 	if (!o->paths)
 		return bad_usage("out of memory", NULL);
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (only_paths || a[0] != '-' || a[1] == '\0')
-			o->paths[o->npaths++] = a;
-		else if (strcmp(a, "--") == 0)
-			only_paths = 1;
-		else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
-			return ARGS_HELP;
-		else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
-			o->quiet = 1;
-		else if (strcmp(a, "--check") == 0)
-			o->mode = MODE_CHECK, o->nmodes++;
-		else if (strcmp(a, "--stats") == 0)
-			o->mode = MODE_STATS, o->nmodes++;
-		else if (strcmp(a, "--delete") == 0)
-			o->mode = MODE_DELETE, o->nmodes++;
-		else if (strcmp(a, "--prune") == 0)
-			o->prune = 1;
-		else if (strcmp(a, "--rebuild") == 0)
-			o->rebuild = 1;
-		else if (strcmp(a, "--memory") == 0 && i + 1 < argc) {
-			char *end;
-			long n = strtol(argv[++i], &end, 10);
-			if (*end || n < 16 || n > 1 << 20)
-				return bad_usage("--memory takes 16 to 1048576 (MB), not", argv[i]);
-			o->memory = (size_t)n << 20;
-		} else if (strcmp(a, "-j") == 0 && i + 1 < argc) {
-			char *end;
-			long n = strtol(argv[++i], &end, 10);
-			if (*end || n < 1 || n > 64)
-				return bad_usage("-j takes 1 to 64, not", argv[i]);
-			o->threads = (int)n;
-		}
-		else if ((strcmp(a, "--compact") == 0 || strcmp(a, "--dump") == 0) && i + 1 < argc &&
-		         argv[i + 1][0]) {
-			o->mode = a[2] == 'c' ? MODE_COMPACT : MODE_DUMP;
-			o->nmodes++;
-			o->arg = argv[++i];
-		} else if (strcmp(a, "--compact") == 0)
-			return bad_usage("missing DEST after", a);
-		else if (strcmp(a, "--dump") == 0)
-			return bad_usage("missing ID after", a);
-		else if (strcmp(a, "--id-column") == 0 && i + 1 < argc && argv[i + 1][0])
-			o->id_column = argv[++i];
-		else if (strncmp(a, "--id-column=", 12) == 0 && a[12])
-			o->id_column = a + 12;
-		else if (strncmp(a, "--id-column", 11) == 0)
-			return bad_usage("missing NAME after", a);
-		else if (strcmp(a, "-i") == 0 && i + 1 < argc)
-			o->index = argv[++i];
-		else if (strncmp(a, "-i", 2) == 0 && a[2])
-			o->index = a + 2;
-		else if (strcmp(a, "-i") == 0)
-			return bad_usage("missing INDEX after", a);
-		else
-			return bad_usage("unknown option", a);
+	gw_opts_init(&it, option_table, sizeof option_table / sizeof option_table[0], argc, argv, 1);
+	while ((id = gw_opts_next(&it)) != GW_OPTS_END) {
+		if (id < 0 && id != GW_OPTS_OPERAND)
+			return bad_usage(gw_opts_problem(id), it.word);
+		if ((st = apply_option(o, id, it.value)) != ARGS_OK)
+			return st;
 	}
 	if (o->nmodes > 1)
 		return bad_usage("give only one of --check, --stats, --compact, --dump, --delete", NULL);
@@ -838,8 +862,17 @@ static int dump_doc(const opts *o)
 /* Prints the help to stdout; a failed write (a closed pipe) is status 2. */
 static int help(void)
 {
-	fputs(usage_text, stdout);
-	return fflush(stdout) != 0 || ferror(stdout) ? 2 : 0;
+	gw_buf text = GW_BUF_INIT;
+	int status;
+
+	gw_buf_puts(&text, usage_text);
+	gw_opts_help(option_table, sizeof option_table / sizeof option_table[0], 14, &text);
+	gw_buf_puts(&text, usage_end);
+	if (gw_buf_ok(&text))
+		fwrite(text.p, 1, text.len, stdout);
+	status = !gw_buf_ok(&text) || fflush(stdout) != 0 || ferror(stdout) ? 2 : 0;
+	gw_buf_free(&text);
+	return status;
 }
 
 int main(int argc, char **argv)

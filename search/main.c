@@ -14,58 +14,81 @@
 #include <unistd.h>
 
 #include "base/gw_buf.h"
+#include "base/gw_opts.h"
 #include "base/gw_path.h"
 #include "search.h"
 #include "text/gw_escape.h"
 
 #define PROG "gongwen-search"
 
+/* The usage lines and the text around the options' help (the options
+ * table below holds the rest): the README and gongwen-search(1) show the
+ * same lines, and tests/check_options.sh compares them. */
 static const char usage_text[] =
-    "usage: " PROG " [-i INDEX] [-n N] [--offset N] [--format F] [--fields A,B]\n"
-    "                      [--color=WHEN] [FILTERS] QUERY...\n"
+    "usage: " PROG " [-i INDEX] [-n N] [--offset N] [--format text|json|tsv] [--json]\n"
+    "                      [--fields A,B] [--color=WHEN] [FILTERS] QUERY...\n"
     "       " PROG " [-i INDEX] [FILTERS] --count QUERY...\n"
-    "       " PROG " [-i INDEX] [-n N] --batch [--json|--count] [--timings FILE] < queries\n"
+    "       " PROG " [-i INDEX] [-n N] --batch [--json | --count] [--timings FILE] < queries.txt\n"
     "\n"
     "Finds the documents that contain every part of QUERY, best first.\n"
     "Parts are separated by spaces; \"a phrase\" is one part; field:value\n"
     "and field:\"a phrase\" search one field (省份:江苏, title:通知). Chinese\n"
     "text matches as an exact substring in Simplified or Traditional script.\n"
-    "\n"
-    "  -i INDEX        the index (default: $GONGWEN_INDEX, else\n"
-    "                  $XDG_DATA_HOME/gongwen/index, else ~/.local/share/gongwen/index)\n"
-    "  -n N            show at most N hits (default 10)\n"
-    "  --offset N      skip the first N hits (for paging)\n"
-    "  --format F      text (default), json (= --json) or tsv\n"
-    "  --json          one JSON object per hit, then a summary line\n"
-    "  --fields A,B    the stored fields to print: text, one \"name: value\"\n"
-    "                  line each; json, the only ones in \"fields\"; tsv, the\n"
-    "                  columns after rank, id and score (default: title)\n"
-    "  --no-snippet    --json: leave out each hit's snippet and matches\n"
-    "                  (faster: the stored text is not searched for them)\n"
-    "  --count         print only the number of matching documents\n"
-    "  --explain       show how each hit's score was computed\n"
-    "  --type T        only notices (T = notice) or only records (T = record)\n"
-    "  --after DATE    only documents dated DATE or later (ISO: 2020-03-25,\n"
-    "                  2020-03 or 2020); records have their notice's date\n"
-    "  --before DATE   only documents dated DATE or earlier\n"
-    "  --sort date     newest first (undated last) instead of best first\n"
-    "  --facet FIELD   also count the matching documents per value of FIELD\n"
-    "  --weight F=W    weight of field F in the score (repeatable; defaults:\n"
-    "                  title 2, number 1.5, body and other notice text 1,\n"
-    "                  record cells and other fields 0.8)\n"
-    "  --k1 X, --b X   BM25 saturation (default 1.2) and length\n"
-    "                  normalization (default 1.0, from 0 to 1)\n"
-    "  --focus X       queries of two or more parts: favour documents short\n"
-    "                  enough to be about all of them (default 1.5, 0: off)\n"
-    "  --color=WHEN    highlight with colour: auto (default: on a terminal,\n"
-    "                  unless NO_COLOR is set), always, never\n"
-    "  --batch         read one query per line on stdin; print one line of\n"
-    "                  tab-separated ids per query (empty if no hit); with\n"
-    "                  --json one JSON object per query, with --count the number\n"
-    "  --timings FILE  with --batch: write each query's time in microseconds\n"
-    "  -h, --help      show this help\n"
-    "\n"
-    "Exit status: 0 hits found, 1 no hits, 2 error.\n";
+    "Options come before the query. FILTERS: --type, --after, --before.\n"
+    "\n";
+
+static const char usage_end[] = "\nExit status: 0 hits found, 1 no hits, 2 error.\n";
+
+enum {
+	OPT_INDEX = 1, OPT_LIMIT, OPT_OFFSET, OPT_FORMAT, OPT_JSON, OPT_FIELDS, OPT_COUNT,
+	OPT_EXPLAIN, OPT_TYPE, OPT_AFTER, OPT_BEFORE, OPT_SORT, OPT_FACET, OPT_WEIGHT, OPT_K1,
+	OPT_B, OPT_FOCUS, OPT_COLOR, OPT_BATCH, OPT_TIMINGS, OPT_NO_SNIPPET, OPT_HELP
+};
+
+/* Every option gongwen-search takes: the parser and --help both come from
+ * here (gw_opts.h). */
+static const gw_opt option_table[] = {
+    {OPT_INDEX, "-i", "INDEX",
+     "the index (default: $GONGWEN_INDEX, else $XDG_DATA_HOME/gongwen/index, else "
+     "~/.local/share/gongwen/index)"},
+    {OPT_LIMIT, "-n", "N", "show at most N hits (default 10)"},
+    {OPT_OFFSET, "--offset", "N", "skip the first N hits (for paging)"},
+    {OPT_FORMAT, "--format", "F", "text (default), json (= --json) or tsv"},
+    {OPT_JSON, "--json", NULL, "one JSON object per hit, then a summary line"},
+    {OPT_FIELDS, "--fields", "A,B",
+     "the stored fields to print: text, one \"name: value\" line each; json, the "
+     "only ones in \"fields\"; tsv, the columns after rank, id and score "
+     "(default: title)"},
+    {OPT_NO_SNIPPET, "--no-snippet", NULL,
+     "--json: leave out each hit's snippet and matches (faster: the stored text is "
+     "not searched for them)"},
+    {OPT_COUNT, "--count", NULL, "print only the number of matching documents"},
+    {OPT_EXPLAIN, "--explain", NULL, "show how each hit's score was computed"},
+    {OPT_TYPE, "--type", "T", "only notices (T = notice) or only records (T = record)"},
+    {OPT_AFTER, "--after", "DATE",
+     "only documents dated DATE or later (ISO: 2020-03-25, 2020-03 or 2020); "
+     "records have their notice's date"},
+    {OPT_BEFORE, "--before", "DATE", "only documents dated DATE or earlier"},
+    {OPT_SORT, "--sort", "ORDER", "date: newest first (undated last); score: best first (the default)"},
+    {OPT_FACET, "--facet", "FIELD", "also count the matching documents per value of FIELD"},
+    {OPT_WEIGHT, "--weight", "F=W",
+     "weight of field F in the score (repeatable; defaults: title 2, number 1.5, "
+     "body and other notice text 1, record cells and other fields 0.8)"},
+    {OPT_K1, "--k1", "X", "BM25 saturation (default 1.2, from 0 to 100)"},
+    {OPT_B, "--b", "X", "BM25 length normalization (default 1.0, from 0 to 1)"},
+    {OPT_FOCUS, "--focus", "X",
+     "queries of two or more parts: favour documents short enough to be about all "
+     "of them (default 1.5, 0: off)"},
+    {OPT_COLOR, "--color", "=WHEN",
+     "highlight with colour: auto (default: on a terminal, unless NO_COLOR is "
+     "set), always, never"},
+    {OPT_BATCH, "--batch", NULL,
+     "read one query per line on stdin; print one line of tab-separated ids per "
+     "query (empty if no hit); with --json one JSON object per query, with --count "
+     "the number"},
+    {OPT_TIMINGS, "--timings", "FILE", "with --batch: write each query's time in microseconds"},
+    {OPT_HELP, "-h, --help", NULL, "show this help"},
+};
 
 static int usage_error(const char *msg, const char *arg)
 {
@@ -180,73 +203,93 @@ static int parse_fields(sopts *o, const char *v)
 	return 0;
 }
 
-/* Options that take a value; returns -1 if handled, else an exit status. */
-static int value_option(sopts *o, const char *a, const char *v)
+/* Records option id (value v, NULL for a flag) in o; returns -1 to go
+ * on, else an exit status. */
+static int apply_option(sopts *o, int id, const char *v)
 {
-	if (strcmp(a, "-i") == 0) {
-		o->index = v;
-	} else if (strcmp(a, "-n") == 0) {
+	switch (id) {
+	case OPT_INDEX: o->index = v; break;
+	case OPT_LIMIT:
 		if (parse_size(v, &o->so.limit))
 			return usage_error("bad number for -n:", v);
-	} else if (strcmp(a, "--timings") == 0) {
-		o->timings = v;
-	} else if (strcmp(a, "--type") == 0) {
+		break;
+	case OPT_TIMINGS: o->timings = v; break;
+	case OPT_TYPE:
 		if (strcmp(v, "notice") == 0)
 			o->so.type = GW_TYPE_NOTICE;
 		else if (strcmp(v, "record") == 0)
 			o->so.type = GW_TYPE_RECORD;
 		else
 			return usage_error("bad --type (notice, record):", v);
-	} else if (strcmp(a, "--after") == 0 || strcmp(a, "--before") == 0) {
+		break;
+	case OPT_AFTER:
+	case OPT_BEFORE:
 		if (!gw_date_valid(v))
 			return usage_error("bad date (YYYY-MM-DD, YYYY-MM or YYYY):", v);
-		*(a[2] == 'a' ? &o->so.after : &o->so.before) = v;
-	} else if (strcmp(a, "--sort") == 0) {
+		*(id == OPT_AFTER ? &o->so.after : &o->so.before) = v;
+		break;
+	case OPT_SORT:
 		if (strcmp(v, "date") != 0 && strcmp(v, "score") != 0)
 			return usage_error("bad --sort (date, score):", v);
 		o->so.sort_date = strcmp(v, "date") == 0;
-	} else if (strcmp(a, "--facet") == 0) {
-		o->so.facet = v;
-	} else if (strcmp(a, "--offset") == 0) {
+		break;
+	case OPT_FACET: o->so.facet = v; break;
+	case OPT_OFFSET:
 		if (parse_size(v, &o->so.offset))
 			return usage_error("bad number for --offset:", v);
-	} else if (strcmp(a, "--format") == 0) {
+		break;
+	case OPT_FORMAT:
 		if ((o->format = parse_format(v)) < 0)
 			return usage_error("bad --format (text, json, tsv):", v);
-	} else if (strcmp(a, "--weight") == 0) {
+		break;
+	case OPT_WEIGHT:
 		if (parse_weight(o, v))
 			return usage_error("bad --weight (FIELD=W, W from 0 to 1000; at most 32):", v);
-	} else if (strcmp(a, "--k1") == 0) {
+		break;
+	case OPT_K1:
 		if (parse_real(v, 0, 100, &o->rank.k1))
 			return usage_error("bad --k1 (0 to 100):", v);
-	} else if (strcmp(a, "--b") == 0) {
+		break;
+	case OPT_B:
 		if (parse_real(v, 0, 1, &o->rank.b))
 			return usage_error("bad --b (0 to 1):", v);
-	} else if (strcmp(a, "--focus") == 0) {
+		break;
+	case OPT_FOCUS:
 		if (parse_real(v, 0, 10, &o->rank.focus))
 			return usage_error("bad --focus (0 to 10):", v);
-	} else if (strcmp(a, "--fields") == 0) {
+		break;
+	case OPT_FIELDS:
 		if (o->fields)
 			return usage_error("--fields given twice", NULL);
 		if (parse_fields(o, v))
 			return usage_error("bad --fields (names separated by commas):", v);
-	} else {
-		return 0;
+		break;
+	case OPT_JSON: o->format = GW_FMT_JSON; break;
+	case OPT_COUNT: o->count = 1; break;
+	case OPT_EXPLAIN: o->explain = 1; break;
+	case OPT_NO_SNIPPET: o->no_snippet = 1; break;
+	case OPT_BATCH: o->batch = 1; break;
+	case OPT_COLOR:
+		if (set_color(o, v))
+			return usage_error("bad --color (auto, always, never):", v);
+		break;
 	}
 	return -1;
 }
 
-static const char *const with_value[] = {"-i",     "-n",     "--timings", "--type",
-                                         "--after", "--before", "--sort",  "--facet",
-                                         "--offset", "--format", "--fields", "--weight",
-                                         "--k1",     "--b",     "--focus"};
-
-static int takes_value(const char *a)
+/* Prints the help; returns the exit status (a closed pipe is no error). */
+static int help(void)
 {
-	for (size_t i = 0; i < sizeof with_value / sizeof with_value[0]; i++)
-		if (strcmp(a, with_value[i]) == 0)
-			return 1;
-	return 0;
+	gw_buf text = GW_BUF_INIT;
+	int ok;
+
+	gw_buf_puts(&text, usage_text);
+	gw_opts_help(option_table, sizeof option_table / sizeof option_table[0], 18, &text);
+	gw_buf_puts(&text, usage_end);
+	if ((ok = gw_buf_ok(&text)))
+		fwrite(text.p, 1, text.len, stdout);
+	gw_buf_free(&text);
+	return ok && ((fflush(stdout) == 0 && !ferror(stdout)) || errno == EPIPE) ? 0 : 2;
 }
 
 /* Options that do not go together; returns -1 if all is well, else an exit
@@ -269,44 +312,24 @@ static int check_combinations(sopts *o)
 /* Returns -1 to go on, else an exit status. */
 static int parse_args(sopts *o, int argc, char **argv)
 {
-	int i, st;
+	gw_opts it;
+	int i, id, st;
 
 	o->so.limit = 10;
 	gw_rank_defaults(&o->rank);
 	o->so.rank = &o->rank;
 	set_color(o, "auto");
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			fputs(usage_text, stdout);
-			return (fflush(stdout) == 0 && !ferror(stdout)) || errno == EPIPE ? 0 : 2;
-		} else if (takes_value(a)) {
-			if (i + 1 >= argc)
-				return usage_error("option needs a value:", a);
-			if ((st = value_option(o, a, argv[++i])) >= 0)
-				return st;
-		} else if (strcmp(a, "--json") == 0) {
-			o->format = GW_FMT_JSON;
-		} else if (strcmp(a, "--count") == 0) {
-			o->count = 1;
-		} else if (strcmp(a, "--explain") == 0) {
-			o->explain = 1;
-		} else if (strcmp(a, "--no-snippet") == 0) {
-			o->no_snippet = 1;
-		} else if (strcmp(a, "--batch") == 0) {
-			o->batch = 1;
-		} else if (strncmp(a, "--color=", 8) == 0) {
-			if (set_color(o, a + 8))
-				return usage_error("bad --color (auto, always, never):", a + 8);
-		} else if (strcmp(a, "--") == 0) {
-			i++;
-			break;
-		} else if (a[0] == '-' && a[1]) {
-			return usage_error("unknown option", a);
-		} else {
-			break;
-		}
+	/* Options come first; the first word that is none starts the query. */
+	gw_opts_init(&it, option_table, sizeof option_table / sizeof option_table[0], argc, argv, 0);
+	while ((id = gw_opts_next(&it)) != GW_OPTS_END) {
+		if (id < 0)
+			return usage_error(gw_opts_problem(id), it.word);
+		if (id == OPT_HELP)
+			return help();
+		if ((st = apply_option(o, id, it.value)) >= 0)
+			return st;
 	}
+	i = it.i;
 	if (o->batch && i < argc)
 		return usage_error("--batch reads queries from stdin, not from arguments", NULL);
 	if (!o->batch && i >= argc)

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "base/gw_buf.h"
+#include "base/gw_opts.h"
 #include "base/gw_path.h"
 #include "gens.h"
 #include "http.h"
@@ -32,32 +33,45 @@
 #define GW_SERVE_DRAIN_S 10     /* seconds the requests in flight get at a stop */
 #define GW_SERVE_THREADS_MAX 256
 
+/* The usage lines and the text around the options' help (the options
+ * table below holds the rest); gongwen-serve(1) shows the same lines, and
+ * tests/check_options.sh compares them. */
 static const char usage_text[] =
     "usage: " PROG " [-i INDEX] [--listen ADDR:PORT] [--threads N] [--api-key KEY]\n"
     "                     [--cors-origin ORIGIN] [--access-log FILE] [LIMITS]\n"
     "\n"
     "Serves the index over HTTP: a search page at / and a JSON API\n"
-    "(/search, /documents/ID, /health, /stats).\n"
-    "\n"
-    "  -i INDEX              the index (default: $GONGWEN_INDEX, else\n"
-    "                        $XDG_DATA_HOME/gongwen/index, else\n"
-    "                        ~/.local/share/gongwen/index)\n"
-    "  --listen ADDR:PORT    where to listen (default 127.0.0.1:7700;\n"
-    "                        [::1]:7700 for IPv6)\n"
-    "  --threads N           worker threads (default: the number of CPUs)\n"
-    "  --api-key KEY         every API request needs Authorization: Bearer KEY\n"
-    "                        (or set GONGWEN_API_KEY); without a key only a\n"
-    "                        loopback address may be listened on\n"
-    "  --cors-origin ORIGIN  let pages from ORIGIN (or *) call the API\n"
-    "  --access-log FILE     one line a request to FILE (default: stderr);\n"
-    "                        SIGHUP reopens it\n"
-    "  --max-connections N   connections in all (default 4096)\n"
-    "  --max-per-client N    connections from one address (default 256)\n"
-    "  --timeout S           close a connection idle for S seconds (default 15)\n"
-    "  -h, --help            show this help\n"
-    "\n"
-    "SIGTERM or SIGINT stop it after the requests in flight.\n"
+    "(/search, /documents/ID, /health, /stats). LIMITS: --max-connections,\n"
+    "--max-per-client, --timeout.\n"
+    "\n";
+
+static const char usage_end[] =
+    "\nSIGTERM or SIGINT stop it after the requests in flight.\n"
     "Exit status: 0 stopped by a signal, 2 error.\n";
+
+enum {
+	OPT_INDEX = 1, OPT_LISTEN, OPT_THREADS, OPT_API_KEY, OPT_CORS_ORIGIN, OPT_ACCESS_LOG,
+	OPT_MAX_CONNECTIONS, OPT_MAX_PER_CLIENT, OPT_TIMEOUT, OPT_HELP
+};
+
+/* Every option gongwen-serve takes: the parser and --help both come from
+ * here (gw_opts.h). */
+static const gw_opt option_table[] = {
+    {OPT_INDEX, "-i", "INDEX",
+     "the index (default: $GONGWEN_INDEX, else $XDG_DATA_HOME/gongwen/index, else "
+     "~/.local/share/gongwen/index)"},
+    {OPT_LISTEN, "--listen", "ADDR:PORT", "where to listen (default 127.0.0.1:7700; [::1]:7700 for IPv6)"},
+    {OPT_THREADS, "--threads", "N", "worker threads (default: the number of CPUs)"},
+    {OPT_API_KEY, "--api-key", "KEY",
+     "every API request needs Authorization: Bearer KEY (or set GONGWEN_API_KEY); "
+     "without a key only a loopback address may be listened on"},
+    {OPT_CORS_ORIGIN, "--cors-origin", "ORIGIN", "let pages from ORIGIN (or *) call the API"},
+    {OPT_ACCESS_LOG, "--access-log", "FILE", "one line a request to FILE (default: stderr); SIGHUP reopens it"},
+    {OPT_MAX_CONNECTIONS, "--max-connections", "N", "connections in all (default 4096)"},
+    {OPT_MAX_PER_CLIENT, "--max-per-client", "N", "connections from one address (default 256)"},
+    {OPT_TIMEOUT, "--timeout", "S", "close a connection idle for S seconds (default 15)"},
+    {OPT_HELP, "-h, --help", NULL, "show this help"},
+};
 
 static int usage_error(const char *msg, const char *arg)
 {
@@ -134,56 +148,62 @@ typedef struct options {
 	gw_http_conf http;
 } options;
 
-static const char *const with_value[] = {"-i",          "--listen",          "--threads",
-                                         "--api-key",   "--cors-origin",     "--access-log",
-                                         "--max-connections", "--max-per-client", "--timeout"};
-
-static int takes_value(const char *a)
-{
-	for (size_t i = 0; i < sizeof with_value / sizeof with_value[0]; i++)
-		if (strcmp(a, with_value[i]) == 0)
-			return 1;
-	return 0;
-}
-
-static int value_option(options *o, const char *a, const char *v)
+/* Records option id (value v) in o; returns -1 to go on, else an exit
+ * status. */
+static int apply_option(options *o, int id, const char *v)
 {
 	gw_http_conf *c = &o->http;
 
-	if (strcmp(a, "-i") == 0)
+	if (id == OPT_INDEX)
 		o->index = v;
-	else if (strcmp(a, "--listen") == 0) {
+	else if (id == OPT_LISTEN) {
 		if (parse_listen(c, v))
 			return usage_error("bad --listen (ADDR:PORT, [V6ADDR]:PORT):", v);
-	} else if (strcmp(a, "--threads") == 0) {
+	} else if (id == OPT_THREADS) {
 		if (parse_uint(v, 1, GW_SERVE_THREADS_MAX, &c->threads))
 			return usage_error("bad --threads (1 to 256):", v);
-	} else if (strcmp(a, "--api-key") == 0) {
+	} else if (id == OPT_API_KEY) {
 		c->api_key = v;
-	} else if (strcmp(a, "--cors-origin") == 0) {
+	} else if (id == OPT_CORS_ORIGIN) {
 		if (!*v || strpbrk(v, "\r\n"))
 			return usage_error("bad --cors-origin:", v);
 		c->cors_origin = v;
-	} else if (strcmp(a, "--access-log") == 0) {
+	} else if (id == OPT_ACCESS_LOG) {
 		c->access_log = v;
-	} else if (strcmp(a, "--max-connections") == 0) {
+	} else if (id == OPT_MAX_CONNECTIONS) {
 		if (parse_uint(v, 1, 1000000, &c->max_conns))
 			return usage_error("bad --max-connections (1 to 1000000):", v);
-	} else if (strcmp(a, "--max-per-client") == 0) {
+	} else if (id == OPT_MAX_PER_CLIENT) {
 		if (parse_uint(v, 1, 1000000, &c->max_per_client))
 			return usage_error("bad --max-per-client (1 to 1000000):", v);
-	} else if (strcmp(a, "--timeout") == 0) {
+	} else if (id == OPT_TIMEOUT) {
 		if (parse_uint(v, 1, 3600, &c->timeout_s))
 			return usage_error("bad --timeout (1 to 3600 seconds):", v);
 	}
 	return -1;
 }
 
+/* Prints the help; returns the exit status. */
+static int help(void)
+{
+	gw_buf text = GW_BUF_INIT;
+	int ok;
+
+	gw_buf_puts(&text, usage_text);
+	gw_opts_help(option_table, sizeof option_table / sizeof option_table[0], 24, &text);
+	gw_buf_puts(&text, usage_end);
+	if ((ok = gw_buf_ok(&text)))
+		fwrite(text.p, 1, text.len, stdout);
+	gw_buf_free(&text);
+	return ok && fflush(stdout) == 0 ? 0 : 2;
+}
+
 static int parse_args(options *o, int argc, char **argv)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	const char *key = getenv("GONGWEN_API_KEY");
-	int st;
+	gw_opts it;
+	int id, st;
 
 	parse_listen(&o->http, "127.0.0.1:7700");
 	o->http.threads = cpus > 0 ? (unsigned)(cpus < GW_SERVE_THREADS_MAX ? cpus : GW_SERVE_THREADS_MAX) : 1;
@@ -191,17 +211,15 @@ static int parse_args(options *o, int argc, char **argv)
 	o->http.max_per_client = 256;
 	o->http.timeout_s = 15;
 	o->http.api_key = key && *key ? key : NULL;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			fputs(usage_text, stdout);
-			return fflush(stdout) == 0 ? 0 : 2;
-		}
-		if (!takes_value(a))
-			return usage_error("unknown argument", a);
-		if (i + 1 >= argc)
-			return usage_error("option needs a value:", a);
-		if ((st = value_option(o, a, argv[++i])) >= 0)
+	gw_opts_init(&it, option_table, sizeof option_table / sizeof option_table[0], argc, argv, 1);
+	while ((id = gw_opts_next(&it)) != GW_OPTS_END) {
+		if (id == GW_OPTS_OPERAND)
+			return usage_error("unknown argument", it.word);
+		if (id < 0)
+			return usage_error(gw_opts_problem(id), it.word);
+		if (id == OPT_HELP)
+			return help();
+		if ((st = apply_option(o, id, it.value)) >= 0)
 			return st;
 	}
 	if (o->http.api_key && !*o->http.api_key)
