@@ -34,6 +34,7 @@
 #include "indexer.h"
 #include "read/gw_pdf.h"
 #include "text/gw_escape.h"
+#include "out/gw_version.h"
 
 #define PROG "gongwen-index"
 
@@ -86,6 +87,8 @@ static const char usage_text[] =
     "  --dump ID   one document: its stored fields and, per indexed field, its\n"
     "              terms with their positions\n"
     "  -h, --help  show this help\n"
+    "  --version   show the versions of the program, the C API and the index\n"
+    "              format\n"
     "\n"
     "Exit status: 0 all input indexed, 1 some input rejected, 2 error.\n";
 
@@ -123,7 +126,7 @@ typedef struct run {
 	gw_field fields[GW_MAX_FIELDS + 1]; /* the doc's fields + "_source" */
 } run;
 
-enum { ARGS_OK, ARGS_HELP, ARGS_BAD };
+enum { ARGS_OK, ARGS_HELP, ARGS_VERSION, ARGS_BAD };
 
 /* Reports a usage error (arg may be NULL); returns ARGS_BAD. */
 static int bad_usage(const char *msg, const char *arg)
@@ -153,6 +156,8 @@ static int parse_args(int argc, char **argv, opts *o)
 			only_paths = 1;
 		else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
 			return ARGS_HELP;
+		else if (strcmp(a, "--version") == 0)
+			return ARGS_VERSION;
 		else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
 			o->quiet = 1;
 		else if (strcmp(a, "--check") == 0)
@@ -842,6 +847,16 @@ static int help(void)
 	return fflush(stdout) != 0 || ferror(stdout) ? 2 : 0;
 }
 
+/* Prints the versions (out/gw_version.h) to stdout; status as help(). */
+static int version(void)
+{
+	char text[256];
+
+	gw_version_text(text, sizeof text, PROG);
+	fputs(text, stdout);
+	return fflush(stdout) != 0 || ferror(stdout) ? 2 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	opts o;
@@ -852,6 +867,9 @@ int main(int argc, char **argv)
 	switch (parse_args(argc, argv, &o)) {
 	case ARGS_HELP:
 		status = help();
+		break;
+	case ARGS_VERSION:
+		status = version();
 		break;
 	case ARGS_OK:
 		if (!o.index && !(o.index = gw_default_index_path(&scratch)))

@@ -15,6 +15,7 @@
 
 #include "base/gw_buf.h"
 #include "base/gw_path.h"
+#include "out/gw_version.h"
 #include "search.h"
 #include "text/gw_escape.h"
 
@@ -62,6 +63,8 @@ static const char usage_text[] =
     "                  --json one JSON object per query, with --count the number\n"
     "  --timings FILE  with --batch: write each query's time in microseconds\n"
     "  -h, --help      show this help\n"
+    "  --version       show the versions of the program, the C API and the\n"
+    "                  index format\n"
     "\n"
     "Exit status: 0 hits found, 1 no hits, 2 error.\n";
 
@@ -275,6 +278,11 @@ static int parse_args(sopts *o, int argc, char **argv)
 		const char *a = argv[i];
 		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			fputs(usage_text, stdout);
+			return (fflush(stdout) == 0 && !ferror(stdout)) || errno == EPIPE ? 0 : 2;
+		} else if (strcmp(a, "--version") == 0) {
+			char text[256];
+			gw_version_text(text, sizeof text, PROG);
+			fputs(text, stdout);
 			return (fflush(stdout) == 0 && !ferror(stdout)) || errno == EPIPE ? 0 : 2;
 		} else if (takes_value(a)) {
 			if (i + 1 >= argc)

@@ -22,6 +22,7 @@
 
 #include "base/gw_buf.h"
 #include "base/gw_path.h"
+#include "out/gw_version.h"
 #include "gens.h"
 #include "http.h"
 #include "serve.h"
@@ -55,6 +56,8 @@ static const char usage_text[] =
     "  --max-per-client N    connections from one address (default 256)\n"
     "  --timeout S           close a connection idle for S seconds (default 15)\n"
     "  -h, --help            show this help\n"
+    "  --version             show the versions of the program, the C API and\n"
+    "                        the index format\n"
     "\n"
     "SIGTERM or SIGINT stop it after the requests in flight.\n"
     "Exit status: 0 stopped by a signal, 2 error.\n";
@@ -195,6 +198,12 @@ static int parse_args(options *o, int argc, char **argv)
 		const char *a = argv[i];
 		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			fputs(usage_text, stdout);
+			return fflush(stdout) == 0 ? 0 : 2;
+		}
+		if (strcmp(a, "--version") == 0) {
+			char text[256];
+			gw_version_text(text, sizeof text, PROG);
+			fputs(text, stdout);
 			return fflush(stdout) == 0 ? 0 : 2;
 		}
 		if (!takes_value(a))
