@@ -13,6 +13,10 @@
 #   make bench-serve  gongwen-serve under wrk beside gongwen-search --batch (tests/bench_serve.sh)
 #   make fuzz       build the libFuzzer harnesses tests/fuzz/fuzz_*.c with clang (in
 #                   build-fuzz/) and run each for FUZZ_S seconds (default 60)
+#   make install    install the programs, libgongwen (.so and .a), gongwen.h,
+#                   gongwen.pc, man pages, bash completions and the systemd
+#                   units under PREFIX (/usr/local), into DESTDIR; make uninstall
+#   make deb        build the Debian packages (debian/) into build-deb/
 MAKEFLAGS += --no-print-directory
 .SUFFIXES:
 # Keep intermediate objects (tests/*.o): no "rm" after the test summary line.
@@ -44,7 +48,7 @@ PKG_LIBS = $(shell pkg-config --libs icu-uc icu-i18n lmdb libxml-2.0 libzip libz
 WARN := -std=c11 -pedantic -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
         -Wmissing-prototypes -Wvla
 CPPFLAGS := -D_GNU_SOURCE -Ilib -I$(B)/gen
-CFLAGS_ALL = $(WARN) $(OPT) $(CPPFLAGS) $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
+CFLAGS_ALL = $(WARN) $(OPT) $(CPPFLAGS) $(PKG_CFLAGS) $(LIB_CFLAGS) -MMD -MP $(CFLAGS)
 LDFLAGS_ALL = $(OPT) $(LDFLAGS)
 
 LIB_SRC := $(wildcard lib/*/*.c)
@@ -173,6 +177,57 @@ $(SEARCHER): $(SRCH_OBJ) $(LIBGW)
 $(SERVER): $(SERVE_OBJ) $(LIBGW)
 	$(CC) $(LDFLAGS_ALL) $^ -o $@ $(PKG_LIBS) $(SERVE_LIBS)
 
+# --- versions and the shared library (issue 18) ------------------------------
+# One home each: the package version is the file VERSION (the programs'
+# --version, gongwen.pc, debian/changelog must agree: tests/e2e_install.sh);
+# the C API's version is GONGWEN_API_MAJOR/MINOR in lib/gongwen.h, and the
+# soname follows its major: libgongwen.so.1. README "Versions" says what
+# each may change.
+GW_VERSION := $(shell cat VERSION)
+GW_VERSION_DEF = -DGW_PACKAGE_VERSION='"$(GW_VERSION)"'
+API_MAJOR := $(shell sed -n 's/^\#define GONGWEN_API_MAJOR \([0-9]*\)$$/\1/p' lib/gongwen.h)
+API_MINOR := $(shell sed -n 's/^\#define GONGWEN_API_MINOR \([0-9]*\)$$/\1/p' lib/gongwen.h)
+SONAME := libgongwen.so.$(API_MAJOR)
+LIBSO := $(B)/$(SONAME).$(API_MINOR)
+
+$(B)/lib/out/gw_version.o: VERSION
+$(B)/lib/out/gw_version.o: CPPFLAGS += $(GW_VERSION_DEF)
+
+# The library's objects are position-independent, for libgongwen.so, and
+# the programs link the same objects (libgongwen.a): one compilation. Every
+# symbol is hidden but the gongwen_* of gongwen.h (lib/api/gw_api.c), so
+# that calls inside the library are direct, as in the programs' PIE code:
+# gongwen-search answered no slower (README "Versions" has the figures).
+$(LIB_OBJ): LIB_CFLAGS := -fPIC -fvisibility=hidden
+# The objects of a build tree from before this were not PIC: removed once,
+# when the stamp is missing (as a rule's prerequisite the stamp would not
+# do: .SECONDARY lets make skip a missing one).
+ifeq ($(wildcard $(B)/.lib-pic),)
+$(shell rm -f $(LIB_OBJ) $(LIBGW) $(LIBSO) $(INDEXER) $(SEARCHER) $(SERVER); mkdir -p $(B) && touch $(B)/.lib-pic)
+endif
+
+# The shared library exports what lib/api/libgongwen.map names, under its
+# version node; -z defs: every symbol it needs comes from a library it names.
+$(LIBSO): $(LIB_OBJ) lib/api/libgongwen.map
+	$(CC) $(LDFLAGS_ALL) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=lib/api/libgongwen.map \
+	    -Wl,-z,defs $(LIB_OBJ) -o $@ $(PKG_LIBS)
+	ln -sf $(notdir $@) $(B)/$(SONAME)
+	ln -sf $(SONAME) $(B)/libgongwen.so
+
+# Bash completions, written from each program's --help at build time
+# (dist/gen_completion.sh), so that they offer exactly its options.
+COMPLETIONS := $(B)/completions/gongwen-index $(B)/completions/gongwen-search $(B)/completions/gongwen-serve
+$(B)/completions/%: $(B)/% dist/gen_completion.sh
+	@mkdir -p $(dir $@)
+	$< --help | sh dist/gen_completion.sh $* > $@.tmp && mv $@.tmp $@
+
+# Not under SAN=1: a sanitized shared library would need the sanitizers'
+# runtime in every program that loads it.
+ifneq ($(SAN),1)
+all: $(LIBSO) $(COMPLETIONS)
+endif
+# --- end of versions and the shared library ------------------------------------
+
 $(B)/tests/%: $(B)/tests/%.o $(PROG_LIB_OBJ) $(LIBGW)
 	$(CC) $(LDFLAGS_ALL) $^ -o $@ $(PKG_LIBS)
 
@@ -297,6 +352,10 @@ $(FZ)/gen/gw_t2s_table.c: $(FZ)/gen_t2s
 $(FZ)/gen/gw_t2s_table.o: $(FZ)/gen/gw_t2s_table.c
 	$(FUZZ_CC) $(FZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
+# The --version text names the package version (file VERSION).
+$(FZ)/lib/out/gw_version.o: VERSION
+$(FZ)/lib/out/gw_version.o: FZ_CFLAGS += $(GW_VERSION_DEF)
+
 $(FZ)/lib/%.o: lib/%.c | $(FZ)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
@@ -335,3 +394,87 @@ bench: all
 .PHONY: bench-serve
 bench-serve: test-deps all
 	@GW_BUILD=$(B) bash tests/bench_serve.sh
+# --- make install, make uninstall, make deb (issue 18) -------------------------
+# GNU conventions: PREFIX (default /usr/local) and the directories below
+# can be set on the command line, DESTDIR stages the whole tree elsewhere
+# (a package build, tests/e2e_install.sh). Installed: the three programs;
+# libgongwen.so.1 (with its links) and libgongwen.a; gongwen.h; gongwen.pc;
+# the man pages of man/ (whatever sections are there); a bash completion
+# per program; gongwen-serve.service and gongwen-index.service with their
+# environment file (default/gongwen, only if there is none yet: it is the
+# administrator's). gongwen.pc and the units get their paths at install.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+MAN_PAGES = $(wildcard man/*.[1-8])
+PROGRAMS := gongwen-index gongwen-search gongwen-serve
+UNITS := gongwen-serve.service gongwen-index.service
+INSTALL ?= install
+# Fills in the @NAME@ of dist/*.in.
+SUBST = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+            -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+            -e 's|@VERSION@|$(GW_VERSION)|g'
+
+.PHONY: install uninstall deb clean-deb
+install: all
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) \
+	    $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSCONFDIR)/default
+	$(INSTALL) -m 755 $(PROGRAMS:%=$(B)/%) $(DESTDIR)$(BINDIR)/
+	$(INSTALL) -m 644 $(LIBSO) $(LIBGW) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(notdir $(LIBSO)) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libgongwen.so
+	$(INSTALL) -m 644 lib/gongwen.h $(DESTDIR)$(INCLUDEDIR)/
+	$(SUBST) dist/gongwen.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/gongwen.pc
+	$(INSTALL) -m 644 $(COMPLETIONS) $(DESTDIR)$(BASHCOMPDIR)/
+	for u in $(UNITS); do $(SUBST) dist/$$u.in > $(DESTDIR)$(SYSTEMDUNITDIR)/$$u || exit 1; done
+	[ -e $(DESTDIR)$(SYSCONFDIR)/default/gongwen ] || \
+	    $(INSTALL) -m 600 dist/gongwen.default $(DESTDIR)$(SYSCONFDIR)/default/gongwen
+	for m in $(MAN_PAGES); do \
+	    s=$${m##*.}; $(INSTALL) -d $(DESTDIR)$(MANDIR)/man$$s && \
+	    $(INSTALL) -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; \
+	done
+
+# Removes what install put there, directories aside; the environment file
+# only if it is still the one installed (else it says so and keeps it).
+uninstall:
+	rm -f $(PROGRAMS:%=$(DESTDIR)$(BINDIR)/%) $(PROGRAMS:%=$(DESTDIR)$(BASHCOMPDIR)/%)
+	rm -f $(DESTDIR)$(LIBDIR)/$(notdir $(LIBSO)) $(DESTDIR)$(LIBDIR)/$(SONAME) \
+	    $(DESTDIR)$(LIBDIR)/libgongwen.so $(DESTDIR)$(LIBDIR)/libgongwen.a \
+	    $(DESTDIR)$(LIBDIR)/pkgconfig/gongwen.pc $(DESTDIR)$(INCLUDEDIR)/gongwen.h
+	rm -f $(UNITS:%=$(DESTDIR)$(SYSTEMDUNITDIR)/%)
+	for m in $(MAN_PAGES); do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; done
+	@f=$(DESTDIR)$(SYSCONFDIR)/default/gongwen; \
+	if cmp -s dist/gongwen.default $$f; then rm -f $$f; \
+	elif [ -e $$f ]; then echo "kept $$f: it was changed"; fi
+
+# `make deb`: the Debian packages gongwen, libgongwen1 and libgongwen-dev
+# (debian/), built in build-deb/ (debian/rules), then checked by lintian.
+# dpkg-buildpackage writes them next to the source tree; they are moved to
+# build-deb/ so that .. stays as it was.
+DEB_BUILD_PKGS := dpkg-dev debhelper fakeroot lintian
+DEB_ARCH = $(shell dpkg --print-architecture)
+DEB_OUT = gongwen_$(GW_VERSION)_$(DEB_ARCH).deb gongwen-dbgsym_$(GW_VERSION)_$(DEB_ARCH).deb \
+          libgongwen1_$(GW_VERSION)_$(DEB_ARCH).deb libgongwen1-dbgsym_$(GW_VERSION)_$(DEB_ARCH).deb \
+          libgongwen-dev_$(GW_VERSION)_$(DEB_ARCH).deb \
+          gongwen_$(GW_VERSION)_$(DEB_ARCH).buildinfo gongwen_$(GW_VERSION)_$(DEB_ARCH).changes
+deb:
+	@$(call install-missing,$(DEB_PKGS) $(DEB_BUILD_PKGS))
+	dpkg-buildpackage -us -uc -b
+	@mkdir -p build-deb/out
+	@for f in $(DEB_OUT); do [ ! -e ../$$f ] || mv ../$$f build-deb/out/; done
+	@ls build-deb/out
+	lintian --fail-on error build-deb/out/gongwen_$(GW_VERSION)_$(DEB_ARCH).changes
+
+# What a package build leaves in debian/ (debian/rules clean removes it too).
+clean-deb:
+	rm -rf build-deb debian/.debhelper debian/tmp debian/gongwen debian/libgongwen1 \
+	    debian/libgongwen-dev debian/files debian/*.substvars debian/*.debhelper \
+	    debian/*.debhelper.log debian/debhelper-build-stamp
+clean: clean-deb
+# --- end of make install, make uninstall, make deb ------------------------------

@@ -35,6 +35,7 @@
 #include "indexer.h"
 #include "read/gw_pdf.h"
 #include "text/gw_escape.h"
+#include "out/gw_version.h"
 
 #define PROG "gongwen-index"
 
@@ -55,7 +56,7 @@ static const char usage_end[] = "\nExit status: 0 all input indexed, 1 some inpu
 
 enum {
 	OPT_INDEX = 1, OPT_JOBS, OPT_MEMORY, OPT_QUIET, OPT_ID_COLUMN, OPT_REBUILD, OPT_PRUNE,
-	OPT_DELETE, OPT_CHECK, OPT_STATS, OPT_COMPACT, OPT_DUMP, OPT_HELP
+	OPT_DELETE, OPT_CHECK, OPT_STATS, OPT_COMPACT, OPT_DUMP, OPT_VERSION, OPT_HELP
 };
 
 /* Every option gongwen-index takes: the parser and --help both come from
@@ -105,6 +106,7 @@ static const gw_opt option_table[] = {
      "one document: its stored fields and, per indexed field, its terms with their "
      "positions"},
     {OPT_HELP, "-h, --help", NULL, "show this help"},
+    {OPT_VERSION, "--version", NULL, "show the versions of the program, the C API and the index format"},
 };
 
 enum mode { MODE_INDEX, MODE_CHECK, MODE_STATS, MODE_COMPACT, MODE_DUMP, MODE_DELETE };
@@ -141,7 +143,7 @@ typedef struct run {
 	gw_field fields[GW_MAX_FIELDS + 1]; /* the doc's fields + "_source" */
 } run;
 
-enum { ARGS_OK, ARGS_HELP, ARGS_BAD };
+enum { ARGS_OK, ARGS_HELP, ARGS_VERSION, ARGS_BAD };
 
 /* Reports a usage error (arg may be NULL); returns ARGS_BAD. */
 static int bad_usage(const char *msg, const char *arg)
@@ -172,6 +174,7 @@ static int apply_option(opts *o, int id, const char *v)
 	switch (id) {
 	case GW_OPTS_OPERAND: o->paths[o->npaths++] = v; break;
 	case OPT_HELP: return ARGS_HELP;
+	case OPT_VERSION: return ARGS_VERSION;
 	case OPT_QUIET: o->quiet = 1; break;
 	case OPT_CHECK: o->mode = MODE_CHECK, o->nmodes++; break;
 	case OPT_STATS: o->mode = MODE_STATS, o->nmodes++; break;
@@ -875,6 +878,16 @@ static int help(void)
 	return status;
 }
 
+/* Prints the versions (out/gw_version.h) to stdout; status as help(). */
+static int version(void)
+{
+	char text[256];
+
+	gw_version_text(text, sizeof text, PROG);
+	fputs(text, stdout);
+	return fflush(stdout) != 0 || ferror(stdout) ? 2 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	opts o;
@@ -885,6 +898,9 @@ int main(int argc, char **argv)
 	switch (parse_args(argc, argv, &o)) {
 	case ARGS_HELP:
 		status = help();
+		break;
+	case ARGS_VERSION:
+		status = version();
 		break;
 	case ARGS_OK:
 		if (!o.index && !(o.index = gw_default_index_path(&scratch)))

@@ -1,8 +1,11 @@
 /* gongwen.h: the public C API of libgongwen, for programs that search a
  * gongwen index (build one with gongwen-index). This is the only header
  * such a program needs; it includes only standard headers, and every type
- * behind it is opaque. Link with build/libgongwen.a and the libraries of
- * `pkg-config --libs icu-uc icu-i18n lmdb libxml-2.0` plus -lstemmer -lm.
+ * behind it is opaque. Build with `pkg-config --cflags --libs gongwen`
+ * (the shared library, libgongwen.so.GONGWEN_API_MAJOR), or add --static
+ * for libgongwen.a and the libraries it needs (ICU, LMDB, libstemmer, ...).
+ * Within the build tree: -Ilib and build/libgongwen.a with the libraries
+ * of the Makefile's PKG_LIBS.
  *
  *   gongwen *db;
  *   gongwen_results *res;
@@ -45,6 +48,22 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* The version of the API this header declares (README "Versions"). A
+ * minor version only adds: functions, and fields at the end of
+ * gongwen_options (hence gongwen_options_init); a program built against
+ * 1.m runs with any library 1.n, n >= m. A major version may remove or
+ * change what is here, and comes with a new soname (libgongwen.so.MAJOR).
+ * The format of the index on disk is versioned apart: an index of another
+ * format is refused (GONGWEN_EVERSION) whatever the API version. */
+#define GONGWEN_API_MAJOR 1
+#define GONGWEN_API_MINOR 0
+#define GONGWEN_API_VERSION (GONGWEN_API_MAJOR * 1000 + GONGWEN_API_MINOR)
+
+/* The GONGWEN_API_VERSION of the library the program runs with, which
+ * may be newer than the header it was built with: a program that needs
+ * the functions of 1.m checks gongwen_version() >= 1000 + m. */
+int gongwen_version(void);
 
 /* Return codes (the same numbers as the library's internal gw_rc). */
 enum {

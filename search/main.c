@@ -16,6 +16,7 @@
 #include "base/gw_buf.h"
 #include "base/gw_opts.h"
 #include "base/gw_path.h"
+#include "out/gw_version.h"
 #include "search.h"
 #include "text/gw_escape.h"
 
@@ -42,7 +43,7 @@ static const char usage_end[] = "\nExit status: 0 hits found, 1 no hits, 2 error
 enum {
 	OPT_INDEX = 1, OPT_LIMIT, OPT_OFFSET, OPT_FORMAT, OPT_JSON, OPT_FIELDS, OPT_COUNT,
 	OPT_EXPLAIN, OPT_TYPE, OPT_AFTER, OPT_BEFORE, OPT_SORT, OPT_FACET, OPT_WEIGHT, OPT_K1,
-	OPT_B, OPT_FOCUS, OPT_COLOR, OPT_BATCH, OPT_TIMINGS, OPT_NO_SNIPPET, OPT_HELP
+	OPT_B, OPT_FOCUS, OPT_COLOR, OPT_BATCH, OPT_TIMINGS, OPT_NO_SNIPPET, OPT_VERSION, OPT_HELP
 };
 
 /* Every option gongwen-search takes: the parser and --help both come from
@@ -88,6 +89,7 @@ static const gw_opt option_table[] = {
      "the number"},
     {OPT_TIMINGS, "--timings", "FILE", "with --batch: write each query's time in microseconds"},
     {OPT_HELP, "-h, --help", NULL, "show this help"},
+    {OPT_VERSION, "--version", NULL, "show the versions of the program, the C API and the index format"},
 };
 
 static int usage_error(const char *msg, const char *arg)
@@ -277,6 +279,16 @@ static int apply_option(sopts *o, int id, const char *v)
 	return -1;
 }
 
+/* Prints the versions (out/gw_version.h); returns the exit status. */
+static int version(void)
+{
+	char text[256];
+
+	gw_version_text(text, sizeof text, PROG);
+	fputs(text, stdout);
+	return fflush(stdout) != 0 || ferror(stdout) ? 2 : 0;
+}
+
 /* Prints the help; returns the exit status (a closed pipe is no error). */
 static int help(void)
 {
@@ -326,6 +338,8 @@ static int parse_args(sopts *o, int argc, char **argv)
 			return usage_error(gw_opts_problem(id), it.word);
 		if (id == OPT_HELP)
 			return help();
+		if (id == OPT_VERSION)
+			return version();
 		if ((st = apply_option(o, id, it.value)) >= 0)
 			return st;
 	}

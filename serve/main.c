@@ -23,6 +23,7 @@
 #include "base/gw_buf.h"
 #include "base/gw_opts.h"
 #include "base/gw_path.h"
+#include "out/gw_version.h"
 #include "gens.h"
 #include "http.h"
 #include "serve.h"
@@ -51,7 +52,7 @@ static const char usage_end[] =
 
 enum {
 	OPT_INDEX = 1, OPT_LISTEN, OPT_THREADS, OPT_API_KEY, OPT_CORS_ORIGIN, OPT_ACCESS_LOG,
-	OPT_MAX_CONNECTIONS, OPT_MAX_PER_CLIENT, OPT_TIMEOUT, OPT_HELP
+	OPT_MAX_CONNECTIONS, OPT_MAX_PER_CLIENT, OPT_TIMEOUT, OPT_VERSION, OPT_HELP
 };
 
 /* Every option gongwen-serve takes: the parser and --help both come from
@@ -71,6 +72,7 @@ static const gw_opt option_table[] = {
     {OPT_MAX_PER_CLIENT, "--max-per-client", "N", "connections from one address (default 256)"},
     {OPT_TIMEOUT, "--timeout", "S", "close a connection idle for S seconds (default 15)"},
     {OPT_HELP, "-h, --help", NULL, "show this help"},
+    {OPT_VERSION, "--version", NULL, "show the versions of the program, the C API and the index format"},
 };
 
 static int usage_error(const char *msg, const char *arg)
@@ -183,6 +185,16 @@ static int apply_option(options *o, int id, const char *v)
 	return -1;
 }
 
+/* Prints the versions (out/gw_version.h); returns the exit status. */
+static int version(void)
+{
+	char text[256];
+
+	gw_version_text(text, sizeof text, PROG);
+	fputs(text, stdout);
+	return fflush(stdout) != 0 || ferror(stdout) ? 2 : 0;
+}
+
 /* Prints the help; returns the exit status. */
 static int help(void)
 {
@@ -219,6 +231,8 @@ static int parse_args(options *o, int argc, char **argv)
 			return usage_error(gw_opts_problem(id), it.word);
 		if (id == OPT_HELP)
 			return help();
+		if (id == OPT_VERSION)
+			return version();
 		if ((st = apply_option(o, id, it.value)) >= 0)
 			return st;
 	}

@@ -2,8 +2,15 @@
  * gw_search and gw_snippet. It adds only what a caller outside the library
  * needs: opaque handles, an error message kept on the index handle, and a
  * cache of the last hit's stored record so that reading several fields of
- * one hit parses it once. */
+ * one hit parses it once.
+ *
+ * The library is compiled with -fvisibility=hidden: the functions declared
+ * in gongwen.h, and only they, are exported from libgongwen.so (the
+ * pragma gives them default visibility; lib/api/libgongwen.map names them
+ * and their version node). */
+#pragma GCC visibility push(default)
 #include "gongwen.h"
+#pragma GCC visibility pop
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -38,6 +45,8 @@ struct gongwen_snippet {
 	gw_snippet sn;
 	char *field;   /* owned copy: the snippet outlives the results */
 };
+
+int gongwen_version(void) { return GONGWEN_API_VERSION; }
 
 int gongwen_open(const char *path, gongwen **out)
 {
