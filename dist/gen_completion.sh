@@ -20,7 +20,11 @@ function flush_cases(kind, pattern) {
 	if (pattern != "")
 		printf "\t%s)\n\t\t%s\n\t\treturn ;;\n", substr(pattern, 2), kind
 }
-/^usage:/ || /^       [a-z]/ { if ($0 ~ /PATH/) paths = 1 }
+# The usage block: from "usage:" to the first empty line (its lines may
+# wrap, as those of gongwen-index do).
+/^usage:/ { usage = 1 }
+/^$/ { usage = 0 }
+usage && /PATH/ { paths = 1 }
 /^  -/ {
 	s = substr($0, 3)
 	n = index(s, "  ")
