@@ -1,0 +1,317 @@
+/* gongwen.c: gongwen's analyzer as a PostgreSQL text search parser, its
+ * dictionary and its headline.
+ *
+ * The parser (gongwen_start, gongwen_gettoken, gongwen_end,
+ * gongwen_lextype) hands PostgreSQL the token stream of gw_pg_layout.h,
+ * whose top comment explains the positions and why phrase search over them
+ * is exact. The dictionary (gongwen_lexize) turns one lexeme token into
+ * its lexemes: "众 众创" into 众 and 众创 (one split variant, ANDed in a
+ * query), "files|file" into files and file (two variants, ORed). The
+ * headline (gongwen_headline) lets the default parser's code choose the
+ * fragment, then moves the highlights from the lexeme tokens to the
+ * original text next to them.
+ *
+ * One analyzer serves the backend (a process, one thread): made on first
+ * use, kept until the process ends. The database must be UTF-8. */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "mb/pg_wchar.h"
+#include "tsearch/ts_public.h"
+#include "tsearch/ts_type.h"
+#include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
+
+#include "gongwen_pg.h"
+#include "gw_pg_layout.h"
+
+PG_MODULE_MAGIC;
+
+static gw_analyzer *backend_analyzer;
+
+gw_analyzer *gongwen_pg_analyzer(void)
+{
+	gw_err err;
+
+	if (GetDatabaseEncoding() != PG_UTF8)
+		ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+		                errmsg("gongwen needs a UTF-8 database, not %s",
+		                       GetDatabaseEncodingName())));
+	if (backend_analyzer)
+		return backend_analyzer;
+	gw_err_clear(&err);
+	if (gw_analyzer_new(&backend_analyzer, &err) != GW_OK)
+		ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
+		                errmsg("gongwen: cannot create the analyzer: %s", err.msg)));
+	return backend_analyzer;
+}
+
+/* The parser's state: the text's tokens, copied out of the layout into
+ * memory of the current context. */
+typedef struct parse_state {
+	const char *text;
+	char *lex;
+	gw_pgtok *tok;
+	size_t n, next;
+} parse_state;
+
+/* The layout's buffers, reused from text to text (malloc'd: nothing of
+ * PostgreSQL runs while they are filled, so no error can leave them). */
+static gw_pglayout backend_layout;
+
+PG_FUNCTION_INFO_V1(gongwen_start);
+Datum gongwen_start(PG_FUNCTION_ARGS)
+{
+	const char *text = (const char *)PG_GETARG_POINTER(0);
+	int len = PG_GETARG_INT32(1);
+	gw_analyzer *an = gongwen_pg_analyzer();
+	parse_state *st = palloc0(sizeof(*st));
+	gw_err err;
+
+	gw_err_clear(&err);
+	if (gw_pg_layout(an, text, (size_t)len, &backend_layout, &err) != GW_OK)
+		ereport(ERROR, (errcode(err.rc == GW_ENOMEM ? ERRCODE_OUT_OF_MEMORY : ERRCODE_INTERNAL_ERROR),
+		                errmsg("gongwen: cannot analyze %d bytes of text: %s", len, err.msg)));
+	st->text = text;
+	st->n = backend_layout.n;
+	st->tok = palloc(sizeof(gw_pgtok) * (st->n ? st->n : 1));
+	memcpy(st->tok, backend_layout.tok, sizeof(gw_pgtok) * st->n);
+	st->lex = palloc(backend_layout.lex.len ? backend_layout.lex.len : 1);
+	memcpy(st->lex, backend_layout.lex.p, backend_layout.lex.len);
+	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(gongwen_gettoken);
+Datum gongwen_gettoken(PG_FUNCTION_ARGS)
+{
+	parse_state *st = (parse_state *)PG_GETARG_POINTER(0);
+	char **t = (char **)PG_GETARG_POINTER(1);
+	int *tlen = (int *)PG_GETARG_POINTER(2);
+	const gw_pgtok *k;
+
+	if (st->next >= st->n)
+		PG_RETURN_INT32(0);
+	k = &st->tok[st->next++];
+	*t = k->from_lex ? st->lex + k->off : (char *)st->text + k->off;
+	*tlen = (int)k->len;
+	PG_RETURN_INT32(k->type);
+}
+
+PG_FUNCTION_INFO_V1(gongwen_end);
+Datum gongwen_end(PG_FUNCTION_ARGS)
+{
+	parse_state *st = (parse_state *)PG_GETARG_POINTER(0);
+
+	pfree(st->tok);
+	pfree(st->lex);
+	pfree(st);
+	PG_RETURN_VOID();
+}
+
+PG_FUNCTION_INFO_V1(gongwen_lextype);
+Datum gongwen_lextype(PG_FUNCTION_ARGS)
+{
+	static const struct { int id; const char *alias, *descr; } types[] = {
+		{GW_PGT_WORD, "word", "Original text of a character or word (not indexed)"},
+		{GW_PGT_BLANK, "blank", "Original text between characters and words (not indexed)"},
+		{GW_PGT_HAN, "han", "A CJK character and its bigram with the next, folded"},
+		{GW_PGT_LATIN, "latin", "A word or digit run and its stem, folded"},
+	};
+	int n = (int)(sizeof(types) / sizeof(types[0]));
+	LexDescr *d = palloc(sizeof(LexDescr) * (n + 1));
+
+	for (int i = 0; i < n; i++) {
+		d[i].lexid = types[i].id;
+		d[i].alias = pstrdup(types[i].alias);
+		d[i].descr = pstrdup(types[i].descr);
+	}
+	d[n].lexid = 0;
+	PG_RETURN_POINTER(d);
+}
+
+/* The dictionary: the lexemes of one lexeme token, split at the
+ * separators of gw_pg_layout.h. Empty pieces are dropped; a token of none
+ * is a stop word. */
+PG_FUNCTION_INFO_V1(gongwen_lexize);
+Datum gongwen_lexize(PG_FUNCTION_ARGS)
+{
+	const char *in = (const char *)PG_GETARG_POINTER(1);
+	int32 len = PG_GETARG_INT32(2);
+	TSLexeme *res = palloc0(sizeof(TSLexeme) * (len / 2 + 2));
+	int n = 0;
+	uint16 variant = 1;
+	int32 b = 0;
+
+	for (int32 i = 0; i <= len; i++) {
+		if (i < len && in[i] != GW_PG_SEP_AND && in[i] != GW_PG_SEP_OR)
+			continue;
+		if (i > b) {
+			res[n].nvariant = variant;
+			res[n].lexeme = pnstrdup(in + b, i - b);
+			n++;
+		}
+		if (i < len && in[i] == GW_PG_SEP_OR)
+			variant++;
+		b = i + 1;
+	}
+	PG_RETURN_POINTER(res);
+}
+
+/* The headline.
+ *
+ * The default parser's selector (prsd_headline) picks the fragment and
+ * marks every lexeme token that matched a query operand. Then, for each
+ * marked CJK token, the highlight is kept only where it is part of a
+ * match: its bigram with the next character is an operand, or the previous
+ * character's bigram with it is, or the character is an operand that no
+ * bigram operand contains (a query of one character). A stray 众 in the
+ * fragment of 众创空间 is thus not highlighted. The highlights then move to
+ * the original text just before each lexeme token (GW_PGT_WORD), and runs
+ * of highlighted words with nothing shown between them become one
+ * highlight: <b>眾創空間</b>, not four. */
+
+static int operand_is(TSQuery q, const QueryOperand *op, const char *s, size_t n)
+{
+	return op->length == n && memcmp(GETOPERAND(q) + op->distance, s, n) == 0;
+}
+
+/* Whether some operand of q is a bigram containing the character c. */
+static int in_bigram_operand(TSQuery q, const char *c, size_t n)
+{
+	QueryItem *item = GETQUERY(q);
+
+	for (int i = 0; i < q->size; i++) {
+		const QueryOperand *op = &item[i].qoperand;
+		const char *s;
+		int l1;
+
+		if (item[i].type != QI_VAL)
+			continue;
+		s = GETOPERAND(q) + op->distance;
+		l1 = pg_mblen(s);
+		if (l1 >= (int)op->length || l1 + pg_mblen(s + l1) != (int)op->length)
+			continue;
+		if (((size_t)l1 == n && memcmp(s, c, n) == 0) ||
+		    (op->length - l1 == n && memcmp(s + l1, c, n) == 0))
+			return 1;
+	}
+	return 0;
+}
+
+/* Of the CJK lexeme token w (copies with repeated = 1 after it hold its
+ * further matches): whether its bigram matched an operand, and whether its
+ * character did. */
+static void han_matches(TSQuery q, const HeadlineWordEntry *w, const HeadlineWordEntry *end,
+                        int *bigram, int *chr)
+{
+	const char *sp = memchr(w->word, GW_PG_SEP_AND, w->len);
+	size_t clen = sp ? (size_t)(sp - w->word) : w->len;
+
+	*bigram = *chr = 0;
+	for (const HeadlineWordEntry *x = w; x < end && (x == w || x->repeated); x++) {
+		if (!x->item)
+			continue;
+		if (sp && operand_is(q, x->item, sp + 1, w->len - clen - 1))
+			*bigram = 1;
+		if (operand_is(q, x->item, w->word, clen))
+			*chr = 1;
+	}
+}
+
+PG_FUNCTION_INFO_V1(gongwen_headline);
+Datum gongwen_headline(PG_FUNCTION_ARGS)
+{
+	HeadlineParsedText *prs = (HeadlineParsedText *)PG_GETARG_POINTER(0);
+	TSQuery q = PG_GETARG_TSQUERY(2);
+	HeadlineWordEntry *w, *end;
+	int last_word = -1, prev_bigram = 0;
+
+	DirectFunctionCall3(prsd_headline, PG_GETARG_DATUM(0), PG_GETARG_DATUM(1), PG_GETARG_DATUM(2));
+	w = prs->words;
+	end = w + prs->curwords;
+	for (int j = 0; j < prs->curwords; j++) {
+		HeadlineWordEntry *x = &w[j];
+		int sel;
+
+		if (x->repeated)
+			continue;
+		if (x->type == GW_PGT_WORD) {
+			last_word = j;
+			continue;
+		}
+		if (x->type == GW_PGT_BLANK)
+			continue;
+		sel = x->selected;
+		if (x->type == GW_PGT_HAN) {
+			int bigram, chr;
+			const char *sp = memchr(x->word, GW_PG_SEP_AND, x->len);
+			size_t clen = sp ? (size_t)(sp - x->word) : x->len;
+
+			han_matches(q, x, end, &bigram, &chr);
+			sel = sel && (bigram || prev_bigram ||
+			              (chr && !in_bigram_operand(q, x->word, clen)));
+			prev_bigram = bigram;
+		} else {
+			prev_bigram = 0;
+		}
+		if (last_word >= 0 && last_word == j - 1) {
+			if (x->in)
+				w[last_word].in = 1;
+			if (sel && w[last_word].in)
+				w[last_word].selected = 1;
+		}
+		x->skip = 1;
+		x->selected = 0;
+	}
+	/* One highlight for a run of highlighted words: append each to the
+	 * first, skip it. */
+	for (int j = 0; j < prs->curwords; j++) {
+		HeadlineWordEntry *first = &w[j];
+		int k;
+
+		if (first->type != GW_PGT_WORD || !first->selected || !first->in || first->repeated)
+			continue;
+		for (k = j + 1; k < prs->curwords; k++) {
+			HeadlineWordEntry *x = &w[k];
+			char *joined;
+
+			if (x->repeated || (x->in && x->skip && x->type != GW_PGT_WORD))
+				continue;
+			if (x->type != GW_PGT_WORD || !x->selected || !x->in ||
+			    (size_t)first->len + x->len > 60000)
+				break;
+			joined = palloc(first->len + x->len);
+			memcpy(joined, first->word, first->len);
+			memcpy(joined + first->len, x->word, x->len);
+			first->word = joined;
+			first->len += x->len;
+			x->skip = 1;
+			x->selected = 0;
+		}
+		j = k - 1;
+	}
+	PG_RETURN_POINTER(prs);
+}
+
+/* gongwen_fold(text): the text as the analyzer folds it (NFKC, case,
+ * Traditional -> Simplified), for tests and for comparing by hand. */
+PG_FUNCTION_INFO_V1(gongwen_fold);
+Datum gongwen_fold(PG_FUNCTION_ARGS)
+{
+	text *in = PG_GETARG_TEXT_PP(0);
+	gw_analyzer *an = gongwen_pg_analyzer();
+	gw_buf out = {0};
+	gw_err err;
+	text *res;
+
+	gw_err_clear(&err);
+	if (gw_analyzer_fold(an, VARDATA_ANY(in), VARSIZE_ANY_EXHDR(in), &out, &err) != GW_OK ||
+	    !gw_buf_ok(&out)) {
+		gw_buf_free(&out);
+		ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
+		                errmsg("gongwen_fold: %s", err.msg[0] ? err.msg : "out of memory")));
+	}
+	res = cstring_to_text_with_len((const char *)out.p, (int)out.len);
+	gw_buf_free(&out);
+	PG_RETURN_TEXT_P(res);
+}
