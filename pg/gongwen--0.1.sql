@@ -35,3 +35,19 @@ COMMENT ON TEXT SEARCH CONFIGURATION gongwen IS 'Chinese (Traditional and Simpli
 CREATE FUNCTION gongwen_fold(text) RETURNS text
 	AS 'MODULE_PATHNAME' LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION gongwen_fold(text) IS 'the text folded as gongwen folds it: NFKC, case, Traditional to Simplified';
+
+-- The readers of gongwen-index: a notice's fields and records, or the
+-- records of a table file, one row each. fields holds every field (the
+-- cells of a record, the link fields _notice, _row, ...). See
+-- gongwen_parse.c; problems with the input are WARNINGs naming it.
+CREATE FUNCTION gongwen_parse(data bytea, format text, name text DEFAULT 'input',
+	OUT id text, OUT type text, OUT title text, OUT number text, OUT date text,
+	OUT kind text, OUT body text, OUT fields jsonb)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME' LANGUAGE C STRICT STABLE;
+CREATE FUNCTION gongwen_parse(data text, format text, name text DEFAULT 'input',
+	OUT id text, OUT type text, OUT title text, OUT number text, OUT date text,
+	OUT kind text, OUT body text, OUT fields jsonb)
+	RETURNS SETOF record
+	AS $$ SELECT * FROM gongwen_parse(convert_to(data, 'UTF8'), format, name) $$
+	LANGUAGE sql STRICT STABLE;

@@ -17,6 +17,8 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 
 cluster_setup
 cluster_start main
+# Tests: sql/NAME.sql (a test finds pg/test's path with
+# \getenv abs_srcdir PG_ABS_SRCDIR).
 tests=${*:-$(cd "$top/pg/test/sql" && ls *.sql | sed 's/\.sql$//')}
 out=$GW_PG_TMP/regress
 mkdir -p "$out"
