@@ -388,7 +388,7 @@ fuzz: $(FUZZ_BIN)
 # cluster; `make bench-pg` measures it on the shared corpus
 # (pg/tests/bench_pg.sh). Its token layout (pg/gw_pg_layout.c) is plain C
 # with a fuzz harness of its own, linked with the layout's object.
-PG_DEB_PKGS := postgresql-15 postgresql-server-dev-15 postgresql-contrib
+PG_DEB_PKGS := postgresql-15 postgresql-server-dev-15 postgresql-contrib libpq-dev bc
 TEST_DEB_PKGS += $(PG_DEB_PKGS)
 .PHONY: pg-ext bench-pg
 # Not in a sanitizer build: the server would need the sanitizers' runtime.

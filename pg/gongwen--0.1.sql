@@ -51,3 +51,9 @@ CREATE FUNCTION gongwen_parse(data text, format text, name text DEFAULT 'input',
 	RETURNS SETOF record
 	AS $$ SELECT * FROM gongwen_parse(convert_to(data, 'UTF8'), format, name) $$
 	LANGUAGE sql STRICT STABLE;
+
+CREATE FUNCTION gongwen_chunks(body text, size int DEFAULT 2000, overlap int DEFAULT 64,
+	OUT n int, OUT piece text)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME' LANGUAGE C STRICT IMMUTABLE;
+COMMENT ON FUNCTION gongwen_chunks(text, int, int) IS 'the text in overlapping pieces, each short enough for a tsvector to keep every position';

@@ -21,6 +21,8 @@
 #include "tsearch/ts_type.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
+#include "funcapi.h"
+#include "utils/tuplestore.h"
 
 #include "gongwen_pg.h"
 #include "gw_pg_layout.h"
@@ -314,4 +316,50 @@ Datum gongwen_fold(PG_FUNCTION_ARGS)
 	res = cstring_to_text_with_len((const char *)out.p, (int)out.len);
 	gw_buf_free(&out);
 	PG_RETURN_TEXT_P(res);
+}
+
+/* gongwen_chunks(text, size, overlap): the text in pieces of at most size
+ * characters, each starting overlap characters before the previous one
+ * ended, so that every substring of up to overlap + 1 characters lies
+ * whole in some piece.
+ *
+ * Why: a tsvector keeps positions up to 16383 and at most 256 positions a
+ * lexeme; past them phrase search misses. A long document indexed as
+ * pieces of a few thousand characters keeps every position (unless one
+ * lexeme fills 256 of one piece's positions), and a phrase of up to
+ * overlap + 1 characters is found in the piece that holds it. */
+#define GW_CHUNK_SIZE_MAX 8000
+PG_FUNCTION_INFO_V1(gongwen_chunks);
+Datum gongwen_chunks(PG_FUNCTION_ARGS)
+{
+	text *in = PG_GETARG_TEXT_PP(0);
+	int32 size = PG_GETARG_INT32(1), overlap = PG_GETARG_INT32(2);
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *)fcinfo->resultinfo;
+	const char *s = VARDATA_ANY(in);
+	int len = VARSIZE_ANY_EXHDR(in), nchars = 0, n = 0;
+	int *start;
+
+	if (size < 1 || size > GW_CHUNK_SIZE_MAX || overlap < 0 || overlap >= size)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+		                errmsg("gongwen_chunks: size must be 1..%d and overlap 0..size-1, not %d and %d",
+		                       GW_CHUNK_SIZE_MAX, size, overlap)));
+	InitMaterializedSRF(fcinfo, 0);
+	/* Byte offset of every character, and of the end. */
+	start = palloc(sizeof(int) * ((size_t)len + 1));
+	for (int i = 0; i < len; i += pg_mblen(s + i))
+		start[nchars++] = i;
+	start[nchars] = len;
+	for (int c = 0; c < nchars; c += size - overlap) {
+		int e = c + size < nchars ? c + size : nchars;
+		Datum values[2];
+		bool nulls[2] = {false, false};
+
+		values[0] = Int32GetDatum(++n);
+		values[1] = PointerGetDatum(cstring_to_text_with_len(s + start[c], start[e] - start[c]));
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		if (e == nchars)
+			break;
+	}
+	pfree(start);
+	return (Datum)0;
 }
