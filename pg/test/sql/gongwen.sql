@@ -78,3 +78,12 @@ RESET enable_seqscan;
 -- The database must be UTF-8; empty and punctuation-only texts give
 -- empty vectors.
 SELECT to_tsvector('gongwen', ''), to_tsvector('gongwen', '，。！ '), phraseto_tsquery('gongwen', '！');
+
+-- Long texts as overlapping pieces: every substring of up to overlap + 1
+-- characters lies whole in one piece.
+SELECT n, piece FROM gongwen_chunks('一二三四五六七八九十', 4, 2);
+SELECT n, piece FROM gongwen_chunks('一二三', 4, 2);
+SELECT count(*) FROM gongwen_chunks('', 4, 2);
+SELECT bool_and(EXISTS (SELECT 1 FROM gongwen_chunks(t, 7, 2) c WHERE strpos(c.piece, substr(t, s, 3)) > 0)) AS every_trigram_in_a_piece
+FROM (SELECT repeat('國科發區〔2020〕73號', 5) AS t) x, generate_series(1, 60) s;
+SELECT * FROM gongwen_chunks('x', 2, 2);
