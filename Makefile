@@ -408,6 +408,11 @@ $(FZ)/pg/gw_pg_layout.o: pg/gw_pg_layout.c | $(FZ)/.deps-ok
 	$(FUZZ_CC) $(FZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 $(FZ)/fuzz_pg_layout: FUZZ_INC += -Ipg
 $(FZ)/fuzz_pg_layout: $(FZ)/pg/gw_pg_layout.o
+# PGXS builds in pg/ itself.
+.PHONY: clean-pg
+clean: clean-pg
+clean-pg:
+	rm -f pg/*.o pg/*.so pg/*.bc
 # --- end of the PostgreSQL extension -----------------------------------------
 
 # `make bench`: gongwen beside the peer engines of ../shared/bench in one run,

@@ -77,9 +77,11 @@ Datum gongwen_start(PG_FUNCTION_ARGS)
 	st->text = text;
 	st->n = backend_layout.n;
 	st->tok = palloc(sizeof(gw_pgtok) * (st->n ? st->n : 1));
-	memcpy(st->tok, backend_layout.tok, sizeof(gw_pgtok) * st->n);
+	if (st->n)
+		memcpy(st->tok, backend_layout.tok, sizeof(gw_pgtok) * st->n);
 	st->lex = palloc(backend_layout.lex.len ? backend_layout.lex.len : 1);
-	memcpy(st->lex, backend_layout.lex.p, backend_layout.lex.len);
+	if (backend_layout.lex.len)
+		memcpy(st->lex, backend_layout.lex.p, backend_layout.lex.len);
 	PG_RETURN_POINTER(st);
 }
 

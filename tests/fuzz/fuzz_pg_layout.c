@@ -95,10 +95,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	n = lay.n;
 	first = malloc(n * sizeof(*first) + 1);
 	GW_FUZZ_CHECK(first != NULL);
-	memcpy(first, lay.tok, n * sizeof(*first));
+	if (n)
+		memcpy(first, lay.tok, n * sizeof(*first));
 	gw_buf_append(&lex, lay.lex.p, lay.lex.len);
 	GW_FUZZ_CHECK(gw_pg_layout(an, in, size, &lay, &err) == GW_OK);
-	GW_FUZZ_CHECK(lay.n == n && memcmp(first, lay.tok, n * sizeof(*first)) == 0);
+	GW_FUZZ_CHECK(lay.n == n && (n == 0 || memcmp(first, lay.tok, n * sizeof(*first)) == 0));
 	GW_FUZZ_CHECK(lay.lex.len == lex.len && (lex.len == 0 || memcmp(lex.p, lay.lex.p, lex.len) == 0));
 	free(first);
 	gw_buf_free(&lex);
