@@ -19,6 +19,7 @@
 #include "mb/pg_wchar.h"
 #include "tsearch/ts_public.h"
 #include "tsearch/ts_type.h"
+#include "tsearch/ts_utils.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 #include "funcapi.h"
@@ -164,62 +165,129 @@ Datum gongwen_lexize(PG_FUNCTION_ARGS)
 /* The headline.
  *
  * The default parser's selector (prsd_headline) picks the fragment and
- * marks every lexeme token that matched a query operand. Then, for each
- * marked CJK token, the highlight is kept only where it is part of a
- * match: its bigram with the next character is an operand, or the previous
- * character's bigram with it is, or the character is an operand that no
- * bigram operand contains (a query of one character). A stray 众 in the
- * fragment of 众创空间 is thus not highlighted. The highlights then move to
- * the original text just before each lexeme token (GW_PGT_WORD), and runs
- * of highlighted words with nothing shown between them become one
- * highlight: <b>眾創空間</b>, not four. */
+ * marks every lexeme token that matched some operand of the query. A token
+ * stays highlighted only if it is part of a match of a whole part of the
+ * query (a phrase, or a single lexeme) at its position: for every part not
+ * under NOT, every window of lexeme tokens as long as the part's phrase is
+ * tested with TS_execute, as PostgreSQL tests a document; the tokens with
+ * operands of the part in a window that matches are kept. A stray 众 or
+ * 空间 elsewhere in the fragment of 众创空间 is thus not highlighted. The
+ * highlights then move to the original text just before each lexeme token
+ * (GW_PGT_WORD), and runs of highlighted words with nothing shown between
+ * them become one highlight: <b>眾創空間</b>, not four. */
 
-static int operand_is(TSQuery q, const QueryOperand *op, const char *s, size_t n)
+/* A lexeme token of the headline's words: the first and last index of
+ * the entries holding its matched operands (the token and the copies
+ * marked repeated after it). The n-th lexeme token is at position n. */
+typedef struct hl_lex {
+	int word, last;
+} hl_lex;
+
+typedef struct hl_window {
+	HeadlineParsedText *prs;
+	const hl_lex *lex;
+	int n;
+} hl_window;
+
+/* TS_execute's callback: whether (and at which positions) an operand
+ * matched in the window's tokens. Positions are counted from the window's
+ * first token (each lexeme token is one position): the headline's own
+ * positions stop at 16383, as a tsvector's do, and past that would make a
+ * window of the whole rest of the text. */
+static TSTernaryValue window_has(void *arg, QueryOperand *val, ExecPhraseData *data)
 {
-	return op->length == n && memcmp(GETOPERAND(q) + op->distance, s, n) == 0;
+	hl_window *w = arg;
+
+	for (int i = 0; i < w->n; i++) {
+		for (int j = w->lex[i].word; j <= w->lex[i].last; j++) {
+			if (w->prs->words[j].item != val)
+				continue;
+			if (!data)
+				return TS_YES;
+			if (!data->pos) {
+				data->pos = palloc(sizeof(WordEntryPos) * w->n);
+				data->allocated = true;
+			}
+			data->pos[data->npos++] = (WordEntryPos)(i + 1);
+			break;
+		}
+	}
+	return data && data->npos > 0 ? TS_YES : TS_NO;
 }
 
-/* Whether some operand of q is a bigram containing the character c. */
-static int in_bigram_operand(TSQuery q, const char *c, size_t n)
+/* Items in the subtree of the query rooted at r (prefix order: the right
+ * operand follows its operator, the left one is item->left further). */
+static int subtree_size(const QueryItem *item, int r)
+{
+	if (item[r].type == QI_VAL)
+		return 1;
+	if (item[r].qoperator.oper == OP_NOT)
+		return 1 + subtree_size(item, r + 1);
+	return 1 + subtree_size(item, r + 1) + subtree_size(item, r + (int)item[r].qoperator.left);
+}
+
+/* Positions a match of the subtree at r spans. */
+static int32 subtree_span(const QueryItem *item, int r)
+{
+	int32 a, b;
+
+	if (item[r].type == QI_VAL)
+		return 1;
+	if (item[r].qoperator.oper == OP_NOT)
+		return subtree_span(item, r + 1);
+	a = subtree_span(item, r + (int)item[r].qoperator.left);
+	b = subtree_span(item, r + 1);
+	if (item[r].qoperator.oper == OP_PHRASE)
+		return a + item[r].qoperator.distance + b - 1;
+	return a > b ? a : b;
+}
+
+/* Marks in confirmed[] the lexeme tokens that take part in a match of the
+ * part rooted at r. */
+static void confirm_part(HeadlineParsedText *prs, TSQuery q, int r, const hl_lex *lex, int nlex,
+                         bool *confirmed)
+{
+	QueryItem *item = GETQUERY(q);
+	int size = subtree_size(item, r);
+	int32 span = subtree_span(item, r);
+
+	for (int s = 0; s < nlex; s++) {
+		hl_window w = {prs, &lex[s], 0};
+		int has = 0;
+
+		for (int j = lex[s].word; j <= lex[s].last && !has; j++) {
+			QueryItem *it = (QueryItem *)prs->words[j].item;
+			has = it && it - item >= r && it - item < r + size;
+		}
+		if (!has)
+			continue;
+		w.n = nlex - s < span ? nlex - s : (int)span;
+		if (!TS_execute(&item[r], &w, TS_EXEC_EMPTY, window_has))
+			continue;
+		for (int i = s; i < s + w.n; i++)
+			for (int j = lex[i].word; j <= lex[i].last; j++) {
+				QueryItem *it = (QueryItem *)prs->words[j].item;
+				if (it && it - item >= r && it - item < r + size)
+					confirmed[i] = true;
+			}
+	}
+}
+
+/* The parts of the query: the subtrees under its ANDs and ORs that are a
+ * phrase or a lexeme; those under NOT are not looked for. */
+static void confirm_parts(HeadlineParsedText *prs, TSQuery q, int r, const hl_lex *lex, int nlex,
+                          bool *confirmed)
 {
 	QueryItem *item = GETQUERY(q);
 
-	for (int i = 0; i < q->size; i++) {
-		const QueryOperand *op = &item[i].qoperand;
-		const char *s;
-		int l1;
-
-		if (item[i].type != QI_VAL)
-			continue;
-		s = GETOPERAND(q) + op->distance;
-		l1 = pg_mblen(s);
-		if (l1 >= (int)op->length || l1 + pg_mblen(s + l1) != (int)op->length)
-			continue;
-		if (((size_t)l1 == n && memcmp(s, c, n) == 0) ||
-		    (op->length - l1 == n && memcmp(s + l1, c, n) == 0))
-			return 1;
+	if (item[r].type == QI_OPR && item[r].qoperator.oper == OP_NOT)
+		return;
+	if (item[r].type == QI_OPR && item[r].qoperator.oper != OP_PHRASE) {
+		confirm_parts(prs, q, r + 1, lex, nlex, confirmed);
+		confirm_parts(prs, q, r + (int)item[r].qoperator.left, lex, nlex, confirmed);
+		return;
 	}
-	return 0;
-}
-
-/* Of the CJK lexeme token w (copies with repeated = 1 after it hold its
- * further matches): whether its bigram matched an operand, and whether its
- * character did. */
-static void han_matches(TSQuery q, const HeadlineWordEntry *w, const HeadlineWordEntry *end,
-                        int *bigram, int *chr)
-{
-	const char *sp = memchr(w->word, GW_PG_SEP_AND, w->len);
-	size_t clen = sp ? (size_t)(sp - w->word) : w->len;
-
-	*bigram = *chr = 0;
-	for (const HeadlineWordEntry *x = w; x < end && (x == w || x->repeated); x++) {
-		if (!x->item)
-			continue;
-		if (sp && operand_is(q, x->item, sp + 1, w->len - clen - 1))
-			*bigram = 1;
-		if (operand_is(q, x->item, w->word, clen))
-			*chr = 1;
-	}
+	confirm_part(prs, q, r, lex, nlex, confirmed);
 }
 
 PG_FUNCTION_INFO_V1(gongwen_headline);
@@ -227,15 +295,27 @@ Datum gongwen_headline(PG_FUNCTION_ARGS)
 {
 	HeadlineParsedText *prs = (HeadlineParsedText *)PG_GETARG_POINTER(0);
 	TSQuery q = PG_GETARG_TSQUERY(2);
-	HeadlineWordEntry *w, *end;
-	int last_word = -1, prev_bigram = 0;
+	HeadlineWordEntry *w;
+	hl_lex *lex;
+	bool *confirmed;
+	int nlex = 0, last_word = -1, li = 0;
 
 	DirectFunctionCall3(prsd_headline, PG_GETARG_DATUM(0), PG_GETARG_DATUM(1), PG_GETARG_DATUM(2));
 	w = prs->words;
-	end = w + prs->curwords;
+	lex = palloc(sizeof(hl_lex) * (prs->curwords + 1));
+	for (int j = 0; j < prs->curwords; j++) {
+		if (w[j].repeated && nlex > 0 && lex[nlex - 1].last == j - 1)
+			lex[nlex - 1].last = j;
+		else if (!w[j].repeated && (w[j].type == GW_PGT_HAN || w[j].type == GW_PGT_LATIN)) {
+			lex[nlex].word = lex[nlex].last = j;
+			nlex++;
+		}
+	}
+	confirmed = palloc0(sizeof(bool) * (nlex + 1));
+	if (q->size > 0)
+		confirm_parts(prs, q, 0, lex, nlex, confirmed);
 	for (int j = 0; j < prs->curwords; j++) {
 		HeadlineWordEntry *x = &w[j];
-		int sel;
 
 		if (x->repeated)
 			continue;
@@ -243,29 +323,17 @@ Datum gongwen_headline(PG_FUNCTION_ARGS)
 			last_word = j;
 			continue;
 		}
-		if (x->type == GW_PGT_BLANK)
+		if (x->type != GW_PGT_HAN && x->type != GW_PGT_LATIN)
 			continue;
-		sel = x->selected;
-		if (x->type == GW_PGT_HAN) {
-			int bigram, chr;
-			const char *sp = memchr(x->word, GW_PG_SEP_AND, x->len);
-			size_t clen = sp ? (size_t)(sp - x->word) : x->len;
-
-			han_matches(q, x, end, &bigram, &chr);
-			sel = sel && (bigram || prev_bigram ||
-			              (chr && !in_bigram_operand(q, x->word, clen)));
-			prev_bigram = bigram;
-		} else {
-			prev_bigram = 0;
-		}
 		if (last_word >= 0 && last_word == j - 1) {
 			if (x->in)
 				w[last_word].in = 1;
-			if (sel && w[last_word].in)
+			if (x->selected && confirmed[li] && w[last_word].in)
 				w[last_word].selected = 1;
 		}
 		x->skip = 1;
 		x->selected = 0;
+		li++;
 	}
 	/* One highlight for a run of highlighted words: append each to the
 	 * first, skip it. */

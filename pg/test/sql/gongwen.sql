@@ -58,15 +58,17 @@ FROM (
 	FROM han
 ) t;
 
--- Headlines in the document's own script, one highlight a match. A lone
--- character of a longer query is not highlighted; a bigram of it is (the
--- last 空間).
+-- Headlines in the document's own script, one highlight a match; what
+-- matches only a piece of a query's phrase (the last 空間, 眾創 of 上海眾創) is not
+-- highlighted, nor is an excluded word.
 SELECT ts_headline('gongwen', body, phraseto_tsquery('gongwen', '众创空间'))
 FROM notices WHERE id = 1;
 SELECT ts_headline('gongwen', '眾創空間：每個眾創空間都有空間', phraseto_tsquery('gongwen', '众创空间'), 'HighlightAll=true');
 SELECT ts_headline('gongwen', '江苏省 江 苏', to_tsquery('gongwen', '江'), 'HighlightAll=true');
 SELECT ts_headline('gongwen', body, websearch_to_tsquery('gongwen', 'files'), 'HighlightAll=true')
 FROM notices WHERE id = 5;
+SELECT ts_headline('gongwen', '江苏省專業化眾創空間，江蘇；上海眾創', websearch_to_tsquery('gongwen', '众创空间 江苏 -上海'), 'HighlightAll=true');
+SELECT ts_headline('gongwen', '國科發區〔2020〕73號：关于国科发区的通知', websearch_to_tsquery('gongwen', '国科发区[2020]73号'), 'HighlightAll=true');
 
 -- A GIN index serves the queries.
 CREATE INDEX notices_tsv ON notices USING gin (tsv);
