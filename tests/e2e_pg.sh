@@ -5,6 +5,9 @@
 # the folded text, ts_headline, a GIN index in EXPLAIN) on a throwaway
 # cluster that pg/tests/run_regress.sh starts as an unprivileged user and
 # removes; then checks that nothing of it is left: no folder, no server.
+# Then the same over two clusters (pg/tests/two_clusters.sh): a table split
+# by hash of id, one half a postgres_fdw partition on the second cluster,
+# must give the documents one table gives.
 #
 # Needs postgresql-15 and postgresql-server-dev-15 (the Makefile's
 # PG_DEB_PKGS, which `make test` installs as root) and pg/gongwen.so (built
@@ -45,6 +48,26 @@ begin "nothing left: the cluster's folder is gone and no server runs from it"
 dir=$(sed -n 's/^(using postmaster on \([^,]*\), port .*/\1/p' "$T/out" | head -n 1)
 if [ -z "$dir" ]; then
 	fails "a line '(using postmaster on DIR, port N)'" "$(show "$T/out")"
+else
+	[ ! -e "$dir" ] || fails "$dir removed" "it exists"
+	if ps -eo args | grep -F -- "$dir" | grep -v grep >"$T/left"; then
+		fails "no process with $dir in its arguments" "$(show "$T/left")"
+	fi
+fi
+end_check
+
+begin "two clusters: the same documents through a postgres_fdw partition as in one table"
+sh pg/tests/two_clusters.sh >"$T/out" 2>&1
+rc=$?
+cmd="sh pg/tests/two_clusters.sh"
+check_exit 0
+check_contains out "same 18 "
+end_check
+
+begin "two clusters: nothing left"
+dir=$(sed -n 's/^clusters in //p' "$T/out" | head -n 1)
+if [ -z "$dir" ]; then
+	fails "a line 'clusters in DIR'" "$(show "$T/out")"
 else
 	[ ! -e "$dir" ] || fails "$dir removed" "it exists"
 	if ps -eo args | grep -F -- "$dir" | grep -v grep >"$T/left"; then
