@@ -11,6 +11,9 @@
 #   make run        index corpus/ into build/index and run two example searches
 #   make deps       install missing Debian packages (as root) or print the apt-get line
 #   make bench-serve  gongwen-serve under wrk beside gongwen-search --batch (tests/bench_serve.sh)
+#   make pg-ext     the PostgreSQL extension pg/gongwen.so (PGXS; pg/README.md)
+#   make bench-pg   the extension beside gongwen-search and pg_trgm on the shared
+#                   corpus, and over two clusters (pg/tests/bench_pg.sh; ~5 min)
 #   make fuzz       build the libFuzzer harnesses tests/fuzz/fuzz_*.c with clang (in
 #                   build-fuzz/) and run each for FUZZ_S seconds (default 60)
 #   make install    install the programs, libgongwen (.so and .a), gongwen.h,
