@@ -11,6 +11,9 @@
 #   make run        index corpus/ into build/index and run two example searches
 #   make deps       install missing Debian packages (as root) or print the apt-get line
 #   make bench-serve  gongwen-serve under wrk beside gongwen-search --batch (tests/bench_serve.sh)
+#   make pg-ext     the PostgreSQL extension pg/gongwen.so (PGXS; pg/README.md)
+#   make bench-pg   the extension beside gongwen-search and pg_trgm on the shared
+#                   corpus, and over two clusters (pg/tests/bench_pg.sh; ~5 min)
 #   make fuzz       build the libFuzzer harnesses tests/fuzz/fuzz_*.c with clang (in
 #                   build-fuzz/) and run each for FUZZ_S seconds (default 60)
 #   make install    install the programs, libgongwen (.so and .a), gongwen.h,
@@ -271,7 +274,7 @@ $(B)/tests/fuzz/fuzz_serve: PKG_LIBS += $(SERVE_LIBS)
 # (tests/check_*.sh, tests/e2e_*.sh): append to TEST_PROGS; what the tests
 # need built but are not tests (helpers, shims) goes in TEST_DEPS.
 TEST_PROGS := $(TEST_BIN) $(FUZZ_REPLAY)
-TEST_DEPS := $(FAIL_WRITES)
+TEST_DEPS := $(FAIL_WRITES) pg-ext
 
 # Tests at a time: JOBS=N, else make's -jN (bare -j: one a core), else 1.
 # Recursively expanded: MAKEFLAGS shows -jN only while recipes run.
@@ -381,6 +384,39 @@ fuzz: $(FUZZ_BIN)
 	@FUZZ_S=$(FUZZ_S) FUZZ_DIR=$(FZ) FUZZ_NICE='$(FUZZ_NICE)' sh tests/fuzz/fuzz.sh $(FUZZ_BIN)
 
 -include $(shell find $(FZ) -name '*.d' 2>/dev/null)
+
+# --- the PostgreSQL extension (pg/) ------------------------------------------
+# pg/ is built with PGXS (pg/Makefile) against Debian's PostgreSQL 15 and
+# links $(LIBGW). tests/e2e_pg.sh runs its regression tests on a throwaway
+# cluster; `make bench-pg` measures it on the shared corpus
+# (pg/tests/bench_pg.sh). Its token layout (pg/gw_pg_layout.c) is plain C
+# with a fuzz harness of its own, linked with the layout's object.
+PG_DEB_PKGS := postgresql-15 postgresql-server-dev-15 postgresql-contrib libpq-dev bc
+TEST_DEB_PKGS += $(PG_DEB_PKGS)
+.PHONY: pg-ext bench-pg
+# Not in a sanitizer build: the server would need the sanitizers' runtime.
+pg-ext: $(LIBGW)
+	@if [ "$(SAN)" != 1 ] && command -v pg_config >/dev/null 2>&1 && \
+	    [ -d "$$(pg_config --includedir-server)" ]; then \
+	  $(MAKE) -s -C pg GW_BUILD=$(CURDIR)/$(B); fi
+bench-pg: all pg-ext
+	@GW_BUILD=$(CURDIR)/$(B) bash pg/tests/bench_pg.sh
+$(B)/pg/gw_pg_layout.o: pg/gw_pg_layout.c | $(B)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Ipg -c $< -o $@
+$(B)/tests/fuzz/fuzz_pg_layout.o: FUZZ_INC += -Ipg
+$(B)/tests/fuzz/fuzz_pg_layout: $(B)/pg/gw_pg_layout.o
+$(FZ)/pg/gw_pg_layout.o: pg/gw_pg_layout.c | $(FZ)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+$(FZ)/fuzz_pg_layout: FUZZ_INC += -Ipg
+$(FZ)/fuzz_pg_layout: $(FZ)/pg/gw_pg_layout.o
+# PGXS builds in pg/ itself.
+.PHONY: clean-pg
+clean: clean-pg
+clean-pg:
+	rm -f pg/*.o pg/*.so pg/*.bc
+# --- end of the PostgreSQL extension -----------------------------------------
 
 # `make bench`: gongwen beside the peer engines of ../shared/bench in one run,
 # printed as one markdown table (tests/bench.sh; under 10 minutes).
