@@ -485,34 +485,52 @@ typedef struct lead_map {
 	uint64_t bit[0x10000 / 64]; /* candidates in the BMP */
 } lead_map;
 
-static void mark(lead_map *m, uint32_t c)
+static void mark(lead_map *m, uint32_t c, int on)
 {
+	uint64_t b = (uint64_t)1 << (c & 63);
+
 	if (c < 0x10000)
-		m->bit[c >> 6] |= (uint64_t)1 << (c & 63);
+		m->bit[c >> 6] = on ? m->bit[c >> 6] | b : m->bit[c >> 6] & ~b;
 }
 
-/* Marks every code point whose fold is f. */
-static void mark_fold(lead_map *m, uint32_t f)
+/* Marks (on 1) or unmarks every code point whose fold is f. */
+static void mark_fold(lead_map *m, uint32_t f, int on)
 {
 	size_t n;
 	const uint32_t *src = gw_foldmap_sources(f, &n);
 
 	if (f < 0x110000 && gw_foldmap_get(f) == f)
-		mark(m, f);
+		mark(m, f, on);
 	for (size_t i = 0; i < n; i++)
-		mark(m, src[i]);
+		mark(m, src[i], on);
+}
+
+/* Marks or unmarks the code points that fold to the leads of ld. None of
+ * them folds to several code points: those stay marked. */
+static void mark_leads(lead_map *m, const leads *ld, int on)
+{
+	for (uint32_t a = 0; a < 128; a++)
+		if (ld->ascii[a])
+			mark_fold(m, a, on);
+	for (size_t k = 0; k < ld->nhan; k++)
+		mark_fold(m, ld->han[k].second ? ld->han[k].second : ld->han[k].first, on);
 }
 
 /* The map of ld: one a thread, rebuilt when the leads change (every hit
- * of a query has the same). */
+ * of a query has the same): the code points that fold to several are
+ * marked once, those of the leads before are unmarked. */
 static const lead_map *lead_map_of(const leads *ld)
 {
 	static _Thread_local lead_map m;
 
 	if (m.ok && memcmp(&m.key, ld, sizeof *ld) == 0)
 		return &m;
+	if (!m.ok)
+		mark_fold(&m, GW_FOLD_MANY, 1);
+	else
+		mark_leads(&m, &m.key, 0);
 	memcpy(&m.key, ld, sizeof *ld);
-	memset(m.bit, 0, sizeof m.bit);
+	mark_leads(&m, ld, 1);
 	m.ascii_leads = 0;
 	for (unsigned b = 0; b < 256; b++) {
 		unsigned low = (b >= 'A' && b <= 'Z') ? b + 32 : b;
@@ -528,12 +546,6 @@ static const lead_map *lead_map_of(const leads *ld)
 			m.byte[b] = B_SLOW;
 		m.ascii_leads |= m.byte[b] == B_HIT;
 	}
-	mark_fold(&m, GW_FOLD_MANY);
-	for (uint32_t a = 0; a < 128; a++)
-		if (ld->ascii[a])
-			mark_fold(&m, a);
-	for (size_t k = 0; k < ld->nhan; k++)
-		mark_fold(&m, ld->han[k].second ? ld->han[k].second : ld->han[k].first);
 	m.ok = 1;
 	return &m;
 }
