@@ -156,6 +156,7 @@ static void test_blocks(void)
 	check_block_match("\"alpha beta\"", across);
 	check_block_match("ＺＥＴＡ", "Zeta");
 	check_block_match("最后一行", "最後一行");
+	check_block_match("创新", "創新"); /* right after … */
 }
 
 /* The generated table is the fold: for every code point, what
@@ -200,6 +201,9 @@ static void test_foldmap(void)
 	CHECK(found);
 	CHECK(gw_foldmap_get(0x5173) == 0x5173 && gw_foldmap_get(0xAD) == GW_FOLD_NONE &&
 	      gw_foldmap_get(0x337F) == GW_FOLD_MANY);
+	/* … folds to "...": punctuation; ™ to "tm", ㍿ to 株式会社: not. */
+	CHECK(gw_foldmap_punct(0x2026) && gw_foldmap_get(0x2026) == GW_FOLD_MANY);
+	CHECK(!gw_foldmap_punct(0x2122) && !gw_foldmap_punct(0x337F) && !gw_foldmap_punct('.'));
 	gw_analyzer_free(an);
 }
 
@@ -260,7 +264,7 @@ static void test_lead_scan(void)
 	const size_t nctx = sizeof ctx / sizeof ctx[0];
 	static const char *const pieces[] = {"众", "衆", "创", "創", "\xC2\xAD", "z", "Ｚ", "e", "t",
 	                                     "a", "g", "\x80", "\xE4\xBC", "\xED\xA0\x80", "\xF0\x9F\x98\x80",
-	                                     "\xE3\x8D\xBF", "\n", "会", "式", "\xEF\xBC\xBA", "关", "關",
+	                                     "\xE3\x8D\xBF", "\xE2\x80\xA6", "\xE2\x84\xA2", "\n", "会", "式", "\xEF\xBC\xBA", "关", "關",
 	                                     "\xC0", "\xE0\xA0\x80", "\xF4\x90", "k", "\xE2\x84\xAA"};
 	const size_t npieces = sizeof pieces / sizeof pieces[0];
 	const char *corpus = getenv("GW_SNIPPET_CORPUS"), *qfile = getenv("GW_SNIPPET_QUERIES");
@@ -390,6 +394,8 @@ int main(void)
 			gw_buf_puts(&blocks, "这里说到眾\xC2\xAD創空間。\n");
 		if (i == 500)
 			gw_buf_puts(&blocks, "公司\xE3\x8D\xBF。\n");
+		if (i == 700)
+			gw_buf_puts(&blocks, "……\xE2\x80\xA6創新\n");
 		if (i == 600) {
 			gw_buf_puts(&blocks, "alpha\n");
 			for (int k = 0; k < 600; k++)

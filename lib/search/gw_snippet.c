@@ -426,7 +426,9 @@ static size_t line_end(const char *t, size_t len, size_t from)
 }
 
 /* Where the first code point of t[i..end) starts whose fold gives a lead
- * (or might), or the second of a pair after the first; SIZE_MAX if none.
+ * (or might: several code points, unless they are ASCII punctuation, as
+ * … gives ..., where no token starts), or the second of a pair after the
+ * first; SIZE_MAX if none.
  * The code points are read as gw_norm_fold reads them. The reference:
  * lead_scan below answers the same, faster. */
 static size_t first_lead_per_cp(gw_analyzer *an, const char *t, size_t len, size_t i, size_t end,
@@ -450,7 +452,7 @@ static size_t first_lead_per_cp(gw_analyzer *an, const char *t, size_t len, size
 		f = c < 0 ? 0xFFFD : gw_analyzer_fold_cp(an, (uint32_t)c);
 		if (f == GW_FOLD_NONE)
 			continue; /* gone from the folded text: prev stays */
-		if (f == GW_FOLD_MANY || (f < 0x80 && ld->ascii[f]))
+		if ((f == GW_FOLD_MANY && !gw_foldmap_punct((uint32_t)c)) || (f < 0x80 && ld->ascii[f]))
 			return at;
 		for (size_t k = 0; k < ld->nhan; k++)
 			if (ld->han[k].second ? prev == ld->han[k].first && f == ld->han[k].second
@@ -493,7 +495,8 @@ static void mark(lead_map *m, uint32_t c, int on)
 		m->bit[c >> 6] = on ? m->bit[c >> 6] | b : m->bit[c >> 6] & ~b;
 }
 
-/* Marks (on 1) or unmarks every code point whose fold is f. */
+/* Marks (on 1) or unmarks every code point whose fold is f, but for
+ * punctuation that folds to several (… -> ...). */
 static void mark_fold(lead_map *m, uint32_t f, int on)
 {
 	size_t n;
@@ -502,7 +505,8 @@ static void mark_fold(lead_map *m, uint32_t f, int on)
 	if (f < 0x110000 && gw_foldmap_get(f) == f)
 		mark(m, f, on);
 	for (size_t i = 0; i < n; i++)
-		mark(m, src[i], on);
+		if (f != GW_FOLD_MANY || !gw_foldmap_punct(src[i]))
+			mark(m, src[i], on);
 }
 
 /* Marks or unmarks the code points that fold to the leads of ld. None of
@@ -595,7 +599,7 @@ static int hit_at(gw_analyzer *an, const char *t, size_t len, size_t start, size
 	f = c < 0 ? 0xFFFD : gw_analyzer_fold_cp(an, (uint32_t)c);
 	if (f == GW_FOLD_NONE)
 		return 0;
-	if (f == GW_FOLD_MANY || (f < 0x80 && ld->ascii[f]))
+	if ((f == GW_FOLD_MANY && !gw_foldmap_punct((uint32_t)c)) || (f < 0x80 && ld->ascii[f]))
 		return 1;
 	for (size_t k = 0; k < ld->nhan; k++)
 		if (!ld->han[k].second && f == ld->han[k].first)

@@ -7,6 +7,8 @@
 extern const size_t gw_fold_n;
 extern const uint32_t gw_fold_from[], gw_fold_to[];         /* by source */
 extern const uint32_t gw_fold_rev_to[], gw_fold_rev_from[]; /* by target, source */
+extern const size_t gw_fold_npunct;
+extern const uint32_t gw_fold_punct[];
 
 /* The first index of sorted a[0..n) whose value is at least x. */
 static size_t lower_bound(const uint32_t *a, size_t n, uint32_t x)
@@ -41,4 +43,11 @@ const uint32_t *gw_foldmap_sources(uint32_t f, size_t *n)
 		b++;
 	*n = b - a;
 	return gw_fold_rev_from + a;
+}
+
+int gw_foldmap_punct(uint32_t c)
+{
+	size_t k = lower_bound(gw_fold_punct, gw_fold_npunct, c);
+
+	return k < gw_fold_npunct && gw_fold_punct[k] == c;
 }

@@ -21,4 +21,8 @@ uint32_t gw_foldmap_get(uint32_t c);
  * gw_foldmap_get(f) == f. */
 const uint32_t *gw_foldmap_sources(uint32_t f, size_t *n);
 
+/* 1 if c folds to several ASCII characters none of which is a letter, a
+ * digit or '_' (… -> ...): punctuation, where no token starts. */
+int gw_foldmap_punct(uint32_t c);
+
 #endif

@@ -14,7 +14,9 @@
  *
  * Output: gw_fold_n pairs twice, as gw_fold_from/gw_fold_to sorted by
  * source and as gw_fold_rev_to/gw_fold_rev_from sorted by target then
- * source. */
+ * source; and gw_fold_punct (gw_fold_npunct of them, sorted), the code
+ * points that fold to several ASCII characters none of which is a letter,
+ * a digit or '_' (… -> ..., ‥, ︰): no token starts there. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +27,15 @@
 
 #define FOLD_NONE 0xFFFFFFFFu
 #define FOLD_MANY 0xFFFFFFFEu
+
+/* 1 if out[0..n) are all ASCII and none is a letter, digit or '_'. */
+static int ascii_punct(const uint32_t *out, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (out[i] >= 0x80 || (out[i] | 32) - 'a' < 26 || out[i] - '0' < 10 || out[i] == '_')
+			return 0;
+	return n > 1;
+}
 
 typedef struct pair {
 	uint32_t from, to;
@@ -52,11 +63,12 @@ int main(void)
 	gw_norm *nm;
 	gw_err err;
 	pair *p = malloc(0x110000 * sizeof *p);
-	size_t n = 0;
+	uint32_t *punct = malloc(0x110000 * sizeof *punct);
+	size_t n = 0, npunct = 0;
 	UVersionInfo v;
 	char vs[U_MAX_VERSION_STRING_LENGTH];
 
-	if (!p || gw_norm_new(&nm, &err)) {
+	if (!p || !punct || gw_norm_new(&nm, &err)) {
 		fprintf(stderr, "gen_fold: cannot open the fold (ICU nfkc_cf)\n");
 		return 1;
 	}
@@ -64,6 +76,8 @@ int main(void)
 		uint32_t out[8], f;
 		int k = gw_norm_fold_cp(nm, c, out);
 		f = k == 0 ? FOLD_NONE : k == 1 ? out[0] : FOLD_MANY;
+		if (k > 1 && ascii_punct(out, k))
+			punct[npunct++] = c;
 		if (f != c) {
 			p[n].from = c;
 			p[n++].to = f;
@@ -81,7 +95,12 @@ int main(void)
 	qsort(p, n, sizeof *p, by_target);
 	print_array("gw_fold_rev_to", p, n, 1);
 	print_array("gw_fold_rev_from", p, n, 0);
+	printf("const size_t gw_fold_npunct = %zu;\n\nconst uint32_t gw_fold_punct[%zu] = {", npunct, npunct);
+	for (size_t i = 0; i < npunct; i++)
+		printf("%s%s%uu", i ? "," : "", i % 8 ? "" : "\n\t", punct[i]);
+	printf("};\n");
 	gw_norm_free(nm);
 	free(p);
+	free(punct);
 	return 0;
 }
