@@ -469,14 +469,17 @@ static size_t first_lead_per_cp(gw_analyzer *an, const char *t, size_t len, size
  * above 0xBF always starts a code point (no sequence takes it as a
  * continuation), and a byte 0x80-0xBF that starts one is invalid (U+FFFD,
  * never a lead). A code point can give a hit only if its fold is a lone
- * lead, the second of a pair, an ASCII lead or GW_FOLD_MANY; gw_foldmap
- * lists every code point that folds to each of those, so a bitmap of the
- * BMP marks them all, per query (the candidates). The scan decodes the
+ * lead, the second of a pair, an ASCII lead or GW_FOLD_MANY (but for
+ * punctuation, gw_foldmap_punct); gw_foldmap lists every code point that
+ * folds to each of those, so a bitmap of the BMP marks them all, per
+ * query (the candidates). The scan decodes the
  * well-formed sequences of two and three bytes inline and looks them up
  * there; a candidate, a sequence of four bytes and anything unusual (lead
  * E0 or ED, ill-formed) go through the reading of the reference at that
  * byte, which a pair completes by reading back to the code point before.
- * Han text goes at about a nanosecond a character instead of ten. */
+ * Chinese text goes at 0.34-0.91 ns a byte instead of 1.08-1.57, ASCII
+ * without ASCII leads at 0.04 instead of 0.72 (the two scans on a 668 kB
+ * chapter, 373 kB of LibreOffice help, 556 kB of ASCII; best of 100). */
 enum { B_SKIP, B_HIT, B_TWO, B_THREE, B_SLOW }; /* what a byte starts */
 
 typedef struct lead_map {
@@ -741,7 +744,6 @@ static gw_rc highlight_blocks(gw_index *ix, const gw_query *q, const leads *ld, 
 }
 
 #define PREFIX_BYTES 8192
-
 
 /* Highlights field text t for its snippet window: the ranges the window
  * shows are those of gw_highlight over the whole text. With leads, the
