@@ -323,7 +323,7 @@ static gw_rc window(gw_snippet *s, const char *t, size_t len, const gw_ranges *r
  * match is in its last line the analysis of that line. */
 #define BLOCK_BYTES 2048 /* scanned at a time, cut at a line break */
 #define LEADS_MAX 32
-#define LOOKAHEAD_BYTES 256 /* after a block, grown while too few positions */
+#define LOOKAHEAD_BYTES 64 /* after a span, grown while too few positions */
 
 typedef struct leads {
 	struct {
