@@ -688,7 +688,7 @@ long gw_snippet_first_lead(gw_index *ix, const gw_query *q, const char *text, si
 	return at == SIZE_MAX ? 0 : (long)at + 1;
 }
 
-/* Appends the matches that start in the block t[bs..be), analyzing it with
+/* Appends the matches that start in the span t[bs..be), analyzing it with
  * the lines after it that the longest part may reach into. */
 static gw_rc block_matches(gw_index *ix, const gw_query *q, const char *t, size_t len, size_t bs,
                            size_t be, uint32_t span, gw_ranges *rs, gw_err *err)
