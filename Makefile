@@ -55,7 +55,7 @@ CFLAGS_ALL = $(WARN) $(OPT) $(CPPFLAGS) $(PKG_CFLAGS) $(LIB_CFLAGS) -MMD -MP $(C
 LDFLAGS_ALL = $(OPT) $(LDFLAGS)
 
 LIB_SRC := $(wildcard lib/*/*.c)
-LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/gw_t2s_table.o
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/gw_t2s_table.o $(B)/gen/gw_fold_table.o
 IDX_SRC := $(wildcard indexer/*.c)
 IDX_OBJ := $(IDX_SRC:%.c=$(B)/%.o)
 SRCH_SRC := $(wildcard search/*.c)
@@ -110,6 +110,20 @@ $(B)/gen/gw_t2s_table.c: $(B)/gen_t2s
 	$(B)/gen_t2s > $@.tmp && mv $@.tmp $@
 
 $(B)/gen/gw_t2s_table.o: $(B)/gen/gw_t2s_table.c
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+# The table of the code points the fold changes (gw_foldmap.h), made by the
+# fold itself: gen_fold links the objects of the fold.
+GEN_FOLD_OBJ := $(B)/lib/text/gw_norm.o $(B)/lib/text/gw_utf8.o $(B)/lib/base/gw_err.o \
+                $(B)/lib/base/gw_buf.o $(B)/gen/gw_t2s_table.o
+$(B)/gen_fold: lib/text/gen/gen_fold.c $(GEN_FOLD_OBJ) | $(B)/.deps-ok
+	$(CC) $(WARN) -O2 $(CPPFLAGS) $(PKG_CFLAGS) $< $(GEN_FOLD_OBJ) -o $@ $(PKG_LIBS)
+
+$(B)/gen/gw_fold_table.c: $(B)/gen_fold
+	@mkdir -p $(dir $@)
+	$(B)/gen_fold > $@.tmp && mv $@.tmp $@
+
+$(B)/gen/gw_fold_table.o: $(B)/gen/gw_fold_table.c
 	$(CC) $(CFLAGS_ALL) -c $< -o $@
 
 # --- gongwen-serve's page, embedded in the binary ---------------------------
@@ -335,7 +349,7 @@ FZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 # -Werror stays with the gcc build: a warning only clang gives must not stop fuzzing.
 FZ_CFLAGS = $(filter-out -Werror,$(WARN)) -O1 -g -fno-omit-frame-pointer $(FZ_SAN) \
             -D_GNU_SOURCE -Ilib $(PKG_CFLAGS) -MMD -MP
-FZ_LIB_OBJ := $(LIB_SRC:%.c=$(FZ)/%.o) $(FZ)/gen/gw_t2s_table.o
+FZ_LIB_OBJ := $(LIB_SRC:%.c=$(FZ)/%.o) $(FZ)/gen/gw_t2s_table.o $(FZ)/gen/gw_fold_table.o
 FZ_LIBGW := $(FZ)/libgongwen.a
 FUZZ_BIN := $(FUZZ_NAMES:%=$(FZ)/fuzz_%)
 
@@ -353,6 +367,10 @@ $(FZ)/gen/gw_t2s_table.c: $(FZ)/gen_t2s
 	$(FZ)/gen_t2s > $@.tmp && mv $@.tmp $@
 
 $(FZ)/gen/gw_t2s_table.o: $(FZ)/gen/gw_t2s_table.c
+	$(FUZZ_CC) $(FZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FZ)/gen/gw_fold_table.o: $(B)/gen/gw_fold_table.c | $(FZ)/.deps-ok
+	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
 # The --version text names the package version (file VERSION).

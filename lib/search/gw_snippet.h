@@ -45,4 +45,10 @@ void gw_snippet_free(gw_snippet *s);
 gw_rc gw_snippet_make(gw_index *ix, const gw_query *q, const gw_record *rec, unsigned title_fid,
                       size_t max_chars, gw_snippet *out, gw_err *err);
 
+/* For tests: 1 + the offset in text[0..len) of the first code point where a
+ * match of q may start (or end its first character pair), as the snippets
+ * of long fields find it (per_cp 0) or by folding every code point
+ * (per_cp 1), which must agree; 0 if none, -1 if q has no leads. */
+long gw_snippet_first_lead(gw_index *ix, const gw_query *q, const char *text, size_t len, int per_cp);
+
 #endif
