@@ -232,28 +232,34 @@ static const unsigned char *slot_key(const gw_accum *a, const slot *s)
 #define PREFETCH(p) ((void)(p))
 #endif
 
-/* Doubles the table until it holds n more keys at most half full. */
+/* Grows the table (by powers of two) until it holds n more keys at most
+ * half full: one new table of the final size, so that a large reservation
+ * clears its memory once, not once per doubling (reserving for 340,000
+ * keys through every size from 4096 up cleared 128 MB for a 64 MB table). */
 static int make_room(gw_accum *a, size_t more)
 {
-	while ((a->n + more) * 2 > a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 4096;
-		slot *s = table_alloc(cap * sizeof *s);
-		if (!s)
-			return -1;
-		memset(s, 0, cap * sizeof *s);
-		for (size_t i = 0; i < a->cap; i++) {
-			size_t j;
-			if (!a->s[i].klen)
-				continue;
-			j = a->s[i].h & (cap - 1);
-			while (s[j].klen)
-				j = (j + 1) & (cap - 1);
-			s[j] = a->s[i];
-		}
-		free(a->s);
-		a->s = s;
-		a->cap = cap;
+	size_t cap = a->cap ? a->cap : 4096;
+	slot *s;
+
+	if ((a->n + more) * 2 <= a->cap)
+		return 0;
+	while ((a->n + more) * 2 > cap)
+		cap *= 2;
+	if (!(s = table_alloc(cap * sizeof *s)))
+		return -1;
+	memset(s, 0, cap * sizeof *s);
+	for (size_t i = 0; i < a->cap; i++) {
+		size_t j;
+		if (!a->s[i].klen)
+			continue;
+		j = a->s[i].h & (cap - 1);
+		while (s[j].klen)
+			j = (j + 1) & (cap - 1);
+		s[j] = a->s[i];
 	}
+	free(a->s);
+	a->s = s;
+	a->cap = cap;
 	return 0;
 }
 

@@ -636,6 +636,16 @@ static uint64_t pdoc_hash(const gw_batch *b, const gw_pdoc *d)
 	return gw_record_hash_end(h);
 }
 
+/* Bytes of a pending document's field texts. */
+static size_t pdoc_bytes(const gw_batch *b, const gw_pdoc *d)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < d->nf; i++)
+		n += b->fields[d->f_first + i].val_len;
+	return n;
+}
+
 /* Adds d, looked up and analyzed ahead in pre (fields in the same order). */
 static gw_rc add_doc(applier *ap, const gw_pdoc *d, const gw_predoc *pre, gw_err *err)
 {
@@ -913,7 +923,7 @@ static void look_up(applier *ap, const gw_pdoc *d, gw_predoc *pre)
 static gw_rc start_window(applier *ap, int k, size_t w, size_t n, gw_err *err)
 {
 	const gw_batch *b = &ap->ix->b;
-	size_t total = 0, at = 0;
+	size_t total = 0, at = 0, todo_bytes = 0;
 
 	for (size_t i = 0; i < n; i++)
 		total += b->docs[w + i].nf;
@@ -927,6 +937,8 @@ static gw_rc start_window(applier *ap, int k, size_t w, size_t n, gw_err *err)
 	for (size_t i = 0; i < n; i++) {
 		const gw_pdoc *d = &b->docs[w + i];
 		look_up(ap, d, &ap->pre[k][i]);
+		if (ap->pre[k][i].todo)
+			todo_bytes += pdoc_bytes(b, d);
 		ap->in[k][i] = ap->inbuf[k] + at;
 		ap->nf[k][i] = d->nf;
 		for (size_t f = 0; f < d->nf; f++, at++) {
@@ -937,6 +949,12 @@ static gw_rc start_window(applier *ap, int k, size_t w, size_t n, gw_err *err)
 			ap->inbuf[k][at].text_len = pf->val_len;
 		}
 	}
+	/* The postings table sized for the text to analyze (a term of a
+	 * field per 64 bytes: zh-docs has one per 74) before it is added,
+	 * instead of doubling late; at most half the budget. Only what
+	 * changed counts: an unchanged document adds nothing. */
+	if (todo_bytes && gw_accum_reserve(ap->acc, todo_bytes / 64, ap->ix->budget / 2))
+		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	gw_prean_start(ap->pool, ap->pre[k], ap->in[k], ap->nf[k], n);
 	return GW_OK;
 }
@@ -1020,13 +1038,14 @@ static gw_rc apply(applier *ap, int first, int last, gw_err *err)
 		return err->rc;
 	if (b->ndocs && pick_zdict(ap, err))
 		return err->rc;
+	/* Into an empty index every document is new: the postings table is
+	 * sized for the whole batch's text at once (the windows reserve for
+	 * their changed documents' text as they start). */
+	if (first && b->ndocs && ap->ndocs == 0 &&
+	    gw_accum_reserve(ap->acc, (size_t)(b->bytes / 64), ap->ix->budget / 2))
+		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	if (b->ndocs && start_window(ap, 0, 0, b->ndocs < PREAN_WINDOW ? b->ndocs : PREAN_WINDOW, err))
 		return err->rc;
-	/* The postings table sized for the batch's text (a term of a field
-	 * per 64 bytes: zh-docs has one per 74) while the pool analyzes the
-	 * first window, instead of doubling late; at most half the budget. */
-	if (first && b->ndocs && gw_accum_reserve(ap->acc, (size_t)(b->bytes / 64), ap->ix->budget / 2))
-		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	for (size_t w = 0; w < b->ndocs; w += PREAN_WINDOW) {
 		size_t n = b->ndocs - w < PREAN_WINDOW ? b->ndocs - w : PREAN_WINDOW, next = w + n;
 		int cur = (int)(w / PREAN_WINDOW) & 1;
