@@ -53,6 +53,7 @@ typedef struct applier {
 	gw_buf scratch, rec;
 	gw_unpacker unpacker;       /* for the stored texts of removed documents */
 	int zdict_picked;           /* the batch's texts' dictionary is chosen (pick_zdict) */
+	int zdict_stored;           /* and this batch trained and stored it */
 	uint64_t ndocs, next_docid;
 	uint64_t flen[GW_MAX_FIELDS + 1], fdocs[GW_MAX_FIELDS + 1];
 	gw_batch_stats st;
@@ -999,12 +1000,14 @@ static gw_rc pick_zdict(applier *ap, gw_err *err)
 			texts[j] = texts[j * k];
 			lens[j] = lens[j * k];
 		}
-		if (span >= GW_ZDICT_MIN && gw_zdict_train(&ap->scratch, texts, lens, (n + k - 1) / k) == 0 &&
-		    (gw_txn_set_zdict(ap->t, ap->scratch.p, ap->scratch.len, err) ||
-		     gw_txn_zdict(ap->t, &z, err))) {
-			free(texts);
-			free(lens);
-			return err->rc;
+		if (span >= GW_ZDICT_MIN && gw_zdict_train(&ap->scratch, texts, lens, (n + k - 1) / k) == 0) {
+			if (gw_txn_set_zdict(ap->t, ap->scratch.p, ap->scratch.len, err) ||
+			    gw_txn_zdict(ap->t, &z, err)) {
+				free(texts);
+				free(lens);
+				return err->rc;
+			}
+			ap->zdict_stored = 1;
 		}
 		free(texts);
 		free(lens);
@@ -1131,6 +1134,24 @@ static void applier_free(applier *ap)
 	gw_unpacker_free(&ap->unpacker);
 }
 
+/* Commits the applier's transaction, which it gives up. A batch that
+ * added, replaced and deleted nothing (an unchanged corpus indexed again)
+ * changed nothing but counters rewritten with the values they had: its
+ * transaction is dropped instead, which writes no page and waits for no
+ * sync of the disk. A staging batch has committed as it went and commits
+ * its end too. */
+static gw_rc finish(applier *ap, gw_err *err)
+{
+	gw_txn *t = ap->t;
+
+	ap->t = NULL;
+	if (!ap->ix->staging && !ap->st.added && !ap->st.replaced && !ap->st.deleted && !ap->zdict_stored) {
+		gw_txn_abort(t);
+		return GW_OK;
+	}
+	return gw_txn_commit(t, err);
+}
+
 gw_rc gw_index_commit(gw_index *ix, gw_batch_stats *stats, gw_err *err)
 {
 	return gw_index_commit_pruning(ix, NULL, 0, stats, err);
@@ -1152,10 +1173,8 @@ gw_rc gw_index_commit_pruning(gw_index *ix, const char *const *sources, size_t n
 		applier *ap = ix->stream;
 		ap->sources = sources;
 		ap->nsources = n;
-		if ((rc = apply(ap, 0, 1, err)) == GW_OK) {
-			rc = gw_txn_commit(ap->t, err);
-			ap->t = NULL;
-		}
+		if ((rc = apply(ap, 0, 1, err)) == GW_OK)
+			rc = finish(ap, err);
 		ap->st.bytes = ix->b.bytes;
 		if (rc == GW_OK && stats)
 			*stats = ap->st;
@@ -1178,10 +1197,8 @@ gw_rc gw_index_commit_pruning(gw_index *ix, const char *const *sources, size_t n
 			rc = gw_store_reserve(ix->s, 1, &e2);
 		if (rc == GW_OK)
 			rc = gw_store_begin(ix->s, 1, &ap.t, &e2);
-		if (rc == GW_OK && (rc = apply(&ap, 1, 1, &e2)) == GW_OK) {
-			rc = gw_txn_commit(ap.t, &e2);
-			ap.t = NULL;
-		}
+		if (rc == GW_OK && (rc = apply(&ap, 1, 1, &e2)) == GW_OK)
+			rc = finish(&ap, &e2);
 		ap.st.bytes = ix->b.bytes;
 		if (rc == GW_OK && stats)
 			*stats = ap.st;
