@@ -1149,7 +1149,17 @@ static gw_rc finish(applier *ap, gw_err *err)
 		gw_txn_abort(t);
 		return GW_OK;
 	}
-	return gw_txn_commit(t, err);
+	if (gw_txn_commit(t, err))
+		return err->rc;
+	/* A batch that replaced or deleted documents freed pages: sealed, so
+	 * that the next batch reuses them (gw_store_seal). The batch is
+	 * committed by now: a failed seal costs only room. */
+	if (!ap->ix->staging && (ap->st.replaced || ap->st.deleted)) {
+		gw_err e2;
+		gw_err_clear(&e2);
+		(void)gw_store_seal(ap->ix->s, &e2);
+	}
+	return GW_OK;
 }
 
 gw_rc gw_index_commit(gw_index *ix, gw_batch_stats *stats, gw_err *err)

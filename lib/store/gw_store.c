@@ -569,6 +569,22 @@ gw_rc gw_txn_checkpoint(gw_txn *t, gw_err *err)
 	return GW_OK;
 }
 
+gw_rc gw_store_seal(gw_store *s, gw_err *err)
+{
+	gw_txn *t;
+	uint64_t v;
+
+	if (gw_store_begin(s, 1, &t, err))
+		return err->rc;
+	/* The format version put again, unchanged: a page dirtied, so the
+	 * commit is a new transaction. */
+	if (gw_meta_get(t, "format", &v, err) || gw_meta_put(t, "format", v, err)) {
+		gw_txn_abort(t);
+		return err->rc;
+	}
+	return gw_txn_commit(t, err);
+}
+
 uint64_t gw_txn_written(const gw_txn *t) { return t->written; }
 
 void gw_txn_abort(gw_txn *t)
