@@ -807,8 +807,10 @@ static int stats_index(const opts *o)
 	printf("chunks             %llu (%llu small lists in %llu blocks)\n", (unsigned long long)st.chunks,
 	       (unsigned long long)(st.chunks - db_entries(&st, "post")), (unsigned long long)db_entries(&st, "small"));
 	print_size("file bytes", st.file_bytes);
-	print_size("used bytes", st.used_bytes);
-	print_size("free bytes", st.free_bytes);
+	/* LMDB counts its free pages among the pages in use: told apart. */
+	print_size("used bytes", st.used_bytes - st.free_bytes);
+	printf("%-18s %llu (%.1f MB; free pages: later batches reuse them, --compact drops them)\n",
+	       "free bytes", (unsigned long long)st.free_bytes, (double)st.free_bytes / 1e6);
 	print_size("map bytes", st.map_bytes);
 	printf("%-8s %10s %8s %6s %12s\n", "database", "entries", "pages", "depth", "bytes");
 	for (int i = 0; i < GW_STORE_NDBS; i++)
