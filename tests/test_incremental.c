@@ -3,9 +3,11 @@
  * exactly the documents of the given sources that a batch did not put, the
  * tools (stats, dump, compact) see the same index. gw_index_check after
  * every step. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "index/gw_index_impl.h"
@@ -133,6 +135,85 @@ static void test_freed_pages_reused(void)
 	CHECK(used[5] - used[2] < (used[1] - used[0]) / 8);
 	CHECK(gw_t_check_ok(ix));
 	gw_index_close(ix);
+}
+
+/* Another process's writer on the index, open before it is compacted:
+ * tells the parent it is open (ready), waits for go, then tries a batch,
+ * which must fail as a whole naming the compaction. Exit status 0 if so. */
+static int other_writer(const char *path, int ready, int go)
+{
+	gw_index *b = gw_t_open(path, GW_OPEN_WRITE);
+	gw_err err;
+	char ch = 'r';
+	gw_rc rc;
+
+	if (!b || write(ready, &ch, 1) != 1 || read(go, &ch, 1) != 1)
+		return 2;
+	gw_err_clear(&err);
+	if ((rc = gw_index_begin(b, &err)) == GW_OK && gw_t_put(b, "late", "标题", "迟到") == GW_OK)
+		rc = gw_index_commit(b, NULL, &err);
+	if (rc == GW_OK || err.sys != ESTALE || !strstr(err.msg, "compacted copy")) {
+		fprintf(stderr, "  other writer: rc %d: %s\n", rc, err.msg);
+		return 1;
+	}
+	gw_index_close(b);
+	return 0;
+}
+
+/* gw_index_compact_live: the index at its path is replaced by a packed
+ * copy with the same documents; a writer of another process that had the
+ * old one open cannot write into it any more (its batch would be lost)
+ * and says so. (LMDB allows one handle on an index per process.) */
+static void test_compact_live(void)
+{
+	char path[128], tmp[160];
+	gw_index *a, *c;
+	gw_batch_stats st;
+	uint64_t used0, free0, used1, free1;
+	gw_err err;
+	char id[32], body[200], ch = 'g';
+	int ready[2], go[2], status = -1;
+	pid_t pid;
+
+	gw_err_clear(&err);
+	snprintf(path, sizeof path, "%s", gw_t_fresh_path());
+	snprintf(tmp, sizeof tmp, "%s.rebuild-c-test", path);
+	a = gw_t_open(path, GW_OPEN_CREATE);
+	for (int round = 0; round < 3; round++) {
+		gw_t_begin(a);
+		for (int i = 0; i < 300; i++) {
+			snprintf(id, sizeof id, "d%d", i);
+			snprintf(body, sizeof body, "第%d轮 文件%d 关于%d号通知 江苏省", round, i, i * 7 + round);
+			CHECK(gw_t_put(a, id, "标题", body) == GW_OK);
+		}
+		gw_t_commit(a);
+	}
+	CHECK(pipe(ready) == 0 && pipe(go) == 0);
+	fflush(NULL);
+	if ((pid = fork()) == 0)
+		_exit(other_writer(path, ready[1], go[0]));
+	CHECK(pid > 0 && read(ready[0], &ch, 1) == 1);
+	CHECK(gw_index_space(a, &used0, &free0, &err) == GW_OK && free0 > 0);
+	CHECK(gw_index_compact_live(a, path, tmp, &err) == GW_OK);
+	CHECK(access(tmp, F_OK) != 0); /* the old index, swapped there, is gone */
+	gw_index_close(a);
+	CHECK(write(go[1], &ch, 1) == 1);
+	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	c = gw_t_open(path, GW_OPEN_WRITE);
+	CHECK(c && gw_index_space(c, &used1, &free1, &err) == GW_OK);
+	CHECK(used1 < used0 && free1 < free0);
+	CHECK(gw_t_count(c) == 300 && nhits(c, "第2轮") > 0 && nhits(c, "第1轮") == 0 && nhits(c, "迟到") == 0);
+	CHECK(gw_t_check_ok(c));
+	/* The new index takes batches. */
+	gw_t_begin(c);
+	CHECK(gw_t_put(c, "new", "标题", "新文件") == GW_OK);
+	st = gw_t_commit(c);
+	CHECK(st.added == 1 && gw_t_count(c) == 301);
+	gw_index_close(c);
+	for (int i = 0; i < 2; i++) {
+		close(ready[i]);
+		close(go[i]);
+	}
 }
 
 static void test_changed_replaces(void)
@@ -342,6 +423,7 @@ int main(void)
 	RUN(test_unchanged_skipped);
 	RUN(test_changed_replaces);
 	RUN(test_freed_pages_reused);
+	RUN(test_compact_live);
 	RUN(test_prune);
 	RUN(test_windows);
 	RUN(test_tools);

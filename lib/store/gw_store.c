@@ -13,6 +13,8 @@
  *             "next_docid"  the next internal docid to hand out (from 1)
  *             "flen:<fid>"  sum of the field lengths (tokens) of field fid
  *             "fdocs:<fid>" documents that have field fid
+ *             "retired"     1 in an index that a compacted copy replaced
+ *                           (gw_txn_retire): no write txn begins on it
  *           and two blobs:
  *             "zdict"       the zstd dictionary of the packed texts, trained
  *                           on the texts of the first batch large enough
@@ -119,6 +121,7 @@
 
 #define MAP_MIN ((size_t)1 << 30)
 /* The meta key of the texts' zstd dictionary (a blob, not a counter). */
+#define RETIRED_KEY "retired"
 #define ZDICT_KEY "zdict"
 /* The meta key of the fields' kinds of term (a blob: gw_fields_load). */
 #define FKINDS_KEY "fkinds"
@@ -464,6 +467,22 @@ gw_rc gw_store_begin(gw_store *s, int write, gw_txn **out, gw_err *err)
 	}
 	t->s = s;
 	t->write = write;
+	if (write) {
+		/* An index replaced by its compacted copy while this process
+		 * waited for the writer lock (gw_txn_retire): what it writes
+		 * would be lost with the old file. */
+		uint64_t retired = 0;
+		gw_rc grc = gw_meta_get(t, RETIRED_KEY, &retired, err);
+		if (grc || retired) {
+			mdb_txn_abort(t->txn);
+			free(t);
+			return grc ? grc
+			           : gw_err_set(err, GW_EIO, ESTALE,
+			                        "index '%s' was replaced by a compacted copy while this process "
+			                        "waited to write: nothing was written, run it again",
+			                        s->path);
+		}
+	}
 	*out = t;
 	return GW_OK;
 }
@@ -1115,18 +1134,18 @@ static gw_rc copy_db(gw_txn *src, MDB_dbi from, gw_txn *dst, MDB_dbi to, gw_err 
 	return rc;
 }
 
-gw_rc gw_store_copy_packed(gw_store *s, const char *dest, gw_err *err)
+gw_rc gw_txn_copy_packed(gw_txn *src, const char *dest, gw_err *err)
 {
 	gw_store *d = NULL;
-	gw_txn *src = NULL, *dst = NULL;
+	gw_txn *dst = NULL;
 	gw_rc rc;
 
 	if ((rc = gw_store_open(&d, dest, GW_OPEN_CREATE, err)) || (rc = gw_store_reserve(d, 1, err)) ||
-	    (rc = gw_store_begin(s, 0, &src, err)) || (rc = gw_store_begin(d, 1, &dst, err)))
+	    (rc = gw_store_begin(d, 1, &dst, err)))
 		goto done;
 	{
 		MDB_dbi *from[GW_STORE_NDBS], *to[GW_STORE_NDBS];
-		db_handles(s, from);
+		db_handles(src->s, from);
 		db_handles(d, to);
 		for (size_t i = 0; i < GW_STORE_NDBS && rc == GW_OK; i++)
 			rc = copy_db(src, *from[i], dst, *to[i], err);
@@ -1137,7 +1156,20 @@ gw_rc gw_store_copy_packed(gw_store *s, const char *dest, gw_err *err)
 	}
 done:
 	gw_txn_abort(dst);
-	gw_txn_abort(src);
 	gw_store_close(d);
 	return rc;
 }
+
+gw_rc gw_store_copy_packed(gw_store *s, const char *dest, gw_err *err)
+{
+	gw_txn *src;
+	gw_rc rc;
+
+	if ((rc = gw_store_begin(s, 0, &src, err)))
+		return rc;
+	rc = gw_txn_copy_packed(src, dest, err);
+	gw_txn_abort(src);
+	return rc;
+}
+
+gw_rc gw_txn_retire(gw_txn *t, gw_err *err) { return gw_meta_put(t, RETIRED_KEY, 1, err); }
