@@ -62,6 +62,7 @@ struct gw_accum {
 	gw_buf mkey;      /* its key */
 	gw_buf scratch;   /* a run's list too long for its reader's buffer */
 	size_t merge_cap; /* merged's bytes at most (gw_accum_set_merge_cap) */
+	size_t budget;    /* gw_accum_set_budget; 0: none */
 };
 
 /* The default of gw_accum_set_merge_cap. */
@@ -263,10 +264,31 @@ static int make_room(gw_accum *a, size_t more)
 	return 0;
 }
 
+void gw_accum_set_budget(gw_accum *a, size_t bytes) { a->budget = bytes; }
+
+/* The table's bytes at most: half the budget. */
+static size_t table_max(const gw_accum *a) { return a->budget ? a->budget / 2 : (size_t)-1; }
+
+int gw_accum_full(const gw_accum *a)
+{
+	/* Past 3/8 full, a window's new terms may take the table past half
+	 * full, which doubles it (make_room). */
+	return a->cap && a->n * 8 > a->cap * 3 && a->cap * 2 * sizeof(slot) > table_max(a);
+}
+
 int gw_accum_reserve(gw_accum *a, size_t keys, size_t max_bytes)
 {
-	while (keys && (a->n + keys) * 2 * sizeof(slot) > max_bytes)
-		keys /= 2;
+	size_t cap = 4096;
+
+	if (a->budget && max_bytes > table_max(a))
+		max_bytes = table_max(a);
+	/* The largest table (a power of two) within max_bytes, half full. */
+	while (cap * 2 * sizeof(slot) <= max_bytes && cap < (a->n + keys) * 2)
+		cap *= 2;
+	if (cap / 2 <= a->n)
+		return 0;
+	if (keys > cap / 2 - a->n)
+		keys = cap / 2 - a->n;
 	return keys ? make_room(a, keys) : 0;
 }
 
@@ -407,8 +429,10 @@ static slot **sorted_slots(gw_accum *a)
 	return order;
 }
 
-/* What reading the runs may hold in buffers at once, however many runs. */
+/* What reading the runs may hold in buffers at once, however many runs
+ * (a quarter of the budget, if that is less). */
 enum { RUN_READ_MEMORY = 16 << 20 };
+
 
 /* Appends list b of the term being merged, key[0..klen), to a->merged
  * (whose count and last docid are in *m). Past a->merge_cap bytes what
@@ -445,7 +469,8 @@ static gw_rc flush_merging(gw_accum *a, slot **order, gw_txn *t, uint64_t checkp
 {
 	size_t i = 0;
 
-	if (gw_runs_merge_begin(a->runs, RUN_READ_MEMORY, err))
+	if (gw_runs_merge_begin(a->runs, a->budget && a->budget / 4 < RUN_READ_MEMORY ? a->budget / 4 : RUN_READ_MEMORY,
+	                        err))
 		return err->rc;
 	for (;;) {
 		const unsigned char *rk;

@@ -24,6 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "index/gw_accum.h"
 #include "index/gw_index_impl.h"
@@ -36,6 +39,10 @@
 #include "text/gw_utf8.h"
 
 #define PREAN_WINDOW 256
+/* Tokens a document slot's lists keep room for once used (gw_predoc_trim):
+ * two windows of 256 slots kept each up to 4096 tokens a field, 60 MB of
+ * a --memory 64 batch; the allocations saved cost more memory than time. */
+#define PREDOC_KEEP 256
 
 /* Per-commit working state. */
 typedef struct applier {
@@ -133,8 +140,14 @@ static void batch_free(gw_batch *b)
 
 /* Drops the documents and deletes of an applied window, keeping the
  * memory for the next one and what the whole batch keeps (bytes, seen). */
-static void window_reset(gw_batch *b)
+static void window_reset(gw_batch *b, size_t window)
 {
+	/* The first window of a batch that trains the text dictionary holds
+	 * GW_ZDICT_SPAN bytes, whatever the window: its copy is given back
+	 * rather than kept for windows a fraction of its size (28 MB of a
+	 * --memory 64 batch's 4 MB windows). */
+	if (b->arena.cap > 2 * window + (1 << 20))
+		gw_buf_free(&b->arena);
 	gw_buf_reset(&b->arena);
 	b->ndocs = b->nfields = b->ndels = 0;
 	if (b->slot)
@@ -539,8 +552,18 @@ static gw_rc flush_postings(applier *ap, int last, gw_err *err)
 	if (gw_lens_queue_flush(&ap->lensq, ap->t, &ap->scratch, err) ||
 	    gw_fsets_save(&ap->fsets, ap->t, err) || gw_norms_queue_flush(&ap->normsq, ap->t, &ap->scratch, err))
 		return err->rc;
-	if (!last && !gw_removals_queued(ap->rem))
-		return gw_accum_spill(ap->acc, gw_store_path(ap->ix->s), err);
+	if (!last && !gw_removals_queued(ap->rem)) {
+		if (gw_accum_spill(ap->acc, gw_store_path(ap->ix->s), err))
+			return err->rc;
+#ifdef __GLIBC__
+		/* The lists' blocks just freed sit between blocks still in use
+		 * in glibc's heaps, which keep them resident: given back, so
+		 * that the budget is what the process holds (--memory 64 on
+		 * 4x zh-docs: 113 -> 102 MB resident). */
+		malloc_trim(0);
+#endif
+		return GW_OK;
+	}
 	if (gw_accum_flush(ap->acc, ap->t, checkpoint_bytes(ap), err) ||
 	    gw_removals_flush(ap->rem, ap->t, checkpoint_bytes(ap), err))
 		return err->rc;
@@ -811,7 +834,7 @@ static gw_rc remove_docs(applier *ap, uint32_t *docids, size_t n, size_t *dups, 
 		for (k = 0; k < nw; k++) {
 			if (remove_doc(ap, docids[w + k], &pre[k], err))
 				return err->rc;
-			gw_predoc_trim(&pre[k], 1 << 12);
+			gw_predoc_trim(&pre[k], PREDOC_KEEP);
 		}
 	}
 	return GW_OK;
@@ -1062,13 +1085,14 @@ static gw_rc apply(applier *ap, int first, int last, gw_err *err)
 		for (size_t k = 0; k < n; k++) {
 			if (!b->docs[w + k].dead && add_doc(ap, &b->docs[w + k], &ap->pre[cur][k], err))
 				return err->rc;
-			gw_predoc_trim(&ap->pre[cur][k], 1 << 12);
+			gw_predoc_trim(&ap->pre[cur][k], PREDOC_KEEP);
 		}
 		/* Bounded memory: past the budget, the lists go to a run or
 		 * into the store (new docids only ever go after the stored
 		 * ones). */
-		if (gw_accum_bytes(ap->acc) + gw_removals_bytes(ap->rem) + ap->lensq.b.cap + ap->normsq.b.cap >
-		        ap->ix->budget &&
+		if ((gw_accum_bytes(ap->acc) + gw_removals_bytes(ap->rem) + ap->lensq.b.cap + ap->normsq.b.cap >
+		         ap->ix->budget ||
+		     gw_accum_full(ap->acc)) &&
 		    flush_postings(ap, 0, err))
 			return err->rc;
 		if (checkpoint_bytes(ap) && gw_txn_written(ap->t) >= checkpoint_bytes(ap) &&
@@ -1099,6 +1123,7 @@ static gw_rc stream_window(gw_index *ix, gw_err *err)
 		}
 		ap->ix = ix;
 		ix->stream = ap;
+		gw_accum_set_budget(ap->acc, ix->budget);
 		/* No replay once windows are applied: map room for any batch. */
 		if (gw_store_reserve(ix->s, ix->staging != 0, err) || gw_store_begin(ix->s, 1, &ap->t, err))
 			return err->rc;
@@ -1108,7 +1133,7 @@ static gw_rc stream_window(gw_index *ix, gw_err *err)
 			return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	if (apply(ap, first, 0, err))
 		return err->rc;
-	window_reset(b);
+	window_reset(b, ix->window);
 	return GW_OK;
 }
 
@@ -1201,6 +1226,8 @@ gw_rc gw_index_commit_pruning(gw_index *ix, const char *const *sources, size_t n
 		ap.nsources = n;
 		ap.acc = gw_accum_new();
 		ap.rem = gw_removals_new();
+		if (ap.acc)
+			gw_accum_set_budget(ap.acc, ix->budget);
 		rc = ap.acc && ap.rem ? GW_OK : gw_err_set(&e2, GW_ENOMEM, 0, "out of memory");
 		/* A staging batch checkpoints: it cannot be replayed either. */
 		if (rc == GW_OK && ix->staging)
