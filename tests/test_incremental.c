@@ -216,6 +216,54 @@ static void test_compact_live(void)
 	}
 }
 
+/* A put found unchanged keeps only its id until the commit, which checks
+ * the stored document still has its content: a put after a delete of its
+ * id in the same batch adds it again; a document another process changed
+ * meanwhile fails the batch, naming it, and nothing is written. */
+static void test_unchanged_claims(void)
+{
+	char path[128];
+	gw_index *a, *b;
+	gw_batch_stats st;
+	gw_err err;
+	int status = -1;
+	pid_t pid;
+
+	snprintf(path, sizeof path, "%s", gw_t_fresh_path());
+	a = gw_t_open(path, GW_OPEN_CREATE);
+	gw_t_begin(a);
+	put_all(a, 0, 0);
+	gw_t_commit(a);
+	/* Deleted, then put again unchanged, in one batch: it is there. */
+	gw_t_begin(a);
+	gw_err_clear(&err);
+	CHECK(gw_index_delete(a, "x2", 2, &err) == GW_OK);
+	put_all(a, 0, 0);
+	st = gw_t_commit(a);
+	CHECK(st.deleted == 1 && st.added == 1 && st.unchanged == 6);
+	CHECK(has(a, "x2") && gw_t_count(a) == 7 && gw_t_check_ok(a));
+	/* Put unchanged (claimed), then changed by another process. */
+	gw_t_begin(a);
+	put_all(a, 0, 0);
+	fflush(NULL);
+	if ((pid = fork()) == 0) {
+		/* a is left alone here: an LMDB handle must not be used, nor
+		 * closed, in a child process. */
+		b = gw_t_open(path, GW_OPEN_WRITE);
+		if (!b || !gw_t_begin(b) || put3(b, "x1", "萤火虫调查", "生态环境", "d/sub/x.jsonl") ||
+		    gw_t_commit(b).replaced != 1)
+			_exit(1);
+		gw_index_close(b);
+		_exit(0);
+	}
+	CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	gw_err_clear(&err);
+	CHECK(gw_index_commit(a, &st, &err) != GW_OK && strstr(err.msg, "'x1' was changed by another process"));
+	CHECK(nhits(a, "萤火虫调查") == 1 && nhits(a, "萤火虫保护") == 0 && gw_t_count(a) == 7);
+	CHECK(gw_t_check_ok(a));
+	gw_index_close(a);
+}
+
 static void test_changed_replaces(void)
 {
 	gw_index *ix = gw_t_open_new();
@@ -424,6 +472,7 @@ int main(void)
 	RUN(test_changed_replaces);
 	RUN(test_freed_pages_reused);
 	RUN(test_compact_live);
+	RUN(test_unchanged_claims);
 	RUN(test_prune);
 	RUN(test_windows);
 	RUN(test_tools);

@@ -126,8 +126,17 @@ gw_rc gw_index_reader_check(gw_index *ix, int *dead, gw_err *err)
 static void applier_free(applier *ap);
 static gw_rc stream_window(gw_index *ix, gw_err *err);
 
+/* Ends the snapshot puts were compared with: before the batch's write
+ * txn begins (gw_store_reserve and gw_store_grow want none open). */
+static void snap_end(gw_batch *b)
+{
+	gw_txn_abort(b->snap);
+	b->snap = NULL;
+}
+
 static void batch_free(gw_batch *b)
 {
+	snap_end(b);
 	gw_buf_free(&b->arena);
 	free(b->docs);
 	free(b->fields);
@@ -430,6 +439,37 @@ static gw_rc stream_failed(gw_index *ix, gw_rc rc, gw_err *err)
 
 int gw_index_batch_broken(const gw_index *ix) { return ix->broken != GW_OK; }
 
+static uint64_t pdoc_hash(const gw_batch *b, const gw_pdoc *d);
+
+/* 1 if d, just copied in (the last thing in the arena), is stored with the
+ * same content: its id's stored record has its content hash (d->hash is
+ * set). Read in the batch's write txn once it has one, else in a snapshot
+ * kept until it begins; any failure is 0 (d then goes the usual way). A
+ * batch that has deleted ids claims nothing: a put after a delete of its
+ * id adds it again. */
+static int stored_same(gw_index *ix, gw_pdoc *d)
+{
+	gw_batch *b = &ix->b;
+	gw_txn *t = ix->stream ? ix->stream->t : b->snap;
+	const void *val;
+	size_t len;
+	uint32_t docid;
+	gw_record r;
+	gw_err e;
+
+	gw_err_clear(&e);
+	if (b->ndels)
+		return 0;
+	if (!t && gw_store_begin(ix->s, 0, &b->snap, &e) == GW_OK)
+		t = b->snap;
+	if (!t)
+		return 0;
+	d->hash = pdoc_hash(b, d);
+	return gw_id_get(t, (const char *)b->arena.p + d->id_off, d->id_len, &docid, &e) == GW_OK &&
+	       gw_doc_get(t, docid, &val, &len, &e) == GW_OK && gw_record_parse(val, len, &r, 0, NULL, NULL) == 0 &&
+	       r.hash == d->hash;
+}
+
 gw_rc gw_index_put(gw_index *ix, const gw_doc *doc, gw_err *err)
 {
 	gw_batch *b = &ix->b;
@@ -473,6 +513,14 @@ gw_rc gw_index_put(gw_index *ix, const gw_doc *doc, gw_err *err)
 	}
 	if (!gw_buf_ok(&b->arena))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	/* Unchanged: only its id is kept (re-indexing an unchanged corpus
+	 * held a copy of all of it, 22 MB for zh-docs). */
+	if (stored_same(ix, d)) {
+		d->claimed = 1;
+		b->arena.len = d->id_off + d->id_len;
+		b->nfields = d->f_first;
+		d->nf = 0;
+	}
 	*s = (uint32_t)++b->ndocs;
 	if (b->arena.len >= ix->window && (ix->stream || !b->zdict_missing || b->arena.len >= GW_ZDICT_SPAN))
 		return stream_failed(ix, stream_window(ix, err), err);
@@ -912,6 +960,20 @@ static void compare_stored(applier *ap, gw_predoc *pre)
 		gw_predoc_set_old(pre, val, len, &ap->unpacker, field_is_indexed, &ap->ft);
 }
 
+/* The content hash stored with docid, 0 if it cannot be read. */
+static uint64_t stored_hash(applier *ap, uint32_t docid)
+{
+	const void *val;
+	size_t len;
+	gw_record r;
+	gw_err e2;
+
+	gw_err_clear(&e2);
+	if (gw_doc_get(ap->t, docid, &val, &len, &e2) != GW_OK || gw_record_parse(val, len, &r, 0, NULL, NULL))
+		return 0;
+	return r.hash;
+}
+
 /* Looks d up before it is analyzed: its content hash, the docid stored
  * under its id, and whether that one has the same content (then d is not
  * analyzed). A failed lookup is d's error, reported when it is added. The
@@ -929,15 +991,26 @@ static void look_up(applier *ap, const gw_pdoc *d, gw_predoc *pre)
 	pre->has_old = 0;
 	if (d->dead)
 		return;
-	pre->hash = pdoc_hash(b, d);
+	pre->hash = d->claimed ? d->hash : pdoc_hash(b, d);
 	gw_err_clear(&pre->err);
 	rc = gw_id_get(ap->t, (const char *)b->arena.p + d->id_off, d->id_len, &pre->stored, &pre->err);
 	if (rc == GW_ENOTFOUND)
 		pre->stored = 0;
 	else if (rc)
 		pre->rc = rc;
+	else if (d->claimed)
+		pre->unchanged = stored_hash(ap, pre->stored) == pre->hash;
 	else
 		compare_stored(ap, pre);
+	/* Claimed unchanged when put, changed since by another process: its
+	 * text is gone, so the batch cannot put it. */
+	if (d->claimed && !pre->rc && !pre->unchanged) {
+		char q[GW_EXCERPT_SIZE];
+		pre->rc = gw_err_set(&pre->err, GW_EINVAL, 0,
+		                     "document '%s' was changed by another process while this batch was read: "
+		                     "nothing was written, run it again",
+		                     gw_excerpt(q, (const char *)b->arena.p + d->id_off, d->id_len));
+	}
 	pre->todo = !pre->rc && !pre->unchanged;
 }
 
@@ -1124,6 +1197,7 @@ static gw_rc stream_window(gw_index *ix, gw_err *err)
 		ap->ix = ix;
 		ix->stream = ap;
 		gw_accum_set_budget(ap->acc, ix->budget);
+		snap_end(b);
 		/* No replay once windows are applied: map room for any batch. */
 		if (gw_store_reserve(ix->s, ix->staging != 0, err) || gw_store_begin(ix->s, 1, &ap->t, err))
 			return err->rc;
@@ -1216,6 +1290,7 @@ gw_rc gw_index_commit_pruning(gw_index *ix, const char *const *sources, size_t n
 		gw_index_abort(ix);
 		return rc;
 	}
+	snap_end(&ix->b);
 	for (int attempt = 0;; attempt++) {
 		applier ap;
 		gw_err e2;
