@@ -801,9 +801,10 @@ static int delete_ids(const opts *o)
 		gw_index_close(ix);
 		return 2;
 	}
-	gw_index_close(ix);
 	gw_escape_line(stderr, PROG ": %zu deleted, %zu not found in %.2f s", st.deleted,
 	        st.missing + bad, now() - t0);
+	compact_after_batch(o, ix);
+	gw_index_close(ix);
 	return st.missing || bad ? 1 : 0;
 }
 
@@ -961,7 +962,10 @@ int main(int argc, char **argv)
 			case MODE_STATS: status = stats_index(&o); break;
 			case MODE_COMPACT: status = compact_index(&o); break;
 			case MODE_DUMP: status = dump_doc(&o); break;
-			case MODE_DELETE: status = delete_ids(&o); break;
+			case MODE_DELETE:
+				o.shown = o.index;
+				status = delete_ids(&o);
+				break;
 			case MODE_INDEX:
 				o.shown = o.index;
 				status = o.rebuild || index_is_empty(o.index) ? rebuild_all(&o) : index_all(&o);

@@ -375,6 +375,15 @@ check_exit 0
 check_contains out "800 documents"
 check_true "day 3's text found in every document" test "$("$SRCH" -i "$T/n" --count 第3天)" = 800
 check_true "day 2's text in none" test "$("$SRCH" -i "$T/n" --count 第2天)" = 0
+# --delete is a batch too.
+awk 'BEGIN { for (i = 0; i < 600; i++) print "n" i }' >"$T/ids"
+run_in "$T/ids" "$IDX" -i "$T/n" --delete -
+check_exit 0
+check_contains err "gongwen-index: 600 deleted, 0 not found in "
+check_contains err "gongwen-index: compacted the index from "
+run "$IDX" -i "$T/n" --check
+check_exit 0
+check_contains out "200 documents"
 end_check
 
 [ "$nfail" -eq 0 ]
