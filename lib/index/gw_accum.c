@@ -272,8 +272,8 @@ static size_t table_max(const gw_accum *a) { return a->budget ? a->budget / 2 : 
 int gw_accum_full(const gw_accum *a)
 {
 	/* Past 3/8 full, a window's new terms may take the table past half
-	 * full, which doubles it (make_room). */
-	return a->cap && a->n * 8 > a->cap * 3 && a->cap * 2 * sizeof(slot) > table_max(a);
+	 * full, which doubles it (make_room): adding its size again. */
+	return a->budget && a->cap && a->n * 8 > a->cap * 3 && gw_accum_bytes(a) + a->cap * sizeof(slot) > a->budget;
 }
 
 int gw_accum_reserve(gw_accum *a, size_t keys, size_t max_bytes)
