@@ -343,4 +343,47 @@ run "$IDX" -i "$T/j4" --check
 check_exit 0
 end_check
 
+begin "a batch that leaves a third of the file free is followed by a compacted copy; --stats tells used from free"
+# day N: 800 documents, every one's text changed from the day before.
+day() {
+	awk -v n="$1" 'BEGIN { for (i = 0; i < 800; i++)
+		printf "{\"id\":\"n%d\",\"title\":\"第%d天 通知%d\",\"body\":\"关于第%d号文件的第%d次修订 江苏省%d 萤火虫%d\"}\n", i, n, i, i * 7 + n, n, i % 13 + n, i % 29 }' >"$T/nightly.jsonl"
+}
+day 1
+run "$IDX" -q -i "$T/n" "$T/nightly.jsonl"
+check_exit 0
+day 2
+GONGWEN_NO_COMPACT=1 run "$IDX" -i "$T/n" "$T/nightly.jsonl"
+check_exit 0
+run "$IDX" -i "$T/n" --stats
+# The replaced documents' pages are free now, and --stats says so.
+check_true "--stats: free bytes over a third of the used ones" awk '
+	/^used bytes/ {u = $3} /^free bytes/ {f = $3} END {exit !(u > 0 && f * 3 > u)}' "$T/out"
+size2=$(wc -c <"$T/n/data.mdb")
+day 3
+run "$IDX" -i "$T/n" "$T/nightly.jsonl"
+check_exit 0
+check_contains err "gongwen-index: 0 added, 800 replaced, 0 unchanged, 0 deleted, 0 rejected in "
+check_contains err "gongwen-index: compacted the index from "
+check_true "no compaction directory left beside it" sh -c "! ls -d '$T/n'.rebuild-* 2>/dev/null"
+check_true "the compacted file is smaller than the one before" test "$(wc -c <"$T/n/data.mdb")" -lt "$size2"
+run "$IDX" -i "$T/n" --stats
+check_true "--stats: under 5% free after the compaction" awk '
+	/^used bytes/ {u = $3} /^free bytes/ {f = $3} END {exit !(u > 0 && f * 20 < u)}' "$T/out"
+run "$IDX" -i "$T/n" --check
+check_exit 0
+check_contains out "800 documents"
+check_true "day 3's text found in every document" test "$("$SRCH" -i "$T/n" --count 第3天)" = 800
+check_true "day 2's text in none" test "$("$SRCH" -i "$T/n" --count 第2天)" = 0
+# --delete is a batch too.
+awk 'BEGIN { for (i = 0; i < 600; i++) print "n" i }' >"$T/ids"
+run_in "$T/ids" "$IDX" -i "$T/n" --delete -
+check_exit 0
+check_contains err "gongwen-index: 600 deleted, 0 not found in "
+check_contains err "gongwen-index: compacted the index from "
+run "$IDX" -i "$T/n" --check
+check_exit 0
+check_contains out "200 documents"
+end_check
+
 [ "$nfail" -eq 0 ]

@@ -3,13 +3,31 @@
  * exactly the documents of the given sources that a batch did not put, the
  * tools (stats, dump, compact) see the same index. gw_index_check after
  * every step. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "index/gw_index_impl.h"
 #include "tools/gw_tools.h"
 #include "gw_test_index.h"
+
+/* The id of the index's last commit (LMDB's transaction id). */
+static uint64_t last_commit(gw_index *ix)
+{
+	gw_txn *t;
+	gw_err err;
+	uint64_t id;
+
+	gw_err_clear(&err);
+	if (gw_store_begin(ix->s, 0, &t, &err))
+		return 0;
+	id = gw_txn_id(t);
+	gw_txn_abort(t);
+	return id;
+}
 
 /* Puts a document with a title, a body and a "_source". */
 static gw_rc put3(gw_index *ix, const char *id, const char *title, const char *body, const char *src)
@@ -66,20 +84,184 @@ static void test_unchanged_skipped(void)
 {
 	gw_index *ix = gw_t_open_new();
 	gw_batch_stats st;
+	uint64_t before;
 
 	gw_t_begin(ix);
 	put_all(ix, 0, 0);
 	st = gw_t_commit_pruning(ix, NULL, 0);
 	CHECK(st.added == 7 && st.replaced == 0 && st.unchanged == 0);
 	CHECK(gw_t_check_ok(ix));
+	before = last_commit(ix);
 	gw_t_begin(ix);
 	put_all(ix, 0, 0);
 	st = gw_t_commit_pruning(ix, NULL, 0);
 	CHECK(st.added == 0 && st.replaced == 0 && st.unchanged == 7 && st.deleted == 0);
+	/* Nothing changed: nothing was committed (no page written, no sync). */
+	CHECK(before != 0 && last_commit(ix) == before);
 	CHECK(gw_t_check_ok(ix));
 	CHECK(gw_t_count(ix) == 7);
 	CHECK(nhits(ix, "萤火虫保护") == 1);
 	gw_index_close(ix);
+}
+
+/* Batches that replace every document reuse the pages the batch before
+ * freed: the file stops growing after the first (LMDB reuses only pages
+ * freed before its last commit: gw_store_seal). */
+static void test_freed_pages_reused(void)
+{
+	gw_index *ix = gw_t_open_new();
+	uint64_t used[6], unused;
+	gw_batch_stats st;
+	gw_err err;
+	char id[32], body[200];
+
+	gw_err_clear(&err);
+	for (int b = 0; b < 6; b++) {
+		gw_t_begin(ix);
+		for (int i = 0; i < 300; i++) {
+			snprintf(id, sizeof id, "d%d", i);
+			snprintf(body, sizeof body, "第%d批 文件%d 关于%d号通知 江苏省%d 萤火虫 %d", b, i, i * 7 + b, b * 13 + i, i % 17);
+			CHECK(gw_t_put(ix, id, "标题", body) == GW_OK);
+		}
+		st = gw_t_commit(ix);
+		CHECK(st.added + st.replaced == 300);
+		CHECK(gw_index_space(ix, &used[b], &unused, &err) == GW_OK);
+	}
+	/* The second batch reuses what the first freed, and from then on the
+	 * file grows by a few pages at most. Without the seal (6 batches of
+	 * 300 documents): 148, 328, 504, 568, 572, 576 KB; with it: 148, 328,
+	 * 392, 396, 396, 404 KB. */
+	CHECK(used[2] - used[1] < (used[1] - used[0]) / 2);
+	CHECK(used[5] - used[2] < (used[1] - used[0]) / 8);
+	CHECK(gw_t_check_ok(ix));
+	gw_index_close(ix);
+}
+
+/* Another process's writer on the index, open before it is compacted:
+ * tells the parent it is open (ready), waits for go, then tries a batch,
+ * which must fail as a whole naming the compaction. Exit status 0 if so. */
+static int other_writer(const char *path, int ready, int go)
+{
+	gw_index *b = gw_t_open(path, GW_OPEN_WRITE);
+	gw_err err;
+	char ch = 'r';
+	gw_rc rc;
+
+	if (!b || write(ready, &ch, 1) != 1 || read(go, &ch, 1) != 1)
+		return 2;
+	gw_err_clear(&err);
+	if ((rc = gw_index_begin(b, &err)) == GW_OK && gw_t_put(b, "late", "标题", "迟到") == GW_OK)
+		rc = gw_index_commit(b, NULL, &err);
+	if (rc == GW_OK || err.sys != ESTALE || !strstr(err.msg, "compacted copy")) {
+		fprintf(stderr, "  other writer: rc %d: %s\n", rc, err.msg);
+		return 1;
+	}
+	gw_index_close(b);
+	return 0;
+}
+
+/* gw_index_compact_live: the index at its path is replaced by a packed
+ * copy with the same documents; a writer of another process that had the
+ * old one open cannot write into it any more (its batch would be lost)
+ * and says so. (LMDB allows one handle on an index per process.) */
+static void test_compact_live(void)
+{
+	char path[128], tmp[160];
+	gw_index *a, *c;
+	gw_batch_stats st;
+	uint64_t used0, free0, used1, free1;
+	gw_err err;
+	char id[32], body[200], ch = 'g';
+	int ready[2], go[2], status = -1;
+	pid_t pid;
+
+	gw_err_clear(&err);
+	snprintf(path, sizeof path, "%s", gw_t_fresh_path());
+	snprintf(tmp, sizeof tmp, "%s.rebuild-c-test", path);
+	a = gw_t_open(path, GW_OPEN_CREATE);
+	for (int round = 0; round < 3; round++) {
+		gw_t_begin(a);
+		for (int i = 0; i < 300; i++) {
+			snprintf(id, sizeof id, "d%d", i);
+			snprintf(body, sizeof body, "第%d轮 文件%d 关于%d号通知 江苏省", round, i, i * 7 + round);
+			CHECK(gw_t_put(a, id, "标题", body) == GW_OK);
+		}
+		gw_t_commit(a);
+	}
+	CHECK(pipe(ready) == 0 && pipe(go) == 0);
+	fflush(NULL);
+	if ((pid = fork()) == 0)
+		_exit(other_writer(path, ready[1], go[0]));
+	CHECK(pid > 0 && read(ready[0], &ch, 1) == 1);
+	CHECK(gw_index_space(a, &used0, &free0, &err) == GW_OK && free0 > 0);
+	CHECK(gw_index_compact_live(a, path, tmp, &err) == GW_OK);
+	CHECK(access(tmp, F_OK) != 0); /* the old index, swapped there, is gone */
+	gw_index_close(a);
+	CHECK(write(go[1], &ch, 1) == 1);
+	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	c = gw_t_open(path, GW_OPEN_WRITE);
+	CHECK(c && gw_index_space(c, &used1, &free1, &err) == GW_OK);
+	CHECK(used1 < used0 && free1 < free0);
+	CHECK(gw_t_count(c) == 300 && nhits(c, "第2轮") > 0 && nhits(c, "第1轮") == 0 && nhits(c, "迟到") == 0);
+	CHECK(gw_t_check_ok(c));
+	/* The new index takes batches. */
+	gw_t_begin(c);
+	CHECK(gw_t_put(c, "new", "标题", "新文件") == GW_OK);
+	st = gw_t_commit(c);
+	CHECK(st.added == 1 && gw_t_count(c) == 301);
+	gw_index_close(c);
+	for (int i = 0; i < 2; i++) {
+		close(ready[i]);
+		close(go[i]);
+	}
+}
+
+/* A put found unchanged keeps only its id until the commit, which checks
+ * the stored document still has its content: a put after a delete of its
+ * id in the same batch adds it again; a document another process changed
+ * meanwhile fails the batch, naming it, and nothing is written. */
+static void test_unchanged_claims(void)
+{
+	char path[128];
+	gw_index *a, *b;
+	gw_batch_stats st;
+	gw_err err;
+	int status = -1;
+	pid_t pid;
+
+	snprintf(path, sizeof path, "%s", gw_t_fresh_path());
+	a = gw_t_open(path, GW_OPEN_CREATE);
+	gw_t_begin(a);
+	put_all(a, 0, 0);
+	gw_t_commit(a);
+	/* Deleted, then put again unchanged, in one batch: it is there. */
+	gw_t_begin(a);
+	gw_err_clear(&err);
+	CHECK(gw_index_delete(a, "x2", 2, &err) == GW_OK);
+	put_all(a, 0, 0);
+	st = gw_t_commit(a);
+	CHECK(st.deleted == 1 && st.added == 1 && st.unchanged == 6);
+	CHECK(has(a, "x2") && gw_t_count(a) == 7 && gw_t_check_ok(a));
+	/* Put unchanged (claimed), then changed by another process. */
+	gw_t_begin(a);
+	put_all(a, 0, 0);
+	fflush(NULL);
+	if ((pid = fork()) == 0) {
+		/* a is left alone here: an LMDB handle must not be used, nor
+		 * closed, in a child process. */
+		b = gw_t_open(path, GW_OPEN_WRITE);
+		if (!b || !gw_t_begin(b) || put3(b, "x1", "萤火虫调查", "生态环境", "d/sub/x.jsonl") ||
+		    gw_t_commit(b).replaced != 1)
+			_exit(1);
+		gw_index_close(b);
+		_exit(0);
+	}
+	CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	gw_err_clear(&err);
+	CHECK(gw_index_commit(a, &st, &err) != GW_OK && strstr(err.msg, "'x1' was changed by another process"));
+	CHECK(nhits(a, "萤火虫调查") == 1 && nhits(a, "萤火虫保护") == 0 && gw_t_count(a) == 7);
+	CHECK(gw_t_check_ok(a));
+	gw_index_close(a);
 }
 
 static void test_changed_replaces(void)
@@ -288,6 +470,9 @@ int main(void)
 		return 1;
 	RUN(test_unchanged_skipped);
 	RUN(test_changed_replaces);
+	RUN(test_freed_pages_reused);
+	RUN(test_compact_live);
+	RUN(test_unchanged_claims);
 	RUN(test_prune);
 	RUN(test_windows);
 	RUN(test_tools);

@@ -62,6 +62,7 @@ struct gw_accum {
 	gw_buf mkey;      /* its key */
 	gw_buf scratch;   /* a run's list too long for its reader's buffer */
 	size_t merge_cap; /* merged's bytes at most (gw_accum_set_merge_cap) */
+	size_t budget;    /* gw_accum_set_budget; 0: none */
 };
 
 /* The default of gw_accum_set_merge_cap. */
@@ -232,35 +233,62 @@ static const unsigned char *slot_key(const gw_accum *a, const slot *s)
 #define PREFETCH(p) ((void)(p))
 #endif
 
-/* Doubles the table until it holds n more keys at most half full. */
+/* Grows the table (by powers of two) until it holds n more keys at most
+ * half full: one new table of the final size, so that a large reservation
+ * clears its memory once, not once per doubling (reserving for 340,000
+ * keys through every size from 4096 up cleared 128 MB for a 64 MB table). */
 static int make_room(gw_accum *a, size_t more)
 {
-	while ((a->n + more) * 2 > a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 4096;
-		slot *s = table_alloc(cap * sizeof *s);
-		if (!s)
-			return -1;
-		memset(s, 0, cap * sizeof *s);
-		for (size_t i = 0; i < a->cap; i++) {
-			size_t j;
-			if (!a->s[i].klen)
-				continue;
-			j = a->s[i].h & (cap - 1);
-			while (s[j].klen)
-				j = (j + 1) & (cap - 1);
-			s[j] = a->s[i];
-		}
-		free(a->s);
-		a->s = s;
-		a->cap = cap;
+	size_t cap = a->cap ? a->cap : 4096;
+	slot *s;
+
+	if ((a->n + more) * 2 <= a->cap)
+		return 0;
+	while ((a->n + more) * 2 > cap)
+		cap *= 2;
+	if (!(s = table_alloc(cap * sizeof *s)))
+		return -1;
+	memset(s, 0, cap * sizeof *s);
+	for (size_t i = 0; i < a->cap; i++) {
+		size_t j;
+		if (!a->s[i].klen)
+			continue;
+		j = a->s[i].h & (cap - 1);
+		while (s[j].klen)
+			j = (j + 1) & (cap - 1);
+		s[j] = a->s[i];
 	}
+	free(a->s);
+	a->s = s;
+	a->cap = cap;
 	return 0;
+}
+
+void gw_accum_set_budget(gw_accum *a, size_t bytes) { a->budget = bytes; }
+
+/* The table's bytes at most: half the budget. */
+static size_t table_max(const gw_accum *a) { return a->budget ? a->budget / 2 : (size_t)-1; }
+
+int gw_accum_full(const gw_accum *a)
+{
+	/* Past 3/8 full, a window's new terms may take the table past half
+	 * full, which doubles it (make_room): adding its size again. */
+	return a->budget && a->cap && a->n * 8 > a->cap * 3 && gw_accum_bytes(a) + a->cap * sizeof(slot) > a->budget;
 }
 
 int gw_accum_reserve(gw_accum *a, size_t keys, size_t max_bytes)
 {
-	while (keys && (a->n + keys) * 2 * sizeof(slot) > max_bytes)
-		keys /= 2;
+	size_t cap = 4096;
+
+	if (a->budget && max_bytes > table_max(a))
+		max_bytes = table_max(a);
+	/* The largest table (a power of two) within max_bytes, half full. */
+	while (cap * 2 * sizeof(slot) <= max_bytes && cap < (a->n + keys) * 2)
+		cap *= 2;
+	if (cap / 2 <= a->n)
+		return 0;
+	if (keys > cap / 2 - a->n)
+		keys = cap / 2 - a->n;
 	return keys ? make_room(a, keys) : 0;
 }
 
@@ -401,8 +429,10 @@ static slot **sorted_slots(gw_accum *a)
 	return order;
 }
 
-/* What reading the runs may hold in buffers at once, however many runs. */
+/* What reading the runs may hold in buffers at once, however many runs
+ * (a quarter of the budget, if that is less). */
 enum { RUN_READ_MEMORY = 16 << 20 };
+
 
 /* Appends list b of the term being merged, key[0..klen), to a->merged
  * (whose count and last docid are in *m). Past a->merge_cap bytes what
@@ -439,7 +469,8 @@ static gw_rc flush_merging(gw_accum *a, slot **order, gw_txn *t, uint64_t checkp
 {
 	size_t i = 0;
 
-	if (gw_runs_merge_begin(a->runs, RUN_READ_MEMORY, err))
+	if (gw_runs_merge_begin(a->runs, a->budget && a->budget / 4 < RUN_READ_MEMORY ? a->budget / 4 : RUN_READ_MEMORY,
+	                        err))
 		return err->rc;
 	for (;;) {
 		const unsigned char *rk;

@@ -26,6 +26,16 @@ int gw_accum_add(gw_accum *a, unsigned fid, uint32_t docid, const gw_toklist *l)
  * doubling came near the end of a build, when no other work was left to
  * overlap it. -1 on allocation failure. */
 int gw_accum_reserve(gw_accum *a, size_t keys, size_t max_bytes);
+/* The batch's postings budget in bytes (0: none): reservations stay
+ * within half of it, the table's doubling within all of it (see
+ * gw_accum_full), and merging runs reads through buffers of a quarter of
+ * it at most (16 MB). */
+void gw_accum_set_budget(gw_accum *a, size_t bytes);
+/* 1 when the table is full enough that the next terms may double it, and
+ * that would take the bytes held past the budget: the caller then writes
+ * the lists out (as when gw_accum_bytes passes the budget), which empties
+ * it. */
+int gw_accum_full(const gw_accum *a);
 /* Writes every list into the store (gw_post_append) in key order and empties
  * a; the lists spilled before (gw_accum_spill) are merged in, a term's
  * lists becoming one. With checkpoint non-zero, t is checkpointed

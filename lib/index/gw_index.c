@@ -24,6 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "index/gw_accum.h"
 #include "index/gw_index_impl.h"
@@ -36,6 +39,10 @@
 #include "text/gw_utf8.h"
 
 #define PREAN_WINDOW 256
+/* Tokens a document slot's lists keep room for once used (gw_predoc_trim):
+ * two windows of 256 slots kept each up to 4096 tokens a field, 60 MB of
+ * a --memory 64 batch; the allocations saved cost more memory than time. */
+#define PREDOC_KEEP 256
 
 /* Per-commit working state. */
 typedef struct applier {
@@ -53,6 +60,7 @@ typedef struct applier {
 	gw_buf scratch, rec;
 	gw_unpacker unpacker;       /* for the stored texts of removed documents */
 	int zdict_picked;           /* the batch's texts' dictionary is chosen (pick_zdict) */
+	int zdict_stored;           /* and this batch trained and stored it */
 	uint64_t ndocs, next_docid;
 	uint64_t flen[GW_MAX_FIELDS + 1], fdocs[GW_MAX_FIELDS + 1];
 	gw_batch_stats st;
@@ -118,8 +126,17 @@ gw_rc gw_index_reader_check(gw_index *ix, int *dead, gw_err *err)
 static void applier_free(applier *ap);
 static gw_rc stream_window(gw_index *ix, gw_err *err);
 
+/* Ends the snapshot puts were compared with: before the batch's write
+ * txn begins (gw_store_reserve and gw_store_grow want none open). */
+static void snap_end(gw_batch *b)
+{
+	gw_txn_abort(b->snap);
+	b->snap = NULL;
+}
+
 static void batch_free(gw_batch *b)
 {
+	snap_end(b);
 	gw_buf_free(&b->arena);
 	free(b->docs);
 	free(b->fields);
@@ -132,8 +149,14 @@ static void batch_free(gw_batch *b)
 
 /* Drops the documents and deletes of an applied window, keeping the
  * memory for the next one and what the whole batch keeps (bytes, seen). */
-static void window_reset(gw_batch *b)
+static void window_reset(gw_batch *b, size_t window)
 {
+	/* The first window of a batch that trains the text dictionary holds
+	 * GW_ZDICT_SPAN bytes, whatever the window: its copy is given back
+	 * rather than kept for windows a fraction of its size (28 MB of a
+	 * --memory 64 batch's 4 MB windows). */
+	if (b->arena.cap > 2 * window + (1 << 20))
+		gw_buf_free(&b->arena);
 	gw_buf_reset(&b->arena);
 	b->ndocs = b->nfields = b->ndels = 0;
 	if (b->slot)
@@ -416,6 +439,37 @@ static gw_rc stream_failed(gw_index *ix, gw_rc rc, gw_err *err)
 
 int gw_index_batch_broken(const gw_index *ix) { return ix->broken != GW_OK; }
 
+static uint64_t pdoc_hash(const gw_batch *b, const gw_pdoc *d);
+
+/* 1 if d, just copied in (the last thing in the arena), is stored with the
+ * same content: its id's stored record has its content hash (d->hash is
+ * set). Read in the batch's write txn once it has one, else in a snapshot
+ * kept until it begins; any failure is 0 (d then goes the usual way). A
+ * batch that has deleted ids claims nothing: a put after a delete of its
+ * id adds it again. */
+static int stored_same(gw_index *ix, gw_pdoc *d)
+{
+	gw_batch *b = &ix->b;
+	gw_txn *t = ix->stream ? ix->stream->t : b->snap;
+	const void *val;
+	size_t len;
+	uint32_t docid;
+	gw_record r;
+	gw_err e;
+
+	gw_err_clear(&e);
+	if (b->ndels)
+		return 0;
+	if (!t && gw_store_begin(ix->s, 0, &b->snap, &e) == GW_OK)
+		t = b->snap;
+	if (!t)
+		return 0;
+	d->hash = pdoc_hash(b, d);
+	return gw_id_get(t, (const char *)b->arena.p + d->id_off, d->id_len, &docid, &e) == GW_OK &&
+	       gw_doc_get(t, docid, &val, &len, &e) == GW_OK && gw_record_parse(val, len, &r, 0, NULL, NULL) == 0 &&
+	       r.hash == d->hash;
+}
+
 gw_rc gw_index_put(gw_index *ix, const gw_doc *doc, gw_err *err)
 {
 	gw_batch *b = &ix->b;
@@ -459,6 +513,14 @@ gw_rc gw_index_put(gw_index *ix, const gw_doc *doc, gw_err *err)
 	}
 	if (!gw_buf_ok(&b->arena))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+	/* Unchanged: only its id is kept (re-indexing an unchanged corpus
+	 * held a copy of all of it, 22 MB for zh-docs). */
+	if (stored_same(ix, d)) {
+		d->claimed = 1;
+		b->arena.len = d->id_off + d->id_len;
+		b->nfields = d->f_first;
+		d->nf = 0;
+	}
 	*s = (uint32_t)++b->ndocs;
 	if (b->arena.len >= ix->window && (ix->stream || !b->zdict_missing || b->arena.len >= GW_ZDICT_SPAN))
 		return stream_failed(ix, stream_window(ix, err), err);
@@ -538,8 +600,18 @@ static gw_rc flush_postings(applier *ap, int last, gw_err *err)
 	if (gw_lens_queue_flush(&ap->lensq, ap->t, &ap->scratch, err) ||
 	    gw_fsets_save(&ap->fsets, ap->t, err) || gw_norms_queue_flush(&ap->normsq, ap->t, &ap->scratch, err))
 		return err->rc;
-	if (!last && !gw_removals_queued(ap->rem))
-		return gw_accum_spill(ap->acc, gw_store_path(ap->ix->s), err);
+	if (!last && !gw_removals_queued(ap->rem)) {
+		if (gw_accum_spill(ap->acc, gw_store_path(ap->ix->s), err))
+			return err->rc;
+#ifdef __GLIBC__
+		/* The lists' blocks just freed sit between blocks still in use
+		 * in glibc's heaps, which keep them resident: given back, so
+		 * that the budget is what the process holds (--memory 64 on
+		 * 4x zh-docs: 113 -> 102 MB resident). */
+		malloc_trim(0);
+#endif
+		return GW_OK;
+	}
 	if (gw_accum_flush(ap->acc, ap->t, checkpoint_bytes(ap), err) ||
 	    gw_removals_flush(ap->rem, ap->t, checkpoint_bytes(ap), err))
 		return err->rc;
@@ -634,6 +706,16 @@ static uint64_t pdoc_hash(const gw_batch *b, const gw_pdoc *d)
 		h = gw_record_hash_field(h, a + pf->name_off, pf->name_len, a + pf->val_off, pf->val_len);
 	}
 	return gw_record_hash_end(h);
+}
+
+/* Bytes of a pending document's field texts. */
+static size_t pdoc_bytes(const gw_batch *b, const gw_pdoc *d)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < d->nf; i++)
+		n += b->fields[d->f_first + i].val_len;
+	return n;
 }
 
 /* Adds d, looked up and analyzed ahead in pre (fields in the same order). */
@@ -800,7 +882,7 @@ static gw_rc remove_docs(applier *ap, uint32_t *docids, size_t n, size_t *dups, 
 		for (k = 0; k < nw; k++) {
 			if (remove_doc(ap, docids[w + k], &pre[k], err))
 				return err->rc;
-			gw_predoc_trim(&pre[k], 1 << 12);
+			gw_predoc_trim(&pre[k], PREDOC_KEEP);
 		}
 	}
 	return GW_OK;
@@ -878,6 +960,20 @@ static void compare_stored(applier *ap, gw_predoc *pre)
 		gw_predoc_set_old(pre, val, len, &ap->unpacker, field_is_indexed, &ap->ft);
 }
 
+/* The content hash stored with docid, 0 if it cannot be read. */
+static uint64_t stored_hash(applier *ap, uint32_t docid)
+{
+	const void *val;
+	size_t len;
+	gw_record r;
+	gw_err e2;
+
+	gw_err_clear(&e2);
+	if (gw_doc_get(ap->t, docid, &val, &len, &e2) != GW_OK || gw_record_parse(val, len, &r, 0, NULL, NULL))
+		return 0;
+	return r.hash;
+}
+
 /* Looks d up before it is analyzed: its content hash, the docid stored
  * under its id, and whether that one has the same content (then d is not
  * analyzed). A failed lookup is d's error, reported when it is added. The
@@ -895,15 +991,26 @@ static void look_up(applier *ap, const gw_pdoc *d, gw_predoc *pre)
 	pre->has_old = 0;
 	if (d->dead)
 		return;
-	pre->hash = pdoc_hash(b, d);
+	pre->hash = d->claimed ? d->hash : pdoc_hash(b, d);
 	gw_err_clear(&pre->err);
 	rc = gw_id_get(ap->t, (const char *)b->arena.p + d->id_off, d->id_len, &pre->stored, &pre->err);
 	if (rc == GW_ENOTFOUND)
 		pre->stored = 0;
 	else if (rc)
 		pre->rc = rc;
+	else if (d->claimed)
+		pre->unchanged = stored_hash(ap, pre->stored) == pre->hash;
 	else
 		compare_stored(ap, pre);
+	/* Claimed unchanged when put, changed since by another process: its
+	 * text is gone, so the batch cannot put it. */
+	if (d->claimed && !pre->rc && !pre->unchanged) {
+		char q[GW_EXCERPT_SIZE];
+		pre->rc = gw_err_set(&pre->err, GW_EINVAL, 0,
+		                     "document '%s' was changed by another process while this batch was read: "
+		                     "nothing was written, run it again",
+		                     gw_excerpt(q, (const char *)b->arena.p + d->id_off, d->id_len));
+	}
 	pre->todo = !pre->rc && !pre->unchanged;
 }
 
@@ -913,7 +1020,7 @@ static void look_up(applier *ap, const gw_pdoc *d, gw_predoc *pre)
 static gw_rc start_window(applier *ap, int k, size_t w, size_t n, gw_err *err)
 {
 	const gw_batch *b = &ap->ix->b;
-	size_t total = 0, at = 0;
+	size_t total = 0, at = 0, todo_bytes = 0;
 
 	for (size_t i = 0; i < n; i++)
 		total += b->docs[w + i].nf;
@@ -927,6 +1034,8 @@ static gw_rc start_window(applier *ap, int k, size_t w, size_t n, gw_err *err)
 	for (size_t i = 0; i < n; i++) {
 		const gw_pdoc *d = &b->docs[w + i];
 		look_up(ap, d, &ap->pre[k][i]);
+		if (ap->pre[k][i].todo)
+			todo_bytes += pdoc_bytes(b, d);
 		ap->in[k][i] = ap->inbuf[k] + at;
 		ap->nf[k][i] = d->nf;
 		for (size_t f = 0; f < d->nf; f++, at++) {
@@ -937,6 +1046,12 @@ static gw_rc start_window(applier *ap, int k, size_t w, size_t n, gw_err *err)
 			ap->inbuf[k][at].text_len = pf->val_len;
 		}
 	}
+	/* The postings table sized for the text to analyze (a term of a
+	 * field per 64 bytes: zh-docs has one per 74) before it is added,
+	 * instead of doubling late; at most half the budget. Only what
+	 * changed counts: an unchanged document adds nothing. */
+	if (todo_bytes && gw_accum_reserve(ap->acc, todo_bytes / 64, ap->ix->budget / 2))
+		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	gw_prean_start(ap->pool, ap->pre[k], ap->in[k], ap->nf[k], n);
 	return GW_OK;
 }
@@ -981,12 +1096,14 @@ static gw_rc pick_zdict(applier *ap, gw_err *err)
 			texts[j] = texts[j * k];
 			lens[j] = lens[j * k];
 		}
-		if (span >= GW_ZDICT_MIN && gw_zdict_train(&ap->scratch, texts, lens, (n + k - 1) / k) == 0 &&
-		    (gw_txn_set_zdict(ap->t, ap->scratch.p, ap->scratch.len, err) ||
-		     gw_txn_zdict(ap->t, &z, err))) {
-			free(texts);
-			free(lens);
-			return err->rc;
+		if (span >= GW_ZDICT_MIN && gw_zdict_train(&ap->scratch, texts, lens, (n + k - 1) / k) == 0) {
+			if (gw_txn_set_zdict(ap->t, ap->scratch.p, ap->scratch.len, err) ||
+			    gw_txn_zdict(ap->t, &z, err)) {
+				free(texts);
+				free(lens);
+				return err->rc;
+			}
+			ap->zdict_stored = 1;
 		}
 		free(texts);
 		free(lens);
@@ -1020,13 +1137,14 @@ static gw_rc apply(applier *ap, int first, int last, gw_err *err)
 		return err->rc;
 	if (b->ndocs && pick_zdict(ap, err))
 		return err->rc;
+	/* Into an empty index every document is new: the postings table is
+	 * sized for the whole batch's text at once (the windows reserve for
+	 * their changed documents' text as they start). */
+	if (first && b->ndocs && ap->ndocs == 0 &&
+	    gw_accum_reserve(ap->acc, (size_t)(b->bytes / 64), ap->ix->budget / 2))
+		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	if (b->ndocs && start_window(ap, 0, 0, b->ndocs < PREAN_WINDOW ? b->ndocs : PREAN_WINDOW, err))
 		return err->rc;
-	/* The postings table sized for the batch's text (a term of a field
-	 * per 64 bytes: zh-docs has one per 74) while the pool analyzes the
-	 * first window, instead of doubling late; at most half the budget. */
-	if (first && b->ndocs && gw_accum_reserve(ap->acc, (size_t)(b->bytes / 64), ap->ix->budget / 2))
-		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	for (size_t w = 0; w < b->ndocs; w += PREAN_WINDOW) {
 		size_t n = b->ndocs - w < PREAN_WINDOW ? b->ndocs - w : PREAN_WINDOW, next = w + n;
 		int cur = (int)(w / PREAN_WINDOW) & 1;
@@ -1040,13 +1158,14 @@ static gw_rc apply(applier *ap, int first, int last, gw_err *err)
 		for (size_t k = 0; k < n; k++) {
 			if (!b->docs[w + k].dead && add_doc(ap, &b->docs[w + k], &ap->pre[cur][k], err))
 				return err->rc;
-			gw_predoc_trim(&ap->pre[cur][k], 1 << 12);
+			gw_predoc_trim(&ap->pre[cur][k], PREDOC_KEEP);
 		}
 		/* Bounded memory: past the budget, the lists go to a run or
 		 * into the store (new docids only ever go after the stored
 		 * ones). */
-		if (gw_accum_bytes(ap->acc) + gw_removals_bytes(ap->rem) + ap->lensq.b.cap + ap->normsq.b.cap >
-		        ap->ix->budget &&
+		if ((gw_accum_bytes(ap->acc) + gw_removals_bytes(ap->rem) + ap->lensq.b.cap + ap->normsq.b.cap >
+		         ap->ix->budget ||
+		     gw_accum_full(ap->acc)) &&
 		    flush_postings(ap, 0, err))
 			return err->rc;
 		if (checkpoint_bytes(ap) && gw_txn_written(ap->t) >= checkpoint_bytes(ap) &&
@@ -1077,6 +1196,8 @@ static gw_rc stream_window(gw_index *ix, gw_err *err)
 		}
 		ap->ix = ix;
 		ix->stream = ap;
+		gw_accum_set_budget(ap->acc, ix->budget);
+		snap_end(b);
 		/* No replay once windows are applied: map room for any batch. */
 		if (gw_store_reserve(ix->s, ix->staging != 0, err) || gw_store_begin(ix->s, 1, &ap->t, err))
 			return err->rc;
@@ -1086,7 +1207,7 @@ static gw_rc stream_window(gw_index *ix, gw_err *err)
 			return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	if (apply(ap, first, 0, err))
 		return err->rc;
-	window_reset(b);
+	window_reset(b, ix->window);
 	return GW_OK;
 }
 
@@ -1112,6 +1233,34 @@ static void applier_free(applier *ap)
 	gw_unpacker_free(&ap->unpacker);
 }
 
+/* Commits the applier's transaction, which it gives up. A batch that
+ * added, replaced and deleted nothing (an unchanged corpus indexed again)
+ * changed nothing but counters rewritten with the values they had: its
+ * transaction is dropped instead, which writes no page and waits for no
+ * sync of the disk. A staging batch has committed as it went and commits
+ * its end too. */
+static gw_rc finish(applier *ap, gw_err *err)
+{
+	gw_txn *t = ap->t;
+
+	ap->t = NULL;
+	if (!ap->ix->staging && !ap->st.added && !ap->st.replaced && !ap->st.deleted && !ap->zdict_stored) {
+		gw_txn_abort(t);
+		return GW_OK;
+	}
+	if (gw_txn_commit(t, err))
+		return err->rc;
+	/* A batch that replaced or deleted documents freed pages: sealed, so
+	 * that the next batch reuses them (gw_store_seal). The batch is
+	 * committed by now: a failed seal costs only room. */
+	if (!ap->ix->staging && (ap->st.replaced || ap->st.deleted)) {
+		gw_err e2;
+		gw_err_clear(&e2);
+		(void)gw_store_seal(ap->ix->s, &e2);
+	}
+	return GW_OK;
+}
+
 gw_rc gw_index_commit(gw_index *ix, gw_batch_stats *stats, gw_err *err)
 {
 	return gw_index_commit_pruning(ix, NULL, 0, stats, err);
@@ -1133,16 +1282,15 @@ gw_rc gw_index_commit_pruning(gw_index *ix, const char *const *sources, size_t n
 		applier *ap = ix->stream;
 		ap->sources = sources;
 		ap->nsources = n;
-		if ((rc = apply(ap, 0, 1, err)) == GW_OK) {
-			rc = gw_txn_commit(ap->t, err);
-			ap->t = NULL;
-		}
+		if ((rc = apply(ap, 0, 1, err)) == GW_OK)
+			rc = finish(ap, err);
 		ap->st.bytes = ix->b.bytes;
 		if (rc == GW_OK && stats)
 			*stats = ap->st;
 		gw_index_abort(ix);
 		return rc;
 	}
+	snap_end(&ix->b);
 	for (int attempt = 0;; attempt++) {
 		applier ap;
 		gw_err e2;
@@ -1153,16 +1301,16 @@ gw_rc gw_index_commit_pruning(gw_index *ix, const char *const *sources, size_t n
 		ap.nsources = n;
 		ap.acc = gw_accum_new();
 		ap.rem = gw_removals_new();
+		if (ap.acc)
+			gw_accum_set_budget(ap.acc, ix->budget);
 		rc = ap.acc && ap.rem ? GW_OK : gw_err_set(&e2, GW_ENOMEM, 0, "out of memory");
 		/* A staging batch checkpoints: it cannot be replayed either. */
 		if (rc == GW_OK && ix->staging)
 			rc = gw_store_reserve(ix->s, 1, &e2);
 		if (rc == GW_OK)
 			rc = gw_store_begin(ix->s, 1, &ap.t, &e2);
-		if (rc == GW_OK && (rc = apply(&ap, 1, 1, &e2)) == GW_OK) {
-			rc = gw_txn_commit(ap.t, &e2);
-			ap.t = NULL;
-		}
+		if (rc == GW_OK && (rc = apply(&ap, 1, 1, &e2)) == GW_OK)
+			rc = finish(&ap, &e2);
 		ap.st.bytes = ix->b.bytes;
 		if (rc == GW_OK && stats)
 			*stats = ap.st;

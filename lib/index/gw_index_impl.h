@@ -12,6 +12,11 @@ typedef struct gw_pdoc {
 	size_t id_off, id_len;
 	size_t f_first, nf; /* range in gw_batch.fields */
 	int dead;           /* superseded by a later put or delete of its id */
+	/* Found stored with the same content when put (gw_index_put): its
+	 * fields were dropped, only its id and content hash are kept, and the
+	 * commit checks the stored one still has that hash. */
+	int claimed;
+	uint64_t hash;
 } gw_pdoc;
 
 typedef struct gw_pfield {
@@ -39,6 +44,9 @@ typedef struct gw_batch {
 	gw_buf seen;
 	size_t *seen_slot; /* offset + 1 into seen, 0 = empty */
 	size_t seen_n, seen_nslots;
+	/* The snapshot puts are compared with (stored_same) until the batch's
+	 * write txn begins; NULL before the first put. */
+	gw_txn *snap;
 } gw_batch;
 
 struct applier;

@@ -13,6 +13,8 @@
  *             "next_docid"  the next internal docid to hand out (from 1)
  *             "flen:<fid>"  sum of the field lengths (tokens) of field fid
  *             "fdocs:<fid>" documents that have field fid
+ *             "retired"     1 in an index that a compacted copy replaced
+ *                           (gw_txn_retire): no write txn begins on it
  *           and two blobs:
  *             "zdict"       the zstd dictionary of the packed texts, trained
  *                           on the texts of the first batch large enough
@@ -119,6 +121,7 @@
 
 #define MAP_MIN ((size_t)1 << 30)
 /* The meta key of the texts' zstd dictionary (a blob, not a counter). */
+#define RETIRED_KEY "retired"
 #define ZDICT_KEY "zdict"
 /* The meta key of the fields' kinds of term (a blob: gw_fields_load). */
 #define FKINDS_KEY "fkinds"
@@ -464,6 +467,22 @@ gw_rc gw_store_begin(gw_store *s, int write, gw_txn **out, gw_err *err)
 	}
 	t->s = s;
 	t->write = write;
+	if (write) {
+		/* An index replaced by its compacted copy while this process
+		 * waited for the writer lock (gw_txn_retire): what it writes
+		 * would be lost with the old file. */
+		uint64_t retired = 0;
+		gw_rc grc = gw_meta_get(t, RETIRED_KEY, &retired, err);
+		if (grc || retired) {
+			mdb_txn_abort(t->txn);
+			free(t);
+			return grc ? grc
+			           : gw_err_set(err, GW_EIO, ESTALE,
+			                        "index '%s' was replaced by a compacted copy while this process "
+			                        "waited to write: nothing was written, run it again",
+			                        s->path);
+		}
+	}
 	*out = t;
 	return GW_OK;
 }
@@ -567,6 +586,22 @@ gw_rc gw_txn_checkpoint(gw_txn *t, gw_err *err)
 	if ((rc = mdb_txn_begin(t->s->env, NULL, 0, &t->txn)))
 		return gw_store_lmdb_err(err, rc, "cannot begin transaction");
 	return GW_OK;
+}
+
+gw_rc gw_store_seal(gw_store *s, gw_err *err)
+{
+	gw_txn *t;
+	uint64_t v;
+
+	if (gw_store_begin(s, 1, &t, err))
+		return err->rc;
+	/* The format version put again, unchanged: a page dirtied, so the
+	 * commit is a new transaction. */
+	if (gw_meta_get(t, "format", &v, err) || gw_meta_put(t, "format", v, err)) {
+		gw_txn_abort(t);
+		return err->rc;
+	}
+	return gw_txn_commit(t, err);
 }
 
 uint64_t gw_txn_written(const gw_txn *t) { return t->written; }
@@ -1076,6 +1111,9 @@ gw_rc gw_store_db_stats(gw_txn *t, gw_db_stat st[GW_STORE_NDBS], gw_err *err)
 	return GW_OK;
 }
 
+/* Bytes a packed copy writes between its commits. */
+#define COPY_CHECKPOINT ((uint64_t)16 << 20)
+
 /* Copies every record of src's database from into to's, in key order. */
 static gw_rc copy_db(gw_txn *src, MDB_dbi from, gw_txn *dst, MDB_dbi to, gw_err *err)
 {
@@ -1089,8 +1127,11 @@ static gw_rc copy_db(gw_txn *src, MDB_dbi from, gw_txn *dst, MDB_dbi to, gw_err 
 	for (lrc = gw_cursor_get(cur, &k, &v, MDB_FIRST); lrc == 0 && rc == GW_OK;
 	     lrc = gw_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		rc = put_append(dst, to, k.mv_data, k.mv_size, v.mv_data, v.mv_size, err);
-		/* Bound the copy's dirty pages as a staged build does. */
-		if (rc == GW_OK && dst->written >= ((uint64_t)64 << 20))
+		/* Bound the copy's dirty pages as a staged build does: LMDB
+		 * holds them in memory until a commit (64 MB between commits
+		 * made the copy the peak of a --memory 64 build, 127 MB
+		 * resident against 111 MB while indexing). */
+		if (rc == GW_OK && dst->written >= COPY_CHECKPOINT)
 			rc = gw_txn_checkpoint(dst, err);
 	}
 	mdb_cursor_close(cur);
@@ -1099,18 +1140,18 @@ static gw_rc copy_db(gw_txn *src, MDB_dbi from, gw_txn *dst, MDB_dbi to, gw_err 
 	return rc;
 }
 
-gw_rc gw_store_copy_packed(gw_store *s, const char *dest, gw_err *err)
+gw_rc gw_txn_copy_packed(gw_txn *src, const char *dest, gw_err *err)
 {
 	gw_store *d = NULL;
-	gw_txn *src = NULL, *dst = NULL;
+	gw_txn *dst = NULL;
 	gw_rc rc;
 
 	if ((rc = gw_store_open(&d, dest, GW_OPEN_CREATE, err)) || (rc = gw_store_reserve(d, 1, err)) ||
-	    (rc = gw_store_begin(s, 0, &src, err)) || (rc = gw_store_begin(d, 1, &dst, err)))
+	    (rc = gw_store_begin(d, 1, &dst, err)))
 		goto done;
 	{
 		MDB_dbi *from[GW_STORE_NDBS], *to[GW_STORE_NDBS];
-		db_handles(s, from);
+		db_handles(src->s, from);
 		db_handles(d, to);
 		for (size_t i = 0; i < GW_STORE_NDBS && rc == GW_OK; i++)
 			rc = copy_db(src, *from[i], dst, *to[i], err);
@@ -1121,7 +1162,20 @@ gw_rc gw_store_copy_packed(gw_store *s, const char *dest, gw_err *err)
 	}
 done:
 	gw_txn_abort(dst);
-	gw_txn_abort(src);
 	gw_store_close(d);
 	return rc;
 }
+
+gw_rc gw_store_copy_packed(gw_store *s, const char *dest, gw_err *err)
+{
+	gw_txn *src;
+	gw_rc rc;
+
+	if ((rc = gw_store_begin(s, 0, &src, err)))
+		return rc;
+	rc = gw_txn_copy_packed(src, dest, err);
+	gw_txn_abort(src);
+	return rc;
+}
+
+gw_rc gw_txn_retire(gw_txn *t, gw_err *err) { return gw_meta_put(t, RETIRED_KEY, 1, err); }

@@ -100,6 +100,14 @@ uint64_t gw_txn_id(const gw_txn *t);
  * index no reader looks at yet (gw_index_set_staging). On error t can
  * only be aborted. */
 gw_rc gw_txn_checkpoint(gw_txn *t, gw_err *err);
+/* Commits a write transaction that changes no data (it puts a counter
+ * again), so that the next one may reuse the pages the last commit freed.
+ * LMDB hands a write txn only pages freed by transactions older than the
+ * last commit (those freed by the last one belong to the snapshot before
+ * it); with one commit a batch, a batch could reuse only what the batch
+ * before the last one freed, and the file held two batches' worth of free
+ * pages (tests/nightly.sh). Costs a commit: a page written and synced. */
+gw_rc gw_store_seal(gw_store *s, gw_err *err);
 /* Bytes of keys and values put since the txn (or checkpoint) began: about
  * the pages it dirtied, when it mostly appends, as a build does. */
 uint64_t gw_txn_written(const gw_txn *t);
@@ -258,6 +266,14 @@ gw_rc gw_store_db_stats(gw_txn *t, gw_db_stat st[GW_STORE_NDBS], gw_err *err);
  * (a 1x build with a 64 MB budget compacted to 67.9 MB that way, against
  * 48 MB for one written in one flush). Reads one snapshot of s. */
 gw_rc gw_store_copy_packed(gw_store *s, const char *dest, gw_err *err);
+/* The same, of what t sees: a write txn holds the writer lock meanwhile,
+ * so that no batch commits to the index while it is copied. */
+gw_rc gw_txn_copy_packed(gw_txn *src, const char *dest, gw_err *err);
+/* Marks the index of the write txn t retired (meta "retired"), for when
+ * its compacted copy takes its place: a process that has the old index
+ * open and waits for the writer lock then gets GW_EIO (sys ESTALE) from
+ * gw_store_begin instead of writing into a file no one will read. */
+gw_rc gw_txn_retire(gw_txn *t, gw_err *err);
 
 
 

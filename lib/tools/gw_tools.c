@@ -165,6 +165,36 @@ gw_rc gw_index_compact(gw_index *ix, const char *dest, gw_err *err)
 	return gw_store_copy_packed(ix->s, dest, err);
 }
 
+gw_rc gw_index_compact_live(gw_index *ix, const char *target, const char *tmp, gw_err *err)
+{
+	gw_txn *t;
+	gw_rc rc;
+
+	if ((rc = gw_index_remove(tmp, err)))
+		return rc;
+	if (mkdir(tmp, 0777) != 0)
+		return gw_err_set(err, GW_EIO, errno, "cannot create '%s': %s", tmp, strerror(errno));
+	/* The writer lock from here to the swap: no batch commits into the
+	 * index being copied; one that waits for the lock finds the old
+	 * index retired once it gets it. */
+	if ((rc = gw_store_begin(ix->s, 1, &t, err)) == GW_OK) {
+		if ((rc = gw_txn_copy_packed(t, tmp, err)) == GW_OK && (rc = gw_txn_retire(t, err)) == GW_OK)
+			rc = gw_index_swap_in(tmp, target, err);
+		/* After the swap, the old index (deleted, still open here)
+		 * records that it is retired; else nothing was changed. */
+		if (rc == GW_OK)
+			rc = gw_txn_commit(t, err);
+		else
+			gw_txn_abort(t);
+	}
+	if (rc != GW_OK) {
+		gw_err e2;
+		gw_err_clear(&e2);
+		gw_index_remove(tmp, &e2);
+	}
+	return rc;
+}
+
 /* ---- --dump ---- */
 
 static const char *kind_name(int kind)

@@ -41,6 +41,17 @@ gw_rc gw_index_space(gw_index *ix, uint64_t *used_bytes, uint64_t *free_bytes, g
  * not exist or be empty (created if absent). GW_EINVAL if it is not empty. */
 gw_rc gw_index_compact(gw_index *ix, const char *dest, gw_err *err);
 
+/* Replaces the index at target, open for writing as ix, by a packed copy
+ * of itself, built in the directory tmp (beside target, so that it can be
+ * renamed into its place; removed on failure) and swapped in as
+ * gw_index_swap_in does. A write txn holds the writer lock from the copy
+ * to the swap, and marks the old index retired (gw_txn_retire): a
+ * process that has it open and waits to write gets an error instead of
+ * writing into the deleted file. Readers that have the old index open
+ * keep reading it until they close it. On error the index is as it was.
+ * ix then reads the old, deleted index: close it. */
+gw_rc gw_index_compact_live(gw_index *ix, const char *target, const char *tmp, gw_err *err);
+
 /* Appends to out a text description of the document with this id: its
  * stored fields ("field NAME (stored only|N tokens): TEXT", one a line,
  * TEXT with newlines shown as \n), then for every indexed field its terms,
