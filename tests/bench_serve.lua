@@ -22,6 +22,16 @@ function init(args)
 	bad = 0
 end
 
+-- With $PACE_MS set, each connection waits that long before each request:
+-- 64 connections pacing 3.2 ms offer about 20,000 requests/s, so latency
+-- is measured at that load rather than at the most the server can take.
+local pace = tonumber(os.getenv("PACE_MS") or "")
+if pace then
+	function delay()
+		return pace
+	end
+end
+
 function request()
 	i = i % #targets + 1
 	return wrk.format("GET", targets[i])
