@@ -35,7 +35,7 @@
 #include "indexer.h"
 #include "read/gw_pdf.h"
 #include "text/gw_escape.h"
-#include "out/gw_version.h"
+#include "out/gw_print.h"
 
 #define PROG "gongwen-index"
 
@@ -912,30 +912,11 @@ static int dump_doc(const opts *o)
 	return fflush(stdout) != 0 || ferror(stdout) ? 2 : 0;
 }
 
-/* Prints the help to stdout; a failed write (a closed pipe) is status 2. */
+/* Prints the help; returns the exit status. */
 static int help(void)
 {
-	gw_buf text = GW_BUF_INIT;
-	int status;
-
-	gw_buf_puts(&text, usage_text);
-	gw_opts_help(option_table, sizeof option_table / sizeof option_table[0], 14, &text);
-	gw_buf_puts(&text, usage_end);
-	if (gw_buf_ok(&text))
-		fwrite(text.p, 1, text.len, stdout);
-	status = !gw_buf_ok(&text) || fflush(stdout) != 0 || ferror(stdout) ? 2 : 0;
-	gw_buf_free(&text);
-	return status;
-}
-
-/* Prints the versions (out/gw_version.h) to stdout; status as help(). */
-static int version(void)
-{
-	char text[256];
-
-	gw_version_text(text, sizeof text, PROG);
-	fputs(text, stdout);
-	return fflush(stdout) != 0 || ferror(stdout) ? 2 : 0;
+	return gw_print_help(usage_text, option_table, sizeof option_table / sizeof option_table[0], 14,
+	                     usage_end);
 }
 
 int main(int argc, char **argv)
@@ -950,7 +931,7 @@ int main(int argc, char **argv)
 		status = help();
 		break;
 	case ARGS_VERSION:
-		status = version();
+		status = gw_print_version(PROG);
 		break;
 	case ARGS_OK:
 		if (!o.index && !(o.index = gw_default_index_path(&scratch)))

@@ -16,7 +16,7 @@
 #include "base/gw_buf.h"
 #include "base/gw_opts.h"
 #include "base/gw_path.h"
-#include "out/gw_version.h"
+#include "out/gw_print.h"
 #include "search.h"
 #include "text/gw_escape.h"
 
@@ -279,29 +279,11 @@ static int apply_option(sopts *o, int id, const char *v)
 	return -1;
 }
 
-/* Prints the versions (out/gw_version.h); returns the exit status. */
-static int version(void)
-{
-	char text[256];
-
-	gw_version_text(text, sizeof text, PROG);
-	fputs(text, stdout);
-	return fflush(stdout) != 0 || ferror(stdout) ? 2 : 0;
-}
-
-/* Prints the help; returns the exit status (a closed pipe is no error). */
+/* Prints the help; returns the exit status. */
 static int help(void)
 {
-	gw_buf text = GW_BUF_INIT;
-	int ok;
-
-	gw_buf_puts(&text, usage_text);
-	gw_opts_help(option_table, sizeof option_table / sizeof option_table[0], 18, &text);
-	gw_buf_puts(&text, usage_end);
-	if ((ok = gw_buf_ok(&text)))
-		fwrite(text.p, 1, text.len, stdout);
-	gw_buf_free(&text);
-	return ok && ((fflush(stdout) == 0 && !ferror(stdout)) || errno == EPIPE) ? 0 : 2;
+	return gw_print_help(usage_text, option_table, sizeof option_table / sizeof option_table[0], 18,
+	                     usage_end);
 }
 
 /* Options that do not go together; returns -1 if all is well, else an exit
@@ -339,7 +321,7 @@ static int parse_args(sopts *o, int argc, char **argv)
 		if (id == OPT_HELP)
 			return help();
 		if (id == OPT_VERSION)
-			return version();
+			return gw_print_version(PROG);
 		if ((st = apply_option(o, id, it.value)) >= 0)
 			return st;
 	}
