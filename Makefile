@@ -113,11 +113,13 @@ $(B)/gen/gw_t2s_table.o: $(B)/gen/gw_t2s_table.c
 	$(CC) $(CFLAGS_ALL) -c $< -o $@
 
 # The table of the code points the fold changes (gw_foldmap.h), made by the
-# fold itself: gen_fold links the objects of the fold.
-GEN_FOLD_OBJ := $(B)/lib/text/gw_norm.o $(B)/lib/text/gw_utf8.o $(B)/lib/base/gw_err.o \
-                $(B)/lib/base/gw_buf.o $(B)/gen/gw_t2s_table.o
-$(B)/gen_fold: lib/text/gen/gen_fold.c $(GEN_FOLD_OBJ) | $(B)/.deps-ok
-	$(CC) $(WARN) -O2 $(CPPFLAGS) $(PKG_CFLAGS) $< $(GEN_FOLD_OBJ) -o $@ $(PKG_LIBS)
+# fold itself: gen_fold is compiled with the sources of the fold, plainly
+# (not with the objects of build-san/ or build-fuzz/, which would need their
+# sanitizers at link and at run time).
+GEN_FOLD_SRC := lib/text/gw_norm.c lib/text/gw_utf8.c lib/base/gw_err.c lib/base/gw_buf.c \
+                $(B)/gen/gw_t2s_table.c
+$(B)/gen_fold: lib/text/gen/gen_fold.c $(GEN_FOLD_SRC) | $(B)/.deps-ok
+	$(CC) $(WARN) -O2 $(CPPFLAGS) $(PKG_CFLAGS) $< $(GEN_FOLD_SRC) -o $@ $(PKG_LIBS)
 
 $(B)/gen/gw_fold_table.c: $(B)/gen_fold
 	@mkdir -p $(dir $@)
