@@ -121,10 +121,15 @@ trap 'rm -rf "$T"' EXIT
 sed -n '/^\.Sh EXAMPLES/,/^\.Sh /p' man/gongwen.3 | sed -n '/^\.Bd -literal/,/^\.Ed/p' |
 	sed '1d;$d' | sed 's/\\e/\\/g' >"$T/example.c"
 what="the EXAMPLES program of gongwen(3) compiles and finds hits in corpus/"
+# A sanitizer build's library needs the sanitizers' runtimes at link (make SAN=1 test).
+san=
+if [ -f "$GW_BUILD/libgongwen.a" ] && nm "$GW_BUILD/libgongwen.a" 2>/dev/null | grep -q __asan_init; then
+	san="-fsanitize=address,undefined"
+fi
 if ! command -v pkg-config >/dev/null 2>&1 || [ ! -f "$GW_BUILD/libgongwen.a" ] ||
    [ ! -x "$GW_BUILD/gongwen-index" ]; then
 	echo "SKIP $NAME: $what: needs pkg-config, $GW_BUILD/libgongwen.a and $GW_BUILD/gongwen-index (run make)"
-elif ! ${CC:-cc} -std=c11 -Wall -Wextra -Werror -Ilib "$T/example.c" "$GW_BUILD/libgongwen.a" \
+elif ! ${CC:-cc} -std=c11 -Wall -Wextra -Werror $san -Ilib "$T/example.c" "$GW_BUILD/libgongwen.a" \
 	$(pkg-config --libs icu-uc icu-i18n lmdb libzstd) -lstemmer -lm -o "$T/example" >"$T/cc.log" 2>&1; then
 	printf 'FAIL %s: %s\n    compile failed:\n%s\n' "$NAME" "$what" "$(sed 's/^/    /' "$T/cc.log" | head -20)"
 else

@@ -377,7 +377,14 @@ def check_changes(s, index, corpus, tmp):
 def check_log(s, tmp):
     log = os.path.join(tmp, "access.log")
     s.request("GET", "/health?probe=1")
-    lines = open(log, encoding="utf-8").read().splitlines()
+    # The line is written when the request is done, which may be a moment
+    # after the client has its answer (later still under the sanitizers).
+    deadline = time.time() + 5
+    while True:
+        lines = open(log, encoding="utf-8").read().splitlines()
+        if any("GET /health?probe=1 200" in line for line in lines) or time.time() > deadline:
+            break
+        time.sleep(0.05)
     report(any("GET /health?probe=1 200" in line for line in lines)
            and any("/search?q=" in line and " 400 " in line for line in lines),
            "--access-log: a line a request, target and status", "\n".join(lines[-5:]))
@@ -388,7 +395,12 @@ def check_log(s, tmp):
         s.request("GET", "/health?after=hup")
         time.sleep(0.1)
     s.request("GET", "/health?after=hup2")
-    text = open(log, encoding="utf-8").read() if os.path.exists(log) else ""
+    deadline = time.time() + 5
+    while True:
+        text = open(log, encoding="utf-8").read() if os.path.exists(log) else ""
+        if "after=hup2" in text or time.time() > deadline:
+            break
+        time.sleep(0.05)
     report("after=hup2" in text and "after=hup2" not in open(log + ".1", encoding="utf-8").read(),
            "SIGHUP reopens the access log (after logrotate moved it)", text[-300:])
 
