@@ -38,8 +38,7 @@ static double now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* An error answer; column > 0 adds "column" (a bad query). */
-static void fail(gw_response *rs, int status, const char *code, const char *msg, size_t column)
+void gw_response_error(gw_response *rs, int status, const char *code, const char *msg, size_t column)
 {
 	gw_buf_reset(&rs->body);
 	rs->status = status;
@@ -58,14 +57,14 @@ static void fail_rc(gw_response *rs, const gw_err *err, const char *code_400)
 	switch (err->rc) {
 	case GW_EINVAL: {
 		const char *at = strstr(err->msg, " at column ");
-		fail(rs, 400, code_400, err->msg, at ? strtoul(at + 11, NULL, 10) : 0);
+		gw_response_error(rs, 400, code_400, err->msg, at ? strtoul(at + 11, NULL, 10) : 0);
 		return;
 	}
 	case GW_ECORRUPT:
-		fail(rs, 500, "internal", err->msg, 0);
+		gw_response_error(rs, 500, "internal", err->msg, 0);
 		return;
 	default:
-		fail(rs, 503, "unavailable", err->msg, 0);
+		gw_response_error(rs, 503, "unavailable", err->msg, 0);
 	}
 }
 
@@ -74,7 +73,7 @@ static void ok_json(gw_response *rs)
 	rs->status = 200;
 	rs->type = JSON_TYPE;
 	if (!gw_buf_ok(&rs->body))
-		fail(rs, 503, "unavailable", "out of memory", 0);
+		gw_response_error(rs, 503, "unavailable", "out of memory", 0);
 }
 
 static int name_is(const char *s, size_t n, const char *word)
@@ -213,7 +212,7 @@ static void fail_search(gw_index *ix, const gw_search_req *req, const gw_err *er
 		return;
 	}
 	gw_results_free(r);
-	fail(rs, 400, "bad_request", err->msg, 0);
+	gw_response_error(rs, 400, "bad_request", err->msg, 0);
 }
 
 static void do_search(gw_index *ix, const gw_request *rq, gw_response *rs)
@@ -302,7 +301,7 @@ static void do_document(gw_index *ix, const char *id, size_t len, gw_response *r
 	}
 	if (gw_results_count(r) == 0) {
 		gw_results_free(r);
-		fail(rs, 404, "not_found", "no document with this id", 0);
+		gw_response_error(rs, 404, "not_found", "no document with this id", 0);
 		return;
 	}
 	gw_buf_printf(b, "{\"v\":%d,\"document\":", GW_OUT_JSON_V);
@@ -353,18 +352,17 @@ static int same_file(const struct stat *a, const struct stat *b)
 	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
 }
 
-static gw_rc stats_json(gw_index *ix, const char *path, gw_buf *b, gw_err *err)
+/* The /stats object; fs is data.mdb's stat (zeroed if it failed), whose
+ * time is the last commit's. */
+static gw_rc stats_json(gw_index *ix, const char *path, const struct stat *fs, gw_buf *b, gw_err *err)
 {
 	gw_index_stats st;
 	gw_results *r;
-	struct stat fs;
 	char when[32] = "";
-	char data[4200];
 
-	snprintf(data, sizeof data, "%s/data.mdb", path);
-	if (stat(data, &fs) == 0) {
+	if (fs->st_mtim.tv_sec) {
 		struct tm tm;
-		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&fs.st_mtim.tv_sec, &tm));
+		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&fs->st_mtim.tv_sec, &tm));
 	}
 	if (gw_index_stats_get(ix, path, &st, err) || gw_lookup(ix, NULL, 0, &r, err))
 		return err->rc;
@@ -408,7 +406,7 @@ static void do_stats(gw_index *ix, const char *path, gw_response *rs)
 	}
 	pthread_mutex_unlock(&stats_cache.lock);
 	gw_err_clear(&err);
-	if (stats_json(ix, path, &rs->body, &err)) {
+	if (stats_json(ix, path, &fs, &rs->body, &err)) {
 		fail_rc(rs, &err, "bad_request");
 		return;
 	}
@@ -423,7 +421,7 @@ static void do_stats(gw_index *ix, const char *path, gw_response *rs)
 	ok_json(rs);
 }
 
-static const gw_asset *find_asset(const char *path)
+const gw_asset *gw_serve_asset(const char *path)
 {
 	for (size_t i = 0; i < gw_serve_nassets; i++)
 		if (strcmp(gw_serve_assets[i].path, path) == 0)
@@ -450,14 +448,14 @@ static int method_is(const gw_request *rq, const char *m) { return strcmp(rq->me
 static void not_allowed(gw_response *rs, const char *allow)
 {
 	rs->allow = allow;
-	fail(rs, 405, "method_not_allowed", "method not allowed here", 0);
+	gw_response_error(rs, 405, "method_not_allowed", "method not allowed here", 0);
 }
 
 #define DOCS_PREFIX "/documents/"
 
 void gw_serve_handle(gw_index *ix, const char *index_path, const gw_request *rq, gw_response *rs)
 {
-	const gw_asset *a = find_asset(rq->path);
+	const gw_asset *a = gw_serve_asset(rq->path);
 	int get = method_is(rq, "GET") || method_is(rq, "HEAD");
 
 	memset(rs, 0, sizeof *rs);
@@ -472,7 +470,7 @@ void gw_serve_handle(gw_index *ix, const char *index_path, const gw_request *rq,
 		if (!get)
 			not_allowed(rs, "GET, HEAD");
 		else if (!ix)
-			fail(rs, 503, "unavailable", "the index cannot be opened", 0);
+			gw_response_error(rs, 503, "unavailable", "the index cannot be opened", 0);
 		else {
 			gw_buf_printf(&rs->body, "{\"v\":%d,\"status\":\"ok\"}", GW_OUT_JSON_V);
 			ok_json(rs);
@@ -483,9 +481,9 @@ void gw_serve_handle(gw_index *ix, const char *index_path, const gw_request *rq,
 		if (!get && !method_is(rq, "POST"))
 			not_allowed(rs, "GET, HEAD, POST");
 		else if (!ix)
-			fail(rs, 503, "unavailable", "the index cannot be opened", 0);
+			gw_response_error(rs, 503, "unavailable", "the index cannot be opened", 0);
 		else if (method_is(rq, "POST") && !rq->body)
-			fail(rs, 400, "bad_request", "POST /search needs a JSON body", 0);
+			gw_response_error(rs, 400, "bad_request", "POST /search needs a JSON body", 0);
 		else
 			do_search(ix, rq, rs);
 		return;
@@ -495,7 +493,7 @@ void gw_serve_handle(gw_index *ix, const char *index_path, const gw_request *rq,
 		if (!get)
 			not_allowed(rs, "GET, HEAD");
 		else if (!ix)
-			fail(rs, 503, "unavailable", "the index cannot be opened", 0);
+			gw_response_error(rs, 503, "unavailable", "the index cannot be opened", 0);
 		else if (rq->path[1] == 's')
 			do_stats(ix, index_path, rs);
 		else
@@ -503,5 +501,5 @@ void gw_serve_handle(gw_index *ix, const char *index_path, const gw_request *rq,
 			            rq->path_len - (sizeof DOCS_PREFIX - 1), rs);
 		return;
 	}
-	fail(rs, 404, "not_found", "no such path (/, /search, /documents/ID, /health, /stats)", 0);
+	gw_response_error(rs, 404, "not_found", "no such path (/, /search, /documents/ID, /health, /stats)", 0);
 }

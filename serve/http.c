@@ -275,15 +275,8 @@ static enum MHD_Result send_error(struct MHD_Connection *c, rstate *st, int stat
 	gw_response rs;
 
 	memset(&rs, 0, sizeof rs);
-	rs.status = status;
-	rs.type = "application/json; charset=utf-8";
-	gw_buf_printf(&rs.body, "{\"v\":1,\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}", code, msg);
+	gw_response_error(&rs, status, code, msg, 0);
 	return send_response(c, st, &rs);
-}
-
-static int is_asset_path(const char *url)
-{
-	return strcmp(url, "/") == 0 || strcmp(url, "/app.js") == 0 || strcmp(url, "/app.css") == 0;
 }
 
 static enum MHD_Result preflight(struct MHD_Connection *c, rstate *st)
@@ -307,8 +300,9 @@ static enum MHD_Result preflight(struct MHD_Connection *c, rstate *st)
 		MHD_destroy_response(r);
 		return ret;
 	}
+	gw_response_error(&rs, 405, "method_not_allowed", "no CORS on this server (--cors-origin)", 0);
 	rs.allow = "GET, HEAD, POST";
-	return send_error(c, st, 405, "method_not_allowed", "no CORS on this server (--cors-origin)");
+	return send_response(c, st, &rs);
 }
 
 static enum MHD_Result answer(struct MHD_Connection *c, rstate *st, const char *url, const char *method)
@@ -363,7 +357,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 			return send_error(c, st, 414, "uri_too_long", "the request target is longer than 8192 bytes");
 		if (strcmp(method, "OPTIONS") == 0)
 			return preflight(c, st);
-		if (!is_asset_path(url) && !authorized(c))
+		if (!gw_serve_asset(url) && !authorized(c))
 			return send_error(c, st, 401, "unauthorized", "this server needs Authorization: Bearer KEY");
 		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl && strtoull(cl, NULL, 10) > GW_SERVE_BODY_MAX)

@@ -66,6 +66,15 @@ typedef struct gw_response {
 
 void gw_response_free(gw_response *rs);
 
+/* Makes rs the JSON error answer {"v":1,"error":{"code","message"}} with
+ * the status (column > 0 adds "column": a bad query's). The one shape of
+ * every error, whether the handler or the HTTP side refuses. */
+void gw_response_error(gw_response *rs, int status, const char *code, const char *msg, size_t column);
+
+struct gw_asset;
+/* The embedded page file served at path (assets.h), or NULL. */
+const struct gw_asset *gw_serve_asset(const char *path);
+
 /* Answers rq from ix (a view the calling thread owns, or NULL when the
  * index cannot be opened: 503 for what needs it). Never fails: a bad
  * request gets its error response. */
