@@ -290,7 +290,7 @@ $(B)/tests/fuzz/fuzz_serve: PKG_LIBS += $(SERVE_LIBS)
 # (tests/check_*.sh, tests/e2e_*.sh): append to TEST_PROGS; what the tests
 # need built but are not tests (helpers, shims) goes in TEST_DEPS.
 TEST_PROGS := $(TEST_BIN) $(FUZZ_REPLAY)
-TEST_DEPS := $(FAIL_WRITES) pg-ext
+TEST_DEPS := $(FAIL_WRITES) $(B)/tests/totals_cmp pg-ext
 
 # Tests at a time: JOBS=N, else make's -jN (bare -j: one a core), else 1.
 # Recursively expanded: MAKEFLAGS shows -jN only while recipes run.

@@ -57,7 +57,7 @@ extern "C" {
  * The format of the index on disk is versioned apart: an index of another
  * format is refused (GONGWEN_EVERSION) whatever the API version. */
 #define GONGWEN_API_MAJOR 1
-#define GONGWEN_API_MINOR 0
+#define GONGWEN_API_MINOR 1
 #define GONGWEN_API_VERSION (GONGWEN_API_MAJOR * 1000 + GONGWEN_API_MINOR)
 
 /* The GONGWEN_API_VERSION of the library the program runs with, which
@@ -155,8 +155,22 @@ void gongwen_results_free(gongwen_results *res);
 size_t gongwen_results_count(const gongwen_results *res);
 
 /* The number of matching documents (after the type and date filters),
- * whatever the offset and limit. */
+ * whatever the offset and limit; past the handle's count limit
+ * (gongwen_set_total_max) a lower bound: then that limit (or offset +
+ * limit of the options, if more), and gongwen_results_total_exact says 0. */
 size_t gongwen_results_total(const gongwen_results *res);
+
+/* 1 if gongwen_results_total is the number of matching documents, 0 if it
+ * is a lower bound. Since API 1.1. */
+int gongwen_results_total_exact(const gongwen_results *res);
+
+/* Matching documents db's searches count exactly: past n, a search may
+ * pass over documents that cannot enter its hits without counting them,
+ * and its total is then "at least n" (as Elasticsearch's
+ * track_total_hits). Default 10000; SIZE_MAX counts them all. A limit of
+ * 0 and the type and date filters count them all whatever n is.
+ * Errors: GONGWEN_EINVAL (n is 0, or db holds only an error). Since API 1.1. */
+int gongwen_set_total_max(gongwen *db, size_t n);
 
 /* Hit i (0 <= i < gongwen_results_count): best first.
  *

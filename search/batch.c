@@ -2,7 +2,7 @@
  * stdin line; for each, one stdout line with the ids of the top hits,
  * tab-separated (empty when nothing matches), flushed at once. With --json
  * the line is one JSON object instead:
- *   {"v":1,"query":...,"total":N,"time_ms":T,"hits":[hit, ...]}
+ *   {"v":1,"query":...,"total":N,"total_relation":"eq"|"gte","time_ms":T,"hits":[hit, ...]}
  * (hits as in --json, without their own "v"; with --facet also
  * "facet":{"field":...,"counts":{...}}), and with --count it is the number
  * of matching documents. With --timings FILE, one line per query with the
@@ -60,7 +60,8 @@ static gw_rc format_json(gw_buf *line, gw_index *ix, gw_results *r, const char *
 	gw_rc rc = GW_OK;
 
 	json_head(line, q, qlen);
-	gw_buf_printf(line, ",\"total\":%zu,\"time_ms\":%.3f", gw_results_total(r), search_us / 1e3);
+	gw_buf_printf(line, ",\"total\":%zu,\"total_relation\":\"%s\",\"time_ms\":%.3f", gw_results_total(r),
+	              gw_results_total_exact(r) ? "eq" : "gte", search_us / 1e3);
 	if (gw_results_facet_field(r)) {
 		gw_buf_puts(line, ",\"facet\":{");
 		gw_json_facets(line, r);

@@ -43,7 +43,7 @@ static const char usage_end[] = "\nExit status: 0 hits found, 1 no hits, 2 error
 enum {
 	OPT_INDEX = 1, OPT_LIMIT, OPT_OFFSET, OPT_FORMAT, OPT_JSON, OPT_FIELDS, OPT_COUNT,
 	OPT_EXPLAIN, OPT_TYPE, OPT_AFTER, OPT_BEFORE, OPT_SORT, OPT_FACET, OPT_WEIGHT, OPT_K1,
-	OPT_B, OPT_FOCUS, OPT_COLOR, OPT_BATCH, OPT_TIMINGS, OPT_NO_SNIPPET, OPT_VERSION, OPT_HELP
+	OPT_B, OPT_FOCUS, OPT_COLOR, OPT_BATCH, OPT_TIMINGS, OPT_NO_SNIPPET, OPT_TOTAL, OPT_VERSION, OPT_HELP
 };
 
 /* Every option gongwen-search takes: the parser and --help both come from
@@ -64,6 +64,10 @@ static const gw_opt option_table[] = {
      "--json: leave out each hit's snippet and matches (faster: the stored text is "
      "not searched for them)"},
     {OPT_COUNT, "--count", NULL, "print only the number of matching documents"},
+    {OPT_TOTAL, "--total", "HOW",
+     "exact: count every matching document; N: count them exactly up to N, past "
+     "which the total may be a lower bound, shown as N+ (default 10000; --count, "
+     "--facet, --sort date and the filters always count them all)"},
     {OPT_EXPLAIN, "--explain", NULL, "show how each hit's score was computed"},
     {OPT_TYPE, "--type", "T", "only notices (T = notice) or only records (T = record)"},
     {OPT_AFTER, "--after", "DATE",
@@ -216,6 +220,12 @@ static int apply_option(sopts *o, int id, const char *v)
 			return usage_error("bad number for -n:", v);
 		break;
 	case OPT_TIMINGS: o->timings = v; break;
+	case OPT_TOTAL:
+		if (strcmp(v, "exact") == 0)
+			o->so.total_max = SIZE_MAX;
+		else if (parse_size(v, &o->so.total_max) || o->so.total_max == 0)
+			return usage_error("bad --total (exact, or a number from 1):", v);
+		break;
 	case OPT_TYPE:
 		if (strcmp(v, "notice") == 0)
 			o->so.type = GW_TYPE_NOTICE;
@@ -298,8 +308,10 @@ static int check_combinations(sopts *o)
 		return usage_error("--fields with --batch needs --json", NULL);
 	if (o->no_snippet && o->format != GW_FMT_JSON)
 		return usage_error("--no-snippet needs --json", NULL);
-	if (o->count)
+	if (o->count) {
 		o->so.limit = 0; /* only the total is wanted */
+		o->so.total_max = SIZE_MAX;
+	}
 	return -1;
 }
 

@@ -10,8 +10,10 @@
  * more line after the hits:
  *   {"v":1,"type":"facet","field":..., "counts":{value: count, ...}}
  * and last, always:
- *   {"v":1,"type":"summary","query":...,"total":N,"returned":K,
- *    "offset":O,"time_ms":T}
+ *   {"v":1,"type":"summary","query":...,"total":N,"total_relation":R,
+ *    "returned":K,"offset":O,"time_ms":T}
+ * R is "eq" when N is the number of matching documents, "gte" when it is a
+ * lower bound (--total). 
  * The hit objects are out/gw_hit_json.h's, shared with --batch --json
  * (batch.c, without "v") and gongwen-serve. */
 #include <string.h>
@@ -29,8 +31,9 @@ static void put_tail(gw_buf *b, const gw_results *r, const sopts *o, double time
 	}
 	gw_buf_printf(b, "{\"v\":%d,\"type\":\"summary\",\"query\":", GW_OUT_JSON_V);
 	gw_json_put_string(b, o->query, strlen(o->query));
-	gw_buf_printf(b, ",\"total\":%zu,\"returned\":%zu,\"offset\":%zu,\"time_ms\":%.3f}\n",
-	              gw_results_total(r), gw_results_count(r), o->so.offset, time_ms);
+	gw_buf_printf(b, ",\"total\":%zu,\"total_relation\":\"%s\",\"returned\":%zu,\"offset\":%zu,\"time_ms\":%.3f}\n",
+	              gw_results_total(r), gw_results_total_exact(r) ? "eq" : "gte", gw_results_count(r),
+	              o->so.offset, time_ms);
 }
 
 gw_rc gw_out_json(FILE *out, gw_index *ix, gw_results *r, const sopts *o, double time_ms,

@@ -198,8 +198,8 @@ gw_rc gw_out_text(FILE *out, gw_index *ix, gw_results *r, const sopts *o, gw_err
 			rc = gw_out_check(out, err);
 	}
 	if (rc == GW_OK) {
-		fprintf(out, "%zu of %zu matching document%s", gw_results_count(r), gw_results_total(r),
-		        gw_results_total(r) == 1 ? "" : "s");
+		fprintf(out, "%zu of %zu%s matching document%s", gw_results_count(r), gw_results_total(r),
+		        gw_results_total_exact(r) ? "" : "+", gw_results_total(r) == 1 ? "" : "s");
 		if (o->so.offset && gw_results_count(r))
 			fprintf(out, " (ranks %zu to %zu)", o->so.offset + 1, o->so.offset + gw_results_count(r));
 		fputs("\n", out);

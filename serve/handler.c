@@ -240,6 +240,7 @@ static void do_search(gw_index *ix, const gw_request *rq, gw_response *rs)
 	o.after = req.after[0] ? req.after : NULL;
 	o.before = req.before[0] ? req.before : NULL;
 	o.sort_date = req.sort_date;
+	o.total_max = req.total_max;
 	o.facet = req.nfacets ? facet_field(&req, 0, fname) : NULL;
 	shape.fields = req.nfields ? req.field : NULL;
 	shape.nfields = req.nfields;
@@ -250,8 +251,8 @@ static void do_search(gw_index *ix, const gw_request *rq, gw_response *rs)
 	}
 	gw_buf_printf(b, "{\"v\":%d,\"query\":", GW_OUT_JSON_V);
 	gw_json_put_string(b, req.q, req.q_len);
-	gw_buf_printf(b, ",\"total\":%zu,\"offset\":%zu,\"limit\":%zu,\"hits\":[", gw_results_total(r),
-	              req.offset, req.limit);
+	gw_buf_printf(b, ",\"total\":%zu,\"total_relation\":\"%s\",\"offset\":%zu,\"limit\":%zu,\"hits\":[",
+	              gw_results_total(r), gw_results_total_exact(r) ? "eq" : "gte", req.offset, req.limit);
 	for (size_t i = 0; i < gw_results_count(r); i++) {
 		if (i)
 			gw_buf_putc(b, ',');

@@ -11,9 +11,12 @@
  *   facet   field names, comma-separated (or repeated)
  *   fields  the stored fields each hit shows, comma-separated
  *   filter  FIELD:VALUE, repeated: parts every hit must have
+ *   total   exact | N: matches counted exactly (default GW_TOTAL_DEFAULT;
+ *           past it "total" may be a lower bound, "total_relation":"gte")
  * A parameter given twice (other than facet, fields and filter) or one
  * this list does not name is an error, so that a typo does not pass
  * silently as a search without its filter. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,9 +25,10 @@
 #include "serve.h"
 #include "text/gw_escape.h"
 
-enum { P_Q, P_LIMIT, P_OFFSET, P_TYPE, P_AFTER, P_BEFORE, P_SORT, P_SNIPPET, P_FACET, P_FIELDS, P_FILTER, P_N };
-static const char *const names[P_N] = {"q",     "limit", "offset",  "type",  "after", "before",
-                                       "sort",  "snippet", "facet", "fields", "filter"};
+/* The single-valued parameters come before P_FACET (set_param). */
+enum { P_Q, P_LIMIT, P_OFFSET, P_TYPE, P_AFTER, P_BEFORE, P_SORT, P_SNIPPET, P_TOTAL, P_FACET, P_FIELDS, P_FILTER, P_N };
+static const char *const names[P_N] = {"q",     "limit",   "offset", "type",  "after",  "before",
+                                       "sort",  "snippet", "total",  "facet", "fields", "filter"};
 
 static int param_id(const char *k, size_t n)
 {
@@ -169,6 +173,12 @@ static gw_rc set_param(gw_search_req *req, int id, const char *v, size_t n, int 
 		else if (!is(v, n, "true") && !is(v, n, "1"))
 			return bad(err, "snippet", v, n, "true or false");
 		return GW_OK;
+	case P_TOTAL:
+		if (is(v, n, "exact"))
+			req->total_max = SIZE_MAX;
+		else if (parse_count(v, n, 999999999, &req->total_max) || req->total_max == 0)
+			return bad(err, "total", v, n, "exact, or a number from 1");
+		return GW_OK;
 	case P_FACET:
 	case P_FIELDS:
 		return add_names(req, id, v, n, field_offs, err);
@@ -189,7 +199,7 @@ static gw_rc unknown(gw_err *err, const char *k, size_t n)
 
 	return gw_err_set(err, GW_EINVAL, 0,
 	                  "unknown parameter '%s' (q, limit, offset, type, after, before, sort, "
-	                  "snippet, facet, fields, filter)",
+	                  "snippet, total, facet, fields, filter)",
 	                  gw_excerpt(q, k, n));
 }
 

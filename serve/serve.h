@@ -90,6 +90,7 @@ typedef struct gw_search_req {
 	char after[16], before[16]; /* "" or an ISO date */
 	int sort_date;
 	int no_snippet;         /* snippet=false */
+	size_t total_max;       /* total=: gw_search_opts.total_max (0: default) */
 	const char *facet[GW_SERVE_FACETS_MAX];
 	size_t facet_len[GW_SERVE_FACETS_MAX];
 	size_t nfacets;

@@ -152,11 +152,25 @@ def run_checks(tmp, servers):
            "GET /search: the hits and totals of gongwen-search --batch --json, in both scripts", "\n".join(bad))
 
     st, h, got = s.get_json("/search?q=" + q("众创空间"))
-    report(st == 200 and list(got)[:6] == ["v", "query", "total", "offset", "limit", "hits"]
+    report(st == 200 and list(got)[:7] == ["v", "query", "total", "total_relation", "offset", "limit", "hits"]
+           and got["total_relation"] == "eq"
            and got["limit"] == 10 and got["offset"] == 0 and isinstance(got["time_ms"], float)
            and got["facets"] == {} and h.get("content-type") == "application/json; charset=utf-8"
            and h.get("cache-control") == "no-store",
-           "the response's shape: v, query, total, offset, limit, hits, facets, time_ms", (st, h, got))
+           "the response's shape: v, query, total, total_relation, offset, limit, hits, facets, time_ms",
+           (st, h, got))
+
+    # total=N: past N matches the total may be a lower bound, as
+    # gongwen-search --total N says; the hits stay those of total=exact.
+    st, h, exact = s.get_json("/search?total=exact&limit=3&snippet=false&q=" + q("通知 科技"))
+    st2, h, low = s.get_json("/search?total=2&limit=3&snippet=false&q=" + q("通知 科技"))
+    want = batch(index, ["通知 科技"], "-n", "3", "--total", "2", "--no-snippet")[0]
+    st3, h, bad_total = s.get_json("/search?total=0&q=" + q("众创空间"))
+    report(st == 200 and st2 == 200 and exact["total_relation"] == "eq" and exact["total"] > 3
+           and low["total"] == 3 and low["total_relation"] == "gte" and low["hits"] == exact["hits"]
+           and want["total"] == 3 and want["total_relation"] == "gte" and st3 == 400,
+           "total=2, limit=3: at least 3 (the hits kept; gte), the hits of total=exact; total=0: 400",
+           (st, st2, st3, exact.get("total"), low.get("total"), low.get("total_relation")))
 
     # Paging: pages of 3 are the slices of the first 12.
     st, h, all12 = s.get_json("/search?limit=12&q=" + q("众创空间"))

@@ -32,6 +32,7 @@ _Static_assert((int)GONGWEN_TYPE_NOTICE == (int)GW_TYPE_NOTICE &&
 struct gongwen {
 	gw_index *ix; /* NULL in a handle that only holds gongwen_open's error */
 	gw_err err;
+	size_t total_max; /* gongwen_set_total_max (0: the default) */
 };
 
 struct gongwen_results {
@@ -127,6 +128,7 @@ int gongwen_search(gongwen *db, const char *query, const gongwen_options *opts,
 		return gw_err_set(&db->err, GW_EINVAL, 0, "no query given");
 	if (search_opts(opts, &so, &db->err))
 		return db->err.rc;
+	so.total_max = db->total_max;
 	if (!(res = calloc(1, sizeof *res)))
 		return gw_err_set(&db->err, GW_ENOMEM, 0, "out of memory");
 	if (gw_search(db->ix, query, strlen(query), &so, &res->r, &db->err)) {
@@ -150,6 +152,19 @@ void gongwen_results_free(gongwen_results *res)
 size_t gongwen_results_count(const gongwen_results *res) { return gw_results_count(res->r); }
 
 size_t gongwen_results_total(const gongwen_results *res) { return gw_results_total(res->r); }
+
+int gongwen_results_total_exact(const gongwen_results *res) { return gw_results_total_exact(res->r); }
+
+int gongwen_set_total_max(gongwen *db, size_t n)
+{
+	gw_err_clear(&db->err);
+	if (!db->ix)
+		return gw_err_set(&db->err, GW_EINVAL, 0, "the index is not open");
+	if (n == 0)
+		return gw_err_set(&db->err, GW_EINVAL, 0, "a count limit of 0");
+	db->total_max = n;
+	return GONGWEN_OK;
+}
 
 /* The stored record of hit i, parsed once per hit; NULL on error (in the
  * db's message). Clears the message first: every caller is an API entry. */

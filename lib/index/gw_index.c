@@ -180,6 +180,7 @@ void gw_index_close(gw_index *ix)
 	stream_abort(ix);
 	batch_free(&ix->b);
 	gw_lens_cache_free(ix->lens_cache);
+	gw_norms_cache_free(ix->norms_cache);
 	gw_unpacker_free(&ix->unpacker);
 	gw_analyzer_free(ix->an);
 	if (!ix->view)

@@ -72,6 +72,7 @@ struct gw_index {
 	char broken_msg[512];
 	gw_batch b;
 	struct gw_lens_cache *lens_cache; /* searches' decoded lens blocks (gw_lens.h) */
+	struct gw_norms_cache *norms_cache; /* searches' norms blocks (gw_norms.h) */
 	/* Searches' unpacker of stored texts: its zstd context is made once per
 	 * handle, not once per search (ZSTD_createDCtx was 2.5% of a server's
 	 * time). Results borrow it; one search at a time uses a handle. */

@@ -39,10 +39,14 @@ struct gw_results {
 	int direct;        /* answered by the document-at-a-time plan */
 	gw_txn *t;
 	struct gw_lens_cache *lens_cache; /* the index handle's (borrowed; NULL: none) */
+	struct gw_norms_cache *norms_cache; /* the index handle's (borrowed; NULL: none) */
 	gw_fieldtab ft;
 	gw_query *q;
 	gw_hit *hits;
 	size_t nhits, total;
+	size_t total_max;  /* gw_search_opts.total_max, the default resolved */
+	int total_gte;     /* total is a lower bound (gw_results_total_exact) */
+	size_t passed;     /* matches of the lead passed uncounted past total_max */
 	unsigned fid_type, fid_date, fid_rdate, fid_facet; /* 0 if absent */
 	gw_facet *facets;
 	size_t nfacets;
@@ -821,7 +825,7 @@ static gw_rc rank(gw_results *r, const docset *docs, const partm *pm, const rank
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	}
 	gw_lens_reader_init_cached(&lens, r->t, r->lens_cache);
-	gw_norms_reader_init(&norms, r->t);
+	gw_norms_reader_init_cached(&norms, r->t, r->norms_cache);
 	for (size_t i = 0; i < docs->n; i++) {
 		size_t len;
 		gw_record rec;
@@ -1191,11 +1195,24 @@ static void walk_and(gw_results *r, const ranker *rk, gw_pcur **cur, const size_
 	for (size_t p = 0; p < np; p++) /* in part order, as doc_bound sums */
 		bound += rk->ub[p];
 	gw_lens_reader_init_cached(&lens, r->t, r->lens_cache);
-	gw_norms_reader_init(&norms, r->t);
+	gw_norms_reader_init_cached(&norms, r->t, r->norms_cache);
 	while (d) {
 		uint32_t next = 0;
 		gw_record rec;
 		double total = 0, factor;
+		/* Past the matches counted exactly (gw_search_opts.total_max), a
+		 * document of the lead whose norm shows it could not enter the
+		 * hits even if every part matched is passed without probing the
+		 * other parts: most documents of two common words are, and the
+		 * probes were most of their time. It is not counted, so the total
+		 * becomes a lower bound. */
+		if (k && *nheap == k && r->total >= r->total_max &&
+		    cannot_enter(heap, *nheap, k, bound, norm_bound(r, rk, &norms, &lens, d))) {
+			r->total_gte = 1;
+			r->passed++;
+			d = gw_pcur_skip(lead, d + 1);
+			continue;
+		}
 		for (size_t i = 1; i < np && !next; i++) {
 			uint32_t di = gw_pcur_skip(cur[order[i]], d);
 			if (!di)
@@ -1236,6 +1253,10 @@ static void walk_and(gw_results *r, const ranker *rk, gw_pcur **cur, const size_
 done:
 	gw_lens_reader_close(&lens);
 	gw_norms_reader_close(&norms);
+	/* "At least total_max", whatever was counted past it; or the hits
+	 * kept, if more (passing starts once they fill the heap). */
+	if (r->total_gte)
+		r->total = r->total_max > *nheap ? r->total_max : *nheap;
 }
 
 static gw_rc rank_direct(gw_results *r, const ranker *rk, gw_pcur **cur, const double *df,
@@ -1387,12 +1408,16 @@ gw_rc gw_search(gw_index *ix, const char *query, size_t qlen, const gw_search_op
 	r->an = ix->an;
 	r->unpacker = &ix->unpacker;
 	r->verify_norms = opts->verify_norms;
+	r->total_max = opts->total_max ? opts->total_max : GW_TOTAL_DEFAULT;
 	for (size_t p = 0; opts->filter_from && p < r->q->nparts; p++)
 		r->q->parts[p].filter = r->q->parts[p].text_off >= opts->filter_from;
 	/* Without memory for it, searches parse lens entries as they go. */
 	if (!ix->lens_cache)
 		ix->lens_cache = gw_lens_cache_new();
 	r->lens_cache = ix->lens_cache;
+	if (!ix->norms_cache)
+		ix->norms_cache = gw_norms_cache_new();
+	r->norms_cache = ix->norms_cache;
 	find_fields(r, ix, opts);
 	/* A damaged posting list ends a match early (gw_pl_next returns -1):
 	 * the txn kept what it was. */
@@ -1483,6 +1508,8 @@ void gw_results_free(gw_results *r)
 }
 
 size_t gw_results_total(const gw_results *r) { return r->total; }
+int gw_results_total_exact(const gw_results *r) { return !r->total_gte; }
+size_t gw_results_passed(const gw_results *r) { return r->passed; }
 
 size_t gw_results_scored(const gw_results *r) { return r->scored; }
 size_t gw_results_unread(const gw_results *r) { return r->unread; }

@@ -105,7 +105,18 @@ typedef struct gw_search_opts {
 	                         * filters begin: the parts from there on must
 	                         * match but are neither scored nor highlighted
 	                         * (gongwen-serve's filter=FIELD:VALUE) */
+	size_t total_max;       /* matches counted exactly: past this many, a
+	                         * search may pass documents that cannot enter the
+	                         * hits without counting them, and the total is then
+	                         * "at least" (gw_results_total_exact). 0: the
+	                         * default, GW_TOTAL_DEFAULT; SIZE_MAX: always
+	                         * exact. Facets, the date order, filters and a
+	                         * limit of 0 count every match whatever it is. */
 } gw_search_opts;
+
+/* The default of gw_search_opts.total_max, as Elasticsearch's
+ * track_total_hits: exact up to 10,000 matches. */
+#define GW_TOTAL_DEFAULT 10000
 
 /* 1 if d is a date the filters take: YYYY, YYYY-MM or YYYY-MM-DD. */
 int gw_date_valid(const char *d);
@@ -130,7 +141,12 @@ void gw_results_free(gw_results *r);
  * GW_EINVAL (an empty id, or one longer than GW_ID_MAX), store errors. */
 gw_rc gw_lookup(gw_index *ix, const char *id, size_t len, gw_results **out, gw_err *err);
 
-size_t gw_results_total(const gw_results *r);   /* all matching documents */
+size_t gw_results_total(const gw_results *r); /* matching documents */
+/* 1 if gw_results_total is the number of matches; 0 if it is a lower bound:
+ * the search stopped counting at gw_search_opts.total_max and passed
+ * documents that could not enter the hits. The total is then total_max, or
+ * offset + limit if that is more. */
+int gw_results_total_exact(const gw_results *r);
 size_t gw_results_count(const gw_results *r);   /* hits returned */
 /* Matches whose score was computed: the others could not reach the top
  * offset + limit (MaxScore), so were counted in the total unscored. */
@@ -138,6 +154,9 @@ size_t gw_results_scored(const gw_results *r);
 /* Of the matches not scored, those skipped on their norm alone, without
  * reading their lens entry (gw_norms.h). For tests. */
 size_t gw_results_unread(const gw_results *r);
+/* Documents of the lead part passed past gw_search_opts.total_max without
+ * probing the others (so neither counted nor scored). For tests. */
+size_t gw_results_passed(const gw_results *r);
 /* With gw_search_opts.verify_norms: matches whose factor their norm's
  * bound was below (0 unless norms are wrong). */
 size_t gw_results_norm_errors(const gw_results *r);

@@ -197,6 +197,70 @@ void gw_norms_queue_free(gw_norms_queue *q) { gw_blockq_free(q); }
 
 /* ---- the reader ---- */
 
+/* A block kept by the cache: its norms as stored (n of them, 4 bytes each,
+ * little-endian), so that a cached block is read as a stored one. */
+typedef struct cblock {
+	size_t n;
+	unsigned char p[];
+} cblock;
+
+struct gw_norms_cache {
+	uint64_t txn_id;
+	cblock **b; /* by block number; NULL: not read yet */
+	size_t nb;
+};
+
+/* Every block without a value shares this one. */
+static cblock no_block;
+
+gw_norms_cache *gw_norms_cache_new(void) { return calloc(1, sizeof(gw_norms_cache)); }
+
+static void cache_empty(gw_norms_cache *c)
+{
+	for (size_t i = 0; i < c->nb; i++)
+		if (c->b[i] != &no_block)
+			free(c->b[i]);
+	free(c->b);
+	c->b = NULL;
+	c->nb = 0;
+}
+
+void gw_norms_cache_free(gw_norms_cache *c)
+{
+	if (!c)
+		return;
+	cache_empty(c);
+	free(c);
+}
+
+/* Keeps block's n norms at p in c; nothing if out of memory (the next
+ * query reads the block again). */
+static void cache_put(gw_norms_cache *c, uint32_t block, const unsigned char *p, size_t n)
+{
+	cblock *b;
+
+	if (block >= c->nb) {
+		size_t nb = c->nb ? c->nb : 64;
+		cblock **x;
+		while (nb <= block)
+			nb *= 2;
+		if (!(x = realloc(c->b, nb * sizeof *x)))
+			return;
+		memset(x + c->nb, 0, (nb - c->nb) * sizeof *x);
+		c->b = x;
+		c->nb = nb;
+	}
+	if (n == 0) {
+		c->b[block] = &no_block;
+		return;
+	}
+	if (!(b = malloc(sizeof *b + 4 * n)))
+		return;
+	b->n = n;
+	memcpy(b->p, p, 4 * n);
+	c->b[block] = b;
+}
+
 void gw_norms_reader_init(gw_norms_reader *rd, gw_txn *t)
 {
 	memset(rd, 0, sizeof *rd);
@@ -204,14 +268,30 @@ void gw_norms_reader_init(gw_norms_reader *rd, gw_txn *t)
 	rd->block = UINT32_MAX;
 }
 
+void gw_norms_reader_init_cached(gw_norms_reader *rd, gw_txn *t, gw_norms_cache *cache)
+{
+	gw_norms_reader_init(rd, t);
+	if (cache && cache->txn_id != gw_txn_id(t)) {
+		cache_empty(cache);
+		cache->txn_id = gw_txn_id(t);
+	}
+	rd->cache = cache;
+}
+
 /* Holds block in rd (n = 0 if it has no value or a damaged one). */
 static void load(gw_norms_reader *rd, uint32_t block)
 {
 	const void *v;
 	size_t len;
+	gw_norms_cache *c = rd->cache;
 
 	rd->block = block;
 	rd->n = 0;
+	if (c && block < c->nb && c->b[block]) {
+		rd->p = c->b[block]->p;
+		rd->n = c->b[block]->n;
+		return;
+	}
 	if (!rd->cur) {
 		gw_err e;
 		gw_err_clear(&e);
@@ -225,11 +305,15 @@ static void load(gw_norms_reader *rd, uint32_t block)
 		if (len % 4 == 0) {
 			rd->p = v;
 			rd->n = len / 4;
+			if (c)
+				cache_put(c, block, rd->p, rd->n);
 		} else {
-			rd->damaged = 1;
+			rd->damaged = 1; /* not kept: every query reports it */
 		}
 		break;
 	case 1: /* none */
+		if (c)
+			cache_put(c, block, NULL, 0);
 		break;
 	default:
 		rd->damaged = 1;

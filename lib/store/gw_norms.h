@@ -82,8 +82,21 @@ void gw_norms_queue_free(gw_norms_queue *q);
 
 /* Reads norms, cheapest when docids come in increasing order. Valid while
  * its transaction is. */
+/* What searches through one index handle (one thread at a time) have read
+ * of the norms, kept from query to query for as long as the index is
+ * unchanged: a copy of each block read. A query of two common words reads
+ * the norms of documents spread over the whole index, one B-tree lookup
+ * each without it (three quarters of a known-item query's lookups on an
+ * index of 160,000 documents). 4 bytes a document of the blocks read, and
+ * emptied when a reader's transaction sees another snapshot (gw_txn_id).
+ * For read transactions only, as gw_lens_cache. */
+typedef struct gw_norms_cache gw_norms_cache;
+gw_norms_cache *gw_norms_cache_new(void); /* NULL if out of memory */
+void gw_norms_cache_free(gw_norms_cache *c);
+
 typedef struct gw_norms_reader {
 	gw_txn *t;
+	gw_norms_cache *cache;    /* NULL: none */
 	gw_block_cursor *cur;     /* opened on first use */
 	uint32_t block;           /* block held in p[0..n); UINT32_MAX: none */
 	const unsigned char *p;
@@ -92,6 +105,9 @@ typedef struct gw_norms_reader {
 	int damaged;              /* a block was damaged (read as no norms) */
 } gw_norms_reader;
 void gw_norms_reader_init(gw_norms_reader *rd, gw_txn *t);
+/* The same, reading through cache (NULL: none), which it empties first if
+ * it holds another snapshot than t's. */
+void gw_norms_reader_init_cached(gw_norms_reader *rd, gw_txn *t, gw_norms_cache *cache);
 /* The norm of docid; 0 if it has none (or it cannot be read). */
 uint32_t gw_norms_read(gw_norms_reader *rd, uint32_t docid);
 void gw_norms_reader_close(gw_norms_reader *rd);
