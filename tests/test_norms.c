@@ -150,6 +150,75 @@ static void test_queue_read(void)
 	gw_fieldtab_free(&ft);
 }
 
+/* gw_norms_floor, with and without a cache: each span's least length by
+ * script is what a walk over its norms finds; a span holding a docid
+ * without a norm, and docids past the block's norms, have no bound; the
+ * cache's sums serve the next reader of the same snapshot and are dropped
+ * with it. */
+static void test_floor(void)
+{
+	gw_fieldtab ft;
+	gw_txn *t;
+	gw_store *s = fresh_store(&t, &ft);
+	gw_norms_queue q;
+	gw_norms_cache *c = gw_norms_cache_new();
+	gw_buf scratch = GW_BUF_INIT;
+	gw_err err;
+	unsigned seed = 3;
+	/* Norms for docids 1..699 but 40 (a span without a bound), ending
+	 * inside a span of block 2 (512..767). */
+	static uint32_t want[700];
+
+	gw_err_clear(&err);
+	memset(&q, 0, sizeof q);
+	CHECK(c != NULL);
+	for (uint32_t d = 1; d < 700; d++) {
+		seed = seed * 1103515245u + 12345u;
+		want[d] = d == 40 ? 0 : gw_norm_make(5 + (seed >> 16) % 3000, (int)(seed >> 8) % 3, 1);
+		if (want[d])
+			CHECK(gw_norms_queue_add(&q, d, want[d], &err) == GW_OK);
+	}
+	CHECK(gw_norms_queue_flush(&q, t, &scratch, &err) == GW_OK);
+	CHECK(gw_txn_commit(t, &err) == GW_OK);
+	for (int pass = 0; pass < 3; pass++) { /* no cache, a cold one, a warm one */
+		gw_norms_reader rd;
+		CHECK(gw_store_begin(s, 0, &t, &err) == GW_OK);
+		if (pass)
+			gw_norms_reader_init_cached(&rd, t, c);
+		else
+			gw_norms_reader_init(&rd, t);
+		for (uint32_t d = 0; d < 800; d += 7) {
+			uint32_t got[4], floor[4] = {UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX};
+			uint32_t from = d - d % GW_NORMS_SPAN, to = from + GW_NORMS_SPAN, end = 0;
+			int bounded = 1;
+			if (to > 700 && from < 700)
+				to = 700; /* the norms stop there */
+			for (uint32_t i = from; i < to && i < 700; i++) {
+				if (!want[i]) {
+					bounded = 0; /* docid 0 has none either */
+					break;
+				}
+				if (gw_norm_len_floor(want[i]) < floor[gw_norm_script(want[i])])
+					floor[gw_norm_script(want[i])] = gw_norm_len_floor(want[i]);
+			}
+			if (bounded && from < 700)
+				end = to;
+			CHECK(gw_norms_floor(&rd, d, got) == end);
+			if (end && memcmp(got, floor, sizeof floor) != 0) {
+				fprintf(stderr, "  pass %d docid %u: floors differ\n", pass, d);
+				CHECK(0);
+			}
+		}
+		gw_norms_reader_close(&rd);
+		gw_txn_abort(t);
+	}
+	gw_norms_queue_free(&q);
+	gw_norms_cache_free(c);
+	gw_buf_free(&scratch);
+	gw_store_close(s);
+	gw_fieldtab_free(&ft);
+}
+
 int main(void)
 {
 	if (!gw_t_scratch_make("norms"))
@@ -157,6 +226,7 @@ int main(void)
 	RUN(test_codes);
 	RUN(test_norm_of_and_sets);
 	RUN(test_queue_read);
+	RUN(test_floor);
 	gw_t_rmtree(gw_t_scratch());
 	return TEST_EXIT();
 }

@@ -10,8 +10,9 @@
  * search says it is a lower bound, TOTAL_MAX (OFFSET + LIMIT if more),
  * below the exact one. Prints
  * one summary line:
- *   queries Q hits H bounded B passed P mismatches M
- * (B: queries whose total was a lower bound; P: documents passed uncounted)
+ *   queries Q hits H bounded B passed P blocks K mismatches M
+ * (B: queries whose total was a lower bound; P: documents passed uncounted
+ * one by one, K: blocks of documents passed whole)
  * and a line per mismatch on stderr; exits 1 if M > 0 or a search failed.
  * A helper of tests/e2e_totals.sh, and run by hand on larger corpora. */
 #include <stdint.h>
@@ -23,7 +24,7 @@
 #include "search/gw_search.h"
 
 typedef struct answer {
-	size_t total, n, passed;
+	size_t total, n, passed, blocks;
 	int exact;
 	gw_hit *hits;
 } answer;
@@ -48,6 +49,7 @@ static int run(gw_index *ix, const char *q, size_t total_max, size_t limit, size
 	a->total = gw_results_total(r);
 	a->exact = gw_results_total_exact(r);
 	a->passed = gw_results_passed(r);
+	a->blocks = gw_results_blocks_passed(r);
 	a->n = gw_results_count(r);
 	if (!(a->hits = malloc((a->n ? a->n : 1) * sizeof *a->hits))) {
 		gw_results_free(r);
@@ -92,7 +94,7 @@ int main(int argc, char **argv)
 	gw_index *ix;
 	gw_err err;
 	char line[4096];
-	size_t total_max, limit, offset = 0, queries = 0, hits = 0, bounded = 0, passed = 0, bad = 0;
+	size_t total_max, limit, offset = 0, queries = 0, hits = 0, bounded = 0, passed = 0, blocks = 0, bad = 0;
 	int failed = 0;
 
 	if (argc < 4 || argc > 5 || !(total_max = strtoull(argv[2], NULL, 10)) ||
@@ -122,12 +124,14 @@ int main(int argc, char **argv)
 			hits += b.n;
 			bounded += !b.exact;
 			passed += b.passed;
+			blocks += b.blocks;
 			bad += !agree(line, &a, &b, total_max, offset, limit);
 		}
 		free(a.hits);
 		free(b.hits);
 	}
 	gw_index_close(ix);
-	printf("queries %zu hits %zu bounded %zu passed %zu mismatches %zu\n", queries, hits, bounded, passed, bad);
+	printf("queries %zu hits %zu bounded %zu passed %zu blocks %zu mismatches %zu\n", queries, hits, bounded, passed,
+	       blocks, bad);
 	return bad || failed;
 }

@@ -47,6 +47,7 @@ struct gw_results {
 	size_t total_max;  /* gw_search_opts.total_max, the default resolved */
 	int total_gte;     /* total is a lower bound (gw_results_total_exact) */
 	size_t passed;     /* matches of the lead passed uncounted past total_max */
+	size_t blocks_passed; /* blocks of documents the lead skipped past total_max */
 	unsigned fid_type, fid_date, fid_rdate, fid_facet; /* 0 if absent */
 	gw_facet *facets;
 	size_t nfacets;
@@ -141,6 +142,7 @@ typedef struct ranker {
 	double amax;                    /* the sum of every indexed field's average length */
 	double *aset;                   /* the same over each field set of norms (gw_norms.h) */
 	size_t naset;
+	int aset_zero;                  /* some field set's A is 0 (its focus factor is 1) */
 } ranker;
 
 /* The weight of a field by its kind (gw_rank_params). */
@@ -683,17 +685,53 @@ static double doc_factor(const gw_results *r, const ranker *rk, const gw_record 
  * the focus factor grows with A and falls with L, so it takes L rounded
  * down, and A of the norm's field set (of every indexed field if the set
  * is unknown; with A = 0, the focus factor is 1). */
-static double factor_bound(const gw_results *r, const ranker *rk, uint32_t nm)
+static double factor_of(const gw_results *r, const ranker *rk, int script, double a, uint32_t len)
 {
-	double f = r->q->script != GW_SCRIPT_NONE && gw_norm_script(nm) == r->q->script ? 1 + rk->p.script_bonus : 1;
+	double f = r->q->script != GW_SCRIPT_NONE && script == r->q->script ? 1 + rk->p.script_bonus : 1;
 
 	if (rk->focus > 0) {
-		unsigned set = gw_norm_fset(nm);
-		double a = set < rk->naset ? rk->aset[set] : rk->amax;
-		double x = a > 0 ? 2 * a / (a + gw_norm_len_floor(nm)) : 1; /* as focus_factor */
+		double x = a > 0 ? 2 * a / (a + len) : 1; /* as focus_factor */
 		f *= rk->focus == 1.5 ? x * sqrt(x) : pow(x, rk->focus);
 	}
 	return f;
+}
+
+/* A of the field set of norm nm. */
+static double set_average(const ranker *rk, uint32_t nm)
+{
+	unsigned set = gw_norm_fset(nm);
+
+	return set < rk->naset ? rk->aset[set] : rk->amax;
+}
+
+static double factor_bound(const gw_results *r, const ranker *rk, uint32_t nm)
+{
+	return factor_of(r, rk, gw_norm_script(nm), set_average(rk, nm), gw_norm_len_floor(nm));
+}
+
+/* The most doc_factor() can be for any document of a span of norms whose
+ * least length by script is floor[] (gw_norms_floor): factor_bound
+ * of each script's shortest document, with A of every indexed field, which
+ * is at least A of any field set; the focus factor grows with A, except
+ * that a set whose A is 0 has a factor of 1. */
+static double block_factor_bound(const gw_results *r, const ranker *rk, const uint32_t floor[4])
+{
+	double best = 0;
+
+	for (int s = 0; s < 4; s++) {
+		double f = r->q->script != GW_SCRIPT_NONE && s == r->q->script ? 1 + rk->p.script_bonus : 1;
+		if (floor[s] == UINT32_MAX)
+			continue;
+		if (rk->focus > 0) {
+			double a = rk->amax, x = a > 0 ? 2 * a / (a + floor[s]) : 1; /* as factor_bound */
+			if (x < 1 && rk->aset_zero)
+				x = 1;
+			f *= rk->focus == 1.5 ? x * sqrt(x) : pow(x, rk->focus);
+		}
+		if (f > best)
+			best = f;
+	}
+	return best;
 }
 
 /* factor_bound of docid's norm; without one (none stored, or the table
@@ -1180,6 +1218,80 @@ static gw_rc direct_open(gw_results *r, gw_pcur **cur, double *df, gw_err *err)
 	return GW_OK;
 }
 
+/* Past total_max (walk_and): for the heap's worst score theta, the least
+ * length floor at which a document of each script cannot enter the hits
+ * (block_factor_bound falls as the length grows), so that telling whether
+ * a span of norms can be passed whole takes a comparison per script. */
+typedef struct span_cuts {
+	double theta;     /* the heap's worst score they were found for */
+	uint32_t cut[4];  /* by script; UINT32_MAX: none is short enough */
+	/* The same for one document by its norm (factor_bound), by script and
+	 * field set, found when first needed for this theta (gen). */
+	uint32_t gen;
+	uint32_t *dcut, *dgen; /* [set * 4 + script], for the sets of rk->aset */
+} span_cuts;
+
+/* Lengths above every length floor a norm can give (gw_norm_len_floor). */
+#define LEN_FLOOR_END (1u << 24)
+
+static void cuts_update(span_cuts *c, const gw_results *r, const ranker *rk, const scored *heap, size_t nheap,
+                        size_t k, double bound)
+{
+	c->theta = heap[0].score;
+	c->gen++;
+	for (int s = 0; s < 4; s++) {
+		uint32_t f[4] = {UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX}, lo = 0, hi = LEN_FLOOR_END;
+		/* The first length that cannot enter: out(L) is false, then true. */
+		while (lo < hi) {
+			uint32_t mid = lo + (hi - lo) / 2;
+			f[s] = mid;
+			if (cannot_enter(heap, nheap, k, bound, block_factor_bound(r, rk, f)))
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		c->cut[s] = lo < LEN_FLOOR_END ? lo : UINT32_MAX;
+	}
+}
+
+/* 1 if the document of norm nm (not 0) cannot enter the hits: exactly
+ * cannot_enter(factor_bound(nm)), by the first length of its script and
+ * field set that cannot. */
+static int doc_out(span_cuts *c, const gw_results *r, const ranker *rk, const scored *heap, size_t nheap,
+                   size_t k, double bound, uint32_t nm)
+{
+	unsigned set = gw_norm_fset(nm);
+	int s = gw_norm_script(nm);
+	size_t i = (size_t)set * 4 + (size_t)s;
+
+	if (!c->dcut || set >= rk->naset) /* A of every field: the span cut */
+		return gw_norm_len_floor(nm) >= c->cut[s];
+	if (c->dgen[i] != c->gen) {
+		double a = rk->aset[set];
+		uint32_t lo = 0, hi = LEN_FLOOR_END;
+		while (lo < hi) {
+			uint32_t mid = lo + (hi - lo) / 2;
+			if (cannot_enter(heap, nheap, k, bound, factor_of(r, rk, s, a, mid)))
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		c->dcut[i] = lo < LEN_FLOOR_END ? lo : UINT32_MAX;
+		c->dgen[i] = c->gen;
+	}
+	return gw_norm_len_floor(nm) >= c->dcut[i];
+}
+
+/* 1 if no document of a span whose least lengths by script are floor[]
+ * can enter: exactly cannot_enter(block_factor_bound(floor)). */
+static int span_out(const span_cuts *c, const uint32_t floor[4])
+{
+	for (int s = 0; s < 4; s++)
+		if (floor[s] != UINT32_MAX && floor[s] < c->cut[s])
+			return 0;
+	return 1;
+}
+
 /* Scores the documents every cursor sits on (np >= 2, cur[order[0]] the
  * rarest) into the heap of k. */
 static void walk_and(gw_results *r, const ranker *rk, gw_pcur **cur, const size_t *order, size_t np,
@@ -1190,28 +1302,69 @@ static void walk_and(gw_results *r, const ranker *rk, gw_pcur **cur, const size_
 	gw_match m[GW_MAX_FIELDS];
 	gw_pcur *lead = cur[order[0]];
 	uint32_t d = gw_pcur_skip(lead, 1);
+	uint32_t span_next = 0; /* block-max: the end of the span found to hold a candidate */
+	span_cuts cuts = {-1, {0, 0, 0, 0}, 0, NULL, NULL};
 	double bound = 0;
 
 	for (size_t p = 0; p < np; p++) /* in part order, as doc_bound sums */
 		bound += rk->ub[p];
 	gw_lens_reader_init_cached(&lens, r->t, r->lens_cache);
 	gw_norms_reader_init_cached(&norms, r->t, r->norms_cache);
+	/* Without memory for them, doc_out takes the span cuts. */
+	if (rk->naset && (cuts.dcut = malloc(rk->naset * 4 * sizeof *cuts.dcut)) &&
+	    !(cuts.dgen = calloc(rk->naset * 4, sizeof *cuts.dgen))) {
+		free(cuts.dcut);
+		cuts.dcut = NULL;
+	}
 	while (d) {
 		uint32_t next = 0;
 		gw_record rec;
 		double total = 0, factor;
-		/* Past the matches counted exactly (gw_search_opts.total_max), a
-		 * document of the lead whose norm shows it could not enter the
-		 * hits even if every part matched is passed without probing the
-		 * other parts: most documents of two common words are, and the
-		 * probes were most of their time. It is not counted, so the total
-		 * becomes a lower bound. */
-		if (k && *nheap == k && r->total >= r->total_max &&
-		    cannot_enter(heap, *nheap, k, bound, norm_bound(r, rk, &norms, &lens, d))) {
-			r->total_gte = 1;
-			r->passed++;
-			d = gw_pcur_skip(lead, d + 1);
-			continue;
+		/* Past the matches counted exactly (gw_search_opts.total_max),
+		 * documents that could not enter the hits even if every part
+		 * matched are passed without probing the other parts, and not
+		 * counted, so the total becomes a lower bound: first whole spans
+		 * of norms (block-max: the shortest document of each script of a
+		 * span bounds them all), the lead then skipped past them at once;
+		 * then one document by its own norm. */
+		if (k && *nheap == k && r->total >= r->total_max) {
+			uint32_t nm;
+			if (cuts.theta != heap[0].score)
+				cuts_update(&cuts, r, rk, heap, *nheap, k, bound);
+			if (d >= span_next) {
+				uint32_t at = d, end, floor[4];
+				size_t spans = 0;
+				/* The spans from d's on that no document can enter. A
+				 * span cut short ends the block's norms: past it, none. */
+				while ((end = gw_norms_floor(&norms, at, floor)) && span_out(&cuts, floor)) {
+					spans++;
+					at = end;
+					if (end % GW_NORMS_SPAN)
+						break;
+				}
+				if (spans) {
+					r->total_gte = 1;
+					r->blocks_passed += spans;
+					d = gw_pcur_skip(lead, at);
+					continue;
+				}
+				span_next = d - d % GW_NORMS_SPAN + GW_NORMS_SPAN;
+			}
+			/* Its norm, against the first length of its script and field
+			 * set that cannot enter (as norm_bound, without arithmetic). */
+			nm = gw_norms_read(&norms, d);
+			if (nm && !r->verify_norms && doc_out(&cuts, r, rk, heap, *nheap, k, bound, nm)) {
+				r->total_gte = 1;
+				r->passed++;
+				d = gw_pcur_skip(lead, d + 1);
+				continue;
+			}
+			if (cannot_enter(heap, *nheap, k, bound, norm_bound(r, rk, &norms, &lens, d))) {
+				r->total_gte = 1;
+				r->passed++;
+				d = gw_pcur_skip(lead, d + 1);
+				continue;
+			}
 		}
 		for (size_t i = 1; i < np && !next; i++) {
 			uint32_t di = gw_pcur_skip(cur[order[i]], d);
@@ -1251,6 +1404,8 @@ static void walk_and(gw_results *r, const ranker *rk, gw_pcur **cur, const size_
 		d = gw_pcur_skip(lead, d + 1);
 	}
 done:
+	free(cuts.dcut);
+	free(cuts.dgen);
 	gw_lens_reader_close(&lens);
 	gw_norms_reader_close(&norms);
 	/* "At least total_max", whatever was counted past it; or the hits
@@ -1308,6 +1463,7 @@ static void set_averages(ranker *rk, gw_txn *t, const gw_fieldtab *ft)
 			for (size_t j = 0; j < n; j++)
 				if (fids[j] <= ft->n && rk->indexed[fids[j]])
 					rk->aset[i] += rk->avg[fids[j]];
+			rk->aset_zero |= rk->aset[i] <= 0;
 		}
 		rk->naset = fs.n;
 	}
@@ -1373,6 +1529,7 @@ static gw_rc run(gw_results *r, const gw_search_opts *o, gw_err *err)
 	free(rk.aset);
 	rk.aset = NULL;
 	rk.naset = 0;
+	rk.aset_zero = 0;
 	if (rc == GW_OK && !(r->rk = malloc(sizeof rk)))
 		rc = gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	if (rc == GW_OK)
@@ -1510,6 +1667,7 @@ void gw_results_free(gw_results *r)
 size_t gw_results_total(const gw_results *r) { return r->total; }
 int gw_results_total_exact(const gw_results *r) { return !r->total_gte; }
 size_t gw_results_passed(const gw_results *r) { return r->passed; }
+size_t gw_results_blocks_passed(const gw_results *r) { return r->blocks_passed; }
 
 size_t gw_results_scored(const gw_results *r) { return r->scored; }
 size_t gw_results_unread(const gw_results *r) { return r->unread; }

@@ -201,6 +201,8 @@ void gw_norms_queue_free(gw_norms_queue *q) { gw_blockq_free(q); }
  * little-endian), so that a cached block is read as a stored one. */
 typedef struct cblock {
 	size_t n;
+	int summed;         /* floor[] is set (gw_norms_floor) */
+	uint32_t floor[GW_NORMS_BLOCK / GW_NORMS_SPAN][4]; /* by span; [0] UINT32_MAX - 1: unbounded */
 	unsigned char p[];
 } cblock;
 
@@ -257,6 +259,7 @@ static void cache_put(gw_norms_cache *c, uint32_t block, const unsigned char *p,
 	if (!(b = malloc(sizeof *b + 4 * n)))
 		return;
 	b->n = n;
+	b->summed = 0;
 	memcpy(b->p, p, 4 * n);
 	c->b[block] = b;
 }
@@ -331,6 +334,60 @@ uint32_t gw_norms_read(gw_norms_reader *rd, uint32_t docid)
 		return 0;
 	x = rd->p + 4 * low;
 	return (uint32_t)x[0] | (uint32_t)x[1] << 8 | (uint32_t)x[2] << 16 | (uint32_t)x[3] << 24;
+}
+
+/* Into floor the least length floor of each script among p's n norms
+ * (UINT32_MAX: none of that script); 0 if one of them is 0 (a document
+ * without a norm: nothing bounds it). */
+static int span_floor(const unsigned char *p, size_t n, uint32_t floor[4])
+{
+	for (int s = 0; s < 4; s++)
+		floor[s] = UINT32_MAX;
+	for (size_t i = 0; i < n; i++, p += 4) {
+		uint32_t nm = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+		uint32_t len = gw_norm_len_floor(nm);
+		int s = gw_norm_script(nm);
+		if (!nm)
+			return 0;
+		if (len < floor[s])
+			floor[s] = len;
+	}
+	return 1;
+}
+
+/* Marks a span nothing bounds (no length floor reaches it). */
+#define UNBOUNDED (UINT32_MAX - 1)
+
+uint32_t gw_norms_floor(gw_norms_reader *rd, uint32_t docid, uint32_t floor[4])
+{
+	uint32_t block = docid / GW_NORMS_BLOCK, span = docid % GW_NORMS_BLOCK / GW_NORMS_SPAN;
+	size_t from = (size_t)span * GW_NORMS_SPAN, n;
+	gw_norms_cache *c = rd->cache;
+	cblock *b;
+
+	if (block != rd->block && !rd->broken)
+		load(rd, block);
+	if (rd->broken || from >= rd->n)
+		return 0;
+	n = rd->n - from < GW_NORMS_SPAN ? rd->n - from : GW_NORMS_SPAN;
+	b = c && block < c->nb && c->b[block] != &no_block ? c->b[block] : NULL;
+	if (b && b->p == rd->p) { /* summed once per snapshot */
+		if (!b->summed) {
+			for (size_t i = 0; i * GW_NORMS_SPAN < b->n; i++) {
+				size_t m = b->n - i * GW_NORMS_SPAN;
+				if (!span_floor(b->p + 4 * i * GW_NORMS_SPAN, m < GW_NORMS_SPAN ? m : GW_NORMS_SPAN,
+				                b->floor[i]))
+					b->floor[i][0] = UNBOUNDED;
+			}
+			b->summed = 1;
+		}
+		if (b->floor[span][0] == UNBOUNDED)
+			return 0;
+		memcpy(floor, b->floor[span], sizeof b->floor[span]);
+	} else if (!span_floor(rd->p + 4 * from, n, floor)) {
+		return 0;
+	}
+	return block * GW_NORMS_BLOCK + (uint32_t)(from + n);
 }
 
 void gw_norms_reader_close(gw_norms_reader *rd)

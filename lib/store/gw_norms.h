@@ -23,6 +23,11 @@
 #include "store/gw_store.h"
 
 #define GW_NORMS_BLOCK 256
+/* Documents whose norms block-max bounds together (gw_norms_floor): a
+ * divisor of GW_NORMS_BLOCK. */
+#ifndef GW_NORMS_SPAN
+#define GW_NORMS_SPAN 32
+#endif
 /* Field sets are numbered from 0 as documents bring them; past this many,
  * documents share the set "unknown" (GW_FSET_OTHER), bounded by the sum
  * of every indexed field's average. */
@@ -110,6 +115,14 @@ void gw_norms_reader_init(gw_norms_reader *rd, gw_txn *t);
 void gw_norms_reader_init_cached(gw_norms_reader *rd, gw_txn *t, gw_norms_cache *cache);
 /* The norm of docid; 0 if it has none (or it cannot be read). */
 uint32_t gw_norms_read(gw_norms_reader *rd, uint32_t docid);
+/* What bounds the norms of docid's span (the GW_NORMS_SPAN documents from
+ * docid rounded down) for block-max: floor[s] gets the least length floor
+ * (gw_norm_len_floor) of its norms of script s (UINT32_MAX: none). Returns
+ * the first docid past the span's norms (the span's end, or where the
+ * block's norms end), or 0 when nothing bounds the span: it holds a
+ * document without a norm, or cannot be read. With a cache, each block's
+ * spans are summed once a snapshot. */
+uint32_t gw_norms_floor(gw_norms_reader *rd, uint32_t docid, uint32_t floor[4]);
 void gw_norms_reader_close(gw_norms_reader *rd);
 
 #endif
