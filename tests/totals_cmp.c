@@ -11,8 +11,8 @@
  * below the exact one. Prints
  * one summary line:
  *   queries Q hits H bounded B passed P blocks K mismatches M
- * (B: queries whose total was a lower bound; P: documents passed uncounted
- * one by one, K: blocks of documents passed whole)
+ * (B: queries whose total was a lower bound; P: docids passed by their
+ * norms; K: spans of norms passed whole)
  * and a line per mismatch on stderr; exits 1 if M > 0 or a search failed.
  * A helper of tests/e2e_totals.sh, and run by hand on larger corpora. */
 #include <stdint.h>

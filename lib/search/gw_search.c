@@ -46,8 +46,8 @@ struct gw_results {
 	size_t nhits, total;
 	size_t total_max;  /* gw_search_opts.total_max, the default resolved */
 	int total_gte;     /* total is a lower bound (gw_results_total_exact) */
-	size_t passed;     /* matches of the lead passed uncounted past total_max */
-	size_t blocks_passed; /* blocks of documents the lead skipped past total_max */
+	size_t passed;     /* docids passed by their norms past total_max */
+	size_t blocks_passed; /* of which in whole spans of norms */
 	unsigned fid_type, fid_date, fid_rdate, fid_facet; /* 0 if absent */
 	gw_facet *facets;
 	size_t nfacets;
@@ -1292,6 +1292,36 @@ static int span_out(const span_cuts *c, const uint32_t floor[4])
 	return 1;
 }
 
+/* The first docid from d on whose norm does not show that it cannot enter
+ * the hits (or that has none); 0 if there is none to the end of the
+ * norms' docids. The norms lead here, not the postings: spans that cannot
+ * enter are passed whole by their floors, the rest document by document,
+ * a comparison each, and the lead part is then skipped to the candidate
+ * at once (gw_pcur_skip walks its entries without stopping at each). */
+static uint32_t next_candidate(span_cuts *c, gw_results *r, const ranker *rk, const scored *heap, size_t nheap,
+                               size_t k, double bound, gw_norms_reader *norms, uint32_t d)
+{
+	for (;;) {
+		uint32_t floor[4], end = gw_norms_floor(norms, d, floor);
+		if (!end)
+			return d; /* no bound (a document without a norm, or past them all) */
+		if (span_out(c, floor)) {
+			r->blocks_passed++;
+			r->passed += end - d;
+		} else {
+			for (; d < end; d++) {
+				uint32_t nm = gw_norms_read(norms, d);
+				if (!nm || !doc_out(c, r, rk, heap, nheap, k, bound, nm))
+					return d;
+				r->passed++;
+			}
+		}
+		if (end % GW_NORMS_SPAN) /* the block's norms end inside the span */
+			return end;
+		d = end;
+	}
+}
+
 /* Scores the documents every cursor sits on (np >= 2, cur[order[0]] the
  * rarest) into the heap of k. */
 static void walk_and(gw_results *r, const ranker *rk, gw_pcur **cur, const size_t *order, size_t np,
@@ -1302,7 +1332,6 @@ static void walk_and(gw_results *r, const ranker *rk, gw_pcur **cur, const size_
 	gw_match m[GW_MAX_FIELDS];
 	gw_pcur *lead = cur[order[0]];
 	uint32_t d = gw_pcur_skip(lead, 1);
-	uint32_t span_next = 0; /* block-max: the end of the span found to hold a candidate */
 	span_cuts cuts = {-1, {0, 0, 0, 0}, 0, NULL, NULL};
 	double bound = 0;
 
@@ -1323,43 +1352,20 @@ static void walk_and(gw_results *r, const ranker *rk, gw_pcur **cur, const size_
 		/* Past the matches counted exactly (gw_search_opts.total_max),
 		 * documents that could not enter the hits even if every part
 		 * matched are passed without probing the other parts, and not
-		 * counted, so the total becomes a lower bound: first whole spans
-		 * of norms (block-max: the shortest document of each script of a
-		 * span bounds them all), the lead then skipped past them at once;
-		 * then one document by its own norm. */
+		 * counted, so the total becomes a lower bound: the norms find the
+		 * next document that could (next_candidate), and the lead skips
+		 * to it. With verify_norms, each document's bound is computed
+		 * and checked as before the threshold. */
 		if (k && *nheap == k && r->total >= r->total_max) {
-			uint32_t nm;
+			uint32_t c;
 			if (cuts.theta != heap[0].score)
 				cuts_update(&cuts, r, rk, heap, *nheap, k, bound);
-			if (d >= span_next) {
-				uint32_t at = d, end, floor[4];
-				size_t spans = 0;
-				/* The spans from d's on that no document can enter. A
-				 * span cut short ends the block's norms: past it, none. */
-				while ((end = gw_norms_floor(&norms, at, floor)) && span_out(&cuts, floor)) {
-					spans++;
-					at = end;
-					if (end % GW_NORMS_SPAN)
-						break;
-				}
-				if (spans) {
-					r->total_gte = 1;
-					r->blocks_passed += spans;
-					d = gw_pcur_skip(lead, at);
-					continue;
-				}
-				span_next = d - d % GW_NORMS_SPAN + GW_NORMS_SPAN;
-			}
-			/* Its norm, against the first length of its script and field
-			 * set that cannot enter (as norm_bound, without arithmetic). */
-			nm = gw_norms_read(&norms, d);
-			if (nm && !r->verify_norms && doc_out(&cuts, r, rk, heap, *nheap, k, bound, nm)) {
+			if (!r->verify_norms && (c = next_candidate(&cuts, r, rk, heap, *nheap, k, bound, &norms, d)) != d) {
 				r->total_gte = 1;
-				r->passed++;
-				d = gw_pcur_skip(lead, d + 1);
+				d = gw_pcur_skip(lead, c ? c : UINT32_MAX);
 				continue;
 			}
-			if (cannot_enter(heap, *nheap, k, bound, norm_bound(r, rk, &norms, &lens, d))) {
+			if (r->verify_norms && cannot_enter(heap, *nheap, k, bound, norm_bound(r, rk, &norms, &lens, d))) {
 				r->total_gte = 1;
 				r->passed++;
 				d = gw_pcur_skip(lead, d + 1);

@@ -154,11 +154,12 @@ size_t gw_results_scored(const gw_results *r);
 /* Of the matches not scored, those skipped on their norm alone, without
  * reading their lens entry (gw_norms.h). For tests. */
 size_t gw_results_unread(const gw_results *r);
-/* Documents of the lead part passed past gw_search_opts.total_max without
- * probing the others (so neither counted nor scored). For tests. */
+/* Docids passed by their norms past gw_search_opts.total_max, the lead part
+ * skipped past them without probing the others (so neither counted nor
+ * scored). For tests. */
 size_t gw_results_passed(const gw_results *r);
-/* Spans of GW_NORMS_SPAN documents the lead part skipped whole past
- * total_max, their norms showing none could enter the hits. For tests. */
+/* Spans of GW_NORMS_SPAN docids passed whole (of gw_results_passed), their
+ * norms' floors showing none could enter the hits. For tests. */
 size_t gw_results_blocks_passed(const gw_results *r);
 /* With gw_search_opts.verify_norms: matches whose factor their norm's
  * bound was below (0 unless norms are wrong). */
