@@ -14,8 +14,10 @@
 #   6. print the table (also written to $OUT/bench.md).
 # Environment: WORK (the peers' scratch directory, default /tmp/peers),
 #   OUT (gongwen's, default /tmp/gongwen-bench), GW_BUILD (default build),
-#   SHARED (default ../shared), BENCH_QUERY (the one-process query, default
-#   名输入), PEERS=0 (reuse the peers' results already in $WORK instead of
+#   SHARED (default ../shared), QUERIES (the query sets, default
+#   $SHARED/bench/queries: another folder made by
+#   peers/make_queries.py CORPUS OUTDIR SEED runs every engine on its sets),
+#   BENCH_QUERY (the one-process query, default 名输入), PEERS=0 (reuse the peers' results already in $WORK instead of
 #   running run_peers.sh: quicker, but then not one run).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,6 +29,8 @@ OUT=${OUT:-/tmp/gongwen-bench}
 B=${GW_BUILD:-build}
 case $B in /*) ;; *) B=$ROOT/$B ;; esac
 QUERY=${BENCH_QUERY:-名输入}
+# run_peers.sh reads the same variable.
+export QUERIES=${QUERIES:-$BENCH/queries}
 REPS=3
 RUNS=50
 
@@ -65,7 +69,7 @@ fi
 
 step "evaluate gongwen"
 for qs in known latin mixed; do
-	python3 "$BENCH/eval.py" "$BENCH/queries/$qs.tsv" --name gongwen \
+	python3 "$BENCH/eval.py" "$QUERIES/$qs.tsv" --name gongwen \
 		--cmd "$B/gongwen-search -i $OUT/zh --batch -n {k} --timings \"\$BENCH_LAT_FILE\"" \
 		>"$OUT/logs/eval-gongwen-$qs.txt" ||
 		{ echo "bench: eval.py failed for gongwen on $qs.tsv" >&2; exit 2; }

@@ -12,6 +12,12 @@ set -eu
 cd "$(dirname "$0")/.."
 B=${GW_BUILD:-build}
 W=${WORK:-/tmp/gongwen-growth}
+# The query sets (known.tsv, mixed.tsv): the bench's, or another folder
+# made by ../shared/bench/peers/make_queries.py CORPUS OUTDIR SEED; with
+# QUERIES2 set to another such folder, its two-word queries get columns of
+# their own (a set nothing was tuned on, measured in the same run).
+Q=${QUERIES:-../shared/bench/queries}
+Q2=${QUERIES2:-}
 mkdir -p "$W"
 xz -dc ../shared/corpus/zh-docs.jsonl.xz >"$W/x1.jsonl"
 for f in 4 16; do
@@ -49,8 +55,8 @@ peak_mem() { # PID -> "anon_MB file_MB" peaks
 	done
 	echo "$((a / 1024)) $((f / 1024))"
 }
-echo "| corpus | MB | documents | build s | vs 1x | peak RSS MB | of which anon / file MB | index MB | known p50 ms | vs 1x | known p99 ms | vs 1x | two-word p50 ms | vs 1x | two-word p99 ms | vs 1x |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| corpus | MB | documents | build s | vs 1x | peak RSS MB | of which anon / file MB | index MB | known p50 ms | vs 1x | known p99 ms | vs 1x | two-word p50 ms | vs 1x | two-word p99 ms | vs 1x |${Q2:+ set 2 two-word p50 ms | vs 1x | set 2 p99 ms | vs 1x |}"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|${Q2:+---|---|---|---|}"
 # median3 FILE...: the median of the first numbers of three files.
 median3() { cat "$@" | awk '{print $1}' | sort -n | sed -n 2p; }
 for f in 1 4 16; do
@@ -74,23 +80,29 @@ for f in 1 4 16; do
 	fi
 	# The "all" row: ... qps p50_ms p99_ms (columns 11 and 12). Known
 	# items, then the bench's two-word queries (mixed.tsv).
-	lat() {
-		python3 ../shared/bench/eval.py "../shared/bench/queries/$1.tsv" --name g --forms orig \
+	lat() { # SET-FOLDER known|mixed
+		python3 ../shared/bench/eval.py "$1/$2.tsv" --name g --forms orig \
 			--cmd "$B/gongwen-search -i $W/ix$f --batch -n {k} --timings \"\$BENCH_LAT_FILE\"" 2>/dev/null |
 			awk -F'\t' '$1 == "orig" && $2 == "all" {print $11, $12}'
 	}
-	lat=$(lat known)
+	lat=$(lat "$Q" known)
 	p50=${lat% *}
 	p99=${lat#* }
-	lat=$(lat mixed)
+	lat=$(lat "$Q" mixed)
 	m50=${lat% *}
 	m99=${lat#* }
+	set2=
+	if [ -n "$Q2" ]; then
+		lat=$(lat "$Q2" mixed)
+		[ "$f" = 1 ] && { r1=${lat% *}; t1=${lat#* }; }
+		set2=" ${lat% *} | $(python3 -c "print('%.2fx' % (${lat% *} / $r1))") | ${lat#* } | $(python3 -c "print('%.2fx' % (${lat#* } / $t1))") |"
+	fi
 	mb=$(du -m "$W/x$f.jsonl" | cut -f1)
 	ix=$(du -m "$W/ix$f/data.mdb" | cut -f1)
 	n=$(wc -l <"$W/x$f.jsonl")
 	read -r secs kb <"$W/time$f"
 	[ "$f" = 1 ] && { s1=$secs; p1=$p50; q1=$p99; n1=$m50; o1=$m99; }
-	echo "| ${f}x | $mb | $n | $secs | $(python3 -c "print('%.1fx' % ($secs / $s1))") | $((kb / 1024)) | ${mem% *} / ${mem#* } | $ix | $p50 | $(python3 -c "print('%.2fx' % ($p50 / $p1))") | $p99 | $(python3 -c "print('%.2fx' % ($p99 / $q1))") | $m50 | $(python3 -c "print('%.2fx' % ($m50 / $n1))") | $m99 | $(python3 -c "print('%.2fx' % ($m99 / $o1))") |"
+	echo "| ${f}x | $mb | $n | $secs | $(python3 -c "print('%.1fx' % ($secs / $s1))") | $((kb / 1024)) | ${mem% *} / ${mem#* } | $ix | $p50 | $(python3 -c "print('%.2fx' % ($p50 / $p1))") | $p99 | $(python3 -c "print('%.2fx' % ($p99 / $q1))") | $m50 | $(python3 -c "print('%.2fx' % ($m50 / $n1))") | $m99 | $(python3 -c "print('%.2fx' % ($m99 / $o1))") |$set2"
 done
 # The new documents cost more per MB than the real ones (each mixes
 # paragraphs of unrelated documents, so it has more distinct terms). A

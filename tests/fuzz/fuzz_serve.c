@@ -99,8 +99,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		GW_FUZZ_CHECK(gw_json_parse_object(&o, (const char *)rs.body.p, rs.body.len, NULL) == GW_OK);
 		GW_FUZZ_CHECK(o.n >= 2 && strcmp(o.m[0].key, "v") == 0);
 		if (rs.status == 200 && strcmp(rq.path, "/search") == 0)
-			GW_FUZZ_CHECK(o.n == 8 && strcmp(o.m[5].key, "hits") == 0 &&
-			              strcmp(o.m[7].key, "time_ms") == 0);
+			GW_FUZZ_CHECK(o.n == 9 && strcmp(o.m[3].key, "total_relation") == 0 &&
+			              strcmp(o.m[6].key, "hits") == 0 && strcmp(o.m[8].key, "time_ms") == 0);
 		else if (rs.status != 200)
 			GW_FUZZ_CHECK(strcmp(o.m[1].key, "error") == 0);
 		gw_json_obj_free(&o);
