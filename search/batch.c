@@ -137,6 +137,11 @@ int gw_run_batch(gw_index *ix, const sopts *o)
 		return 2;
 	}
 	memset(&sn, 0, sizeof sn);
+	{ /* many queries may follow: a failure here is the first query's to report */
+		gw_err err;
+		gw_err_clear(&err);
+		gw_search_warm(ix, &err);
+	}
 	while (wr == 0 && (n = getline(&q, &cap, stdin)) >= 0) {
 		gw_err err;
 		double t0 = now_us();

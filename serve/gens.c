@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "gens.h"
+#include "search/gw_search.h"
 
 typedef struct gen {
 	gw_index *base;
@@ -89,6 +90,11 @@ static gw_rc open_gen(gen **out, gw_err *err)
 	if (gw_index_open(&gn->base, g.path, GW_OPEN_READ, err)) {
 		free(gn);
 		return err->rc;
+	}
+	{ /* the lens pages, for every thread's view (a failure is the first search's) */
+		gw_err e;
+		gw_err_clear(&e);
+		gw_search_warm(gn->base, &e);
 	}
 	gn->refs = 1;
 	*out = gn;

@@ -134,6 +134,15 @@ typedef struct gw_results gw_results;
 gw_rc gw_search(gw_index *ix, const char *query, size_t qlen, const gw_search_opts *opts,
                 gw_results **out, gw_err *err);
 void gw_results_free(gw_results *r);
+/* For a process that will run many searches on ix (--batch, a server):
+ * reads what every search reads a little of, the norms into ix's cache and
+ * every page of the lens table, so that searches do not pay for their first
+ * touch one page at a time (in this virtual machine a page's first touch
+ * costs a few microseconds, and the slowest two-word query of a set touched
+ * some 80). Costs 0.1 ms on an index of 10,000 documents, 1.5 ms on one of
+ * 160,000 (4 bytes of norms a document kept). Errors: store errors; the
+ * searches work the same without it. */
+gw_rc gw_search_warm(gw_index *ix, gw_err *err);
 /* The document whose id is id[0..len), as results of one hit (none if no
  * document has that id), without a query: read it with gw_results_record,
  * not with snippets or explain. With id NULL, no document: the results
