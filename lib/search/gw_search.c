@@ -709,30 +709,18 @@ static double factor_bound(const gw_results *r, const ranker *rk, uint32_t nm)
 	return factor_of(r, rk, gw_norm_script(nm), set_average(rk, nm), gw_norm_len_floor(nm));
 }
 
-/* The most doc_factor() can be for any document of a span of norms whose
- * least length by script is floor[] (gw_norms_floor): factor_bound
- * of each script's shortest document, with A of every indexed field, which
- * is at least A of any field set; the focus factor grows with A, except
- * that a set whose A is 0 has a factor of 1. */
-static double block_factor_bound(const gw_results *r, const ranker *rk, const uint32_t floor[4])
+/* The most doc_factor() can be for any document of script `script` and
+ * length floor len or more in a span of norms (gw_norms_floor), whatever
+ * its field set: factor_bound with A of every indexed field, which is at
+ * least A of any set, as the focus factor grows with A; except that a set
+ * whose A is 0 has a focus factor of 1. */
+static double span_factor(const gw_results *r, const ranker *rk, int script, uint32_t len)
 {
-	double best = 0;
+	double f = factor_of(r, rk, script, rk->amax, len), one = factor_of(r, rk, script, 0, len);
 
-	for (int s = 0; s < 4; s++) {
-		double f = r->q->script != GW_SCRIPT_NONE && s == r->q->script ? 1 + rk->p.script_bonus : 1;
-		if (floor[s] == UINT32_MAX)
-			continue;
-		if (rk->focus > 0) {
-			double a = rk->amax, x = a > 0 ? 2 * a / (a + floor[s]) : 1; /* as factor_bound */
-			if (x < 1 && rk->aset_zero)
-				x = 1;
-			f *= rk->focus == 1.5 ? x * sqrt(x) : pow(x, rk->focus);
-		}
-		if (f > best)
-			best = f;
-	}
-	return best;
+	return rk->aset_zero && f < one ? one : f;
 }
+
 
 /* factor_bound of docid's norm; without one (none stored, or the table
  * unreadable), the most any document's factor can be. With verify_norms,
@@ -1220,43 +1208,54 @@ static gw_rc direct_open(gw_results *r, gw_pcur **cur, double *df, gw_err *err)
 
 /* Past total_max (walk_and): for the heap's worst score theta, the least
  * length floor at which a document of each script cannot enter the hits
- * (block_factor_bound falls as the length grows), so that telling whether
- * a span of norms can be passed whole takes a comparison per script. */
+ * (its factor's bound falls as the length grows), so that telling whether
+ * a span of norms, or a document by its norm, can be passed takes a
+ * comparison per script instead of the bound's arithmetic. */
 typedef struct span_cuts {
 	double theta;     /* the heap's worst score they were found for */
-	uint32_t cut[4];  /* by script; UINT32_MAX: none is short enough */
+	uint32_t cut[4];  /* by script, for a span (span_factor); UINT32_MAX: no length */
 	/* The same for one document by its norm (factor_bound), by script and
 	 * field set, found when first needed for this theta (gen). */
 	uint32_t gen;
 	uint32_t *dcut, *dgen; /* [set * 4 + script], for the sets of rk->aset */
+	int no_dcut;      /* no memory for them: documents take the span cuts */
 } span_cuts;
 
 /* Lengths above every length floor a norm can give (gw_norm_len_floor). */
 #define LEN_FLOOR_END (1u << 24)
+
+/* The least length from which a document of script s cannot enter a heap
+ * of k whose worst score is heap[0]'s, for a bound of its parts, and A = a
+ * of its field set (a < 0: a span's, span_factor); UINT32_MAX if none. A
+ * binary search with the bound's own arithmetic, which falls monotonically
+ * with the length, so that "length >= cut" is exactly cannot_enter. */
+static uint32_t first_out(const gw_results *r, const ranker *rk, const scored *heap, size_t nheap, size_t k,
+                          double bound, int s, double a)
+{
+	uint32_t lo = 0, hi = LEN_FLOOR_END;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		double f = a < 0 ? span_factor(r, rk, s, mid) : factor_of(r, rk, s, a, mid);
+		if (cannot_enter(heap, nheap, k, bound, f))
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo < LEN_FLOOR_END ? lo : UINT32_MAX;
+}
 
 static void cuts_update(span_cuts *c, const gw_results *r, const ranker *rk, const scored *heap, size_t nheap,
                         size_t k, double bound)
 {
 	c->theta = heap[0].score;
 	c->gen++;
-	for (int s = 0; s < 4; s++) {
-		uint32_t f[4] = {UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX}, lo = 0, hi = LEN_FLOOR_END;
-		/* The first length that cannot enter: out(L) is false, then true. */
-		while (lo < hi) {
-			uint32_t mid = lo + (hi - lo) / 2;
-			f[s] = mid;
-			if (cannot_enter(heap, nheap, k, bound, block_factor_bound(r, rk, f)))
-				hi = mid;
-			else
-				lo = mid + 1;
-		}
-		c->cut[s] = lo < LEN_FLOOR_END ? lo : UINT32_MAX;
-	}
+	for (int s = 0; s < 4; s++)
+		c->cut[s] = first_out(r, rk, heap, nheap, k, bound, s, -1);
 }
 
 /* 1 if the document of norm nm (not 0) cannot enter the hits: exactly
- * cannot_enter(factor_bound(nm)), by the first length of its script and
- * field set that cannot. */
+ * cannot_enter(factor_bound(nm)). */
 static int doc_out(span_cuts *c, const gw_results *r, const ranker *rk, const scored *heap, size_t nheap,
                    size_t k, double bound, uint32_t nm)
 {
@@ -1264,26 +1263,26 @@ static int doc_out(span_cuts *c, const gw_results *r, const ranker *rk, const sc
 	int s = gw_norm_script(nm);
 	size_t i = (size_t)set * 4 + (size_t)s;
 
-	if (!c->dcut || set >= rk->naset) /* A of every field: the span cut */
+	if (set >= rk->naset) /* factor_bound takes A of every field: a span's cut, or higher */
+		return gw_norm_len_floor(nm) >= c->cut[s];
+	if (!c->dcut && !c->no_dcut && (!(c->dcut = malloc(rk->naset * 4 * sizeof *c->dcut)) ||
+	                                !(c->dgen = calloc(rk->naset * 4, sizeof *c->dgen)))) {
+		free(c->dcut);
+		c->dcut = NULL;
+		c->no_dcut = 1;
+	}
+	if (!c->dcut) /* the span cut is the same or higher: it passes fewer */
 		return gw_norm_len_floor(nm) >= c->cut[s];
 	if (c->dgen[i] != c->gen) {
-		double a = rk->aset[set];
-		uint32_t lo = 0, hi = LEN_FLOOR_END;
-		while (lo < hi) {
-			uint32_t mid = lo + (hi - lo) / 2;
-			if (cannot_enter(heap, nheap, k, bound, factor_of(r, rk, s, a, mid)))
-				hi = mid;
-			else
-				lo = mid + 1;
-		}
-		c->dcut[i] = lo < LEN_FLOOR_END ? lo : UINT32_MAX;
+		c->dcut[i] = first_out(r, rk, heap, nheap, k, bound, s, rk->aset[set]);
 		c->dgen[i] = c->gen;
 	}
 	return gw_norm_len_floor(nm) >= c->dcut[i];
 }
 
 /* 1 if no document of a span whose least lengths by script are floor[]
- * can enter: exactly cannot_enter(block_factor_bound(floor)). */
+ * can enter: exactly cannot_enter of the highest span_factor of its
+ * scripts' shortest documents. */
 static int span_out(const span_cuts *c, const uint32_t floor[4])
 {
 	for (int s = 0; s < 4; s++)
@@ -1332,19 +1331,13 @@ static void walk_and(gw_results *r, const ranker *rk, gw_pcur **cur, const size_
 	gw_match m[GW_MAX_FIELDS];
 	gw_pcur *lead = cur[order[0]];
 	uint32_t d = gw_pcur_skip(lead, 1);
-	span_cuts cuts = {-1, {0, 0, 0, 0}, 0, NULL, NULL};
+	span_cuts cuts = {-1, {0, 0, 0, 0}, 0, NULL, NULL, 0};
 	double bound = 0;
 
 	for (size_t p = 0; p < np; p++) /* in part order, as doc_bound sums */
 		bound += rk->ub[p];
 	gw_lens_reader_init_cached(&lens, r->t, r->lens_cache);
 	gw_norms_reader_init_cached(&norms, r->t, r->norms_cache);
-	/* Without memory for them, doc_out takes the span cuts. */
-	if (rk->naset && (cuts.dcut = malloc(rk->naset * 4 * sizeof *cuts.dcut)) &&
-	    !(cuts.dgen = calloc(rk->naset * 4, sizeof *cuts.dgen))) {
-		free(cuts.dcut);
-		cuts.dcut = NULL;
-	}
 	while (d) {
 		uint32_t next = 0;
 		gw_record rec;
