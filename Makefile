@@ -40,7 +40,7 @@ endif
 
 # Debian packages the build needs; `make deps` installs the missing ones.
 DEB_PKGS := gcc make pkg-config libicu-dev liblmdb-dev libstemmer-dev libxml2-dev libzip-dev libzstd-dev lmdb-utils \
-            libpoppler-glib-dev libmicrohttpd-dev curl
+            libpoppler-glib-dev libmicrohttpd-dev libopencc-dev curl
 
 # Recursively expanded on purpose: evaluated when a recipe runs, i.e. after
 # `deps` has installed pkg-config and the -dev packages.
@@ -100,10 +100,12 @@ deps:
 $(B)/.deps-ok: | deps
 	@mkdir -p $(B) && touch $@
 
-# The Traditional->Simplified table is generated from ICU's data at build time.
+# The Traditional->Simplified table is generated from ICU's data and
+# OpenCC's at build time (only the generator links OpenCC).
+OPENCC_FLAGS = $(shell pkg-config --cflags --libs opencc 2>/dev/null)
 $(B)/gen_t2s: lib/text/gen/gen_t2s.c | $(B)/.deps-ok
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) -O2 $(CPPFLAGS) $(PKG_CFLAGS) $< -o $@ $(PKG_LIBS)
+	$(CC) $(WARN) -O2 $(CPPFLAGS) $(PKG_CFLAGS) $< -o $@ $(PKG_LIBS) $(OPENCC_FLAGS)
 
 $(B)/gen/gw_t2s_table.c: $(B)/gen_t2s
 	@mkdir -p $(dir $@)
@@ -362,7 +364,7 @@ $(FZ)/.deps-ok: | fuzz-deps
 	@mkdir -p $(FZ) && touch $@
 
 $(FZ)/gen_t2s: lib/text/gen/gen_t2s.c | $(FZ)/.deps-ok
-	$(FUZZ_CC) $(WARN) -O2 -D_GNU_SOURCE -Ilib $(PKG_CFLAGS) $< -o $@ $(PKG_LIBS)
+	$(FUZZ_CC) $(WARN) -O2 -D_GNU_SOURCE -Ilib $(PKG_CFLAGS) $< -o $@ $(PKG_LIBS) $(OPENCC_FLAGS)
 
 $(FZ)/gen/gw_t2s_table.c: $(FZ)/gen_t2s
 	@mkdir -p $(dir $@)

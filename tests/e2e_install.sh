@@ -59,10 +59,13 @@ fi
 
 begin "libgongwen.so exports exactly the functions of gongwen.h, soname libgongwen.so.$API_MAJOR"
 nm -D --defined-only "$LIBDIR/libgongwen.so.$API_MAJOR.$API_MINOR" >"$T/nm" 2>&1
-# Every defined symbol: the version node, or a gongwen_ function in it.
-awk '!($2 == "A" && $3 == "GONGWEN_'"$API_MAJOR"'.0") && !($2 == "T" && $3 ~ /^gongwen_[a-z_]+@@GONGWEN_'"$API_MAJOR"'\.[0-9]+$/)' \
-	"$T/nm" >"$T/extra"
-[ ! -s "$T/extra" ] || fails "only gongwen_* functions and the node GONGWEN_$API_MAJOR.0" "$(show "$T/extra")"
+# Every defined symbol: a version node of the major version up to the
+# minor (GONGWEN_1.0, GONGWEN_1.1, ...), or a gongwen_ function in one.
+awk -v major="$API_MAJOR" -v minor="$API_MINOR" '
+	$2 == "A" && $3 ~ ("^GONGWEN_" major "\\.[0-9]+$") { split($3, v, "."); if (v[2] + 0 <= minor + 0) next }
+	$2 == "T" && $3 ~ ("^gongwen_[a-z_]+@@GONGWEN_" major "\\.[0-9]+$") { next }
+	{ print }' "$T/nm" >"$T/extra"
+[ ! -s "$T/extra" ] || fails "only gongwen_* functions and the nodes GONGWEN_$API_MAJOR.0 to .$API_MINOR" "$(show "$T/extra")"
 awk '$2 == "T" { sub(/@@.*/, "", $3); print $3 }' "$T/nm" | sort >"$T/exported"
 sed -n 's/.*[ *]\(gongwen_[a-z_]*\)(.*/\1/p' lib/gongwen.h | sort -u >"$T/declared"
 cmp -s "$T/exported" "$T/declared" ||

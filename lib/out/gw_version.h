@@ -13,7 +13,7 @@
  * bytes, NUL-terminated, ending in a newline):
  *
  *   gongwen-index 0.10.0
- *   C API 1.1 (libgongwen.so.1), index format 9, analyzer 1
+ *   C API 1.1 (libgongwen.so.1), index format 9, analyzer 2
  *
  * Returns the length the whole text needs, as snprintf does. */
 int gw_version_text(char *buf, size_t size, const char *prog);

@@ -118,7 +118,8 @@ gw_rc gw_analyzer_fold(gw_analyzer *a, const char *text, size_t len, gw_buf *out
 #define GW_FOLD_MANY 0xFFFFFFFEu
 uint32_t gw_analyzer_fold_cp(gw_analyzer *a, uint32_t c);
 
-/* Version of the analysis; stored in the index, which refuses another. */
-#define GW_ANALYZER_VERSION 1
+/* Version of the analysis; stored in the index, which refuses another.
+ * 2: the fold also maps what OpenCC's t2s maps (variants such as 峯). */
+#define GW_ANALYZER_VERSION 2
 
 #endif
