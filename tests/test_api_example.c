@@ -6,6 +6,7 @@
  * find the same documents, fields and snippets are readable, paging and
  * filters agree with the totals, and errors come with messages. Run from
  * the repository root (make test does). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -257,6 +258,50 @@ static void type_filters_split_the_total(void)
 	CHECK(notices > 0);
 }
 
+/* The hits of query (limit 3) with the handle's count limit set to n. */
+static long hits_with_limit(size_t n, idlist *ids, size_t *total, int *exact)
+{
+	gongwen_options o;
+	gongwen_results *res = NULL;
+
+	ids->n = 0;
+	if (gongwen_set_total_max(db, n) != GONGWEN_OK)
+		return -1;
+	gongwen_options_init(&o);
+	o.limit = 3;
+	if (gongwen_search(db, "通知 科技", &o, &res) != GONGWEN_OK)
+		return -1;
+	for (size_t i = 0; i < gongwen_results_count(res) && ids->n < MAX_IDS; i++) {
+		size_t len;
+		const char *id = gongwen_hit_id(res, i, &len);
+		if (id && len < sizeof ids->id[0])
+			snprintf(ids->id[ids->n++], sizeof ids->id[0], "%.*s", (int)len, id);
+	}
+	*total = gongwen_results_total(res);
+	*exact = gongwen_results_total_exact(res);
+	gongwen_results_free(res);
+	return (long)ids->n;
+}
+
+/* gongwen_set_total_max (API 1.1): past the limit the total is a lower
+ * bound (the limit, or the hits kept if more), the hits are the same. */
+static void a_count_limit_makes_the_total_a_lower_bound(void)
+{
+	static idlist all, few;
+	size_t total_all = 0, total_few = 0;
+	int exact_all = 0, exact_few = 1;
+
+	CHECK(hits_with_limit(SIZE_MAX, &all, &total_all, &exact_all) == 3);
+	CHECK(exact_all == 1 && total_all > 3);
+	CHECK(hits_with_limit(2, &few, &total_few, &exact_few) == 3);
+	CHECK(exact_few == 0 && total_few == 3);
+	for (size_t i = 0; i < all.n && i < few.n; i++)
+		CHECK(strcmp(all.id[i], few.id[i]) == 0);
+	CHECK(gongwen_set_total_max(db, 0) == GONGWEN_EINVAL);
+	CHECK(strlen(gongwen_errmsg(db)) > 0);
+	CHECK(gongwen_set_total_max(db, 10000) == GONGWEN_OK); /* the default again */
+}
+
 static void bad_queries_and_options_are_errors(void)
 {
 	gongwen_options o;
@@ -301,6 +346,7 @@ int main(void)
 		RUN(offset_and_limit_page_through_the_hits);
 		RUN(type_filters_split_the_total);
 		RUN(bad_queries_and_options_are_errors);
+		RUN(a_count_limit_makes_the_total_a_lower_bound);
 	} else {
 		/* open_the_corpus_index (or the build) has failed: say what
 		 * did not run. */
@@ -311,6 +357,7 @@ int main(void)
 		SKIP(offset_and_limit_page_through_the_hits, why);
 		SKIP(type_filters_split_the_total, why);
 		SKIP(bad_queries_and_options_are_errors, why);
+		SKIP(a_count_limit_makes_the_total_a_lower_bound, why);
 	}
 	gongwen_close(db);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
