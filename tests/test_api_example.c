@@ -41,6 +41,18 @@ static int build_index(char *dir, size_t dirlen)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+/* The ids of the hits of res into ids. */
+static void collect_ids(gongwen_results *res, idlist *ids)
+{
+	ids->n = 0;
+	for (size_t i = 0; i < gongwen_results_count(res) && ids->n < MAX_IDS; i++) {
+		size_t n;
+		const char *id = gongwen_hit_id(res, i, &n);
+		if (id && n < sizeof ids->id[0])
+			snprintf(ids->id[ids->n++], sizeof ids->id[0], "%.*s", (int)n, id);
+	}
+}
+
 /* The ids of all hits of query (limit 100) into ids; returns the total, or
  * -1 if the search failed. */
 static long search_ids(const char *query, idlist *ids)
@@ -54,12 +66,7 @@ static long search_ids(const char *query, idlist *ids)
 	ids->n = 0;
 	if (gongwen_search(db, query, &o, &res) != GONGWEN_OK)
 		return -1;
-	for (size_t i = 0; i < gongwen_results_count(res) && ids->n < MAX_IDS; i++) {
-		size_t n;
-		const char *id = gongwen_hit_id(res, i, &n);
-		if (id && n < sizeof ids->id[0])
-			snprintf(ids->id[ids->n++], sizeof ids->id[0], "%.*s", (int)n, id);
-	}
+	collect_ids(res, ids);
 	total = (long)gongwen_results_total(res);
 	gongwen_results_free(res);
 	return total;
@@ -271,12 +278,7 @@ static long hits_with_limit(size_t n, idlist *ids, size_t *total, int *exact)
 	o.limit = 3;
 	if (gongwen_search(db, "通知 科技", &o, &res) != GONGWEN_OK)
 		return -1;
-	for (size_t i = 0; i < gongwen_results_count(res) && ids->n < MAX_IDS; i++) {
-		size_t len;
-		const char *id = gongwen_hit_id(res, i, &len);
-		if (id && len < sizeof ids->id[0])
-			snprintf(ids->id[ids->n++], sizeof ids->id[0], "%.*s", (int)len, id);
-	}
+	collect_ids(res, ids);
 	*total = gongwen_results_total(res);
 	*exact = gongwen_results_total_exact(res);
 	gongwen_results_free(res);
