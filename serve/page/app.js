@@ -325,17 +325,15 @@
 
 	function showResults(body) {
 		const total = Number(body.total) || 0;
-		/* Past 10,000 matches the server may stop counting: "at least". */
-		const more = body.total_relation === 'gte' ? '+' : '';
 		const hits = Array.isArray(body.hits) ? body.hits : [];
 		ui.summary.dataset.total = String(total);
 		if (total === 0)
 			ui.summary.textContent = '没有找到 “' + String(body.query ?? state.q) + '” · ' + formatMs(body.time_ms);
 		else
-			ui.summary.textContent = total + more + ' 条结果 · ' + formatMs(body.time_ms);
+			ui.summary.textContent = total + ' 条结果 · ' + formatMs(body.time_ms);
 		showHits(hits, Number(body.offset) || 0);
 		showFacets(body.facets || {});
-		showPager(total, more, Number(body.offset) || 0);
+		showPager(total, Number(body.offset) || 0);
 	}
 
 	function showHits(hits, offset) {
@@ -509,12 +507,12 @@
 		ui.chips.replaceChildren(...chips);
 	}
 
-	function showPager(total, more, offset) {
-		ui.pager.hidden = total <= LIMIT && !more;
+	function showPager(total, offset) {
+		ui.pager.hidden = total <= LIMIT;
 		ui.prev.disabled = offset <= 0;
-		ui.next.disabled = offset + LIMIT >= total && !more;
+		ui.next.disabled = offset + LIMIT >= total;
 		const last = Math.min(offset + LIMIT, total);
-		ui.pageInfo.textContent = (offset + 1) + '–' + last + ' / ' + total + more;
+		ui.pageInfo.textContent = (offset + 1) + '–' + last + ' / ' + total;
 	}
 
 	/* The state changed by a click (PUSH) or by typing: new URL, chips,
