@@ -155,21 +155,10 @@ static int bad_usage(const char *msg, const char *arg)
 	return ARGS_BAD;
 }
 
-/* A number in [lo, hi] for option name, else -1. */
-static long number_in(const char *v, long lo, long hi)
-{
-	char *end;
-	long n;
-
-	errno = 0;
-	n = strtol(v, &end, 10);
-	return errno || end == v || *end || n < lo || n > hi ? -1 : n;
-}
-
 /* Records one option (id, value v) in o; returns ARGS_OK to go on. */
 static int apply_option(opts *o, int id, const char *v)
 {
-	long n;
+	unsigned long long n;
 
 	switch (id) {
 	case GW_OPTS_OPERAND: o->paths[o->npaths++] = v; break;
@@ -183,12 +172,12 @@ static int apply_option(opts *o, int id, const char *v)
 	case OPT_REBUILD: o->rebuild = 1; break;
 	case OPT_INDEX: o->index = v; break;
 	case OPT_MEMORY:
-		if ((n = number_in(v, 16, 1 << 20)) < 0)
+		if (gw_opts_number(v, 16, 1 << 20, &n))
 			return bad_usage("--memory takes 16 to 1048576 (MB), not", v);
 		o->memory = (size_t)n << 20;
 		break;
 	case OPT_JOBS:
-		if ((n = number_in(v, 1, 64)) < 0)
+		if (gw_opts_number(v, 1, 64, &n))
 			return bad_usage("-j takes 1 to 64, not", v);
 		o->threads = (int)n;
 		break;

@@ -96,20 +96,14 @@ static const gw_opt option_table[] = {
     {OPT_VERSION, "--version", NULL, "show the versions of the program, the C API and the index format"},
 };
 
-static int usage_error(const char *msg, const char *arg)
-{
-	gw_escape_line(stderr, PROG ": %s%s%s (see --help)", msg, arg ? " " : "", arg ? arg : "");
-	return 2;
-}
+static int usage_error(const char *msg, const char *arg) { return gw_print_usage_error(PROG, msg, arg); }
 
+/* A count for -n, --offset, --total: 0 to 10^9. */
 static int parse_size(const char *s, size_t *out)
 {
-	char *end;
 	unsigned long long v;
 
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-' || v > 1000000000ull)
+	if (gw_opts_number(s, 0, 1000000000ull, &v))
 		return -1;
 	*out = (size_t)v;
 	return 0;

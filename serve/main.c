@@ -75,20 +75,13 @@ static const gw_opt option_table[] = {
     {OPT_VERSION, "--version", NULL, "show the versions of the program, the C API and the index format"},
 };
 
-static int usage_error(const char *msg, const char *arg)
-{
-	gw_escape_line(stderr, PROG ": %s%s%s (see --help)", msg, arg ? " " : "", arg ? arg : "");
-	return 2;
-}
+static int usage_error(const char *msg, const char *arg) { return gw_print_usage_error(PROG, msg, arg); }
 
 static int parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
 {
-	char *end;
-	unsigned long v;
+	unsigned long long v;
 
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-' || v < lo || v > hi)
+	if (gw_opts_number(s, lo, hi, &v))
 		return -1;
 	*out = (unsigned)v;
 	return 0;

@@ -141,10 +141,46 @@ static void test_problem(void)
 	CHECK_STR(gw_opts_problem(GW_OPTS_FLAGVALUE), "option takes no value:");
 }
 
+/* gw_opts_number: the range's ends are in it; a sign, text after the
+ * digits, nothing, and what overflows are not numbers. */
+static void test_number(void)
+{
+	static const struct {
+		const char *v;
+		unsigned long long lo, hi;
+		int ok;
+		unsigned long long want;
+	} nums[] = {
+		{"16", 16, 1048576, 1, 16},
+		{"1048576", 16, 1048576, 1, 1048576},
+		{"15", 16, 1048576, 0, 0},
+		{"1048577", 16, 1048576, 0, 0},
+		{"0", 0, 1000000000, 1, 0},
+		{"-1", 0, 1000000000, 0, 0},
+		{"-0", 0, 1000000000, 0, 0},
+		{"", 0, 10, 0, 0},
+		{"12x", 0, 100, 0, 0},
+		{"x12", 0, 100, 0, 0},
+		{"99999999999999999999999", 0, ~0ull, 0, 0},
+		{"18446744073709551615", 0, ~0ull, 1, ~0ull},
+	};
+
+	for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
+		unsigned long long got = 7;
+		int rc = gw_opts_number(nums[i].v, nums[i].lo, nums[i].hi, &got);
+		if ((rc == 0) != nums[i].ok || (nums[i].ok && got != nums[i].want)) {
+			fprintf(stderr, "  '%s' in [%llu, %llu]: rc %d, %llu\n", nums[i].v, nums[i].lo, nums[i].hi,
+			        rc, got);
+			CHECK(0);
+		}
+	}
+}
+
 int main(void)
 {
 	RUN(test_walks);
 	RUN(test_help);
 	RUN(test_problem);
+	RUN(test_number);
 	return TEST_EXIT();
 }

@@ -1,6 +1,8 @@
 /* gw_opts: command-line options from one table (see gw_opts.h). */
 #include "base/gw_opts.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define HELP_WIDTH 79 /* columns of a help line, as the programs wrote them */
@@ -217,4 +219,18 @@ void gw_opts_help(const gw_opt *tab, size_t n, int col, gw_buf *out)
 		pad(out, col - at);
 		wrap(out, o->help, col, col);
 	}
+}
+
+int gw_opts_number(const char *v, unsigned long long lo, unsigned long long hi, unsigned long long *out)
+{
+	char *end;
+	unsigned long long n;
+
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	/* strtoull takes "-5" for a huge number: a sign is refused first. */
+	if (errno || end == v || *end || v[0] == '-' || n < lo || n > hi)
+		return -1;
+	*out = n;
+	return 0;
 }

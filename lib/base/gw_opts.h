@@ -66,6 +66,12 @@ void gw_opts_init(gw_opts *it, const gw_opt *tab, size_t n, int argc, char **arg
  * reports it->word and stops. */
 int gw_opts_next(gw_opts *it);
 
+/* An option's value that is a decimal number in [lo, hi] into *out: 0, or
+ * -1 if v is not one (empty, a minus sign, text after the digits, past
+ * the range or what an unsigned long long holds). One parser for every
+ * program's numbers (-j, --memory, -n, --threads ...). */
+int gw_opts_number(const char *v, unsigned long long lo, unsigned long long hi, unsigned long long *out);
+
 /* A short English text for a GW_OPTS_* error code ("unknown option"). */
 const char *gw_opts_problem(int rc);
 

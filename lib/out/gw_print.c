@@ -6,6 +6,7 @@
 #include "base/gw_buf.h"
 #include "out/gw_print.h"
 #include "out/gw_version.h"
+#include "text/gw_escape.h"
 
 int gw_print_stdout(const char *s, size_t n)
 {
@@ -39,4 +40,10 @@ int gw_print_version(const char *prog)
 	if (n < 0 || (size_t)n >= sizeof text)
 		return 2;
 	return gw_print_stdout(text, (size_t)n);
+}
+
+int gw_print_usage_error(const char *prog, const char *msg, const char *arg)
+{
+	gw_escape_line(stderr, "%s: %s%s%s (see --help)", prog, msg, arg ? " " : "", arg ? arg : "");
+	return 2;
 }

@@ -15,6 +15,10 @@ int gw_print_stdout(const char *s, size_t n);
  * col), tail; the exit status of gw_print_stdout (2 without memory). */
 int gw_print_help(const char *head, const gw_opt *tab, size_t n, int col, const char *tail);
 
+/* A usage error on stderr, "PROG: MSG ARG (see --help)" (arg may be NULL;
+ * control characters escaped); returns 2, the exit status. */
+int gw_print_usage_error(const char *prog, const char *msg, const char *arg);
+
 /* A program's --version (gw_version.h); the exit status. */
 int gw_print_version(const char *prog);
 
