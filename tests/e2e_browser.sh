@@ -54,11 +54,13 @@ command -v setsid >/dev/null 2>&1 || missing "setsid is not installed"
 serve_pid=
 key_pid=
 driver_pid=
+started_pid=
 # stop_all: ends the server and chromedriver with its Chromium; run on
 # exit, whatever the exit.
 stop_all() {
 	[ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null
 	[ -n "$key_pid" ] && kill "$key_pid" 2>/dev/null
+	[ -n "$started_pid" ] && kill "$started_pid" 2>/dev/null # serve_on's, if interrupted
 	if [ -n "$driver_pid" ]; then
 		# No "--" before the group: dash's kill takes it for a pid.
 		kill -TERM "-$driver_pid" 2>/dev/null
@@ -110,34 +112,38 @@ if ! "$IDX" -i "$T/idx" corpus/ "$T/hostile.jsonl" >"$T/index.log" 2>&1; then
 	exit 1
 fi
 
-# The port is free when asked and taken a moment later: a server that
-# cannot listen is retried on another one.
-for try in 1 2 3; do
-	port=$(free_port)
-	"$SERVE" -i "$T/idx" --listen "127.0.0.1:$port" --threads 2 \
-		--access-log "$T/access.log" >"$T/serve.log" 2>&1 &
-	serve_pid=$!
-	wait_http "http://127.0.0.1:$port/health" && break
-	kill "$serve_pid" 2>/dev/null
-	wait "$serve_pid" 2>/dev/null
-	serve_pid=
-done
+# serve_on LOG PATH ARGS...: gongwen-serve on the index with ARGS, on a
+# free loopback port, until PATH answers 200; sets started_port and
+# started_pid (empty if it never did). The port is free when asked and
+# taken a moment later: a server that cannot listen is retried on another.
+serve_on() {
+	_log=$1
+	_path=$2
+	shift 2
+	for _try in 1 2 3; do
+		started_port=$(free_port)
+		"$SERVE" -i "$T/idx" --listen "127.0.0.1:$started_port" "$@" >"$_log" 2>&1 &
+		started_pid=$!
+		wait_http "http://127.0.0.1:$started_port$_path" && return 0
+		kill "$started_pid" 2>/dev/null
+		wait "$started_pid" 2>/dev/null
+		started_pid=
+	done
+	return 1
+}
+
+serve_on "$T/serve.log" /health --threads 2 --access-log "$T/access.log"
+serve_pid=$started_pid
+port=$started_port
 if [ -z "$serve_pid" ]; then
 	printf 'FAIL %s: gongwen-serve starts\n    got: %s\n' "$NAME" "$(show "$T/serve.log")"
 	exit 1
 fi
 
 # A second server that wants an API key (the page asks for it).
-for try in 1 2 3; do
-	kport=$(free_port)
-	"$SERVE" -i "$T/idx" --listen "127.0.0.1:$kport" --threads 1 --api-key e2e-key \
-		>"$T/serve-key.log" 2>&1 &
-	key_pid=$!
-	wait_http "http://127.0.0.1:$kport/" && break
-	kill "$key_pid" 2>/dev/null
-	wait "$key_pid" 2>/dev/null
-	key_pid=
-done
+serve_on "$T/serve-key.log" / --threads 1 --api-key e2e-key
+key_pid=$started_pid
+kport=$started_port
 if [ -z "$key_pid" ]; then
 	printf 'FAIL %s: gongwen-serve --api-key starts\n    got: %s\n' "$NAME" "$(show "$T/serve-key.log")"
 	exit 1

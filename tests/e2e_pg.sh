@@ -44,16 +44,22 @@ check_contains out "tests passed"
 check_not_contains out "failed"
 end_check
 
-begin "nothing left: the cluster's folder is gone and no server runs from it"
-dir=$(sed -n 's/^(using postmaster on \([^,]*\), port .*/\1/p' "$T/out" | head -n 1)
-if [ -z "$dir" ]; then
-	fails "a line '(using postmaster on DIR, port N)'" "$(show "$T/out")"
-else
-	[ ! -e "$dir" ] || fails "$dir removed" "it exists"
-	if ps -eo args | grep -F -- "$dir" | grep -v grep >"$T/left"; then
-		fails "no process with $dir in its arguments" "$(show "$T/left")"
+# nothing_left DIR LINE: the scratch folder DIR (read from the output's
+# LINE) is gone and no process runs from it.
+nothing_left() {
+	if [ -z "$1" ]; then
+		fails "a line '$2'" "$(show "$T/out")"
+		return
 	fi
-fi
+	[ ! -e "$1" ] || fails "$1 removed" "it exists"
+	if ps -eo args | grep -F -- "$1" | grep -v grep >"$T/left"; then
+		fails "no process with $1 in its arguments" "$(show "$T/left")"
+	fi
+}
+
+begin "nothing left: the cluster's folder is gone and no server runs from it"
+nothing_left "$(sed -n 's/^(using postmaster on \([^,]*\), port .*/\1/p' "$T/out" | head -n 1)" \
+	"(using postmaster on DIR, port N)"
 end_check
 
 begin "two clusters: the same documents through a postgres_fdw partition as in one table"
@@ -65,15 +71,7 @@ check_contains out "same 18 "
 end_check
 
 begin "two clusters: nothing left"
-dir=$(sed -n 's/^clusters in //p' "$T/out" | head -n 1)
-if [ -z "$dir" ]; then
-	fails "a line 'clusters in DIR'" "$(show "$T/out")"
-else
-	[ ! -e "$dir" ] || fails "$dir removed" "it exists"
-	if ps -eo args | grep -F -- "$dir" | grep -v grep >"$T/left"; then
-		fails "no process with $dir in its arguments" "$(show "$T/left")"
-	fi
-fi
+nothing_left "$(sed -n 's/^clusters in //p' "$T/out" | head -n 1)" "clusters in DIR"
 end_check
 
 [ "$nfail" -eq 0 ]
