@@ -101,11 +101,13 @@ $(B)/.deps-ok: | deps
 	@mkdir -p $(B) && touch $@
 
 # The Traditional->Simplified table is generated from ICU's data and
-# OpenCC's at build time (only the generator links OpenCC).
+# OpenCC's at build time (only the generator links OpenCC), compiled with
+# the UTF-8 code of lib/ from its sources, as gen_fold below.
 OPENCC_FLAGS = $(shell pkg-config --cflags --libs opencc 2>/dev/null)
-$(B)/gen_t2s: lib/text/gen/gen_t2s.c | $(B)/.deps-ok
+GEN_T2S_SRC := lib/text/gw_utf8.c lib/base/gw_buf.c
+$(B)/gen_t2s: lib/text/gen/gen_t2s.c $(GEN_T2S_SRC) | $(B)/.deps-ok
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) -O2 $(CPPFLAGS) $(PKG_CFLAGS) $< -o $@ $(PKG_LIBS) $(OPENCC_FLAGS)
+	$(CC) $(WARN) -O2 $(CPPFLAGS) $(PKG_CFLAGS) $< $(GEN_T2S_SRC) -o $@ $(PKG_LIBS) $(OPENCC_FLAGS)
 
 $(B)/gen/gw_t2s_table.c: $(B)/gen_t2s
 	@mkdir -p $(dir $@)
@@ -363,8 +365,8 @@ fuzz-deps:
 $(FZ)/.deps-ok: | fuzz-deps
 	@mkdir -p $(FZ) && touch $@
 
-$(FZ)/gen_t2s: lib/text/gen/gen_t2s.c | $(FZ)/.deps-ok
-	$(FUZZ_CC) $(WARN) -O2 -D_GNU_SOURCE -Ilib $(PKG_CFLAGS) $< -o $@ $(PKG_LIBS) $(OPENCC_FLAGS)
+$(FZ)/gen_t2s: lib/text/gen/gen_t2s.c $(GEN_T2S_SRC) | $(FZ)/.deps-ok
+	$(FUZZ_CC) $(WARN) -O2 -D_GNU_SOURCE -Ilib $(PKG_CFLAGS) $< $(GEN_T2S_SRC) -o $@ $(PKG_LIBS) $(OPENCC_FLAGS)
 
 $(FZ)/gen/gw_t2s_table.c: $(FZ)/gen_t2s
 	@mkdir -p $(dir $@)

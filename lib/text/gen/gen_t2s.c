@@ -35,6 +35,8 @@
 #include <unicode/utf16.h>
 #include <unicode/uversion.h>
 
+#include "text/gw_utf8.h"
+
 #define NPAGES (0x110000 >> 8)
 
 static uint32_t *map; /* NPAGES * 256 entries, 0 = identity */
@@ -45,21 +47,13 @@ static const uint32_t han_ranges[][2] = {
 	{0x2E80, 0x2FDF}, {0x3400, 0x4DBF}, {0x4E00, 0x9FFF}, {0xF900, 0xFAFF}, {0x20000, 0x323AF},
 };
 
-/* Decodes UTF-8 s if it is exactly one code point; 0 otherwise. */
-static uint32_t one_code_point(const unsigned char *s)
+/* The code point UTF-8 s[0..n) is exactly one of; 0 otherwise. */
+static uint32_t one_code_point(const char *s, size_t n)
 {
-	size_t n = strlen((const char *)s), k;
-	uint32_t c;
+	size_t i = 0;
+	int32_t c = n ? gw_utf8_next(s, n, &i) : -1;
 
-	if (n == 0)
-		return 0;
-	k = s[0] < 0x80 ? 1 : s[0] < 0xE0 ? 2 : s[0] < 0xF0 ? 3 : 4;
-	if (n != k)
-		return 0;
-	c = k == 1 ? s[0] : k == 2 ? s[0] & 0x1F : k == 3 ? s[0] & 0x0F : s[0] & 0x07;
-	for (size_t i = 1; i < k; i++)
-		c = c << 6 | (s[i] & 0x3F);
-	return c;
+	return c > 0 && i == n ? (uint32_t)c : 0;
 }
 
 /* Maps with OpenCC's t2s what it maps to one other code point. Returns
@@ -73,23 +67,12 @@ static int add_opencc(int *added, int *changed)
 		return -1;
 	for (size_t r = 0; r < sizeof han_ranges / sizeof *han_ranges; r++)
 		for (uint32_t c = han_ranges[r][0]; c <= han_ranges[r][1]; c++) {
-			unsigned char in[5];
+			char in[4];
 			char *out;
 			uint32_t t;
-			in[0] = (unsigned char)(c < 0x10000 ? 0xE0 | c >> 12 : 0xF0 | c >> 18);
-			if (c < 0x10000) {
-				in[1] = (unsigned char)(0x80 | (c >> 6 & 0x3F));
-				in[2] = (unsigned char)(0x80 | (c & 0x3F));
-				in[3] = 0;
-			} else {
-				in[1] = (unsigned char)(0x80 | (c >> 12 & 0x3F));
-				in[2] = (unsigned char)(0x80 | (c >> 6 & 0x3F));
-				in[3] = (unsigned char)(0x80 | (c & 0x3F));
-				in[4] = 0;
-			}
-			if (!(out = opencc_convert_utf8(oc, (const char *)in, strlen((const char *)in))))
+			if (!(out = opencc_convert_utf8(oc, in, gw_utf8_put(in, c))))
 				continue;
-			t = one_code_point((const unsigned char *)out);
+			t = one_code_point(out, strlen(out));
 			opencc_convert_utf8_free(out);
 			if (!t || t == c || t == map[c])
 				continue;
