@@ -302,10 +302,8 @@ static int check_combinations(sopts *o)
 		return usage_error("--fields with --batch needs --json", NULL);
 	if (o->no_snippet && o->format != GW_FMT_JSON)
 		return usage_error("--no-snippet needs --json", NULL);
-	if (o->count) {
-		o->so.limit = 0; /* only the total is wanted */
-		o->so.total_max = SIZE_MAX;
-	}
+	if (o->count)
+		o->so.limit = 0; /* only the total is wanted, counted in full */
 	return -1;
 }
 

@@ -1589,7 +1589,7 @@ gw_rc gw_search(gw_index *ix, const char *query, size_t qlen, const gw_search_op
 
 static volatile unsigned char warm_sink; /* so that the reads are not dropped */
 
-/* Reads a byte of each page of a lens value. */
+/* Reads a byte of each page of a value of a block table. */
 static int touch(void *ctx, uint32_t block, const void *val, size_t len)
 {
 	const unsigned char *p = val;
@@ -1603,29 +1603,18 @@ static int touch(void *ctx, uint32_t block, const void *val, size_t len)
 	return 0;
 }
 
-/* Reads a norms block into the reader's cache. */
-static int norms_load(void *ctx, uint32_t block, const void *val, size_t len)
-{
-	(void)val;
-	(void)len;
-	if (block < UINT32_MAX / GW_NORMS_BLOCK)
-		gw_norms_read(ctx, block * GW_NORMS_BLOCK);
-	return 0;
-}
-
 gw_rc gw_search_warm(gw_index *ix, gw_err *err)
 {
 	gw_txn *t;
-	gw_norms_reader rd;
 	gw_rc rc;
 
 	if ((rc = gw_store_begin(ix->s, 0, &t, err)))
 		return rc;
-	if (!ix->norms_cache) /* without memory for it, only the pages are read */
+	if (!ix->norms_cache)
 		ix->norms_cache = gw_norms_cache_new();
-	gw_norms_reader_init_cached(&rd, t, ix->norms_cache);
-	rc = gw_block_each(t, GW_BT_NORMS, norms_load, &rd, err);
-	gw_norms_reader_close(&rd);
+	/* Without memory for the cache, only the norms' pages are read. */
+	rc = ix->norms_cache ? gw_norms_cache_fill(ix->norms_cache, t, err)
+	                     : gw_block_each(t, GW_BT_NORMS, touch, NULL, err);
 	if (rc == GW_OK)
 		rc = gw_block_each(t, GW_BT_LENS, touch, NULL, err);
 	gw_txn_abort(t);

@@ -271,14 +271,36 @@ void gw_norms_reader_init(gw_norms_reader *rd, gw_txn *t)
 	rd->block = UINT32_MAX;
 }
 
-void gw_norms_reader_init_cached(gw_norms_reader *rd, gw_txn *t, gw_norms_cache *cache)
+/* Empties cache if it holds another snapshot than t's. */
+static void cache_for(gw_norms_cache *cache, gw_txn *t)
 {
-	gw_norms_reader_init(rd, t);
 	if (cache && cache->txn_id != gw_txn_id(t)) {
 		cache_empty(cache);
 		cache->txn_id = gw_txn_id(t);
 	}
+}
+
+void gw_norms_reader_init_cached(gw_norms_reader *rd, gw_txn *t, gw_norms_cache *cache)
+{
+	gw_norms_reader_init(rd, t);
+	cache_for(cache, t);
 	rd->cache = cache;
+}
+
+/* Keeps a block the cache does not hold yet. */
+static int fill_one(void *ctx, uint32_t block, const void *val, size_t len)
+{
+	gw_norms_cache *c = ctx;
+
+	if (len % 4 == 0 && !(block < c->nb && c->b[block]))
+		cache_put(c, block, val, len / 4);
+	return 0;
+}
+
+gw_rc gw_norms_cache_fill(gw_norms_cache *cache, gw_txn *t, gw_err *err)
+{
+	cache_for(cache, t);
+	return gw_block_each(t, GW_BT_NORMS, fill_one, cache, err);
 }
 
 /* Holds block in rd (n = 0 if it has no value or a damaged one). */

@@ -113,6 +113,10 @@ void gw_norms_reader_init(gw_norms_reader *rd, gw_txn *t);
 /* The same, reading through cache (NULL: none), which it empties first if
  * it holds another snapshot than t's. */
 void gw_norms_reader_init_cached(gw_norms_reader *rd, gw_txn *t, gw_norms_cache *cache);
+/* Reads every block of t's norms into cache (emptied first if it holds
+ * another snapshot), each in one pass over the table; a damaged block is
+ * left out, as a reader leaves it. Errors: those of reading the table. */
+gw_rc gw_norms_cache_fill(gw_norms_cache *cache, gw_txn *t, gw_err *err);
 /* The norm of docid; 0 if it has none (or it cannot be read). */
 uint32_t gw_norms_read(gw_norms_reader *rd, uint32_t docid);
 /* What bounds the norms of docid's span (the GW_NORMS_SPAN documents from
