@@ -59,9 +59,10 @@ static int build(void)
 }
 
 /* Runs q both ways with offset/limit (at most 1000) and checks they
- * agree, and that the direct plan answered if direct. Returns the total
- * (0 on a failed search). */
-static size_t check_plans(const char *q, int direct, size_t offset, size_t limit)
+ * agree, and that the direct plan answered if direct. The parts of q from
+ * byte filter_from on (if not 0) are filters, as gongwen-serve's are.
+ * Returns the total (0 on a failed search). */
+static size_t check_filtered(const char *q, size_t filter_from, int direct, size_t offset, size_t limit)
 {
 	gw_search_opts o;
 	static gw_t_answer want, got;
@@ -69,6 +70,7 @@ static size_t check_plans(const char *q, int direct, size_t offset, size_t limit
 	memset(&o, 0, sizeof o);
 	o.offset = offset;
 	o.limit = limit;
+	o.filter_from = filter_from;
 	o.general_plan = 1;
 	gw_t_answer_of(ix, q, &o, &want);
 	CHECK(want.ok && !want.direct);
@@ -85,6 +87,11 @@ static size_t check_plans(const char *q, int direct, size_t offset, size_t limit
 		CHECK(got.hits[i].score == want.hits[i].score); /* to the last bit */
 	}
 	return got.total;
+}
+
+static size_t check_plans(const char *q, int direct, size_t offset, size_t limit)
+{
+	return check_filtered(q, 0, direct, offset, limit);
 }
 
 /* Runs q, an AND of plain parts, both ways. */
@@ -129,6 +136,9 @@ static void test_shapes(void)
 	CHECK(same_both_ways("title:科技 body:空间", 0, 10) > 0);
 	CHECK(same_both_ways("fil* 农业", 0, 10) > 0); /* a prefix: the union of its words */
 	same_both_ways("农业 nosuchword", 0, 10); /* a part that matches nowhere */
+	/* A filter is a part that must match but adds nothing to a score. */
+	CHECK(check_filtered("科技 创新 title:农业", strlen("科技 创新 "), 1, 0, 10) > 0);
+	CHECK(check_filtered("(科技) note:发展", strlen("(科技) "), 1, 0, 10) > 0);
 }
 
 /* Queries the direct plan must leave to the general one. */

@@ -1395,7 +1395,8 @@ static void walk_and(gw_results *r, const ranker *rk, gw_pcur **cur, const size_
 		if (!cannot_enter(heap, *nheap, k, bound, factor)) {
 			r->scored++;
 			for (size_t p = 0; p < np; p++) /* in part order, as score_doc sums */
-				total += score_part(rk, p, m, gw_pcur_matches(cur[p], m), &rec);
+				if (!unscored(&r->q->parts[p]))
+					total += score_part(rk, p, m, gw_pcur_matches(cur[p], m), &rec);
 			scored sc = {d, total * factor, NULL, 0};
 			if (*nheap < k || (k && sc.score >= heap[0].score)) /* most lose to the worst kept */
 				heap_offer(heap, nheap, k, &sc, by_score);
