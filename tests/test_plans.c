@@ -141,11 +141,24 @@ static void test_shapes(void)
 	CHECK(check_filtered("(科技) note:发展", strlen("(科技) "), 1, 0, 10) > 0);
 }
 
+/* A lone plain part is a walk of its one cursor: a word, two Han
+ * characters, in a field or not, a prefix. */
+static void test_one_part(void)
+{
+	static const char *const qs[] = {"科技", "发展", "發展", "一个", "title:科技", "files", "fil*", "的"};
+	for (size_t i = 0; i < sizeof qs / sizeof *qs; i++) {
+		CHECK(same_both_ways(qs[i], 0, 10) > 0);
+		CHECK(same_both_ways(qs[i], 7, 30) > 0);
+		CHECK(same_both_ways(qs[i], 0, 0) > 0);
+	}
+	same_both_ways("nosuchword", 0, 10);
+}
+
 /* Queries the direct plan must leave to the general one. */
 static void test_general_only(void)
 {
 	static const char *const qs[] = {
-		"科技",            /* one part */
+		"中国农业",        /* one part, a phrase of bigrams */
 		"中国农业 发展",   /* a three-character run: a phrase of bigrams */
 		"科技 -创新",      /* an exclusion */
 		"科技 OR 创新",
@@ -175,6 +188,7 @@ int main(void)
 	}
 	RUN(test_pairs);
 	RUN(test_shapes);
+	RUN(test_one_part);
 	RUN(test_general_only);
 	gw_index_close(ix);
 	gw_t_rmtree(gw_t_scratch());

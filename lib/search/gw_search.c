@@ -1168,26 +1168,34 @@ out:
 	return rc;
 }
 
-/* The document-at-a-time plan. For the commonest query, an AND of plain
- * parts (a word, or a two-character Han run: one element each), the
- * general plan materializes every part's matches, intersects them and then
- * looks each document up again to score it. Here the parts' cursors
- * (gw_pcur) are advanced together, rarest first, and each document on
- * which all of them sit is scored at once. Scores, totals and order are
- * those of the general plan (tests/test_plans.c compares the two). */
+/* A part of one element (a word, or a two-character Han run), field-
+ * restricted or not, that a match need not exclude. */
+static int plain_part(const gw_query *q, const gw_qnode *nd)
+{
+	return nd->kind == GW_QN_PART && !q->parts[nd->part].negated && q->parts[nd->part].n == 1;
+}
+
+/* The document-at-a-time plan. For the commonest queries, an AND of plain
+ * parts or a lone one, the general plan materializes every part's
+ * matches, intersects them and then looks each document up again to score
+ * it. Here the parts' cursors (gw_pcur) are advanced together, rarest
+ * first, and each document on which all of them sit is scored at once.
+ * Scores, totals and order are those of the general plan
+ * (tests/test_plans.c compares the two). */
 static int direct_plan(const gw_results *r, const gw_search_opts *o)
 {
 	const gw_query *q = r->q;
 	const gw_qnode *root = &q->nodes[q->root];
 
-	if (o->general_plan || needs_texts(o) || q->anchors || root->kind != GW_QN_AND || root->n < 2 ||
-	    root->n != q->nparts)
+	if (o->general_plan || needs_texts(o) || q->anchors)
 		return 0;
-	for (size_t k = 0; k < root->n; k++) {
-		const gw_qnode *kid = &q->nodes[q->kids[root->first + k]];
-		if (kid->kind != GW_QN_PART || q->parts[kid->part].negated || q->parts[kid->part].n != 1)
+	if (root->kind == GW_QN_PART) /* a lone plain part: a walk of its one cursor */
+		return q->nparts == 1 && plain_part(q, root);
+	if (root->kind != GW_QN_AND || root->n < 2 || root->n != q->nparts)
+		return 0;
+	for (size_t k = 0; k < root->n; k++)
+		if (!plain_part(q, &q->nodes[q->kids[root->first + k]]))
 			return 0;
-	}
 	return 1;
 }
 
@@ -1321,8 +1329,8 @@ static uint32_t next_candidate(span_cuts *c, gw_results *r, const ranker *rk, co
 	}
 }
 
-/* Scores the documents every cursor sits on (np >= 2, cur[order[0]] the
- * rarest) into the heap of k. */
+/* Scores the documents every cursor sits on (cur[order[0]] the rarest;
+ * np may be 1) into the heap of k. */
 static void walk_and(gw_results *r, const ranker *rk, gw_pcur **cur, const size_t *order, size_t np,
                      scored *heap, size_t *nheap, size_t k)
 {
@@ -1470,6 +1478,27 @@ static void set_averages(ranker *rk, gw_txn *t, const gw_fieldtab *ft)
 	gw_fsets_free(&fs);
 }
 
+static double idf_of(const ranker *rk, double df) { return log(1 + (rk->n - df + 0.5) / (df + 0.5)); }
+
+static void set_idf(ranker *rk, const gw_query *q, size_t p, double idf)
+{
+	rk->idf[p] = idf;
+	/* tf~ / (k1 + tf~) < 1, so a part adds less than this. */
+	rk->ub[p] = unscored(&q->parts[p]) ? 0 : idf * (1 + rk->p.word_bonus);
+}
+
+/* A lone part's hits, ranked with an idf of 1, take the idf of its df
+ * (the documents it matched); so do the ranker's idf and bound, which
+ * gw_results_explain reads. The order stays: the scale is the same for
+ * every hit. */
+static void lone_scale(gw_results *r, ranker *rk, double df)
+{
+	r->df[0] = df;
+	set_idf(rk, r->q, 0, idf_of(rk, df));
+	for (size_t i = 0; i < r->nhits; i++)
+		r->hits[i].score *= rk->idf[0];
+}
+
 static gw_rc run(gw_results *r, const gw_search_opts *o, gw_err *err)
 {
 	ranker rk;
@@ -1479,7 +1508,7 @@ static gw_rc run(gw_results *r, const gw_search_opts *o, gw_err *err)
 	gw_pcur *cur_small[SMALL_PARTS], **cur = tmp_array(cur_small, np, sizeof *cur);
 	double *df;
 	docset docs = {NULL, 0};
-	int direct;
+	int direct, lone;
 	gw_rc rc = GW_OK;
 
 	memset(&rk, 0, sizeof rk);
@@ -1496,17 +1525,21 @@ static gw_rc run(gw_results *r, const gw_search_opts *o, gw_err *err)
 	rk.ub = r->ub = r->df + 2 * np;
 	gw_rank_defaults(&defaults);
 	direct = r->direct = direct_plan(r, o);
+	lone = np == 1 && r->q->nodes[r->q->root].kind == GW_QN_PART;
+	if (lone) /* its document frequency is the count of its matches */
+		r->total_max = SIZE_MAX;
 	if ((rc = ranker_init(&rk, r->t, r->an, &r->ft, o->rank ? o->rank : &defaults, err)) == GW_OK &&
 	    (r->ndocs = rk.n, rc = direct ? direct_open(r, cur, df, err) : match_parts(r, pm, np, df, err)) == GW_OK) {
 		size_t positive = 0;
 		for (size_t p = 0; p < np; p++)
 			positive += !unscored(&r->q->parts[p]);
 		rk.focus = positive >= 2 ? rk.p.focus : 0;
-		for (size_t p = 0; p < np; p++) {
-			rk.idf[p] = log(1 + (rk.n - df[p] + 0.5) / (df[p] + 0.5));
-			/* tf~ / (k1 + tf~) < 1, so a part adds less than this. */
-			rk.ub[p] = unscored(&r->q->parts[p]) ? 0 : rk.idf[p] * (1 + rk.p.word_bonus);
-		}
+		/* A lone part is ranked with an idf of 1, and its hits' scores
+		 * are then multiplied by its idf (lone_scale): the direct plan
+		 * learns its document frequency only by walking every match, and
+		 * an idf scales every score alike. */
+		for (size_t p = 0; p < np; p++)
+			set_idf(&rk, r->q, p, lone ? 1 : idf_of(&rk, df[p]));
 		/* The focus factor is below 2^focus. */
 		rk.fmax = (1 + rk.p.script_bonus) * pow(2, rk.focus);
 		if (rk.focus > 0)
@@ -1517,6 +1550,8 @@ static gw_rc run(gw_results *r, const gw_search_opts *o, gw_err *err)
 			rc = gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 		else
 			rc = rank(r, &docs, pm, &rk, o, err);
+		if (rc == GW_OK && lone)
+			lone_scale(r, &rk, direct ? (double)r->total : df[0]);
 	}
 	free(docs.d);
 	for (size_t p = 0; p < np; p++) {
