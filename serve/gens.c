@@ -1,7 +1,9 @@
 /* gens: the index the server answers from, followed as it changes.
  *
  * A batch committed by gongwen-index needs nothing: every search starts a
- * new LMDB read transaction and sees the last commit. A rebuild
+ * new LMDB read transaction and sees the last commit (whose pages the
+ * server checks in full when it notices it, gw_gens_trust, so that its
+ * searches need not check each page they read). A rebuild
  * (`gongwen-index --rebuild`) swaps a new directory in place of the old
  * one; the open environment still reads the old files, so the server
  * notices the swap (data.mdb is another file: another device or inode)
@@ -95,6 +97,11 @@ static gw_rc open_gen(gen **out, gw_err *err)
 		gw_err e;
 		gw_err_clear(&e);
 		gw_search_warm(gn->base, &e);
+		/* A server runs many searches: every page checked once now,
+		 * none as each is read (damage: the searches that meet it say
+		 * so, the rest still answer). */
+		gw_err_clear(&e);
+		gw_search_trust(gn->base, &e);
 	}
 	gn->refs = 1;
 	*out = gn;
@@ -147,6 +154,27 @@ gw_rc gw_gens_reader_check(int *dead, gw_err *err)
 	pthread_mutex_lock(&g.lock);
 	if (g.cur)
 		rc = gw_index_reader_check(g.cur->base, dead, err);
+	pthread_mutex_unlock(&g.lock);
+	return rc;
+}
+
+gw_rc gw_gens_trust(gw_err *err)
+{
+	gen *gn;
+	gw_rc rc = GW_OK;
+
+	pthread_mutex_lock(&g.lock);
+	if ((gn = g.cur))
+		gn->refs++;
+	pthread_mutex_unlock(&g.lock);
+	if (!gn)
+		return GW_OK;
+	/* Outside the lock: the check reads the whole index, and the
+	 * workers go on meanwhile (guarded). */
+	if (gw_search_trust_cost(gn->base) > 0)
+		rc = gw_search_trust(gn->base, err);
+	pthread_mutex_lock(&g.lock);
+	unref(gn);
 	pthread_mutex_unlock(&g.lock);
 	return rc;
 }

@@ -14,6 +14,10 @@ const char *gw_gens_path(void);
  * 1 if it did, 0 if nothing changed, -1 if the new index cannot be opened
  * (err says why; the old one stays current). Called now and then. */
 int gw_gens_check(gw_err *err);
+/* Checks every page of the current generation's last commit once
+ * (gw_search_trust), if not yet done; GW_ECORRUPT if damaged (its
+ * searches stay guarded). Called now and then. */
+gw_rc gw_gens_trust(gw_err *err);
 /* gw_index_reader_check on the current generation. */
 gw_rc gw_gens_reader_check(int *dead, gw_err *err);
 /* The calling thread's view of the current generation, opened or moved on

@@ -275,6 +275,9 @@ static void wait_loop(const sigset_t *set)
 			gw_http_log(PROG ": %s (still answering from the index opened before)", err.msg);
 			break;
 		}
+		gw_err_clear(&err);
+		if (gw_gens_trust(&err))
+			gw_http_log(PROG ": %s (searches check each page they read)", err.msg);
 		if (time(NULL) - last_readers >= 60) {
 			int dead = 0;
 			gw_err_clear(&err);

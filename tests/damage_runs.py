@@ -11,13 +11,13 @@ class Runs:
         self.tally = collections.Counter()
         self.bad = []
 
-    def run(self, label, what, cmd, expect=None):
-        """Runs cmd (its kind what: search, check, batch); label names the
-        damaged copy in a failure; expect(what, rc, err) may return why the
-        run is wrong."""
+    def run(self, label, what, cmd, expect=None, stdin=None):
+        """Runs cmd (its kind what: search, check, batch), with stdin (bytes)
+        if given; label names the damaged copy in a failure; expect(what,
+        rc, err) may return why the run is wrong."""
         try:
-            p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, timeout=60)
+            p = subprocess.run(cmd, input=stdin, stdin=None if stdin is not None else subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=60)
             rc, err = p.returncode, p.stderr.decode('utf-8', 'replace')
         except subprocess.TimeoutExpired:
             rc, err = 'timeout', ''

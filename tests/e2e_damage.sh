@@ -5,8 +5,9 @@
 # notices with their table records), then for each of N seeds copies it,
 # flips K random bits of data.mdb past LMDB's two meta pages, and runs
 # searches (a word, a phrase, a prefix, NEAR, a field, --json with
-# snippets, --sort, --facet), --check, an incremental batch and --check
-# again. Every run must exit 0 or 1 (the flip hit nothing it read; --check:
+# snippets, --sort, --facet), a --batch of 300 of them (long enough to
+# check the whole index and trust it), --check, an incremental batch and
+# --check again. Every run must exit 0 or 1 (the flip hit nothing it read; --check:
 # 1 = not sound, with its first problem) or 2 with an "index damaged"
 # message; a signal (exit status >= 128), a timeout or a sanitizer report
 # is a failure. N is GW_DAMAGE_SEEDS, else 200 (40 under the sanitizers,
@@ -66,6 +67,7 @@ src, work, more = tmp + '/idx', tmp + '/w', tmp + '/more.jsonl'
 queries = [['江苏'], ['"众创空间"'], ['serv*'], ['通知', 'NEAR/5', '科技'], ['title:伺服器'],
            ['--json', '--fields', 'title,body', 'apache', '伺服器'], ['--sort', 'date', '众创'],
            ['--facet', '省份', '空间'], ['--count', 'the']]
+batch_in = ('\n'.join(' '.join(q) for q in queries if not q[0].startswith('-')) + '\n').encode() * 60
 runs = Runs()
 for seed in range(1, seeds + 1):
     shutil.rmtree(work, ignore_errors=True)
@@ -85,6 +87,9 @@ for seed in range(1, seeds + 1):
     label = 'seed %d (flips at %s)' % (seed, flips)
     for q in queries:
         runs.run(label, 'search', [srch, '-i', work, '-n', '20'] + q)
+    # Enough searches in one process for --batch to check the whole index
+    # and, if it holds together, read it unguarded (gw_search_trust).
+    runs.run(label, 'qbatch', [srch, '-i', work, '--batch', '-n', '20'], stdin=batch_in)
     runs.run(label, 'check', [idx, '-i', work, '--check'])
     runs.run(label, 'batch', [idx, '-q', '-i', work, more])
     runs.run(label, 'check', [idx, '-i', work, '--check'])

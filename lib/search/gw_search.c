@@ -1657,6 +1657,32 @@ gw_rc gw_search_warm(gw_index *ix, gw_err *err)
 	return rc;
 }
 
+uint64_t gw_search_trust_cost(gw_index *ix)
+{
+	gw_txn *t;
+	gw_err err;
+	uint64_t us;
+
+	gw_err_clear(&err);
+	if (gw_store_begin(ix->s, 0, &t, &err))
+		return 0;
+	us = gw_txn_checked(t) ? 0 : gw_txn_pages(t) * GW_TRUST_US_PER_PAGE;
+	gw_txn_abort(t);
+	return us;
+}
+
+gw_rc gw_search_trust(gw_index *ix, gw_err *err)
+{
+	gw_txn *t;
+	gw_rc rc;
+
+	if ((rc = gw_store_begin(ix->s, 0, &t, err)))
+		return rc;
+	rc = gw_txn_trust(t, err);
+	gw_txn_abort(t);
+	return rc;
+}
+
 gw_rc gw_lookup(gw_index *ix, const char *id, size_t len, gw_results **out, gw_err *err)
 {
 	gw_search_opts none = {0};

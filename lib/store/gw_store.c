@@ -1039,6 +1039,13 @@ gw_rc gw_id_del(gw_txn *t, const char *id, size_t len, gw_err *err)
 	return del(t, t->s->ids, id, len, err);
 }
 
+uint64_t gw_txn_pages(const gw_txn *t)
+{
+	MDB_envinfo info;
+
+	return mdb_env_info(t->s->env, &info) ? 0 : (uint64_t)info.me_last_pgno + 1;
+}
+
 gw_rc gw_store_stat_get(gw_txn *t, gw_store_stat *st, gw_err *err)
 {
 	MDB_envinfo info;

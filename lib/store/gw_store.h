@@ -51,6 +51,19 @@ gw_rc gw_store_reader_check(gw_store *s, int *dead, gw_err *err);
  * writer or with GW_OPEN_VERIFY, GW_VERIFY_MAIN else. */
 enum { GW_VERIFY_MAIN = 0, GW_VERIFY_ALL = 1 };
 gw_rc gw_store_verify(gw_store *s, int what, gw_err *err);
+/* Checks every page of the snapshot t reads (GW_VERIFY_ALL), and if they
+ * hold together, lets every read of that snapshot, in any thread, skip
+ * the guard's check of the pages it can reach (gw_verify.c): a B-tree
+ * descent beside LMDB's own on each lookup, a third of a short search.
+ * It reads the whole index once. Damage gives GW_ECORRUPT and trusts
+ * nothing: reads stay guarded. A no-op in a write txn. */
+gw_rc gw_txn_trust(gw_txn *t, gw_err *err);
+/* 1 if t's snapshot is trusted (gw_txn_trust); gw_txn_checked: 1 if it
+ * was checked, whole or not (a damaged one is not checked again). */
+int gw_txn_trusted(const gw_txn *t);
+int gw_txn_checked(const gw_txn *t);
+/* The pages of t's snapshot (what gw_txn_trust would check). */
+uint64_t gw_txn_pages(const gw_txn *t);
 /* Records damage found in a value read from the index: GW_ECORRUPT,
  * "index damaged: table T, key 'K': what" (without key if key is NULL).
  * The key is shown escaped and cut short: a term key of post or small as

@@ -5,6 +5,7 @@
 #define GW_STORE_IMPL_H
 
 #include <lmdb.h>
+#include <stdatomic.h>
 #include <pthread.h>
 #include <stdint.h>
 
@@ -23,6 +24,11 @@ struct gw_store {
 	MDB_dbi meta, fields, ids, docs, lens, norms, post, small;
 	int missing;       /* databases the index lacks (open_dbs) */
 	int write;
+	/* The snapshot (txnid; 0: none) whose every page gw_txn_trust
+	 * checked and found whole: its reads skip the guard. A snapshot's
+	 * pages do not change while it is the newest or read, and a txnid is
+	 * not seen twice. checked: the last one checked, whole or not. */
+	_Atomic uint64_t trusted, checked;
 	size_t psize;      /* LMDB's page size (gw_val_ok) */
 	char *path;
 	/* The index's zstd dictionary, read by the first read txn that

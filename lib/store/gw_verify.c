@@ -31,6 +31,7 @@
 #include <pthread.h>
 #include <lmdb.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -543,37 +544,75 @@ static int dbi_index(const gw_store *s, MDB_dbi dbi)
 	return -1;
 }
 
-gw_rc gw_store_verify(gw_store *s, int what, gw_err *err)
+/* Checks the snapshot txn reads (what: GW_VERIFY_*). The snapshot must
+ * have been taken before this looks at the file's size: a commit writes
+ * its pages before its meta page, so the file holds every page of the
+ * snapshot even if another process commits meanwhile. */
+static gw_rc verify_snapshot(gw_store *s, MDB_txn *txn, int what, gw_err *err)
 {
-	MDB_stat st;
-	MDB_txn *txn;
 	struct stat fst;
 	vstate v;
-	int fd, lrc;
-	gw_rc rc = GW_OK;
+	int fd;
 
 	memset(&v, 0, sizeof v);
 	v.err = err;
 	v.leaves = what == GW_VERIFY_ALL;
+	v.psize = s->psize;
+	if (mdb_env_get_fd(s->env, &fd) || fstat(fd, &fst))
+		return gw_err_set(err, GW_EIO, errno, "cannot stat '%s/data.mdb'", s->path);
+	if ((v.npages = (uint64_t)fst.st_size / v.psize) < 2)
+		return GW_OK; /* a new index: LMDB writes its metas at the first commit */
+	if (!(v.map = store_map(s, v.npages * v.psize)))
+		return gw_err_set(err, GW_EIO, errno, "cannot map '%s/data.mdb': %s", s->path, strerror(errno));
+	return verify_txn(&v, txn);
+}
+
+gw_rc gw_store_verify(gw_store *s, int what, gw_err *err)
+{
+	MDB_stat st;
+	MDB_txn *txn;
+	int lrc;
+	gw_rc rc;
+
 	mdb_env_stat(s->env, &st);
-	v.psize = s->psize = st.ms_psize;
+	s->psize = st.ms_psize;
 	/* gw_cursor_get finds s here. */
 	mdb_env_set_userctx(s->env, s);
-	/* The snapshot first, then the file's size: a commit writes its pages
-	 * before its meta page, so the file holds every page of the snapshot
-	 * even if another process commits meanwhile. */
 	if ((lrc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &txn)))
 		return gw_store_lmdb_err(err, lrc, "cannot begin transaction");
-	if (mdb_env_get_fd(s->env, &fd) || fstat(fd, &fst))
-		rc = gw_err_set(err, GW_EIO, errno, "cannot stat '%s/data.mdb'", s->path);
-	else if ((v.npages = (uint64_t)fst.st_size / v.psize) < 2)
-		; /* a new index: LMDB writes its metas at the first commit */
-	else if (!(v.map = store_map(s, v.npages * v.psize)))
-		rc = gw_err_set(err, GW_EIO, errno, "cannot map '%s/data.mdb': %s", s->path, strerror(errno));
-	else
-		rc = verify_txn(&v, txn);
+	rc = verify_snapshot(s, txn, what, err);
 	mdb_txn_abort(txn);
 	return rc;
+}
+
+int gw_txn_trusted(const gw_txn *t)
+{
+	uint64_t txnid = (uint64_t)mdb_txn_id(t->txn);
+
+	return txnid && atomic_load_explicit(&t->s->trusted, memory_order_acquire) == txnid;
+}
+
+int gw_txn_checked(const gw_txn *t)
+{
+	uint64_t txnid = (uint64_t)mdb_txn_id(t->txn);
+
+	return txnid && atomic_load_explicit(&t->s->checked, memory_order_acquire) == txnid;
+}
+
+gw_rc gw_txn_trust(gw_txn *t, gw_err *err)
+{
+	gw_store *s = t->s;
+	uint64_t txnid = (uint64_t)mdb_txn_id(t->txn);
+
+	if (s->write || txnid == 0 || gw_txn_trusted(t))
+		return GW_OK;
+	if (gw_txn_checked(t)) /* and found damaged */
+		return gw_err_set(err, GW_ECORRUPT, 0, "index damaged: transaction %zu did not pass its check",
+		                  (size_t)txnid);
+	if (verify_snapshot(s, t->txn, GW_VERIFY_ALL, err) == GW_OK)
+		atomic_store_explicit(&s->trusted, txnid, memory_order_release);
+	atomic_store_explicit(&s->checked, txnid, memory_order_release);
+	return err->rc;
 }
 
 /* ---- The guard: a reader's pages, checked as LMDB is about to read them.
@@ -783,14 +822,18 @@ static int sibling(guard *g, const db_rec *db, gpath *path, int dir)
 
 int gw_guard(gw_store *s, MDB_txn *txn, MDB_cursor *c, MDB_dbi dbi, const MDB_val *k, MDB_cursor_op op)
 {
-	guard *g = guard_for(s, txn);
+	uint64_t trusted = atomic_load_explicit(&s->trusted, memory_order_acquire);
+	guard *g;
 	const db_rec *db;
 	gpath path;
 	bound key = no_bound;
 	int at = dbi_index(s, dbi), how = G_KEY;
 
 	gw_store_page_damage(NULL);
-	if (!g)
+	/* Every page of a trusted snapshot was checked (gw_store_trust). */
+	if (trusted && trusted == (uint64_t)mdb_txn_id(txn))
+		return 0;
+	if (!(g = guard_for(s, txn)))
 		return ENOMEM;
 	if (g->damaged) {
 		gw_store_page_damage(g->why);
