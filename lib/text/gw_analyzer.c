@@ -20,6 +20,12 @@
 
 enum { C_SEP = 1, C_CJK = 2, C_WORD = 3 };
 
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
 struct gw_analyzer {
 	gw_norm *norm;
 	gw_folded f;
@@ -206,8 +212,6 @@ static void send(gw_analyzer *a, emit *e, int kind, size_t len, uint32_t pos, si
 	send_tok(a, e, kind, len, pos, i, j, 0);
 }
 
-/* ICU words of >= 2 code points inside the CJK run f[i..j), which starts at
- * position pos. */
 /* The words of the run f[i..j) from its boundaries (bit k of cut: one
  * before code point i + k; bit 0 and the run's end are boundaries). */
 static void send_words(gw_analyzer *a, emit *e, size_t i, size_t j, uint32_t pos, uint32_t cut)
@@ -224,43 +228,54 @@ static void send_words(gw_analyzer *a, emit *e, size_t i, size_t j, uint32_t pos
 }
 
 /* The remembered slot for the run f[i..j), or NULL if it is not one to
- * remember; *hit tells whether the slot holds the run already. */
-static struct break_memo *break_slot(gw_analyzer *a, size_t i, size_t j, int *hit)
+ * remember (too long, or a code point beyond the BMP); *h gets the run's
+ * hash. Does not read the
+ * slot, so that cjk_run can ask for it before sending the run's characters
+ * and bigrams, while the 4 MB table's line comes in from memory (waiting
+ * for it was 3% of the analysis). */
+static struct break_memo *break_slot(gw_analyzer *a, size_t i, size_t j, uint64_t *hp)
 {
-	struct break_memo *m;
 	uint64_t h = GW_HASH_INIT;
-	size_t n = j - i;
 
-	*hit = 0;
-	if (n > BREAK_RUN || (!a->breaks && !(a->breaks = calloc(BREAK_SLOTS, sizeof *a->breaks))))
+	if (j - i > BREAK_RUN || (!a->breaks && !(a->breaks = calloc(BREAK_SLOTS, sizeof *a->breaks))))
 		return NULL;
 	for (size_t k = i; k < j; k++) {
 		if (a->f.cp[k] > 0xFFFF)
 			return NULL;
 		h = (h ^ a->f.cp[k]) * 1099511628211ull;
 	}
-	m = &a->breaks[(h ^ h >> 29) & (BREAK_SLOTS - 1)];
-	if (m->len == n && m->h == h) {
-		*hit = 1;
-		for (size_t k = 0; k < n && *hit; k++)
-			*hit = m->cp[k] == a->f.cp[i + k];
-	}
-	if (!*hit) {
-		m->h = h;
-		m->len = 0; /* filled once ICU has answered */
-	}
-	return m;
+	*hp = h;
+	return &a->breaks[(h ^ h >> 29) & (BREAK_SLOTS - 1)];
 }
 
-static gw_rc run_words(gw_analyzer *a, emit *e, size_t i, size_t j, uint32_t pos, gw_err *err)
+/* Whether the slot m of break_slot holds the run f[i..j) of hash h
+ * already; if not, empties it for the run. */
+static int break_hit(gw_analyzer *a, struct break_memo *m, uint64_t h, size_t i, size_t j)
+{
+	size_t n = j - i;
+
+	if (m->len == n && m->h == h) {
+		size_t k = 0;
+		while (k < n && m->cp[k] == a->f.cp[i + k])
+			k++;
+		if (k == n)
+			return 1;
+	}
+	m->h = h;
+	m->len = 0; /* filled once ICU has answered */
+	return 0;
+}
+
+/* The words of the CJK run f[i..j) at position pos; m is its break_slot
+ * (may be NULL), h its hash. */
+static gw_rc run_words(gw_analyzer *a, emit *e, size_t i, size_t j, uint32_t pos, struct break_memo *m,
+                       uint64_t h, gw_err *err)
 {
 	UErrorCode st = U_ZERO_ERROR;
 	int32_t n = 0, prev, next;
-	int hit;
-	struct break_memo *m = break_slot(a, i, j, &hit);
 	uint32_t cut = 0;
 
-	if (m && hit) {
+	if (m && break_hit(a, m, h, i, j)) {
 		send_words(a, e, i, j, pos, m->cut);
 		return GW_OK;
 	}
@@ -319,14 +334,20 @@ static gw_rc run_words(gw_analyzer *a, emit *e, size_t i, size_t j, uint32_t pos
 /* Tokens of the CJK run f[i..j) starting at position pos. */
 static gw_rc cjk_run(gw_analyzer *a, emit *e, size_t i, size_t j, uint32_t pos, int flags, gw_err *err)
 {
+	int words = (flags & GW_AN_WORDS) && j - i >= 2;
+	uint64_t h = 0;
+	struct break_memo *m = words ? break_slot(a, i, j, &h) : NULL;
+
+	if (m)
+		PREFETCH(m);
 	for (size_t k = i; k < j; k++) {
 		uint32_t p = pos + (uint32_t)(k - i);
 		send_tok(a, e, GW_T_CHAR, make_term(a, k, k + 1), p, k, k + 1, k > i && k + 1 < j);
 		if ((flags & GW_AN_BIGRAMS) && k + 1 < j)
 			send(a, e, GW_T_BIGRAM, make_term(a, k, k + 2), p, k, k + 2);
 	}
-	if ((flags & GW_AN_WORDS) && j - i >= 2)
-		return run_words(a, e, i, j, pos, err);
+	if (words)
+		return run_words(a, e, i, j, pos, m, h, err);
 	return GW_OK;
 }
 
