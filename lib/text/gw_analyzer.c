@@ -37,6 +37,9 @@ struct gw_analyzer {
 	uint32_t *u16_idx;         /* u16 unit -> index in f */
 	size_t u16_cap;
 	char term[GW_TERM_MAX + 8];
+	char *run8;                /* a CJK run in UTF-8, for its terms (cjk_run) */
+	uint32_t *run8_off;        /* code point k of the run starts at run8[run8_off[k]] */
+	size_t run8_cap;           /* code points */
 	struct stem_memo *memo;    /* recent stems (lazily allocated) */
 	struct break_memo *breaks; /* recent word breaks (lazily allocated) */
 };
@@ -155,6 +158,8 @@ void gw_analyzer_free(gw_analyzer *a)
 	}
 	free(a->u16);
 	free(a->u16_idx);
+	free(a->run8);
+	free(a->run8_off);
 	free(a->memo);
 	free(a->breaks);
 	free(a);
@@ -187,29 +192,75 @@ typedef struct emit {
 	gw_token_fn fn;
 	void *ctx;
 	int stop;
+	int offsets; /* fill start_off, end_off and folded (not GW_AN_NO_OFFSETS) */
 } emit;
 
-/* A token of f[i..j) to the sink; inner: see gw_token. */
-static void send_tok(gw_analyzer *a, emit *e, int kind, size_t len, uint32_t pos, size_t i, size_t j, int inner)
+/* The token term[0..len) of f[i..j) to the sink; inner: see gw_token. */
+static void send_tok(gw_analyzer *a, emit *e, int kind, const char *term, size_t len, uint32_t pos, size_t i,
+                     size_t j, int inner)
 {
 	gw_token t;
 
 	if (e->stop)
 		return;
 	t.kind = kind;
-	t.term = a->term;
+	t.term = term;
 	t.len = len;
 	t.pos = pos;
-	t.start_off = a->f.start[i];
-	t.end_off = a->f.end[j - 1];
-	t.folded = any_changed(a, i, j);
+	if (e->offsets) {
+		t.start_off = a->f.start[i];
+		t.end_off = a->f.end[j - 1];
+		t.folded = any_changed(a, i, j);
+	} else {
+		t.start_off = t.end_off = 0;
+		t.folded = 0;
+	}
 	t.inner = inner;
 	e->stop = e->fn(e->ctx, &t);
 }
 
+/* A token whose term make_term wrote into a->term. */
 static void send(gw_analyzer *a, emit *e, int kind, size_t len, uint32_t pos, size_t i, size_t j)
 {
-	send_tok(a, e, kind, len, pos, i, j, 0);
+	send_tok(a, e, kind, a->term, len, pos, i, j, 0);
+}
+
+/* Writes the CJK run f[i..j) as UTF-8 into a->run8, so that its
+ * characters, bigrams and words are each a slice of it instead of being
+ * encoded again token by token. -1 if out of memory. */
+static int run8_make(gw_analyzer *a, size_t i, size_t j)
+{
+	size_t n = j - i, at = 0;
+
+	if (a->run8_cap < n) {
+		size_t cap = n + 64;
+		char *u = realloc(a->run8, 4 * cap);
+		uint32_t *o = u ? realloc(a->run8_off, (cap + 1) * sizeof *o) : NULL;
+		if (u)
+			a->run8 = u;
+		if (!o)
+			return -1;
+		a->run8_off = o;
+		a->run8_cap = cap;
+	}
+	for (size_t k = 0; k < n; k++) {
+		a->run8_off[k] = (uint32_t)at;
+		at += gw_utf8_put(a->run8 + at, a->f.cp[i + k]);
+	}
+	a->run8_off[n] = (uint32_t)at;
+	return 0;
+}
+
+/* The token of code points [s, t) of the run starting at f[i], from
+ * a->run8, cut at GW_TERM_MAX bytes as make_term cuts. */
+static void send_run(gw_analyzer *a, emit *e, int kind, size_t i, size_t s, size_t t, uint32_t pos, int inner)
+{
+	const uint32_t *o = a->run8_off + (s - i);
+	size_t m = t - s;
+
+	while (o[m] - o[0] > GW_TERM_MAX)
+		m--;
+	send_tok(a, e, kind, a->run8 + o[0], o[m] - o[0], pos, s, t, inner);
 }
 
 /* The words of the run f[i..j) from its boundaries (bit k of cut: one
@@ -222,17 +273,16 @@ static void send_words(gw_analyzer *a, emit *e, size_t i, size_t j, uint32_t pos
 		if (k < j && !(cut >> (k - i) & 1))
 			continue;
 		if (k - s >= 2)
-			send(a, e, GW_T_WORD, make_term(a, s, k), pos + (uint32_t)(s - i), s, k);
+			send_run(a, e, GW_T_WORD, i, s, k, pos + (uint32_t)(s - i), 0);
 		s = k;
 	}
 }
 
 /* The remembered slot for the run f[i..j), or NULL if it is not one to
  * remember (too long, or a code point beyond the BMP); *h gets the run's
- * hash. Does not read the
- * slot, so that cjk_run can ask for it before sending the run's characters
- * and bigrams, while the 4 MB table's line comes in from memory (waiting
- * for it was 3% of the analysis). */
+ * hash. Does not read the slot, so that cjk_run can ask for it before
+ * sending the run's characters and bigrams, while the 4 MB table's line
+ * comes in from memory (waiting for it was 3% of the analysis). */
 static struct break_memo *break_slot(gw_analyzer *a, size_t i, size_t j, uint64_t *hp)
 {
 	uint64_t h = GW_HASH_INIT;
@@ -317,7 +367,7 @@ static gw_rc run_words(gw_analyzer *a, emit *e, size_t i, size_t j, uint32_t pos
 	while ((next = ubrk_next(a->brk)) != UBRK_DONE && !e->stop) {
 		size_t s = a->u16_idx[prev], t = next < n ? a->u16_idx[next] : j;
 		if (t - s >= 2)
-			send(a, e, GW_T_WORD, make_term(a, s, t), pos + (uint32_t)(s - i), s, t);
+			send_run(a, e, GW_T_WORD, i, s, t, pos + (uint32_t)(s - i), 0);
 		if (m && t < j)
 			cut |= (uint32_t)1 << (t - i);
 		prev = next;
@@ -340,11 +390,13 @@ static gw_rc cjk_run(gw_analyzer *a, emit *e, size_t i, size_t j, uint32_t pos, 
 
 	if (m)
 		PREFETCH(m);
+	if (run8_make(a, i, j))
+		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	for (size_t k = i; k < j; k++) {
 		uint32_t p = pos + (uint32_t)(k - i);
-		send_tok(a, e, GW_T_CHAR, make_term(a, k, k + 1), p, k, k + 1, k > i && k + 1 < j);
+		send_run(a, e, GW_T_CHAR, i, k, k + 1, p, k > i && k + 1 < j);
 		if ((flags & GW_AN_BIGRAMS) && k + 1 < j)
-			send(a, e, GW_T_BIGRAM, make_term(a, k, k + 2), p, k, k + 2);
+			send_run(a, e, GW_T_BIGRAM, i, k, k + 2, p, 0);
 	}
 	if (words)
 		return run_words(a, e, i, j, pos, m, h, err);
@@ -404,7 +456,7 @@ static void word_run(gw_analyzer *a, emit *e, size_t i, size_t j, uint32_t pos, 
 gw_rc gw_analyze(gw_analyzer *a, const char *text, size_t len, uint32_t first_pos, int flags,
                  gw_token_fn fn, void *ctx, uint32_t *next_pos, gw_err *err)
 {
-	emit e = {fn, ctx, 0};
+	emit e = {fn, ctx, 0, !(flags & GW_AN_NO_OFFSETS)};
 	uint32_t pos = first_pos;
 	size_t i = 0, n;
 

@@ -51,7 +51,11 @@ enum {
 	GW_AN_BIGRAMS = 1,
 	GW_AN_WORDS = 2,
 	GW_AN_STEMS = 4,
-	GW_AN_ALL = 7
+	GW_AN_ALL = 7,
+	/* Leave the tokens' start_off, end_off and folded 0: for a sink that
+	 * does not read them (gw_toklist), which saves reading three arrays
+	 * per token. */
+	GW_AN_NO_OFFSETS = 8
 };
 
 

@@ -152,7 +152,7 @@ gw_rc gw_toklist_analyze(gw_toklist *l, gw_analyzer *an, const char *text, size_
                          gw_err *err)
 {
 	gw_toklist_reset(l);
-	if (gw_analyze(an, text, len, 0, GW_AN_ALL, gw_toklist_add, l, next_pos, err))
+	if (gw_analyze(an, text, len, 0, GW_AN_ALL | GW_AN_NO_OFFSETS, gw_toklist_add, l, next_pos, err))
 		return err->rc;
 	gw_toklist_finish(l);
 	return l->oom ? gw_err_set(err, GW_ENOMEM, 0, "out of memory") : GW_OK;
