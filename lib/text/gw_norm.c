@@ -161,12 +161,21 @@ static long load_run(gw_norm *nm, const char *text, size_t len, size_t *i)
 	size_t k = 0;
 
 	while (*i < len && (unsigned char)text[*i] >= 0x80) {
+		const unsigned char *p = (const unsigned char *)text + *i;
 		size_t at = *i;
-		int32_t c = gw_utf8_next(text, len, i);
-		if (c < 0)
-			c = 0xFFFD;
-		if (src_reserve(nm, k + 2))
+		int32_t c;
+		if (k + 2 > nm->src_cap && src_reserve(nm, k + 2))
 			return -1;
+		/* Inline, the well-formed 3-byte sequences of Chinese text (lead
+		 * E1-EC, EE-EF: any continuation bytes will do); the rest goes
+		 * through gw_utf8_next, which checks every case. */
+		if (len - at >= 3 && p[0] >= 0xE1 && p[0] <= 0xEF && p[0] != 0xED && (p[1] & 0xC0) == 0x80 &&
+		    (p[2] & 0xC0) == 0x80) {
+			c = (int32_t)((p[0] & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu));
+			*i += 3;
+		} else if ((c = gw_utf8_next(text, len, i)) < 0) {
+			c = 0xFFFD;
+		}
 		if (c > 0xFFFF) {
 			nm->src[k] = U16_LEAD(c);
 			nm->src[k + 1] = U16_TRAIL(c);
