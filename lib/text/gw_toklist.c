@@ -108,9 +108,14 @@ static long group_of(gw_toklist *l, const gw_token *t)
 	g->slot = (uint32_t)j;
 	g->kind = t->kind;
 	l->kinds |= gw_kind_bit(t->kind);
-	gw_buf_append(&l->terms, t->term, t->len);
-	if (!gw_buf_ok(&l->terms))
-		return -1;
+	if (t->len && l->terms.cap - l->terms.len >= t->len) { /* most terms: no call */
+		memcpy(l->terms.p + l->terms.len, t->term, t->len);
+		l->terms.len += t->len;
+	} else {
+		gw_buf_append(&l->terms, t->term, t->len);
+		if (!gw_buf_ok(&l->terms))
+			return -1;
+	}
 	l->tab[j] = (uint32_t)++l->ng;
 	return (long)l->ng - 1;
 }
