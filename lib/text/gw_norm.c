@@ -7,7 +7,12 @@
  * normalized one segment (boundary to boundary) at a time, so each output
  * code point knows which input bytes it came from. One cost of the ASCII
  * fast path: an ASCII character is never composed with a following combining
- * mark (e.g. '<' + U+0338); neither is a token character, so no term changes. */
+ * mark (e.g. '<' + U+0338); neither is a token character, so no term changes.
+ *
+ * Most Han characters take a fast path too: a code point that ICU calls
+ * normalization-inert (unchanged, and nothing before or after it combines
+ * with it) is its own fold whatever surrounds it, so it is appended as it
+ * is and ends the run handed to ICU, as ASCII does. */
 #include "text/gw_norm.h"
 
 #include <stdlib.h>
@@ -29,6 +34,8 @@ struct gw_norm {
 	size_t src_cap;
 	UChar *tmp;                  /* normalize() output for one segment */
 	size_t tmp_cap;
+	uint8_t inert_known[0x100];  /* 1 once inert[] holds a BMP page's bits */
+	uint8_t inert[0x10000 / 8];  /* bit c: unorm2_isInert(nfkc_cf, c) */
 };
 
 uint32_t gw_t2s(uint32_t c)
@@ -154,24 +161,50 @@ static int src_reserve(gw_norm *nm, size_t n)
 	return 0;
 }
 
-/* Decodes the non-ASCII run text[*i..) into nm->src; returns its length in
- * UTF-16 units, or -1 on allocation failure. */
+/* The code point of a well-formed 3-byte sequence of the kind Chinese text
+ * is made of (lead E1-EC, EE-EF: any continuation bytes will do) at p,
+ * with avail bytes left, or -1 if it is not one; decoded inline, where
+ * gw_utf8_next checks every case. */
+static inline int32_t utf8_common3(const unsigned char *p, size_t avail)
+{
+	if (avail >= 3 && p[0] >= 0xE1 && p[0] <= 0xEF && p[0] != 0xED && (p[1] & 0xC0) == 0x80 &&
+	    (p[2] & 0xC0) == 0x80)
+		return (int32_t)((p[0] & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu));
+	return -1;
+}
+
+/* Whether the BMP code point c is normalization-inert (see the top of the
+ * file); asks ICU a page of 256 code points at a time. */
+static inline int inert(gw_norm *nm, uint32_t c)
+{
+	if (!nm->inert_known[c >> 8]) {
+		uint32_t base = c & ~0xffu;
+		for (uint32_t k = 0; k < 256; k += 8) {
+			uint8_t bits = 0;
+			for (uint32_t b = 0; b < 8; b++)
+				bits |= (uint8_t)((unorm2_isInert(nm->nfkc_cf, (UChar32)(base + k + b)) ? 1 : 0) << b);
+			nm->inert[(base + k) >> 3] = bits;
+		}
+		nm->inert_known[c >> 8] = 1;
+	}
+	return nm->inert[c >> 3] >> (c & 7) & 1;
+}
+
+/* Decodes the non-ASCII run text[*i..) into nm->src, up to an inert code
+ * point after the first; returns its length in UTF-16 units, or -1 on
+ * allocation failure. */
 static long load_run(gw_norm *nm, const char *text, size_t len, size_t *i)
 {
 	size_t k = 0;
 
 	while (*i < len && (unsigned char)text[*i] >= 0x80) {
-		const unsigned char *p = (const unsigned char *)text + *i;
 		size_t at = *i;
-		int32_t c;
+		int32_t c = utf8_common3((const unsigned char *)text + at, len - at);
 		if (k + 2 > nm->src_cap && src_reserve(nm, k + 2))
 			return -1;
-		/* Inline, the well-formed 3-byte sequences of Chinese text (lead
-		 * E1-EC, EE-EF: any continuation bytes will do); the rest goes
-		 * through gw_utf8_next, which checks every case. */
-		if (len - at >= 3 && p[0] >= 0xE1 && p[0] <= 0xEF && p[0] != 0xED && (p[1] & 0xC0) == 0x80 &&
-		    (p[2] & 0xC0) == 0x80) {
-			c = (int32_t)((p[0] & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu));
+		if (c >= 0) {
+			if (k > 0 && inert(nm, (uint32_t)c))
+				break;
 			*i += 3;
 		} else if ((c = gw_utf8_next(text, len, i)) < 0) {
 			c = 0xFFFD;
@@ -315,11 +348,18 @@ gw_rc gw_norm_fold(gw_norm *nm, const char *text, size_t len, gw_folded *f, gw_e
 		return gw_err_set(err, GW_EINVAL, 0, "text too long (%zu bytes)", len);
 	while (i < len) {
 		unsigned char c = (unsigned char)text[i];
+		int32_t c3;
 		if (c < 0x80) {
 			if (f->n == f->cap && folded_reserve(f, 1))
 				return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 			push(f, (c >= 'A' && c <= 'Z') ? c + 32u : c, (uint32_t)i, (uint32_t)i + 1);
 			i++;
+		} else if ((c3 = utf8_common3((const unsigned char *)text + i, len - i)) >= 0 &&
+		           inert(nm, (uint32_t)c3)) {
+			if (f->n == f->cap && folded_reserve(f, 1))
+				return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+			push(f, (uint32_t)c3, (uint32_t)i, (uint32_t)i + 3);
+			i += 3;
 		} else {
 			long n = load_run(nm, text, len, &i);
 			if (n < 0)
