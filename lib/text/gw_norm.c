@@ -36,6 +36,7 @@ struct gw_norm {
 	size_t tmp_cap;
 	uint8_t inert_known[0x100];  /* 1 once inert[] holds a BMP page's bits */
 	uint8_t inert[0x10000 / 8];  /* bit c: unorm2_isInert(nfkc_cf, c) */
+	uint32_t *seg1_page[0x100];  /* fold_segment of one BMP unit, a page at a time (seg1) */
 };
 
 uint32_t gw_t2s(uint32_t c)
@@ -79,6 +80,8 @@ void gw_norm_free(gw_norm *nm)
 	free(nm->src_start);
 	free(nm->src_end);
 	free(nm->tmp);
+	for (size_t i = 0; i < sizeof nm->seg1_page / sizeof nm->seg1_page[0]; i++)
+		free(nm->seg1_page[i]);
 	free(nm);
 }
 
@@ -225,12 +228,63 @@ static long load_run(gw_norm *nm, const char *text, size_t len, size_t *i)
 	return (long)k;
 }
 
+/* What normalize() makes of a segment of one BMP code point u: its code
+ * point + 1, SEG1_NONE if nothing, SEG1_MANY if several code points (or ICU
+ * failed: fold_segment then asks ICU again, and reports its error). */
+#define SEG1_NONE 0xFFFFFFFFu
+#define SEG1_MANY 0xFFFFFFFEu
+
+static uint32_t seg1_ask(gw_norm *nm, UChar u)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	UChar out[8];
+	int32_t n = unorm2_normalize(nm->nfkc_cf, &u, 1, out, 8, &st);
+
+	if (U_FAILURE(st))
+		return SEG1_MANY;
+	if (n == 0)
+		return SEG1_NONE;
+	if (n == 1 && !U16_IS_SURROGATE(out[0]))
+		return (uint32_t)out[0] + 1;
+	if (n == 2 && U16_IS_LEAD(out[0]) && U16_IS_TRAIL(out[1]))
+		return (uint32_t)U16_GET_SUPPLEMENTARY(out[0], out[1]) + 1;
+	return SEG1_MANY;
+}
+
+/* seg1_ask(u), remembered: the segments ICU normalizes are mostly one
+ * fullwidth punctuation mark (，：（）), the same few over and over. */
+static uint32_t seg1(gw_norm *nm, UChar u)
+{
+	uint32_t *pg = nm->seg1_page[u >> 8];
+
+	if (!pg) {
+		if (!(pg = calloc(256, sizeof *pg)))
+			return SEG1_MANY;
+		nm->seg1_page[u >> 8] = pg;
+	}
+	if (!pg[u & 255])
+		pg[u & 255] = seg1_ask(nm, u);
+	return pg[u & 255];
+}
+
 /* Normalizes src[k..m) (one segment) and appends it, every output code point
  * mapped to the segment's whole original byte range. */
 static gw_rc fold_segment(gw_norm *nm, int32_t k, int32_t m, gw_folded *f, gw_err *err)
 {
 	UErrorCode st = U_ZERO_ERROR;
 	int32_t n, i = 0;
+
+	if (m - k == 1 && !U16_IS_SURROGATE(nm->src[k])) {
+		uint32_t v = seg1(nm, nm->src[k]);
+		if (v == SEG1_NONE)
+			return GW_OK;
+		if (v != SEG1_MANY) {
+			if (folded_reserve(f, 1))
+				return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+			push(f, v - 1, nm->src_start[k], nm->src_end[k]);
+			return GW_OK;
+		}
+	}
 
 	for (;;) {
 		n = unorm2_normalize(nm->nfkc_cf, nm->src + k, m - k, nm->tmp, (int32_t)nm->tmp_cap, &st);
