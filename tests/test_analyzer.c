@@ -61,6 +61,52 @@ static void check_same_terms(const char *a, const char *b)
 	free(tb);
 }
 
+/* GW_AN_NO_OFFSETS: the same tokens (kind, term, position, inner), only
+ * their offsets and folded flag left 0; on text that takes every path of
+ * the analyzer: both scripts and their folds, compatibility ideographs,
+ * fullwidth forms, combining marks after Han and kana, Hangul, Latin
+ * stems, digits, a character outside the BMP, invalid UTF-8. */
+static int on_tok_all(void *ctx, const gw_token *t)
+{
+	gw_buf *b = ctx;
+
+	gw_buf_printf(b, "%c:%.*s@%u/%d ", t->kind, (int)t->len, t->term, t->pos, t->inner);
+	return 0;
+}
+
+static int on_tok_offsets_zero(void *ctx, const gw_token *t)
+{
+	gw_buf *b = ctx;
+
+	if (t->start_off || t->end_off || t->folded)
+		gw_buf_printf(b, "(offsets set) ");
+	return on_tok_all(ctx, t);
+}
+
+static void test_no_offsets(void)
+{
+	static const char *const texts[] = {
+	    "國科發區〔2020〕73號 关于发布《国家高新区绿色发展专项行动实施方案》的通知",
+	    "院臺綜字第1100088223號：行政院函 files filing Ｆｕｌｌｗｉｄｔｈ ＡＢＣ１２３，（括號）",
+	    "\xEF\xA4\x80\xE8\xB1\x88 \xE4\xB8\xAD\xCC\x81\xE6\x96\x87 \xE3\x81\x8B\xE3\x82\x99 한국어 \xF0\xA0\x80\x80字",
+	    "bad \xE4\xB8 utf8 \xFF\xFE 中文 e\xCC\x81te\xCC\x81 ⼀⼆ 〇々",
+	};
+	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+		gw_buf a = GW_BUF_INIT, b = GW_BUF_INIT;
+		gw_err err;
+		gw_err_clear(&err);
+		CHECK(gw_analyze(an, texts[i], strlen(texts[i]), 0, GW_AN_ALL, on_tok_all, &a, NULL, &err) == GW_OK);
+		CHECK(gw_analyze(an, texts[i], strlen(texts[i]), 0, GW_AN_ALL | GW_AN_NO_OFFSETS, on_tok_offsets_zero, &b,
+		                 NULL, &err) == GW_OK);
+		gw_buf_putc(&a, 0);
+		gw_buf_putc(&b, 0);
+		CHECK(a.len > 20);
+		CHECK_STR((char *)b.p, (char *)a.p);
+		gw_buf_free(&a);
+		gw_buf_free(&b);
+	}
+}
+
 static int on_char_inner(void *ctx, const gw_token *t)
 {
 	if (t->kind == GW_T_CHAR)
@@ -350,6 +396,7 @@ int main(void)
 	RUN(test_positions_continue);
 	RUN(test_fold_function);
 	RUN(test_long_word_cut);
+	RUN(test_no_offsets);
 	gw_analyzer_free(an);
 	return TEST_EXIT();
 }
