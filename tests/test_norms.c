@@ -49,11 +49,13 @@ static void rec_of(gw_record *r, unsigned nf, const unsigned *fids, const uint32
 	for (unsigned i = 0; i < nf; i++) {
 		r->fid[i] = fids[i];
 		r->flen[i] = lens[i];
+		r->fcjk[i] = lens[i]; /* all CJK, unless a test says otherwise */
 	}
 }
 
-/* A record's norm: the length of its indexed fields only, its script, and
- * its set of indexed fields in any order; sets saved and loaded again. */
+/* A record's norm: the CJK characters of its indexed fields only (each at
+ * most the field's length in tokens; without any, the length), its script,
+ * and its set of indexed fields in any order; sets saved and loaded again. */
 static void test_norm_of_and_sets(void)
 {
 	gw_fieldtab ft;
@@ -72,6 +74,12 @@ static void test_norm_of_and_sets(void)
 	rec_of(&r, 3, tb, l3, GW_SCRIPT_HANS);
 	n = gw_norm_of(&r, &ft, &fs, 1);
 	CHECK(gw_norm_len_floor(n) == 210 && gw_norm_script(n) == GW_SCRIPT_HANS && gw_norm_fset(n) == 0);
+	r.fcjk[0] = 3, r.fcjk[1] = 50, r.fcjk[2] = 0; /* English mostly: its CJK characters */
+	CHECK(gw_norm_len_floor(gw_norm_of(&r, &ft, &fs, 1)) == 53);
+	r.fcjk[0] = 20; /* more than the tokens (never so): the tokens */
+	CHECK(gw_norm_len_floor(gw_norm_of(&r, &ft, &fs, 1)) == 60);
+	r.fcjk[0] = r.fcjk[1] = 0; /* none: the length */
+	CHECK(gw_norm_len_floor(gw_norm_of(&r, &ft, &fs, 1)) == 210);
 	rec_of(&r, 2, bt, l2, GW_SCRIPT_NONE); /* the same set, in another order */
 	n = gw_norm_of(&r, &ft, &fs, 1);
 	CHECK(gw_norm_len_floor(n) == 210 && gw_norm_fset(n) == 0 && fs.n == 1);

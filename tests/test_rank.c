@@ -151,6 +151,62 @@ static void test_word_as_typed(void)
 	gw_index_close(w);
 }
 
+/* The explanation of hit id for q in index in, NUL-terminated in b. */
+static int explain_of(gw_index *in, const char *q, const char *id, gw_buf *b)
+{
+	gw_search_opts o;
+	gw_results *r;
+	gw_err err;
+	int ok = 0;
+
+	memset(&o, 0, sizeof o);
+	o.limit = 10;
+	gw_err_clear(&err);
+	gw_buf_reset(b);
+	if (gw_search(in, q, strlen(q), &o, &r, &err))
+		return 0;
+	for (size_t i = 0; i < gw_results_count(r); i++) {
+		gw_record rec;
+		if (gw_results_record(r, i, &rec, &err) == GW_OK && rec.id_len == strlen(id) &&
+		    memcmp(rec.id, id, rec.id_len) == 0)
+			ok = gw_results_explain(r, i, b, &err) == GW_OK;
+	}
+	gw_buf_putc(b, 0);
+	gw_results_free(r);
+	return ok;
+}
+
+/* A query of CJK words measures a document's focus by its CJK characters:
+ * "mixed" holds both words in 4 of them and 120 English words, "zh" holds
+ * them in 44 CJK characters. By tokens mixed is the longer (124 against
+ * 44) and ranked second; by CJK characters it is the shorter and first.
+ * A query of Latin words keeps the tokens. */
+static void test_cjk_focus(void)
+{
+	gw_index *w = gw_t_open_new();
+	char mixed[2048] = "农业发展 ", zh[256] = "农业发展";
+	gw_buf b = GW_BUF_INIT;
+
+	for (int i = 0; i < 120; i++)
+		strcat(mixed, i % 2 ? "words " : "alpha ");
+	for (int i = 0; i < 20; i++)
+		strcat(zh, "其他");
+	strcat(zh, " alpha");
+	gw_t_begin(w);
+	gw_t_put(w, "mixed", "x", mixed);
+	gw_t_put(w, "zh", "y", zh);
+	gw_t_put(w, "none", "z", "nothing at all");
+	gw_t_commit(w);
+	CHECK(score_in(w, "农业 发展", "mixed") > score_in(w, "农业 发展", "zh"));
+	CHECK(explain_of(w, "农业 发展", "mixed", &b));
+	CHECK(strstr((char *)b.p, "(CJK characters 4 against ") != NULL);
+	CHECK(explain_of(w, "农业 alpha", "zh", &b)); /* mixed parts: tokens */
+	CHECK(strstr((char *)b.p, "(length 46 against ") != NULL);
+	CHECK(score_in(w, "农业 alpha", "zh") > score_in(w, "农业 alpha", "mixed"));
+	gw_buf_free(&b);
+	gw_index_close(w);
+}
+
 int main(void)
 {
 	if (!gw_t_scratch_make("rank") || !(ix = gw_t_setup_begin()))
@@ -164,6 +220,7 @@ int main(void)
 	RUN(test_two_parts);
 	RUN(test_explain);
 	RUN(test_word_as_typed);
+	RUN(test_cjk_focus);
 	gw_index_close(ix);
 	gw_t_rmtree(gw_t_scratch());
 	return TEST_EXIT();

@@ -62,7 +62,7 @@ typedef struct applier {
 	int zdict_picked;           /* the batch's texts' dictionary is chosen (pick_zdict) */
 	int zdict_stored;           /* and this batch trained and stored it */
 	uint64_t ndocs, next_docid;
-	uint64_t flen[GW_MAX_FIELDS + 1], fdocs[GW_MAX_FIELDS + 1];
+	uint64_t flen[GW_MAX_FIELDS + 1], fcjk[GW_MAX_FIELDS + 1], fdocs[GW_MAX_FIELDS + 1];
 	gw_batch_stats st;
 	const char *const *sources; /* to prune (gw_index_commit_pruning) */
 	size_t nsources;
@@ -556,6 +556,9 @@ static gw_rc load_counters(applier *ap, gw_err *err)
 		snprintf(key, sizeof key, "flen:%u", f);
 		if (gw_meta_get(ap->t, key, &ap->flen[f], err))
 			return err->rc;
+		snprintf(key, sizeof key, "fcjk:%u", f);
+		if (gw_meta_get(ap->t, key, &ap->fcjk[f], err))
+			return err->rc;
 		snprintf(key, sizeof key, "fdocs:%u", f);
 		if (gw_meta_get(ap->t, key, &ap->fdocs[f], err))
 			return err->rc;
@@ -573,6 +576,9 @@ static gw_rc save_counters(applier *ap, gw_err *err)
 	for (unsigned f = 1; f <= ap->ft.n; f++) {
 		snprintf(key, sizeof key, "flen:%u", f);
 		if (gw_meta_put(ap->t, key, ap->flen[f], err))
+			return err->rc;
+		snprintf(key, sizeof key, "fcjk:%u", f);
+		if (gw_meta_put(ap->t, key, ap->fcjk[f], err))
 			return err->rc;
 		snprintf(key, sizeof key, "fdocs:%u", f);
 		if (gw_meta_put(ap->t, key, ap->fdocs[f], err))
@@ -641,6 +647,7 @@ static gw_rc remove_record(applier *ap, uint32_t docid, const gw_record *r, gw_e
 	for (unsigned i = 0; i < r->nf; i++)
 		if (gw_field_indexed(&ap->ft, r->fid[i]) && r->fid[i] <= GW_MAX_FIELDS) {
 			ap->flen[r->fid[i]] -= r->flen[i];
+			ap->fcjk[r->fid[i]] -= r->fcjk[i];
 			ap->fdocs[r->fid[i]]--;
 		}
 	/* A document this batch added: its lens entry may still be queued. */
@@ -761,11 +768,13 @@ static gw_rc add_doc(applier *ap, const gw_pdoc *d, const gw_predoc *pre, gw_err
 		r.text[i] = f->packed ? (const char *)f->z.p : (const char *)b->arena.p + pf->val_off;
 		r.text_len[i] = f->packed ? f->z.len : pf->val_len;
 		r.flen[i] = f->flen;
+		r.fcjk[i] = f->fcjk;
 		if (!gw_field_indexed(&ap->ft, r.fid[i]))
 			continue;
 		if (gw_accum_add(ap->acc, r.fid[i], docid, &f->toks))
 			return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 		ap->flen[r.fid[i]] += r.flen[i];
+		ap->fcjk[r.fid[i]] += r.fcjk[i];
 		ap->fdocs[r.fid[i]]++;
 		ap->ft.kinds[r.fid[i]] |= f->toks.kinds;
 	}

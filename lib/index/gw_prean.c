@@ -132,7 +132,7 @@ static gw_rc analyze_doc(gw_analyzer *an, gw_packer *z, const gw_zdict *dict, gw
 		gw_prefield *f = &d->f[i];
 		gw_buf_reset(&f->fold);
 		gw_toklist_reset(&f->toks);
-		f->flen = 0;
+		f->flen = f->fcjk = 0;
 		f->indexed = gw_field_name_indexed(in[i].name, in[i].name_len);
 		if (gw_analyzer_fold(an, in[i].name, in[i].name_len, &f->fold, err))
 			return err->rc;
@@ -144,6 +144,7 @@ static gw_rc analyze_doc(gw_analyzer *an, gw_packer *z, const gw_zdict *dict, gw
 			continue;
 		if (gw_toklist_analyze(&f->toks, an, in[i].text, in[i].text_len, &f->flen, err))
 			return err->rc;
+		f->fcjk = gw_toklist_cjk(&f->toks);
 		gw_analyzer_script(an, &d->trad, &d->simp);
 	}
 	analyze_old(an, d);

@@ -22,6 +22,7 @@ typedef struct gw_prefield {
 	gw_buf fold;       /* folded field name */
 	gw_toklist toks;   /* tokens grouped by term (empty for stored-only fields) */
 	uint32_t flen;
+	uint32_t fcjk;      /* its CJK characters (gw_toklist_cjk) */
 	int indexed;       /* 0 for '_' fields */
 	gw_buf z;          /* the text packed for storage, unless packed is GW_PACK_RAW */
 	int packed;        /* GW_PACK_* (gw_record.h) */

@@ -28,6 +28,9 @@ static int entry_parse(const unsigned char **p, const unsigned char *end, gw_rec
 		if (gw_varint_get(&q, body_end, &len) || len > UINT32_MAX)
 			return -1;
 		r->flen[i] = (uint32_t)len;
+		if (gw_varint_get(&q, body_end, &len) || len > UINT32_MAX)
+			return -1;
+		r->fcjk[i] = (uint32_t)len;
 	}
 	r->id = (const char *)q;
 	r->id_len = (size_t)(body_end - q);
@@ -85,9 +88,9 @@ static gw_rc rewrite_block(gw_txn *t, uint32_t block, const unsigned char *p, si
 	return gw_block_put(t, GW_BT_LENS, block, scratch->p, scratch->len, err);
 }
 
-/* The longest entry body: script, nfields, (fid, varint length) a field,
- * the id. */
-#define BODY_MAX (2 + GW_MAX_FIELDS * 6 + GW_ID_MAX)
+/* The longest entry body: script, nfields, (fid, varint length, varint
+ * CJK characters) a field, the id. */
+#define BODY_MAX (2 + GW_MAX_FIELDS * 11 + GW_ID_MAX)
 
 /* Encodes the entry body of r into body (BODY_MAX bytes): script,
  * nfields, (fid, length) per indexed field, the id. Returns its size, 0
@@ -104,6 +107,7 @@ static size_t entry_body(unsigned char *body, const gw_record *r, const gw_field
 			continue;
 		body[n++] = (unsigned char)r->fid[i];
 		n += gw_varint_put(body + n, r->flen[i]);
+		n += gw_varint_put(body + n, r->fcjk[i]);
 		nf++;
 	}
 	body[1] = (unsigned char)nf;
@@ -224,7 +228,7 @@ gw_rc gw_lens_remove(gw_txn *t, uint32_t docid, gw_buf *scratch, gw_err *err)
  * All of it lives in an arena of ARENA_CHUNK pieces, filled from the
  * start, kept when the cache is emptied: in a virtual machine each page of
  * fresh memory costs microseconds the first time it is touched, so the
- * cache is dense (a block's header, then 4 + 5 * fields bytes per entry
+ * cache is dense (a block's header, then 4 + 9 * fields bytes per entry
  * read), its memory is reused rather than given back, and each piece is
  * mapped with its pages populated at once (chunk_new): a cold query that
  * read a thousand documents' lengths took some 15 page faults in it. */
@@ -323,13 +327,13 @@ static dblock **cache_slot(gw_lens_cache *c, uint32_t block)
 }
 
 /* Keeps entry e in the arena: script, nf, two bytes of padding, nf
- * lengths (uint32), nf field ids. Not the id: ranking does not need it,
- * and the arena's fresh pages are what a cold query pays for (tripled by
- * zh-docs' ids of 30 bytes). Returns its handle in *handle; -1 if out of
- * memory. */
+ * lengths (uint32), nf CJK character counts (uint32), nf field ids. Not the id:
+ * ranking does not need it, and the arena's fresh pages are what a cold
+ * query pays for (tripled by zh-docs' ids of 30 bytes). Returns its handle
+ * in *handle; -1 if out of memory. */
 static int put_entry(gw_lens_cache *c, const gw_record *e, uint32_t *handle)
 {
-	size_t n = (4 + 5 * (size_t)e->nf + 3) / 4 * 4;
+	size_t n = (4 + 9 * (size_t)e->nf + 3) / 4 * 4;
 	unsigned char *x = arena_get(c, n, handle);
 
 	if (!x)
@@ -337,8 +341,9 @@ static int put_entry(gw_lens_cache *c, const gw_record *e, uint32_t *handle)
 	x[0] = (unsigned char)e->script;
 	x[1] = (unsigned char)e->nf;
 	memcpy(x + 4, e->flen, 4 * (size_t)e->nf);
+	memcpy(x + 4 + 4 * (size_t)e->nf, e->fcjk, 4 * (size_t)e->nf);
 	for (unsigned i = 0; i < e->nf; i++)
-		x[4 + 4 * (size_t)e->nf + i] = (unsigned char)e->fid[i];
+		x[4 + 8 * (size_t)e->nf + i] = (unsigned char)e->fid[i];
 	return 0;
 }
 
@@ -375,10 +380,12 @@ static void copy_entry(const unsigned char *x, gw_record *r)
 	r->id = NULL;
 	r->id_len = 0;
 	for (unsigned i = 0; i < nf; i++) {
-		uint32_t len;
+		uint32_t len, han;
 		memcpy(&len, x + 4 + 4 * i, 4);
+		memcpy(&han, x + 4 + 4 * (nf + i), 4);
 		r->flen[i] = len;
-		r->fid[i] = x[4 + 4 * nf + i];
+		r->fcjk[i] = han;
+		r->fid[i] = x[4 + 8 * nf + i];
 	}
 }
 

@@ -50,7 +50,7 @@ gw_rc gw_lens_remove(gw_txn *t, uint32_t docid, gw_buf *scratch, gw_err *err);
  * and parsing them again for each query was a quarter of its time.
  * Emptied when a reader's transaction sees another snapshot (gw_txn_id).
  * Its memory grows with the documents read: 136 bytes a block of 32 and
- * 4 + 5 bytes a field of each document read (some 4 MB for an index of
+ * 4 + 9 bytes a field of each document read (some 4.5 MB for an index of
  * 160,000 documents), and is kept for reuse until the handle closes.
  * For read transactions only: an aborted write transaction's id is given
  * again to the next one. */

@@ -134,19 +134,20 @@ uint32_t gw_norm_of(const gw_record *r, const gw_fieldtab *ft, gw_fsets *fs, int
 {
 	unsigned char fids[GW_MAX_FIELDS];
 	size_t n = 0;
-	uint64_t len = 0;
+	uint64_t len = 0, cjk = 0;
 
 	for (unsigned i = 0; i < r->nf; i++) {
 		if (!gw_field_indexed(ft, r->fid[i]))
 			continue;
 		len += r->flen[i];
+		cjk += r->fcjk[i] < r->flen[i] ? r->fcjk[i] : r->flen[i];
 		/* Insertion sort: a document has a handful of fields. */
 		size_t j = n++;
 		for (; j > 0 && fids[j - 1] > r->fid[i]; j--)
 			fids[j] = fids[j - 1];
 		fids[j] = (unsigned char)r->fid[i];
 	}
-	return gw_norm_make(len, r->script, fset_id(fs, fids, n, add));
+	return gw_norm_make(cjk ? cjk : len, r->script, fset_id(fs, fids, n, add));
 }
 
 /* ---- the queue ---- */

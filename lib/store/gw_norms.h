@@ -1,5 +1,6 @@
-/* gw_norms: four bytes per document, its indexed length (rounded down), its
- * script and its set of indexed fields, GW_NORMS_BLOCK documents to one
+/* gw_norms: four bytes per document, a floor of its indexed length (its CJK
+ * characters if it has some, rounded down), its script and its set of
+ * indexed fields, GW_NORMS_BLOCK documents to one
  * value of the norms database (layout in gw_store.c).
  *
  * Why: a document's score is the sum of its parts times a factor that
@@ -70,9 +71,13 @@ void gw_fsets_free(gw_fsets *fs);
 /* Set i's fids in [*fids, *fids + return value). */
 size_t gw_fsets_get_set(const gw_fsets *fs, size_t i, const unsigned char **fids);
 
-/* The norm of a record: the sum of its indexed fields' lengths (those ft
- * marks indexed: the lengths ranking adds up), its script, and its set of
- * indexed fields, numbered in fs. With add, a set fs lacks is added (up
+/* The norm of a record: the CJK characters of its indexed fields (those
+ * ft marks indexed), or their length in tokens if they have none; its
+ * script; and its set of indexed fields, numbered in fs. A query of CJK
+ * words takes the CJK characters as the length of its focus factor, other
+ * queries the tokens (gw_search.c), which are at least as many (a CJK
+ * character is a token): so this bounds both, and the one a document
+ * without CJK characters can be matched by exactly. With add, a set fs lacks is added (up
  * to GW_FSETS_MAX, and memory permitting); otherwise it is GW_FSET_OTHER,
  * a looser bound but a true one. */
 uint32_t gw_norm_of(const gw_record *r, const gw_fieldtab *ft, gw_fsets *fs, int add);

@@ -53,6 +53,9 @@ int gw_record_parse(const void *val, size_t len, gw_record *r, int texts, gw_buf
 		if (get_len(&p, end, &v) || v > UINT32_MAX)
 			return -1;
 		r->flen[i] = (uint32_t)v;
+		if (get_len(&p, end, &v) || v > UINT32_MAX)
+			return -1;
+		r->fcjk[i] = (uint32_t)v;
 	}
 	if (!texts)
 		return 0;
@@ -132,6 +135,7 @@ void gw_record_build(gw_buf *out, const gw_record *r)
 	for (unsigned i = 0; i < r->nf; i++) {
 		gw_buf_put_varint(out, r->fid[i]);
 		gw_buf_put_varint(out, r->flen[i]);
+		gw_buf_put_varint(out, r->fcjk[i]);
 	}
 	for (unsigned i = 0; i < r->nf; i++) {
 		gw_buf_put_varint(out, ((uint64_t)r->text_len[i] << 2) | r->packed[i]);

@@ -17,6 +17,7 @@ typedef struct gw_record {
 	unsigned nf;
 	unsigned fid[GW_MAX_FIELDS];
 	uint32_t flen[GW_MAX_FIELDS];     /* field length in tokens */
+	uint32_t fcjk[GW_MAX_FIELDS];     /* its CJK characters (gw_toklist_cjk) */
 	const char *text[GW_MAX_FIELDS];  /* points into the parsed value or unz */
 	size_t text_len[GW_MAX_FIELDS];
 	/* Building: text[i] is already packed (gw_record_pack) unless

@@ -12,6 +12,7 @@
  *             "ndocs"       live documents
  *             "next_docid"  the next internal docid to hand out (from 1)
  *             "flen:<fid>"  sum of the field lengths (tokens) of field fid
+ *             "fcjk:<fid>"  sum of the CJK characters of field fid
  *             "fdocs:<fid>" documents that have field fid
  *             "retired"     1 in an index that a compacted copy replaced
  *                           (gw_txn_retire): no write txn begins on it
@@ -27,7 +28,9 @@
  *   ids     external id (UTF-8 bytes) -> docid (be32)
  *   docs    docid (be32) -> stored record:
  *             id_len:varint id  hash:u64le  script:u8  nfields:varint
- *             (fid:varint length:varint){nfields}    -- field lengths in tokens
+ *             (fid:varint length:varint han:varint){nfields}
+ *                 -- each field's length in tokens and its CJK characters
+ *                 (its GW_T_CHAR tokens: gw_toklist_cjk)
  *             (stored:varint [raw_len:varint] bytes){nfields}
  *           stored is the byte count << 2 | packing (GW_PACK_*,
  *           gw_record.h): 0, the bytes are the field's UTF-8 text; 1, a zstd
@@ -46,7 +49,7 @@
  *   lens    block:be32 -> the ranking data of the live documents whose
  *           docid / GW_LENS_BLOCK is block, in docid order, each:
  *             low:u8 (docid % GW_LENS_BLOCK)  size:varint (bytes that follow)
- *             script:u8  nfields:u8  (fid:u8 length:varint){nfields}  id
+ *             script:u8  nfields:u8  (fid:u8 length:varint han:varint){nfields}  id
  *           listing the indexed fields only; the id (its bytes up to the
  *           entry's end) is the record's.
  *           A copy of what ranking and printing hits' ids need from the
@@ -55,7 +58,8 @@
  *   norms   block:be32 -> norm:u32le per docid block * GW_NORMS_BLOCK + i,
  *           for i up to the block's last docid added; 0 where none was.
  *           A norm is 1 << 31 | script << 29 | field set << 16 | length
- *           code: the sum of the indexed fields' lengths, rounded down
+ *           code: the CJK characters of the indexed fields (if none, their
+ *           length in tokens), rounded down
  *           (gw_norms.h). Norms of removed documents stay: no posting
  *           points to them, so nothing reads them.
  *           "fsets" (a 5-byte key, after every block) -> the field sets
@@ -96,7 +100,9 @@
  * (docs: 13.1 -> 10.3 MB) and kept a character's positions at the ends of
  * its runs only (gw_char_position_kept; post: 29.9 -> 26.2 MB); 8 -> 9 moved
  * small posting lists into blocks (post and small: 26.2 -> 22.7 MB) and
- * added the kinds of term of each field (meta "fkinds"). An
+ * added the kinds of term of each field (meta "fkinds"); 9 -> 10 counted
+ * each field's CJK characters (docs, lens, meta "fcjk:<fid>") and made the
+ * norm's length theirs, for the focus factor of CJK queries. An
  * index of an older format is refused with GW_EVERSION: rebuild it. */
 #include "store/gw_store.h"
 

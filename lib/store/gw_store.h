@@ -13,7 +13,7 @@
 #include "base/gw_err.h"
 #include "store/gw_postings.h"
 
-#define GW_FORMAT_VERSION 9
+#define GW_FORMAT_VERSION 10
 
 typedef struct gw_store gw_store;
 typedef struct gw_txn gw_txn;

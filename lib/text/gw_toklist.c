@@ -200,3 +200,13 @@ void gw_toklist_finish(gw_toklist *l)
 	l->tab = NULL;
 	l->tab_cap = 0;
 }
+
+uint32_t gw_toklist_cjk(const gw_toklist *l)
+{
+	uint32_t n = 0;
+
+	for (size_t i = 0; i < l->ng; i++)
+		if (l->g[i].kind == GW_T_CHAR)
+			n += l->g[i].tf;
+	return n;
+}

@@ -54,5 +54,10 @@ void gw_toklist_finish(gw_toklist *l);
  * An error of gw_analyze, or GW_ENOMEM if l ran out of memory. */
 gw_rc gw_toklist_analyze(gw_toklist *l, gw_analyzer *an, const char *text, size_t len, uint32_t *next_pos,
                          gw_err *err);
+/* The CJK characters of the text analyzed (its GW_T_CHAR tokens: Han,
+ * kana, Hangul, Bopomofo, as gw_analyzer.c classifies them), each one a
+ * position: the length the focus factor of a query of CJK words takes
+ * (gw_search.c). */
+uint32_t gw_toklist_cjk(const gw_toklist *l);
 
 #endif

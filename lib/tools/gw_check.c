@@ -20,7 +20,7 @@ typedef struct checker {
 	uint64_t nlive_cap;
 	uint64_t sum_docs, n_docs;   /* checksum/count from re-analysis */
 	uint64_t sum_post, n_post;   /* checksum/count from the postings */
-	uint64_t flen[GW_MAX_FIELDS + 1], fdocs[GW_MAX_FIELDS + 1];
+	uint64_t flen[GW_MAX_FIELDS + 1], fcjk[GW_MAX_FIELDS + 1], fdocs[GW_MAX_FIELDS + 1];
 	uint64_t nids;
 	gw_lens_reader lens;
 	uint64_t nlens;     /* lens entries seen */
@@ -101,7 +101,7 @@ static int expect_field(checker *c, uint32_t docid, unsigned fid, const char *te
 }
 
 /* The lens entry of docid must repeat the record's id, script and the
- * lengths of its indexed fields, in the same order; its norm must be the
+ * lengths and CJK characters of its indexed fields, in the same order; its norm must be the
  * record's. (Norms of removed documents stay: nothing reads them.) */
 static void check_lens(checker *c, uint32_t docid, const gw_record *r)
 {
@@ -126,7 +126,8 @@ static void check_lens(checker *c, uint32_t docid, const gw_record *r)
 	for (unsigned i = 0; i < r->nf; i++) {
 		if (!gw_field_indexed(&c->ft, r->fid[i]))
 			continue;
-		if (k >= c->lrec.nf || c->lrec.fid[k] != r->fid[i] || c->lrec.flen[k] != r->flen[i]) {
+		if (k >= c->lrec.nf || c->lrec.fid[k] != r->fid[i] || c->lrec.flen[k] != r->flen[i] ||
+		    c->lrec.fcjk[k] != r->fcjk[i]) {
 			problem(c, "docid %u: lens entry disagrees with the record on field %u", docid, r->fid[i]);
 			return;
 		}
@@ -173,8 +174,9 @@ static int on_doc(void *ctx, uint32_t docid, const void *val, size_t len)
 	gw_err_clear(c->err);
 	for (unsigned i = 0; i < r.nf; i++) {
 		uint32_t flen;
+		uint32_t cjk;
 		if (!gw_field_indexed(&c->ft, r.fid[i])) {
-			if (r.flen[i] != 0)
+			if (r.flen[i] != 0 || r.fcjk[i] != 0)
 				problem(c, "docid %u: stored-only field %u has a length", docid, r.fid[i]);
 			continue;
 		}
@@ -182,7 +184,11 @@ static int on_doc(void *ctx, uint32_t docid, const void *val, size_t len)
 			return 1;
 		if (flen != r.flen[i])
 			problem(c, "docid %u field %u: stored length %u, analyzed %u", docid, r.fid[i], r.flen[i], flen);
+		if ((cjk = gw_toklist_cjk(&c->toks)) != r.fcjk[i])
+			problem(c, "docid %u field %u: stored CJK characters %u, analyzed %u", docid, r.fid[i], r.fcjk[i],
+			        cjk);
 		c->flen[r.fid[i]] += flen;
+		c->fcjk[r.fid[i]] += cjk;
 		c->fdocs[r.fid[i]]++;
 	}
 	check_lens(c, docid, &r);
@@ -263,6 +269,10 @@ static gw_rc check_counters(checker *c, gw_err *err)
 		if ((rc = gw_meta_get(c->t, key, &v, err)) == GW_OK && v != c->flen[f])
 			problem(c, "field %s: length sum %llu, stored documents add up to %llu", ft.name[f],
 			        (unsigned long long)v, (unsigned long long)c->flen[f]);
+		snprintf(key, sizeof key, "fcjk:%u", f);
+		if (rc == GW_OK && (rc = gw_meta_get(c->t, key, &v, err)) == GW_OK && v != c->fcjk[f])
+			problem(c, "field %s: CJK character sum %llu, stored documents add up to %llu", ft.name[f],
+			        (unsigned long long)v, (unsigned long long)c->fcjk[f]);
 		snprintf(key, sizeof key, "fdocs:%u", f);
 		if (rc == GW_OK && (rc = gw_meta_get(c->t, key, &v, err)) == GW_OK && v != c->fdocs[f])
 			problem(c, "field %s: %llu documents counted, %llu stored", ft.name[f],
