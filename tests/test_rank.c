@@ -14,6 +14,20 @@ static double score_in(gw_index *in, const char *q, const char *id);
 
 static double score_of(const char *q, const char *id) { return score_in(ix, q, id); }
 
+/* The place of the hit with id in r, or -1. */
+static long hit_of(gw_results *r, const char *id)
+{
+	gw_err err;
+
+	for (size_t i = 0; i < gw_results_count(r); i++) {
+		gw_record rec;
+		if (gw_results_record(r, i, &rec, &err) == GW_OK && rec.id_len == strlen(id) &&
+		    memcmp(rec.id, id, rec.id_len) == 0)
+			return (long)i;
+	}
+	return -1;
+}
+
 /* The same with ranking parameters p (NULL: the defaults). */
 static double score_with(gw_index *in, const char *q, const char *id, const gw_rank_params *p)
 {
@@ -21,6 +35,7 @@ static double score_with(gw_index *in, const char *q, const char *id, const gw_r
 	gw_results *r;
 	gw_err err;
 	double s = -1;
+	long i;
 
 	memset(&o, 0, sizeof o);
 	o.limit = 10;
@@ -28,12 +43,8 @@ static double score_with(gw_index *in, const char *q, const char *id, const gw_r
 	gw_err_clear(&err);
 	if (gw_search(in, q, strlen(q), &o, &r, &err))
 		return -2;
-	for (size_t i = 0; i < gw_results_count(r); i++) {
-		gw_record rec;
-		if (gw_results_record(r, i, &rec, &err) == GW_OK && rec.id_len == strlen(id) &&
-		    memcmp(rec.id, id, rec.id_len) == 0)
-			s = gw_results_hit(r, i)->score;
-	}
+	if ((i = hit_of(r, id)) >= 0)
+		s = gw_results_hit(r, (size_t)i)->score;
 	gw_results_free(r);
 	return s;
 }
@@ -158,6 +169,7 @@ static int explain_of(gw_index *in, const char *q, const char *id, gw_buf *b)
 	gw_results *r;
 	gw_err err;
 	int ok = 0;
+	long i;
 
 	memset(&o, 0, sizeof o);
 	o.limit = 10;
@@ -165,12 +177,8 @@ static int explain_of(gw_index *in, const char *q, const char *id, gw_buf *b)
 	gw_buf_reset(b);
 	if (gw_search(in, q, strlen(q), &o, &r, &err))
 		return 0;
-	for (size_t i = 0; i < gw_results_count(r); i++) {
-		gw_record rec;
-		if (gw_results_record(r, i, &rec, &err) == GW_OK && rec.id_len == strlen(id) &&
-		    memcmp(rec.id, id, rec.id_len) == 0)
-			ok = gw_results_explain(r, i, b, &err) == GW_OK;
-	}
+	if ((i = hit_of(r, id)) >= 0)
+		ok = gw_results_explain(r, (size_t)i, b, &err) == GW_OK;
 	gw_buf_putc(b, 0);
 	gw_results_free(r);
 	return ok;
