@@ -16,19 +16,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "base/gw_clock.h"
 #include "read/gw_json.h"
 #include "search.h"
 #include "text/gw_escape.h"
-
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
 
 /* The ids of r's hits, tab-separated. */
 static gw_rc format_ids(gw_buf *line, gw_results *r, gw_err *err)
@@ -82,7 +74,7 @@ static gw_rc one_query(gw_index *ix, const char *q, size_t qlen, const sopts *o,
                        gw_snippet *sn, int *hits, gw_err *err)
 {
 	gw_results *r = NULL;
-	double t0 = now_us();
+	double t0 = gw_now_us();
 	gw_rc rc = gw_search(ix, q, qlen, &o->so, &r, err);
 
 	*hits = 0;
@@ -91,7 +83,7 @@ static gw_rc one_query(gw_index *ix, const char *q, size_t qlen, const sopts *o,
 		if (o->count)
 			gw_buf_printf(line, "%zu", gw_results_total(r));
 		else if (o->format == GW_FMT_JSON)
-			rc = format_json(line, ix, r, q, qlen, now_us() - t0, o, sn, err);
+			rc = format_json(line, ix, r, q, qlen, gw_now_us() - t0, o, sn, err);
 		else
 			rc = format_ids(line, r, err);
 	}
@@ -131,7 +123,6 @@ int gw_run_batch(gw_index *ix, const sopts *o)
 	gw_buf line = GW_BUF_INIT;
 	gw_snippet sn;
 	int any = 0, status = 1, lineno = 0, wr = 0;
-	double spent = 0, trust_us;
 
 	if (o->timings && !(tf = fopen(o->timings, "w"))) {
 		gw_escape_line(stderr, "gongwen-search: cannot open '%s': %s", o->timings, strerror(errno));
@@ -143,15 +134,10 @@ int gw_run_batch(gw_index *ix, const sopts *o)
 		gw_err_clear(&err);
 		gw_search_warm(ix, &err);
 	}
-	/* What checking the whole index would cost (gw_search_trust): paid
-	 * once the searches have taken as long, so that a short batch never
-	 * pays it, and a long one, whose searches then skip the check of each
-	 * page they read, at most doubles what it would have spent either
-	 * way. 0: nothing to gain. */
-	trust_us = (double)gw_search_trust_cost(ix);
+
 	while (wr == 0 && (n = getline(&q, &cap, stdin)) >= 0) {
 		gw_err err;
-		double t0 = now_us();
+		double t0 = gw_now_us();
 		int hits;
 		lineno++;
 		while (n > 0 && (q[n - 1] == '\n' || q[n - 1] == '\r'))
@@ -164,14 +150,8 @@ int gw_run_batch(gw_index *ix, const sopts *o)
 				status = 2;
 		}
 		any |= hits;
-		spent += now_us() - t0;
 		if (tf)
-			fprintf(tf, "%.1f\n", now_us() - t0);
-		if (trust_us > 0 && spent >= trust_us) {
-			gw_err_clear(&err); /* damage: the searches that meet it say so */
-			gw_search_trust(ix, &err);
-			trust_us = 0;
-		}
+			fprintf(tf, "%.1f\n", gw_now_us() - t0);
 		wr = put_line(&line);
 	}
 	if (tf && fclose(tf) != 0) {

@@ -10,9 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "base/gw_clock.h"
 #include "base/gw_buf.h"
 #include "base/gw_opts.h"
 #include "base/gw_path.h"
@@ -343,14 +343,6 @@ static int parse_args(sopts *o, int argc, char **argv)
 	return -1;
 }
 
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 /* Writes r in the chosen format. */
 static gw_rc output(gw_index *ix, gw_results *r, const sopts *o, double time_ms, gw_err *err)
 {
@@ -374,14 +366,14 @@ static int search_once(gw_index *ix, const sopts *o)
 	gw_err err;
 	gw_rc rc;
 	int status;
-	double t0 = now_ms();
+	double t0 = gw_now_us() / 1e3;
 
 	gw_err_clear(&err);
 	if (gw_search(ix, o->query, strlen(o->query), &o->so, &r, &err)) {
 		gw_escape_line(stderr, PROG ": %s", err.msg);
 		return 2;
 	}
-	rc = output(ix, r, o, now_ms() - t0, &err);
+	rc = output(ix, r, o, gw_now_us() / 1e3 - t0, &err);
 	status = gw_results_total(r) ? 0 : 1;
 	gw_results_free(r);
 	if (rc && !(rc == GW_EIO && err.sys == EPIPE)) {

@@ -77,6 +77,11 @@ struct gw_index {
 	 * handle, not once per search (ZSTD_createDCtx was 2.5% of a server's
 	 * time). Results borrow it; one search at a time uses a handle. */
 	gw_unpacker unpacker;
+	/* Time spent in gw_search on snapshots not yet checked whole: once it
+	 * passes what checking the snapshot would cost, the next search checks
+	 * it first (gw_search_trust). */
+	double searched_us;
+	int trust_due;
 };
 
 #endif

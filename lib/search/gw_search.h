@@ -151,10 +151,12 @@ gw_rc gw_search_warm(gw_index *ix, gw_err *err);
  * (measured: 10 ms for zh-docs' 34 MB, 130 ms for an index 16 times
  * larger, in this virtual machine), so a process pays it back after some
  * thousands of searches: gongwen-serve checks each index it opens, and
- * --batch once its searches have taken as long as the check would
- * (gw_search_trust_cost: 0 once checked, or if unknown). Damage found
- * gives GW_ECORRUPT and leaves the searches guarded; they still answer
- * from the rest and report the damage they meet. */
+ * gw_search itself does, before a handle's next search, once the handle's
+ * searches of a snapshot have taken as long as its check would (a
+ * --batch, a program of the C API; gw_search_trust_cost: 0 once checked,
+ * or if unknown). Damage found gives GW_ECORRUPT and leaves the searches
+ * guarded; they still answer from the rest and report the damage they
+ * meet. */
 #define GW_TRUST_US_PER_PAGE 1
 uint64_t gw_search_trust_cost(gw_index *ix);
 gw_rc gw_search_trust(gw_index *ix, gw_err *err);
