@@ -154,6 +154,33 @@ static void test_one_part(void)
 	same_both_ways("nosuchword", 0, 10);
 }
 
+/* An OR of plain parts walks their cursors together: each document any of
+ * them sits on, scored with those that do (MaxScore as the general plan's:
+ * the same documents scored). Pairs of every kind, three parts, paging, a
+ * count, a field, a prefix, a part that matches nowhere. */
+static void test_or(void)
+{
+	size_t matched = 0;
+
+	for (size_t a = 0; a < NVOCAB; a++)
+		for (size_t b = a + 1; b < NVOCAB; b++) {
+			char q[128];
+			if (!plain(vocab[a]) || !plain(vocab[b]))
+				continue;
+			snprintf(q, sizeof q, "%s OR %s", vocab[a], vocab[b]);
+			matched += check_plans(q, 1, 0, 10) > 0;
+		}
+	CHECK(matched > 50);
+	CHECK(same_both_ways("科技 OR 创新 OR file", 0, 10) > 0);
+	CHECK(same_both_ways("科技 OR 創新", 5, 7) > 10);
+	CHECK(same_both_ways("科技 OR 创新", 0, 0) > 10);
+	CHECK(same_both_ways("一个 OR 显示", 0, 1000) > 10);
+	CHECK(same_both_ways("title:科技 OR body:空间", 0, 10) > 0);
+	CHECK(same_both_ways("fil* OR 农业", 0, 10) > 0);
+	CHECK(same_both_ways("农业 OR nosuchword", 0, 10) > 0);
+	same_both_ways("nosuchword OR nothing", 0, 10);
+}
+
 /* Queries the direct plan must leave to the general one. */
 static void test_general_only(void)
 {
@@ -161,7 +188,8 @@ static void test_general_only(void)
 		"中国农业",        /* one part, a phrase of bigrams */
 		"中国农业 发展",   /* a three-character run: a phrase of bigrams */
 		"科技 -创新",      /* an exclusion */
-		"科技 OR 创新",
+		"科技 OR 中国农业",  /* an OR with a phrase */
+		"(科技 OR 创新) 空间", /* an OR under an AND */
 		"科技 NEAR 创新",
 		"\"file index\" search",
 	};
@@ -189,6 +217,7 @@ int main(void)
 	RUN(test_pairs);
 	RUN(test_shapes);
 	RUN(test_one_part);
+	RUN(test_or);
 	RUN(test_general_only);
 	gw_index_close(ix);
 	gw_t_rmtree(gw_t_scratch());

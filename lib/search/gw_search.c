@@ -1168,6 +1168,14 @@ static gw_rc match_parts(gw_results *r, partm *pm, size_t np, double *df, gw_err
 	for (size_t p = 0; p < np && rc == GW_OK; p++)
 		if (!done[p] && (rc = match_one(r, pm, p, NULL, &tmp, &tmp_cap, err)) == GW_OK)
 			df[p] = (double)pm[p].ndocs;
+	/* The parts of a top-level OR take the estimate too: the document-at-
+	 * a-time plan of an OR scores each document as it meets it, before it
+	 * has counted any part's documents. */
+	for (size_t k = 0; rc == GW_OK && root->kind == GW_QN_OR && k < root->n; k++) {
+		const gw_qnode *kid = &r->q->nodes[r->q->kids[root->first + k]];
+		if (kid->kind == GW_QN_PART && kid->part < np)
+			rc = estimate_df(r, kid->part, &df[kid->part], err);
+	}
 out:
 	free(cand.d);
 	free(tmp);
@@ -1184,28 +1192,32 @@ static int plain_part(const gw_query *q, const gw_qnode *nd)
 	return nd->kind == GW_QN_PART && !q->parts[nd->part].negated && q->parts[nd->part].n == 1;
 }
 
+/* The plans of a search (gw_results.direct). */
+enum { PLAN_GENERAL = 0, PLAN_AND, PLAN_OR };
+
 /* The document-at-a-time plan. For the commonest queries, an AND of plain
  * parts or a lone one, the general plan materializes every part's
  * matches, intersects them and then looks each document up again to score
  * it. Here the parts' cursors (gw_pcur) are advanced together, rarest
- * first, and each document on which all of them sit is scored at once.
- * Scores, totals and order are those of the general plan
- * (tests/test_plans.c compares the two). */
+ * first, and each document on which all of them sit is scored at once
+ * (PLAN_AND); for an OR of plain parts, each document on which any of
+ * them sits, with those that do (PLAN_OR). Scores, totals and order are
+ * those of the general plan (tests/test_plans.c compares the two). */
 static int direct_plan(const gw_results *r, const gw_search_opts *o)
 {
 	const gw_query *q = r->q;
 	const gw_qnode *root = &q->nodes[q->root];
 
 	if (o->general_plan || needs_texts(o) || q->anchors)
-		return 0;
+		return PLAN_GENERAL;
 	if (root->kind == GW_QN_PART) /* a lone plain part: a walk of its one cursor */
-		return q->nparts == 1 && plain_part(q, root);
-	if (root->kind != GW_QN_AND || root->n < 2 || root->n != q->nparts)
-		return 0;
+		return q->nparts == 1 && plain_part(q, root) ? PLAN_AND : PLAN_GENERAL;
+	if ((root->kind != GW_QN_AND && root->kind != GW_QN_OR) || root->n < 2 || root->n != q->nparts)
+		return PLAN_GENERAL;
 	for (size_t k = 0; k < root->n; k++)
 		if (!plain_part(q, &q->nodes[q->kids[root->first + k]]))
-			return 0;
-	return 1;
+			return PLAN_GENERAL;
+	return root->kind == GW_QN_AND ? PLAN_AND : PLAN_OR;
 }
 
 /* Opens the cursor of every part for the direct plan (NULL where a part
@@ -1431,12 +1443,74 @@ done:
 		r->total = r->total_max > *nheap ? r->total_max : *nheap;
 }
 
+/* Scores the documents any cursor sits on (PLAN_OR) into the heap of k,
+ * with the parts that sit on each: the decisions of rank() over the union
+ * of the parts' documents, made as they come. at[p] is where cursor p is
+ * (0: at its end). */
+static void walk_or(gw_results *r, const ranker *rk, gw_pcur **cur, uint32_t *at, size_t np, scored *heap,
+                    size_t *nheap, size_t k)
+{
+	gw_lens_reader lens;
+	gw_norms_reader norms;
+	gw_match m[GW_MAX_FIELDS];
+
+	gw_lens_reader_init_cached(&lens, r->t, r->lens_cache);
+	gw_norms_reader_init_cached(&norms, r->t, r->norms_cache);
+	for (size_t p = 0; p < np; p++)
+		at[p] = cur[p] ? gw_pcur_skip(cur[p], 1) : 0;
+	for (;;) {
+		uint32_t d = 0;
+		double bound = 0, total = 0, factor;
+		gw_record rec;
+		for (size_t p = 0; p < np; p++)
+			if (at[p] && (!d || at[p] < d))
+				d = at[p];
+		if (!d)
+			break;
+		r->total++;
+		if (k == 0)
+			goto next;
+		/* MaxScore, as rank(): the bounds of the parts on d, times the
+		 * most its norm allows its factor to be. */
+		if (*nheap == k) {
+			for (size_t p = 0; p < np; p++) /* in part order, as doc_bound sums */
+				if (at[p] == d && rk->ub[p] > 0)
+					bound += rk->ub[p];
+			if (cannot_enter(heap, *nheap, k, bound, norm_bound(r, rk, &norms, &lens, d))) {
+				r->unread++;
+				goto next;
+			}
+		}
+		rec.nf = 0;
+		if (gw_lens_read(&lens, d, &rec))
+			rec.nf = 0, rec.script = GW_SCRIPT_NONE;
+		factor = doc_factor(r, rk, &rec);
+		if (cannot_enter(heap, *nheap, k, bound, factor))
+			goto next;
+		r->scored++;
+		for (size_t p = 0; p < np; p++) /* in part order, as score_doc sums */
+			if (at[p] == d && !unscored(&r->q->parts[p]))
+				total += score_part(rk, p, m, gw_pcur_matches(cur[p], m), &rec);
+		{
+			scored sc = {d, total * factor, NULL, 0};
+			heap_offer(heap, nheap, k, &sc, by_score);
+		}
+next:
+		for (size_t p = 0; p < np; p++)
+			if (at[p] == d)
+				at[p] = gw_pcur_skip(cur[p], d + 1);
+	}
+	gw_lens_reader_close(&lens);
+	gw_norms_reader_close(&norms);
+}
+
 static gw_rc rank_direct(gw_results *r, const ranker *rk, gw_pcur **cur, const double *df,
                          const gw_search_opts *o, gw_err *err)
 {
 	size_t np = r->q->nparts, k = hits_wanted(o);
 	size_t order_small[SMALL_PARTS], *order = tmp_array(order_small, np, sizeof *order);
 	part_order po = {r->q, df};
+	double most = 0; /* the documents the walk can meet, at most */
 	scored *heap;
 	size_t nheap = 0;
 	int empty = 0;
@@ -1446,17 +1520,31 @@ static gw_rc rank_direct(gw_results *r, const ranker *rk, gw_pcur **cur, const d
 	for (size_t p = 0; p < np; p++) {
 		order[p] = p;
 		empty |= !cur[p];
+		most += df[p];
 	}
 	qsort_r(order, np, sizeof order[0], by_rarity, &po);
-	/* The rarest part's estimate bounds the matches (and so the heap). */
-	if (k > df[order[0]])
-		k = (size_t)df[order[0]];
+	/* The rarest part's estimate bounds the matches of an AND (and so the
+	 * heap), the sum of them those of an OR. */
+	if (r->direct == PLAN_AND)
+		most = df[order[0]];
+	if (k > most)
+		k = (size_t)most;
 	if (!(heap = malloc((k ? k : 1) * sizeof *heap))) {
 		tmp_free(order, order_small);
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	}
-	if (!empty)
+	if (r->direct == PLAN_OR) {
+		uint32_t at_small[SMALL_PARTS], *at = tmp_array(at_small, np, sizeof *at);
+		if (!at) {
+			free(heap);
+			tmp_free(order, order_small);
+			return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
+		}
+		walk_or(r, rk, cur, at, np, heap, &nheap, k);
+		tmp_free(at, at_small);
+	} else if (!empty) {
 		walk_and(r, rk, cur, order, np, heap, &nheap, k);
+	}
 	tmp_free(order, order_small);
 	return take_hits(r, heap, nheap, o, by_score, err);
 }
@@ -1842,7 +1930,7 @@ size_t gw_results_blocks_passed(const gw_results *r) { return r->blocks_passed; 
 size_t gw_results_scored(const gw_results *r) { return r->scored; }
 size_t gw_results_unread(const gw_results *r) { return r->unread; }
 size_t gw_results_norm_errors(const gw_results *r) { return r->norm_errors; }
-int gw_results_direct(const gw_results *r) { return r->direct; }
+int gw_results_direct(const gw_results *r) { return r->direct != PLAN_GENERAL; }
 size_t gw_results_count(const gw_results *r) { return r->nhits; }
 const gw_hit *gw_results_hit(const gw_results *r, size_t i) { return &r->hits[i]; }
 const gw_query *gw_results_query(const gw_results *r) { return r->q; }
