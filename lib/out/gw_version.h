@@ -12,8 +12,8 @@
 /* Writes the text for the program called prog into buf (at most size
  * bytes, NUL-terminated, ending in a newline):
  *
- *   gongwen-index 0.10.0
- *   C API 1.1 (libgongwen.so.1), index format 9, analyzer 2
+ *   gongwen-index 0.11.0
+ *   C API 1.1 (libgongwen.so.1), index format 10, analyzer 2
  *
  * Returns the length the whole text needs, as snprintf does. */
 int gw_version_text(char *buf, size_t size, const char *prog);
