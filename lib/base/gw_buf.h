@@ -93,6 +93,17 @@ static inline uint32_t gw_be32_get(const unsigned char *p)
 	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
 }
 
+/* Little-endian 32-bit helpers for stored norms (gw_norms.h). */
+static inline void gw_le32_put(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+static inline uint32_t gw_le32_get(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
 /* Little-endian 64-bit helpers for stored counters and hashes. */
 static inline void gw_le64_put(unsigned char *p, uint64_t v)
 {

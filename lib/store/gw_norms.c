@@ -156,8 +156,7 @@ gw_rc gw_norms_queue_add(gw_norms_queue *q, uint32_t docid, uint32_t norm, gw_er
 {
 	unsigned char le[4];
 
-	for (int i = 0; i < 4; i++)
-		le[i] = (unsigned char)(norm >> (8 * i));
+	gw_le32_put(le, norm);
 	return gw_blockq_add(q, docid, le, sizeof le, err);
 }
 
@@ -349,14 +348,12 @@ static void load(gw_norms_reader *rd, uint32_t block)
 uint32_t gw_norms_read(gw_norms_reader *rd, uint32_t docid)
 {
 	uint32_t low = docid % GW_NORMS_BLOCK;
-	const unsigned char *x;
 
 	if (docid / GW_NORMS_BLOCK != rd->block && !rd->broken)
 		load(rd, docid / GW_NORMS_BLOCK);
 	if (rd->broken || low >= rd->n)
 		return 0;
-	x = rd->p + 4 * low;
-	return (uint32_t)x[0] | (uint32_t)x[1] << 8 | (uint32_t)x[2] << 16 | (uint32_t)x[3] << 24;
+	return gw_le32_get(rd->p + 4 * low);
 }
 
 /* Into floor the least length floor of each script among p's n norms
@@ -367,7 +364,7 @@ static int span_floor(const unsigned char *p, size_t n, uint32_t floor[4])
 	for (int s = 0; s < 4; s++)
 		floor[s] = UINT32_MAX;
 	for (size_t i = 0; i < n; i++, p += 4) {
-		uint32_t nm = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+		uint32_t nm = gw_le32_get(p);
 		uint32_t len = gw_norm_len_floor(nm);
 		int s = gw_norm_script(nm);
 		if (!nm)
