@@ -1350,6 +1350,38 @@ static uint32_t next_candidate(span_cuts *c, gw_results *r, const ranker *rk, co
 	}
 }
 
+/* Offers document d to the heap of k for a direct plan, with the parts
+ * whose cursor sits on it (at[p] == d; every part if at is NULL), whose
+ * scores add up to at most bound: not if its norm shows it cannot enter
+ * (counted unread, its lens entry not read), nor if its lens entry's
+ * factor does; else scored (the decisions rank() makes, in its order). */
+static void offer_doc(gw_results *r, const ranker *rk, gw_lens_reader *lens, gw_norms_reader *norms, gw_pcur **cur,
+                      const uint32_t *at, size_t np, uint32_t d, double bound, scored *heap, size_t *nheap,
+                      size_t k)
+{
+	gw_match m[GW_MAX_FIELDS];
+	gw_record rec;
+	double total = 0, factor;
+
+	if (*nheap == k && cannot_enter(heap, *nheap, k, bound, norm_bound(r, rk, norms, lens, d))) {
+		r->unread++;
+		return;
+	}
+	rec.nf = 0;
+	if (gw_lens_read(lens, d, &rec))
+		rec.nf = 0, rec.script = GW_SCRIPT_NONE;
+	factor = doc_factor(r, rk, &rec);
+	if (cannot_enter(heap, *nheap, k, bound, factor))
+		return;
+	r->scored++;
+	for (size_t p = 0; p < np; p++) /* in part order, as score_doc sums */
+		if ((!at || at[p] == d) && !unscored(&r->q->parts[p]))
+			total += score_part(rk, p, m, gw_pcur_matches(cur[p], m), &rec);
+	scored sc = {d, total * factor, NULL, 0};
+	if (*nheap < k || (k && sc.score >= heap[0].score)) /* most lose to the worst kept */
+		heap_offer(heap, nheap, k, &sc, by_score);
+}
+
 /* Scores the documents every cursor sits on (cur[order[0]] the rarest;
  * np may be 1) into the heap of k. */
 static void walk_and(gw_results *r, const ranker *rk, gw_pcur **cur, const size_t *order, size_t np,
@@ -1357,7 +1389,6 @@ static void walk_and(gw_results *r, const ranker *rk, gw_pcur **cur, const size_
 {
 	gw_lens_reader lens;
 	gw_norms_reader norms;
-	gw_match m[GW_MAX_FIELDS];
 	gw_pcur *lead = cur[order[0]];
 	uint32_t d = gw_pcur_skip(lead, 1);
 	span_cuts cuts = {-1, {0, 0, 0, 0}, 0, NULL, NULL, 0};
@@ -1369,8 +1400,6 @@ static void walk_and(gw_results *r, const ranker *rk, gw_pcur **cur, const size_
 	gw_norms_reader_init_cached(&norms, r->t, r->norms_cache);
 	while (d) {
 		uint32_t next = 0;
-		gw_record rec;
-		double total = 0, factor;
 		/* Past the matches counted exactly (gw_search_opts.total_max),
 		 * documents that could not enter the hits even if every part
 		 * matched are passed without probing the other parts, and not
@@ -1412,24 +1441,7 @@ static void walk_and(gw_results *r, const ranker *rk, gw_pcur **cur, const size_
 		}
 		/* Its norm may show it cannot enter, before its lens entry is
 		 * read (gw_norms.h). */
-		if (*nheap == k && cannot_enter(heap, *nheap, k, bound, norm_bound(r, rk, &norms, &lens, d))) {
-			r->unread++;
-			d = gw_pcur_skip(lead, d + 1);
-			continue;
-		}
-		rec.nf = 0;
-		if (gw_lens_read(&lens, d, &rec))
-			rec.nf = 0, rec.script = GW_SCRIPT_NONE;
-		factor = doc_factor(r, rk, &rec);
-		if (!cannot_enter(heap, *nheap, k, bound, factor)) {
-			r->scored++;
-			for (size_t p = 0; p < np; p++) /* in part order, as score_doc sums */
-				if (!unscored(&r->q->parts[p]))
-					total += score_part(rk, p, m, gw_pcur_matches(cur[p], m), &rec);
-			scored sc = {d, total * factor, NULL, 0};
-			if (*nheap < k || (k && sc.score >= heap[0].score)) /* most lose to the worst kept */
-				heap_offer(heap, nheap, k, &sc, by_score);
-		}
+		offer_doc(r, rk, &lens, &norms, cur, NULL, np, d, bound, heap, nheap, k);
 		d = gw_pcur_skip(lead, d + 1);
 	}
 done:
@@ -1452,7 +1464,6 @@ static void walk_or(gw_results *r, const ranker *rk, gw_pcur **cur, uint32_t *at
 {
 	gw_lens_reader lens;
 	gw_norms_reader norms;
-	gw_match m[GW_MAX_FIELDS];
 
 	gw_lens_reader_init_cached(&lens, r->t, r->lens_cache);
 	gw_norms_reader_init_cached(&norms, r->t, r->norms_cache);
@@ -1460,42 +1471,19 @@ static void walk_or(gw_results *r, const ranker *rk, gw_pcur **cur, uint32_t *at
 		at[p] = cur[p] ? gw_pcur_skip(cur[p], 1) : 0;
 	for (;;) {
 		uint32_t d = 0;
-		double bound = 0, total = 0, factor;
-		gw_record rec;
 		for (size_t p = 0; p < np; p++)
 			if (at[p] && (!d || at[p] < d))
 				d = at[p];
 		if (!d)
 			break;
 		r->total++;
-		if (k == 0)
-			goto next;
-		/* MaxScore, as rank(): the bounds of the parts on d, times the
-		 * most its norm allows its factor to be. */
-		if (*nheap == k) {
+		if (k) { /* MaxScore, as rank(): the bounds of the parts on d */
+			double bound = 0;
 			for (size_t p = 0; p < np; p++) /* in part order, as doc_bound sums */
 				if (at[p] == d && rk->ub[p] > 0)
 					bound += rk->ub[p];
-			if (cannot_enter(heap, *nheap, k, bound, norm_bound(r, rk, &norms, &lens, d))) {
-				r->unread++;
-				goto next;
-			}
+			offer_doc(r, rk, &lens, &norms, cur, at, np, d, bound, heap, nheap, k);
 		}
-		rec.nf = 0;
-		if (gw_lens_read(&lens, d, &rec))
-			rec.nf = 0, rec.script = GW_SCRIPT_NONE;
-		factor = doc_factor(r, rk, &rec);
-		if (cannot_enter(heap, *nheap, k, bound, factor))
-			goto next;
-		r->scored++;
-		for (size_t p = 0; p < np; p++) /* in part order, as score_doc sums */
-			if (at[p] == d && !unscored(&r->q->parts[p]))
-				total += score_part(rk, p, m, gw_pcur_matches(cur[p], m), &rec);
-		{
-			scored sc = {d, total * factor, NULL, 0};
-			heap_offer(heap, nheap, k, &sc, by_score);
-		}
-next:
 		for (size_t p = 0; p < np; p++)
 			if (at[p] == d)
 				at[p] = gw_pcur_skip(cur[p], d + 1);
