@@ -1718,12 +1718,20 @@ static void trust_if_due(gw_index *ix)
 	gw_search_trust(ix, &e); /* damage: the searches that meet it say so */
 }
 
+/* What checking t's snapshot whole would cost, in µs; 0 once checked. */
+static uint64_t trust_cost(const gw_txn *t)
+{
+	return gw_txn_checked(t) ? 0 : gw_txn_pages(t) * GW_TRUST_US_PER_PAGE;
+}
+
 static void count_search(gw_index *ix, const gw_txn *t, double t0)
 {
-	if (gw_txn_checked(t))
+	uint64_t cost = trust_cost(t);
+
+	if (!cost)
 		return;
 	ix->searched_us += gw_now_us() - t0;
-	if (ix->searched_us >= (double)gw_txn_pages(t) * GW_TRUST_US_PER_PAGE)
+	if (ix->searched_us >= (double)cost)
 		ix->trust_due = 1;
 }
 
@@ -1815,7 +1823,7 @@ uint64_t gw_search_trust_cost(gw_index *ix)
 	gw_err_clear(&err);
 	if (gw_store_begin(ix->s, 0, &t, &err))
 		return 0;
-	us = gw_txn_checked(t) ? 0 : gw_txn_pages(t) * GW_TRUST_US_PER_PAGE;
+	us = trust_cost(t);
 	gw_txn_abort(t);
 	return us;
 }
