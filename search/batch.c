@@ -52,8 +52,9 @@ static gw_rc format_json(gw_buf *line, gw_index *ix, gw_results *r, const char *
 	gw_rc rc = GW_OK;
 
 	json_head(line, q, qlen);
-	gw_buf_printf(line, ",\"total\":%zu,\"total_relation\":\"%s\",\"time_ms\":%.3f", gw_results_total(r),
-	              gw_results_total_exact(r) ? "eq" : "gte", search_us / 1e3);
+	gw_buf_putc(line, ',');
+	gw_json_total(line, r);
+	gw_buf_printf(line, ",\"time_ms\":%.3f", search_us / 1e3);
 	if (gw_results_facet_field(r)) {
 		gw_buf_puts(line, ",\"facet\":{");
 		gw_json_facets(line, r);

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "base/gw_clock.h"
 #include "base/gw_buf.h"
+#include "base/gw_clock.h"
 #include "base/gw_opts.h"
 #include "base/gw_path.h"
 #include "out/gw_print.h"

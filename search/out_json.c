@@ -31,9 +31,10 @@ static void put_tail(gw_buf *b, const gw_results *r, const sopts *o, double time
 	}
 	gw_buf_printf(b, "{\"v\":%d,\"type\":\"summary\",\"query\":", GW_OUT_JSON_V);
 	gw_json_put_string(b, o->query, strlen(o->query));
-	gw_buf_printf(b, ",\"total\":%zu,\"total_relation\":\"%s\",\"returned\":%zu,\"offset\":%zu,\"time_ms\":%.3f}\n",
-	              gw_results_total(r), gw_results_total_exact(r) ? "eq" : "gte", gw_results_count(r),
-	              o->so.offset, time_ms);
+	gw_buf_putc(b, ',');
+	gw_json_total(b, r);
+	gw_buf_printf(b, ",\"returned\":%zu,\"offset\":%zu,\"time_ms\":%.3f}\n", gw_results_count(r), o->so.offset,
+	              time_ms);
 }
 
 gw_rc gw_out_json(FILE *out, gw_index *ix, gw_results *r, const sopts *o, double time_ms,

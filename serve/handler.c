@@ -15,8 +15,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "base/gw_clock.h"
 #include "assets.h"
+#include "base/gw_clock.h"
 #include "base/gw_path.h"
 #include "out/gw_hit_json.h"
 #include "read/gw_json.h"
@@ -244,8 +244,9 @@ static void do_search(gw_index *ix, const gw_request *rq, gw_response *rs)
 	}
 	gw_buf_printf(b, "{\"v\":%d,\"query\":", GW_OUT_JSON_V);
 	gw_json_put_string(b, req.q, req.q_len);
-	gw_buf_printf(b, ",\"total\":%zu,\"total_relation\":\"%s\",\"offset\":%zu,\"limit\":%zu,\"hits\":[",
-	              gw_results_total(r), gw_results_total_exact(r) ? "eq" : "gte", req.offset, req.limit);
+	gw_buf_putc(b, ',');
+	gw_json_total(b, r);
+	gw_buf_printf(b, ",\"offset\":%zu,\"limit\":%zu,\"hits\":[", req.offset, req.limit);
 	for (size_t i = 0; i < gw_results_count(r); i++) {
 		if (i)
 			gw_buf_putc(b, ',');

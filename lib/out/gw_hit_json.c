@@ -234,6 +234,12 @@ void gw_json_facet_counts(gw_buf *b, const gw_results *r)
 	gw_buf_putc(b, '}');
 }
 
+void gw_json_total(gw_buf *b, const gw_results *r)
+{
+	gw_buf_printf(b, "\"total\":%zu,\"total_relation\":\"%s\"", gw_results_total(r),
+	              gw_results_total_exact(r) ? "eq" : "gte");
+}
+
 int gw_json_facets(gw_buf *b, const gw_results *r)
 {
 	const char *field = gw_results_facet_field(r);

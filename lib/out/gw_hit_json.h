@@ -49,6 +49,11 @@ gw_rc gw_json_hit(gw_buf *b, gw_index *ix, gw_results *r, size_t i, const gw_hit
  * links, title and every public field, whole. */
 gw_rc gw_json_doc(gw_buf *b, gw_results *r, size_t i, gw_err *err);
 
+/* Appends the members "total":N,"total_relation":"eq"|"gte" of r (no
+ * comma): "gte" when N is a lower bound (gw_results_total_exact). The one
+ * spelling of --json, --batch --json and gongwen-serve. */
+void gw_json_total(gw_buf *b, const gw_results *r);
+
 /* Appends the members "field":...,"counts":{value:count,...} of r's facets
  * to b (no braces); returns 0 if r has no facet field (nothing appended). */
 int gw_json_facets(gw_buf *b, const gw_results *r);
