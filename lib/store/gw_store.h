@@ -58,9 +58,8 @@ gw_rc gw_store_verify(gw_store *s, int what, gw_err *err);
  * It reads the whole index once. Damage gives GW_ECORRUPT and trusts
  * nothing: reads stay guarded. A no-op in a write txn. */
 gw_rc gw_txn_trust(gw_txn *t, gw_err *err);
-/* 1 if t's snapshot is trusted (gw_txn_trust); gw_txn_checked: 1 if it
- * was checked, whole or not (a damaged one is not checked again). */
-int gw_txn_trusted(const gw_txn *t);
+/* 1 if t's snapshot was checked by gw_txn_trust, whole or not (a damaged
+ * one is not checked again). */
 int gw_txn_checked(const gw_txn *t);
 /* The pages of t's snapshot (what gw_txn_trust would check). */
 uint64_t gw_txn_pages(const gw_txn *t);

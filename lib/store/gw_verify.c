@@ -585,26 +585,22 @@ gw_rc gw_store_verify(gw_store *s, int what, gw_err *err)
 	return rc;
 }
 
-int gw_txn_trusted(const gw_txn *t)
+/* 1 if the snapshot slot (gw_store.trusted or .checked) names txn's. */
+static int is_snapshot(_Atomic uint64_t *slot, MDB_txn *txn)
 {
-	uint64_t txnid = (uint64_t)mdb_txn_id(t->txn);
+	uint64_t txnid = (uint64_t)mdb_txn_id(txn);
 
-	return txnid && atomic_load_explicit(&t->s->trusted, memory_order_acquire) == txnid;
+	return txnid && atomic_load_explicit(slot, memory_order_acquire) == txnid;
 }
 
-int gw_txn_checked(const gw_txn *t)
-{
-	uint64_t txnid = (uint64_t)mdb_txn_id(t->txn);
-
-	return txnid && atomic_load_explicit(&t->s->checked, memory_order_acquire) == txnid;
-}
+int gw_txn_checked(const gw_txn *t) { return is_snapshot(&t->s->checked, t->txn); }
 
 gw_rc gw_txn_trust(gw_txn *t, gw_err *err)
 {
 	gw_store *s = t->s;
 	uint64_t txnid = (uint64_t)mdb_txn_id(t->txn);
 
-	if (s->write || txnid == 0 || gw_txn_trusted(t))
+	if (s->write || txnid == 0 || is_snapshot(&s->trusted, t->txn))
 		return GW_OK;
 	if (gw_txn_checked(t)) /* and found damaged */
 		return gw_err_set(err, GW_ECORRUPT, 0, "index damaged: transaction %zu did not pass its check",
@@ -822,7 +818,6 @@ static int sibling(guard *g, const db_rec *db, gpath *path, int dir)
 
 int gw_guard(gw_store *s, MDB_txn *txn, MDB_cursor *c, MDB_dbi dbi, const MDB_val *k, MDB_cursor_op op)
 {
-	uint64_t trusted = atomic_load_explicit(&s->trusted, memory_order_acquire);
 	guard *g;
 	const db_rec *db;
 	gpath path;
@@ -830,8 +825,8 @@ int gw_guard(gw_store *s, MDB_txn *txn, MDB_cursor *c, MDB_dbi dbi, const MDB_va
 	int at = dbi_index(s, dbi), how = G_KEY;
 
 	gw_store_page_damage(NULL);
-	/* Every page of a trusted snapshot was checked (gw_store_trust). */
-	if (trusted && trusted == (uint64_t)mdb_txn_id(txn))
+	/* Every page of a trusted snapshot was checked (gw_txn_trust). */
+	if (is_snapshot(&s->trusted, txn))
 		return 0;
 	if (!(g = guard_for(s, txn)))
 		return ENOMEM;
