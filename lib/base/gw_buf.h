@@ -119,6 +119,14 @@ static inline uint64_t gw_le64_get(const unsigned char *p)
 	return v;
 }
 
+/* Asks for the cache line of p ahead of its use (a hash table's slot, the
+ * next list to append to), where the compiler can. */
+#if defined(__GNUC__)
+#define GW_PREFETCH(p) __builtin_prefetch(p)
+#else
+#define GW_PREFETCH(p) ((void)(p))
+#endif
+
 /* FNV-1a over n bytes, continuing from h (start with GW_HASH_INIT). For
  * in-memory hash tables and checksums; never stored on disk. */
 #define GW_HASH_INIT 1469598103934665603ull

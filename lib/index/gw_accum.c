@@ -227,12 +227,6 @@ static const unsigned char *slot_key(const gw_accum *a, const slot *s)
 	return s->klen <= INLINE_KEY ? s->key.b : a->keys.p + s->key.off;
 }
 
-#if defined(__GNUC__)
-#define PREFETCH(p) __builtin_prefetch(p)
-#else
-#define PREFETCH(p) ((void)(p))
-#endif
-
 /* Grows the table (by powers of two) until it holds n more keys at most
  * half full: one new table of the final size, so that a large reservation
  * clears its memory once, not once per doubling (reserving for 340,000
@@ -359,14 +353,14 @@ int gw_accum_add(gw_accum *a, unsigned fid, uint32_t docid, const gw_toklist *l)
 	g = a->g;
 	for (size_t i = 0; i < l->ng + AHEAD; i++) {
 		if (i + AHEAD < l->ng)
-			PREFETCH(&a->s[g[i + AHEAD].h & (a->cap - 1)]);
+			GW_PREFETCH(&a->s[g[i + AHEAD].h & (a->cap - 1)]);
 		if (i < l->ng) {
 			slot *s = lookup(a, a->gkeys.p + g[i].koff, g[i].klen, g[i].h);
 			if (!s)
 				return -1;
 			g[i].s = s;
 			if (s->list.p) /* a new list has none: NULL + 0 is undefined */
-				PREFETCH(s->list.p + s->list.len);
+				GW_PREFETCH(s->list.p + s->list.len);
 		}
 		if (i >= AHEAD) {
 			const gw_tgroup *tg = &l->g[i - AHEAD];
@@ -536,9 +530,9 @@ gw_rc gw_accum_flush(gw_accum *a, gw_txn *t, uint64_t checkpoint, gw_err *err)
 			 * the slot 2 AHEAD terms on, and the list of the one AHEAD
 			 * on (its slot fetched by now). */
 			if (i + 2 * AHEAD < a->n)
-				PREFETCH(order[i + 2 * AHEAD]);
+				GW_PREFETCH(order[i + 2 * AHEAD]);
 			if (i + AHEAD < a->n)
-				PREFETCH(order[i + AHEAD]->list.p);
+				GW_PREFETCH(order[i + AHEAD]->list.p);
 			rc = gw_post_append(t, slot_key(a, order[i]), order[i]->klen, &order[i]->list, err);
 			if (rc == GW_OK && checkpoint && gw_txn_written(t) >= checkpoint)
 				rc = gw_txn_checkpoint(t, err);
@@ -563,9 +557,9 @@ gw_rc gw_accum_spill(gw_accum *a, const char *dir, gw_err *err)
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	for (size_t i = 0; i < a->n && rc == GW_OK; i++) {
 		if (i + 2 * AHEAD < a->n)
-			PREFETCH(order[i + 2 * AHEAD]);
+			GW_PREFETCH(order[i + 2 * AHEAD]);
 		if (i + AHEAD < a->n)
-			PREFETCH(order[i + AHEAD]->list.p);
+			GW_PREFETCH(order[i + AHEAD]->list.p);
 		rc = gw_runs_add(a->runs, slot_key(a, order[i]), order[i]->klen, &order[i]->list, err);
 	}
 	if (rc == GW_OK)

@@ -20,12 +20,6 @@
 
 enum { C_SEP = 1, C_CJK = 2, C_WORD = 3 };
 
-#if defined(__GNUC__)
-#define PREFETCH(p) __builtin_prefetch(p)
-#else
-#define PREFETCH(p) ((void)(p))
-#endif
-
 struct gw_analyzer {
 	gw_norm *norm;
 	gw_folded f;
@@ -389,7 +383,7 @@ static gw_rc cjk_run(gw_analyzer *a, emit *e, size_t i, size_t j, uint32_t pos, 
 	struct break_memo *m = words ? break_slot(a, i, j, &h) : NULL;
 
 	if (m)
-		PREFETCH(m);
+		GW_PREFETCH(m);
 	if (run8_make(a, i, j))
 		return gw_err_set(err, GW_ENOMEM, 0, "out of memory");
 	for (size_t k = i; k < j; k++) {
